@@ -1,0 +1,42 @@
+import type { VigilConfig } from '../../shared/config/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import { runSelection } from '../../shared/engine/index.js';
+import { VigilError } from '../../shared/errors.js';
+import { runChecksEvent, runChecksExample } from '../../shared/events/run-checks.js';
+import { summarise, type RoundSummary } from '../../shared/findings-summary.js';
+import { formatPath } from '../../shared/config/load.js';
+import type { Log } from '../../shared/log.js';
+
+export interface RunChecksDeps {
+  config: VigilConfig;
+  log: Log;
+  clock?: Clock;
+}
+
+export type RunChecksResult = RoundSummary | { error: string; problems?: string[]; example: unknown };
+
+/** Runs the checks a schedule (or an operator) names and logs each finding. */
+export function createRunChecksHandler({ config, log, clock }: RunChecksDeps) {
+  return async (event: unknown): Promise<RunChecksResult> => {
+    const parsed = runChecksEvent.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
+      log.error('invalid run-checks event', { problems });
+      return { error: 'invalid run-checks event', problems, example: runChecksExample };
+    }
+    let summary: RoundSummary;
+    try {
+      summary = summarise(await runSelection(config, parsed.data, clock));
+    } catch (err) {
+      if (!(err instanceof VigilError)) throw err;
+      log.error(err.message);
+      return { error: err.message, example: runChecksExample };
+    }
+    for (const finding of summary.findings) {
+      const level = finding.status === 'ok' ? 'info' : finding.status === 'warn' ? 'warn' : 'error';
+      log[level](`${finding.checkId} ${finding.status}: ${finding.summary}`, { finding });
+    }
+    log.info('round done', { ran: summary.ran, counts: summary.counts });
+    return summary;
+  };
+}

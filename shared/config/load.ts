@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { z } from 'zod';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { configSchema, type VigilConfig, type VigilConfigInput } from './schema.js';
+
+/** Types a config for the editor; validation happens when it is loaded. */
+export function defineConfig(config: VigilConfigInput): VigilConfigInput {
+  return config;
+}
+
+/** Validates a config object; throws a ConfigError listing every problem with its path. */
+export function parseConfig(raw: unknown, source = 'vigil.config.ts'): VigilConfig {
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data as VigilConfig;
+  throw new ConfigError(source, result.error.issues.map((issue) => describeIssue(issue, raw)));
+}
+
+/** Imports a vigil.config.ts (or .js) and validates its default export. */
+export async function loadConfigFile(path: string): Promise<VigilConfig> {
+  const file = resolve(path);
+  if (!existsSync(file)) {
+    throw new ConfigError(path, [{ path: '', message: 'file not found; create it with defineConfig() (see README, "Writing a config")' }]);
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (err) {
+    throw new ConfigError(path, [{ path: '', message: `cannot be loaded: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  if (mod.default === undefined) {
+    throw new ConfigError(path, [{ path: '', message: 'has no default export; end it with `export default defineConfig({ ... })`' }]);
+  }
+  return parseConfig(mod.default, path);
+}
+
+/** `['checks', 3, 'thresholds']` → `checks[3].thresholds` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
+  let message = issue.message;
+  const options = (issue as { options?: unknown }).options;
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && Array.isArray(options)) {
+    const given = issue.input === undefined ? 'no kind' : `unknown kind ${JSON.stringify(issue.input)}`;
+    message = `${given}; expected one of: ${options.join(', ')}`;
+  }
+  return { path: formatPath(issue.path), message: message + checkName(issue.path, raw) };
+}
+
+/** Names the check a problem belongs to, so `checks[7]` is easy to find in a long file. */
+function checkName(path: readonly PropertyKey[], raw: unknown): string {
+  if (path[0] !== 'checks' || typeof path[1] !== 'number' || path[2] === 'id') return '';
+  const id = (raw as { checks?: { id?: unknown }[] })?.checks?.[path[1]]?.id;
+  return typeof id === 'string' ? ` (check "${id}")` : '';
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { allProbes } from '../probes/index.js';
+import type { Probe } from '../probes/probe.js';
+import { scheduleSchema } from './schedule.js';
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const nameSchema = z.string().regex(NAME, 'use 1-63 lowercase letters, digits and dashes, e.g. "api-health"');
+
+export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+
+/** Fields every check has, whatever its kind. */
+const commonShape = {
+  /** Unique; names the check in findings, incidents, schedules and manual invocations. */
+  id: nameSchema,
+  description: z.string().optional(),
+  /** EventBridge Scheduler expression. Default: rate(5 minutes). */
+  schedule: scheduleSchema.default('rate(5 minutes)'),
+  /** Checks of a group run together (one schedule, one invocation), e.g. "databases". */
+  group: nameSchema.optional(),
+  /** P1 (respond in 15 min) to P4 (respond in a day). Default: P3. */
+  severity: z.enum(SEVERITIES).default('P3'),
+  /** Free key/value labels, e.g. `{ service: 'orders', team: 'payments' }`. */
+  tags: z.record(z.string(), z.string()).default({}),
+  /** What the on-call engineer should do: notes or a link to the runbook page. */
+  runbook: z.string().optional(),
+  /** Per-check timeout. Default: `defaults.timeoutMs`. */
+  timeoutMs: z.int().positive().max(600_000).optional(),
+  /** A disabled check is not scheduled and not run by group; it can still be run by id. Default: true. */
+  enabled: z.boolean().default(true),
+};
+
+function checkSchemaOf(probe: Probe) {
+  return z.strictObject({ ...commonShape, kind: z.literal(probe.kind), ...probe.settings.shape });
+}
+
+const checkSchema = z.discriminatedUnion(
+  'kind',
+  allProbes.map((p) => checkSchemaOf(p as unknown as Probe)) as unknown as [ReturnType<typeof checkSchemaOf>],
+);
+
+export const configSchema = z
+  .strictObject({
+    defaults: z
+      .strictObject({
+        /** How long one check may take. Default: 10000 ms. */
+        timeoutMs: z.int().positive().max(600_000).default(10_000),
+        /** Checks run at once within one invocation. Default: 16. */
+        concurrency: z.int().min(1).max(256).default(16),
+      })
+      .prefault({}),
+    checks: z.array(checkSchema).min(1, 'declare at least one check'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.checks.forEach((check, i) => {
+      const first = seen.get(check.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate id "${check.id}" (also checks[${first}])` });
+      } else seen.set(check.id, i);
+    });
+  });
+
+type Common = z.output<z.ZodObject<typeof commonShape>>;
+type CommonInput = z.input<z.ZodObject<typeof commonShape>>;
+type Probes = (typeof allProbes)[number];
+
+/** A validated check: the common fields plus its kind's settings, defaults filled in. */
+export type CheckConfig = Probes extends infer P
+  ? P extends Probe<infer S, infer K>
+    ? Common & { kind: K } & z.output<S>
+    : never
+  : never;
+
+/** A check as written in vigil.config.ts. */
+export type CheckInput = Probes extends infer P
+  ? P extends Probe<infer S, infer K>
+    ? CommonInput & { kind: K } & z.input<S>
+    : never
+  : never;
+
+export interface VigilConfig {
+  defaults: { timeoutMs: number; concurrency: number };
+  checks: CheckConfig[];
+}
+
+export interface VigilConfigInput {
+  defaults?: { timeoutMs?: number; concurrency?: number };
+  checks: CheckInput[];
+}

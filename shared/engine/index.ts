@@ -1,0 +1,19 @@
+import type { VigilConfig } from '../config/schema.js';
+import type { Clock } from '../clock.js';
+import type { Finding } from '../findings.js';
+import { probeRegistry } from '../probes/index.js';
+import { runChecks } from './runner.js';
+import { selectChecks, type Selection } from './select.js';
+
+export { runChecks } from './runner.js';
+export { selectChecks, type Selection } from './select.js';
+
+/** Runs the checks a selection names, with the config's concurrency and timeouts. */
+export function runSelection(config: VigilConfig, selection: Selection, clock?: Clock): Promise<Finding[]> {
+  return runChecks(selectChecks(config, selection), {
+    probes: probeRegistry,
+    concurrency: config.defaults.concurrency,
+    defaultTimeoutMs: config.defaults.timeoutMs,
+    ...(clock ? { clock } : {}),
+  });
+}

@@ -1,0 +1,86 @@
+import pLimit from 'p-limit';
+import { systemClock, type Clock } from '../clock.js';
+import { ProbeTimeoutError } from '../errors.js';
+import type { Finding, Observation } from '../findings.js';
+import type { Probe } from '../probes/probe.js';
+import { scrub } from '../redact.js';
+
+/** The fields the runner needs from a validated check; the rest belong to its probe. */
+export type RunnableCheck = Record<string, unknown> & {
+  id: string;
+  kind: string;
+  timeoutMs?: number | undefined;
+};
+
+export interface RunOptions {
+  probes: ReadonlyMap<string, Probe>;
+  concurrency: number;
+  defaultTimeoutMs: number;
+  clock?: Clock;
+}
+
+/**
+ * Runs checks with bounded concurrency; findings come back in the order the checks were given.
+ * Whatever one probe does (throw, hang, ignore its abort signal), the others are not disturbed.
+ */
+export async function runChecks(checks: readonly RunnableCheck[], options: RunOptions): Promise<Finding[]> {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  return Promise.all(checks.map((check) => limit(() => runCheck(check, options))));
+}
+
+export async function runCheck(check: RunnableCheck, options: RunOptions): Promise<Finding> {
+  const clock = options.clock ?? systemClock;
+  const probe = options.probes.get(check.kind);
+  const startedAt = clock.now();
+  const t0 = performance.now();
+  if (!probe) {
+    return finding(check, check.kind, startedAt, 0, {
+      status: 'error',
+      summary: `no probe of kind "${check.kind}" is registered`,
+      observed: {},
+    });
+  }
+  const timeoutMs = check.timeoutMs ?? options.defaultTimeoutMs;
+  const observation = await observe(probe, check, timeoutMs, clock);
+  const result = finding(check, probe.describeTarget(check), startedAt, performance.now() - t0, observation);
+  return scrub(result, probe.secrets(check));
+}
+
+async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, clock: Clock): Promise<Observation> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // Racing against the timer bounds a probe even if it ignores its abort signal.
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new ProbeTimeoutError(timeoutMs);
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  try {
+    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, clock }));
+    return await Promise.race([run, timedOut]);
+  } catch (err) {
+    if (err instanceof ProbeTimeoutError) {
+      return { status: 'fail', summary: `no answer: ${err.message}`, observed: { timeoutMs } };
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return { status: 'error', summary: `probe error: ${message}`, observed: {} };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function finding(check: RunnableCheck, target: string, startedAt: Date, durationMs: number, o: Observation): Finding {
+  return {
+    checkId: check.id,
+    kind: check.kind,
+    target,
+    status: o.status,
+    summary: o.summary,
+    observed: o.observed,
+    ...(o.evidence ? { evidence: o.evidence } : {}),
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+  };
+}

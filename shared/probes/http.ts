@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { worst, type Observation, type Status } from '../findings.js';
+import { isSensitiveName, redactUrl } from '../redact.js';
+import { gradeUpper, upperLimits } from '../thresholds.js';
+import { readHealthReport } from './health-report.js';
+import { describeNetworkError } from './network-errors.js';
+import { defineProbe } from './probe.js';
+
+const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const settings = z.strictObject({
+  /** The URL to request. User info (`https://user:pass@…`) is sent as basic auth and never shown. */
+  target: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  /** Request headers. Values of sensitive ones (authorization, tokens, keys, cookies) are never shown. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Request body, for POST. */
+  body: z.string().optional(),
+  /** Status codes that count as up. Default: [200]. */
+  expectStatus: z.array(z.int().min(100).max(599)).nonempty().default([200]),
+  /**
+   * Read the body as a health report: `status` and each entry of `checks` (or `components`)
+   * as healthy (ok), degraded (warn) or anything else (fail). Default: false.
+   */
+  healthReport: z.boolean().default(false),
+  /** JSON body conditions, e.g. `{ path: 'checks.database', equals: 'healthy' }`. */
+  assertions: z
+    .array(
+      z.strictObject({
+        path: z.string().min(1),
+        equals: jsonValue,
+        /** What a mismatch means. Default: fail. */
+        onMismatch: z.enum(['warn', 'fail']).default('fail'),
+      }),
+    )
+    .default([]),
+  thresholds: z
+    .strictObject({
+      /** Time to response headers. Default: warn 500 ms, fail 2000 ms. */
+      latencyMs: upperLimits(500, 2000),
+    })
+    .prefault({}),
+  followRedirects: z.boolean().default(true),
+  /** Body bytes read at most; a health payload is small. Default: 64 KiB. */
+  maxBodyBytes: z.int().positive().default(64 * 1024),
+});
+
+type HttpCheck = z.output<typeof settings>;
+
+export const httpProbe = defineProbe({
+  kind: 'http',
+  description: 'Requests a URL; checks status code, latency and the JSON health payload.',
+  settings,
+  describeTarget: (check) => redactUrl(check.target),
+  secrets: (check) => {
+    const url = new URL(check.target);
+    const sensitiveHeaders = Object.entries(check.headers).filter(([name]) => isSensitiveName(name));
+    const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
+    return [
+      decodeURIComponent(url.password),
+      url.password,
+      ...sensitiveHeaders.map(([, value]) => value),
+      ...sensitiveParams.map(([, value]) => value),
+    ].filter(Boolean);
+  },
+  async run(check, { signal }): Promise<Observation> {
+    const { url, headers } = withBasicAuth(check);
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: check.method,
+        headers,
+        body: check.body,
+        redirect: check.followRedirects ? 'follow' : 'manual',
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      return { status: 'fail', summary: `request failed: ${describeNetworkError(err)}`, observed: {} };
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const body = check.method === 'HEAD' ? '' : await readCapped(response, check.maxBodyBytes);
+    return judge(check, response.status, latencyMs, body);
+  },
+});
+
+function withBasicAuth(check: HttpCheck): { url: string; headers: Record<string, string> } {
+  const url = new URL(check.target);
+  const headers = { ...check.headers };
+  if (url.username || url.password) {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    headers.authorization ??= `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url: url.toString(), headers };
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < maxBytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}
+
+function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: string): Observation {
+  const problems: { status: Status; text: string }[] = [];
+  if (!check.expectStatus.includes(statusCode)) {
+    problems.push({ status: 'fail', text: `HTTP ${statusCode} (expected ${check.expectStatus.join(' or ')})` });
+  }
+  const latencyStatus = gradeUpper(latencyMs, check.thresholds.latencyMs);
+  if (latencyStatus !== 'ok') {
+    const limit = check.thresholds.latencyMs[latencyStatus === 'fail' ? 'fail' : 'warn'];
+    problems.push({ status: latencyStatus, text: `slow: ${latencyMs} ms (${latencyStatus} at ${limit} ms)` });
+  }
+
+  const evidence: Record<string, unknown> = {};
+  const needsJson = check.healthReport || check.assertions.length > 0;
+  if (needsJson) {
+    const parsed = parseJson(body);
+    if (!parsed.ok) {
+      problems.push({ status: 'fail', text: `body is not JSON (${parsed.error})` });
+    } else {
+      if (check.healthReport) {
+        const report = readHealthReport(parsed.value);
+        evidence.health = report.components;
+        problems.push(...report.problems);
+      }
+      for (const a of check.assertions) {
+        const actual = valueAt(parsed.value, a.path);
+        if (actual !== a.equals) {
+          problems.push({ status: a.onMismatch, text: `${a.path} is ${JSON.stringify(actual)} (expected ${JSON.stringify(a.equals)})` });
+        }
+      }
+    }
+  }
+
+  const status = worst(...problems.map((p) => p.status));
+  if (status !== 'ok') evidence.bodyExcerpt = body.slice(0, 500);
+  return {
+    status,
+    summary: problems.length ? problems.map((p) => p.text).join('; ') : `HTTP ${statusCode} in ${latencyMs} ms`,
+    observed: { statusCode, latencyMs, bodyBytes: Buffer.byteLength(body) },
+    ...(Object.keys(evidence).length ? { evidence } : {}),
+  };
+}
+
+function parseJson(body: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch (err) {
+    return { ok: false, error: body.trim() === '' ? 'empty body' : (err as Error).message };
+  }
+}
+
+/** `checks.database` → body.checks.database; undefined when any step is missing. */
+export function valueAt(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Observation } from '../findings.js';
+
+export interface ProbeContext {
+  /** Aborted when the check's timeout passes; pass it on to every I/O call. */
+  signal: AbortSignal;
+  clock: Clock;
+}
+
+/**
+ * One kind of check. Its `settings` are the kind-specific fields of a check in
+ * vigil.config.ts; the engine validates them before `run` sees them.
+ */
+export interface Probe<S extends z.ZodObject = z.ZodObject, K extends string = string> {
+  readonly kind: K;
+  readonly description: string;
+  readonly settings: S;
+  /** The target as findings show it: no credentials. */
+  describeTarget(check: z.output<S>): string;
+  /** Values that must never appear in a finding (passwords, tokens). */
+  secrets(check: z.output<S>): string[];
+  run(check: z.output<S>, ctx: ProbeContext): Promise<Observation>;
+}
+
+export function defineProbe<S extends z.ZodObject, const K extends string>(probe: Probe<S, K>): Probe<S, K> {
+  return probe;
+}

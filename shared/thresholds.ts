@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { Status } from './findings.js';
+
+export interface Limits {
+  warn: number;
+  fail: number;
+}
+
+/** Warn/fail limits for a value where higher is worse (latency, usage). */
+export function upperLimits(warn: number, fail: number) {
+  return z
+    .strictObject({
+      warn: z.number().nonnegative().default(warn),
+      fail: z.number().nonnegative().default(fail),
+    })
+    .refine((l) => l.warn <= l.fail, { message: 'warn must not be above fail', path: ['warn'] })
+    .prefault({});
+}
+
+/** Warn/fail limits for a value where lower is worse (days left, free space). */
+export function lowerLimits(warn: number, fail: number) {
+  return z
+    .strictObject({
+      warn: z.number().nonnegative().default(warn),
+      fail: z.number().nonnegative().default(fail),
+    })
+    .refine((l) => l.warn >= l.fail, { message: 'warn must not be below fail', path: ['warn'] })
+    .prefault({});
+}
+
+export function gradeUpper(value: number, limits: Limits): Status {
+  if (value >= limits.fail) return 'fail';
+  if (value >= limits.warn) return 'warn';
+  return 'ok';
+}
+
+export function gradeLower(value: number, limits: Limits): Status {
+  if (value <= limits.fail) return 'fail';
+  if (value <= limits.warn) return 'warn';
+  return 'ok';
+}
