@@ -1,0 +1,20 @@
+import type { Clock } from '../../shared/clock.js';
+import { parseConfig } from '../../shared/config/load.js';
+import type { CheckInput } from '../../shared/config/schema.js';
+import { runChecks } from '../../shared/engine/runner.js';
+import type { Finding } from '../../shared/findings.js';
+import { probeRegistry } from '../../shared/probes/index.js';
+
+/** Validates one check as vigil.config.ts would, then runs it. */
+export async function runOne(check: Omit<CheckInput, 'id'> & { id?: string }, options: { clock?: Clock } = {}): Promise<Finding> {
+  const config = parseConfig({ checks: [{ id: 'under-test', ...check }] }, 'test config');
+  const [finding] = await runChecks(config.checks, {
+    probes: probeRegistry,
+    concurrency: 1,
+    defaultTimeoutMs: 5_000,
+    ...options,
+  });
+  return finding!;
+}
+
+export const fixedClock = (now: Date): Clock => ({ now: () => now });
