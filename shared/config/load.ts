@@ -12,7 +12,7 @@ export function defineConfig(config: VigilConfigInput): VigilConfigInput {
 
 /** Validates a config object; throws a ConfigError listing every problem with its path. */
 export function parseConfig(raw: unknown, source = 'vigil.config.ts'): VigilConfig {
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  const result = configSchema.safeParse(raw);
   if (result.success) return result.data as VigilConfig;
   throw new ConfigError(source, result.error.issues.map((issue) => describeIssue(issue, raw)));
 }
@@ -44,15 +44,21 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
   let message = issue.message;
   const options = (issue as { options?: unknown }).options;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && Array.isArray(options)) {
-    const given = issue.input === undefined ? 'no kind' : `unknown kind ${JSON.stringify(issue.input)}`;
+    // Only the kind itself is echoed: the rest of the check may hold a secret.
+    const kind = valueAtPath(raw, issue.path);
+    const given = kind === undefined ? 'no kind' : `unknown kind ${JSON.stringify(kind)}`;
     message = `${given}; expected one of: ${options.join(', ')}`;
   }
   return { path: formatPath(issue.path), message: message + checkName(issue.path, raw) };
 }
 
+function valueAtPath(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value);
+}
+
 /** Names the check a problem belongs to, so `checks[7]` is easy to find in a long file. */
 function checkName(path: readonly PropertyKey[], raw: unknown): string {
   if (path[0] !== 'checks' || typeof path[1] !== 'number' || path[2] === 'id') return '';
-  const id = (raw as { checks?: { id?: unknown }[] })?.checks?.[path[1]]?.id;
+  const id = valueAtPath(raw, ['checks', path[1], 'id']);
   return typeof id === 'string' ? ` (check "${id}")` : '';
 }

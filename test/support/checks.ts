@@ -6,7 +6,10 @@ import type { Finding } from '../../shared/findings.js';
 import { probeRegistry } from '../../shared/probes/index.js';
 
 /** Validates one check as vigil.config.ts would, then runs it. */
-export async function runOne(check: Omit<CheckInput, 'id'> & { id?: string }, options: { clock?: Clock } = {}): Promise<Finding> {
+/** A check of any kind, its id optional. */
+export type TestCheck = CheckInput extends infer C ? (C extends unknown ? Omit<C, 'id'> & { id?: string } : never) : never;
+
+export async function runOne(check: TestCheck, options: { clock?: Clock } = {}): Promise<Finding> {
   const config = parseConfig({ checks: [{ id: 'under-test', ...check }] }, 'test config');
   const [finding] = await runChecks(config.checks, {
     probes: probeRegistry,
