@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { VigilError } from '../errors.js';
+import type { Io } from './io.js';
+
+export const invokeUsage = 'vigil invoke <function> --event file.json';
+
+const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** Runs a Lambda handler on this machine with an event file, as the Lambda console would. */
+export async function invokeCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' } } });
+  const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const [name] = positionals;
+  if (!name || !known.includes(name)) {
+    throw new VigilError(`${name ? `unknown function "${name}"` : 'name a function'}; known: ${known.join(', ')}. Usage: ${invokeUsage}`);
+  }
+  if (!values.event) throw new VigilError(`--event is required. Usage: ${invokeUsage}`);
+  let event: unknown;
+  try {
+    event = JSON.parse(readFileSync(values.event, 'utf8'));
+  } catch (err) {
+    throw new VigilError(`--event ${values.event}: ${(err as Error).message}`);
+  }
+  const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
+  const result = await handler(event, localContext(name));
+  io.out(JSON.stringify(result, null, 2));
+  return 0;
+}
+
+function localContext(functionName: string) {
+  const deadline = Date.now() + 60_000;
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    awsRequestId: `local-${Date.now()}`,
+    memoryLimitInMB: '256',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}

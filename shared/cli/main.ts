@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { runDemo } from '../demo/scenario.js';
+import { ConfigError, VigilError } from '../errors.js';
+import { parseDuration } from './duration.js';
+import { invokeCommand, invokeUsage } from './invoke.js';
+import { processIo, type Io } from './io.js';
+import { runCommand, runUsage } from './run.js';
+
+const USAGE = `Usage:
+  ${runUsage}
+  ${invokeUsage}
+  vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
+
+/** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const [command, ...args] = argv;
+    switch (command) {
+      case 'run':
+        return await runCommand(args, io, stop.signal);
+      case 'invoke':
+        return await invokeCommand(args, io);
+      case 'demo':
+        return await demoCommand(args, io, stop.signal);
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(USAGE);
+        return 0;
+      default:
+        io.err(`unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    return report(err, io);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function demoCommand(args: string[], io: Io, signal: AbortSignal): Promise<number> {
+  const { values } = parseArgs({ args, options: { interval: { type: 'string', default: '1s' } } });
+  const intervalMs = parseDuration(values.interval);
+  if (intervalMs === undefined) throw new VigilError(`--interval ${values.interval}: expected a duration, e.g. 1s`);
+  return runDemo({ intervalMs, io, signal });
+}
+
+/** Expected problems get their message and no stack; anything else is a bug and keeps its stack. */
+function report(err: unknown, io: Io): number {
+  if (err instanceof ConfigError || err instanceof VigilError) {
+    io.err(err.message);
+    return 2;
+  }
+  const code = (err as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    io.err(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  io.err(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return 1;
+}
