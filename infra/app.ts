@@ -1,0 +1,27 @@
+import { App } from 'aws-cdk-lib';
+import { loadConfigFile } from '../shared/config/load.js';
+import { ConfigError } from '../shared/errors.js';
+import { VigilStack } from './vigil-stack.js';
+
+// cdk synth -c environment=prod -c config=prod.config.ts -c account=123456789012 -c region=eu-west-1
+const app = new App();
+const environmentName: string = app.node.tryGetContext('environment') ?? 'dev';
+const configPath: string = app.node.tryGetContext('config') ?? 'vigil.config.ts';
+
+let config;
+try {
+  config = await loadConfigFile(configPath);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+
+new VigilStack(app, `Vigil-${environmentName}`, {
+  config,
+  environmentName,
+  env: {
+    account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
+    region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION,
+  },
+});
