@@ -69,6 +69,16 @@ describe('vigil run', () => {
     );
   });
 
+  it('repeats rounds with --every until Ctrl-C, then exits cleanly', async () => {
+    const file = config([{ id: 'web', kind: 'http', target: `http://127.0.0.1:${api.port}/up` }]);
+    const io = capture();
+    const run = main(['run', '--config', file, '--every', '1s'], io);
+    await new Promise((r) => setTimeout(r, 1_500));
+    process.emit('SIGINT');
+    expect(await run).toBe(0);
+    expect(io.stdout().match(/^ok +web /gm)).toHaveLength(2);
+  });
+
   it.each([
     [['run', '--check', 'nope'], /unknown check id "nope"; known: api-health, api-certificate, api-dns, orders-db-port/],
     [['run', '--group', 'nope'], /unknown group "nope"; known: edge, databases/],
