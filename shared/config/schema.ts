@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
+import { incidentsSchema } from './incidents.js';
 import { scheduleSchema } from './schedule.js';
+import { silenceSchema, type Silence } from './silences.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const nameSchema = z.string().regex(NAME, 'use 1-63 lowercase letters, digits and dashes, e.g. "api-health"');
 
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** Fields every check has, whatever its kind. */
 const commonShape = {
@@ -27,6 +30,17 @@ const commonShape = {
   timeoutMs: z.int().positive().max(600_000).optional(),
   /** A disabled check is not scheduled and not run by group; it can still be run by id. Default: true. */
   enabled: z.boolean().default(true),
+  /** Overrides of the incident policy for this check. Default: `incidents` and its severity's times. */
+  incident: z
+    .strictObject({
+      failureThreshold: z.int().min(1).max(100).optional(),
+      successThreshold: z.int().min(1).max(100).optional(),
+      openOnWarn: z.boolean().optional(),
+      maxRepeats: z.int().min(0).max(100).optional(),
+      respondMinutes: z.number().positive().optional(),
+      repeatMinutes: z.number().positive().optional(),
+    })
+    .optional(),
 };
 
 function checkSchemaOf(probe: Probe) {
@@ -49,8 +63,16 @@ export const configSchema = z
       })
       .prefault({}),
     checks: z.array(checkSchema).min(1, 'declare at least one check'),
+    incidents: incidentsSchema,
+    silences: z.array(silenceSchema).default([]),
   })
   .superRefine((config, ctx) => {
+    const ids = new Set(config.checks.map((c) => c.id));
+    config.silences.forEach((silence, i) => {
+      for (const [j, id] of (silence.checks ?? []).entries()) {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
+      }
+    });
     const seen = new Map<string, number>();
     config.checks.forEach((check, i) => {
       const first = seen.get(check.id);
@@ -81,9 +103,13 @@ export type CheckInput = Probes extends infer P
 export interface VigilConfig {
   defaults: { timeoutMs: number; concurrency: number };
   checks: CheckConfig[];
+  incidents: z.output<typeof incidentsSchema>;
+  silences: Silence[];
 }
 
 export interface VigilConfigInput {
   defaults?: { timeoutMs?: number; concurrency?: number };
   checks: CheckInput[];
+  incidents?: z.input<typeof incidentsSchema>;
+  silences?: z.input<typeof silenceSchema>[];
 }

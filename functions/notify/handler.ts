@@ -1,0 +1,75 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { VigilConfig } from '../../shared/config/schema.js';
+import { policyFor } from '../../shared/incidents/policy.js';
+import type { Log } from '../../shared/log.js';
+import { buildNotification } from '../../shared/notifications/message.js';
+import type { Once } from '../../shared/notifications/once.js';
+import type { Publisher } from '../../shared/notifications/publisher.js';
+import { transitionIn, type StreamTransition } from '../../shared/notifications/stream.js';
+import type { StateStore } from '../../shared/store/state-store.js';
+
+export interface NotifyDeps {
+  config: VigilConfig;
+  store: StateStore;
+  publisher: Publisher;
+  /** Deduplicates publishing: a stream record delivered twice sends once. */
+  once: Once;
+  log: Log;
+  topics: { main: string; escalation?: string | undefined };
+  /** Named in the message's acknowledge instructions. */
+  incidentsFunction: string;
+}
+
+/**
+ * The outbox reader: each new transition on a check-state item becomes one timeline entry and one
+ * SNS message. Records are handled in order; on the first failure the rest of the batch is
+ * returned for retry, so nothing is skipped and nothing is sent twice.
+ */
+export function createNotifyHandler(deps: NotifyDeps) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    for (const record of event.Records) {
+      const found = transitionIn(record);
+      if (!found) continue;
+      try {
+        await deliver(found, deps);
+      } catch (err) {
+        deps.log.error('could not notify; the stream will deliver this record again', {
+          incidentId: found.transition.incidentId,
+          transition: found.transition.kind,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  };
+}
+
+async function deliver({ state, transition }: StreamTransition, deps: NotifyDeps): Promise<void> {
+  const { store, config, log } = deps;
+  const incident = state.incident;
+  await store.putIncident(incident, transition);
+  await store.appendTimeline(incident.id, {
+    at: transition.at,
+    kind: transition.kind,
+    by: transition.by,
+    summary: incident.summary,
+    ...(transition.reason ? { reason: transition.reason } : {}),
+    key: `${transition.seq}`,
+  });
+  if (incident.silenced && transition.kind !== 'silenced') {
+    await store.appendTimeline(incident.id, { at: transition.at, kind: 'not-notified', by: 'vigil', summary: `silenced: ${incident.silenceReason ?? 'by an operator'}`, key: `${transition.seq}.1` });
+    log.info(`${incident.id} ${transition.kind}, silenced: not sent`, { incidentId: incident.id });
+    return;
+  }
+  const check = config.checks.find((c) => c.id === incident.checkId);
+  const message = buildNotification(incident, transition, {
+    check,
+    policy: check ? policyFor(check, config) : undefined,
+    incidentsFunction: deps.incidentsFunction,
+  });
+  const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
+  const { messageId } = await deps.once(`${incident.id}#${transition.seq}`, () => deps.publisher.publish(topic, message));
+  await store.appendTimeline(incident.id, { at: transition.at, kind: 'notified', by: 'vigil', summary: message.subject, key: `${transition.seq}.1` });
+  log.info(`notified: ${message.subject}`, { incidentId: incident.id, transition: transition.kind, messageId });
+}

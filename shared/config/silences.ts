@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected "HH:MM" in UTC, e.g. "03:00"');
+
+/**
+ * While a silence matches, findings are still recorded and incidents still open, but they are marked
+ * silenced and nothing is sent. Matches checks by id or by tags, during a time range, a weekly window, or both.
+ */
+export const silenceSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    reason: z.string().min(1),
+    /** Check ids it covers. */
+    checks: z.array(z.string()).min(1).optional(),
+    /** Tags a check must all have to be covered, e.g. `{ service: 'orders' }`. */
+    tags: z.record(z.string(), z.string()).optional(),
+    /** ISO time it starts. Default: always started. */
+    from: z.iso.datetime({ offset: true }).optional(),
+    /** ISO time it ends. Default: never ends. */
+    until: z.iso.datetime({ offset: true }).optional(),
+    /** A recurring window, e.g. `{ days: ['SUN'], start: '03:00', end: '06:00' }` (UTC; an end before the start runs past midnight). */
+    weekly: z.strictObject({ days: z.array(z.enum(DAYS)).min(1), start: hhmm, end: hhmm }).optional(),
+    /** Who set it, for silences set by an operator. */
+    by: z.string().optional(),
+  })
+  .refine((s) => s.checks !== undefined || s.tags !== undefined, {
+    message: 'name the "checks" or "tags" it covers (a silence of everything would hide every outage)',
+  });
+
+export type Silence = z.output<typeof silenceSchema>;
+
+export interface SilenceTarget {
+  id: string;
+  tags: Record<string, string>;
+}
+
+/** The first silence covering `check` at `now`, if any. */
+export function activeSilence(silences: readonly Silence[], check: SilenceTarget, now: Date): Silence | undefined {
+  return silences.find((s) => covers(s, check) && inTime(s, now));
+}
+
+function covers(s: Silence, check: SilenceTarget): boolean {
+  if (s.checks && !s.checks.includes(check.id)) return false;
+  if (s.tags && !Object.entries(s.tags).every(([k, v]) => check.tags[k] === v)) return false;
+  return true;
+}
+
+function inTime(s: Silence, now: Date): boolean {
+  if (s.from && now < new Date(s.from)) return false;
+  if (s.until && now >= new Date(s.until)) return false;
+  return s.weekly ? inWeeklyWindow(s.weekly, now) : true;
+}
+
+const minutesOf = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3));
+
+function inWeeklyWindow(w: NonNullable<Silence['weekly']>, now: Date): boolean {
+  const start = minutesOf(w.start);
+  const end = minutesOf(w.end);
+  const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
+  const today = DAYS[now.getUTCDay()]!;
+  const yesterday = DAYS[(now.getUTCDay() + 6) % 7]!;
+  if (start < end) return w.days.includes(today) && minute >= start && minute < end;
+  // Runs past midnight: the part after `start` on a listed day, and the part before `end` on the day after.
+  return (w.days.includes(today) && minute >= start) || (w.days.includes(yesterday) && minute < end);
+}

@@ -1,0 +1,120 @@
+import type { Severity } from '../config/schema.js';
+import type { Silence } from '../config/silences.js';
+import type { Finding } from '../findings.js';
+import { isFailing, type IncidentPolicy } from './policy.js';
+import { isActive, type CheckState, type Incident, type TransitionKind } from './types.js';
+
+const MINUTE_MS = 60_000;
+
+export interface FindingContext {
+  policy: IncidentPolicy;
+  severity: Severity;
+  /** The silence covering this check now, if any. */
+  silence: Silence | undefined;
+  now: Date;
+}
+
+/**
+ * The check's next state after a finding, or undefined when nothing changed, which is what
+ * makes a steady round cost no writes. At most one transition per finding.
+ */
+export function decideIncident(previous: CheckState | undefined, finding: Finding, ctx: FindingContext): CheckState | undefined {
+  const { policy, now } = ctx;
+  const failing = isFailing(finding.status, policy);
+  let state = previous ?? blank(finding);
+  if (previous && previous.target !== finding.target) state = retargeted(previous, finding, now);
+
+  // Counting stops where no decision needs more: fewer counts, fewer writes.
+  const cap = failing ? policy.failureThreshold : isActive(state.incident) ? policy.successThreshold : 1;
+  const count = state.streak.failing === failing ? Math.min(state.streak.count + 1, cap) : 1;
+  const next: CheckState = {
+    ...state,
+    status: finding.status,
+    statusSince: finding.status === state.status && previous ? state.statusSince : finding.startedAt,
+    streak: { failing, count },
+  };
+
+  const withTransition = transitionFor(next, finding, ctx);
+  const result = withTransition ?? next;
+  if (previous && !withTransition && sameAs(previous, result)) return undefined;
+  return { ...result, version: (previous?.version ?? 0) + 1 };
+}
+
+function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext): CheckState | undefined {
+  const { policy, now, silence } = ctx;
+  const active = isActive(state.incident) ? state.incident : undefined;
+  const failing = state.streak.failing;
+
+  if (!active) {
+    if (!failing || state.streak.count < policy.failureThreshold) return undefined;
+    const opened: Incident = {
+      id: `${finding.checkId}/${state.incidentCount + 1}`,
+      checkId: finding.checkId,
+      target: finding.target,
+      severity: ctx.severity,
+      state: 'open',
+      silenced: silence !== undefined,
+      ...(silence ? { silenceReason: silence.reason } : {}),
+      openedAt: now.toISOString(),
+      failingSince: state.statusSince,
+      summary: finding.summary,
+      observed: finding.observed,
+      failuresAtOpen: state.streak.count,
+      notificationsSent: silence ? 0 : 1,
+      ...(silence ? {} : { lastNotifiedAt: now.toISOString() }),
+      ...(state.incident ? { previousId: state.incident.id } : {}),
+    };
+    return transition({ ...state, incidentCount: state.incidentCount + 1 }, opened, 'opened', now);
+  }
+
+  if (!failing) {
+    if (state.streak.count < policy.successThreshold) return undefined;
+    const resolved = { ...active, state: 'resolved' as const, resolvedAt: now.toISOString(), resolvedBy: 'vigil', summary: finding.summary, observed: finding.observed };
+    return transition(state, resolved, 'resolved', now, `recovered: ${finding.summary}`);
+  }
+
+  if (active.silenced) {
+    if (silence) return undefined;
+    // The window is over and it is still failing: this is the first the on-call hears of it.
+    const unsilenced = { ...active, silenced: false, summary: finding.summary, observed: finding.observed, notificationsSent: 1, lastNotifiedAt: now.toISOString() };
+    delete unsilenced.silenceReason;
+    return transition(state, unsilenced, 'opened', now, 'silence ended while still failing');
+  }
+  if (active.state !== 'open' || silence) return undefined;
+
+  const sinceOpened = now.getTime() - new Date(active.openedAt).getTime();
+  if (!active.escalatedAt && sinceOpened >= policy.respondMinutes * MINUTE_MS) {
+    const escalated = { ...active, escalatedAt: now.toISOString(), summary: finding.summary, observed: finding.observed };
+    return transition(state, escalated, 'escalated', now, `not acknowledged within ${policy.respondMinutes} minutes`);
+  }
+  const sinceNotified = now.getTime() - new Date(active.lastNotifiedAt ?? active.openedAt).getTime();
+  if (active.notificationsSent - 1 < policy.maxRepeats && sinceNotified >= policy.repeatMinutes * MINUTE_MS) {
+    const repeated = { ...active, notificationsSent: active.notificationsSent + 1, lastNotifiedAt: now.toISOString(), summary: finding.summary, observed: finding.observed };
+    return transition(state, repeated, 'repeated', now);
+  }
+  return undefined;
+}
+
+export function transition(state: CheckState, incident: Incident, kind: TransitionKind, now: Date, reason?: string, by = 'vigil'): CheckState {
+  return {
+    ...state,
+    incident,
+    transition: { seq: (state.transition?.seq ?? 0) + 1, kind, incidentId: incident.id, at: now.toISOString(), by, ...(reason ? { reason } : {}) },
+  };
+}
+
+function blank(finding: Finding): CheckState {
+  return { checkId: finding.checkId, target: finding.target, version: 0, status: finding.status, statusSince: finding.startedAt, streak: { failing: false, count: 0 }, incidentCount: 0 };
+}
+
+/** A new target is a new fingerprint: the streak starts over, and an incident about the old target closes. */
+function retargeted(previous: CheckState, finding: Finding, now: Date): CheckState {
+  const fresh = { ...previous, target: finding.target, streak: { failing: false, count: 0 } };
+  if (!isActive(previous.incident)) return fresh;
+  const closed = { ...previous.incident, state: 'resolved' as const, resolvedAt: now.toISOString(), resolvedBy: 'vigil' };
+  return transition(fresh, closed, 'resolved', now, `target changed to ${finding.target}`);
+}
+
+function sameAs(a: CheckState, b: CheckState): boolean {
+  return a.status === b.status && a.streak.failing === b.streak.failing && a.streak.count === b.streak.count && a.target === b.target && a.statusSince === b.statusSince;
+}

@@ -1,0 +1,37 @@
+import { VigilError } from '../errors.js';
+import { transition } from './decide.js';
+import type { CheckState } from './types.js';
+
+export interface HumanAction {
+  op: 'ack' | 'resolve' | 'silence';
+  incidentId: string;
+  by: string;
+  reason: string;
+}
+
+/** An operator's action that cannot apply, e.g. acknowledging an incident that already resolved. */
+export class ActionRefusedError extends VigilError {
+  override name = 'ActionRefusedError';
+}
+
+/** The check's state after an operator acts on its incident; refuses what does not apply. */
+export function decideHumanAction(state: CheckState | undefined, action: HumanAction, now: Date): CheckState {
+  const incident = state?.incident;
+  if (!state || !incident || incident.id !== action.incidentId) {
+    throw new ActionRefusedError(`no incident ${action.incidentId}${incident ? `; the latest for ${state!.checkId} is ${incident.id}` : ''}`);
+  }
+  if (incident.state === 'resolved') throw new ActionRefusedError(`incident ${incident.id} is already resolved (by ${incident.resolvedBy} at ${incident.resolvedAt})`);
+  const at = now.toISOString();
+  const next = { ...state, version: state.version + 1 };
+  switch (action.op) {
+    case 'ack':
+      if (incident.state === 'acknowledged') throw new ActionRefusedError(`incident ${incident.id} was already acknowledged by ${incident.acknowledgedBy}`);
+      return transition(next, { ...incident, state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: action.by }, 'acknowledged', now, action.reason, action.by);
+    case 'resolve':
+      // Counting starts over, so a target that is still failing opens a new incident only after the threshold.
+      return transition({ ...next, streak: { failing: false, count: 0 } }, { ...incident, state: 'resolved', resolvedAt: at, resolvedBy: action.by }, 'resolved', now, action.reason, action.by);
+    case 'silence':
+      if (incident.silenced) throw new ActionRefusedError(`incident ${incident.id} is already silenced`);
+      return transition(next, { ...incident, silenced: true, silenceReason: action.reason }, 'silenced', now, action.reason, action.by);
+  }
+}

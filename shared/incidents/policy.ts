@@ -1,0 +1,22 @@
+import type { CheckConfig, VigilConfig } from '../config/schema.js';
+import type { Status } from '../findings.js';
+
+export interface IncidentPolicy {
+  failureThreshold: number;
+  successThreshold: number;
+  openOnWarn: boolean;
+  maxRepeats: number;
+  respondMinutes: number;
+  repeatMinutes: number;
+}
+
+/** The config's incident settings, its severity's times, and the check's own overrides, in that order. */
+export function policyFor(check: CheckConfig, config: VigilConfig): IncidentPolicy {
+  const { severities, historyDays: _, ...base } = config.incidents;
+  const own = Object.fromEntries(Object.entries(check.incident ?? {}).filter(([, v]) => v !== undefined));
+  return { ...base, ...severities[check.severity], ...own };
+}
+
+export function isFailing(status: Status, policy: IncidentPolicy): boolean {
+  return status === 'fail' || status === 'error' || (status === 'warn' && policy.openOnWarn);
+}

@@ -1,0 +1,95 @@
+import pLimit from 'p-limit';
+import type { Clock } from '../clock.js';
+import type { CheckConfig, VigilConfig } from '../config/schema.js';
+import { activeSilence } from '../config/silences.js';
+import type { Finding } from '../findings.js';
+import type { Log } from '../log.js';
+import { StateConflictError, type StateStore } from '../store/state-store.js';
+import { decideIncident } from './decide.js';
+import { policyFor } from './policy.js';
+import type { CheckState, Transition } from './types.js';
+
+const DAY_MS = 86_400_000;
+/** Rereads after a lost race before giving up on a check for this round. */
+const CONFLICT_RETRIES = 4;
+
+export interface RoundDeps {
+  config: VigilConfig;
+  store: StateStore;
+  clock: Clock;
+  log: Log;
+}
+
+export interface RoundRecord {
+  /** New transitions, in check order: what the notify function will send. */
+  transitions: Transition[];
+  /** Check-state items written; zero for a round in which nothing changed. */
+  stateWrites: number;
+  /** Findings kept in the history: every one that is not ok or that changed status. */
+  recorded: number;
+  /** Checks whose state could not be saved this round; the others are not disturbed. */
+  failed: { checkId: string; error: string }[];
+}
+
+/** Turns a round of findings into incident state: one conditional write per check that changed, none for the rest. */
+export async function recordRound(findings: readonly Finding[], { config, store, clock, log }: RoundDeps): Promise<RoundRecord> {
+  const now = clock.now();
+  const checks = new Map(config.checks.map((c) => [c.id, c]));
+  const states = await store.getCheckStates(findings.map((f) => f.checkId));
+  const silences = [...config.silences, ...(await store.listSilences())];
+  const record: RoundRecord = { transitions: [], stateWrites: 0, recorded: 0, failed: [] };
+  const byCheck = new Map<string, Transition>();
+
+  const settle = async (finding: Finding, check: CheckConfig) => {
+    let previous = states.get(finding.checkId);
+    for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
+      const next = decideIncident(previous, finding, {
+        policy: policyFor(check, config),
+        severity: check.severity,
+        silence: activeSilence(silences, check, now),
+        now,
+      });
+      if (!next) return;
+      try {
+        await store.putCheckState(next, previous?.version);
+        record.stateWrites += 1;
+        if (isNewTransition(previous, next)) byCheck.set(finding.checkId, next.transition!);
+        return;
+      } catch (err) {
+        if (!(err instanceof StateConflictError)) throw err;
+        previous = (await store.getCheckStates([finding.checkId])).get(finding.checkId);
+      }
+    }
+    throw new Error(`still conflicting after ${CONFLICT_RETRIES} rereads`);
+  };
+
+  const limit = pLimit(config.defaults.concurrency);
+  await Promise.all(
+    findings.map((finding) =>
+      limit(async () => {
+        const check = checks.get(finding.checkId);
+        if (!check) return;
+        try {
+          await settle(finding, check);
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          log.error(`could not save the state of ${finding.checkId}`, { checkId: finding.checkId, error });
+          record.failed.push({ checkId: finding.checkId, error });
+        }
+      }),
+    ),
+  );
+  for (const f of findings) {
+    const t = byCheck.get(f.checkId);
+    if (t) record.transitions.push(t);
+  }
+
+  const notable = findings.filter((f) => f.status !== 'ok' || states.get(f.checkId)?.status !== f.status);
+  await store.recordFindings(notable, new Date(now.getTime() + config.incidents.historyDays * DAY_MS));
+  record.recorded = notable.length;
+  return record;
+}
+
+export function isNewTransition(previous: CheckState | undefined, next: CheckState): boolean {
+  return next.transition !== undefined && next.transition.seq !== previous?.transition?.seq;
+}

@@ -1,0 +1,22 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { isNewTransition } from '../incidents/record-round.js';
+import type { CheckState, Transition } from '../incidents/types.js';
+
+export interface StreamTransition {
+  state: CheckState & { incident: NonNullable<CheckState['incident']> };
+  transition: Transition;
+}
+
+/** The transition a stream record carries, if its write made one; any other write is not news. */
+export function transitionIn(record: DynamoDBRecord): StreamTransition | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (item.type !== 'check') return undefined;
+  const old = record.dynamodb?.OldImage ? unmarshall(record.dynamodb.OldImage as Record<string, AttributeValue>) : undefined;
+  const state = item.state as CheckState;
+  if (!isNewTransition(old?.state as CheckState | undefined, state) || !state.incident) return undefined;
+  return { state: state as StreamTransition['state'], transition: state.transition! };
+}

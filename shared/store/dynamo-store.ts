@@ -1,0 +1,157 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Silence } from '../config/silences.js';
+import type { Finding } from '../findings.js';
+import type { CheckState, Incident, Transition } from '../incidents/types.js';
+import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
+import { StateConflictError, type StateStore, type TimelineEntry } from './state-store.js';
+
+const BATCH_GET = 100;
+const BATCH_WRITE = 25;
+const ATTEMPTS = 5;
+
+const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
+
+/** The StateStore on one DynamoDB table (docs/state.md). Builds commands; decides nothing. */
+export class DynamoStateStore implements StateStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState>> {
+    const states = new Map<string, CheckState>();
+    for (let i = 0; i < checkIds.length; i += BATCH_GET) {
+      let request: Record<string, unknown>[] = checkIds.slice(i, i + BATCH_GET).map(keys.checkState);
+      for (let attempt = 1; request.length; attempt++) {
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.table] ?? []) states.set(item.state.checkId, item.state as CheckState);
+        request = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+        // Fail closed: deciding on a partial read could open a second incident.
+        if (request.length && attempt >= ATTEMPTS) throw new Error(`DynamoDB left ${request.length} check states unread after ${ATTEMPTS} attempts`);
+        if (request.length) await backoff(attempt);
+      }
+    }
+    return states;
+  }
+
+  async putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.checkState(state.checkId), type: 'check', version: state.version, state },
+          // The version guard: two rounds racing on one check cannot both win.
+          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new StateConflictError(`check ${state.checkId} changed since version ${expectedVersion ?? 'none'}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async recordFindings(findings: readonly Finding[], expiresAt: Date): Promise<void> {
+    const puts = findings.map((f) => ({ PutRequest: { Item: { ...keys.finding(f.checkId, f.startedAt), type: 'finding', finding: f, [STATE_TABLE.ttlAttribute]: epochSeconds(expiresAt) } } }));
+    for (let i = 0; i < puts.length; i += BATCH_WRITE) {
+      let request = puts.slice(i, i + BATCH_WRITE);
+      for (let attempt = 1; request.length; attempt++) {
+        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: request } }));
+        request = (out.UnprocessedItems?.[this.table] ?? []) as typeof request;
+        if (request.length && attempt >= ATTEMPTS) throw new Error(`DynamoDB left ${request.length} findings unwritten after ${ATTEMPTS} attempts`);
+        if (request.length) await backoff(attempt);
+      }
+    }
+  }
+
+  async listFindings(checkId: string): Promise<Finding[]> {
+    const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.finding(checkId, '').pk } });
+    return items.map((i) => i.finding as Finding);
+  }
+
+  async listSilences(): Promise<Silence[]> {
+    const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.silence('').pk } });
+    return items.map((i) => i.silence as Silence);
+  }
+
+  async putSilence(silence: Silence & { until: string }): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.silence(silence.id), type: 'silence', silence, [STATE_TABLE.ttlAttribute]: epochSeconds(silence.until) } }),
+    );
+  }
+
+  async appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.timeline(incidentId, entry.at, entry.key), type: 'timeline', entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // already written: a retry
+    }
+  }
+
+  async getTimeline(incidentId: string): Promise<TimelineEntry[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':pk': keys.incident(incidentId).pk, ':t': 'T#' },
+    });
+    return items.map((i) => i.entry as TimelineEntry);
+  }
+
+  async putIncident(incident: Incident, transition: Transition): Promise<void> {
+    const active = incident.state !== 'resolved';
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.incident(incident.id),
+            type: 'incident',
+            seq: transition.seq,
+            incident,
+            ...(active ? { [STATE_TABLE.activeIndex.partitionKey]: ACTIVE_INCIDENTS, [STATE_TABLE.activeIndex.sortKey]: incident.openedAt } : {}),
+          },
+          // Stream records can be retried; an older transition must not undo a newer one.
+          ConditionExpression: 'attribute_not_exists(pk) OR seq <= :seq',
+          ExpressionAttributeValues: { ':seq': transition.seq },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async getIncident(incidentId: string): Promise<Incident | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.incident(incidentId) }));
+    return out.Item?.incident as Incident | undefined;
+  }
+
+  private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ ...input, TableName: this.table, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt * (0.5 + Math.random()))));
+}

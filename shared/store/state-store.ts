@@ -1,0 +1,38 @@
+import type { Silence } from '../config/silences.js';
+import type { Finding } from '../findings.js';
+import type { CheckState, Incident, Transition } from '../incidents/types.js';
+import { VigilError } from '../errors.js';
+
+/** Someone else wrote the item since it was read; read again and decide again. */
+export class StateConflictError extends VigilError {
+  override name = 'StateConflictError';
+}
+
+export interface TimelineEntry {
+  at: string;
+  /** A transition kind, `notified`, or (later) a remediation step. */
+  kind: string;
+  by: string;
+  summary: string;
+  reason?: string;
+  /** Makes a retried write of the same entry land on the same item. */
+  key: string;
+}
+
+/** Where Vigil keeps what it knows. Every write is one item, conditional where it decides anything. */
+export interface StateStore {
+  getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState>>;
+  /** Writes `state` only if the stored version is still `expectedVersion` (undefined: no item yet); else StateConflictError. */
+  putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void>;
+  /** Notable findings, kept until `expiresAt`. */
+  recordFindings(findings: readonly Finding[], expiresAt: Date): Promise<void>;
+  listFindings(checkId: string): Promise<Finding[]>;
+  listSilences(): Promise<Silence[]>;
+  putSilence(silence: Silence & { until: string }): Promise<void>;
+  /** Idempotent: writing the same entry twice leaves one. */
+  appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void>;
+  getTimeline(incidentId: string): Promise<TimelineEntry[]>;
+  /** Keeps the incident's own record current; an older transition never overwrites a newer one. */
+  putIncident(incident: Incident, transition: Transition): Promise<void>;
+  getIncident(incidentId: string): Promise<Incident | undefined>;
+}

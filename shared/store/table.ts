@@ -1,0 +1,19 @@
+/** The state table's shape, shared by the CDK stack and the local DynamoDB. See docs/state.md. */
+export const STATE_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB deletes the item some time after. */
+  ttlAttribute: 'expiresAt',
+  activeIndex: { name: 'active', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+export const keys = {
+  checkState: (checkId: string) => ({ pk: `CHECK#${checkId}`, sk: 'STATE' }),
+  finding: (checkId: string, startedAt: string) => ({ pk: `FINDING#${checkId}`, sk: startedAt }),
+  incident: (incidentId: string) => ({ pk: `INCIDENT#${incidentId}`, sk: 'META' }),
+  timeline: (incidentId: string, at: string, key: string) => ({ pk: `INCIDENT#${incidentId}`, sk: `T#${at}#${key}` }),
+  silence: (id: string) => ({ pk: 'SILENCE', sk: id }),
+};
+
+/** The sparse index holds active incidents only. */
+export const ACTIVE_INCIDENTS = 'INCIDENTS#ACTIVE';

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { decideIncident } from '../../shared/incidents/decide.js';
+import { decideHumanAction } from '../../shared/incidents/human.js';
+import type { IncidentPolicy } from '../../shared/incidents/policy.js';
+import type { CheckState } from '../../shared/incidents/types.js';
+import { finding, minutesAfter, T0 } from '../support/findings.js';
+
+const policy: IncidentPolicy = { failureThreshold: 1, successThreshold: 2, openOnWarn: false, maxRepeats: 3, respondMinutes: 15, repeatMinutes: 5 };
+const open = decideIncident(undefined, finding('fail', T0), { policy, severity: 'P2', silence: undefined, now: T0 })!;
+const later = minutesAfter(T0, 3);
+const alice = { incidentId: 'api-health/1', by: 'alice', reason: 'looking into the database' };
+
+describe('decideHumanAction', () => {
+  it('acknowledges an open incident, recording who, when and why', () => {
+    const acked = decideHumanAction(open, { op: 'ack', ...alice }, later);
+    expect(acked.incident).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: later.toISOString() });
+    expect(acked.transition).toEqual({ seq: 2, kind: 'acknowledged', incidentId: 'api-health/1', at: later.toISOString(), by: 'alice', reason: 'looking into the database' });
+    expect(acked.version).toBe(open.version + 1);
+  });
+
+  it('resolves and starts counting again, so a still-failing target reopens only after the threshold', () => {
+    const resolved = decideHumanAction(open, { op: 'resolve', ...alice }, later);
+    expect(resolved.incident).toMatchObject({ state: 'resolved', resolvedBy: 'alice' });
+    const strictPolicy = { ...policy, failureThreshold: 2 };
+    const once = decideIncident(resolved, finding('fail', minutesAfter(T0, 4)), { policy: strictPolicy, severity: 'P2', silence: undefined, now: minutesAfter(T0, 4) });
+    expect(once?.incident?.state).toBe('resolved');
+  });
+
+  it.each([
+    [{ op: 'ack' as const, ...alice, incidentId: 'api-health/7' }, open, 'no incident api-health/7; the latest for api-health is api-health/1'],
+    [{ op: 'ack' as const, ...alice }, decideHumanAction(open, { op: 'ack', ...alice }, later), 'incident api-health/1 was already acknowledged by alice'],
+    [{ op: 'resolve' as const, ...alice }, decideHumanAction(open, { op: 'resolve', ...alice }, later), /^incident api-health\/1 is already resolved \(by alice at /],
+    [{ op: 'silence' as const, ...alice }, decideHumanAction(open, { op: 'silence', ...alice }, later), 'incident api-health/1 is already silenced'],
+  ])('refuses %j when it does not apply', (action, state: CheckState, message) => {
+    expect(() => decideHumanAction(state, action, later)).toThrow(message);
+  });
+});
