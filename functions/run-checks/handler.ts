@@ -1,22 +1,28 @@
 import type { VigilConfig } from '../../shared/config/schema.js';
-import type { Clock } from '../../shared/clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { runSelection } from '../../shared/engine/index.js';
 import { VigilError } from '../../shared/errors.js';
 import { runChecksEvent, runChecksExample } from '../../shared/events/run-checks.js';
 import { summarise, type RoundSummary } from '../../shared/findings-summary.js';
 import { formatPath } from '../../shared/config/load.js';
 import type { Log } from '../../shared/log.js';
+import { recordRound, type RoundRecord } from '../../shared/incidents/record-round.js';
+import type { StateStore } from '../../shared/store/state-store.js';
 
 export interface RunChecksDeps {
   config: VigilConfig;
   log: Log;
   clock?: Clock;
+  /** Where incident state lives; without it findings are only returned and logged. */
+  store?: StateStore;
 }
 
-export type RunChecksResult = RoundSummary | { error: string; problems?: string[]; example: unknown };
+export type RunChecksResult =
+  | (RoundSummary & { incidents?: Pick<RoundRecord, 'transitions' | 'stateWrites' | 'failed'> })
+  | { error: string; problems?: string[]; example: unknown };
 
 /** Runs the checks a schedule (or an operator) names and logs each finding. */
-export function createRunChecksHandler({ config, log, clock }: RunChecksDeps) {
+export function createRunChecksHandler({ config, log, clock = systemClock, store }: RunChecksDeps) {
   return async (event: unknown): Promise<RunChecksResult> => {
     const parsed = runChecksEvent.safeParse(event);
     if (!parsed.success) {
@@ -36,7 +42,12 @@ export function createRunChecksHandler({ config, log, clock }: RunChecksDeps) {
       const level = finding.status === 'ok' ? 'info' : finding.status === 'warn' ? 'warn' : 'error';
       log[level](`${finding.checkId} ${finding.status}: ${finding.summary}`, { finding });
     }
-    log.info('round done', { ran: summary.ran, counts: summary.counts });
-    return summary;
+    if (!store) {
+      log.info('round done', { ran: summary.ran, counts: summary.counts });
+      return summary;
+    }
+    const { transitions, stateWrites, failed } = await recordRound(summary.findings, { config, store, clock, log });
+    log.info('round done', { ran: summary.ran, counts: summary.counts, transitions: transitions.length, stateWrites });
+    return { ...summary, incidents: { transitions, stateWrites, failed } };
   };
 }

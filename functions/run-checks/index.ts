@@ -1,10 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import rawConfig from '../../vigil.config.js';
 import { parseConfig } from '../../shared/config/load.js';
+import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createRunChecksHandler } from './handler.js';
 
 // Built once per cold start; a bad config fails here, loudly, before any event.
 const config = parseConfig(rawConfig);
 const logger = new Logger({ serviceName: 'vigil', persistentKeys: { function: 'run-checks' } });
+// Deployed, incident state is on; `vigil invoke` without TABLE_NAME only runs the checks.
+const table = process.env.TABLE_NAME;
+const store = table ? new DynamoStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), table) : undefined;
 
-export const handler = createRunChecksHandler({ config, log: logger });
+export const handler = createRunChecksHandler({ config, log: logger, ...(store ? { store } : {}) });
