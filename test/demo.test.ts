@@ -1,26 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../shared/demo/scenario.js';
 
+function capture() {
+  const out: string[] = [];
+  return { out, io: { out: (t: string) => out.push(t), err: (t: string) => out.push(t), color: false } };
+}
+
 describe('npm start (the demo)', () => {
-  it('shows the fault in the round it starts, the recovery in the round it ends, and stops its targets', async () => {
-    const out: string[] = [];
-    const code = await runDemo({ intervalMs: 0, io: { out: (t) => out.push(t), err: (t) => out.push(t), color: false }, signal: new AbortController().signal });
+  it('shows the fault, one incident that reminds, escalates and resolves, and the notifications as SNS would send them', async () => {
+    const { out, io } = capture();
+    const code = await runDemo({ intervalMs: 0, io, signal: new AbortController().signal });
     const text = out.join('\n');
     expect(code).toBe(0);
     expect(text).toMatch(/── round 3 .* fault injected[^\n]*\n(?:.*\n)*?FAIL +api-health .*HTTP 503 \(expected 200\); status unhealthy \(database unhealthy\)/);
-    expect(text).toContain('changed: api-health ok → FAIL');
-    expect(text).toContain('changed: api-health FAIL → WARN');
-    expect(text).toContain('changed: api-health WARN → ok');
+    expect(text.match(/incident api-health\/1: \w+/g)).toEqual([
+      'incident api-health/1: opened',
+      'incident api-health/1: repeated',
+      'incident api-health/1: escalated',
+      'incident api-health/1: resolved',
+    ]);
+    expect(text.match(/Subject: .*/g)).toEqual([
+      'Subject: [P1][OPEN] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy) for 2 checks',
+      'Subject: [P1][STILL OPEN] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
+      'Subject: [P1][ESCALATED] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
+      expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] api-health: HTTP 200 in \d+ ms$/),
+    ]);
+    // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
+    expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
     expect(text).toMatch(/WARN +api-certificate .* certificate expires in 12 days/);
-    expect(text).toContain('Targets stopped.');
+    expect(out.at(-2)).toMatch(/^\nDone: .* Targets and local DynamoDB stopped\.$/);
   });
 
   it('stops at once and cleans up when interrupted', async () => {
     const stop = new AbortController();
-    const out: string[] = [];
-    const run = runDemo({ intervalMs: 60_000, io: { out: (t) => out.push(t), err: () => undefined, color: false }, signal: stop.signal });
-    setTimeout(() => stop.abort(), 300);
+    const { out, io } = capture();
+    const run = runDemo({ intervalMs: 60_000, io, signal: stop.signal });
+    setTimeout(() => stop.abort(), 1_000);
     expect(await run).toBe(130);
-    expect(out.at(-1)).toBe('\nStopped; targets closed.');
+    expect(out.at(-1)).toBe('\nStopped; targets and local DynamoDB closed.');
   });
 });

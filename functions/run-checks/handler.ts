@@ -39,7 +39,8 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
       return { error: err.message, example: runChecksExample };
     }
     for (const finding of summary.findings) {
-      const level = finding.status === 'ok' ? 'info' : finding.status === 'warn' ? 'warn' : 'error';
+      // ERROR is kept for Vigil's own failures; a failing target is a finding.
+      const level = finding.status === 'ok' ? 'info' : 'warn';
       log[level](`${finding.checkId} ${finding.status}: ${finding.summary}`, { finding });
     }
     if (!store) {

@@ -1,29 +1,40 @@
+import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
+import type { Clock } from '../clock.js';
 import { parseConfig } from '../config/load.js';
 import type { VigilConfig } from '../config/schema.js';
-import { runSelection } from '../engine/index.js';
 import type { Finding, Status } from '../findings.js';
+import type { TransitionKind } from '../incidents/types.js';
 import { sleep } from '../cli/duration.js';
 import { statusLabel, type Io } from '../cli/io.js';
 import { findingsTable } from '../cli/table.js';
+import { silentLog, type Log } from '../log.js';
+import type { Notification } from '../notifications/message.js';
+import { startLocalRuntime } from '../local/runtime.js';
 import { DEMO_CERT_DAYS, DEMO_HOSTNAME, startDemoTargets, type ApiHealth, type DemoTargets } from './targets.js';
 
 interface Step {
-  /** What happens to the world before this round runs; undefined: nothing changes. */
+  /** What happens to the world before this round runs. */
   event?: string;
   health: ApiHealth;
-  /** What api-health must show; the demo checks its own story. */
+  /** What api-health must show, and the incident transition it must cause: the demo checks its own story. */
   expect: Status;
+  transition?: TransitionKind;
 }
 
 const STORY: Step[] = [
   { event: 'all healthy', health: 'healthy', expect: 'ok' },
   { health: 'healthy', expect: 'ok' },
   { event: "fault injected: the API's database goes down (/health answers 503, checks.database unhealthy)", health: 'database-down', expect: 'fail' },
+  { health: 'database-down', expect: 'fail', transition: 'opened' },
   { health: 'database-down', expect: 'fail' },
+  { health: 'database-down', expect: 'fail', transition: 'repeated' },
+  { health: 'database-down', expect: 'fail', transition: 'escalated' },
   { event: 'database back, cache degraded (/health answers 200, status degraded)', health: 'cache-degraded', expect: 'warn' },
-  { event: 'recovered', health: 'healthy', expect: 'ok' },
+  { event: 'recovered', health: 'healthy', expect: 'ok', transition: 'resolved' },
   { health: 'healthy', expect: 'ok' },
 ];
+
+const MINUTE_MS = 60_000;
 
 export interface DemoOptions {
   intervalMs: number;
@@ -31,13 +42,25 @@ export interface DemoOptions {
   signal: AbortSignal;
 }
 
-/** The sample catalog's network checks, pointed at the local demo targets. */
+/** The sample catalog's network checks, pointed at the local demo targets, with demo-sized incident times. */
 export function demoConfig(t: DemoTargets): VigilConfig {
   return parseConfig(
     {
       defaults: { timeoutMs: 2_000, concurrency: 4 },
       checks: [
-        { id: 'api-health', kind: 'http', target: `http://${t.api.host}:${t.api.port}/health`, schedule: 'rate(1 minute)', severity: 'P1', healthReport: true, assertions: [{ path: 'checks.cache', equals: 'healthy', onMismatch: 'warn' }] },
+        {
+          id: 'api-health',
+          kind: 'http',
+          target: `http://${t.api.host}:${t.api.port}/health`,
+          schedule: 'rate(1 minute)',
+          severity: 'P1',
+          tags: { service: 'api' },
+          healthReport: true,
+          assertions: [{ path: 'checks.cache', equals: 'healthy', onMismatch: 'warn' }],
+          // P1 answers within 15 minutes in production; the demo has ten minutes in all.
+          incident: { respondMinutes: 3, repeatMinutes: 2, maxRepeats: 1 },
+          runbook: 'Unhealthy database: check the connection pool and the orders-db-port check.',
+        },
         { id: 'api-certificate', kind: 'tls', target: `${t.tls.host}:${t.tls.port}`, ca: t.tls.ca, schedule: 'rate(6 hours)', severity: 'P2' },
         { id: 'api-dns', kind: 'dns', target: DEMO_HOSTNAME, server: `${t.dns.host}:${t.dns.port}`, expect: ['127.0.0.1'], schedule: 'rate(5 minutes)', severity: 'P2' },
         { id: 'orders-db-port', kind: 'tcp', target: `${t.db.host}:${t.db.port}`, schedule: 'rate(1 minute)', severity: 'P1' },
@@ -47,23 +70,43 @@ export function demoConfig(t: DemoTargets): VigilConfig {
   );
 }
 
-/** `npm start`: local targets, scheduled rounds of the sample checks, a fault injected and recovered. */
+/** `npm start`: local targets and state, a minute of schedule per round, a fault, its incident, and recovery. */
 export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<number> {
-  const targets = await startDemoTargets(new Date());
+  const start = new Date();
+  let minute = 0;
+  // Each round is one minute of schedule, so reminders and escalation happen within the demo.
+  const clock: Clock = { now: () => new Date(start.getTime() + minute * MINUTE_MS) };
+  const targets = await startDemoTargets(start);
+  const sent: { topic: string; n: Notification }[] = [];
+  const config = demoConfig(targets);
+  const log = errorsTo(io);
+  const runtime = await startLocalRuntime({ config, clock, log, onNotification: (topic, n) => sent.push({ topic, n }) }).catch(async (err) => {
+    await targets.close();
+    throw err;
+  });
   try {
-    const config = demoConfig(targets);
+    const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store });
     introduce(targets, intervalMs, io);
     let previous: Finding[] = [];
     const deviations: string[] = [];
     for (const [i, step] of STORY.entries()) {
       if (signal.aborted) return stopped(io);
+      minute = i;
       targets.setApiHealth(step.health);
-      const findings = await runSelection(config, {});
-      io.out(`\n── round ${i + 1} · ${new Date().toISOString().slice(11, 19)}${step.event ? ` · ${step.event}` : ''}`);
+      const result = await runChecks({ checks: config.checks.map((c) => c.id) });
+      if ('error' in result) throw new Error(result.error);
+      const { findings, incidents } = result;
+      io.out(`\n── round ${i + 1} · ${clock.now().toISOString().slice(11, 16)} (simulated)${step.event ? ` · ${step.event}` : ''}`);
       io.out(findingsTable(findings, io.color));
       for (const change of changes(previous, findings)) io.out(change(io.color));
+      for (const t of incidents?.transitions ?? []) io.out(`   incident ${t.incidentId}: ${t.kind}${t.reason ? ` (${t.reason})` : ''}`);
+      for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
+      io.out(`   state writes this round: ${incidents?.stateWrites ?? 0}`);
+
       const health = findings.find((f) => f.checkId === 'api-health')!;
+      const kinds = (incidents?.transitions ?? []).map((t) => t.kind);
       if (health.status !== step.expect) deviations.push(`round ${i + 1}: api-health was ${health.status}, expected ${step.expect}`);
+      if (kinds.join() !== (step.transition ?? '')) deviations.push(`round ${i + 1}: transitions [${kinds.join(', ')}], expected [${step.transition ?? ''}]`);
       previous = findings;
       if (i < STORY.length - 1) await sleep(intervalMs, signal);
     }
@@ -72,11 +115,11 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
       io.err(`\nThe demo did not go as expected:\n${deviations.map((d) => `  - ${d}`).join('\n')}`);
       return 1;
     }
-    io.out('\nDone: the fault was seen in the round it began, the recovery in the round it ended. Targets stopped.');
+    io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery. Targets and local DynamoDB stopped.');
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
   } finally {
-    await targets.close();
+    await Promise.all([targets.close(), runtime.close()]);
   }
 }
 
@@ -88,9 +131,10 @@ function introduce(t: DemoTargets, intervalMs: number, io: Io) {
     ['orders-db-port', `${t.db.host}:${t.db.port}`, 'a port standing in for PostgreSQL'],
   ];
   const width = Math.max(...rows.map((r) => r[1]!.length));
-  io.out('Vigil demo: local targets, the sample checks, one injected fault. Everything stays on loopback.');
+  io.out('Vigil demo: local targets, the sample checks, one injected fault. Everything stays on this machine:');
+  io.out('incident state in a local DynamoDB (dynalite), notifications printed as SNS would send them.');
   for (const [id, target, what] of rows) io.out(`  ${id!.padEnd(16)} ${target!.padEnd(width)}  ${what}`);
-  io.out(`Each round is one scheduled run of every check, ${intervalMs / 1000} s apart. Ctrl-C stops it.`);
+  io.out(`Each round is one scheduled minute, ${intervalMs / 1000} s apart. Ctrl-C stops it.`);
 }
 
 function changes(previous: Finding[], current: Finding[]): ((color: boolean) => string)[] {
@@ -101,7 +145,17 @@ function changes(previous: Finding[], current: Finding[]): ((color: boolean) => 
   });
 }
 
+function formatNotification(topic: string, n: Notification): string {
+  const body = n.body.split('\n').map((line) => `     │ ${line}`);
+  return [`   ✉ SNS ${topic}`, `     │ Subject: ${n.subject}`, '     │', ...body].join('\n');
+}
+
+/** The demo prints its own story; only errors from the handlers reach the terminal. */
+function errorsTo(io: Io): Log {
+  return { ...silentLog, error: (message, ...extra) => io.err(`error: ${message} ${extra.length ? JSON.stringify(extra) : ''}`) };
+}
+
 function stopped(io: Io): number {
-  io.out('\nStopped; targets closed.');
+  io.out('\nStopped; targets and local DynamoDB closed.');
   return 130;
 }

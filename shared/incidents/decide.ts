@@ -26,7 +26,9 @@ export function decideIncident(previous: CheckState | undefined, finding: Findin
 
   // Counting stops where no decision needs more: fewer counts, fewer writes.
   const cap = failing ? policy.failureThreshold : isActive(state.incident) ? policy.successThreshold : 1;
-  const count = state.streak.failing === failing ? Math.min(state.streak.count + 1, cap) : 1;
+  const same = state.streak.failing === failing;
+  // A streak already past a (now lower) cap stays as it is: changing it would be a write that decides nothing.
+  const count = !same ? 1 : state.streak.count >= cap ? state.streak.count : state.streak.count + 1;
   const next: CheckState = {
     ...state,
     status: finding.status,

@@ -43,10 +43,10 @@ describe('run-checks handler', () => {
     ]);
   });
 
-  it('logs each finding at a level that matches its status, then the round', async () => {
+  it('logs each finding (a failing target at WARN, keeping ERROR for Vigil itself), then the round', async () => {
     const { handler, lines } = setup();
     await handler({ checks: ['up', 'down'] });
-    expect(lines.map((l) => l.level)).toEqual(['info', 'error', 'info']);
+    expect(lines.map((l) => l.level)).toEqual(['info', 'warn', 'info']);
     expect(lines[0]!.message).toMatch(/^up ok: HTTP 200 in \d+ ms$/);
     expect(lines[1]!.message).toBe('down fail: HTTP 500 (expected 200)');
     expect(lines[2]).toMatchObject({ message: 'round done', extra: [{ ran: 2, counts: { ok: 1, fail: 1 } }] });

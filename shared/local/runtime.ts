@@ -1,0 +1,54 @@
+import type { Context } from 'aws-lambda';
+import { createNotifyHandler } from '../../functions/notify/handler.js';
+import type { Clock } from '../clock.js';
+import type { VigilConfig } from '../config/schema.js';
+import type { Log } from '../log.js';
+import type { Notification } from '../notifications/message.js';
+import { dynamoOnce, notificationIdempotency } from '../notifications/once.js';
+import type { Publisher } from '../notifications/publisher.js';
+import { DynamoStateStore } from '../store/dynamo-store.js';
+import type { StateStore } from '../store/state-store.js';
+import { createStateTable, startLocalDynamo, type LocalDynamo } from './dynamo.js';
+import { withLocalStream } from './stream.js';
+
+export const LOCAL_TOPIC = 'local:vigil-alerts';
+export const LOCAL_ESCALATION_TOPIC = 'local:vigil-escalations';
+const TABLE = 'vigil-local';
+
+export interface LocalRuntime {
+  /** The state store, its writes streamed to the notify handler as DynamoDB Streams would. */
+  store: StateStore;
+  dynamo: LocalDynamo;
+  close(): Promise<void>;
+}
+
+/**
+ * Vigil's AWS side on this machine: dynalite for the table, the real notify handler fed by a local
+ * stream, and `onNotification` in place of SNS.
+ */
+export async function startLocalRuntime(options: { config: VigilConfig; clock: Clock; log: Log; onNotification: (topic: string, n: Notification) => void }): Promise<LocalRuntime> {
+  const dynamo = await startLocalDynamo();
+  await createStateTable(dynamo.client, TABLE);
+  const store = new DynamoStateStore(dynamo.doc, TABLE);
+  const idempotency = notificationIdempotency();
+  // Locally there is no invocation deadline; a minute is what a deployed notify function has.
+  idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
+  let sent = 0;
+  const publisher: Publisher = {
+    publish: async (topic, n) => {
+      options.onNotification(topic, n);
+      return { messageId: `local-${++sent}` };
+    },
+  };
+  const notify = createNotifyHandler({
+    config: options.config,
+    store,
+    publisher,
+    once: dynamoOnce(dynamo.client, TABLE, idempotency),
+    log: options.log,
+    topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
+    incidentsFunction: 'vigil-local-incidents',
+  });
+  const streamed = withLocalStream(store, notify, (record) => options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }));
+  return { store: streamed, dynamo, close: () => dynamo.close() };
+}
