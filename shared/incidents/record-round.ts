@@ -25,7 +25,7 @@ export interface RoundRecord {
   transitions: Transition[];
   /** Check-state items written; zero for a round in which nothing changed. */
   stateWrites: number;
-  /** Findings kept in the history: every one that is not ok or that changed status. */
+  /** Findings kept in the history: every failure, and every change of status. */
   recorded: number;
   /** Checks whose state could not be saved this round; the others are not disturbed. */
   failed: { checkId: string; error: string }[];
@@ -84,7 +84,8 @@ export async function recordRound(findings: readonly Finding[], { config, store,
     if (t) record.transitions.push(t);
   }
 
-  const notable = findings.filter((f) => f.status !== 'ok' || states.get(f.checkId)?.status !== f.status);
+  // A steady warning is not news; a failure is evidence worth keeping every time.
+  const notable = findings.filter((f) => f.status === 'fail' || f.status === 'error' || states.get(f.checkId)?.status !== f.status);
   await store.recordFindings(notable, new Date(now.getTime() + config.incidents.historyDays * DAY_MS));
   record.recorded = notable.length;
   return record;
