@@ -20,6 +20,8 @@ try {
 new VigilStack(app, `Vigil-${environmentName}`, {
   config,
   environmentName,
+  alertEmail: app.node.tryGetContext('alertEmail'),
+  escalationEmail: app.node.tryGetContext('escalationEmail'),
   env: {
     account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
     region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION,

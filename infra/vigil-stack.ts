@@ -1,16 +1,22 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { planSchedules } from '../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../shared/config/schedule-plan.js';
 import type { VigilConfig } from '../shared/config/schema.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/schedule-plan.js';
+import { Alerting } from './constructs/alerting.js';
 import { CheckSchedules } from './constructs/check-schedules.js';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
+import { Notifier } from './constructs/notifier.js';
+import { StateTable } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 
 export interface VigilStackProps extends StackProps {
   readonly config: VigilConfig;
   /** Names this deployment, e.g. `prod`; part of resource names. */
   readonly environmentName: string;
+  /** Subscribed to the alerts topic. @default none */
+  readonly alertEmail?: string;
+  /** Subscribed to the escalation topic. @default none */
+  readonly escalationEmail?: string;
 }
 
 export class VigilStack extends Stack {
@@ -18,13 +24,18 @@ export class VigilStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    const runChecks = new VigilFunction(this, 'RunChecks', { name: 'run-checks', timeout: runChecksTimeout(config) });
+    const state = new StateTable(this, 'State');
+    const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail });
+    new Notifier(this, 'Notifier', { state, alerting, incidentsFunctionName: `vigil-${props.environmentName}-incidents` });
 
-    const deadLetters = new Queue(this, 'ScheduleDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const runChecks = new VigilFunction(this, 'RunChecks', {
+      name: 'run-checks',
+      timeout: runChecksTimeout(config),
+      environment: { TABLE_NAME: state.table.tableName },
     });
+    state.grantRecordRounds(runChecks);
+
+    const deadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
 
     new CheckSchedules(this, 'Schedules', {
       plan: planSchedules(config),

@@ -5,9 +5,17 @@ import { VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 
-function synth(config: VigilConfig): Template {
+function synth(config: VigilConfig, extra: { alertEmail?: string } = {}): Template {
   const app = new App();
-  return Template.fromStack(new VigilStack(app, 'Test', { config, environmentName: 'test' }));
+  return Template.fromStack(new VigilStack(app, 'Test', { config, environmentName: 'test', ...extra }));
+}
+
+/** The IAM actions granted to the role of the function whose logical id starts with `prefix`. */
+function actionsOf(template: Template, prefix: string): string[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)),
+  );
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())).sort();
 }
 
 let sample: Template;
@@ -75,5 +83,63 @@ describe('VigilStack', () => {
     const slow = parseConfig({ defaults: { concurrency: 10, timeoutMs: 30_000 }, checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] });
     // 50 checks in waves of 10, each up to 30 s, plus a margin.
     synth(slow).hasResourceProperties('AWS::Lambda::Function', { Timeout: 160 });
+  });
+
+  it('keeps state in an on-demand table with PITR, TTL, an outbox stream, and RETAIN', () => {
+    sample.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'active' })],
+      }),
+    });
+  });
+
+  it('reads the stream into notify with batch item failures, bisection, bounded retries and an on-failure queue', () => {
+    sample.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifierDeadLetters'), 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['check'] } } } }) }] },
+    });
+  });
+
+  it('publishes to KMS-encrypted topics that refuse plain HTTP', () => {
+    sample.resourceCountIs('AWS::SNS::Topic', 2);
+    sample.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertingKey'), 'Arn'] } });
+    sample.allResourcesProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    sample.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('subscribes an email address given as context', () => {
+    const config = parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] });
+    synth(config, { alertEmail: 'oncall@example.com' }).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  it('grants run-checks only what a round needs on the table: no deletes, no scans', () => {
+    expect(actionsOf(sample, 'RunChecks')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('grants notify its table actions, publishing to both topics, and the key for them', () => {
+    const actions = actionsOf(sample, 'NotifierFunction');
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(2);
+    expect(actions).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
   });
 });

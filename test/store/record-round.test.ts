@@ -92,4 +92,20 @@ describe('recordRound against DynamoDB (dynalite)', () => {
     // docs/state.md: a steady round sends no write request at all (the empty history batch is skipped).
     expect(writes()).toEqual(before);
   });
+
+  it('keeps a flapping check to no incident, and times reminders and escalation by the injected clock', async () => {
+    const { deps } = await setup();
+    const flapping: Status[] = ['fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok'];
+    const seen: string[] = [];
+    for (const [minute, status] of flapping.entries()) {
+      seen.push(...(await recordRound(round(minute, (i) => (i === 0 ? status : 'ok')), deps(minute))).transitions.map((t) => t.kind));
+    }
+    expect(seen).toEqual([]);
+
+    // Now down for good. Default P3 policy: reminders every 60 min, response SLA 240 min.
+    const at = (minute: number) => recordRound(round(minute, (i) => (i === 0 ? 'fail' : 'ok')), deps(minute));
+    const kinds = async (minute: number) => (await at(minute)).transitions.map((t) => `${t.kind}@${minute - 100}`);
+    const timeline = [...(await kinds(100)), ...(await kinds(101)), ...(await kinds(160)), ...(await kinds(161)), ...(await kinds(221)), ...(await kinds(341))];
+    expect(timeline).toEqual(['opened@1', 'repeated@61', 'repeated@121', 'escalated@241']);
+  });
 });

@@ -1,0 +1,28 @@
+import { Duration } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlertingProps {
+  /** Subscribes this address to the alerts topic. @default no subscription */
+  readonly alertEmail?: string;
+  /** Subscribes this address to the escalation topic. @default no subscription */
+  readonly escalationEmail?: string;
+}
+
+/** The SNS topics Vigil speaks through: alerts, and escalations for what nobody acknowledged. KMS-encrypted, TLS only. */
+export class Alerting extends Construct {
+  readonly key: Key;
+  readonly alerts: Topic;
+  readonly escalations: Topic;
+
+  constructor(scope: Construct, id: string, props: AlertingProps) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30) });
+    this.alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: this.key, enforceSSL: true });
+    this.escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: this.key, enforceSSL: true });
+    if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
+    if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
+  }
+}

@@ -1,0 +1,41 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { STATE_TABLE } from '../../shared/store/table.js';
+
+/** The state table of docs/state.md: on demand, PITR, TTL, a NEW_AND_OLD_IMAGES stream (the outbox), kept on stack deletion. */
+export class StateTable extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const { partitionKey, sortKey, ttlAttribute, activeIndex } = STATE_TABLE;
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: ttlAttribute,
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: activeIndex.name,
+      partitionKey: { name: activeIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: activeIndex.sortKey, type: AttributeType.STRING },
+    });
+  }
+
+  /** run-checks: read states and silences, write states and history. No deletes, no scans. */
+  grantRecordRounds(grantee: IGrantable) {
+    this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+  }
+
+  /** notify: incident records and timelines, plus Powertools idempotency (which updates and deletes its own marks). */
+  grantNotify(grantee: IGrantable) {
+    this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  }
+}
