@@ -1,3 +1,4 @@
+import type { AwsPorts } from '../../shared/aws/ports.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { runSelection } from '../../shared/engine/index.js';
@@ -15,6 +16,8 @@ export interface RunChecksDeps {
   clock?: Clock;
   /** Where incident state lives; without it findings are only returned and logged. */
   store?: StateStore;
+  /** AWS APIs for the ECS and CloudWatch probes. Default: the SDK. */
+  aws?: AwsPorts;
 }
 
 export type RunChecksResult =
@@ -22,7 +25,7 @@ export type RunChecksResult =
   | { error: string; problems?: string[]; example: unknown };
 
 /** Runs the checks a schedule (or an operator) names and logs each finding. */
-export function createRunChecksHandler({ config, log, clock = systemClock, store }: RunChecksDeps) {
+export function createRunChecksHandler({ config, log, clock = systemClock, store, aws }: RunChecksDeps) {
   return async (event: unknown): Promise<RunChecksResult> => {
     const parsed = runChecksEvent.safeParse(event);
     if (!parsed.success) {
@@ -32,7 +35,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     }
     let summary: RoundSummary;
     try {
-      summary = summarise(await runSelection(config, parsed.data, clock));
+      summary = summarise(await runSelection(config, parsed.data, { clock, aws }));
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);

@@ -44,7 +44,8 @@ const commonShape = {
 };
 
 function checkSchemaOf(probe: Probe) {
-  return z.strictObject({ ...commonShape, kind: z.literal(probe.kind), ...probe.settings.shape });
+  const schema = z.strictObject({ ...commonShape, kind: z.literal(probe.kind), ...probe.settings.shape });
+  return probe.refine ? schema.superRefine((check, ctx) => probe.refine!(check, ctx)) : schema;
 }
 
 const checkSchema = z.discriminatedUnion(

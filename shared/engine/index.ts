@@ -1,4 +1,5 @@
 import type { VigilConfig } from '../config/schema.js';
+import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Finding } from '../findings.js';
 import { probeRegistry } from '../probes/index.js';
@@ -9,11 +10,12 @@ export { runChecks } from './runner.js';
 export { selectChecks, type Selection } from './select.js';
 
 /** Runs the checks a selection names, with the config's concurrency and timeouts. */
-export function runSelection(config: VigilConfig, selection: Selection, clock?: Clock): Promise<Finding[]> {
+export function runSelection(config: VigilConfig, selection: Selection, options: { clock?: Clock | undefined; aws?: AwsPorts | undefined } = {}): Promise<Finding[]> {
   return runChecks(selectChecks(config, selection), {
     probes: probeRegistry,
     concurrency: config.defaults.concurrency,
     defaultTimeoutMs: config.defaults.timeoutMs,
-    ...(clock ? { clock } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.aws ? { aws: options.aws } : {}),
   });
 }

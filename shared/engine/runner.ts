@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { sdkPorts, type AwsPorts } from '../aws/ports.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ProbeTimeoutError } from '../errors.js';
 import type { Finding, Observation } from '../findings.js';
@@ -17,6 +18,8 @@ export interface RunOptions {
   concurrency: number;
   defaultTimeoutMs: number;
   clock?: Clock;
+  /** Default: SDK-backed ports, built on first need. */
+  aws?: AwsPorts;
 }
 
 /**
@@ -41,12 +44,12 @@ export async function runCheck(check: RunnableCheck, options: RunOptions): Promi
     });
   }
   const timeoutMs = check.timeoutMs ?? options.defaultTimeoutMs;
-  const observation = await observe(probe, check, timeoutMs, clock);
+  const observation = await observe(probe, check, timeoutMs, { clock, aws: (options.aws ??= sdkPorts()) });
   const result = finding(check, probe.describeTarget(check), startedAt, performance.now() - t0, observation);
   return scrub(result, probe.secrets(check));
 }
 
-async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, clock: Clock): Promise<Observation> {
+async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, ctx: { clock: Clock; aws: AwsPorts }): Promise<Observation> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // Racing against the timer bounds a probe even if it ignores its abort signal.
@@ -58,7 +61,7 @@ async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, cl
     }, timeoutMs);
   });
   try {
-    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, clock }));
+    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, ...ctx }));
     return await Promise.race([run, timedOut]);
   } catch (err) {
     if (err instanceof ProbeTimeoutError) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Observation } from '../findings.js';
 
@@ -6,6 +7,8 @@ export interface ProbeContext {
   /** Aborted when the check's timeout passes; pass it on to every I/O call. */
   signal: AbortSignal;
   clock: Clock;
+  /** AWS APIs, for probes that read AWS (ECS, CloudWatch). */
+  aws: AwsPorts;
 }
 
 /**
@@ -18,6 +21,8 @@ export interface Probe<S extends z.ZodObject = z.ZodObject, K extends string = s
   readonly settings: S;
   /** The target as findings show it: no credentials. */
   describeTarget(check: z.output<S>): string;
+  /** Rules across settings (this needs that); problems are added to `ctx` with their path. */
+  refine?(check: z.output<S>, ctx: z.RefinementCtx): void;
   /** Values that must never appear in a finding (passwords, tokens). */
   secrets(check: z.output<S>): string[];
   run(check: z.output<S>, ctx: ProbeContext): Promise<Observation>;

@@ -1,3 +1,4 @@
+import type { AwsPorts } from '../../shared/aws/ports.js';
 import type { Clock } from '../../shared/clock.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { CheckInput } from '../../shared/config/schema.js';
@@ -9,7 +10,7 @@ import { probeRegistry } from '../../shared/probes/index.js';
 /** A check of any kind, its id optional. */
 export type TestCheck = CheckInput extends infer C ? (C extends unknown ? Omit<C, 'id'> & { id?: string } : never) : never;
 
-export async function runOne(check: TestCheck, options: { clock?: Clock } = {}): Promise<Finding> {
+export async function runOne(check: TestCheck, options: { clock?: Clock; aws?: AwsPorts } = {}): Promise<Finding> {
   const config = parseConfig({ checks: [{ id: 'under-test', ...check }] }, 'test config');
   const [finding] = await runChecks(config.checks, {
     probes: probeRegistry,

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { MetricDataQuery } from '../aws/metrics.js';
+import type { Observation, Status } from '../findings.js';
+import { gradeLower, gradeUpper } from '../thresholds.js';
+import { PRESETS, type PresetName } from './metric-presets.js';
+import { defineProbe } from './probe.js';
+
+const MINUTE_MS = 60_000;
+const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
+
+const settings = z
+  .strictObject({
+    /** What is measured: for a preset, the resource it names (see README); otherwise a label for findings. */
+    target: z.string().min(1),
+    /** One of the guides' metrics; or give `metric` instead. */
+    preset: z.enum(presetNames).optional(),
+    /** Any CloudWatch metric, when no preset fits. */
+    metric: z
+      .strictObject({
+        namespace: z.string().min(1),
+        name: z.string().min(1),
+        dimensions: z.record(z.string(), z.string()).default({}),
+        /** Average, Sum, Maximum, p95, … */
+        stat: z.string().default('Average'),
+      })
+      .optional(),
+    /** For alb-unhealthy-hosts: the TargetGroup dimension. */
+    targetGroup: z.string().optional(),
+    /** Default: 60 seconds. */
+    periodSeconds: z.int().min(1).default(60),
+    /** How far back to look for the newest datapoint. Default: 10 minutes (metrics arrive late). */
+    lookbackMinutes: z.number().positive().default(10),
+    /** Default: the preset's. Required with `metric`. */
+    thresholds: z.strictObject({ warn: z.number(), fail: z.number() }).optional(),
+    /** Default: the preset's; `above` with `metric`. */
+    direction: z.enum(['above', 'below']).optional(),
+    /** What no datapoint in the lookback means: a silent metric is its own outcome. Default: warn. */
+    noData: z.enum(['ok', 'warn', 'fail', 'error']).default('warn'),
+  });
+
+type MetricCheck = z.output<typeof settings>;
+
+export const metricProbe = defineProbe({
+  kind: 'metric',
+  description: "Reads a CloudWatch metric (or one of the guides' presets); checks its newest value against thresholds.",
+  settings,
+  refine(s, ctx) {
+    if ((s.preset === undefined) === (s.metric === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "preset" or "metric"' });
+    if (s.metric && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
+    if (s.preset === 'alb-unhealthy-hosts' && !s.targetGroup) ctx.addIssue({ code: 'custom', path: ['targetGroup'], message: 'alb-unhealthy-hosts needs the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' });
+  },
+  describeTarget: (check) => (check.preset ? `${check.preset} ${check.target}` : check.target),
+  secrets: () => [],
+  async run(check, { signal, clock, aws }): Promise<Observation> {
+    const c = check;
+    const { queries, unit, direction, limits } = resolve(c);
+    const end = clock.now();
+    const start = new Date(end.getTime() - c.lookbackMinutes * MINUTE_MS);
+    const series = await aws.metrics.getMetricData(queries, start, end, signal);
+    const value = series.get('value')?.values[0];
+    if (value === undefined || !Number.isFinite(value)) {
+      return { status: c.noData as Status, summary: `no data in the last ${c.lookbackMinutes} minutes`, observed: {} };
+    }
+    const status = direction === 'above' ? gradeUpper(value, limits) : gradeLower(value, limits);
+    const shown = `${round(value)} ${unit}`.trim();
+    return {
+      status,
+      summary: status === 'ok' ? `${shown}` : `${shown} (${status} ${direction === 'above' ? 'at' : 'below'} ${status === 'fail' ? limits.fail : limits.warn} ${unit})`.replace(/ +\)/, ')'),
+      observed: { value: round(value) },
+      evidence: { recent: (series.get('value')?.values ?? []).slice(0, 5).map(round) },
+    };
+  },
+});
+
+function resolve(c: MetricCheck): { queries: MetricDataQuery[]; unit: string; direction: 'above' | 'below'; limits: { warn: number; fail: number } } {
+  if (c.preset) {
+    const p = PRESETS[c.preset];
+    return { queries: p.queries(c.target, c.periodSeconds, { targetGroup: c.targetGroup }), unit: p.unit, direction: c.direction ?? p.direction, limits: c.thresholds ?? p.limits };
+  }
+  const m = c.metric!;
+  return {
+    queries: [
+      {
+        Id: 'value',
+        MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: c.periodSeconds, Stat: m.stat },
+        ReturnData: true,
+      },
+    ],
+    unit: '',
+    direction: c.direction ?? 'above',
+    limits: c.thresholds!,
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;

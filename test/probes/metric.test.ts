@@ -1,0 +1,90 @@
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SdkEcs } from '../../shared/aws/ecs.js';
+import { BatchingMetrics } from '../../shared/aws/metrics.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { runChecks } from '../../shared/engine/runner.js';
+import { probeRegistry } from '../../shared/probes/index.js';
+import { fixedClock, runOne } from '../support/checks.js';
+
+const cw = mockClient(CloudWatchClient);
+const now = new Date('2026-11-23T03:00:00Z');
+const portsWith = (metrics: BatchingMetrics) => ({ ecs: new SdkEcs(), metrics });
+const aws = () => portsWith(new BatchingMetrics(new CloudWatchClient({ region: 'eu-west-1' })));
+
+/** Answers every query id it is asked for with `values` (newest first), as GetMetricData does. */
+function answer(valuesById: (id: string) => number[]) {
+  cw.on(GetMetricDataCommand).callsFake((input) => ({
+    MetricDataResults: input.MetricDataQueries.filter((q: { ReturnData?: boolean }) => q.ReturnData !== false).map((q: { Id: string }) => ({
+      Id: q.Id,
+      Label: q.Id,
+      StatusCode: 'Complete',
+      Timestamps: valuesById(q.Id).map((_, i) => new Date(now.getTime() - (i + 1) * 60_000)),
+      Values: valuesById(q.Id),
+    })),
+    Messages: [],
+  }));
+}
+
+beforeEach(() => cw.reset());
+
+describe('metricProbe', () => {
+  it('computes the ALB 5XX rate from three metrics in one call and grades it', async () => {
+    answer(() => [6.25, 0.4]);
+    const f = await runOne({ kind: 'metric', preset: 'alb-5xx-rate', target: 'app/prod-alb/50dc6c495c0c9188' }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status: 'fail', summary: '6.25 % (fail at 5 %)', observed: { value: 6.25 } });
+    const [call] = cw.commandCalls(GetMetricDataCommand);
+    const input = call!.args[0].input;
+    expect(input.MetricDataQueries!.map((q) => q.Id)).toEqual(['r0_elb5xx', 'r0_target5xx', 'r0_requests', 'r0_value']);
+    expect(input.MetricDataQueries![3]!.Expression).toBe('100 * (FILL(r0_elb5xx, 0) + FILL(r0_target5xx, 0)) / r0_requests');
+    expect(input.MetricDataQueries![0]!.MetricStat).toEqual({
+      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_ELB_5XX_Count', Dimensions: [{ Name: 'LoadBalancer', Value: 'app/prod-alb/50dc6c495c0c9188' }] },
+      Period: 60,
+      Stat: 'Sum',
+    });
+    expect(input.StartTime).toEqual(new Date('2026-11-23T02:50:00Z'));
+  });
+
+  it('grades a lower-is-worse metric from below', async () => {
+    answer(() => [1.5]);
+    const f = await runOne({ kind: 'metric', preset: 'docdb-free-local-storage', target: 'orders-docdb-1' }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status: 'fail', summary: '1.5 GiB (fail below 2 GiB)' });
+  });
+
+  it.each([
+    ['warn', 'warn'],
+    ['ok', 'ok'],
+    ['fail', 'fail'],
+  ] as const)('reports no data as its own outcome (noData: %s)', async (noData, status) => {
+    answer(() => []);
+    const f = await runOne({ kind: 'metric', preset: 'ecs-cpu', target: 'prod/orders-api', noData }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status, summary: 'no data in the last 10 minutes' });
+  });
+
+  it('reads a custom metric with its own thresholds', async () => {
+    answer(() => [42]);
+    const f = await runOne(
+      { kind: 'metric', target: 'queue depth', metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders' }, stat: 'Maximum' }, thresholds: { warn: 100, fail: 1000 } },
+      { clock: fixedClock(now), aws: aws() },
+    );
+    expect(f).toMatchObject({ status: 'ok', summary: '42' });
+  });
+
+  it('asks CloudWatch once for a whole round of metric checks', async () => {
+    answer((id) => (id.endsWith('value') ? [Number(id.slice(1, id.indexOf('_'))) * 10] : []));
+    const config = parseConfig({ checks: Array.from({ length: 20 }, (_, i) => ({ id: `cpu-${i}`, kind: 'metric', preset: 'ecs-cpu', target: `prod/svc-${i}` })) });
+    const metrics = new BatchingMetrics(new CloudWatchClient({ region: 'eu-west-1' }));
+    const findings = await runChecks(config.checks, { probes: probeRegistry, concurrency: 20, defaultTimeoutMs: 5000, clock: fixedClock(now), aws: portsWith(metrics) });
+    expect(metrics.callCount).toBe(1);
+    expect(new Set(findings.map((f) => f.observed.value)).size).toBe(20);
+  });
+
+  it.each([
+    [{ target: 'x' }, 'checks[0]: give either "preset" or "metric"'],
+    [{ target: 'x', metric: { namespace: 'A', name: 'B' } }, 'checks[0].thresholds: a custom metric needs thresholds: { warn, fail }'],
+    [{ target: 'app/alb/1', preset: 'alb-unhealthy-hosts' }, 'checks[0].targetGroup: alb-unhealthy-hosts needs the TargetGroup dimension'],
+  ])('rejects %j with a clear error', (settings, message) => {
+    expect(() => parseConfig({ checks: [{ id: 'm', kind: 'metric', ...settings }] })).toThrow(message);
+  });
+});
