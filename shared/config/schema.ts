@@ -2,14 +2,12 @@ import { z } from 'zod';
 import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
 import { incidentsSchema } from './incidents.js';
+import { nameSchema, SEVERITIES } from './names.js';
+import { remediationSchema, runbookSchema, type RemediationConfig, type RunbookConfig } from './remediations.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const nameSchema = z.string().regex(NAME, 'use 1-63 lowercase letters, digits and dashes, e.g. "api-health"');
-
-export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from './names.js';
 
 /** Fields every check has, whatever its kind. */
 const commonShape = {
@@ -66,6 +64,10 @@ export const configSchema = z
     checks: z.array(checkSchema).min(1, 'declare at least one check'),
     incidents: incidentsSchema,
     silences: z.array(silenceSchema).default([]),
+    /** Guarded fixes, named by runbooks and by manual invocations. */
+    remediations: z.array(remediationSchema).default([]),
+    /** What to do when a CloudWatch alarm goes to ALARM. */
+    runbooks: z.array(runbookSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const ids = new Set(config.checks.map((c) => c.id));
@@ -73,6 +75,16 @@ export const configSchema = z
       for (const [j, id] of (silence.checks ?? []).entries()) {
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
       }
+    });
+    const remediationIds = new Set(config.remediations.map((r) => r.id));
+    config.runbooks.forEach((runbook, i) => {
+      runbook.steps.forEach((step, j) => {
+        const at = ['runbooks', i, 'steps', j];
+        const unknownCheck = (id: string, path: PropertyKey[]) => !ids.has(id) && ctx.addIssue({ code: 'custom', path, message: `no check has id "${id}"` });
+        if ('diagnose' in step) step.diagnose.forEach((id, k) => unknownCheck(id, [...at, 'diagnose', k]));
+        if ('verify' in step) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
+        if ('act' in step && !remediationIds.has(step.act)) ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
+      });
     });
     const seen = new Map<string, number>();
     config.checks.forEach((check, i) => {
@@ -106,6 +118,8 @@ export interface VigilConfig {
   checks: CheckConfig[];
   incidents: z.output<typeof incidentsSchema>;
   silences: Silence[];
+  remediations: RemediationConfig[];
+  runbooks: RunbookConfig[];
 }
 
 export interface VigilConfigInput {
@@ -113,4 +127,6 @@ export interface VigilConfigInput {
   checks: CheckInput[];
   incidents?: z.input<typeof incidentsSchema>;
   silences?: z.input<typeof silenceSchema>[];
+  remediations?: z.input<typeof remediationSchema>[];
+  runbooks?: z.input<typeof runbookSchema>[];
 }

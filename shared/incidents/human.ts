@@ -1,6 +1,6 @@
 import { VigilError } from '../errors.js';
 import { transition } from './decide.js';
-import type { CheckState } from './types.js';
+import type { CheckState, Transition } from './types.js';
 
 export interface HumanAction {
   op: 'ack' | 'resolve' | 'silence';
@@ -12,6 +12,21 @@ export interface HumanAction {
 /** An operator's action that cannot apply, e.g. acknowledging an incident that already resolved. */
 export class ActionRefusedError extends VigilError {
   override name = 'ActionRefusedError';
+}
+
+/** Vigil hands over to a human: a runbook could not fix it, or a guardrail stopped it. */
+export function decideEscalation(state: CheckState | undefined, incidentId: string, reason: string, now: Date): CheckState {
+  const incident = state?.incident;
+  if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
+  return transition({ ...state, version: state.version + 1 }, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
+}
+
+/** A plan waits for approval; the notification carries the exact payload that approves it. */
+export function decideProposal(state: CheckState | undefined, incidentId: string, summary: string, approval: NonNullable<Transition['approval']>, now: Date): CheckState {
+  const incident = state?.incident;
+  if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
+  const next = transition({ ...state, version: state.version + 1 }, incident, 'proposed', now, summary);
+  return { ...next, transition: { ...next.transition!, approval } };
 }
 
 /** The check's state after an operator acts on its incident; refuses what does not apply. */

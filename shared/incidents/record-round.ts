@@ -4,14 +4,12 @@ import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { activeSilence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
-import { StateConflictError, type StateStore } from '../store/state-store.js';
-import { decideIncident } from './decide.js';
+import type { StateStore } from '../store/state-store.js';
+import { applyFinding } from './apply-finding.js';
 import { policyFor } from './policy.js';
 import type { CheckState, Transition } from './types.js';
 
 const DAY_MS = 86_400_000;
-/** Rereads after a lost race before giving up on a check for this round. */
-const CONFLICT_RETRIES = 4;
 
 export interface RoundDeps {
   config: VigilConfig;
@@ -41,26 +39,11 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   const byCheck = new Map<string, Transition>();
 
   const settle = async (finding: Finding, check: CheckConfig) => {
-    let previous = states.get(finding.checkId);
-    for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
-      const next = decideIncident(previous, finding, {
-        policy: policyFor(check, config),
-        severity: check.severity,
-        silence: activeSilence(silences, check, now),
-        now,
-      });
-      if (!next) return;
-      try {
-        await store.putCheckState(next, previous?.version);
-        record.stateWrites += 1;
-        if (isNewTransition(previous, next)) byCheck.set(finding.checkId, next.transition!);
-        return;
-      } catch (err) {
-        if (!(err instanceof StateConflictError)) throw err;
-        previous = (await store.getCheckStates([finding.checkId])).get(finding.checkId);
-      }
-    }
-    throw new Error(`still conflicting after ${CONFLICT_RETRIES} rereads`);
+    const ctx = { policy: policyFor(check, config), severity: check.severity, silence: activeSilence(silences, check, now), now };
+    const { previous, written } = await applyFinding(store, finding, ctx, states.get(finding.checkId));
+    if (!written) return;
+    record.stateWrites += 1;
+    if (isNewTransition(previous, written)) byCheck.set(finding.checkId, written.transition!);
   };
 
   const limit = pLimit(config.defaults.concurrency);

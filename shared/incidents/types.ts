@@ -4,7 +4,7 @@ import type { Status } from '../findings.js';
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 
 /** Each kind becomes exactly one notification (none while the incident is silenced). */
-export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced';
+export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced' | 'proposed';
 
 export interface Incident {
   /** `<checkId>/<n>`: readable, and it names the check state that owns it. */
@@ -44,6 +44,8 @@ export interface Transition {
   /** `vigil`, or the person who acted. */
   by: string;
   reason?: string;
+  /** For `proposed`: what approves it, and until when. */
+  approval?: { payload: Record<string, unknown>; function: string; expiresAt: string };
 }
 
 /** One item per check: what its findings have been lately, and its current (or last) incident. */

@@ -19,6 +19,7 @@ const HEADLINE: Record<Transition['kind'], string> = {
   acknowledged: 'ACK',
   resolved: 'RESOLVED',
   silenced: 'SILENCED',
+  proposed: 'APPROVAL NEEDED',
 };
 
 export interface MessageContext {
@@ -57,6 +58,7 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     acknowledged: `${t.by} acknowledged ${incident.checkId}.`,
     resolved: t.by === 'vigil' ? `${incident.checkId} recovered.` : `${t.by} resolved ${incident.checkId}.`,
     silenced: `${t.by} silenced ${incident.checkId}: no more notifications for this incident.`,
+    proposed: `Vigil proposes a fix for ${incident.checkId} and needs a human to approve it.`,
   }[t.kind];
   lines.push(what, '');
   lines.push(`Summary:   ${incident.summary}`);
@@ -68,6 +70,10 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   if (t.reason) lines.push(`Why:       ${t.reason}`);
   lines.push(`Incident:  ${incident.id} (${incident.state})${incident.previousId ? `, follows ${incident.previousId}` : ''}`);
   if (ctx.check?.runbook) lines.push('', 'Runbook:', ctx.check.runbook);
+  if (t.approval) {
+    lines.push('', `Approve before ${t.approval.expiresAt}: invoke ${t.approval.function} from the Lambda console with`);
+    lines.push(`  ${JSON.stringify(t.approval.payload)}`);
+  }
   if (incident.state === 'open') {
     lines.push('', `Acknowledge: invoke ${ctx.incidentsFunction} from the Lambda console with`);
     lines.push(`  ${JSON.stringify({ op: 'ack', incident: incident.id, by: 'your-name', reason: 'looking into it' })}`);

@@ -11,7 +11,8 @@ import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
-import { StateConflictError, type StateStore, type TimelineEntry } from './state-store.js';
+import { StateConflictError, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
+import type { GuardState, KillSwitch } from '../guardrails/types.js';
 
 const BATCH_GET = 100;
 const BATCH_WRITE = 25;
@@ -43,22 +44,8 @@ export class DynamoStateStore implements StateStore {
   }
 
   async putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.checkState(state.checkId), type: 'check', version: state.version, state },
-          // The version guard: two rounds racing on one check cannot both win.
-          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) {
-        throw new StateConflictError(`check ${state.checkId} changed since version ${expectedVersion ?? 'none'}`, { cause: err });
-      }
-      throw err;
-    }
+    // The version guard: two rounds racing on one check cannot both win.
+    await this.conditionalPut({ ...keys.checkState(state.checkId), type: 'check', version: state.version, state }, expectedVersion, `check ${state.checkId}`);
   }
 
   async recordFindings(findings: readonly Finding[], expiresAt: Date): Promise<void> {
@@ -138,6 +125,52 @@ export class DynamoStateStore implements StateStore {
   async getIncident(incidentId: string): Promise<Incident | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.incident(incidentId) }));
     return out.Item?.incident as Incident | undefined;
+  }
+
+  async getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }> {
+    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [keys.guard(targetKey), keys.killSwitch()], ConsistentRead: true } } }));
+    if (out.UnprocessedKeys?.[this.table]?.Keys?.length) throw new Error('DynamoDB left the guard state unread; not acting on a partial read');
+    const items = out.Responses?.[this.table] ?? [];
+    return {
+      guard: items.find((i) => i.pk === keys.guard(targetKey).pk)?.guard as GuardState | undefined,
+      killSwitch: items.find((i) => i.pk === keys.killSwitch().pk)?.killSwitch as KillSwitch | undefined,
+    };
+  }
+
+  async putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void> {
+    await this.conditionalPut({ ...keys.guard(guard.targetKey), type: 'guard', version: guard.version, guard }, expectedVersion, `guard of ${guard.targetKey}`);
+  }
+
+  async setKillSwitch(killSwitch: KillSwitch): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.killSwitch(), type: 'control', killSwitch } }));
+  }
+
+  async putProposal(proposal: Proposal): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.proposal(proposal.id), type: 'proposal', proposal, [STATE_TABLE.ttlAttribute]: epochSeconds(proposal.expiresAt) + 86_400 } }),
+    );
+  }
+
+  async getProposal(id: string): Promise<Proposal | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.proposal(id), ConsistentRead: true }));
+    return out.Item?.proposal as Proposal | undefined;
+  }
+
+  /** The version guard shared by check states and guards. */
+  private async conditionalPut(item: Record<string, unknown> & { version: number }, expectedVersion: number | undefined, what: string): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new StateConflictError(`${what} changed since version ${expectedVersion ?? 'none'}`, { cause: err });
+      throw err;
+    }
   }
 
   private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {

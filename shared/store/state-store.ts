@@ -2,6 +2,7 @@ import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { VigilError } from '../errors.js';
+import type { GuardState, KillSwitch } from '../guardrails/types.js';
 
 /** Someone else wrote the item since it was read; read again and decide again. */
 export class StateConflictError extends VigilError {
@@ -35,4 +36,26 @@ export interface StateStore {
   /** Keeps the incident's own record current; an older transition never overwrites a newer one. */
   putIncident(incident: Incident, transition: Transition): Promise<void>;
   getIncident(incidentId: string): Promise<Incident | undefined>;
+  /** A target's guard state and the kill switch, in one read. */
+  getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }>;
+  /** Conditional on the version read, as putCheckState; StateConflictError when someone got there first. */
+  putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void>;
+  setKillSwitch(killSwitch: KillSwitch): Promise<void>;
+  putProposal(proposal: Proposal): Promise<void>;
+  getProposal(id: string): Promise<Proposal | undefined>;
+}
+
+/** A plan waiting for a human's approval. */
+export interface Proposal {
+  id: string;
+  remediation: string;
+  incidentId: string;
+  /** The incident's version when planned: an approval of a stale plan is refused. */
+  incidentVersion: number;
+  summary: string;
+  change: Record<string, unknown>;
+  expiresAt: string;
+  /** Where the runbook goes on after the approved action (its verify and escalate steps). */
+  runbook: string;
+  step: number;
 }

@@ -13,6 +13,9 @@ export const keys = {
   incident: (incidentId: string) => ({ pk: `INCIDENT#${incidentId}`, sk: 'META' }),
   timeline: (incidentId: string, at: string, key: string) => ({ pk: `INCIDENT#${incidentId}`, sk: `T#${at}#${key}` }),
   silence: (id: string) => ({ pk: 'SILENCE', sk: id }),
+  guard: (targetKey: string) => ({ pk: `GUARD#${targetKey}`, sk: 'STATE' }),
+  killSwitch: () => ({ pk: 'CONTROL', sk: 'KILL_SWITCH' }),
+  proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'META' }),
 };
 
 /** The sparse index holds active incidents only. */

@@ -1,0 +1,35 @@
+import { formatPath } from '../../shared/config/load.js';
+import { alarmEvent } from '../../shared/events/alarm.js';
+import type { Once } from '../../shared/notifications/once.js';
+import { handleAlarm, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
+
+export interface OnAlarmDeps extends RunbookDeps {
+  /** The same event delivered twice runs once (Powertools idempotency on the event id). */
+  once: Once;
+}
+
+export type OnAlarmResult = RunbookResult | { error: string; problems: string[] };
+
+/**
+ * EventBridge "CloudWatch Alarm State Change" → incident and runbook. An unexpected error is logged
+ * and rethrown, so EventBridge retries and then dead-letters it; the guard state makes a retry
+ * skip any action already taken for this event.
+ */
+export function createOnAlarmHandler(deps: OnAlarmDeps) {
+  return async (event: unknown): Promise<OnAlarmResult> => {
+    const parsed = alarmEvent.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
+      deps.log.error('not a CloudWatch Alarm State Change event', { problems });
+      return { error: 'not a CloudWatch Alarm State Change event', problems };
+    }
+    try {
+      const result = await deps.once(`alarm#${parsed.data.id}`, () => handleAlarm(parsed.data, deps));
+      deps.log.info(`${result.alarm} ${result.state}: ${result.verdict}`, { result });
+      return result;
+    } catch (err) {
+      deps.log.error(`alarm ${parsed.data.detail.alarmName} not handled; it will be retried`, { eventId: parsed.data.id, error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,22 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import rawConfig from '../../vigil.config.js';
+import { requireEnv } from '../../shared/aws-env.js';
+import { sdkPorts } from '../../shared/aws/ports.js';
+import { systemClock } from '../../shared/clock.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { createRemediateHandler } from './handler.js';
+
+const config = parseConfig(rawConfig);
+
+export const handler = createRemediateHandler({
+  config,
+  store: new DynamoStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), requireEnv('TABLE_NAME')),
+  aws: sdkPorts(),
+  clock: systemClock,
+  log: new Logger({ serviceName: 'vigil', persistentKeys: { function: 'remediate' } }),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  remediateFunction: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'the Vigil remediate function',
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ecsTargetSchema, parseEcsTarget } from '../probes/ecs-target.js';
+import { defineRemediation, RemediationRefusedError } from './remediation.js';
+
+export const ecsRestart = defineRemediation({
+  kind: 'ecs-restart',
+  description: 'Forces a new deployment of an ECS service (fresh tasks, same task definition).',
+  risk: 'low',
+  settings: z.strictObject({
+    target: ecsTargetSchema,
+    /** Refuse when the service's deployment could replace more than this share of tasks at once. Default: 50%. */
+    maxFleetSharePercent: z.number().min(1).max(100).default(50),
+  }),
+  targetKey: (s) => `ecs:${s.target}`,
+  async plan(s, { aws, signal }) {
+    const { cluster, service } = parseEcsTarget(s.target);
+    const svc = await aws.ecs.describeService(cluster, service, signal);
+    if (svc.status !== 'ACTIVE') throw new RemediationRefusedError(`${s.target} is ${svc.status}, not ACTIVE`);
+    // minimumHealthyPercent is what ECS keeps running during the deployment; the rest may be replaced at once.
+    const share = 100 - (svc.minimumHealthyPercent ?? 100);
+    if (share > s.maxFleetSharePercent) {
+      throw new RemediationRefusedError(`a deployment of ${s.target} may stop ${share}% of its tasks at once (minimumHealthyPercent ${svc.minimumHealthyPercent}); the limit is ${s.maxFleetSharePercent}%`);
+    }
+    return { summary: `force a new deployment of ${s.target} (${svc.runningCount}/${svc.desiredCount} running, ${svc.taskDefinition.split('/').pop()})`, change: { forceNewDeployment: true } };
+  },
+  async execute(s, _plan, { aws }) {
+    const { cluster, service } = parseEcsTarget(s.target);
+    await aws.ecs.updateService({ cluster, service, forceNewDeployment: true });
+    return `new deployment of ${s.target} started`;
+  },
+});

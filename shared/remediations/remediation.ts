@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import type { AwsPorts } from '../aws/ports.js';
+import { VigilError } from '../errors.js';
+
+export type Risk = 'low' | 'high';
+
+/** What a remediation would do, computed from the target's current state before anything is done. */
+export interface Plan {
+  /** One line a human can approve or reject, e.g. "set desiredCount of prod/orders-api from 3 to 4". */
+  summary: string;
+  /** The exact change, recorded on the timeline and re-checked before acting. */
+  change: Record<string, unknown>;
+}
+
+export interface RemediationContext {
+  aws: AwsPorts;
+  signal?: AbortSignal;
+}
+
+/** A remediation refused to plan or act, with why; never a guess. */
+export class RemediationRefusedError extends VigilError {
+  override name = 'RemediationRefusedError';
+}
+
+/** One kind of fix. `plan` only reads; `execute` does exactly what the plan says, or refuses if the target moved. */
+export interface Remediation<S extends z.ZodObject = z.ZodObject, K extends string = string> {
+  readonly kind: K;
+  readonly description: string;
+  readonly risk: Risk;
+  readonly settings: S;
+  /** The one typed target it acts on, e.g. `ecs:prod/orders-api`: the key of its lock, cooldown and circuit. */
+  targetKey(settings: z.output<S>): string;
+  plan(settings: z.output<S>, ctx: RemediationContext): Promise<Plan>;
+  execute(settings: z.output<S>, plan: Plan, ctx: RemediationContext): Promise<string>;
+}
+
+export function defineRemediation<S extends z.ZodObject, const K extends string>(r: Remediation<S, K>): Remediation<S, K> {
+  return r;
+}

@@ -1,0 +1,28 @@
+import type { RunbookConfig } from '../config/remediations.js';
+import type { AlarmEvent } from '../events/alarm.js';
+
+export type Match =
+  | { runbook: RunbookConfig }
+  /** A runbook needs tags the event does not carry: never guess which alarm this is. */
+  | { runbook: RunbookConfig; missingTags: true }
+  | undefined;
+
+/** The first runbook whose every criterion holds for this alarm. */
+export function matchRunbook(runbooks: readonly RunbookConfig[], event: AlarmEvent): Match {
+  const { alarmName, alarmTags } = event.detail;
+  for (const runbook of runbooks) {
+    const { alarmNames, alarmPrefix, tags } = runbook.match;
+    if (alarmNames && !alarmNames.includes(alarmName)) continue;
+    if (alarmPrefix && !alarmName.startsWith(alarmPrefix)) continue;
+    if (tags) {
+      if (!alarmTags) {
+        // Named or prefixed and then tag-checked: the name says it is ours, the tags cannot confirm it.
+        if (alarmNames || alarmPrefix) return { runbook, missingTags: true };
+        continue;
+      }
+      if (!Object.entries(tags).every(([k, v]) => alarmTags[k] === v)) continue;
+    }
+    return { runbook };
+  }
+  return undefined;
+}

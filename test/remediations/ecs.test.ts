@@ -1,0 +1,105 @@
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SdkEcs } from '../../shared/aws/ecs.js';
+import { BatchingMetrics } from '../../shared/aws/metrics.js';
+import { ecsRestart } from '../../shared/remediations/ecs-restart.js';
+import { ecsRollback } from '../../shared/remediations/ecs-rollback.js';
+import { ecsScaleOut } from '../../shared/remediations/ecs-scale-out.js';
+import { service, taskDef } from '../support/ecs-fixtures.js';
+
+const ecs = mockClient(ECSClient);
+const ctx = { aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() } };
+const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orders-api';
+const revisionArn = (n: string) => `arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/${n}`;
+
+beforeEach(() => {
+  ecs.reset();
+  ecs.on(DescribeServicesCommand).resolves({ services: [service()], failures: [] });
+  ecs.on(UpdateServiceCommand).resolves({ service: service() });
+});
+
+describe('ecsRestart', () => {
+  const settings = ecsRestart.settings.parse({ target: 'prod/orders-api' });
+
+  it('plans a forced deployment and makes exactly that call', async () => {
+    const plan = await ecsRestart.plan(settings, ctx);
+    expect(plan.summary).toBe('force a new deployment of prod/orders-api (3/3 running, orders-api:42)');
+    expect(await ecsRestart.execute(settings, plan, ctx)).toBe('new deployment of prod/orders-api started');
+    expect(ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'prod', service: 'orders-api', forceNewDeployment: true }]);
+  });
+
+  it('refuses when a deployment could stop more of the fleet at once than allowed', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 } })] });
+    await expect(ecsRestart.plan(settings, ctx)).rejects.toThrow('a deployment of prod/orders-api may stop 100% of its tasks at once (minimumHealthyPercent 0); the limit is 50%');
+  });
+
+  it('refuses, rather than guesses, when ECS cannot resolve the service', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: SERVICE_ARN, reason: 'MISSING' }] });
+    await expect(ecsRestart.plan(settings, ctx)).rejects.toMatchObject({ name: 'TargetUnresolvedError' });
+  });
+});
+
+describe('ecsScaleOut', () => {
+  const settings = ecsScaleOut.settings.parse({ target: 'prod/orders-api', step: 2, max: 4 });
+
+  it('raises the desired count by its step, capped at the maximum', async () => {
+    const plan = await ecsScaleOut.plan(settings, ctx);
+    expect(plan).toEqual({ summary: 'set desiredCount of prod/orders-api from 3 to 4', change: { from: 3, to: 4 } });
+    await ecsScaleOut.execute(settings, plan, ctx);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({ cluster: 'prod', service: 'orders-api', desiredCount: 4 });
+  });
+
+  it('refuses at the maximum', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
+    await expect(ecsScaleOut.plan(settings, ctx)).rejects.toThrow('prod/orders-api already wants 4 tasks; the maximum is 4');
+  });
+
+  it('never scales in: refuses when the count moved since the plan', async () => {
+    const plan = await ecsScaleOut.plan(settings, ctx);
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 6 })] });
+    await expect(ecsScaleOut.execute(settings, plan, ctx)).rejects.toThrow('desiredCount of prod/orders-api is now 6, not 3 as planned');
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+});
+
+describe('ecsRollback', () => {
+  const settings = ecsRollback.settings.parse({ target: 'prod/orders-api' });
+  const history = (sources: { arn: string }[]) => {
+    ecs.on(ListServiceDeploymentsCommand).resolves({
+      serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw', serviceArn: SERVICE_ARN, clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod', status: 'SUCCESSFUL', targetServiceRevisionArn: revisionArn('4980306466373577095') }],
+    });
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw', sourceServiceRevisions: sources.map((s) => ({ ...s, requestedTaskCount: 3, runningTaskCount: 0, pendingTaskCount: 0 })), targetServiceRevision: { arn: revisionArn('4980306466373577095') }, status: 'SUCCESSFUL' }],
+      failures: [],
+    });
+    ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [{ serviceRevisionArn: revisionArn('1452345676373577011'), serviceArn: SERVICE_ARN, taskDefinition: taskDef(41) }], failures: [] });
+  };
+
+  it('rolls back to the task definition the last deployment replaced', async () => {
+    history([{ arn: revisionArn('1452345676373577011') }]);
+    const plan = await ecsRollback.plan(settings, ctx);
+    expect(plan.summary).toBe('roll prod/orders-api back from orders-api:42 to orders-api:41');
+    await ecsRollback.execute(settings, plan, ctx);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({ cluster: 'prod', service: 'orders-api', taskDefinition: taskDef(41) });
+  });
+
+  it.each([
+    [[], /has 0 source revisions; rollback needs exactly one/],
+    [[{ arn: revisionArn('1') }, { arn: revisionArn('2') }], /has 2 source revisions; rollback needs exactly one/],
+  ])('refuses when the previous revision is ambiguous (%j)', async (sources, message) => {
+    history(sources);
+    await expect(ecsRollback.plan(settings, ctx)).rejects.toThrow(message);
+  });
+
+  it('is declared high risk', () => {
+    expect(ecsRollback.risk).toBe('high');
+  });
+});
