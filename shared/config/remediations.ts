@@ -42,6 +42,9 @@ type Remediations = (typeof allRemediations)[number];
 /** A validated remediation: its guardrails plus its kind's settings. */
 export type RemediationConfig = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? Guard & { kind: K } & z.output<S> : never) : never;
 
+/** A remediation as written in vigil.config.ts. */
+export type RemediationInput = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? z.input<z.ZodObject<typeof guardShape>> & { kind: K } & z.input<S> : never) : never;
+
 export function riskOf(r: { kind: string }): 'low' | 'high' {
   return remediationRegistry.get(r.kind)?.risk ?? 'high';
 }

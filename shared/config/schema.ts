@@ -3,7 +3,7 @@ import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
 import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
-import { remediationSchema, runbookSchema, type RemediationConfig, type RunbookConfig } from './remediations.js';
+import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 
@@ -127,6 +127,6 @@ export interface VigilConfigInput {
   checks: CheckInput[];
   incidents?: z.input<typeof incidentsSchema>;
   silences?: z.input<typeof silenceSchema>[];
-  remediations?: z.input<typeof remediationSchema>[];
+  remediations?: RemediationInput[];
   runbooks?: z.input<typeof runbookSchema>[];
 }

@@ -215,7 +215,8 @@ async function verify(v: { check: string; settleSeconds: number; attempts: numbe
 }
 
 function check(ids: string[], deps: RunbookDeps): Promise<Finding[]> {
-  const checks = deps.config.checks.filter((c) => ids.includes(c.id));
+  // In the order the step names them: the runbook's author chose what to look at first.
+  const checks = ids.map((id) => deps.config.checks.find((c) => c.id === id)!);
   return runChecks(checks, { probes: probeRegistry, concurrency: deps.config.defaults.concurrency, defaultTimeoutMs: deps.config.defaults.timeoutMs, clock: deps.clock, aws: deps.aws });
 }
 

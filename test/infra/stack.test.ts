@@ -46,6 +46,9 @@ describe('VigilStack', () => {
       { expression: 'rate(6 hours)', checks: ['api-certificate'] },
       { expression: 'rate(5 minutes)', checks: ['api-dns'] },
       { expression: 'rate(1 minute)', checks: ['orders-db-port'] },
+      { expression: 'rate(1 minute)', checks: ['orders-api-service', 'orders-alb-5xx'] },
+      { expression: 'rate(5 minutes)', checks: ['orders-api-cpu'] },
+      { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
     ]);
   });
 

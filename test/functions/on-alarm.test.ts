@@ -1,0 +1,259 @@
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
+import { createRemediateHandler } from '../../functions/remediate/handler.js';
+import { SdkEcs } from '../../shared/aws/ecs.js';
+import { BatchingMetrics } from '../../shared/aws/metrics.js';
+import { parseConfig } from '../../shared/config/load.js';
+import type { VigilConfigInput } from '../../shared/config/schema.js';
+import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
+import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { silentLog } from '../../shared/log.js';
+import type { Notification } from '../../shared/notifications/message.js';
+import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/once.js';
+import type { RunbookResult } from '../../shared/runbooks/execute.js';
+import { alarm, samples } from '../support/alarm.js';
+import { service } from '../support/ecs-fixtures.js';
+import { minutesAfter, T0 } from '../support/findings.js';
+
+const ecs = mockClient(ECSClient);
+let api: LocalTarget;
+let apiHealthy = true;
+beforeAll(async () => {
+  api = await startHttpTarget((_, res) => res.writeHead(apiHealthy ? 200 : 503).end());
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  ecs.reset();
+  apiHealthy = true;
+  ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+  ecs.on(UpdateServiceCommand).resolves({ service: service() });
+});
+
+let runtime: LocalRuntime | undefined;
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+});
+
+type Remediation = NonNullable<VigilConfigInput['remediations']>[number];
+
+async function setup(remediation: Partial<Remediation> = {}, runbook: object = {}) {
+  const config = parseConfig({
+    checks: [
+      { id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` },
+      { id: 'orders-api-service', kind: 'ecs-service', target: 'prod/orders-api' },
+    ],
+    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto', ...remediation } as Remediation],
+    runbooks: [
+      {
+        id: 'orders-api-5xx',
+        match: { alarmNames: ['orders-api-5xx-rate'] },
+        severity: 'P1',
+        steps: [{ diagnose: ['orders-api-service', 'api-health'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not help' }],
+        ...runbook,
+      },
+    ],
+  });
+  let now = T0;
+  const clock = { now: () => now };
+  const sent: Notification[] = [];
+  runtime = await startLocalRuntime({ config, clock, log: silentLog, onNotification: (_, n) => sent.push(n) });
+  const idempotency = notificationIdempotency();
+  idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
+  const deps = {
+    config,
+    store: runtime.store,
+    aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() },
+    clock,
+    log: silentLog,
+    sleep: async () => undefined,
+    once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
+    remediateFunction: 'vigil-test-remediate',
+  };
+  const store = runtime.store;
+  return {
+    onAlarm: createOnAlarmHandler(deps),
+    remediate: createRemediateHandler(deps),
+    deps,
+    store,
+    sent,
+    at: (minutes: number) => (now = minutesAfter(T0, minutes)),
+    timeline: async (id = 'alarm:orders-api-5xx-rate/1') => (await store.getTimeline(id)).map((e) => e.kind),
+    updates: () => ecs.commandCalls(UpdateServiceCommand).length,
+  };
+}
+
+describe('on-alarm handler', () => {
+  it('runs the runbook on ALARM: diagnose, restart, verify, and records every step', async () => {
+    const t = await setup();
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result).toMatchObject({ alarm: 'orders-api-5xx-rate', state: 'ALARM', runbook: 'orders-api-5xx', incidentId: 'alarm:orders-api-5xx-rate/1', verdict: 'fixed' });
+    expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
+    expect(result.steps[0]!.detail).toMatch(/^orders-api-service ok: running 3\/3, steady; api-health ok: HTTP 200 in \d+ ms$/);
+    expect(t.updates()).toBe(1);
+    expect(await t.timeline()).toEqual(['opened', 'notified', 'alarm', 'diagnose', 'acting', 'acted', 'verified']);
+    expect(t.sent.map((n) => n.subject)).toEqual([expect.stringMatching(/^\[P1\]\[OPEN\] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed/)]);
+  });
+
+  it('in observe mode records exactly what it would do, and does nothing', async () => {
+    const t = await setup({ mode: 'observe' });
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result.verdict).toBe('observed');
+    expect(result.steps[1]).toMatchObject({ outcome: 'observed', detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): mode observe: dry run, nothing done' });
+    expect(t.updates()).toBe(0);
+  });
+
+  it('escalates when verification fails, after one action', async () => {
+    const t = await setup();
+    apiHealthy = false;
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result.verdict).toBe('escalated');
+    expect(result.steps.at(-2)).toMatchObject({ step: 'verify api-health', outcome: 'failed', detail: expect.stringMatching(/^api-health still fail after 2 attempts: HTTP 503/) });
+    expect(t.sent.map((n) => n.subject.slice(0, 14))).toEqual(['[P1][OPEN] ala', '[P1][ESCALATED']);
+    expect(t.updates()).toBe(1);
+  });
+
+  it('resolves the incident on OK, records INSUFFICIENT_DATA without acting, and handles composite alarms', async () => {
+    const t = await setup({}, { match: { alarmNames: ['orders-api-5xx-rate', 'orders-api-degraded'] } });
+    await t.onAlarm(samples.metric);
+    t.at(7);
+    expect(await t.onAlarm(samples.ok)).toMatchObject({ verdict: 'resolved', incidentId: 'alarm:orders-api-5xx-rate/1' });
+    t.at(90);
+    expect(await t.onAlarm(samples.insufficient)).toMatchObject({ verdict: 'recorded', steps: [] });
+    expect(await t.onAlarm(samples.composite)).toMatchObject({ alarm: 'orders-api-degraded', verdict: 'fixed', incidentId: 'alarm:orders-api-degraded/1' });
+    expect(t.updates()).toBe(2);
+  });
+
+  it('acts once when the same event is delivered twice', async () => {
+    const t = await setup();
+    const first = await t.onAlarm(samples.metric);
+    const second = await t.onAlarm(samples.metric);
+    expect(second).toEqual(first);
+    expect(t.updates()).toBe(1);
+  });
+
+  it('makes exactly one UpdateService for 100 concurrent alarm deliveries on one target', async () => {
+    const t = await setup();
+    const results = (await Promise.all(Array.from({ length: 100 }, (_, i) => t.onAlarm(alarm(`burst-${i}`))))) as RunbookResult[];
+    expect(t.updates()).toBe(1);
+    expect(results.filter((r) => r.steps.some((s) => s.outcome === 'acted'))).toHaveLength(1);
+  });
+
+  it('lets a flapping alarm (1,000 changes in an hour) act at most the window maximum, then opens the circuit', async () => {
+    const t = await setup({ cooldownMinutes: 0, maxActions: { count: 3, windowMinutes: 60 }, circuitBreaker: { failures: 3 } });
+    apiHealthy = false; // every verification fails
+    for (let i = 0; i < 1000; i++) {
+      t.at(i * 0.06);
+      await t.onAlarm(alarm(`flap-${i}`, i % 2 ? 'OK' : 'ALARM'));
+    }
+    expect(t.updates()).toBe(3);
+    const { guard } = await t.store.getGuard('ecs:prod/orders-api');
+    expect(guard).toMatchObject({ failedVerifications: 3, circuitOpenedAt: expect.any(String) });
+    const last = (await t.onAlarm(alarm('after-flap'))) as RunbookResult;
+    expect(last.steps[1]).toMatchObject({ outcome: 'escalated', detail: expect.stringMatching(/circuit open since .* after 3 actions failed verification/) });
+  }, 120_000);
+
+  it('leaves an expiring lease and a telling timeline when the function dies mid-action', async () => {
+    const t = await setup({ cooldownMinutes: 0, leaseSeconds: 300 });
+    ecs.on(UpdateServiceCommand).callsFake(() => new Promise(() => undefined)); // hangs: the function "dies" here
+    void t.onAlarm(alarm('dies'));
+    await expect.poll(() => t.timeline(), { timeout: 5_000 }).toContain('acting');
+    expect(await t.timeline()).not.toContain('acted');
+    const { guard } = await t.store.getGuard('ecs:prod/orders-api');
+    expect(guard?.actions).toEqual([{ remediation: 'orders-api-restart', eventId: 'dies', at: T0.toISOString() }]);
+
+    ecs.on(UpdateServiceCommand).resolves({ service: service() });
+    t.at(1);
+    const during = (await t.onAlarm(alarm('while-locked', 'ALARM', { previousState: { value: 'OK' } }))) as RunbookResult;
+    expect(during.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining(`holds this target until ${minutesAfter(T0, 5).toISOString()}`) });
+    t.at(6);
+    const after = (await t.onAlarm(alarm('after-expiry'))) as RunbookResult;
+    expect(after.steps[1]!.outcome).toBe('acted');
+  });
+
+  it('never repeats the action when something after it fails and the event is retried', async () => {
+    const t = await setup();
+    let failTimeline = true;
+    const dynamo = t.deps.store as unknown as { appendTimeline: (id: string, entry: { kind: string }) => Promise<void> };
+    const original = dynamo.appendTimeline.bind(dynamo);
+    dynamo.appendTimeline = async (id, entry) => {
+      if (entry.kind === 'acted' && failTimeline) {
+        failTimeline = false;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return original(id, entry);
+    };
+    await expect(t.onAlarm(samples.metric)).rejects.toThrow('Rate exceeded');
+    const retried = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(t.updates()).toBe(1);
+    expect(retried.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/already acted for this event/) });
+  });
+
+  it('fails closed when ECS throttles the plan: no action, an escalation', async () => {
+    const t = await setup();
+    ecs.on(DescribeServicesCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result.verdict).toBe('escalated');
+    expect(result.steps[1]).toMatchObject({ outcome: 'failed', detail: 'orders-api-restart cannot plan: Rate exceeded' });
+    expect(t.updates()).toBe(0);
+  });
+
+  it('does nothing and escalates while the kill switch is off', async () => {
+    const t = await setup();
+    await t.store.setKillSwitch({ automationEnabled: false, by: 'alice', at: T0.toISOString(), reason: 'incident review' });
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result).toMatchObject({ verdict: 'escalated' });
+    expect(result.steps[1]!.detail).toMatch(/automatic actions are switched off by alice: incident review$/);
+    expect(t.updates()).toBe(0);
+  });
+
+  it('escalates rather than guesses when a runbook matches by tags and the event has none', async () => {
+    const t = await setup({}, { match: { alarmNames: ['orders-api-5xx-rate'], tags: { service: 'orders' } } });
+    expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'escalated' });
+    expect(t.updates()).toBe(0);
+    expect(await t.onAlarm(alarm('tagged', 'ALARM', { alarmTags: { service: 'orders' }, previousState: { value: 'OK' } }))).toMatchObject({ verdict: 'fixed' });
+  });
+
+  it('answers a malformed event with its problems', async () => {
+    const t = await setup();
+    expect(await t.onAlarm({ 'detail-type': 'EC2 Instance State-change Notification' })).toMatchObject({ error: 'not a CloudWatch Alarm State Change event' });
+  });
+});
+
+describe('propose mode and approval', () => {
+  it('publishes the plan with the payload that approves it, and acts only on that approval', async () => {
+    const t = await setup({ mode: 'propose', proposalMinutes: 30 });
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result.verdict).toBe('proposed');
+    expect(t.updates()).toBe(0);
+    const proposal = t.sent.find((n) => n.subject.includes('[APPROVAL NEEDED]'))!;
+    const payload = JSON.parse(proposal.body.split('\n').find((l) => l.trim().startsWith('{"remediation"'))!);
+    expect(payload).toEqual({ remediation: 'orders-api-restart', approve: expect.any(String), approvedBy: 'your-name', reason: 'why this is right' });
+
+    t.at(5);
+    const approved = (await t.remediate({ ...payload, approvedBy: 'alice', reason: 'confirmed bad pods' })) as RunbookResult;
+    expect(approved.verdict).toBe('fixed');
+    expect(t.updates()).toBe(1);
+    expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).find((e) => e.kind === 'approved')).toMatchObject({ by: 'alice', reason: 'confirmed bad pods' });
+  });
+
+  it('refuses an approval that arrives after the proposal expired, or names another remediation', async () => {
+    const t = await setup({ mode: 'propose', proposalMinutes: 30 });
+    await t.onAlarm(samples.metric);
+    const body = t.sent.find((n) => n.subject.includes('[APPROVAL NEEDED]'))!.body;
+    const payload = JSON.parse(body.split('\n').find((l) => l.trim().startsWith('{"remediation"'))!);
+    expect(await t.remediate({ ...payload, remediation: 'orders-api-rollback' })).toMatchObject({ error: expect.stringMatching(/is for orders-api-restart, not orders-api-rollback/) });
+    t.at(31);
+    expect(await t.remediate(payload)).toMatchObject({ error: expect.stringMatching(/expired at .*; nothing done/) });
+    expect(t.updates()).toBe(0);
+  });
+
+  it('will not let a high-risk remediation run in auto mode without a written reason', () => {
+    expect(() =>
+      parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }], remediations: [{ id: 'rb', kind: 'ecs-rollback', target: 'prod/api', mode: 'auto' }] }),
+    ).toThrow('remediations[0].mode: ecs-rollback is high risk: "auto" needs allowAuto');
+  });
+});
