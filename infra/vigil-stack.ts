@@ -2,7 +2,9 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../shared/config/schedule-plan.js';
 import type { VigilConfig } from '../shared/config/schema.js';
+import { AlarmResponder } from './constructs/alarm-responder.js';
 import { Alerting } from './constructs/alerting.js';
+import { AwsAccess } from './constructs/aws-access.js';
 import { CheckSchedules } from './constructs/check-schedules.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
 import { Notifier } from './constructs/notifier.js';
@@ -34,6 +36,9 @@ export class VigilStack extends Stack {
       environment: { TABLE_NAME: state.table.tableName },
     });
     state.grantRecordRounds(runChecks);
+    const access = new AwsAccess(config);
+    access.grantProbes(runChecks);
+    new AlarmResponder(this, 'Alarms', { config, state, access, prefix: `vigil-${props.environmentName}` });
 
     const deadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
 

@@ -34,6 +34,11 @@ export class StateTable extends Construct {
     this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
   }
 
+  /** on-alarm and remediate: check states, guards, timelines, proposals, idempotency; no scans. */
+  grantRunbooks(grantee: IGrantable) {
+    this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  }
+
   /** notify: incident records and timelines, plus Powertools idempotency (which updates and deletes its own marks). */
   grantNotify(grantee: IGrantable) {
     this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');

@@ -14,6 +14,8 @@ export interface VigilFunctionProps {
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   readonly environment?: Record<string, string>;
+  /** A fixed name, for functions people invoke by hand. @default generated */
+  readonly functionName?: string;
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +31,7 @@ export class VigilFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       timeout: props.timeout,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -135,7 +135,7 @@ describe('VigilStack', () => {
   });
 
   it('grants run-checks only what a round needs on the table: no deletes, no scans', () => {
-    expect(actionsOf(sample, 'RunChecks')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actionsOf(sample, 'RunChecks').filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
 
   it('grants notify its table actions, publishing to both topics, and the key for them', () => {
@@ -144,5 +144,43 @@ describe('VigilStack', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(2);
     expect(actions).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
+  });
+
+  it('routes only the alarms the runbooks name to on-alarm, with retries and a dead-letter queue', () => {
+    sample.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: ['orders-api-5xx-rate', 'orders-api-degraded', { prefix: 'orders-api-deploy-' }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmsOnAlarm'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmsDeadLetters'), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  it('names the functions people invoke by hand as the notifications do', () => {
+    sample.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'vigil-test-remediate' });
+    sample.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'vigil-test-on-alarm', Timeout: 600 });
+  });
+
+  it('lets on-alarm update only the configured ECS service, and read only what rollback needs', () => {
+    const statements = Object.values(sample.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const update = statements.find((st: { Action: unknown }) => [st.Action].flat().includes('ecs:UpdateService'));
+    expect(update.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':service/prod/orders-api']] });
+    const listTasks = statements.find((st: { Action: unknown }) => st.Action === 'ecs:ListTasks');
+    expect(listTasks.Condition.ArnEquals['ecs:cluster']).toBeDefined();
+    const star = statements.filter((st: { Resource: unknown }) => st.Resource === '*').map((st: { Action: unknown }) => st.Action);
+    expect(star).toEqual(['ecs:ListTasks', 'cloudwatch:GetMetricData']);
+  });
+
+  it('creates no alarm rule when no runbook is configured', () => {
+    synth(parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] })).resourceCountIs('AWS::Events::Rule', 0);
   });
 });

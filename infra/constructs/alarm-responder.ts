@@ -1,0 +1,65 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import type { VigilConfig } from '../../shared/config/schema.js';
+import type { AwsAccess } from './aws-access.js';
+import { DeadLetterQueue } from './dead-letter-queue.js';
+import type { StateTable } from './state-table.js';
+import { VigilFunction } from './vigil-function.js';
+
+export interface AlarmResponderProps {
+  readonly config: VigilConfig;
+  readonly state: StateTable;
+  readonly access: AwsAccess;
+  /** e.g. `vigil-prod`; the functions are named from it, as notifications name them. */
+  readonly prefix: string;
+}
+
+/** CloudWatch alarms → runbooks: the on-alarm function behind an EventBridge rule, and remediate for approvals. */
+export class AlarmResponder extends Construct {
+  readonly onAlarm: VigilFunction;
+  readonly remediate: VigilFunction;
+  readonly deadLetters: DeadLetterQueue;
+  readonly rule: Rule | undefined;
+
+  constructor(scope: Construct, id: string, props: AlarmResponderProps) {
+    super(scope, id);
+    const { config, state, access, prefix } = props;
+    const remediateName = `${prefix}-remediate`;
+    const environment = { TABLE_NAME: state.table.tableName, REMEDIATE_FUNCTION: remediateName };
+
+    // Verify steps wait for the target to settle: room for the longest runbook.
+    this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, timeout: Duration.minutes(10), environment });
+    this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, timeout: Duration.minutes(10), environment });
+    for (const fn of [this.onAlarm, this.remediate]) {
+      state.grantRunbooks(fn);
+      access.grantProbes(fn);
+      access.grantRemediations(fn);
+    }
+
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    const pattern = alarmPattern(config);
+    this.rule = pattern
+      ? new Rule(this, 'AlarmStateChange', {
+          description: 'CloudWatch alarms that Vigil runbooks answer',
+          eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'], detail: pattern },
+          targets: [new LambdaFunction(this.onAlarm, { deadLetterQueue: this.deadLetters, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+        })
+      : undefined;
+  }
+}
+
+/** Only the alarms some runbook names, by name, prefix, or propagated tags. */
+export function alarmPattern(config: VigilConfig): Record<string, unknown> | undefined {
+  const names: unknown[] = [];
+  const byTags: Record<string, unknown>[] = [];
+  for (const { match } of config.runbooks) {
+    if (match.alarmNames) names.push(...match.alarmNames);
+    else if (match.alarmPrefix) names.push({ prefix: match.alarmPrefix });
+    else if (match.tags) byTags.push({ alarmTags: Object.fromEntries(Object.entries(match.tags).map(([k, v]) => [k, [v]])) });
+  }
+  const alternatives = [...(names.length ? [{ alarmName: names }] : []), ...byTags];
+  if (!alternatives.length) return undefined;
+  return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
