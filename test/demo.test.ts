@@ -7,7 +7,7 @@ function capture() {
 }
 
 describe('npm start (the demo)', () => {
-  it('shows the fault, one incident that reminds, escalates and resolves, and the notifications as SNS would send them', async () => {
+  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, and an alarm runbook dry run', async () => {
     const { out, io } = capture();
     const code = await runDemo({ intervalMs: 0, io, signal: new AbortController().signal });
     const text = out.join('\n');
@@ -28,7 +28,10 @@ describe('npm start (the demo)', () => {
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
     expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
     expect(text).toMatch(/WARN +api-certificate .* certificate expires in 12 days/);
-    expect(out.at(-2)).toMatch(/^\nDone: .* Targets and local DynamoDB stopped\.$/);
+    expect(text).toContain('verdict: observed · changes made to ECS: 0');
+    expect(text).toMatch(/1\. diagnose: done .* orders-api-service fail: running 1\/3, 2 pending/);
+    expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → alarm → diagnose → observed');
+    expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing. Targets and local DynamoDB stopped.');
   });
 
   it('stops at once and cleans up when interrupted', async () => {

@@ -10,6 +10,7 @@ import { findingsTable } from '../cli/table.js';
 import { silentLog, type Log } from '../log.js';
 import type { Notification } from '../notifications/message.js';
 import { startLocalRuntime } from '../local/runtime.js';
+import { runAlarmScene } from './alarm-scene.js';
 import { DEMO_CERT_DAYS, DEMO_HOSTNAME, startDemoTargets, type ApiHealth, type DemoTargets } from './targets.js';
 
 interface Step {
@@ -111,11 +112,16 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
       if (i < STORY.length - 1) await sleep(intervalMs, signal);
     }
     if (signal.aborted) return stopped(io);
+    minute += 1;
+    const scene = await runAlarmScene(runtime, clock, io);
+    for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
+    if (scene.result.verdict !== 'observed' || scene.updates !== 0) deviations.push(`alarm: verdict ${scene.result.verdict} with ${scene.updates} ECS changes, expected a dry run (observed, 0)`);
     if (deviations.length) {
       io.err(`\nThe demo did not go as expected:\n${deviations.map((d) => `  - ${d}`).join('\n')}`);
       return 1;
     }
-    io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery. Targets and local DynamoDB stopped.');
+    io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery;');
+    io.out('the alarm ran its runbook as a dry run and changed nothing. Targets and local DynamoDB stopped.');
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
   } finally {
