@@ -24,6 +24,7 @@ describe('npm start (the demo)', () => {
       'Subject: [P1][STILL OPEN] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       'Subject: [P1][ESCALATED] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] api-health: HTTP 200 in \d+ ms$/),
+      'Subject: [P1][OPEN] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed: 3 out of the last ...',
     ]);
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
     expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
