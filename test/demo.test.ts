@@ -31,7 +31,7 @@ describe('npm start (the demo)', () => {
     expect(text).toMatch(/WARN +api-certificate .* certificate expires in 12 days/);
     expect(text).toContain('verdict: observed · changes made to ECS: 0');
     expect(text).toMatch(/1\. diagnose: done .* orders-api-service fail: running 1\/3, 2 pending/);
-    expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → alarm → diagnose → observed');
+    expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → alarm → diagnose → observed → verdict');
     expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing. Targets and local DynamoDB stopped.');
   });
 

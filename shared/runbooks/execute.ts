@@ -99,10 +99,10 @@ export async function handleAlarm(event: AlarmEvent, deps: RunbookDeps): Promise
 
   if ('missingTags' in match) {
     await escalate(run, deps, `runbook ${runbook.id} matches by tags, but the event carries no alarmTags (turn on tag propagation); nothing was done`);
-    return finish(run, base);
+    return finish(run, base, deps);
   }
   await runSteps(run, 0, deps);
-  return finish(run, base);
+  return finish(run, base, deps);
 }
 
 /** Runs the runbook's steps from `from` on; stops at the first step that hands over. */
@@ -233,7 +233,9 @@ function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, 
   return deps.store.appendTimeline(incidentId, { at: deps.clock.now().toISOString(), kind, by: 'vigil', summary, ...(reason ? { reason } : {}), key });
 }
 
-async function finish(run: Run, base: { alarm: string; state: string }): Promise<RunbookResult> {
+async function finish(run: Run, base: { alarm: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
+  const trail = run.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
+  await runNote(run, deps, 'verdict', run.verdict, trail || undefined);
   return { ...base, runbook: run.runbook.id, incidentId: run.incidentId, verdict: run.verdict, steps: run.steps };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../functions/remediate/handler.js';
 import { SdkEcs } from '../../shared/aws/ecs.js';
+import { resetCircuit } from '../../shared/guardrails/ops.js';
 import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { VigilConfigInput } from '../../shared/config/schema.js';
@@ -94,7 +95,8 @@ describe('on-alarm handler', () => {
     expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
     expect(result.steps[0]!.detail).toMatch(/^orders-api-service ok: running 3\/3, steady; api-health ok: HTTP 200 in \d+ ms$/);
     expect(t.updates()).toBe(1);
-    expect(await t.timeline()).toEqual(['opened', 'notified', 'alarm', 'diagnose', 'acting', 'acted', 'verified']);
+    expect(await t.timeline()).toEqual(['opened', 'notified', 'alarm', 'diagnose', 'acting', 'acted', 'verified', 'verdict']);
+    expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).at(-1)).toMatchObject({ summary: 'fixed', reason: expect.stringMatching(/^diagnose: done \(\d+ ms\); act orders-api-restart: acted \(\d+ ms\); verify api-health: passed \(\d+ ms\); escalate: skipped \(\d+ ms\)$/) });
     expect(t.sent.map((n) => n.subject)).toEqual([expect.stringMatching(/^\[P1\]\[OPEN\] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed/)]);
   });
 
@@ -154,6 +156,13 @@ describe('on-alarm handler', () => {
     expect(guard).toMatchObject({ failedVerifications: 3, circuitOpenedAt: expect.any(String) });
     const last = (await t.onAlarm(alarm('after-flap'))) as RunbookResult;
     expect(last.steps[1]).toMatchObject({ outcome: 'escalated', detail: expect.stringMatching(/circuit open since .* after 3 actions failed verification/) });
+
+    // A human resets the breaker; the next alarm (after the window) acts again.
+    await resetCircuit(t.store, 'ecs:prod/orders-api');
+    t.at(200);
+    apiHealthy = true;
+    expect(await t.onAlarm(alarm('after-reset', 'ALARM', { previousState: { value: 'OK' } }))).toMatchObject({ verdict: 'fixed' });
+    expect(t.updates()).toBe(4);
   }, 120_000);
 
   it('leaves an expiring lease and a telling timeline when the function dies mid-action', async () => {
