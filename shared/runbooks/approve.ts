@@ -34,7 +34,7 @@ export async function approveProposal(req: ApprovalRequest, deps: RunbookDeps): 
       incidentId: run.incidentId,
       incidentVersion: run.incidentVersion,
       approved: true,
-      note: (kind, summary, reason) => deps.store.appendTimeline(run.incidentId, { at: deps.clock.now().toISOString(), kind, by: req.approvedBy, summary, ...(reason ? { reason } : {}), key: `${run.eventId}.${++run.noteCount}` }),
+      note: (kind, summary, reason) => deps.store.appendTimeline(run.incidentId, { at: deps.clock.now().toISOString(), kind, by: req.approvedBy, summary, ...(reason ? { reason } : {}), key: `${run.eventId}.${++run.noteCount}.${kind}` }),
     },
     deps,
   );

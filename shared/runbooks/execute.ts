@@ -226,7 +226,8 @@ async function escalate(run: Run, deps: RunbookDeps, reason: string): Promise<vo
 }
 
 function runNote(run: Run, deps: RunbookDeps, kind: string, summary: string, reason?: string): Promise<void> {
-  return note(deps, run.incidentId, `${run.eventId}.${++run.noteCount}`, kind, summary, reason);
+  // The kind is in the key: a retried event rewrites the same notes, and adds the ones that differ.
+  return note(deps, run.incidentId, `${run.eventId}.${++run.noteCount}.${kind}`, kind, summary, reason);
 }
 
 function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, summary: string, reason?: string): Promise<void> {

@@ -17,6 +17,7 @@ import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { alarm, samples } from '../support/alarm.js';
 import { service } from '../support/ecs-fixtures.js';
+import { injectFault, timelineKind } from '../support/faults.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 
 const ecs = mockClient(ECSClient);
@@ -81,6 +82,7 @@ async function setup(remediation: Partial<Remediation> = {}, runbook: object = {
     deps,
     store,
     sent,
+    dynamoClient: runtime.dynamo.client,
     at: (minutes: number) => (now = minutesAfter(T0, minutes)),
     timeline: async (id = 'alarm:orders-api-5xx-rate/1') => (await store.getTimeline(id)).map((e) => e.kind),
     updates: () => ecs.commandCalls(UpdateServiceCommand).length,
@@ -183,22 +185,31 @@ describe('on-alarm handler', () => {
     expect(after.steps[1]!.outcome).toBe('acted');
   });
 
-  it('never repeats the action when something after it fails and the event is retried', async () => {
+  it('never repeats the action when DynamoDB throttles the write after it and the event is retried', async () => {
     const t = await setup();
-    let failTimeline = true;
-    const dynamo = t.deps.store as unknown as { appendTimeline: (id: string, entry: { kind: string }) => Promise<void> };
-    const original = dynamo.appendTimeline.bind(dynamo);
-    dynamo.appendTimeline = async (id, entry) => {
-      if (entry.kind === 'acted' && failTimeline) {
-        failTimeline = false;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      }
-      return original(id, entry);
-    };
+    let throttled = 0;
+    const heal = injectFault(t.dynamoClient, (command, input) => (command.startsWith('Put') && timelineKind(input) === 'acted' && throttled++ === 0 ? 'throttle' : undefined));
     await expect(t.onAlarm(samples.metric)).rejects.toThrow('Rate exceeded');
+    heal();
     const retried = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(throttled).toBeGreaterThan(0);
     expect(t.updates()).toBe(1);
     expect(retried.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/already acted for this event/) });
+    // The first attempt's trail is kept: what it did before the failure is not lost.
+    expect(await t.timeline()).toEqual(expect.arrayContaining(['acting', 'skipped', 'verdict']));
+  });
+
+  it.each(['timeout', 'server'] as const)('escalates, without a second try, when UpdateService fails (%s)', async (fault) => {
+    const t = await setup();
+    // aws-sdk-client-mock replaces send(), so ECS faults come from the mock; DynamoDB's run through the real middleware stack.
+    const error = fault === 'timeout' ? Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }) : Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure' });
+    ecs.on(UpdateServiceCommand).rejects(error);
+    const result = (await t.onAlarm(samples.metric)) as RunbookResult;
+    expect(result.verdict).toBe('escalated');
+    expect(result.steps[1]).toMatchObject({ outcome: 'failed' });
+    const { guard } = await t.store.getGuard('ecs:prod/orders-api');
+    expect(guard?.lease).toBeUndefined();
+    expect(guard?.actions.map((a) => a.outcome)).toEqual(['failed']);
   });
 
   it('fails closed when ECS throttles the plan: no action, an escalation', async () => {
