@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { riskOf, type RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
 import { claim, decideRemediation, settle } from '../guardrails/decide.js';
+import { updateGuard } from '../guardrails/ops.js';
 import type { ActionRecord } from '../guardrails/types.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
@@ -99,14 +100,5 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
 
 /** Records an action's outcome on its target's guard (releasing the lock), rereading on conflict. */
 export async function settleGuard(store: StateStore, targetKey: string, eventId: string, outcome: NonNullable<ActionRecord['outcome']>, clock: Clock, circuitFailures: number): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const { guard } = await store.getGuard(targetKey);
-    if (!guard) return;
-    try {
-      await store.putGuard(settle(guard, eventId, outcome, clock.now(), circuitFailures), guard.version);
-      return;
-    } catch (err) {
-      if (!(err instanceof StateConflictError) || attempt >= 3) throw err;
-    }
-  }
+  await updateGuard(store, targetKey, (guard) => settle(guard, eventId, outcome, clock.now(), circuitFailures));
 }
