@@ -277,3 +277,32 @@ describe('propose mode and approval', () => {
     ).toThrow('remediations[0].mode: ecs-rollback is high risk: "auto" needs allowAuto');
   });
 });
+
+describe('manual remediation operations', () => {
+  it('flips the kill switch off and on by manual invocation, recording who and why', async () => {
+    const t = await setup();
+    expect(await t.remediate({ automation: 'off', by: 'alice', reason: 'failover drill' })).toEqual({ done: 'automatic actions are off (alice: failover drill)' });
+    expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'escalated' });
+    expect((await t.store.getGuard('ecs:prod/orders-api')).killSwitch).toMatchObject({ automationEnabled: false, by: 'alice', reason: 'failover drill' });
+    await t.remediate({ automation: 'on', by: 'alice', reason: 'drill over' });
+    t.at(30);
+    expect(await t.onAlarm(alarm('after-drill', 'ALARM', { previousState: { value: 'OK' } }))).toMatchObject({ verdict: 'fixed' });
+    expect(t.updates()).toBe(1);
+  });
+
+  it('resets a circuit by manual invocation', async () => {
+    const t = await setup({ circuitBreaker: { failures: 1 } });
+    apiHealthy = false;
+    await t.onAlarm(samples.metric);
+    expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.circuitOpenedAt).toBeDefined();
+    expect(await t.remediate({ resetCircuit: 'ecs:prod/orders-api', by: 'bob', reason: 'fixed the memory leak' })).toEqual({ done: 'circuit on ecs:prod/orders-api closed (bob: fixed the memory leak)' });
+    expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.circuitOpenedAt).toBeUndefined();
+  });
+
+  it('answers a payload that is none of the operations with the examples, changing nothing', async () => {
+    const t = await setup();
+    const result = await t.remediate({ automation: 'maybe', by: 'x' });
+    expect(result).toMatchObject({ error: 'invalid remediate request: give one of the example payloads', examples: { automation: { automation: 'off' } } });
+    expect((await t.store.getGuard('ecs:prod/orders-api')).killSwitch).toBeUndefined();
+  });
+});
