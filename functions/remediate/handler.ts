@@ -1,35 +1,29 @@
-import { z } from 'zod';
-import { formatPath } from '../../shared/config/load.js';
+import { randomUUID } from 'node:crypto';
 import { VigilError } from '../../shared/errors.js';
-import { resetCircuit } from '../../shared/guardrails/ops.js';
-import { approvalRequest, approveProposal } from '../../shared/runbooks/approve.js';
+import { remediateExamples, remediateRequestOf, type ApprovalRequest, type ManualRequest } from '../../shared/events/remediate.js';
+import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
+import { approveProposal } from '../../shared/runbooks/approve.js';
 import type { RunbookDeps, RunbookResult } from '../../shared/runbooks/execute.js';
+import { runManually, type ManualResult } from '../../shared/runbooks/manual.js';
 
-const who = { by: z.string().min(1), reason: z.string().min(1) };
+type Automation = { automation: 'off' | 'on'; by: string; reason: string };
+type Result = RunbookResult | ManualResult | { done: string } | InvalidRequest;
 
-/** The kill switch: one setting that stops (or allows again) every automatic action. */
-const automationRequest = z.strictObject({ automation: z.enum(['off', 'on']), ...who });
-/** Closes an open circuit on one target, e.g. `ecs:prod/orders-api`. */
-const resetRequest = z.strictObject({ resetCircuit: z.string().min(1), ...who });
-
-const examples = {
-  approve: { remediation: 'orders-api-rollback', approve: '3f2a9c1b7e-1', approvedBy: 'alice', reason: 'bad deploy at 03:02, rolling back' },
-  automation: { automation: 'off', by: 'alice', reason: 'region failover drill' },
-  resetCircuit: { resetCircuit: 'ecs:prod/orders-api', by: 'alice', reason: 'root cause fixed' },
-};
-
-type Result = RunbookResult | { done: string } | { error: string; problems?: string[]; examples: typeof examples };
-
-/** Manual operations on remediation: approve a proposal, flip the kill switch, reset a circuit. */
+/** Manual remediation: run one (dry run first), approve a proposal, or flip the kill switch. */
 export function createRemediateHandler(deps: RunbookDeps) {
-  return async (event: unknown): Promise<Result> => {
-    const request = z.union([approvalRequest, automationRequest, resetRequest]).safeParse(event);
-    if (!request.success) {
-      const problems = request.error.issues.flatMap((i) => ('errors' in i ? (i.errors as { path: PropertyKey[]; message: string }[][]).flat() : [i])).map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
+  return async (event: unknown, context?: { awsRequestId?: string }): Promise<Result> => {
+    const request = remediateRequestOf(event);
+    if (!request) {
+      const problems = ['(event): expected "remediation" (to run or approve one) or "automation" (the kill switch)'];
       deps.log.error('invalid remediate request', { problems });
-      return { error: 'invalid remediate request: give one of the example payloads', problems: [...new Set(problems)], examples };
+      return { error: 'invalid remediate request', problems, examples: remediateExamples };
     }
-    const r = request.data;
+    const parsed = validateEvent(request.schema, event);
+    if (!parsed.ok) {
+      deps.log.error('invalid remediate request', { problems: parsed.problems });
+      return { error: 'invalid remediate request', problems: parsed.problems, example: request.example };
+    }
+    const r = parsed.data as ManualRequest | ApprovalRequest | Automation;
     try {
       if ('approve' in r) return await approveProposal(r, deps);
       if ('automation' in r) {
@@ -37,14 +31,12 @@ export function createRemediateHandler(deps: RunbookDeps) {
         deps.log.warn(`automatic actions switched ${r.automation} by ${r.by}: ${r.reason}`);
         return { done: `automatic actions are ${r.automation} (${r.by}: ${r.reason})` };
       }
-      const guard = await resetCircuit(deps.store, r.resetCircuit);
-      if (!guard) throw new VigilError(`no guard state for ${r.resetCircuit}; nothing to reset`);
-      deps.log.warn(`circuit on ${r.resetCircuit} reset by ${r.by}: ${r.reason}`);
-      return { done: `circuit on ${r.resetCircuit} closed (${r.by}: ${r.reason})` };
+      // A retried invocation carries the same request id: it cannot act twice.
+      return await runManually(r, context?.awsRequestId ?? randomUUID(), deps);
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       deps.log.error(err.message);
-      return { error: err.message, examples };
+      return { error: err.message, problems: [err.message], example: request.example };
     }
   };
 }

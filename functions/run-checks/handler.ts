@@ -4,10 +4,12 @@ import { systemClock, type Clock } from '../../shared/clock.js';
 import { runSelection } from '../../shared/engine/index.js';
 import { VigilError } from '../../shared/errors.js';
 import { runChecksEvent, runChecksExample } from '../../shared/events/run-checks.js';
-import { summarise, type RoundSummary } from '../../shared/findings-summary.js';
-import { formatPath } from '../../shared/config/load.js';
+import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
+import { summarise } from '../../shared/findings-summary.js';
+import type { Finding, Status } from '../../shared/findings.js';
 import type { Log } from '../../shared/log.js';
-import { recordRound, type RoundRecord } from '../../shared/incidents/record-round.js';
+import { recordRound } from '../../shared/incidents/record-round.js';
+import type { Transition } from '../../shared/incidents/types.js';
 import type { StateStore } from '../../shared/store/state-store.js';
 
 export interface RunChecksDeps {
@@ -20,38 +22,52 @@ export interface RunChecksDeps {
   aws?: AwsPorts;
 }
 
-export type RunChecksResult =
-  | (RoundSummary & { incidents?: Pick<RoundRecord, 'transitions' | 'stateWrites' | 'failed'> })
-  | { error: string; problems?: string[]; example: unknown };
+/** Short enough for the Lambda console's result pane; the full findings are in the log. */
+export type FindingLine = Pick<Finding, 'checkId' | 'status' | 'summary' | 'durationMs'>;
+
+export interface RunChecksSummary {
+  ran: number;
+  counts: Record<Status, number>;
+  findings: FindingLine[];
+  /** Why nothing was recorded, when nothing was. */
+  recorded: true | string;
+  incidents?: { transitions: Pick<Transition, 'incidentId' | 'kind' | 'by' | 'reason'>[]; stateWrites: number; failed: { checkId: string; error: string }[] };
+}
+
+export type RunChecksResult = RunChecksSummary | InvalidRequest;
 
 /** Runs the checks a schedule (or an operator) names and logs each finding. */
 export function createRunChecksHandler({ config, log, clock = systemClock, store, aws }: RunChecksDeps) {
   return async (event: unknown): Promise<RunChecksResult> => {
-    const parsed = runChecksEvent.safeParse(event);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
-      log.error('invalid run-checks event', { problems });
-      return { error: 'invalid run-checks event', problems, example: runChecksExample };
+    const parsed = validateEvent(runChecksEvent, event);
+    if (!parsed.ok) {
+      log.error('invalid run-checks event', { problems: parsed.problems });
+      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample };
     }
-    let summary: RoundSummary;
+    const { dryRun, ...selection } = parsed.data;
+    let findings: Finding[];
     try {
-      summary = summarise(await runSelection(config, parsed.data, { clock, aws }));
+      findings = await runSelection(config, selection, { clock, aws });
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);
-      return { error: err.message, example: runChecksExample };
+      return { error: err.message, problems: [err.message], example: runChecksExample };
     }
-    for (const finding of summary.findings) {
+    const { ran, counts } = summarise(findings);
+    for (const finding of findings) {
       // ERROR is kept for Vigil's own failures; a failing target is a finding.
       const level = finding.status === 'ok' ? 'info' : 'warn';
       log[level](`${finding.checkId} ${finding.status}: ${finding.summary}`, { finding });
     }
-    if (!store) {
-      log.info('round done', { ran: summary.ran, counts: summary.counts });
-      return summary;
+    const summary = { ran, counts, findings: findings.map(({ checkId, status, summary, durationMs }) => ({ checkId, status, summary, durationMs })) };
+    const skipped = dryRun ? 'dry run: nothing recorded, nobody notified' : !store ? 'no state table (TABLE_NAME unset): nothing recorded' : undefined;
+    if (skipped) {
+      log.info('round done', { ran, counts, recorded: skipped });
+      return { ...summary, recorded: skipped };
     }
-    const { transitions, stateWrites, failed } = await recordRound(summary.findings, { config, store, clock, log });
-    log.info('round done', { ran: summary.ran, counts: summary.counts, transitions: transitions.length, stateWrites });
-    return { ...summary, incidents: { transitions, stateWrites, failed } };
+    const { transitions, stateWrites, failed } = await recordRound(findings, { config, store: store!, clock, log });
+    log.info('round done', { ran, counts, transitions: transitions.length, stateWrites });
+    const described = transitions.map(({ incidentId, kind, by, reason }) => ({ incidentId, kind, by, ...(reason ? { reason } : {}) }));
+    return { ...summary, recorded: true, incidents: { transitions: described, stateWrites, failed } };
   };
 }

@@ -2,7 +2,7 @@ import type { Finding } from '../findings.js';
 import { statusLabel } from './io.js';
 
 /** Findings as aligned columns: status, check, time, summary. */
-export function findingsTable(findings: readonly Finding[], color: boolean): string {
+export function findingsTable(findings: readonly Pick<Finding, 'status' | 'checkId' | 'durationMs' | 'summary'>[], color: boolean): string {
   const rows = findings.map((f) => [f.status, f.checkId, `${f.durationMs} ms`, f.summary] as const);
   const idWidth = Math.max(5, ...rows.map((r) => r[1].length));
   const timeWidth = Math.max(4, ...rows.map((r) => r[2].length));

@@ -1,4 +1,4 @@
-import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
+import { createRunChecksHandler, type FindingLine } from '../../functions/run-checks/handler.js';
 import type { Clock } from '../clock.js';
 import { parseConfig } from '../config/load.js';
 import type { VigilConfig } from '../config/schema.js';
@@ -88,7 +88,7 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
   try {
     const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store });
     introduce(targets, intervalMs, io);
-    let previous: Finding[] = [];
+    let previous: FindingLine[] = [];
     const deviations: string[] = [];
     for (const [i, step] of STORY.entries()) {
       if (signal.aborted) return stopped(io);
@@ -143,7 +143,7 @@ function introduce(t: DemoTargets, intervalMs: number, io: Io) {
   io.out(`Each round is one scheduled minute, ${intervalMs / 1000} s apart. Ctrl-C stops it.`);
 }
 
-function changes(previous: Finding[], current: Finding[]): ((color: boolean) => string)[] {
+function changes(previous: FindingLine[], current: FindingLine[]): ((color: boolean) => string)[] {
   return current.flatMap((f) => {
     const before = previous.find((p) => p.checkId === f.checkId);
     if (!before || before.status === f.status) return [];

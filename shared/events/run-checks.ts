@@ -4,9 +4,11 @@ import { z } from 'zod';
 export const runChecksEvent = z
   .strictObject({
     /** Check ids to run now. */
-    checks: z.array(z.string().min(1)).min(1).max(500).optional(),
+    checks: z.array(z.string().min(1).max(64)).min(1).max(500).optional(),
     /** A group of checks to run now. */
-    group: z.string().min(1).optional(),
+    group: z.string().min(1).max(64).optional(),
+    /** Run and report, record nothing: no incident opens or resolves, nobody is notified. */
+    dryRun: z.boolean().default(false),
   })
   .refine((e) => (e.checks === undefined) !== (e.group === undefined), {
     message: 'give either "checks" (a list of check ids) or "group", not both and not neither',
@@ -14,4 +16,4 @@ export const runChecksEvent = z
 
 export type RunChecksEvent = z.output<typeof runChecksEvent>;
 
-export const runChecksExample: RunChecksEvent = { checks: ['api-health'] };
+export const runChecksExample = { checks: ['api-health'], dryRun: true };

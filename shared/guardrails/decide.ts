@@ -34,7 +34,8 @@ export function decideRemediation(input: GuardInput): Verdict {
   const prior = actions.find((a) => a.eventId === input.eventId && a.remediation === r.id);
   if (prior) return { verdict: 'skip', reason: `already acted for this event at ${prior.at}` };
   if (r.mode === 'observe' && !input.approved) return { verdict: 'observe', reason: 'mode observe: dry run, nothing done' };
-  if (killSwitch && !killSwitch.automationEnabled) {
+  // The switch stops what Vigil does on its own; a named human's approval still acts, within the rest.
+  if (killSwitch && !killSwitch.automationEnabled && !input.approved) {
     return { verdict: 'escalate', reason: `automatic actions are switched off${killSwitch.by ? ` by ${killSwitch.by}` : ''}${killSwitch.reason ? `: ${killSwitch.reason}` : ''}` };
   }
   if (guard?.circuitOpenedAt) {

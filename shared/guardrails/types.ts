@@ -22,7 +22,7 @@ export interface GuardState {
   circuitOpenedAt?: string;
 }
 
-/** The one switch that stops every automatic action. */
+/** The one switch that stops every automatic action; actions a human approves or runs by hand still go. */
 export interface KillSwitch {
   automationEnabled: boolean;
   by?: string;

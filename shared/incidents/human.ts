@@ -3,10 +3,12 @@ import { transition } from './decide.js';
 import type { CheckState, Transition } from './types.js';
 
 export interface HumanAction {
-  op: 'ack' | 'resolve' | 'silence';
+  op: 'ack' | 'resolve' | 'silence' | 'unsilence';
   incidentId: string;
   by: string;
   reason: string;
+  /** For `silence`: when it ends. */
+  until?: string;
 }
 
 /** An operator's action that cannot apply, e.g. acknowledging an incident that already resolved. */
@@ -29,6 +31,13 @@ export function decideProposal(state: CheckState | undefined, incidentId: string
   return { ...next, transition: { ...next.transition!, approval } };
 }
 
+/** A human ran a remediation for the incident: recorded, and the on-call told what was done. */
+export function decideActed(state: CheckState | undefined, incidentId: string, by: string, what: string, now: Date): CheckState {
+  const incident = state?.incident;
+  if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
+  return transition({ ...state, version: state.version + 1 }, incident, 'acted', now, what, by);
+}
+
 /** The check's state after an operator acts on its incident; refuses what does not apply. */
 export function decideHumanAction(state: CheckState | undefined, action: HumanAction, now: Date): CheckState {
   const incident = state?.incident;
@@ -46,7 +55,12 @@ export function decideHumanAction(state: CheckState | undefined, action: HumanAc
       // Counting starts over, so a target that is still failing opens a new incident only after the threshold.
       return transition({ ...next, streak: { failing: false, count: 0 } }, { ...incident, state: 'resolved', resolvedAt: at, resolvedBy: action.by }, 'resolved', now, action.reason, action.by);
     case 'silence':
-      if (incident.silenced) throw new ActionRefusedError(`incident ${incident.id} is already silenced`);
-      return transition(next, { ...incident, silenced: true, silenceReason: action.reason }, 'silenced', now, action.reason, action.by);
+      // Silencing again moves the end: the on-call hears of the new end once.
+      return transition(next, { ...incident, silenced: true, silenceReason: action.reason, ...(action.until ? { silencedUntil: action.until } : {}) }, 'silenced', now, action.reason, action.by);
+    case 'unsilence': {
+      if (!incident.silenced) throw new ActionRefusedError(`incident ${incident.id} is not silenced`);
+      const { silenceReason: _reason, silencedUntil: _until, ...rest } = incident;
+      return transition(next, { ...rest, silenced: false }, 'unsilenced', now, action.reason, action.by);
+    }
   }
 }

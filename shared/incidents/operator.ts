@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { StateStore } from '../store/state-store.js';
 import { decideHumanAction, type HumanAction } from './human.js';
-import type { CheckState } from './types.js';
+import { VigilError } from '../errors.js';
+import { isActive, type CheckState, type Incident } from './types.js';
 import { updateCheckState } from './update-state.js';
 
 /** `api-health/3` → `api-health`: the incident id names the check whose state owns it. */
@@ -15,4 +16,13 @@ export function checkIdOf(incidentId: string): string {
  */
 export function applyHumanAction(store: StateStore, action: HumanAction, clock: Clock): Promise<CheckState> {
   return updateCheckState(store, checkIdOf(action.incidentId), (current) => decideHumanAction(current, action, clock.now()));
+}
+
+/** The state of the check that owns `incidentId`, refusing unless that incident is the active one. */
+export async function activeIncidentState(store: StateStore, incidentId: string): Promise<CheckState & { incident: Incident }> {
+  const checkId = checkIdOf(incidentId);
+  const state = (await store.getCheckStates([checkId])).get(checkId);
+  if (!state?.incident || state.incident.id !== incidentId) throw new VigilError(`no active incident "${incidentId}"${state?.incident ? `; the latest for ${checkId} is ${state.incident.id}` : ''}`);
+  if (!isActive(state.incident)) throw new VigilError(`incident ${incidentId} is already resolved`);
+  return state as CheckState & { incident: Incident };
 }

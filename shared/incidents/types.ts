@@ -4,7 +4,7 @@ import type { Status } from '../findings.js';
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 
 /** Each kind becomes exactly one notification (none while the incident is silenced). */
-export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced' | 'proposed';
+export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced' | 'unsilenced' | 'proposed' | 'acted';
 
 export interface Incident {
   /** `<checkId>/<n>`: readable, and it names the check state that owns it. */
@@ -16,6 +16,8 @@ export interface Incident {
   /** Opened in a silence or maintenance window, or silenced by an operator: recorded, not sent. */
   silenced: boolean;
   silenceReason?: string;
+  /** Set by an operator's silence: when it ends. */
+  silencedUntil?: string;
   openedAt: string;
   failingSince: string;
   /** The finding behind the latest transition. */

@@ -19,7 +19,9 @@ const HEADLINE: Record<Transition['kind'], string> = {
   acknowledged: 'ACK',
   resolved: 'RESOLVED',
   silenced: 'SILENCED',
+  unsilenced: 'UNSILENCED',
   proposed: 'APPROVAL NEEDED',
+  acted: 'ACTION TAKEN',
 };
 
 export interface MessageContext {
@@ -57,8 +59,10 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     escalated: `${incident.checkId} has not been acknowledged within its response time.`,
     acknowledged: `${t.by} acknowledged ${incident.checkId}.`,
     resolved: t.by === 'vigil' ? `${incident.checkId} recovered.` : `${t.by} resolved ${incident.checkId}.`,
-    silenced: `${t.by} silenced ${incident.checkId}: no more notifications for this incident.`,
+    silenced: `${t.by} silenced ${incident.checkId}: no more notifications for this incident${incident.silencedUntil ? ` until ${incident.silencedUntil}` : ''}.`,
+    unsilenced: `${t.by} lifted the silence on ${incident.checkId}: notifications resume.`,
     proposed: `Vigil proposes a fix for ${incident.checkId} and needs a human to approve it.`,
+    acted: `${t.by} ran a remediation for ${incident.checkId}.`,
   }[t.kind];
   lines.push(what, '');
   lines.push(`Summary:   ${incident.summary}`);

@@ -21,9 +21,8 @@ export interface ActRequest {
   remediationId: string;
   /** The alarm event or approval this action answers: at most one action per request. */
   eventId: string;
-  incidentId: string;
-  /** The incident's version when the plan was made: a changed incident makes the plan stale. */
-  incidentVersion: number;
+  /** The incident it answers, at its version when the plan was made: a changed incident makes the plan stale. None for an operator's ad hoc action. */
+  incident: { id: string; version: number } | undefined;
   approved: boolean;
   /** Writes a line on the incident's timeline. */
   note: (kind: string, summary: string, reason?: string) => Promise<void>;
@@ -79,11 +78,10 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
     }
   }
 
-  const checkId = checkIdOf(req.incidentId);
-  const current = (await store.getCheckStates([checkId])).get(checkId);
-  if (!current || current.version !== req.incidentVersion || current.incident?.id !== req.incidentId || current.incident.state === 'resolved') {
+  const stale = req.incident && (await staleness(store, req.incident));
+  if (stale) {
     await settleGuard(store, targetKey, req.eventId, 'failed', clock, remediation.circuitBreaker.failures);
-    return { outcome: 'stale', plan, reason: `the incident changed since the plan was made (${current?.transition?.kind ?? 'gone'} by ${current?.transition?.by ?? '?'})`, remediation };
+    return { outcome: 'stale', plan, reason: stale, remediation };
   }
 
   // Written before acting, so a function that dies mid-action leaves this trace and an expiring lock.
@@ -96,6 +94,14 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
     await settleGuard(store, targetKey, req.eventId, 'failed', clock, remediation.circuitBreaker.failures);
     return { outcome: 'failed', plan, reason: `${remediation.id} failed: ${message(err)}`, remediation };
   }
+}
+
+/** Why a plan made at the incident's `version` no longer holds, or undefined when it does. */
+async function staleness(store: StateStore, incident: { id: string; version: number }): Promise<string | undefined> {
+  const checkId = checkIdOf(incident.id);
+  const current = (await store.getCheckStates([checkId])).get(checkId);
+  if (current && current.version === incident.version && current.incident?.id === incident.id && current.incident.state !== 'resolved') return undefined;
+  return `the incident changed since the plan was made (${current?.transition?.kind ?? 'gone'} by ${current?.transition?.by ?? '?'})`;
 }
 
 /** Records an action's outcome on its target's guard (releasing the lock), rereading on conflict. */

@@ -1,19 +1,7 @@
-import { z } from 'zod';
 import { VigilError } from '../errors.js';
-import { nameSchema } from '../config/names.js';
+import type { ApprovalRequest } from '../events/remediate.js';
 import { afterAct, runSteps, type Run, type RunbookDeps, type RunbookResult } from './execute.js';
 import { guardedAct } from './act.js';
-
-export const approvalRequest = z.strictObject({
-  /** The remediation the proposal is for; must match it, so nobody approves the wrong thing. */
-  remediation: nameSchema,
-  /** The proposal id from the notification. */
-  approve: z.string().min(1),
-  approvedBy: z.string().min(1),
-  reason: z.string().min(1),
-});
-
-export type ApprovalRequest = z.output<typeof approvalRequest>;
 
 /** A human approves a proposal: act within the other guardrails, then go on with the runbook. */
 export async function approveProposal(req: ApprovalRequest, deps: RunbookDeps): Promise<RunbookResult> {
@@ -31,8 +19,7 @@ export async function approveProposal(req: ApprovalRequest, deps: RunbookDeps): 
     {
       remediationId: proposal.remediation,
       eventId: run.eventId,
-      incidentId: run.incidentId,
-      incidentVersion: run.incidentVersion,
+      incident: { id: run.incidentId, version: run.incidentVersion },
       approved: true,
       note: (kind, summary, reason) => deps.store.appendTimeline(run.incidentId, { at: deps.clock.now().toISOString(), kind, by: req.approvedBy, summary, ...(reason ? { reason } : {}), key: `${run.eventId}.${++run.noteCount}.${kind}` }),
     },

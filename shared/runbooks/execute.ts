@@ -122,7 +122,7 @@ export async function runSteps(run: Run, from: number, deps: RunbookDeps): Promi
 
     if ('act' in step) {
       const outcome = await guardedAct(
-        { remediationId: step.act, eventId: run.eventId, incidentId: run.incidentId, incidentVersion: run.incidentVersion, approved: false, note: (k, s, r) => runNote(run, deps, k, s, r) },
+        { remediationId: step.act, eventId: run.eventId, incident: { id: run.incidentId, version: run.incidentVersion }, approved: false, note: (k, s, r) => runNote(run, deps, k, s, r) },
         deps,
       );
       const stop = await afterAct(run, i, outcome, deps);
@@ -203,7 +203,7 @@ async function propose(run: Run, stepIndex: number, o: Extract<ActOutcome, { out
   await runNote(run, deps, 'proposed', o.plan.summary, `approve with ${JSON.stringify(payload)} before ${expiresAt}`);
 }
 
-async function verify(v: { check: string; settleSeconds: number; attempts: number; intervalSeconds: number }, deps: RunbookDeps): Promise<{ ok: boolean; detail: string }> {
+export async function verify(v: { check: string; settleSeconds: number; attempts: number; intervalSeconds: number }, deps: RunbookDeps): Promise<{ ok: boolean; detail: string }> {
   await deps.sleep(v.settleSeconds * 1000);
   let last: Finding | undefined;
   for (let attempt = 1; attempt <= v.attempts; attempt++) {

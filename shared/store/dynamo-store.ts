@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -77,6 +78,10 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
+  async deleteSilence(id: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.silence(id) }));
+  }
+
   async appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void> {
     try {
       await this.db.send(
@@ -125,6 +130,14 @@ export class DynamoStateStore implements StateStore {
   async getIncident(incidentId: string): Promise<Incident | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.incident(incidentId) }));
     return out.Item?.incident as Incident | undefined;
+  }
+
+  async listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }> {
+    const { name, partitionKey } = STATE_TABLE.activeIndex;
+    const out = await this.db.send(
+      new QueryCommand({ TableName: this.table, IndexName: name, KeyConditionExpression: `${partitionKey} = :active`, ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS }, Limit: limit }),
+    );
+    return { incidents: (out.Items ?? []).map((i) => i.incident as Incident), more: out.LastEvaluatedKey !== undefined };
   }
 
   async getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }> {

@@ -30,12 +30,15 @@ export interface StateStore {
   listFindings(checkId: string): Promise<Finding[]>;
   listSilences(): Promise<Silence[]>;
   putSilence(silence: Silence & { until: string }): Promise<void>;
+  deleteSilence(id: string): Promise<void>;
   /** Idempotent: writing the same entry twice leaves one. */
   appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void>;
   getTimeline(incidentId: string): Promise<TimelineEntry[]>;
   /** Keeps the incident's own record current; an older transition never overwrites a newer one. */
   putIncident(incident: Incident, transition: Transition): Promise<void>;
   getIncident(incidentId: string): Promise<Incident | undefined>;
+  /** Open and acknowledged incidents, oldest first, as the notify function last recorded them. */
+  listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }>;
   /** A target's guard state and the kill switch, in one read. */
   getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }>;
   /** Conditional on the version read, as putCheckState; StateConflictError when someone got there first. */

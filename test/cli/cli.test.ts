@@ -103,6 +103,6 @@ describe('vigil invoke', () => {
   it('names the known functions when given an unknown one', async () => {
     const io = capture();
     expect(await main(['invoke', 'nope', '--event', 'x.json'], io)).toBe(2);
-    expect(io.stderr()).toMatch(/unknown function "nope"; known: notify, on-alarm, remediate, run-checks/);
+    expect(io.stderr()).toMatch(/unknown function "nope"; known: incidents, notify, on-alarm, remediate, run-checks/);
   });
 });

@@ -290,19 +290,10 @@ describe('manual remediation operations', () => {
     expect(t.updates()).toBe(1);
   });
 
-  it('resets a circuit by manual invocation', async () => {
-    const t = await setup({ circuitBreaker: { failures: 1 } });
-    apiHealthy = false;
-    await t.onAlarm(samples.metric);
-    expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.circuitOpenedAt).toBeDefined();
-    expect(await t.remediate({ resetCircuit: 'ecs:prod/orders-api', by: 'bob', reason: 'fixed the memory leak' })).toEqual({ done: 'circuit on ecs:prod/orders-api closed (bob: fixed the memory leak)' });
-    expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.circuitOpenedAt).toBeUndefined();
-  });
-
   it('answers a payload that is none of the operations with the examples, changing nothing', async () => {
     const t = await setup();
     const result = await t.remediate({ automation: 'maybe', by: 'x' });
-    expect(result).toMatchObject({ error: 'invalid remediate request: give one of the example payloads', examples: { automation: { automation: 'off' } } });
+    expect(result).toEqual({ error: 'invalid remediate request', problems: ['automation: Invalid option: expected one of "off"|"on"', 'reason: required (string)'], example: { automation: 'off', by: 'alice', reason: 'region failover drill' } });
     expect((await t.store.getGuard('ecs:prod/orders-api')).killSwitch).toBeUndefined();
   });
 });

@@ -26,11 +26,22 @@ describe('decideHumanAction', () => {
     expect(once?.incident?.state).toBe('resolved');
   });
 
+  it('silences until a time, moves the end when silenced again, and lifts it on unsilence', () => {
+    const silenced = decideHumanAction(open, { op: 'silence', ...alice, until: '2026-11-23T14:00:00.000Z' }, later);
+    expect(silenced.incident).toMatchObject({ silenced: true, silencedUntil: '2026-11-23T14:00:00.000Z' });
+    const extended = decideHumanAction(silenced, { op: 'silence', ...alice, until: '2026-11-23T18:00:00.000Z' }, later);
+    expect(extended).toMatchObject({ incident: { silencedUntil: '2026-11-23T18:00:00.000Z' }, transition: { kind: 'silenced', seq: silenced.transition!.seq + 1 } });
+    const lifted = decideHumanAction(extended, { op: 'unsilence', ...alice }, later);
+    expect(lifted.incident).toMatchObject({ silenced: false, state: 'open' });
+    expect(lifted.incident).not.toHaveProperty('silencedUntil');
+    expect(lifted.transition).toMatchObject({ kind: 'unsilenced', by: 'alice' });
+  });
+
   it.each([
     [{ op: 'ack' as const, ...alice, incidentId: 'api-health/7' }, open, 'no incident api-health/7; the latest for api-health is api-health/1'],
     [{ op: 'ack' as const, ...alice }, decideHumanAction(open, { op: 'ack', ...alice }, later), 'incident api-health/1 was already acknowledged by alice'],
     [{ op: 'resolve' as const, ...alice }, decideHumanAction(open, { op: 'resolve', ...alice }, later), /^incident api-health\/1 is already resolved \(by alice at /],
-    [{ op: 'silence' as const, ...alice }, decideHumanAction(open, { op: 'silence', ...alice }, later), 'incident api-health/1 is already silenced'],
+    [{ op: 'unsilence' as const, ...alice }, open, 'incident api-health/1 is not silenced'],
   ])('refuses %j when it does not apply', (action, state: CheckState, message) => {
     expect(() => decideHumanAction(state, action, later)).toThrow(message);
   });

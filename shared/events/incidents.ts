@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { incidentId, who } from './who.js';
+
+const DAY_MS = 86_400_000;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: DAY_MS } as const;
+
+/** "30m", "4h", "2d" → milliseconds; at most 7 days, so no silence is forgotten. */
+const silenceLength = z
+  .string()
+  .regex(/^\d+[mhd]$/, 'expected a length like "30m", "4h" or "2d"')
+  .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.at(-1) as keyof typeof UNIT_MS])
+  .refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d');
+
+/** A silence names the check, or the incident whose check it is. */
+const silenceTarget = { check: z.string().min(1).max(64).optional(), incident: incidentId.optional() };
+const oneTarget = [(r: { check?: string | undefined; incident?: string | undefined }) => (r.check === undefined) !== (r.incident === undefined), { message: 'give either "check" or "incident", not both' }] as const;
+
+const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit'] as const;
+
+/** What an operator sends the incidents function from the Lambda console. */
+export const incidentsRequest = z.discriminatedUnion(
+  'op',
+  [
+    z.strictObject({ op: z.literal('list'), state: z.enum(['active', 'open', 'acknowledged']).default('active'), limit: z.int().min(1).max(100).default(20) }),
+    z.strictObject({ op: z.literal('get'), incident: incidentId, timeline: z.int().min(1).max(100).default(20) }),
+    z.strictObject({ op: z.literal('ack'), incident: incidentId, ...who }),
+    z.strictObject({ op: z.literal('resolve'), incident: incidentId, ...who }),
+    z.strictObject({ op: z.literal('silence'), ...silenceTarget, for: silenceLength.prefault('4h'), ...who }).refine(...oneTarget),
+    z.strictObject({ op: z.literal('unsilence'), ...silenceTarget, ...who }).refine(...oneTarget),
+    /** Closes an open circuit on one target, e.g. `ecs:prod/orders-api`; noted on the incident, if one is named. */
+    z.strictObject({ op: z.literal('reset-circuit'), target: z.string().min(1).max(200), incident: incidentId.optional(), ...who }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `give "op", one of: ${OPS.join(', ')}` : undefined) },
+);
+
+export type IncidentsRequest = z.output<typeof incidentsRequest>;
+
+export const incidentsExamples: Record<(typeof OPS)[number], Record<string, unknown>> = {
+  list: { op: 'list' },
+  get: { op: 'get', incident: 'api-health/1' },
+  ack: { op: 'ack', incident: 'api-health/1', by: 'alice', reason: 'looking into it' },
+  resolve: { op: 'resolve', incident: 'api-health/1', by: 'alice', reason: 'rolled back the bad deploy' },
+  silence: { op: 'silence', check: 'api-health', for: '2h', by: 'alice', reason: 'planned database maintenance' },
+  unsilence: { op: 'unsilence', check: 'api-health', by: 'alice', reason: 'maintenance done early' },
+  'reset-circuit': { op: 'reset-circuit', target: 'ecs:prod/orders-api', by: 'alice', reason: 'memory leak fixed in v1.4.2' },
+};
+
+/** The example for the op given, or all of them when the op itself is the problem. */
+export function examplesFor(event: unknown): { example: unknown } | { examples: typeof incidentsExamples } {
+  const op = (event as { op?: unknown } | null)?.op;
+  return typeof op === 'string' && op in incidentsExamples ? { example: incidentsExamples[op as keyof typeof incidentsExamples] } : { examples: incidentsExamples };
+}

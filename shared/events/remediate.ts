@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { nameSchema } from '../config/names.js';
+import { incidentId, who } from './who.js';
+
+/** Runs one configured remediation by hand; a dry run (the default) plans and checks the guardrails, and changes nothing. */
+export const manualRequest = z
+  .strictObject({
+    remediation: nameSchema,
+    /** Default: true. Say false, with who and why, to act. */
+    dryRun: z.boolean().default(true),
+    approvedBy: who.by.optional(),
+    reason: who.reason.optional(),
+    /** The incident this answers: the action goes on its timeline and the on-call is told. */
+    incident: incidentId.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.dryRun) return;
+    if (!r.approvedBy) ctx.addIssue({ code: 'custom', path: ['approvedBy'], message: 'required with "dryRun": false: who runs this (it approves high-risk remediations)' });
+    if (!r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required with "dryRun": false: why, for the timeline' });
+  });
+
+/** Approves a proposal Vigil sent through SNS. */
+export const approvalRequest = z.strictObject({
+  /** The remediation the proposal is for; must match it, so nobody approves the wrong thing. */
+  remediation: nameSchema,
+  /** The proposal id from the notification. */
+  approve: z.string().min(1).max(100),
+  approvedBy: who.by,
+  reason: who.reason,
+});
+
+/** The kill switch: one setting that stops (or allows again) every automatic action. */
+export const automationRequest = z.strictObject({ automation: z.enum(['off', 'on']), ...who });
+
+export type ManualRequest = z.output<typeof manualRequest>;
+export type ApprovalRequest = z.output<typeof approvalRequest>;
+
+export const remediateExamples = {
+  dryRun: { remediation: 'orders-api-restart', dryRun: true },
+  run: { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: '5XX since the 03:00 deploy', incident: 'alarm:orders-api-5xx-rate/1' },
+  approve: { remediation: 'orders-api-rollback', approve: '3f2a9c1b7e-1', approvedBy: 'alice', reason: 'bad deploy at 03:02, rolling back' },
+  automation: { automation: 'off', by: 'alice', reason: 'region failover drill' },
+};
+
+/** Which request an event is, by the key only that request has; so each gets its own precise errors. */
+export function remediateRequestOf(event: unknown): { schema: z.ZodType; example: unknown } | undefined {
+  if (!event || typeof event !== 'object' || Array.isArray(event)) return undefined;
+  if ('approve' in event) return { schema: approvalRequest, example: remediateExamples.approve };
+  if ('automation' in event) return { schema: automationRequest, example: remediateExamples.automation };
+  if ('remediation' in event) return { schema: manualRequest, example: remediateExamples.run };
+  return undefined;
+}

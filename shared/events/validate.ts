@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { formatPath } from '../config/load.js';
+
+/** A console payload is a few hundred bytes; anything near this is a paste gone wrong. */
+export const MAX_EVENT_BYTES = 8 * 1024;
+
+/** What a manual invocation gets back for a payload it cannot use: every problem, and payloads that work. */
+export interface InvalidRequest {
+  error: string;
+  problems: string[];
+  example?: unknown;
+  examples?: Record<string, unknown>;
+}
+
+export type Validated<T> = { ok: true; data: T } | { ok: false; problems: string[] };
+
+/** Parses an event; never throws, never echoes the values given (they may hold a secret). */
+export function validateEvent<S extends z.ZodType>(schema: S, event: unknown): Validated<z.output<S>> {
+  const bytes = Buffer.byteLength(JSON.stringify(event ?? null));
+  if (bytes > MAX_EVENT_BYTES) return { ok: false, problems: [`(event): ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`] };
+  const result = schema.safeParse(event);
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, problems: [...new Set(result.error.issues.flatMap(flatten).map((i) => `${formatPath(i.path) || '(event)'}: ${readable(i.message)}`))] };
+}
+
+/** zod says a missing field is "expected string, received undefined"; a person says "required". */
+function readable(message: string): string {
+  return message.replace(/^Invalid input: expected (\w+), received undefined$/, 'required ($1)');
+}
+
+type Issue = { path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/** A union's issue holds each alternative's issues; the alternatives' own messages are the useful ones. */
+function flatten(issue: Issue): Issue[] {
+  if (!issue.errors?.length) return [issue];
+  return issue.errors.flat().flatMap((i) => flatten({ ...i, path: [...issue.path, ...i.path] }));
+}

@@ -1,0 +1,159 @@
+import type { Clock } from '../clock.js';
+import type { VigilConfig } from '../config/schema.js';
+import { activeSilence } from '../config/silences.js';
+import { VigilError } from '../errors.js';
+import type { IncidentsRequest } from '../events/incidents.js';
+import { resetCircuit } from '../guardrails/ops.js';
+import type { Log } from '../log.js';
+import { remediationRegistry } from '../remediations/index.js';
+import type { StateStore, TimelineEntry } from '../store/state-store.js';
+import { decideActed } from './human.js';
+import { activeIncidentState, applyHumanAction, checkIdOf } from './operator.js';
+import { isActive, type CheckState, type Incident } from './types.js';
+import { updateCheckState } from './update-state.js';
+
+export interface OperatorDeps {
+  config: VigilConfig;
+  store: StateStore;
+  clock: Clock;
+  log: Log;
+}
+
+/** One incident in a line or two: what the console's result pane shows. */
+export interface IncidentBrief {
+  id: string;
+  state: Incident['state'];
+  severity: Incident['severity'];
+  summary: string;
+  openedAt: string;
+  acknowledgedBy?: string;
+  resolvedBy?: string;
+  silenced?: string;
+}
+
+export type OperatorResult =
+  | { done: string; incident?: IncidentBrief; notified?: string }
+  | { count: number; incidents: IncidentBrief[]; more?: string }
+  | { incident: IncidentBrief; timeline: string[]; olderEntries?: number };
+
+/** An operator's request from the console, carried out. Refusals are VigilErrors that say why. */
+export async function operate(req: IncidentsRequest, deps: OperatorDeps): Promise<OperatorResult> {
+  switch (req.op) {
+    case 'list':
+      return list(req.state, req.limit, deps);
+    case 'get':
+      return get(req.incident, req.timeline, deps);
+    case 'ack':
+    case 'resolve': {
+      const state = await applyHumanAction(deps.store, { op: req.op, incidentId: req.incident, by: req.by, reason: req.reason }, deps.clock);
+      return acted(`${req.incident} ${req.op === 'ack' ? 'acknowledged' : 'resolved'} by ${req.by}`, state);
+    }
+    case 'silence':
+      return silence(req, deps);
+    case 'unsilence':
+      return unsilence(req, deps);
+    case 'reset-circuit':
+      return reset(req, deps);
+  }
+}
+
+async function list(state: 'active' | 'open' | 'acknowledged', limit: number, { store }: OperatorDeps): Promise<OperatorResult> {
+  const { incidents, more } = await store.listActiveIncidents(state === 'active' ? limit : 100);
+  const wanted = incidents.filter((i) => state === 'active' || i.state === state).slice(0, limit);
+  return { count: wanted.length, incidents: wanted.map(brief), ...(more ? { more: 'more incidents exist; raise "limit" (max 100)' } : {}) };
+}
+
+async function get(incidentId: string, entries: number, { store }: OperatorDeps): Promise<OperatorResult> {
+  const checkId = checkIdOf(incidentId);
+  const current = (await store.getCheckStates([checkId])).get(checkId)?.incident;
+  // The check's state holds the latest incident; older ones are read from their own record.
+  const incident = current?.id === incidentId ? current : await store.getIncident(incidentId);
+  if (!incident) throw new VigilError(`no incident "${incidentId}"${current ? `; the latest for ${checkId} is ${current.id}` : ''}`);
+  const timeline = await store.getTimeline(incidentId);
+  const shown = timeline.slice(-entries);
+  return { incident: brief(incident), timeline: shown.map(line), ...(timeline.length > shown.length ? { olderEntries: timeline.length - shown.length } : {}) };
+}
+
+async function silence(req: Extract<IncidentsRequest, { op: 'silence' }>, deps: OperatorDeps): Promise<OperatorResult> {
+  const { checkId, active } = await target(req, deps);
+  const until = new Date(deps.clock.now().getTime() + req.for).toISOString();
+  // An alarm's path reads no stored silences (it stays quick): only its current incident can be silenced.
+  const alarm = checkId.startsWith(ALARM_PREFIX);
+  if (alarm && !active) throw new VigilError(`${checkId} has no active incident to silence; to quiet the alarm itself, disable its actions in CloudWatch`);
+  // Stored first: rounds that run meanwhile already see it, and a new incident opens silenced.
+  if (!alarm) await deps.store.putSilence({ id: operatorSilenceId(checkId), checks: [checkId], until, by: req.by, reason: req.reason });
+  const done = alarm ? `${active!.id} silenced until ${until} (a new incident of this alarm is not)` : `${checkId} silenced until ${until}`;
+  if (!active) return { done: `${done}; it has no active incident` };
+  const state = await applyHumanAction(deps.store, { op: 'silence', incidentId: active.id, by: req.by, reason: req.reason, until }, deps.clock);
+  return acted(done, state);
+}
+
+async function unsilence(req: Extract<IncidentsRequest, { op: 'unsilence' }>, deps: OperatorDeps): Promise<OperatorResult> {
+  const { checkId, active } = await target(req, deps);
+  const id = operatorSilenceId(checkId);
+  const stored = (await deps.store.listSilences()).some((s) => s.id === id);
+  if (!stored && !active?.silenced) throw new VigilError(`${checkId} is not silenced by an operator; nothing to lift`);
+  if (stored) await deps.store.deleteSilence(id);
+  const configured = activeSilence(deps.config.silences, { id: checkId, tags: deps.config.checks.find((c) => c.id === checkId)?.tags ?? {} }, deps.clock.now());
+  const still = configured ? `; the config's silence "${configured.id}" still covers it (change it in vigil.config.ts)` : '';
+  if (!active?.silenced) return { done: `silence on ${checkId} lifted${still}` };
+  const state = await applyHumanAction(deps.store, { op: 'unsilence', incidentId: active.id, by: req.by, reason: req.reason }, deps.clock);
+  return acted(`silence on ${checkId} lifted${still}`, state);
+}
+
+async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, deps: OperatorDeps): Promise<OperatorResult> {
+  const targets = [...new Set(deps.config.remediations.map((r) => remediationRegistry.get(r.kind)!.targetKey(r as never)))];
+  if (!targets.includes(req.target)) throw new VigilError(`unknown target "${req.target}"; remediations act on: ${targets.join(', ') || '(none configured)'}`);
+  const before = (await deps.store.getGuard(req.target)).guard;
+  if (!before) throw new VigilError(`no action has run on ${req.target}; there is no circuit to reset`);
+  const wasOpen = before.circuitOpenedAt !== undefined;
+  if (req.incident) await activeIncidentState(deps.store, req.incident); // refuse before changing anything
+  await resetCircuit(deps.store, req.target);
+  const done = wasOpen ? `circuit on ${req.target} closed; automatic actions may run again` : `circuit on ${req.target} was not open; its failure count is back to 0`;
+  deps.log.warn(`${done} (${req.by}: ${req.reason})`);
+  if (!req.incident) return { done };
+  const state = await updateCheckState(deps.store, checkIdOf(req.incident), (s) => decideActed(s, req.incident!, req.by, `reset the circuit on ${req.target}: ${req.reason}`, deps.clock.now()));
+  return acted(done, state);
+}
+
+/** The check a silence request names, and its active incident (which must be the one named, if one is). */
+async function target(req: { check?: string | undefined; incident?: string | undefined }, deps: OperatorDeps): Promise<{ checkId: string; active: Incident | undefined }> {
+  if (req.incident) {
+    const state = await activeIncidentState(deps.store, req.incident);
+    return { checkId: state.checkId, active: state.incident };
+  }
+  const checkId = req.check!;
+  const known = deps.config.checks.some((c) => c.id === checkId) || checkId.startsWith(ALARM_PREFIX);
+  if (!known) throw new VigilError(`unknown check "${checkId}"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm's incidents`);
+  const state = (await deps.store.getCheckStates([checkId])).get(checkId);
+  return { checkId, active: isActive(state?.incident) ? state.incident : undefined };
+}
+
+const ALARM_PREFIX = 'alarm:';
+
+/** One operator silence per check: silencing again replaces it. */
+const operatorSilenceId = (checkId: string) => `operator:${checkId}`;
+
+function acted(done: string, state: CheckState): OperatorResult {
+  const incident = state.incident!;
+  // The notify function sends it from the stream, unless the incident is silenced.
+  const notified = incident.silenced && state.transition?.kind !== 'silenced' ? 'no: the incident is silenced' : 'yes, by the notify function';
+  return { done, incident: brief(incident), notified };
+}
+
+export function brief(i: Incident): IncidentBrief {
+  return {
+    id: i.id,
+    state: i.state,
+    severity: i.severity,
+    summary: i.summary,
+    openedAt: i.openedAt,
+    ...(i.acknowledgedBy ? { acknowledgedBy: i.acknowledgedBy } : {}),
+    ...(i.resolvedBy ? { resolvedBy: i.resolvedBy } : {}),
+    ...(i.silenced ? { silenced: i.silencedUntil ? `until ${i.silencedUntil}` : (i.silenceReason ?? 'yes') } : {}),
+  };
+}
+
+function line(e: TimelineEntry): string {
+  return `${e.at} ${e.kind}${e.by === 'vigil' ? '' : ` by ${e.by}`}: ${e.summary}${e.reason ? ` (${e.reason})` : ''}`;
+}

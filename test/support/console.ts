@@ -1,0 +1,121 @@
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context } from 'aws-lambda';
+import { createIncidentsHandler } from '../../functions/incidents/handler.js';
+import { createNotifyHandler } from '../../functions/notify/handler.js';
+import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
+import { createRemediateHandler } from '../../functions/remediate/handler.js';
+import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
+import { SdkEcs } from '../../shared/aws/ecs.js';
+import { BatchingMetrics } from '../../shared/aws/metrics.js';
+import { parseConfig } from '../../shared/config/load.js';
+import type { RemediationInput } from '../../shared/config/remediations.js';
+import type { Log } from '../../shared/log.js';
+import { startLocalRuntime } from '../../shared/local/runtime.js';
+import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import type { Notification } from '../../shared/notifications/message.js';
+import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/once.js';
+import { allItems } from './dynamo.js';
+import { service } from './ecs-fixtures.js';
+import { minutesAfter, T0 } from './findings.js';
+
+/** The ids the sample events in events/ name, with targets on this machine. */
+export const ecs = mockClient(ECSClient);
+
+export function recordingLog() {
+  const lines: { level: string; message: string; extra: unknown[] }[] = [];
+  const at = (level: string) => (message: string, ...extra: unknown[]) => void lines.push({ level, message, extra });
+  const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { log, lines };
+}
+
+/**
+ * Every handler an operator can invoke, on one local table, as deployed: the notify handler reads
+ * the writes as the stream would, and SNS is a list. ECS is aws-sdk-client-mock.
+ */
+export async function startConsole(options: { restart?: Partial<RemediationInput> } = {}) {
+  let healthy = true;
+  const api: LocalTarget = await startHttpTarget((_, res) => res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'down'));
+  const config = parseConfig({
+    checks: [
+      { id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, group: 'edge', tags: { service: 'api' } },
+      { id: 'orders-api-service', kind: 'ecs-service', target: 'prod/orders-api', group: 'aws' },
+    ],
+    remediations: [
+      { id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'observe', ...options.restart } as RemediationInput,
+      { id: 'orders-api-rollback', kind: 'ecs-rollback', target: 'prod/orders-api', mode: 'propose' },
+    ],
+    runbooks: [
+      {
+        id: 'orders-api-5xx',
+        match: { alarmNames: ['orders-api-5xx-rate', 'orders-api-degraded'] },
+        severity: 'P1',
+        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }, { escalate: 'restart did not help' }],
+      },
+    ],
+  });
+  ecs.reset();
+  ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+  ecs.on(UpdateServiceCommand).resolves({ service: service() });
+
+  let now = T0;
+  const clock = { now: () => now };
+  const sent: Notification[] = [];
+  const { log, lines } = recordingLog();
+  const runtime = await startLocalRuntime({ config, clock, log, onNotification: (_, n) => sent.push(n) });
+  const idempotency = notificationIdempotency();
+  idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
+  const deps = {
+    config,
+    store: runtime.store,
+    aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() },
+    clock,
+    log,
+    sleep: async () => undefined,
+    once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
+    remediateFunction: 'vigil-test-remediate',
+  };
+  const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store, aws: deps.aws });
+  let requests = 0;
+  const remediate = createRemediateHandler(deps);
+  return {
+    config,
+    store: runtime.store,
+    sent,
+    lines,
+    handlers: {
+      'run-checks': runChecks,
+      'on-alarm': createOnAlarmHandler(deps),
+      remediate: (event: unknown) => remediate(event, { awsRequestId: `request-${++requests}` }),
+      incidents: createIncidentsHandler({ config, store: runtime.store, clock, log }),
+      notify: createNotifyHandler({
+        config,
+        store: runtime.store,
+        publisher: { publish: async (_, n) => (sent.push(n), { messageId: `m-${sent.length}` }) },
+        once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
+        log,
+        topics: { main: 'local:vigil-alerts' },
+        incidentsFunction: 'vigil-local-incidents',
+      }),
+    } as Record<string, (event: never) => Promise<unknown>>,
+    setHealthy: (value: boolean) => void (healthy = value),
+    at: (minutes: number) => (now = minutesAfter(T0, minutes)),
+    /** Every item in the table: "changes no state" is this, unchanged. */
+    items: () => allItems(runtime.dynamo, 'vigil-local'),
+    updates: () => ecs.commandCalls(UpdateServiceCommand).length,
+    /** Two failing rounds: incident api-health/1 opens and is notified. */
+    async openIncident(minute = 0) {
+      healthy = false;
+      for (const m of [minute, minute + 1]) {
+        now = minutesAfter(T0, m);
+        await runChecks({ checks: ['api-health'] });
+      }
+    },
+    subjects: () => sent.map((n) => n.subject),
+    close: async () => {
+      await Promise.all([api.close(), runtime.close()]);
+    },
+  };
+}
+
+export type Console = Awaited<ReturnType<typeof startConsole>>;
