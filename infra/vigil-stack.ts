@@ -28,7 +28,11 @@ export class VigilStack extends Stack {
 
     const state = new StateTable(this, 'State');
     const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail });
-    new Notifier(this, 'Notifier', { state, alerting, incidentsFunctionName: `vigil-${props.environmentName}-incidents` });
+    const prefix = `vigil-${props.environmentName}`;
+    const incidentsName = `${prefix}-incidents`;
+    const incidents = new VigilFunction(this, 'Incidents', { name: 'incidents', functionName: incidentsName, timeout: Duration.seconds(30), environment: { TABLE_NAME: state.table.tableName } });
+    state.grantOperator(incidents);
+    new Notifier(this, 'Notifier', { state, alerting, incidentsFunctionName: incidentsName });
 
     const runChecks = new VigilFunction(this, 'RunChecks', {
       name: 'run-checks',
@@ -38,7 +42,7 @@ export class VigilStack extends Stack {
     state.grantRecordRounds(runChecks);
     const access = new AwsAccess(config);
     access.grantProbes(runChecks);
-    new AlarmResponder(this, 'Alarms', { config, state, access, prefix: `vigil-${props.environmentName}` });
+    new AlarmResponder(this, 'Alarms', { config, state, access, prefix });
 
     const deadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
 
@@ -46,7 +50,7 @@ export class VigilStack extends Stack {
       plan: planSchedules(config),
       target: runChecks,
       deadLetterQueue: deadLetters,
-      groupName: `vigil-${props.environmentName}`,
+      groupName: prefix,
     });
   }
 }

@@ -39,6 +39,11 @@ export class StateTable extends Construct {
     this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
   }
 
+  /** incidents: read incidents and timelines, write check states and guards, add and remove silences. No scans. */
+  grantOperator(grantee: IGrantable) {
+    this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+  }
+
   /** notify: incident records and timelines, plus Powertools idempotency (which updates and deletes its own marks). */
   grantNotify(grantee: IGrantable) {
     this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');

@@ -38,7 +38,7 @@ export type ApprovalRequest = z.output<typeof approvalRequest>;
 export const remediateExamples = {
   dryRun: { remediation: 'orders-api-restart', dryRun: true },
   run: { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: '5XX since the 03:00 deploy', incident: 'alarm:orders-api-5xx-rate/1' },
-  approve: { remediation: 'orders-api-rollback', approve: '3f2a9c1b7e-1', approvedBy: 'alice', reason: 'bad deploy at 03:02, rolling back' },
+  approve: { remediation: 'orders-api-rollback', approve: '48d9c08c28-1', approvedBy: 'alice', reason: 'bad deploy at 03:02, rolling back' },
   automation: { automation: 'off', by: 'alice', reason: 'region failover drill' },
 };
 

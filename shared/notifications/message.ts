@@ -62,7 +62,7 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     silenced: `${t.by} silenced ${incident.checkId}: no more notifications for this incident${incident.silencedUntil ? ` until ${incident.silencedUntil}` : ''}.`,
     unsilenced: `${t.by} lifted the silence on ${incident.checkId}: notifications resume.`,
     proposed: `Vigil proposes a fix for ${incident.checkId} and needs a human to approve it.`,
-    acted: `${t.by} ran a remediation for ${incident.checkId}.`,
+    acted: `${t.by} took an action for ${incident.checkId}.`,
   }[t.kind];
   lines.push(what, '');
   lines.push(`Summary:   ${incident.summary}`);

@@ -166,6 +166,11 @@ describe('VigilStack', () => {
   it('names the functions people invoke by hand as the notifications do', () => {
     sample.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'vigil-test-remediate' });
     sample.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'vigil-test-on-alarm', Timeout: 600 });
+    sample.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'vigil-test-incidents', Timeout: 30 });
+  });
+
+  it('lets the incidents function read and change incident state, and nothing else', () => {
+    expect(actionsOf(sample, 'Incidents')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
 
   it('lets on-alarm update only the configured ECS service, and read only what rollback needs', () => {

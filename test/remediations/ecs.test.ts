@@ -1,9 +1,6 @@
 import {
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   ECSClient,
-  ListServiceDeploymentsCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,12 +10,10 @@ import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import { ecsRestart } from '../../shared/remediations/ecs-restart.js';
 import { ecsRollback } from '../../shared/remediations/ecs-rollback.js';
 import { ecsScaleOut } from '../../shared/remediations/ecs-scale-out.js';
-import { service, taskDef } from '../support/ecs-fixtures.js';
+import { mockDeploymentHistory, revisionArn, service, SERVICE_ARN, taskDef } from '../support/ecs-fixtures.js';
 
 const ecs = mockClient(ECSClient);
 const ctx = { aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() } };
-const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orders-api';
-const revisionArn = (n: string) => `arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/${n}`;
 
 beforeEach(() => {
   ecs.reset();
@@ -72,16 +67,7 @@ describe('ecsScaleOut', () => {
 
 describe('ecsRollback', () => {
   const settings = ecsRollback.settings.parse({ target: 'prod/orders-api' });
-  const history = (sources: { arn: string }[]) => {
-    ecs.on(ListServiceDeploymentsCommand).resolves({
-      serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw', serviceArn: SERVICE_ARN, clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod', status: 'SUCCESSFUL', targetServiceRevisionArn: revisionArn('4980306466373577095') }],
-    });
-    ecs.on(DescribeServiceDeploymentsCommand).resolves({
-      serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw', sourceServiceRevisions: sources.map((s) => ({ ...s, requestedTaskCount: 3, runningTaskCount: 0, pendingTaskCount: 0 })), targetServiceRevision: { arn: revisionArn('4980306466373577095') }, status: 'SUCCESSFUL' }],
-      failures: [],
-    });
-    ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [{ serviceRevisionArn: revisionArn('1452345676373577011'), serviceArn: SERVICE_ARN, taskDefinition: taskDef(41) }], failures: [] });
-  };
+  const history = (sources: { arn: string }[]) => mockDeploymentHistory(ecs, sources);
 
   it('rolls back to the task definition the last deployment replaced', async () => {
     history([{ arn: revisionArn('1452345676373577011') }]);

@@ -52,6 +52,12 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
         severity: 'P1',
         steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }, { escalate: 'restart did not help' }],
       },
+      {
+        id: 'orders-api-deploy-failed',
+        match: { alarmPrefix: 'orders-api-deploy-' },
+        severity: 'P1',
+        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-rollback' }, { verify: { check: 'orders-api-service', settleSeconds: 0, attempts: 1 } }, { escalate: 'rollback did not restore the service' }],
+      },
     ],
   });
   ecs.reset();
