@@ -26,7 +26,12 @@ export interface NotifyDeps {
  * returned for retry, so nothing is skipped and nothing is sent twice.
  */
 export function createNotifyHandler(deps: NotifyDeps) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse & { error?: string }> => {
+    if (!Array.isArray(event?.Records)) {
+      // Someone invoked it by hand: its only input is the table's stream (events/notify-stream.json shows one).
+      deps.log.error('not a DynamoDB stream event');
+      return { batchItemFailures: [], error: 'not a DynamoDB stream event: notify reads the state table\'s stream; see events/notify-stream.json' };
+    }
     for (const record of event.Records) {
       const found = transitionIn(record);
       if (!found) continue;

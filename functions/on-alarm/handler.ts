@@ -1,5 +1,5 @@
-import { formatPath } from '../../shared/config/load.js';
 import { alarmEvent } from '../../shared/events/alarm.js';
+import { validateEvent } from '../../shared/events/validate.js';
 import type { Once } from '../../shared/notifications/once.js';
 import { handleAlarm, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 
@@ -17,11 +17,11 @@ export type OnAlarmResult = RunbookResult | { error: string; problems: string[] 
  */
 export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown): Promise<OnAlarmResult> => {
-    const parsed = alarmEvent.safeParse(event);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
-      deps.log.error('not a CloudWatch Alarm State Change event', { problems });
-      return { error: 'not a CloudWatch Alarm State Change event', problems };
+    // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
+    const parsed = validateEvent(alarmEvent, event, 64 * 1024);
+    if (!parsed.ok) {
+      deps.log.error('not a CloudWatch Alarm State Change event', { problems: parsed.problems });
+      return { error: 'not a CloudWatch Alarm State Change event', problems: parsed.problems };
     }
     try {
       const result = await deps.once(`alarm#${parsed.data.id}`, () => handleAlarm(parsed.data, deps));

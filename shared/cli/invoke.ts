@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors.js';
+import { createStateTable, startLocalDynamo, type LocalDynamo } from '../local/dynamo.js';
 import type { Io } from './io.js';
+
+const LOCAL_TABLE = 'vigil-local';
 
 export const invokeUsage = 'vigil invoke <function> --event file.json';
 
@@ -26,10 +29,38 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new VigilError(`--event ${values.event}: ${(err as Error).message}`);
   }
-  const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
-  const result = await handler(event, localContext(name));
-  io.out(JSON.stringify(result, null, 2));
-  return 0;
+  const local = process.env.TABLE_NAME ? undefined : await localTable(io);
+  try {
+    const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
+    const result = await handler(event, localContext(name));
+    io.out(JSON.stringify(result, null, 2));
+    return 0;
+  } finally {
+    await local?.close();
+  }
+}
+
+/**
+ * Without TABLE_NAME, the handler gets an empty state table in a local DynamoDB (dynalite), so any
+ * event can be tried on this machine. With TABLE_NAME and AWS credentials, it uses the real one.
+ */
+async function localTable(io: Io): Promise<LocalDynamo> {
+  const dynamo = await startLocalDynamo();
+  await createStateTable(dynamo.client, LOCAL_TABLE);
+  const saved = { ...process.env };
+  process.env.TABLE_NAME = LOCAL_TABLE;
+  // The SDK's per-service endpoint setting: only DynamoDB goes local; other AWS calls are real.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  process.env.AWS_REGION ??= 'eu-west-1';
+  if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  io.err(`TABLE_NAME is not set: using an empty local state table (${dynamo.endpoint}). Set TABLE_NAME to use a deployed one.`);
+  return {
+    ...dynamo,
+    close: async () => {
+      process.env = saved;
+      await dynamo.close();
+    },
+  };
 }
 
 function localContext(functionName: string) {

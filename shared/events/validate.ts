@@ -15,9 +15,9 @@ export interface InvalidRequest {
 export type Validated<T> = { ok: true; data: T } | { ok: false; problems: string[] };
 
 /** Parses an event; never throws, never echoes the values given (they may hold a secret). */
-export function validateEvent<S extends z.ZodType>(schema: S, event: unknown): Validated<z.output<S>> {
+export function validateEvent<S extends z.ZodType>(schema: S, event: unknown, maxBytes = MAX_EVENT_BYTES): Validated<z.output<S>> {
   const bytes = Buffer.byteLength(JSON.stringify(event ?? null));
-  if (bytes > MAX_EVENT_BYTES) return { ok: false, problems: [`(event): ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`] };
+  if (bytes > maxBytes) return { ok: false, problems: [`(event): ${bytes} bytes; the limit is ${maxBytes}`] };
   const result = schema.safeParse(event);
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, problems: [...new Set(result.error.issues.flatMap(flatten).map((i) => `${formatPath(i.path) || '(event)'}: ${readable(i.message)}`))] };

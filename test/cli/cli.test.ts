@@ -100,6 +100,14 @@ describe('vigil invoke', () => {
     expect(JSON.parse(io.stdout())).toMatchObject({ error: expect.stringMatching(/^unknown check id "no-such-check"/) });
   });
 
+  it('gives a function that needs state an empty local table when TABLE_NAME is not set', async () => {
+    const io = capture();
+    expect(await main(['invoke', 'incidents', '--event', 'events/incidents-list.json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout())).toEqual({ count: 0, incidents: [] });
+    expect(io.stderr()).toMatch(/^TABLE_NAME is not set: using an empty local state table/);
+    expect(process.env.TABLE_NAME).toBeUndefined();
+  });
+
   it('names the known functions when given an unknown one', async () => {
     const io = capture();
     expect(await main(['invoke', 'nope', '--event', 'x.json'], io)).toBe(2);

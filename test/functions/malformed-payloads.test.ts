@@ -60,6 +60,11 @@ describe('a malformed manual payload', () => {
     expect(t.updates()).toBe(updates);
   });
 
+  it('answers a notify invoked by hand with anything but a stream event, sending nothing', async () => {
+    expect(await t.handlers.notify!({ op: 'ack' } as never)).toEqual({ batchItemFailures: [], error: "not a DynamoDB stream event: notify reads the state table's stream; see events/notify-stream.json" });
+    expect(await t.items()).toEqual(before);
+  });
+
   it('never echoes what was sent: a password pasted into a payload stays out of the answer and the log', async () => {
     const logged = t.lines.length;
     const result = await t.handlers.incidents!({ op: 'ack', incident: 'api-health/1', by: 'alice', reason: 'x', password: 'Sentinel-Pa55' } as never);
