@@ -2,6 +2,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { policyFor } from '../../shared/incidents/policy.js';
 import type { Log } from '../../shared/log.js';
+import type { Meter } from '../../shared/metrics.js';
 import { buildNotification } from '../../shared/notifications/message.js';
 import type { Once } from '../../shared/notifications/once.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
@@ -18,6 +19,7 @@ export interface NotifyDeps {
   topics: { main: string; escalation?: string | undefined };
   /** Named in the message's acknowledge instructions. */
   incidentsFunction: string;
+  meter?: Meter;
 }
 
 /**
@@ -54,6 +56,8 @@ async function deliver({ state, transition }: StreamTransition, deps: NotifyDeps
   const { store, config, log } = deps;
   const incident = state.incident;
   await store.putIncident(incident, transition);
+  // Only a transition can change how many are open; the dashboard reads this level.
+  if (deps.meter) deps.meter.gauge('OpenIncidents', await store.countActiveIncidents());
   await store.appendTimeline(incident.id, {
     at: transition.at,
     kind: transition.kind,
@@ -76,5 +80,6 @@ async function deliver({ state, transition }: StreamTransition, deps: NotifyDeps
   const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
   const { messageId } = await deps.once(`${incident.id}#${transition.seq}`, () => deps.publisher.publish(topic, message));
   await store.appendTimeline(incident.id, { at: transition.at, kind: 'notified', by: 'vigil', summary: message.subject, key: `${transition.seq}.1` });
+  deps.meter?.count('Notifications', 1, { name: 'Kind', value: transition.kind });
   log.info(`notified: ${message.subject}`, { incidentId: incident.id, transition: transition.kind, messageId });
 }

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { emfMeter } from '../../shared/aws/emf-meter.js';
 import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
 import { parseConfig } from '../../shared/config/load.js';
@@ -17,6 +18,7 @@ const dynamo = new DynamoDBClient({});
 const idempotency = notificationIdempotency();
 
 const notify = createNotifyHandler({
+  meter: emfMeter(),
   config,
   store: new DynamoStateStore(DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), table),
   publisher: new SnsPublisher(new SNSClient({})),

@@ -1,7 +1,7 @@
 import { alarmEvent } from '../../shared/events/alarm.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import type { Once } from '../../shared/notifications/once.js';
-import { handleAlarm, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
+import { handleAlarm, meterRunbook, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 
 export interface OnAlarmDeps extends RunbookDeps {
   /** The same event delivered twice runs once (Powertools idempotency on the event id). */
@@ -24,7 +24,12 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
       return { error: 'not a CloudWatch Alarm State Change event', problems: parsed.problems };
     }
     try {
-      const result = await deps.once(`alarm#${parsed.data.id}`, () => handleAlarm(parsed.data, deps));
+      // Metered inside: a replayed duplicate is not counted again.
+      const result = await deps.once(`alarm#${parsed.data.id}`, async () => {
+        const handled = await handleAlarm(parsed.data, deps);
+        meterRunbook(handled, deps.meter);
+        return handled;
+      });
       deps.log.info(`${result.alarm} ${result.state}: ${result.verdict}`, { result });
       return result;
     } catch (err) {

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
+import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { parseConfig } from '../../shared/config/load.js';
@@ -18,6 +19,7 @@ const dynamo = new DynamoDBClient({});
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
 
 const onAlarm = createOnAlarmHandler({
+  meter: emfMeter(),
   config,
   store: new DynamoStateStore(DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), table),
   aws: sdkPorts(),

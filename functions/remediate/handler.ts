@@ -3,7 +3,7 @@ import { VigilError } from '../../shared/errors.js';
 import { remediateExamples, remediateRequestOf, type ApprovalRequest, type ManualRequest } from '../../shared/events/remediate.js';
 import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
 import { approveProposal } from '../../shared/runbooks/approve.js';
-import type { RunbookDeps, RunbookResult } from '../../shared/runbooks/execute.js';
+import { meterRunbook, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { runManually, type ManualResult } from '../../shared/runbooks/manual.js';
 
 type Automation = { automation: 'off' | 'on'; by: string; reason: string };
@@ -25,14 +25,20 @@ export function createRemediateHandler(deps: RunbookDeps) {
     }
     const r = parsed.data as ManualRequest | ApprovalRequest | Automation;
     try {
-      if ('approve' in r) return await approveProposal(r, deps);
+      if ('approve' in r) {
+        const approved = await approveProposal(r, deps);
+        meterRunbook(approved, deps.meter);
+        return approved;
+      }
       if ('automation' in r) {
         await deps.store.setKillSwitch({ automationEnabled: r.automation === 'on', by: r.by, at: deps.clock.now().toISOString(), reason: r.reason });
         deps.log.warn(`automatic actions switched ${r.automation} by ${r.by}: ${r.reason}`);
         return { done: `automatic actions are ${r.automation} (${r.by}: ${r.reason})` };
       }
       // A retried invocation carries the same request id: it cannot act twice.
-      return await runManually(r, context?.awsRequestId ?? randomUUID(), deps);
+      const manual = await runManually(r, context?.awsRequestId ?? randomUUID(), deps);
+      if (!manual.dryRun) deps.meter?.count('Remediations', 1, { name: 'Outcome', value: manual.outcome });
+      return manual;
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       deps.log.error(err.message);

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
+import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { parseConfig } from '../../shared/config/load.js';
@@ -12,6 +13,7 @@ import { createRemediateHandler } from './handler.js';
 const config = parseConfig(rawConfig);
 
 export const handler = createRemediateHandler({
+  meter: emfMeter(),
   config,
   store: new DynamoStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), requireEnv('TABLE_NAME')),
   aws: sdkPorts(),

@@ -8,6 +8,7 @@ import { validateEvent, type InvalidRequest } from '../../shared/events/validate
 import { summarise } from '../../shared/findings-summary.js';
 import type { Finding, Status } from '../../shared/findings.js';
 import type { Log } from '../../shared/log.js';
+import { silentMeter, type Meter } from '../../shared/metrics.js';
 import { recordRound } from '../../shared/incidents/record-round.js';
 import type { Transition } from '../../shared/incidents/types.js';
 import type { StateStore } from '../../shared/store/state-store.js';
@@ -20,6 +21,7 @@ export interface RunChecksDeps {
   store?: StateStore;
   /** AWS APIs for the ECS and CloudWatch probes. Default: the SDK. */
   aws?: AwsPorts;
+  meter?: Meter;
 }
 
 /** Short enough for the Lambda console's result pane; the full findings are in the log. */
@@ -37,7 +39,7 @@ export interface RunChecksSummary {
 export type RunChecksResult = RunChecksSummary | InvalidRequest;
 
 /** Runs the checks a schedule (or an operator) names and logs each finding. */
-export function createRunChecksHandler({ config, log, clock = systemClock, store, aws }: RunChecksDeps) {
+export function createRunChecksHandler({ config, log, clock = systemClock, store, aws, meter = silentMeter }: RunChecksDeps) {
   return async (event: unknown): Promise<RunChecksResult> => {
     const parsed = validateEvent(runChecksEvent, event);
     if (!parsed.ok) {
@@ -54,6 +56,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
       return { error: err.message, problems: [err.message], example: runChecksExample };
     }
     const { ran, counts } = summarise(findings);
+    for (const [status, n] of Object.entries(counts)) if (n) meter.count('CheckOutcomes', n, { name: 'Status', value: status });
     for (const finding of findings) {
       // ERROR is kept for Vigil's own failures; a failing target is a finding.
       const level = finding.status === 'ok' ? 'info' : 'warn';
@@ -66,6 +69,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
       return { ...summary, recorded: skipped };
     }
     const { transitions, stateWrites, failed } = await recordRound(findings, { config, store: store!, clock, log });
+    for (const t of transitions) meter.count('IncidentTransitions', 1, { name: 'Kind', value: t.kind });
     log.info('round done', { ran, counts, transitions: transitions.length, stateWrites });
     const described = transitions.map(({ incidentId, kind, by, reason }) => ({ incidentId, kind, by, ...(reason ? { reason } : {}) }));
     return { ...summary, recorded: true, incidents: { transitions: described, stateWrites, failed } };

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import rawConfig from '../../vigil.config.js';
+import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
@@ -15,4 +16,4 @@ const table = process.env.TABLE_NAME;
 const store = table ? new DynamoStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), table) : undefined;
 
 // SDK clients once per cold start, not per invocation.
-export const handler = createRunChecksHandler({ config, log: logger, aws: sdkPorts(), ...(store ? { store } : {}) });
+export const handler = createRunChecksHandler({ config, log: logger, aws: sdkPorts(), meter: emfMeter(), ...(store ? { store } : {}) });

@@ -3,6 +3,7 @@ import { createNotifyHandler } from '../../functions/notify/handler.js';
 import type { Clock } from '../clock.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { Log } from '../log.js';
+import type { Meter } from '../metrics.js';
 import type { Notification } from '../notifications/message.js';
 import { dynamoOnce, notificationIdempotency } from '../notifications/once.js';
 import type { Publisher } from '../notifications/publisher.js';
@@ -26,7 +27,7 @@ export interface LocalRuntime {
  * Vigil's AWS side on this machine: dynalite for the table, the real notify handler fed by a local
  * stream, and `onNotification` in place of SNS.
  */
-export async function startLocalRuntime(options: { config: VigilConfig; clock: Clock; log: Log; onNotification: (topic: string, n: Notification) => void }): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: { config: VigilConfig; clock: Clock; log: Log; onNotification: (topic: string, n: Notification) => void; meter?: Meter }): Promise<LocalRuntime> {
   const dynamo = await startLocalDynamo();
   await createStateTable(dynamo.client, TABLE);
   const store = new DynamoStateStore(dynamo.doc, TABLE);
@@ -48,6 +49,7 @@ export async function startLocalRuntime(options: { config: VigilConfig; clock: C
     log: options.log,
     topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
     incidentsFunction: 'vigil-local-incidents',
+    ...(options.meter ? { meter: options.meter } : {}),
   });
   const streamed = withLocalStream(store, notify, (record) => options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }));
   return { store: streamed, dynamo, close: () => dynamo.close() };

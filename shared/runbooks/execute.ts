@@ -14,6 +14,7 @@ import { isFailing, type IncidentPolicy } from '../incidents/policy.js';
 import { isActive, type CheckState } from '../incidents/types.js';
 import { updateCheckState } from '../incidents/update-state.js';
 import type { Log } from '../log.js';
+import type { Meter } from '../metrics.js';
 import { probeRegistry } from '../probes/index.js';
 import type { StateStore } from '../store/state-store.js';
 import { guardedAct, settleGuard, type ActOutcome } from './act.js';
@@ -29,6 +30,7 @@ export interface RunbookDeps {
   sleep: (ms: number) => Promise<void>;
   /** Named in proposals as the function that approves them. */
   remediateFunction: string;
+  meter?: Meter;
 }
 
 export type RunbookVerdict = 'fixed' | 'escalated' | 'observed' | 'proposed' | 'skipped' | 'acted' | 'resolved' | 'recorded' | 'unmatched';
@@ -261,6 +263,13 @@ function findingContext(runbook: RunbookConfig, event: AlarmEvent, deps: Runbook
   const now = deps.clock.now();
   const silence = activeSilence(deps.config.silences, { id: alarmCheckId(event.detail.alarmName), tags: event.detail.alarmTags ?? {} }, now);
   return { policy, severity: runbook.severity, silence, now };
+}
+
+/** A runbook's verdict and each action's outcome, as Vigil's own metrics. */
+export function meterRunbook(result: RunbookResult, meter: Meter | undefined): void {
+  if (!meter) return;
+  meter.count('RunbookVerdicts', 1, { name: 'Verdict', value: result.verdict });
+  for (const s of result.steps) if (s.step.startsWith('act ')) meter.count('Remediations', 1, { name: 'Outcome', value: s.outcome });
 }
 
 export type { Run };

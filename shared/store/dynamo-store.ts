@@ -140,6 +140,20 @@ export class DynamoStateStore implements StateStore {
     return { incidents: (out.Items ?? []).map((i) => i.incident as Incident), more: out.LastEvaluatedKey !== undefined };
   }
 
+  async countActiveIncidents(): Promise<number> {
+    const { name, partitionKey } = STATE_TABLE.activeIndex;
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({ TableName: this.table, IndexName: name, KeyConditionExpression: `${partitionKey} = :active`, ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS }, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
   async getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }> {
     const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [keys.guard(targetKey), keys.killSwitch()], ConsistentRead: true } } }));
     if (out.UnprocessedKeys?.[this.table]?.Keys?.length) throw new Error('DynamoDB left the guard state unread; not acting on a partial read');

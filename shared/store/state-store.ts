@@ -39,6 +39,7 @@ export interface StateStore {
   getIncident(incidentId: string): Promise<Incident | undefined>;
   /** Open and acknowledged incidents, oldest first, as the notify function last recorded them. */
   listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }>;
+  countActiveIncidents(): Promise<number>;
   /** A target's guard state and the kill switch, in one read. */
   getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }>;
   /** Conditional on the version read, as putCheckState; StateConflictError when someone got there first. */

@@ -11,6 +11,7 @@ import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { RemediationInput } from '../../shared/config/remediations.js';
 import type { Log } from '../../shared/log.js';
+import type { Meter } from '../../shared/metrics.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 import type { Notification } from '../../shared/notifications/message.js';
@@ -68,7 +69,12 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
   const clock = { now: () => now };
   const sent: Notification[] = [];
   const { log, lines } = recordingLog();
-  const runtime = await startLocalRuntime({ config, clock, log, onNotification: (_, n) => sent.push(n) });
+  const metrics: string[] = [];
+  const meter: Meter = {
+    count: (name, value, d) => void metrics.push(`${name}${d ? `{${d.name}=${d.value}}` : ''} ${value}`),
+    gauge: (name, value) => void metrics.push(`${name} ${value}`),
+  };
+  const runtime = await startLocalRuntime({ config, clock, log, meter, onNotification: (_, n) => sent.push(n) });
   const idempotency = notificationIdempotency();
   idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
   const deps = {
@@ -80,8 +86,9 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     sleep: async () => undefined,
     once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
     remediateFunction: 'vigil-test-remediate',
+    meter,
   };
-  const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store, aws: deps.aws });
+  const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store, aws: deps.aws, meter });
   let requests = 0;
   const remediate = createRemediateHandler(deps);
   return {
@@ -89,6 +96,8 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     store: runtime.store,
     sent,
     lines,
+    /** What the functions emitted as Vigil's own metrics, `name{dimension=value} value`. */
+    metrics,
     handlers: {
       'run-checks': runChecks,
       'on-alarm': createOnAlarmHandler(deps),
