@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadConfigFile } from '../shared/config/load.js';
 import { ConfigError } from '../shared/errors.js';
 import { VigilStack } from './vigil-stack.js';
@@ -17,11 +18,15 @@ try {
   process.exit(2);
 }
 
+// Every synth and deploy is checked; an unacknowledged finding stops it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+
 new VigilStack(app, `Vigil-${environmentName}`, {
   config,
   environmentName,
   alertEmail: app.node.tryGetContext('alertEmail'),
   escalationEmail: app.node.tryGetContext('escalationEmail'),
+  reserveConcurrency: app.node.tryGetContext('reserveConcurrency') !== 'false' && app.node.tryGetContext('reserveConcurrency') !== false,
   env: {
     account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
     region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION,

@@ -1,5 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Peer, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
+import type { NetworkConfig } from '../shared/config/network.js';
 import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../shared/config/schedule-plan.js';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { AlarmResponder } from './constructs/alarm-responder.js';
@@ -7,6 +9,7 @@ import { Alerting } from './constructs/alerting.js';
 import { AwsAccess } from './constructs/aws-access.js';
 import { CheckSchedules } from './constructs/check-schedules.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
+import { Monitoring } from './constructs/monitoring.js';
 import { Notifier } from './constructs/notifier.js';
 import { StateTable } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
@@ -19,39 +22,93 @@ export interface VigilStackProps extends StackProps {
   readonly alertEmail?: string;
   /** Subscribed to the escalation topic. @default none */
   readonly escalationEmail?: string;
+  /**
+   * Reserve concurrency for the functions that act (on-alarm 10, remediate 2, incidents 2), so an
+   * alarm storm cannot act without bound or starve the account. Needs 10 unreserved left in the
+   * account; turn off for a new account at its default limit of 10. @default true
+   */
+  readonly reserveConcurrency?: boolean;
 }
 
 export class VigilStack extends Stack {
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const prefix = `vigil-${props.environmentName}`;
+    const reserve = props.reserveConcurrency ?? true;
+    const tableEnv = (state: StateTable) => ({ TABLE_NAME: state.table.tableName });
 
     const state = new StateTable(this, 'State');
     const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail });
-    const prefix = `vigil-${props.environmentName}`;
+    const functionDeadLetters = new DeadLetterQueue(this, 'FunctionDeadLetters');
+
     const incidentsName = `${prefix}-incidents`;
-    const incidents = new VigilFunction(this, 'Incidents', { name: 'incidents', functionName: incidentsName, timeout: Duration.seconds(30), environment: { TABLE_NAME: state.table.tableName } });
+    // Invoked by hand, synchronously: no retries of its own.
+    const incidents = new VigilFunction(this, 'Incidents', {
+      name: 'incidents',
+      functionName: incidentsName,
+      timeout: Duration.seconds(30),
+      environment: tableEnv(state),
+      deadLetterQueue: functionDeadLetters,
+      retryAttempts: 0,
+      ...(reserve ? { reservedConcurrency: 2 } : {}),
+    });
     state.grantOperator(incidents);
-    new Notifier(this, 'Notifier', { state, alerting, incidentsFunctionName: incidentsName });
+    const notifier = new Notifier(this, 'Notifier', { state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters });
 
-    const runChecks = new VigilFunction(this, 'RunChecks', {
-      name: 'run-checks',
-      timeout: runChecksTimeout(config),
-      environment: { TABLE_NAME: state.table.tableName },
-    });
-    state.grantRecordRounds(runChecks);
     const access = new AwsAccess(config);
-    access.grantProbes(runChecks);
-    new AlarmResponder(this, 'Alarms', { config, state, access, prefix });
+    const plan = planSchedules(config);
+    // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
+    const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv(state), deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
+    const runChecks = new VigilFunction(this, 'RunChecks', runChecksProps);
+    const vpcChecks = plan.some((s) => s.network === 'vpc');
+    const runChecksVpc = vpcChecks ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, vpc: this.placement(config, config.network!) }) : undefined;
+    for (const fn of [runChecks, runChecksVpc]) {
+      if (!fn) continue;
+      state.grantRecordRounds(fn);
+      access.grantProbes(fn);
+    }
 
-    const deadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
+    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, ...(reserve ? { onAlarmConcurrency: 10 } : {}) });
+    const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
+    const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
 
-    new CheckSchedules(this, 'Schedules', {
-      plan: planSchedules(config),
-      target: runChecks,
-      deadLetterQueue: deadLetters,
-      groupName: prefix,
+    new Monitoring(this, 'Monitoring', {
+      prefix,
+      functions: {
+        'run-checks': runChecks,
+        ...(runChecksVpc ? { 'run-checks-vpc': runChecksVpc } : {}),
+        notify: notifier.function,
+        'on-alarm': alarms.onAlarm,
+        remediate: alarms.remediate,
+        incidents,
+      },
+      deadLetters: {
+        'schedule-dlq': scheduleDeadLetters,
+        'function-dlq': functionDeadLetters,
+        'notify-dlq': notifier.deadLetters,
+        'alarm-rule-dlq': alarms.deadLetters,
+      },
+      schedules: schedules.group,
+      topic: alerting.alerts,
     });
+  }
+
+  /** The configured subnets, and the configured security groups or one that lets out only what the checks need. */
+  private placement(config: VigilConfig, network: NetworkConfig) {
+    const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: network.subnets.map((s) => s.availabilityZone) });
+    const subnets = { subnets: network.subnets.map((s, i) => Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s.id, availabilityZone: s.availabilityZone })) };
+    let securityGroups: ISecurityGroup[];
+    if (network.securityGroupIds) {
+      securityGroups = network.securityGroupIds.map((sg, i) => SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, sg));
+    } else {
+      const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
+      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
+      const ports = new Set(config.checks.filter((c) => c.network === 'vpc').map((c) => targetPort(c.target)).filter((p): p is number => p !== undefined && p !== 443));
+      for (const port of ports) sg.addEgressRule(Peer.anyIpv4(), Port.tcp(port), 'a checked target');
+      securityGroups = [sg];
+    }
+    return { vpc, subnets, securityGroups };
   }
 }
 
@@ -60,4 +117,14 @@ export function runChecksTimeout(config: VigilConfig): Duration {
   const longest = Math.max(...config.checks.map((c) => c.timeoutMs ?? config.defaults.timeoutMs));
   const waves = Math.ceil(MAX_CHECKS_PER_SCHEDULE / config.defaults.concurrency);
   return Duration.seconds(Math.min(900, Math.ceil((waves * longest) / 1000) + 10));
+}
+
+/** The TCP port a check's target talks to, when its target names one (URLs by their scheme). */
+function targetPort(target: string): number | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    const url = new URL(target);
+    return url.port ? Number(url.port) : ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol];
+  }
+  const port = /:(\d{1,5})$/.exec(target)?.[1];
+  return port ? Number(port) : undefined;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import type { AwsAccess } from './aws-access.js';
@@ -14,6 +15,10 @@ export interface AlarmResponderProps {
   readonly access: AwsAccess;
   /** e.g. `vigil-prod`; the functions are named from it, as notifications name them. */
   readonly prefix: string;
+  /** Where failed asynchronous invocations of the functions go. */
+  readonly functionDeadLetters: IQueue;
+  /** Cap concurrency: at most this many alarms handled at once, and two manual remediations. @default no cap */
+  readonly onAlarmConcurrency?: number;
 }
 
 /** CloudWatch alarms → runbooks: the on-alarm function behind an EventBridge rule, and remediate for approvals. */
@@ -30,8 +35,11 @@ export class AlarmResponder extends Construct {
     const environment = { TABLE_NAME: state.table.tableName, REMEDIATE_FUNCTION: remediateName };
 
     // Verify steps wait for the target to settle: room for the longest runbook.
-    this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, timeout: Duration.minutes(10), environment });
-    this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, timeout: Duration.minutes(10), environment });
+    const common = { timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters };
+    const cap = (n: number) => (props.onAlarmConcurrency ? { reservedConcurrency: n } : {});
+    this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, ...common, ...cap(props.onAlarmConcurrency ?? 0) });
+    // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.
+    this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, ...common, retryAttempts: 0, ...cap(2) });
     for (const fn of [this.onAlarm, this.remediate]) {
       state.grantRunbooks(fn);
       access.grantProbes(fn);

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -22,6 +23,8 @@ export class Alerting extends Construct {
     this.key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30) });
     this.alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: this.key, enforceSSL: true });
     this.escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: this.key, enforceSSL: true });
+    // CloudWatch alarms on Vigil itself publish to these topics, so CloudWatch may use the key.
+    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
     if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
   }

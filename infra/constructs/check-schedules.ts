@@ -1,14 +1,16 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PlannedSchedule } from '../../shared/config/schedule-plan.js';
+import { acknowledgeWildcards } from './nag.js';
 
 export interface CheckSchedulesProps {
   readonly plan: readonly PlannedSchedule[];
-  readonly target: IFunction;
+  /** The run-checks function for each network its schedules need. */
+  readonly targets: { public: IFunction; vpc?: IFunction | undefined };
   /** Where an invocation that still fails after its retries goes. */
   readonly deadLetterQueue: IQueue;
   /** Prefix that keeps two deployments' schedules apart, e.g. `vigil-prod`. */
@@ -30,7 +32,7 @@ export class CheckSchedules extends Construct {
           scheduleGroup: this.group,
           description: `Vigil checks: ${planned.checks.join(', ')}`.slice(0, 512),
           schedule: ScheduleExpression.expression(planned.expression),
-          target: new LambdaInvoke(props.target, {
+          target: new LambdaInvoke(targetFor(planned, props.targets), {
             input: ScheduleTargetInput.fromObject({ checks: planned.checks }),
             // A round missed by more than its own rate is better dropped than run late.
             maxEventAge: Duration.minutes(5),
@@ -39,5 +41,17 @@ export class CheckSchedules extends Construct {
           }),
         }),
     );
+    // The target's role is the stack's, named by a hash; its invoke statement covers the function and its versions (`arn:*`).
+    const stack = Stack.of(this);
+    const targets = [props.targets.public, props.targets.vpc].filter((t) => t !== undefined);
+    for (const role of stack.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget-'))) {
+      acknowledgeWildcards(role, targets.map((t) => `${t.functionArn}:*`), 'The scheduler may invoke only the run-checks function; ":*" covers its versions and aliases, as the Scheduler target grants it.');
+    }
   }
+}
+
+function targetFor(planned: PlannedSchedule, targets: CheckSchedulesProps['targets']): IFunction {
+  if (planned.network === 'public') return targets.public;
+  if (!targets.vpc) throw new Error(`schedule ${planned.name} runs checks in the VPC, but no VPC function was made`);
+  return targets.vpc;
 }

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../shared/store/table.js';
 
@@ -31,21 +31,27 @@ export class StateTable extends Construct {
 
   /** run-checks: read states and silences, write states and history. No deletes, no scans. */
   grantRecordRounds(grantee: IGrantable) {
-    this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
   }
 
   /** on-alarm and remediate: check states, guards, timelines, proposals, idempotency; no scans. */
   grantRunbooks(grantee: IGrantable) {
-    this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
   }
 
   /** incidents: read incidents and timelines, write check states and guards, add and remove silences. No scans. */
   grantOperator(grantee: IGrantable) {
-    this.table.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   }
 
   /** notify: incident records and timelines, plus Powertools idempotency (which updates and deletes its own marks). */
   grantNotify(grantee: IGrantable) {
-    this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+  }
+
+  /** The table and its one index by name: no wildcard, unlike Table.grant's `index/*`. */
+  private grant(grantee: IGrantable, ...actions: string[]) {
+    const { tableArn } = this.table;
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [tableArn, `${tableArn}/index/${STATE_TABLE.activeIndex.name}`] }));
   }
 }

@@ -1,7 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,14 +20,35 @@ export interface VigilFunctionProps {
   readonly environment?: Record<string, string>;
   /** A fixed name, for functions people invoke by hand. @default generated */
   readonly functionName?: string;
+  /** Where an asynchronous invocation goes after its retries fail. */
+  readonly deadLetterQueue: IQueue;
+  /** Retries of a failed asynchronous invocation. @default 2 */
+  readonly retryAttempts?: number;
+  /** Caps how many run at once, so a storm cannot starve the account or hammer a target. @default none */
+  readonly reservedConcurrency?: number;
+  /** Placement in a VPC, for functions that reach private addresses. @default none */
+  readonly vpc?: { vpc: IVpc; subnets: SubnetSelection; securityGroups: ISecurityGroup[] };
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** A Vigil Lambda: Node.js 22 on arm64, a minified ESM bundle with source maps, JSON logs kept for a set time. */
+/**
+ * A Vigil Lambda: Node.js 22 on arm64, a minified ESM bundle with source maps, JSON logs kept for a
+ * set time, a role of its own that may write only its own log group, and a DLQ for async failures.
+ */
 export class VigilFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: VigilFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Vigil ${props.name}` });
+    logGroup.grantWrite(role);
+    if (props.vpc) {
+      // Lambda needs to create and delete its network interfaces; AWS documents this managed policy for it.
+      role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'The network-interface permissions a VPC Lambda needs; its log permissions are unused (the role writes only its own log group otherwise).',
+      });
+    }
     super(scope, id, {
       entry: `${ROOT}functions/${props.name}/index.ts`,
       projectRoot: ROOT,
@@ -33,8 +58,14 @@ export class VigilFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       ...(props.functionName ? { functionName: props.functionName } : {}),
       timeout: props.timeout,
+      role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
+      onFailure: new SqsDestination(props.deadLetterQueue),
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: Duration.hours(1),
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
+      ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'vigil',
@@ -50,5 +81,11 @@ export class VigilFunction extends NodejsFunction {
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    Validations.of(this).acknowledge(
+      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime Vigil is built and tested for (the machines that test it run Node 20 and 22); a newer runtime is adopted after the suite passes on it.' },
+      { id: 'Serverless-LambdaLatestVersion', reason: 'Same as AwsSolutions-L1: Node.js 22 is the tested runtime.' },
+      { id: 'Serverless-LambdaDLQ', reason: 'Failed asynchronous invocations go to an on-failure destination (an SQS queue, alarmed), which keeps the request and the error, unlike a DLQ.' },
+      { id: 'Serverless-LambdaTracing', reason: 'Structured JSON logs and EMF metrics carry what an operator needs; X-Ray would add cost per check run for little more.' },
+    );
   }
 }

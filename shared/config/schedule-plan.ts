@@ -8,6 +8,8 @@ export interface PlannedSchedule {
   expression: string;
   /** The event it sends: `{ checks }`. */
   checks: string[];
+  /** Which run-checks function it invokes: the one in the VPC, or the one outside. */
+  network: 'public' | 'vpc';
 }
 
 /** Checks per invocation at most; keeps one invocation well inside the function's timeout. */
@@ -19,19 +21,20 @@ export const MAX_CHECKS_PER_SCHEDULE = 50;
  * check count; the expression is part of the key because one schedule has one rate.
  */
 export function planSchedules(config: VigilConfig): PlannedSchedule[] {
-  const buckets = new Map<string, { base: string; expression: string; checks: string[] }>();
+  const buckets = new Map<string, { base: string; expression: string; network: 'public' | 'vpc'; checks: string[] }>();
   for (const check of config.checks) {
     if (!check.enabled) continue;
     const base = check.group ?? check.id;
-    const key = `${base}\n${check.schedule}`;
-    const bucket = buckets.get(key) ?? { base, expression: check.schedule, checks: [] };
+    const key = `${base}\n${check.schedule}\n${check.network}`;
+    const bucket = buckets.get(key) ?? { base, expression: check.schedule, network: check.network, checks: [] };
     bucket.checks.push(check.id);
     buckets.set(key, bucket);
   }
-  return [...buckets.values()].flatMap(({ base, expression, checks }) => {
+  return [...buckets.values()].flatMap(({ base, expression, network, checks }) => {
     const chunks = chunk(checks, MAX_CHECKS_PER_SCHEDULE);
-    const stem = `${base.slice(0, 48)}-${shortHash(expression)}`;
-    return chunks.map((ids, i) => ({ name: chunks.length > 1 ? `${stem}-${i + 1}` : stem, expression, checks: ids }));
+    // A group split across networks gets two schedules; the hash keeps their names apart.
+    const stem = `${base.slice(0, 48)}-${shortHash(network === 'vpc' ? `${expression} vpc` : expression)}`;
+    return chunks.map((ids, i) => ({ name: chunks.length > 1 ? `${stem}-${i + 1}` : stem, expression, checks: ids, network }));
   });
 }
 

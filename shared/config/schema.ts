@@ -4,6 +4,7 @@ import type { Probe } from '../probes/probe.js';
 import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
 import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
+import { networkSchema, placementSchema, type NetworkConfig } from './network.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 
@@ -26,6 +27,8 @@ const commonShape = {
   runbook: z.string().optional(),
   /** Per-check timeout. Default: `defaults.timeoutMs`. */
   timeoutMs: z.int().positive().max(600_000).optional(),
+  /** `vpc` runs it in the function placed in `network`'s subnets, to reach private addresses. Default: public. */
+  network: placementSchema,
   /** A disabled check is not scheduled and not run by group; it can still be run by id. Default: true. */
   enabled: z.boolean().default(true),
   /** Overrides of the incident policy for this check. Default: `incidents` and its severity's times. */
@@ -68,6 +71,8 @@ export const configSchema = z
     remediations: z.array(remediationSchema).default([]),
     /** What to do when a CloudWatch alarm goes to ALARM. */
     runbooks: z.array(runbookSchema).default([]),
+    /** The VPC for checks with `network: 'vpc'`. */
+    network: networkSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const ids = new Set(config.checks.map((c) => c.id));
@@ -86,6 +91,11 @@ export const configSchema = z
         if ('act' in step && !remediationIds.has(step.act)) ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
       });
     });
+    if (!config.network) {
+      config.checks.forEach((check, i) => {
+        if (check.network === 'vpc') ctx.addIssue({ code: 'custom', path: ['checks', i, 'network'], message: '"vpc" needs the top-level network: { vpcId, subnets } to run in' });
+      });
+    }
     const seen = new Map<string, number>();
     config.checks.forEach((check, i) => {
       const first = seen.get(check.id);
@@ -120,6 +130,7 @@ export interface VigilConfig {
   silences: Silence[];
   remediations: RemediationConfig[];
   runbooks: RunbookConfig[];
+  network?: NetworkConfig;
 }
 
 export interface VigilConfigInput {
@@ -129,4 +140,5 @@ export interface VigilConfigInput {
   silences?: z.input<typeof silenceSchema>[];
   remediations?: RemediationInput[];
   runbooks?: z.input<typeof runbookSchema>[];
+  network?: z.input<typeof networkSchema>;
 }

@@ -5,8 +5,11 @@ import { VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 
+/** Skips bundling the functions' code: these tests read the template (bench/ measures the bundles). */
+const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
+
 function synth(config: VigilConfig, extra: { alertEmail?: string } = {}): Template {
-  const app = new App();
+  const app = new App(noBundling);
   return Template.fromStack(new VigilStack(app, 'Test', { config, environmentName: 'test', ...extra }));
 }
 
@@ -170,7 +173,11 @@ describe('VigilStack', () => {
   });
 
   it('lets the incidents function read and change incident state, and nothing else', () => {
-    expect(actionsOf(sample, 'Incidents')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actionsOf(sample, 'Incidents')).toEqual([
+      'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query',
+      'logs:CreateLogStream', 'logs:PutLogEvents',                   // its own log group
+      'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', // its on-failure queue
+    ]);
   });
 
   it('lets on-alarm update only the configured ECS service, and read only what rollback needs', () => {
@@ -187,5 +194,89 @@ describe('VigilStack', () => {
 
   it('creates no alarm rule when no runbook is configured', () => {
     synth(parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] })).resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
+
+describe('VigilStack: failure paths, blast radius and placement', () => {
+  it('gives every function finite async retries and an on-failure queue', () => {
+    const configs = Object.values(sample.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs).toHaveLength(Object.keys(sample.findResources('AWS::Lambda::Function')).length);
+    for (const c of configs) {
+      expect(c.Properties.MaximumRetryAttempts).toBeLessThanOrEqual(2);
+      expect(c.Properties.MaximumEventAgeInSeconds).toBe(3600);
+      expect(c.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FunctionDeadLetters/), 'Arn'] });
+    }
+  });
+
+  it('writes each function only to its own log group, with no managed policy', () => {
+    for (const role of Object.values(sample.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const logs = Object.values(sample.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: unknown }) => [st.Action].flat().includes('logs:PutLogEvents'));
+    for (const st of logs) expect(st.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
+  });
+
+  it('caps the functions that act, and lets a new account turn the cap off', () => {
+    const reserved = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function')).map((f) => [f.Properties.FunctionName, f.Properties.ReservedConcurrentExecutions]).filter(([, r]) => r);
+    expect(reserved(sample)).toEqual([['vigil-test-incidents', 2], ['vigil-test-on-alarm', 10], ['vigil-test-remediate', 2]]);
+    const app = new App(noBundling);
+    const uncapped = Template.fromStack(new VigilStack(app, 'Uncapped', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'test', reserveConcurrency: false }));
+    expect(reserved(uncapped)).toEqual([]);
+  });
+
+  it('places only the checks marked for the VPC in a function in its subnets, allowed out to their ports and HTTPS', () => {
+    const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' }] };
+    const t = synth(parseConfig({ network, checks: [{ id: 'edge', kind: 'http', target: 'https://example.com' }, { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc' }] }));
+    const functions = Object.entries(t.findResources('AWS::Lambda::Function'));
+    const inVpc = functions.filter(([, f]) => f.Properties.VpcConfig).map(([id]) => id);
+    expect(inVpc).toEqual([expect.stringMatching(/^RunChecksVpc/)]);
+    const vpcFn = functions.find(([id]) => id.startsWith('RunChecksVpc'))![1];
+    expect(vpcFn.Properties.VpcConfig.SubnetIds).toEqual(['subnet-0a1', 'subnet-0b2']);
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      VpcId: 'vpc-0a1b2c3d',
+      SecurityGroupEgress: [Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 })],
+    });
+    const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [JSON.parse(s.Properties.Target.Input).checks, s.Properties.Target.Arn['Fn::GetAtt'][0]]);
+    expect(targets).toEqual([[['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)], [['db'], expect.stringMatching(/^RunChecksVpc/)]]);
+  });
+
+  it('uses the security groups the config names instead of making one', () => {
+    const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }], securityGroupIds: ['sg-0f00'] };
+    const t = synth(parseConfig({ network, checks: [{ id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc' }] }));
+    t.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    t.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SecurityGroupIds: ['sg-0f00'], SubnetIds: ['subnet-0a1'] } });
+  });
+});
+
+describe('VigilStack: who watches the watcher', () => {
+  const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm'));
+
+  it("alarms to the alerts topic on every function's errors, every dead-letter queue, and failing schedules", () => {
+    const names = alarms().map((a) => a.Properties.AlarmName).sort();
+    expect(names).toEqual(
+      [
+        'alarm-rule-dlq-dead-letters', 'function-dlq-dead-letters', 'incidents-errors', 'notify-dlq-dead-letters', 'notify-errors',
+        'on-alarm-errors', 'remediate-errors', 'run-checks-errors', 'schedule-dlq-dead-letters', 'schedules-failing',
+      ].map((n) => `vigil-test-${n}`).sort(),
+    );
+    for (const a of alarms()) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertingAlerts/) }]);
+      expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    }
+  });
+
+  it('lets CloudWatch publish to the encrypted topic', () => {
+    sample.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+    });
+  });
+
+  it('draws a dashboard of check outcomes, open incidents, remediations, function errors and durations, and queue depths', () => {
+    const [dashboard] = Object.values(sample.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const title of ['Check outcomes', 'Open incidents', 'Remediations by outcome', 'Function errors', 'Function duration p99', 'Dead-letter queue depth', 'Schedules']) {
+      expect(body).toContain(`\\"title\\":\\"${title}\\"`);
+    }
+    expect(body).toContain('\\"Vigil\\",\\"CheckOutcomes\\"');
   });
 });

@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+describe('npx cdk synth', () => {
+  it('synthesises the sample deployment with no AWS credentials, bundling every function and passing cdk-nag', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vigil-synth-'));
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+    await run('npx', ['cdk', 'synth', '--quiet', '-c', 'environment=ci', '-o', out], { env, timeout: 240_000 });
+    const template = JSON.parse(readFileSync(join(out, 'Vigil-ci.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(5);
+    const bundles = readdirSync(out).filter((d) => d.startsWith('asset.')).map((d) => join(out, d, 'index.mjs')).filter((f) => statSync(f, { throwIfNoEntry: false }));
+    expect(bundles).toHaveLength(5);
+    for (const b of bundles) expect(statSync(b).size).toBeGreaterThan(10_000);
+  }, 300_000);
+});
