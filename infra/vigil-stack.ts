@@ -30,6 +30,9 @@ export interface VigilStackProps extends StackProps {
   readonly reserveConcurrency?: boolean;
 }
 
+/** What is left of CloudFormation's 500 resources per stack after Vigil's own (about 70). */
+export const MAX_SCHEDULES = 400;
+
 export class VigilStack extends Stack {
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
@@ -58,6 +61,10 @@ export class VigilStack extends Stack {
 
     const access = new AwsAccess(config);
     const plan = planSchedules(config);
+    if (plan.length > MAX_SCHEDULES) {
+      // CloudFormation allows 500 resources per stack; each schedule is one.
+      throw new Error(`${plan.length} schedules would not fit in one CloudFormation stack (at most ${MAX_SCHEDULES} here): give checks a "group", and checks of a group that share a schedule run up to ${MAX_CHECKS_PER_SCHEDULE} per invocation`);
+    }
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
     const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv(state), deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
     const runChecks = new VigilFunction(this, 'RunChecks', runChecksProps);

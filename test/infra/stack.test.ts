@@ -248,6 +248,20 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
   });
 });
 
+describe('VigilStack at scale', () => {
+  it('deploys 5,000 grouped checks in 100 schedules, inside CloudFormation\'s 500 resources', () => {
+    const checks = Array.from({ length: 5000 }, (_, i) => ({ id: `db-${i}`, kind: 'tcp' as const, target: `db-${i}.internal:5432`, group: `fleet-${i % 10}`, schedule: 'rate(1 minute)' }));
+    const t = synth(parseConfig({ checks }));
+    expect(Object.keys(t.findResources('AWS::Scheduler::Schedule'))).toHaveLength(100);
+    expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
+  });
+
+  it('refuses, with the fix, a config whose schedules would not fit in one stack', () => {
+    const checks = Array.from({ length: 401 }, (_, i) => ({ id: `c-${i}`, kind: 'tcp' as const, target: `c-${i}.internal:1` }));
+    expect(() => synth(parseConfig({ checks }))).toThrow('401 schedules would not fit in one CloudFormation stack (at most 400 here): give checks a "group"');
+  });
+});
+
 describe('VigilStack: who watches the watcher', () => {
   const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm'));
 
