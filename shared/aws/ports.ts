@@ -1,13 +1,17 @@
 import { SdkEcs, type EcsPort } from './ecs.js';
 import { BatchingMetrics, type MetricsPort } from './metrics.js';
+import type { SecretsPort } from '../secrets/credentials.js';
+import { SdkSecrets } from './secrets.js';
 
 /** The AWS APIs probes and remediations use, behind ports so tests and the demo can stand in. */
 export interface AwsPorts {
   ecs: EcsPort;
   metrics: MetricsPort;
+  /** Database credentials. Absent: only env and inline passwords resolve. */
+  secrets?: SecretsPort;
 }
 
 /** SDK-backed ports; build once per cold start, at module scope. */
 export function sdkPorts(): AwsPorts {
-  return { ecs: new SdkEcs(), metrics: new BatchingMetrics() };
+  return { ecs: new SdkEcs(), metrics: new BatchingMetrics(), secrets: new SdkSecrets() };
 }

@@ -2,11 +2,12 @@ import { dnsProbe } from './dns.js';
 import { ecsServiceProbe } from './ecs-service.js';
 import { metricProbe } from './metric.js';
 import { httpProbe } from './http.js';
+import { pgProbe } from './pg.js';
 import type { Probe } from './probe.js';
 import { tcpProbe } from './tcp.js';
 import { tlsProbe } from './tls.js';
 
 /** Every probe Vigil knows. Adding one: its file, its test, and one entry here. */
-export const allProbes = [httpProbe, tlsProbe, dnsProbe, tcpProbe, ecsServiceProbe, metricProbe] as const;
+export const allProbes = [httpProbe, tlsProbe, dnsProbe, tcpProbe, ecsServiceProbe, metricProbe, pgProbe] as const;
 
 export const probeRegistry: ReadonlyMap<string, Probe> = new Map(allProbes.map((p) => [p.kind, p as unknown as Probe]));

@@ -1,0 +1,13 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsPort } from '../secrets/credentials.js';
+
+/** Secrets Manager through Powertools Parameters: cached for 5 minutes across warm invocations. */
+export class SdkSecrets implements SecretsPort {
+  private readonly provider = new SecretsProvider();
+
+  async getSecret(id: string, fresh: boolean): Promise<string> {
+    const value = await this.provider.get(id, { maxAge: 300, forceFetch: fresh });
+    if (typeof value !== 'string') throw new Error(`secret ${id} holds no string`);
+    return value;
+  }
+}

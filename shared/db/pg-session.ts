@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { z } from 'zod';
+import type { AwsPorts } from '../aws/ports.js';
+import { CredentialResolver, passwordSource, type Credentials } from '../secrets/credentials.js';
+
+const TARGET = /^(?<host>[A-Za-z0-9.-]+):(?<port>\d{1,5})\/(?<database>[A-Za-z0-9_$-]+)$/;
+
+/** How Vigil reaches one PostgreSQL database. Fields shared by the pg probe and the pg remediations. */
+export const pgConnectionShape = {
+  /** `host:port/database`, e.g. `orders-db.internal:5432/orders`. Never a connection string: no password in it. */
+  target: z.string().regex(TARGET, 'expected "host:port/database", e.g. "orders-db.internal:5432/orders"'),
+  /** Default: the secret's `username`, else `vigil`. */
+  user: z.string().min(1).optional(),
+  password: passwordSource,
+  /** `require` (default) encrypts; `verify-full` also checks the server against `caBundle`; `disable` only for local databases. */
+  ssl: z.enum(['disable', 'require', 'verify-full']).default('require'),
+  /** A PEM file, e.g. the RDS global bundle shipped with the function. */
+  caBundle: z.string().optional(),
+};
+
+export type PgConnection = z.output<z.ZodObject<typeof pgConnectionShape>>;
+
+/** Errors PostgreSQL gives for a wrong password or user: the one case where reading the secret again can help. */
+const AUTH_FAILURES = new Set(['28P01', '28000']);
+
+/**
+ * Connects, runs `work`, disconnects. On an authentication failure it fetches the password again once
+ * (it may have been rotated). The password is redacted from every error that leaves.
+ */
+export async function withPg<T>(conn: PgConnection, ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const resolver = new CredentialResolver(ctx.aws?.secrets);
+  let creds = await resolver.resolve(conn.password);
+  try {
+    return await session(conn, creds, ctx, work);
+  } catch (err) {
+    if (!AUTH_FAILURES.has((err as { code?: string }).code ?? '') || !('secret' in conn.password)) throw redact(err, creds);
+    creds = await resolver.resolve(conn.password, true);
+    try {
+      return await session(conn, creds, ctx, work);
+    } catch (again) {
+      throw redact(again, creds);
+    }
+  }
+}
+
+async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const { host, port, database } = TARGET.exec(conn.target)!.groups!;
+  const client = new pg.Client({
+    host,
+    port: Number(port),
+    database,
+    user: conn.user ?? creds.user ?? 'vigil',
+    password: creds.password,
+    application_name: 'vigil',
+    connectionTimeoutMillis: ctx.timeoutMs,
+    statement_timeout: ctx.timeoutMs,
+    ssl: conn.ssl === 'disable' ? false : conn.ssl === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(conn.caBundle ? { ca: readFileSync(conn.caBundle, 'utf8') } : {}) },
+  });
+  // A check past its timeout closes the connection; the pending query fails with it.
+  const abort = () => void client.end().catch(() => undefined);
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  client.on('error', () => undefined); // a server that drops us fails the pending query; nothing else to do
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+    await client.end().catch(() => undefined);
+  }
+}
+
+function redact(err: unknown, creds: Credentials): unknown {
+  if (!(err instanceof Error) || !creds.password) return err;
+  err.message = err.message.split(creds.password).join('***');
+  return err;
+}

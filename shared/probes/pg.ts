@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { pgMeasures, PG_MEASURES } from '../db/pg-measures.js';
+import { pgConnectionShape, withPg } from '../db/pg-session.js';
+import { describeNetworkError } from './network-errors.js';
+import { lowerLimits, upperLimits } from '../thresholds.js';
+import { defineProbe } from './probe.js';
+
+const settings = z.strictObject({
+  ...pgConnectionShape,
+  /** What to look at: one runbook question per check. Default: connectivity. */
+  measure: z.enum(PG_MEASURES).default('connectivity'),
+  thresholds: z
+    .strictObject({
+      /** connectivity: SELECT 1. Default: warn 100 ms, fail 1000 ms. */
+      latencyMs: upperLimits(100, 1000),
+      /** connections: used / max_connections. Default: warn 80%, fail 90%. */
+      connectionsPercent: upperLimits(80, 90),
+      /** cache-hit: buffer cache hit ratio. Default: warn below 90%, fail below 80%. */
+      cacheHitPercent: lowerLimits(90, 80),
+      /** replication: replay lag. Default: warn 30 s, fail 300 s. */
+      lagSeconds: upperLimits(30, 300),
+      /** idle-in-transaction, long-queries: report sessions older than this. Default: 5. */
+      olderThanMinutes: z.number().positive().default(5),
+      /** blocking: report lock waits this long. Default: 30. */
+      blockedSeconds: z.number().positive().default(30),
+      /** slow-statements: mean execution time. Default: 1000 ms. */
+      slowStatementMs: z.number().positive().default(1000),
+    })
+    .prefault({}),
+});
+
+export const pgProbe = defineProbe({
+  kind: 'pg',
+  description: 'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements.',
+  settings,
+  describeTarget: (check) => check.target,
+  // A password from Secrets Manager is redacted where it is used (shared/db/pg-session.ts).
+  secrets: (check) => ('value' in check.password ? [check.password.value] : []),
+  async run(check, { signal, aws }) {
+    try {
+      // The check's own timeout aborts `signal`, which closes the connection; this only bounds a stuck server.
+      return await withPg(check, { signal, aws, timeoutMs: 60_000 }, (db) => pgMeasures[check.measure]!(db, check.thresholds));
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      const code = (err as { code?: string }).code;
+      const why = code && /^[0-9A-Z]{5}$/.test(code) ? `${(err as Error).message} (SQLSTATE ${code})` : describeNetworkError(err);
+      return { status: 'fail', summary: `cannot ${check.measure === 'connectivity' ? 'connect' : `measure ${check.measure}`}: ${why}`, observed: {} };
+    }
+  },
+});

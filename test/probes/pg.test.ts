@@ -1,0 +1,103 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runOne, type TestCheck } from '../support/checks.js';
+import { pgCheck, session, startLocalPostgres, until, type LocalPostgres } from '../support/postgres.js';
+
+let db: LocalPostgres;
+let admin: Awaited<ReturnType<typeof session>>;
+const opened: { close(): Promise<unknown> }[] = [];
+beforeAll(async () => {
+  db = await startLocalPostgres({ preload: ['pg_stat_statements'], maxConnections: 30 });
+  admin = await session(db, { application: 'test-admin' });
+}, 60_000);
+afterAll(async () => {
+  await admin?.close();
+  await db?.stop();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+const open = async (application = 'orders-api') => {
+  const s = await session(db, { application });
+  opened.push(s);
+  return s;
+};
+const check = (measure: string, extra: Record<string, unknown> = {}) => runOne(pgCheck(db, measure, extra) as TestCheck);
+const stateOf = async (pid: number) => (await admin.client.query('SELECT state, wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0];
+
+describe('pg probe', () => {
+  it('connects and times SELECT 1; a wrong port fails with a plain reason', async () => {
+    const ok = await check('connectivity');
+    expect(ok).toMatchObject({ status: 'ok', target: `127.0.0.1:${db.port}/postgres`, summary: expect.stringMatching(/^SELECT 1 in \d+ ms$/) });
+    const down = await runOne({ ...pgCheck(db, 'connectivity'), target: '127.0.0.1:1/postgres' } as TestCheck);
+    expect(down).toMatchObject({ status: 'fail', summary: 'cannot connect: connection refused (ECONNREFUSED)' });
+  });
+
+  it('reports connection saturation near max_connections, broken down by state, user and application', async () => {
+    expect((await check('connections')).status).toBe('ok');
+    // 30 max: the admin session, the probe's own, and 26 held by "flood" are 28 (93%).
+    for (let i = 0; i < 26; i++) await open('flood');
+    const saturated = await check('connections');
+    expect(saturated).toMatchObject({ status: 'fail', summary: '28 of 30 connections in use (93.3%)' });
+    expect(saturated.evidence).toMatchObject({ byApplication: expect.objectContaining({ flood: 26, 'test-admin': 1, vigil: 1 }), byState: expect.objectContaining({ idle: expect.any(Number) }), byUser: { postgres: expect.any(Number) } });
+  });
+
+  it('finds a session idle in a transaction past the limit, with its evidence, and passes once it is gone', async () => {
+    const leaked = await open('billing-worker');
+    await leaked.client.query("BEGIN; SELECT count(*) FROM pg_class WHERE relname = 'customer-secret-name'");
+    await until(async () => (await stateOf(leaked.pid))?.state === 'idle in transaction');
+    const found = await check('idle-in-transaction', { thresholds: { olderThanMinutes: 0.0001 } });
+    expect(found).toMatchObject({ status: 'fail', summary: expect.stringContaining(`pid ${leaked.pid}, postgres/billing-worker`) });
+    const evidence = (found.evidence as { sessions: Record<string, unknown>[] }).sessions;
+    expect(evidence).toEqual([expect.objectContaining({ pid: leaked.pid, application: 'billing-worker', state: 'idle in transaction', query: "BEGIN; SELECT count(*) FROM pg_class WHERE relname = '?'" })]);
+    await leaked.client.query('COMMIT');
+    expect((await check('idle-in-transaction', { thresholds: { olderThanMinutes: 0.0001 } })).status).toBe('ok');
+  });
+
+  it('finds a query running past the limit (pg_sleep), and passes when it ends', async () => {
+    const slow = await open('report-job');
+    const running = slow.client.query('SELECT pg_sleep(30)').catch(() => undefined);
+    await until(async () => (await stateOf(slow.pid))?.state === 'active');
+    await new Promise((r) => setTimeout(r, 200));
+    const found = await check('long-queries', { thresholds: { olderThanMinutes: 0.001 } });
+    expect(found).toMatchObject({ status: 'fail', summary: expect.stringContaining(`pid ${slow.pid}`), evidence: { queries: [expect.objectContaining({ pid: slow.pid, query: 'SELECT pg_sleep(?)' })] } });
+    await admin.client.query('SELECT pg_cancel_backend($1)', [slow.pid]);
+    await running;
+    expect((await check('long-queries', { thresholds: { olderThanMinutes: 0.001 } })).status).toBe('ok');
+  });
+
+  it('traces a three-session lock chain to its root blocker', async () => {
+    await admin.client.query('CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 100) ON CONFLICT DO NOTHING');
+    const root = await open('root-tx');
+    const second = await open('second');
+    const third = await open('third');
+    await root.client.query('BEGIN; UPDATE accounts SET balance = balance - 1 WHERE id = 1');
+    const w2 = second.client.query('UPDATE accounts SET balance = balance - 2 WHERE id = 1').catch(() => undefined);
+    await until(async () => (await stateOf(second.pid))?.wait_event_type === 'Lock');
+    const w3 = third.client.query('UPDATE accounts SET balance = balance - 3 WHERE id = 1').catch(() => undefined);
+    await until(async () => (await stateOf(third.pid))?.wait_event_type === 'Lock');
+    const found = await check('blocking', { thresholds: { blockedSeconds: 0.001 } });
+    expect(found).toMatchObject({ status: 'fail', observed: { blocked: 2, rootBlockers: 1 }, summary: expect.stringContaining(`root blocker pid ${root.pid}`) });
+    expect((found.evidence as { rootBlockers: { pid: number; application: string }[] }).rootBlockers).toEqual([expect.objectContaining({ pid: root.pid, application: 'root-tx' })]);
+    await root.client.query('ROLLBACK');
+    await Promise.all([w2, w3]);
+    expect((await check('blocking', { thresholds: { blockedSeconds: 0.001 } })).status).toBe('ok');
+  });
+
+  it('reads the cache hit ratio and replication role', async () => {
+    expect(await check('cache-hit')).toMatchObject({ status: expect.stringMatching(/ok|warn|fail/), summary: expect.stringMatching(/^buffer cache hit ratio [\d.]+%$/) });
+    expect(await check('replication')).toMatchObject({ status: 'ok', summary: 'primary with no replicas connected', observed: { replicas: 0 } });
+  });
+
+  it('lists slow statements from pg_stat_statements, and says plainly when the extension is missing', async () => {
+    await admin.client.query('DROP EXTENSION IF EXISTS pg_stat_statements');
+    expect(await check('slow-statements')).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^pg_stat_statements is not installed/) });
+    await admin.client.query('CREATE EXTENSION pg_stat_statements');
+    await admin.client.query("SELECT pg_sleep(0.05), 'card 4111-1111' AS secret");
+    const found = await check('slow-statements', { thresholds: { slowStatementMs: 20 } });
+    expect(found.status).toBe('warn');
+    const queries = (found.evidence as { statements: { query: string }[] }).statements.map((s) => s.query);
+    expect(queries).toContain('SELECT pg_sleep($?), $? AS secret');
+    expect(JSON.stringify(found)).not.toContain('4111');
+  });
+});
