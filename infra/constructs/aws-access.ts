@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { VigilConfig } from '../../shared/config/schema.js';
@@ -24,6 +24,11 @@ export class AwsAccess {
         new PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': unique(ecsTargets.map((t) => arn(`cluster/${t.cluster}`))) } } }),
       );
       acknowledgeWildcards(roleOf(grantee), ['*'], 'ecs:ListTasks (held to the configured clusters by an ecs:cluster condition) and cloudwatch:GetMetricData accept no resource but "*".');
+    }
+    const secrets = unique(this.config.checks.flatMap((c) => ('password' in c && 'secret' in c.password ? [c.password.secret] : [])));
+    if (secrets.length) {
+      // A secret named without its ARN matches its six-character suffix, and nothing longer.
+      add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => (s.startsWith('arn:') ? s : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${s}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }))));
     }
     if (this.config.checks.some((c) => c.kind === 'metric')) {
       // GetMetricData has no resource-level permissions: AWS only accepts "*" here.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pgMeasures, PG_MEASURES } from '../db/pg-measures.js';
 import { pgConnectionShape, withPg } from '../db/pg-session.js';
+import { CredentialsError } from '../secrets/credentials.js';
 import { describeNetworkError } from './network-errors.js';
 import { lowerLimits, upperLimits } from '../thresholds.js';
 import { defineProbe } from './probe.js';
@@ -42,6 +43,8 @@ export const pgProbe = defineProbe({
       return await withPg(check, { signal, aws, timeoutMs: 60_000 }, (db) => pgMeasures[check.measure]!(db, check.thresholds));
     } catch (err) {
       if (signal.aborted) throw signal.reason;
+      // No credential is Vigil's setup problem (an error finding), not the database failing.
+      if (err instanceof CredentialsError) throw err;
       const code = (err as { code?: string }).code;
       const why = code && /^[0-9A-Z]{5}$/.test(code) ? `${(err as Error).message} (SQLSTATE ${code})` : describeNetworkError(err);
       return { status: 'fail', summary: `cannot ${check.measure === 'connectivity' ? 'connect' : `measure ${check.measure}`}: ${why}`, observed: {} };

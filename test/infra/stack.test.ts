@@ -248,6 +248,17 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
   });
 });
 
+describe('VigilStack: database credentials', () => {
+  it('lets the functions that run checks read exactly the secrets the checks name, and no other function', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-vigil-AbCdEf';
+    const t = synth(parseConfig({ checks: [{ id: 'db', kind: 'pg', target: 'db.internal:5432/orders', password: { secret: arn } }, { id: 'db2', kind: 'pg', target: 'db2.internal:5432/billing', password: { secret: 'billing-db-vigil' } }] }));
+    const granting = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.PolicyDocument.Statement.some((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue'));
+    expect(granting.map((p) => p.Properties.Roles[0].Ref.replace(/Role.*$/, '')).sort()).toEqual(['AlarmsOnAlarm', 'AlarmsRemediate', 'RunChecks']);
+    const statement = granting[0]!.Properties.PolicyDocument.Statement.find((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue');
+    expect(statement.Resource).toEqual([arn, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????']] }]);
+  });
+});
+
 describe('VigilStack at scale', () => {
   it('deploys 5,000 grouped checks in 100 schedules, inside CloudFormation\'s 500 resources', () => {
     const checks = Array.from({ length: 5000 }, (_, i) => ({ id: `db-${i}`, kind: 'tcp' as const, target: `db-${i}.internal:5432`, group: `fleet-${i % 10}`, schedule: 'rate(1 minute)' }));
