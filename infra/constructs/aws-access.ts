@@ -27,8 +27,7 @@ export class AwsAccess {
     }
     const secrets = unique(this.config.checks.flatMap((c) => ('password' in c && 'secret' in c.password ? [c.password.secret] : [])));
     if (secrets.length) {
-      // A secret named without its ARN matches its six-character suffix, and nothing longer.
-      add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => (s.startsWith('arn:') ? s : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${s}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }))));
+      add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
     }
     if (this.config.checks.some((c) => c.kind === 'metric')) {
       // GetMetricData has no resource-level permissions: AWS only accepts "*" here.
@@ -41,6 +40,8 @@ export class AwsAccess {
   grantRemediations(grantee: IGrantable): void {
     const stack = Stack.of(grantee.grantPrincipal as never);
     const arn = (resource: string) => stack.formatArn({ service: 'ecs', resource });
+    const secrets = unique(this.config.remediations.flatMap((r) => ('password' in r && 'secret' in r.password ? [r.password.secret] : [])));
+    if (secrets.length) add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
     const ecs = this.config.remediations.filter((r) => r.kind.startsWith('ecs-')).map((r) => ({ kind: r.kind, ...parseEcsTarget(r.target) }));
     if (!ecs.length) return;
     const services = unique(ecs.map((t) => arn(`service/${t.cluster}/${t.service}`)));
@@ -63,3 +64,8 @@ function add(grantee: IGrantable, actions: string[], resources: string[]) {
 const unique = <T>(items: T[]) => [...new Set(items)];
 
 const roleOf = (grantee: IGrantable) => grantee.grantPrincipal as unknown as IConstruct;
+
+/** A secret named without its ARN matches its six-character suffix, and nothing longer. */
+function secretArn(stack: Stack, secret: string): string {
+  return secret.startsWith('arn:') ? secret : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { maskSql } from './mask-sql.js';
+
+/** Whose sessions a pg remediation may touch. Its own, replication and superusers' are never in reach unless said. */
+export const sessionFilterShape = {
+  /** Only sessions of these users / applications / databases. Default: any. */
+  users: z.array(z.string().min(1)).min(1).optional(),
+  applications: z.array(z.string()).min(1).optional(),
+  databases: z.array(z.string().min(1)).min(1).optional(),
+  /** Superusers' sessions are left alone unless this is true. Default: false. */
+  allowSuperusers: z.boolean().default(false),
+  /** At most this many sessions per run. Default: 5. */
+  maxSessions: z.int().min(1).max(100).default(5),
+};
+
+export type SessionFilter = z.output<z.ZodObject<typeof sessionFilterShape>>;
+
+export interface Candidate {
+  pid: number;
+  user: string;
+  application: string;
+  database: string;
+  state: string;
+  seconds: number;
+  query: string;
+  /** Identifies this very query: a new query in the same session is not the one planned against. */
+  queryStart: string;
+}
+
+/**
+ * The client sessions matching `where` and the filter, oldest first, at most `maxSessions`.
+ * Never Vigil's own session, never a non-client backend (walsender, autovacuum, …), superusers only if allowed.
+ */
+export async function candidates(db: pg.Client, where: string, ageOf: string, params: unknown[], f: SessionFilter): Promise<Candidate[]> {
+  const base = params.length;
+  const { rows } = await db.query(
+    `SELECT a.pid, a.usename AS user, coalesce(a.application_name, '') AS application, a.datname AS database, a.state,
+       extract(epoch FROM now() - ${ageOf})::float8 AS seconds, a.query, a.query_start::text AS query_start
+     FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+     WHERE a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'
+       AND (${f.allowSuperusers} OR NOT r.rolsuper)
+       AND ($${base + 1}::text[] IS NULL OR a.usename = ANY($${base + 1}))
+       AND ($${base + 2}::text[] IS NULL OR a.application_name = ANY($${base + 2}))
+       AND ($${base + 3}::text[] IS NULL OR a.datname = ANY($${base + 3}))
+       AND (${where})
+     ORDER BY ${ageOf} LIMIT ${f.maxSessions}`,
+    [...params, f.users ?? null, f.applications ?? null, f.databases ?? null],
+  );
+  return rows.map((r) => ({ pid: r.pid, user: r.user, application: r.application, database: r.database, state: r.state, seconds: Math.round(r.seconds), query: maskSql(r.query), queryStart: r.query_start }));
+}
+
+export function describeSessions(list: Candidate[]): string {
+  return list.map((c) => `pid ${c.pid} (${c.user}/${c.application || '(none)'}, ${c.seconds} s)`).join(', ');
+}

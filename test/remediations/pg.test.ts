@@ -1,0 +1,92 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BatchingMetrics } from '../../shared/aws/metrics.js';
+import type { AwsPorts } from '../../shared/aws/ports.js';
+import { pgTerminateIdle } from '../../shared/remediations/pg-terminate-idle.js';
+import { session, startLocalPostgres, until, type LocalPostgres } from '../support/postgres.js';
+
+let db: LocalPostgres;
+let admin: Awaited<ReturnType<typeof session>>;
+const opened: { close(): Promise<unknown> }[] = [];
+const ctx = { aws: { metrics: new BatchingMetrics() } as unknown as AwsPorts };
+
+beforeAll(async () => {
+  db = await startLocalPostgres();
+  admin = await session(db, { application: 'test-admin' });
+  await admin.client.query("CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE ROLE reporting LOGIN PASSWORD 'rep-pw'");
+}, 60_000);
+afterAll(async () => {
+  await admin?.close();
+  await db?.stop();
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+async function open(user: string, application: string, inTransaction: boolean) {
+  const s = await session(db, { user, password: user === 'postgres' ? db.password : `${user === 'app' ? 'app' : 'rep'}-pw`, application });
+  opened.push(s);
+  if (inTransaction) await s.client.query('BEGIN; SELECT 1');
+  return s;
+}
+const alive = async (s: Awaited<ReturnType<typeof session>>) => s.client.query('SELECT 1').then(() => true, () => false);
+const settings = (extra: object = {}) =>
+  pgTerminateIdle.settings.parse({ target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable', olderThanMinutes: 0.0001, ...extra });
+
+async function scene() {
+  const victims = [await open('app', 'billing-worker', true), await open('app', 'billing-worker', true)];
+  const idleOnly = await open('app', 'billing-worker', false);
+  const otherApp = await open('app', 'orders-api', true);
+  const otherUser = await open('reporting', 'billing-worker', true);
+  const superuser = await open('postgres', 'billing-worker', true);
+  await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 5);
+  await new Promise((r) => setTimeout(r, 50));
+  return { victims, bystanders: [idleOnly, otherApp, otherUser, superuser] };
+}
+
+describe('pg-terminate-idle', () => {
+  it('plans exactly the sessions in reach, and a dry run (the plan alone) terminates nothing', async () => {
+    const { victims, bystanders } = await scene();
+    const s = settings({ users: ['app'], applications: ['billing-worker'] });
+    const plan = await pgTerminateIdle.plan(s, ctx);
+    expect((plan.change.sessions as { pid: number }[]).map((c) => c.pid).sort()).toEqual(victims.map((v) => v.pid).sort());
+    expect(plan.summary).toMatch(/^terminate 2 idle-in-transaction sessions on 127\.0\.0\.1:\d+\/postgres: pid \d+ \(app\/billing-worker, \d+ s\), pid \d+/);
+    for (const s of [...victims, ...bystanders]) expect(await alive(s)).toBe(true);
+  });
+
+  it('terminates exactly the planned backends: the victims lose their connection, nobody else does', async () => {
+    const { victims, bystanders } = await scene();
+    const s = settings({ users: ['app'], applications: ['billing-worker'] });
+    const result = await pgTerminateIdle.execute(s, await pgTerminateIdle.plan(s, ctx), ctx);
+    expect(result).toMatch(/^terminated pid \d+ \(app\/billing-worker, \d+ s\), pid \d+/);
+    for (const v of victims) expect(await alive(v)).toBe(false);
+    for (const b of bystanders) expect(await alive(b)).toBe(true);
+    const left = await admin.client.query('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1)', [victims.map((v) => v.pid)]);
+    expect(left.rows).toEqual([]);
+  });
+
+  it('never reaches a superuser unless allowed, nor its own session, and keeps to its cap', async () => {
+    const { victims } = await scene();
+    const capped = settings({ maxSessions: 1 });
+    const plan = await pgTerminateIdle.plan(capped, ctx);
+    expect(plan.change.sessions).toHaveLength(1);
+    const everyone = await pgTerminateIdle.plan(settings({ maxSessions: 10 }), ctx);
+    expect((everyone.change.sessions as { user: string }[]).map((c) => c.user).sort()).toEqual(['app', 'app', 'app', 'reporting']);
+    const withSuper = await pgTerminateIdle.plan(settings({ maxSessions: 10, allowSuperusers: true }), ctx);
+    expect((withSuper.change.sessions as { user: string }[]).filter((c) => c.user === 'postgres')).toHaveLength(1); // the scene's, not the admin's (not in a transaction)
+    expect(victims).toHaveLength(2);
+  });
+
+  it('spares a planned session that finished its transaction before the action', async () => {
+    const { victims } = await scene();
+    const s = settings({ users: ['app'], applications: ['billing-worker'] });
+    const plan = await pgTerminateIdle.plan(s, ctx);
+    await victims[0]!.client.query('COMMIT');
+    const result = await pgTerminateIdle.execute(s, plan, ctx);
+    expect(result).toMatch(new RegExp(`^terminated pid ${victims[1]!.pid} \\(app/billing-worker, \\d+ s\\)$`));
+    expect(await alive(victims[0]!)).toBe(true);
+  });
+
+  it('refuses to plan when nothing matches', async () => {
+    await expect(pgTerminateIdle.plan(settings({ users: ['nobody'] }), ctx)).rejects.toThrow(/^no idle-in-transaction session older than [\d.e-]+ min matches; nothing to terminate$/);
+  });
+});
