@@ -7,7 +7,7 @@ function capture() {
 }
 
 describe('npm start (the demo)', () => {
-  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, and an alarm runbook dry run', async () => {
+  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, an alarm runbook dry run, and a leaked database transaction fixed', async () => {
     const { out, io } = capture();
     const code = await runDemo({ intervalMs: 0, io, signal: new AbortController().signal });
     const text = out.join('\n');
@@ -25,6 +25,9 @@ describe('npm start (the demo)', () => {
       'Subject: [P1][ESCALATED] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] api-health: HTTP 200 in \d+ ms$/),
       'Subject: [P1][OPEN] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed: 3 out of the last ...',
+      expect.stringMatching(/^Subject: \[P2\]\[OPEN\] billing-db-idle-tx: 1 session idle in a transaction/),
+      expect.stringMatching(/^Subject: \[P2\]\[ACTION TAKEN\] billing-db-idle-tx/),
+      'Subject: [P2][RESOLVED] billing-db-idle-tx: no session idle in a transaction for over 0.01 min',
     ]);
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
     expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
@@ -32,7 +35,10 @@ describe('npm start (the demo)', () => {
     expect(text).toContain('verdict: observed · changes made to ECS: 0');
     expect(text).toMatch(/1\. diagnose: done .* orders-api-service fail: running 1\/3, 2 pending/);
     expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → alarm → diagnose → observed → verdict');
-    expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing. Targets and local DynamoDB stopped.');
+    expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing;');
+    expect(text).toMatch(/remediation billing-db-kill-idle-tx: acted · terminated pid (\d+) \(billing\/billing-worker, \d+ s\) · verified: billing-db-idle-tx ok/);
+    expect(text).toContain("billing-worker's own connection: terminated by the server");
+    expect(text).toContain('the leaked transaction was found, terminated, verified gone, and its incident resolved.');
   });
 
   it('stops at once and cleans up when interrupted', async () => {

@@ -11,6 +11,7 @@ import { silentLog, type Log } from '../log.js';
 import type { Notification } from '../notifications/message.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { runAlarmScene } from './alarm-scene.js';
+import { runPostgresScene } from './postgres-scene.js';
 import { DEMO_CERT_DAYS, DEMO_HOSTNAME, startDemoTargets, type ApiHealth, type DemoTargets } from './targets.js';
 
 interface Step {
@@ -116,12 +117,17 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     const scene = await runAlarmScene(runtime, clock, io);
     for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
     if (scene.result.verdict !== 'observed' || scene.updates !== 0) deviations.push(`alarm: verdict ${scene.result.verdict} with ${scene.updates} ECS changes, expected a dry run (observed, 0)`);
+    if (signal.aborted) return stopped(io);
+    const database = await runPostgresScene(runtime, { now: clock.now, advance: () => void (minute += 1) }, io);
+    for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
+    if ('deviations' in database) deviations.push(...database.deviations.map((d) => `database: ${d}`));
     if (deviations.length) {
       io.err(`\nThe demo did not go as expected:\n${deviations.map((d) => `  - ${d}`).join('\n')}`);
       return 1;
     }
     io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery;');
-    io.out('the alarm ran its runbook as a dry run and changed nothing. Targets and local DynamoDB stopped.');
+    io.out('the alarm ran its runbook as a dry run and changed nothing;');
+    io.out(`${'skipped' in database ? `the database scene was skipped (${database.skipped})` : 'the leaked transaction was found, terminated, verified gone, and its incident resolved'}. Targets, PostgreSQL and local DynamoDB stopped.`);
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
   } finally {
