@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import type { AwsPorts } from '../../shared/aws/ports.js';
+import { pgCancelLongQueries } from '../../shared/remediations/pg-cancel-long-queries.js';
+import { pgTerminateBlocker } from '../../shared/remediations/pg-terminate-blocker.js';
 import { pgTerminateIdle } from '../../shared/remediations/pg-terminate-idle.js';
 import { session, startLocalPostgres, until, type LocalPostgres } from '../support/postgres.js';
 
@@ -88,5 +90,67 @@ describe('pg-terminate-idle', () => {
 
   it('refuses to plan when nothing matches', async () => {
     await expect(pgTerminateIdle.plan(settings({ users: ['nobody'] }), ctx)).rejects.toThrow(/^no idle-in-transaction session older than [\d.e-]+ min matches; nothing to terminate$/);
+  });
+});
+
+describe('pg-cancel-long-queries', () => {
+  const longSettings = (extra: object = {}) =>
+    pgCancelLongQueries.settings.parse({ target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable', olderThanMinutes: 0.001, graceSeconds: 5, ...extra });
+
+  it('cancels the long query and keeps its session; other sessions and short queries are untouched', async () => {
+    const report = await open('app', 'report-job', false);
+    const bystander = await open('reporting', 'dashboard', false);
+    const running = report.client.query('SELECT pg_sleep(30)').then(() => 'finished', (err: Error) => err.message);
+    const other = bystander.client.query('SELECT pg_sleep(1.5)').then(() => 'finished', (err: Error) => err.message);
+    await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")).rows[0].n === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    const s = longSettings({ users: ['app'] });
+    const result = await pgCancelLongQueries.execute(s, await pgCancelLongQueries.plan(s, ctx), ctx);
+    expect(result).toMatch(new RegExp(`^cancelled pid ${report.pid} \\(app/report-job, \\d+ s\\)$`));
+    expect(await running).toBe('canceling statement due to user request');
+    expect(await alive(report)).toBe(true);
+    expect(await other).toBe('finished');
+  });
+
+  it('spares a session that moved on to a new query since the plan', async () => {
+    const report = await open('app', 'report-job', false);
+    const first = report.client.query('SELECT pg_sleep(0.4)').catch(() => undefined);
+    await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [report.pid])).rows[0].n === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    const s = longSettings({ users: ['app'] });
+    const plan = await pgCancelLongQueries.plan(s, ctx);
+    await first;
+    const second = report.client.query('SELECT pg_sleep(0.5)').then(() => 'finished', (err: Error) => err.message);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await pgCancelLongQueries.execute(s, plan, ctx)).toBe('none of the planned queries was still running; nothing cancelled');
+    expect(await second).toBe('finished');
+  });
+});
+
+describe('pg-terminate-blocker', () => {
+  const blockerSettings = (extra: object = {}) =>
+    pgTerminateBlocker.settings.parse({ target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable', blockedSeconds: 0.001, ...extra });
+
+  it('is high risk: it rolls back work, so it needs approval unless allowed', () => {
+    expect(pgTerminateBlocker.risk).toBe('high');
+  });
+
+  it('terminates only the root of a three-session chain, and the chain moves', async () => {
+    await admin.client.query('CREATE TABLE IF NOT EXISTS ledger (id int PRIMARY KEY, n int); INSERT INTO ledger VALUES (1, 0) ON CONFLICT DO NOTHING; GRANT ALL ON ledger TO app');
+    const root = await open('app', 'batch-import', false);
+    const second = await open('app', 'orders-api', false);
+    const third = await open('app', 'orders-api', false);
+    const bystander = await open('app', 'orders-api', true);
+    await root.client.query('BEGIN; UPDATE ledger SET n = n + 1 WHERE id = 1');
+    const waits = [second, third].map((s) => s.client.query('UPDATE ledger SET n = n + 1 WHERE id = 1').then(() => 'done', (e: Error) => e.message));
+    await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    const s = blockerSettings({ users: ['app'] });
+    const plan = await pgTerminateBlocker.plan(s, ctx);
+    expect((plan.change.sessions as { pid: number }[]).map((c) => c.pid)).toEqual([root.pid]);
+    expect(await pgTerminateBlocker.execute(s, plan, ctx)).toMatch(new RegExp(`^terminated root blocker pid ${root.pid} \\(app/batch-import, \\d+ s\\)$`));
+    expect(await Promise.all(waits)).toEqual(['done', 'done']);
+    expect(await alive(root)).toBe(false);
+    for (const s of [second, third, bystander]) expect(await alive(s)).toBe(true);
   });
 });

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { candidates, describeSessions, sessionFilterShape, type Candidate } from '../db/pg-candidates.js';
+import { pgConnectionShape, withPg } from '../db/pg-session.js';
+import { terminate } from './pg-terminate-idle.js';
+import { defineRemediation, RemediationRefusedError } from './remediation.js';
+
+const settings = z.strictObject({
+  ...pgConnectionShape,
+  ...sessionFilterShape,
+  /** Only queries running longer than this. Default: 5. */
+  olderThanMinutes: z.number().positive().default(5),
+  /** After cancelling, how long a query may take to stop before its session is terminated. Default: 10. */
+  graceSeconds: z.number().min(0).max(120).default(10),
+});
+
+type Settings = z.output<typeof settings>;
+type Db = Parameters<typeof candidates>[0];
+
+/** Cancels queries running too long; a query that ignores the cancel loses its session. */
+export const pgCancelLongQueries = defineRemediation({
+  kind: 'pg-cancel-long-queries',
+  description: 'Cancels PostgreSQL queries running longer than a limit, then terminates the sessions of those that do not stop.',
+  risk: 'low',
+  settings,
+  targetKey: (s) => `pg:${s.target}`,
+  async plan(s, { aws, signal }) {
+    const found = await withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, (db) => select(db, s));
+    if (!found.length) throw new RemediationRefusedError(`no query running longer than ${s.olderThanMinutes} min matches; nothing to cancel`);
+    return { summary: `cancel ${found.length} quer${found.length > 1 ? 'ies' : 'y'} on ${s.target} (terminate if still running after ${s.graceSeconds} s): ${describeSessions(found)}`, change: { sessions: found } };
+  },
+  async execute(s, plan, { aws, signal }) {
+    const planned = plan.change.sessions as Candidate[];
+    return withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 + s.graceSeconds * 1000 }, async (db) => {
+      // The same query, not merely the same pid: a session that moved on to a new query is spared.
+      const same = (list: Candidate[]) => list.filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
+      const targets = same(await select(db, s));
+      if (!targets.length) return 'none of the planned queries was still running; nothing cancelled';
+      await db.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [targets.map((c) => c.pid)]);
+      const deadline = Date.now() + s.graceSeconds * 1000;
+      let stubborn = same(await select(db, s));
+      while (stubborn.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        stubborn = same(await select(db, s));
+      }
+      const terminated = await terminate(db, stubborn);
+      const cancelled = targets.filter((t) => !terminated.some((x) => x.pid === t.pid));
+      return [cancelled.length ? `cancelled ${describeSessions(cancelled)}` : '', terminated.length ? `terminated (ignored the cancel) ${describeSessions(terminated)}` : ''].filter(Boolean).join('; ');
+    });
+  },
+});
+
+function select(db: Db, s: Settings) {
+  return candidates(db, "a.state = 'active' AND now() - a.query_start > $1::float8 * interval '1 minute'", 'a.query_start', [s.olderThanMinutes], s);
+}

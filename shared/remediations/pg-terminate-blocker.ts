@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { candidates, describeSessions, sessionFilterShape, type Candidate } from '../db/pg-candidates.js';
+import { pgConnectionShape, withPg } from '../db/pg-session.js';
+import { terminate } from './pg-terminate-idle.js';
+import { defineRemediation, RemediationRefusedError } from './remediation.js';
+
+const settings = z.strictObject({
+  ...pgConnectionShape,
+  ...sessionFilterShape,
+  /** Only when some session has waited on the chain this long. Default: 30. */
+  blockedSeconds: z.number().positive().default(30),
+  /** Root blockers per run. Default: 1. */
+  maxSessions: z.int().min(1).max(10).default(1),
+});
+
+type Settings = z.output<typeof settings>;
+type Db = Parameters<typeof candidates>[0];
+
+/** Terminates the root of a lock chain: its transaction rolls back, and everything behind it moves. High risk: work is lost. */
+export const pgTerminateBlocker = defineRemediation({
+  kind: 'pg-terminate-blocker',
+  description: 'Terminates the root blocker of a PostgreSQL lock chain (its transaction rolls back).',
+  risk: 'high',
+  settings,
+  targetKey: (s) => `pg:${s.target}`,
+  async plan(s, { aws, signal }) {
+    const found = await withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, (db) => roots(db, s));
+    if (!found.length) throw new RemediationRefusedError(`no root blocker in reach with sessions waiting ${s.blockedSeconds} s or more; nothing to terminate`);
+    return { summary: `terminate root blocker${found.length > 1 ? 's' : ''} on ${s.target} (rolls back ${found.length > 1 ? 'their transactions' : 'its transaction'}): ${describeSessions(found)}`, change: { sessions: found } };
+  },
+  async execute(s, plan, { aws, signal }) {
+    const planned = plan.change.sessions as Candidate[];
+    return withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, async (db) => {
+      // Still a root blocker, still the same transaction's query: otherwise the chain resolved itself.
+      const still = (await roots(db, s)).filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
+      const done = await terminate(db, still);
+      return done.length ? `terminated root blocker ${describeSessions(done)}` : 'the planned blocker no longer blocks; nothing terminated';
+    });
+  },
+});
+
+/** Sessions that block others (waiting long enough) and wait on no one themselves. */
+function roots(db: Db, s: Settings) {
+  return candidates(
+    db,
+    `a.pid IN (SELECT unnest(pg_blocking_pids(w.pid)) FROM pg_stat_activity w
+       WHERE cardinality(pg_blocking_pids(w.pid)) > 0 AND now() - coalesce(w.state_change, w.query_start) > $1::float8 * interval '1 second')
+     AND cardinality(pg_blocking_pids(a.pid)) = 0`,
+    'a.xact_start',
+    [s.blockedSeconds],
+    s,
+  );
+}
