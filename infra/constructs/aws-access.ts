@@ -29,6 +29,13 @@ export class AwsAccess {
     if (secrets.length) {
       add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
     }
+    const clusters = unique(this.config.checks.filter((c) => c.kind === 'docdb-cluster').map((c) => c.target));
+    if (clusters.length) {
+      add(grantee, ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'], clusters.map((id) => rdsArn(stack, 'cluster', id)));
+      const all = [rdsArn(stack, 'cluster-snapshot', '*'), rdsArn(stack, 'db', '*')];
+      add(grantee, ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBInstances'], all);
+      acknowledgeWildcards(roleOf(grantee), all, "Listing a cluster's snapshots and instances filters by cluster id; IAM authorises those read-only list calls only on all snapshots and instances.");
+    }
     if (this.config.checks.some((c) => c.kind === 'metric')) {
       // GetMetricData has no resource-level permissions: AWS only accepts "*" here.
       add(grantee, ['cloudwatch:GetMetricData'], ['*']);
@@ -42,6 +49,22 @@ export class AwsAccess {
     const arn = (resource: string) => stack.formatArn({ service: 'ecs', resource });
     const secrets = unique(this.config.remediations.flatMap((r) => ('password' in r && 'secret' in r.password ? [r.password.secret] : [])));
     if (secrets.length) add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
+    const docdb = this.config.remediations.filter((r) => r.kind === 'docdb-snapshot' || r.kind === 'docdb-failover');
+    if (docdb.length) {
+      const clusters = unique(docdb.map((r) => r.target));
+      add(grantee, ['rds:DescribeDBClusters'], clusters.map((id) => rdsArn(stack, 'cluster', id)));
+      add(grantee, ['rds:DescribeDBInstances'], [rdsArn(stack, 'db', '*')]);
+      const snapshots = unique(docdb.filter((r) => r.kind === 'docdb-snapshot').map((r) => r.target));
+      if (snapshots.length) {
+        // Vigil's snapshots are named vigil-<cluster>-<minute>: it can create those, and no others.
+        const own = snapshots.map((id) => rdsArn(stack, 'cluster-snapshot', `vigil-${id}-*`));
+        add(grantee, ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'], [...snapshots.map((id) => rdsArn(stack, 'cluster', id)), ...own]);
+        acknowledgeWildcards(roleOf(grantee), own, 'Snapshot names end in the minute they are taken; the statement is held to vigil-<cluster>- prefixes of the configured clusters.');
+      }
+      const failovers = unique(docdb.filter((r) => r.kind === 'docdb-failover').map((r) => r.target));
+      if (failovers.length) add(grantee, ['rds:FailoverDBCluster'], failovers.map((id) => rdsArn(stack, 'cluster', id)));
+      acknowledgeWildcards(roleOf(grantee), [rdsArn(stack, 'db', '*')], 'DescribeDBInstances filtered by cluster id is authorised only on all instances (read-only).');
+    }
     const ecs = this.config.remediations.filter((r) => r.kind.startsWith('ecs-')).map((r) => ({ kind: r.kind, ...parseEcsTarget(r.target) }));
     if (!ecs.length) return;
     const services = unique(ecs.map((t) => arn(`service/${t.cluster}/${t.service}`)));
@@ -68,4 +91,8 @@ const roleOf = (grantee: IGrantable) => grantee.grantPrincipal as unknown as ICo
 /** A secret named without its ARN matches its six-character suffix, and nothing longer. */
 function secretArn(stack: Stack, secret: string): string {
   return secret.startsWith('arn:') ? secret : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+function rdsArn(stack: Stack, resource: string, name: string): string {
+  return stack.formatArn({ service: 'rds', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }

@@ -31,17 +31,23 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
     expect(findings(await loadConfigFile('vigil.config.ts'))).toEqual([]);
   });
 
-  it('finds nothing unacknowledged with checks in a VPC and every remediation kind', () => {
+  it('finds nothing unacknowledged with checks in a VPC, databases, and every kind of remediation', () => {
     const config = parseConfig({
       network: { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' }] },
       checks: [
         { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc', group: 'databases' },
         { id: 'svc', kind: 'ecs-service', target: 'prod/api' },
         { id: 'cpu', kind: 'metric', preset: 'ecs-cpu', target: 'prod/api' },
+        { id: 'docdb', kind: 'docdb-cluster', target: 'orders-docdb' },
+        { id: 'docdb-backup', kind: 'docdb-cluster', target: 'orders-docdb', measure: 'backup' },
+        { id: 'pg', kind: 'pg', target: 'db.internal:5432/orders', password: { secret: 'orders-db-vigil' }, network: 'vpc' },
       ],
       remediations: [
         { id: 'restart', kind: 'ecs-restart', target: 'prod/api' },
         { id: 'rollback', kind: 'ecs-rollback', target: 'prod/api', mode: 'propose' },
+        { id: 'snap', kind: 'docdb-snapshot', target: 'orders-docdb' },
+        { id: 'failover', kind: 'docdb-failover', target: 'orders-docdb', mode: 'propose' },
+        { id: 'kill-idle', kind: 'pg-terminate-idle', target: 'db.internal:5432/orders', password: { secret: 'orders-db-vigil' } },
       ],
       runbooks: [{ id: 'rb', match: { alarmPrefix: 'api-' }, steps: [{ act: 'restart' }] }],
     });

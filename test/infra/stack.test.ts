@@ -259,6 +259,22 @@ describe('VigilStack: database credentials', () => {
   });
 });
 
+describe('VigilStack: DocumentDB', () => {
+  it('reads only the configured cluster, creates only Vigil-named snapshots of it, and fails over only it', () => {
+    const t = synth(parseConfig({
+      checks: [{ id: 'docdb', kind: 'docdb-cluster', target: 'orders-docdb' }],
+      remediations: [{ id: 'snap', kind: 'docdb-snapshot', target: 'orders-docdb' }, { id: 'fo', kind: 'docdb-failover', target: 'orders-docdb', mode: 'propose' }],
+      runbooks: [{ id: 'rb', match: { alarmNames: ['docdb-down'] }, steps: [{ act: 'snap' }, { act: 'fo' }] }],
+    }));
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const resourcesOf = (action: string) => JSON.stringify(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes(action)).map((st: { Resource: unknown }) => st.Resource));
+    expect(resourcesOf('rds:FailoverDBCluster')).toContain(':cluster:orders-docdb');
+    expect(resourcesOf('rds:FailoverDBCluster')).not.toContain('*');
+    expect(resourcesOf('rds:CreateDBClusterSnapshot')).toContain(':cluster-snapshot:vigil-orders-docdb-*');
+    expect(resourcesOf('rds:DescribeDBClusters')).not.toContain('*');
+  });
+});
+
 describe('VigilStack at scale', () => {
   it('deploys 5,000 grouped checks in 100 schedules, inside CloudFormation\'s 500 resources', () => {
     const checks = Array.from({ length: 5000 }, (_, i) => ({ id: `db-${i}`, kind: 'tcp' as const, target: `db-${i}.internal:5432`, group: `fleet-${i % 10}`, schedule: 'rate(1 minute)' }));

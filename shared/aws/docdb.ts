@@ -1,0 +1,77 @@
+import {
+  CreateDBClusterSnapshotCommand,
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  DocDBClient,
+  FailoverDBClusterCommand,
+} from '@aws-sdk/client-docdb';
+import { TargetUnresolvedError } from './errors.js';
+
+export interface DocdbInstance {
+  id: string;
+  status: string;
+  writer: boolean;
+  availabilityZone?: string | undefined;
+}
+
+export interface DocdbCluster {
+  id: string;
+  status: string;
+  instances: DocdbInstance[];
+}
+
+export interface DocdbSnapshot {
+  id: string;
+  status: string;
+  createdAt: Date;
+}
+
+/** The DocumentDB control-plane calls Vigil makes. */
+export interface DocdbPort {
+  describeCluster(clusterId: string, signal?: AbortSignal): Promise<DocdbCluster>;
+  /** The newest automated snapshot, or undefined when there is none. */
+  latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined>;
+  createSnapshot(clusterId: string, snapshotId: string): Promise<DocdbSnapshot>;
+  failover(clusterId: string, targetInstance?: string): Promise<void>;
+}
+
+export class SdkDocdb implements DocdbPort {
+  constructor(private readonly client = new DocDBClient({})) {}
+
+  async describeCluster(clusterId: string, signal?: AbortSignal): Promise<DocdbCluster> {
+    const out = await this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }), { abortSignal: signal });
+    const cluster = out.DBClusters?.[0];
+    if (!cluster?.DBClusterIdentifier) throw new TargetUnresolvedError(`DocumentDB cluster ${clusterId} not found`);
+    const writers = new Set((cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier));
+    const instances = await this.client.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }), { abortSignal: signal });
+    return {
+      id: cluster.DBClusterIdentifier,
+      status: cluster.Status ?? 'unknown',
+      instances: (instances.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? '?', status: i.DBInstanceStatus ?? 'unknown', writer: writers.has(i.DBInstanceIdentifier), availabilityZone: i.AvailabilityZone })),
+    };
+  }
+
+  async latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined> {
+    const snapshots: DocdbSnapshot[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
+      for (const s of out.DBClusterSnapshots ?? []) {
+        if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier) snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+      }
+      marker = out.Marker;
+    } while (marker);
+    return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  }
+
+  async createSnapshot(clusterId: string, snapshotId: string): Promise<DocdbSnapshot> {
+    const out = await this.client.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId, Tags: [{ Key: 'created-by', Value: 'vigil' }] }));
+    const s = out.DBClusterSnapshot;
+    return { id: s?.DBClusterSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };
+  }
+
+  async failover(clusterId: string, targetInstance?: string): Promise<void> {
+    await this.client.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }));
+  }
+}

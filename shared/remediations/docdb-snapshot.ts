@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineRemediation, RemediationRefusedError } from './remediation.js';
+
+export const docdbClusterId = z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected a DocumentDB cluster identifier, e.g. "orders-docdb"');
+
+/** A manual cluster snapshot: on its own, or as the safety step before a risky action. */
+export const docdbSnapshot = defineRemediation({
+  kind: 'docdb-snapshot',
+  description: 'Creates a manual DocumentDB cluster snapshot, tagged created-by=vigil.',
+  risk: 'low',
+  settings: z.strictObject({ target: docdbClusterId }),
+  targetKey: (s) => `docdb:${s.target}`,
+  async plan(s, { aws, signal }) {
+    if (!aws.docdb) throw new RemediationRefusedError('no DocumentDB client configured');
+    const c = await aws.docdb.describeCluster(s.target, signal);
+    if (c.status !== 'available') throw new RemediationRefusedError(`${s.target} is ${c.status}; a snapshot needs it available`);
+    // Identifiers: letters, digits and hyphens, at most 63; the minute keeps two runs apart.
+    const id = `vigil-${s.target}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`.slice(0, 63);
+    return { summary: `create snapshot ${id} of ${s.target}`, change: { snapshotId: id } };
+  },
+  async execute(s, plan, { aws }) {
+    const snapshot = await aws.docdb!.createSnapshot(s.target, plan.change.snapshotId as string);
+    return `snapshot ${snapshot.id} of ${s.target} ${snapshot.status}`;
+  },
+});
+
