@@ -26,13 +26,16 @@ const settings = z.strictObject({
       blockedSeconds: z.number().positive().default(30),
       /** slow-statements: mean execution time. Default: 1000 ms. */
       slowStatementMs: z.number().positive().default(1000),
+      /** hygiene: dead rows as a share of a table. Default: warn at 20%, for tables with 10,000 dead rows or more. */
+      deadPercent: z.number().min(0).max(100).default(20),
+      deadRowsMin: z.int().min(0).default(10_000),
     })
     .prefault({}),
 });
 
 export const pgProbe = defineProbe({
   kind: 'pg',
-  description: 'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements.',
+  description: 'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene.',
   settings,
   describeTarget: (check) => check.target,
   // A password from Secrets Manager is redacted where it is used (shared/db/pg-session.ts).

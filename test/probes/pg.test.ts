@@ -100,4 +100,21 @@ describe('pg probe', () => {
     expect(queries).toContain('SELECT pg_sleep($?), $? AS secret');
     expect(JSON.stringify(found)).not.toContain('4111');
   });
+
+  it('reports hygiene: unused indexes, the largest tables, and tables full of dead rows', async () => {
+    await admin.client.query(`CREATE TABLE events (id int PRIMARY KEY, kind text, at timestamptz);
+      CREATE INDEX events_kind ON events (kind);
+      INSERT INTO events SELECT g, 'k' || (g % 5), now() FROM generate_series(1, 20000) g;
+      DELETE FROM events WHERE id <= 15000;
+      SELECT pg_stat_force_next_flush();`);
+    const deadRows = async () => Number((await admin.client.query("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events'")).rows[0]?.n_dead_tup);
+    await until(async () => (await deadRows()) >= 15000);
+    const report = await check('hygiene');
+    expect(report).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^1 unused index; 1 table over 20% dead rows; largest \w+ \(\d+ MB\)$/) });
+    expect(report.evidence).toMatchObject({ unusedIndexes: [expect.objectContaining({ index: 'events_kind' })], deadRows: [expect.objectContaining({ table: 'events', dead_rows: 15000, dead_percent: 75 })] });
+    await admin.client.query('VACUUM events');
+    await admin.client.query('SELECT pg_stat_force_next_flush()');
+    await until(async () => (await deadRows()) === 0);
+    expect((await check('hygiene')).status).toBe('ok');
+  });
 });
