@@ -132,6 +132,7 @@ function targetPort(target: string): number | undefined {
     const url = new URL(target);
     return url.port ? Number(url.port) : ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol];
   }
-  const port = /:(\d{1,5})$/.exec(target)?.[1];
+  // host:port, or host:port/database
+  const port = /:(\d{1,5})(?:\/|$)/.exec(target)?.[1];
   return port ? Number(port) : undefined;
 }

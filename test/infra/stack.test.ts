@@ -226,7 +226,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 
   it('places only the checks marked for the VPC in a function in its subnets, allowed out to their ports and HTTPS', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' }] };
-    const t = synth(parseConfig({ network, checks: [{ id: 'edge', kind: 'http', target: 'https://example.com' }, { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc' }] }));
+    const t = synth(parseConfig({ network, checks: [{ id: 'edge', kind: 'http', target: 'https://example.com' }, { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc', group: 'db' }, { id: 'pool', kind: 'pg', target: 'pgbouncer.internal:6432/orders', password: { env: 'PW' }, network: 'vpc', group: 'db' }] }));
     const functions = Object.entries(t.findResources('AWS::Lambda::Function'));
     const inVpc = functions.filter(([, f]) => f.Properties.VpcConfig).map(([id]) => id);
     expect(inVpc).toEqual([expect.stringMatching(/^RunChecksVpc/)]);
@@ -234,10 +234,10 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(vpcFn.Properties.VpcConfig.SubnetIds).toEqual(['subnet-0a1', 'subnet-0b2']);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       VpcId: 'vpc-0a1b2c3d',
-      SecurityGroupEgress: [Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 })],
+      SecurityGroupEgress: [Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 }), Match.objectLike({ FromPort: 6432, ToPort: 6432 })],
     });
     const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [JSON.parse(s.Properties.Target.Input).checks, s.Properties.Target.Arn['Fn::GetAtt'][0]]);
-    expect(targets).toEqual([[['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)], [['db'], expect.stringMatching(/^RunChecksVpc/)]]);
+    expect(targets).toEqual([[['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)], [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)]]);
   });
 
   it('uses the security groups the config names instead of making one', () => {
