@@ -68,15 +68,15 @@ export class VigilStack extends Stack {
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
     const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv(state), deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
     const runChecks = new VigilFunction(this, 'RunChecks', runChecksProps);
-    const vpcChecks = plan.some((s) => s.network === 'vpc');
-    const runChecksVpc = vpcChecks ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, vpc: this.placement(config, config.network!) }) : undefined;
+    const placement = config.network ? this.placement(config, config.network) : undefined;
+    const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, vpc: placement! }) : undefined;
     for (const fn of [runChecks, runChecksVpc]) {
       if (!fn) continue;
       state.grantRecordRounds(fn);
       access.grantProbes(fn);
     }
 
-    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, ...(reserve ? { onAlarmConcurrency: 10 } : {}) });
+    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
     const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
 
@@ -111,7 +111,8 @@ export class VigilStack extends Stack {
     } else {
       const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
-      const ports = new Set(config.checks.filter((c) => c.network === 'vpc').map((c) => targetPort(c.target)).filter((p): p is number => p !== undefined && p !== 443));
+      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter((r) => r.kind.startsWith('pg-'))].map((x) => x.target);
+      const ports = new Set(targets.map(targetPort).filter((p): p is number => p !== undefined && p !== 443));
       for (const port of ports) sg.addEgressRule(Peer.anyIpv4(), Port.tcp(port), 'a checked target');
       securityGroups = [sg];
     }
@@ -124,6 +125,13 @@ export function runChecksTimeout(config: VigilConfig): Duration {
   const longest = Math.max(...config.checks.map((c) => c.timeoutMs ?? config.defaults.timeoutMs));
   const waves = Math.ceil(MAX_CHECKS_PER_SCHEDULE / config.defaults.concurrency);
   return Duration.seconds(Math.min(900, Math.ceil((waves * longest) / 1000) + 10));
+}
+
+/** Runbooks (and manual remediations) reach the VPC when they act on a database or run a check placed there. */
+function runbooksReachVpc(config: VigilConfig): boolean {
+  const vpcChecks = new Set(config.checks.filter((c) => c.network === 'vpc').map((c) => c.id));
+  const stepChecks = config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? [s.verify.check] : [])));
+  return config.remediations.some((r) => r.kind.startsWith('pg-')) || stepChecks.some((id) => vpcChecks.has(id));
 }
 
 /** The TCP port a check's target talks to, when its target names one (URLs by their scheme). */

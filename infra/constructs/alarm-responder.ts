@@ -7,7 +7,7 @@ import type { VigilConfig } from '../../shared/config/schema.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
-import { VigilFunction } from './vigil-function.js';
+import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
 export interface AlarmResponderProps {
   readonly config: VigilConfig;
@@ -19,6 +19,8 @@ export interface AlarmResponderProps {
   readonly functionDeadLetters: IQueue;
   /** Cap concurrency: at most this many alarms handled at once, and two manual remediations. @default no cap */
   readonly onAlarmConcurrency?: number;
+  /** Placement in the VPC, when runbooks reach private databases. @default none */
+  readonly vpc?: VigilFunctionProps['vpc'];
 }
 
 /** CloudWatch alarms → runbooks: the on-alarm function behind an EventBridge rule, and remediate for approvals. */
@@ -35,7 +37,7 @@ export class AlarmResponder extends Construct {
     const environment = { TABLE_NAME: state.table.tableName, REMEDIATE_FUNCTION: remediateName };
 
     // Verify steps wait for the target to settle: room for the longest runbook.
-    const common = { timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters };
+    const common = { timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}) };
     const cap = (n: number) => (props.onAlarmConcurrency ? { reservedConcurrency: n } : {});
     this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, ...common, ...cap(props.onAlarmConcurrency ?? 0) });
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.

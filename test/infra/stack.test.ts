@@ -240,6 +240,14 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(targets).toEqual([[['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)], [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)]]);
   });
 
+  it('places the alarm and remediate functions in the VPC when a remediation acts on a database there', () => {
+    const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
+    const db = { target: 'db.internal:5432/orders', password: { env: 'PW' } };
+    const t = synth(parseConfig({ network, checks: [{ id: 'idle', kind: 'pg', ...db, measure: 'idle-in-transaction', network: 'vpc' }], remediations: [{ id: 'kill', kind: 'pg-terminate-idle', ...db }], runbooks: [{ id: 'rb', match: { alarmNames: ['idle-tx'] }, steps: [{ act: 'kill' }, { verify: { check: 'idle' } }] }] }));
+    const inVpc = Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.VpcConfig).map((f) => f.Properties.FunctionName ?? 'run-checks-vpc').sort();
+    expect(inVpc).toEqual(['run-checks-vpc', 'vigil-test-on-alarm', 'vigil-test-remediate']);
+  });
+
   it('uses the security groups the config names instead of making one', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }], securityGroupIds: ['sg-0f00'] };
     const t = synth(parseConfig({ network, checks: [{ id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc' }] }));
