@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { RemediationContext } from '../remediations/remediation.js';
+import { withPg, type PgConnection } from './pg-session.js';
 import { z } from 'zod';
 import { maskSql } from './mask-sql.js';
 
@@ -52,4 +54,20 @@ export async function candidates(db: pg.Client, where: string, ageOf: string, pa
 
 export function describeSessions(list: Candidate[]): string {
   return list.map((c) => `pid ${c.pid} (${c.user}/${c.application || '(none)'}, ${c.seconds} s)`).join(', ');
+}
+
+/** A remediation's session on its database; `extraMs` for one that waits on the server (a cancel's grace). */
+export function onDatabase<T>(conn: PgConnection, { aws, signal }: RemediationContext, work: (db: pg.Client) => Promise<T>, extraMs = 0): Promise<T> {
+  return withPg(conn, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 + extraMs }, work);
+}
+
+/** The sessions a plan recorded. */
+export const plannedSessions = (change: Record<string, unknown>) => change.sessions as Candidate[];
+
+/** Terminates these backends; returns the ones PostgreSQL confirmed. */
+export async function terminate(db: pg.Client, list: Candidate[]): Promise<Candidate[]> {
+  if (!list.length) return [];
+  const { rows } = await db.query('SELECT pid FROM unnest($1::int[]) AS pid WHERE pg_terminate_backend(pid)', [list.map((c) => c.pid)]);
+  const terminated = new Set(rows.map((r) => r.pid as number));
+  return list.filter((c) => terminated.has(c.pid));
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { candidates, describeSessions, sessionFilterShape, type Candidate } from '../db/pg-candidates.js';
-import { pgConnectionShape, withPg } from '../db/pg-session.js';
-import { terminate } from './pg-terminate-idle.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate, type Candidate } from '../db/pg-candidates.js';
+import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 const settings = z.strictObject({
@@ -23,14 +22,14 @@ export const pgCancelLongQueries = defineRemediation({
   risk: 'low',
   settings,
   targetKey: (s) => `pg:${s.target}`,
-  async plan(s, { aws, signal }) {
-    const found = await withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, (db) => select(db, s));
+  async plan(s, ctx) {
+    const found = await onDatabase(s, ctx, (db) => select(db, s));
     if (!found.length) throw new RemediationRefusedError(`no query running longer than ${s.olderThanMinutes} min matches; nothing to cancel`);
     return { summary: `cancel ${found.length} quer${found.length > 1 ? 'ies' : 'y'} on ${s.target} (terminate if still running after ${s.graceSeconds} s): ${describeSessions(found)}`, change: { sessions: found } };
   },
-  async execute(s, plan, { aws, signal }) {
-    const planned = plan.change.sessions as Candidate[];
-    return withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 + s.graceSeconds * 1000 }, async (db) => {
+  async execute(s, plan, ctx) {
+    const planned = plannedSessions(plan.change);
+    const cancel = async (db: Db) => {
       // The same query, not merely the same pid: a session that moved on to a new query is spared.
       const same = (list: Candidate[]) => list.filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
       const targets = same(await select(db, s));
@@ -45,7 +44,8 @@ export const pgCancelLongQueries = defineRemediation({
       const terminated = await terminate(db, stubborn);
       const cancelled = targets.filter((t) => !terminated.some((x) => x.pid === t.pid));
       return [cancelled.length ? `cancelled ${describeSessions(cancelled)}` : '', terminated.length ? `terminated (ignored the cancel) ${describeSessions(terminated)}` : ''].filter(Boolean).join('; ');
-    });
+    };
+    return onDatabase(s, ctx, cancel, s.graceSeconds * 1000);
   },
 });
 

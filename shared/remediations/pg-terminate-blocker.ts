@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { candidates, describeSessions, sessionFilterShape, type Candidate } from '../db/pg-candidates.js';
-import { pgConnectionShape, withPg } from '../db/pg-session.js';
-import { terminate } from './pg-terminate-idle.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 const settings = z.strictObject({
@@ -23,14 +22,14 @@ export const pgTerminateBlocker = defineRemediation({
   risk: 'high',
   settings,
   targetKey: (s) => `pg:${s.target}`,
-  async plan(s, { aws, signal }) {
-    const found = await withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, (db) => roots(db, s));
+  async plan(s, ctx) {
+    const found = await onDatabase(s, ctx, (db) => roots(db, s));
     if (!found.length) throw new RemediationRefusedError(`no root blocker in reach with sessions waiting ${s.blockedSeconds} s or more; nothing to terminate`);
     return { summary: `terminate root blocker${found.length > 1 ? 's' : ''} on ${s.target} (rolls back ${found.length > 1 ? 'their transactions' : 'its transaction'}): ${describeSessions(found)}`, change: { sessions: found } };
   },
-  async execute(s, plan, { aws, signal }) {
-    const planned = plan.change.sessions as Candidate[];
-    return withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, async (db) => {
+  async execute(s, plan, ctx) {
+    const planned = plannedSessions(plan.change);
+    return onDatabase(s, ctx, async (db) => {
       // Still a root blocker, still the same transaction's query: otherwise the chain resolved itself.
       const still = (await roots(db, s)).filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
       const done = await terminate(db, still);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { candidates, describeSessions, sessionFilterShape, type Candidate } from '../db/pg-candidates.js';
-import { pgConnectionShape, withPg } from '../db/pg-session.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 const settings = z.strictObject({
@@ -21,14 +21,14 @@ export const pgTerminateIdle = defineRemediation({
   risk: 'low',
   settings,
   targetKey: (s) => `pg:${s.target}`,
-  async plan(s, { aws, signal }) {
-    const found = await withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, (db) => select(db, s));
+  async plan(s, ctx) {
+    const found = await onDatabase(s, ctx, (db) => select(db, s));
     if (!found.length) throw new RemediationRefusedError(`no ${s.state} session older than ${s.olderThanMinutes} min matches; nothing to terminate`);
     return { summary: `terminate ${found.length} ${s.state} session${found.length > 1 ? 's' : ''} on ${s.target}: ${describeSessions(found)}`, change: { sessions: found } };
   },
-  async execute(s, plan, { aws, signal }) {
-    const planned = plan.change.sessions as Candidate[];
-    return withPg(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 }, async (db) => {
+  async execute(s, plan, ctx) {
+    const planned = plannedSessions(plan.change);
+    return onDatabase(s, ctx, async (db) => {
       // Only what was planned and still matches: a session that woke up, or a new one in its pid, is spared.
       const still = (await select(db, s)).filter((c) => planned.some((p) => p.pid === c.pid));
       const done = await terminate(db, still);
@@ -39,11 +39,4 @@ export const pgTerminateIdle = defineRemediation({
 
 function select(db: Parameters<typeof candidates>[0], s: z.output<typeof settings>) {
   return candidates(db, `${STATE_SQL[s.state]} AND now() - a.state_change > $1::float8 * interval '1 minute'`, 'a.state_change', [s.olderThanMinutes], s);
-}
-
-export async function terminate(db: Parameters<typeof candidates>[0], list: Candidate[]): Promise<Candidate[]> {
-  if (!list.length) return [];
-  const { rows } = await db.query('SELECT pid FROM unnest($1::int[]) AS pid WHERE pg_terminate_backend(pid)', [list.map((c) => c.pid)]);
-  const terminated = new Set(rows.map((r) => r.pid as number));
-  return list.filter((c) => terminated.has(c.pid));
 }

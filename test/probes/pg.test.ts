@@ -1,41 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runOne, type TestCheck } from '../support/checks.js';
-import { pgCheck, session, startLocalPostgres, until, type LocalPostgres } from '../support/postgres.js';
+import { pgCheck, until, useCluster } from '../support/postgres.js';
 
-let db: LocalPostgres;
-let admin: Awaited<ReturnType<typeof session>>;
-const opened: { close(): Promise<unknown> }[] = [];
-beforeAll(async () => {
-  db = await startLocalPostgres({ preload: ['pg_stat_statements'], maxConnections: 30 });
-  admin = await session(db, { application: 'test-admin' });
-}, 60_000);
-afterAll(async () => {
-  await admin?.close();
-  await db?.stop();
-});
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
-
-const open = async (application = 'orders-api') => {
-  const s = await session(db, { application });
-  opened.push(s);
-  return s;
-};
-const check = (measure: string, extra: Record<string, unknown> = {}) => runOne(pgCheck(db, measure, extra) as TestCheck);
-const stateOf = async (pid: number) => (await admin.client.query('SELECT state, wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0];
+const cluster = useCluster({ preload: ['pg_stat_statements'], maxConnections: 30 });
+const open = (application = 'orders-api') => cluster.open({ application });
+const check = (measure: string, extra: Record<string, unknown> = {}) => runOne(pgCheck(cluster.db, measure, extra) as TestCheck);
+const stateOf = async (pid: number) => (await cluster.admin.client.query('SELECT state, wait_event_type FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0];
 
 describe('pg probe', () => {
   it('connects and times SELECT 1; a wrong port fails with a plain reason', async () => {
     const ok = await check('connectivity');
-    expect(ok).toMatchObject({ status: 'ok', target: `127.0.0.1:${db.port}/postgres`, summary: expect.stringMatching(/^SELECT 1 in \d+ ms$/) });
-    const down = await runOne({ ...pgCheck(db, 'connectivity'), target: '127.0.0.1:1/postgres' } as TestCheck);
+    expect(ok).toMatchObject({ status: 'ok', target: `127.0.0.1:${cluster.db.port}/postgres`, summary: expect.stringMatching(/^SELECT 1 in \d+ ms$/) });
+    const down = await runOne({ ...pgCheck(cluster.db, 'connectivity'), target: '127.0.0.1:1/postgres' } as TestCheck);
     expect(down).toMatchObject({ status: 'fail', summary: 'cannot connect: connection refused (ECONNREFUSED)' });
   });
 
   it('reports connection saturation near max_connections, broken down by state, user and application', async () => {
     expect((await check('connections')).status).toBe('ok');
-    // 30 max: the admin session, the probe's own, and 26 held by "flood" are 28 (93%).
+    // 30 max: the cluster.admin session, the probe's own, and 26 held by "flood" are 28 (93%).
     for (let i = 0; i < 26; i++) await open('flood');
     const saturated = await check('connections');
     expect(saturated).toMatchObject({ status: 'fail', summary: '28 of 30 connections in use (93.3%)' });
@@ -61,13 +43,13 @@ describe('pg probe', () => {
     await new Promise((r) => setTimeout(r, 200));
     const found = await check('long-queries', { thresholds: { olderThanMinutes: 0.001 } });
     expect(found).toMatchObject({ status: 'fail', summary: expect.stringContaining(`pid ${slow.pid}`), evidence: { queries: [expect.objectContaining({ pid: slow.pid, query: 'SELECT pg_sleep(?)' })] } });
-    await admin.client.query('SELECT pg_cancel_backend($1)', [slow.pid]);
+    await cluster.admin.client.query('SELECT pg_cancel_backend($1)', [slow.pid]);
     await running;
     expect((await check('long-queries', { thresholds: { olderThanMinutes: 0.001 } })).status).toBe('ok');
   });
 
   it('traces a three-session lock chain to its root blocker', async () => {
-    await admin.client.query('CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 100) ON CONFLICT DO NOTHING');
+    await cluster.admin.client.query('CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 100) ON CONFLICT DO NOTHING');
     const root = await open('root-tx');
     const second = await open('second');
     const third = await open('third');
@@ -90,10 +72,10 @@ describe('pg probe', () => {
   });
 
   it('lists slow statements from pg_stat_statements, and says plainly when the extension is missing', async () => {
-    await admin.client.query('DROP EXTENSION IF EXISTS pg_stat_statements');
+    await cluster.admin.client.query('DROP EXTENSION IF EXISTS pg_stat_statements');
     expect(await check('slow-statements')).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^pg_stat_statements is not installed/) });
-    await admin.client.query('CREATE EXTENSION pg_stat_statements');
-    await admin.client.query("SELECT pg_sleep(0.05), 'card 4111-1111' AS secret");
+    await cluster.admin.client.query('CREATE EXTENSION pg_stat_statements');
+    await cluster.admin.client.query("SELECT pg_sleep(0.05), 'card 4111-1111' AS secret");
     const found = await check('slow-statements', { thresholds: { slowStatementMs: 20 } });
     expect(found.status).toBe('warn');
     const queries = (found.evidence as { statements: { query: string }[] }).statements.map((s) => s.query);
@@ -102,18 +84,18 @@ describe('pg probe', () => {
   });
 
   it('reports hygiene: unused indexes, the largest tables, and tables full of dead rows', async () => {
-    await admin.client.query(`CREATE TABLE events (id int PRIMARY KEY, kind text, at timestamptz);
+    await cluster.admin.client.query(`CREATE TABLE events (id int PRIMARY KEY, kind text, at timestamptz);
       CREATE INDEX events_kind ON events (kind);
       INSERT INTO events SELECT g, 'k' || (g % 5), now() FROM generate_series(1, 20000) g;
       DELETE FROM events WHERE id <= 15000;
       SELECT pg_stat_force_next_flush();`);
-    const deadRows = async () => Number((await admin.client.query("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events'")).rows[0]?.n_dead_tup);
+    const deadRows = async () => Number((await cluster.admin.client.query("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events'")).rows[0]?.n_dead_tup);
     await until(async () => (await deadRows()) >= 15000);
     const report = await check('hygiene');
     expect(report).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^1 unused index; 1 table over 20% dead rows; largest \w+ \(\d+ MB\)$/) });
     expect(report.evidence).toMatchObject({ unusedIndexes: [expect.objectContaining({ index: 'events_kind' })], deadRows: [expect.objectContaining({ table: 'events', dead_rows: 15000, dead_percent: 75 })] });
-    await admin.client.query('VACUUM events');
-    await admin.client.query('SELECT pg_stat_force_next_flush()');
+    await cluster.admin.client.query('VACUUM events');
+    await cluster.admin.client.query('SELECT pg_stat_force_next_flush()');
     await until(async () => (await deadRows()) === 0);
     expect((await check('hygiene')).status).toBe('ok');
   });

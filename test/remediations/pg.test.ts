@@ -1,38 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import type { AwsPorts } from '../../shared/aws/ports.js';
 import { pgCancelLongQueries } from '../../shared/remediations/pg-cancel-long-queries.js';
 import { pgTerminateBlocker } from '../../shared/remediations/pg-terminate-blocker.js';
 import { pgTerminateIdle } from '../../shared/remediations/pg-terminate-idle.js';
-import { session, startLocalPostgres, until, type LocalPostgres } from '../support/postgres.js';
+import { until, useCluster, type Session } from '../support/postgres.js';
 
-let db: LocalPostgres;
-let admin: Awaited<ReturnType<typeof session>>;
-const opened: { close(): Promise<unknown> }[] = [];
 const ctx = { aws: { metrics: new BatchingMetrics() } as unknown as AwsPorts };
-
-beforeAll(async () => {
-  db = await startLocalPostgres();
-  admin = await session(db, { application: 'test-admin' });
-  await admin.client.query("CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE ROLE reporting LOGIN PASSWORD 'rep-pw'");
-}, 60_000);
-afterAll(async () => {
-  await admin?.close();
-  await db?.stop();
-});
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()));
-});
+const cluster = useCluster({}, (admin) => admin.client.query("CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE ROLE reporting LOGIN PASSWORD 'rep-pw'"));
 
 async function open(user: string, application: string, inTransaction: boolean) {
-  const s = await session(db, { user, password: user === 'postgres' ? db.password : `${user === 'app' ? 'app' : 'rep'}-pw`, application });
-  opened.push(s);
+  const s = await cluster.open({ user, password: user === 'postgres' ? cluster.db.password : `${user === 'app' ? 'app' : 'rep'}-pw`, application });
   if (inTransaction) await s.client.query('BEGIN; SELECT 1');
   return s;
 }
-const alive = async (s: Awaited<ReturnType<typeof session>>) => s.client.query('SELECT 1').then(() => true, () => false);
+const alive = async (s: Session) => s.client.query('SELECT 1').then(() => true, () => false);
 const settings = (extra: object = {}) =>
-  pgTerminateIdle.settings.parse({ target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable', olderThanMinutes: 0.0001, ...extra });
+  pgTerminateIdle.settings.parse({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', olderThanMinutes: 0.0001, ...extra });
 
 async function scene() {
   const victims = [await open('app', 'billing-worker', true), await open('app', 'billing-worker', true)];
@@ -40,7 +24,7 @@ async function scene() {
   const otherApp = await open('app', 'orders-api', true);
   const otherUser = await open('reporting', 'billing-worker', true);
   const superuser = await open('postgres', 'billing-worker', true);
-  await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 5);
+  await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 5);
   await new Promise((r) => setTimeout(r, 50));
   return { victims, bystanders: [idleOnly, otherApp, otherUser, superuser] };
 }
@@ -62,7 +46,7 @@ describe('pg-terminate-idle', () => {
     expect(result).toMatch(/^terminated pid \d+ \(app\/billing-worker, \d+ s\), pid \d+/);
     for (const v of victims) expect(await alive(v)).toBe(false);
     for (const b of bystanders) expect(await alive(b)).toBe(true);
-    const left = await admin.client.query('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1)', [victims.map((v) => v.pid)]);
+    const left = await cluster.admin.client.query('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1)', [victims.map((v) => v.pid)]);
     expect(left.rows).toEqual([]);
   });
 
@@ -74,7 +58,7 @@ describe('pg-terminate-idle', () => {
     const everyone = await pgTerminateIdle.plan(settings({ maxSessions: 10 }), ctx);
     expect((everyone.change.sessions as { user: string }[]).map((c) => c.user).sort()).toEqual(['app', 'app', 'app', 'reporting']);
     const withSuper = await pgTerminateIdle.plan(settings({ maxSessions: 10, allowSuperusers: true }), ctx);
-    expect((withSuper.change.sessions as { user: string }[]).filter((c) => c.user === 'postgres')).toHaveLength(1); // the scene's, not the admin's (not in a transaction)
+    expect((withSuper.change.sessions as { user: string }[]).filter((c) => c.user === 'postgres')).toHaveLength(1); // the scene's, not the cluster.admin's (not in a transaction)
     expect(victims).toHaveLength(2);
   });
 
@@ -95,14 +79,14 @@ describe('pg-terminate-idle', () => {
 
 describe('pg-cancel-long-queries', () => {
   const longSettings = (extra: object = {}) =>
-    pgCancelLongQueries.settings.parse({ target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable', olderThanMinutes: 0.001, graceSeconds: 5, ...extra });
+    pgCancelLongQueries.settings.parse({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', olderThanMinutes: 0.001, graceSeconds: 5, ...extra });
 
   it('cancels the long query and keeps its session; other sessions and short queries are untouched', async () => {
     const report = await open('app', 'report-job', false);
     const bystander = await open('reporting', 'dashboard', false);
     const running = report.client.query('SELECT pg_sleep(30)').then(() => 'finished', (err: Error) => err.message);
     const other = bystander.client.query('SELECT pg_sleep(1.5)').then(() => 'finished', (err: Error) => err.message);
-    await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")).rows[0].n === 2);
+    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")).rows[0].n === 2);
     await new Promise((r) => setTimeout(r, 150));
     const s = longSettings({ users: ['app'] });
     const result = await pgCancelLongQueries.execute(s, await pgCancelLongQueries.plan(s, ctx), ctx);
@@ -115,7 +99,7 @@ describe('pg-cancel-long-queries', () => {
   it('spares a session that moved on to a new query since the plan', async () => {
     const report = await open('app', 'report-job', false);
     const first = report.client.query('SELECT pg_sleep(0.4)').catch(() => undefined);
-    await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [report.pid])).rows[0].n === 1);
+    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [report.pid])).rows[0].n === 1);
     await new Promise((r) => setTimeout(r, 100));
     const s = longSettings({ users: ['app'] });
     const plan = await pgCancelLongQueries.plan(s, ctx);
@@ -129,21 +113,21 @@ describe('pg-cancel-long-queries', () => {
 
 describe('pg-terminate-blocker', () => {
   const blockerSettings = (extra: object = {}) =>
-    pgTerminateBlocker.settings.parse({ target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable', blockedSeconds: 0.001, ...extra });
+    pgTerminateBlocker.settings.parse({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', blockedSeconds: 0.001, ...extra });
 
   it('is high risk: it rolls back work, so it needs approval unless allowed', () => {
     expect(pgTerminateBlocker.risk).toBe('high');
   });
 
   it('terminates only the root of a three-session chain, and the chain moves', async () => {
-    await admin.client.query('CREATE TABLE IF NOT EXISTS ledger (id int PRIMARY KEY, n int); INSERT INTO ledger VALUES (1, 0) ON CONFLICT DO NOTHING; GRANT ALL ON ledger TO app');
+    await cluster.admin.client.query('CREATE TABLE IF NOT EXISTS ledger (id int PRIMARY KEY, n int); INSERT INTO ledger VALUES (1, 0) ON CONFLICT DO NOTHING; GRANT ALL ON ledger TO app');
     const root = await open('app', 'batch-import', false);
     const second = await open('app', 'orders-api', false);
     const third = await open('app', 'orders-api', false);
     const bystander = await open('app', 'orders-api', true);
     await root.client.query('BEGIN; UPDATE ledger SET n = n + 1 WHERE id = 1');
     const waits = [second, third].map((s) => s.client.query('UPDATE ledger SET n = n + 1 WHERE id = 1').then(() => 'done', (e: Error) => e.message));
-    await until(async () => (await admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n === 2);
+    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n === 2);
     await new Promise((r) => setTimeout(r, 50));
     const s = blockerSettings({ users: ['app'] });
     const plan = await pgTerminateBlocker.plan(s, ctx);
