@@ -2,7 +2,7 @@ import { createRunChecksHandler, type FindingLine } from '../../functions/run-ch
 import type { Clock } from '../clock.js';
 import { parseConfig } from '../config/load.js';
 import type { VigilConfig } from '../config/schema.js';
-import type { Finding, Status } from '../findings.js';
+import type { Status } from '../findings.js';
 import type { TransitionKind } from '../incidents/types.js';
 import { sleep } from '../cli/duration.js';
 import { statusLabel, type Io } from '../cli/io.js';

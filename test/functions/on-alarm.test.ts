@@ -1,21 +1,18 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../functions/remediate/handler.js';
-import { SdkEcs } from '../../shared/aws/ecs.js';
 import { resetCircuit } from '../../shared/guardrails/ops.js';
-import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { VigilConfigInput } from '../../shared/config/schema.js';
 import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
-import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/once.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { alarm, samples } from '../support/alarm.js';
+import { localRunbookDeps } from '../support/runbook-deps.js';
 import { service } from '../support/ecs-fixtures.js';
 import { injectFault, timelineKind } from '../support/faults.js';
 import { minutesAfter, T0 } from '../support/findings.js';
@@ -63,18 +60,7 @@ async function setup(remediation: Partial<Remediation> = {}, runbook: object = {
   const clock = { now: () => now };
   const sent: Notification[] = [];
   runtime = await startLocalRuntime({ config, clock, log: silentLog, onNotification: (_, n) => sent.push(n) });
-  const idempotency = notificationIdempotency();
-  idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
-  const deps = {
-    config,
-    store: runtime.store,
-    aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() },
-    clock,
-    log: silentLog,
-    sleep: async () => undefined,
-    once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
-    remediateFunction: 'vigil-test-remediate',
-  };
+  const deps = localRunbookDeps(runtime, { config, clock, log: silentLog });
   const store = runtime.store;
   return {
     onAlarm: createOnAlarmHandler(deps),

@@ -1,13 +1,10 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Context } from 'aws-lambda';
 import { createIncidentsHandler } from '../../functions/incidents/handler.js';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../functions/remediate/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
-import { SdkEcs } from '../../shared/aws/ecs.js';
-import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { RemediationInput } from '../../shared/config/remediations.js';
 import type { Log } from '../../shared/log.js';
@@ -15,8 +12,8 @@ import type { Meter } from '../../shared/metrics.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 import type { Notification } from '../../shared/notifications/message.js';
-import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/once.js';
 import { allItems } from './dynamo.js';
+import { localRunbookDeps } from './runbook-deps.js';
 import { service } from './ecs-fixtures.js';
 import { minutesAfter, T0 } from './findings.js';
 
@@ -75,19 +72,7 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     gauge: (name, value) => void metrics.push(`${name} ${value}`),
   };
   const runtime = await startLocalRuntime({ config, clock, log, meter, onNotification: (_, n) => sent.push(n) });
-  const idempotency = notificationIdempotency();
-  idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
-  const deps = {
-    config,
-    store: runtime.store,
-    aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() },
-    clock,
-    log,
-    sleep: async () => undefined,
-    once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
-    remediateFunction: 'vigil-test-remediate',
-    meter,
-  };
+  const deps = localRunbookDeps(runtime, { config, clock, log, meter });
   const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store, aws: deps.aws, meter });
   let requests = 0;
   const remediate = createRemediateHandler(deps);
@@ -107,7 +92,7 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
         config,
         store: runtime.store,
         publisher: { publish: async (_, n) => (sent.push(n), { messageId: `m-${sent.length}` }) },
-        once: dynamoOnce(runtime.dynamo.client, 'vigil-local', idempotency),
+        once: deps.once,
         log,
         topics: { main: 'local:vigil-alerts' },
         incidentsFunction: 'vigil-local-incidents',
