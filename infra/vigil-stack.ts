@@ -39,9 +39,9 @@ export class VigilStack extends Stack {
     const { config } = props;
     const prefix = `vigil-${props.environmentName}`;
     const reserve = props.reserveConcurrency ?? true;
-    const tableEnv = (state: StateTable) => ({ TABLE_NAME: state.table.tableName });
 
     const state = new StateTable(this, 'State');
+    const tableEnv = { TABLE_NAME: state.table.tableName };
     const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail });
     const functionDeadLetters = new DeadLetterQueue(this, 'FunctionDeadLetters');
 
@@ -51,7 +51,7 @@ export class VigilStack extends Stack {
       name: 'incidents',
       functionName: incidentsName,
       timeout: Duration.seconds(30),
-      environment: tableEnv(state),
+      environment: tableEnv,
       deadLetterQueue: functionDeadLetters,
       retryAttempts: 0,
       ...(reserve ? { reservedConcurrency: 2 } : {}),
@@ -66,7 +66,7 @@ export class VigilStack extends Stack {
       throw new Error(`${plan.length} schedules would not fit in one CloudFormation stack (at most ${MAX_SCHEDULES} here): give checks a "group", and checks of a group that share a schedule run up to ${MAX_CHECKS_PER_SCHEDULE} per invocation`);
     }
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
-    const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv(state), deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
+    const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
     const runChecks = new VigilFunction(this, 'RunChecks', runChecksProps);
     const placement = config.network ? this.placement(config, config.network) : undefined;
     const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, vpc: placement! }) : undefined;

@@ -152,28 +152,28 @@ export const pgMeasures: Record<string, Measure> = {
       evidence: { statements: rows.map((r) => ({ ...r, query: maskSql(r.query) })) },
     };
   },
-};
 
-/** The weekly hygiene report: nothing is on fire, but these cost disk, memory and vacuum time. */
-pgMeasures.hygiene = async (db, limits): Promise<Observation> => {
-  const { rows: unused } = await db.query(`SELECT s.schemaname AS schema, s.relname AS table, s.indexrelname AS index, pg_relation_size(s.indexrelid)::float8 AS bytes
-    FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
-    WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary ORDER BY bytes DESC LIMIT 10`);
-  const { rows: largest } = await db.query(`SELECT schemaname AS schema, relname AS table, pg_total_relation_size(relid)::float8 AS bytes, n_live_tup::float8 AS live_rows
-    FROM pg_stat_user_tables ORDER BY bytes DESC LIMIT 5`);
-  const { rows: bloated } = await db.query(
-    `SELECT schemaname AS schema, relname AS table, n_dead_tup::float8 AS dead_rows, n_live_tup::float8 AS live_rows,
-       round(100 * n_dead_tup::numeric / greatest(n_live_tup + n_dead_tup, 1), 1)::float8 AS dead_percent, last_autovacuum::text AS last_autovacuum
-     FROM pg_stat_user_tables WHERE n_dead_tup >= $1 AND n_dead_tup::float8 / greatest(n_live_tup + n_dead_tup, 1) >= $2 / 100.0 ORDER BY n_dead_tup DESC LIMIT 10`,
-    [limits.deadRowsMin, limits.deadPercent],
-  );
-  const summary = [`${unused.length} unused index${unused.length === 1 ? '' : 'es'}`, `${bloated.length} table${bloated.length === 1 ? '' : 's'} over ${limits.deadPercent}% dead rows`, largest[0] ? `largest ${largest[0].table} (${Math.round(largest[0].bytes / 1048576)} MB)` : 'no tables'].join('; ');
-  return {
-    status: bloated.length ? 'warn' : 'ok',
-    summary,
-    observed: { unusedIndexes: unused.length, bloatedTables: bloated.length },
-    evidence: { unusedIndexes: unused, largestTables: largest, deadRows: bloated },
-  };
+  /** The weekly hygiene report: nothing is on fire, but these cost disk, memory and vacuum time. */
+  async hygiene(db, limits): Promise<Observation> {
+    const { rows: unused } = await db.query(`SELECT s.schemaname AS schema, s.relname AS table, s.indexrelname AS index, pg_relation_size(s.indexrelid)::float8 AS bytes
+      FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
+      WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary ORDER BY bytes DESC LIMIT 10`);
+    const { rows: largest } = await db.query(`SELECT schemaname AS schema, relname AS table, pg_total_relation_size(relid)::float8 AS bytes, n_live_tup::float8 AS live_rows
+      FROM pg_stat_user_tables ORDER BY bytes DESC LIMIT 5`);
+    const { rows: bloated } = await db.query(
+      `SELECT schemaname AS schema, relname AS table, n_dead_tup::float8 AS dead_rows, n_live_tup::float8 AS live_rows,
+         round(100 * n_dead_tup::numeric / greatest(n_live_tup + n_dead_tup, 1), 1)::float8 AS dead_percent, last_autovacuum::text AS last_autovacuum
+       FROM pg_stat_user_tables WHERE n_dead_tup >= $1 AND n_dead_tup::float8 / greatest(n_live_tup + n_dead_tup, 1) >= $2 / 100.0 ORDER BY n_dead_tup DESC LIMIT 10`,
+      [limits.deadRowsMin, limits.deadPercent],
+    );
+    const summary = [`${unused.length} unused index${unused.length === 1 ? '' : 'es'}`, `${bloated.length} table${bloated.length === 1 ? '' : 's'} over ${limits.deadPercent}% dead rows`, largest[0] ? `largest ${largest[0].table} (${Math.round(largest[0].bytes / 1048576)} MB)` : 'no tables'].join('; ');
+    return {
+      status: bloated.length ? 'warn' : 'ok',
+      summary,
+      observed: { unusedIndexes: unused.length, bloatedTables: bloated.length },
+      evidence: { unusedIndexes: unused, largestTables: largest, deadRows: bloated },
+    };
+  },
 };
 
 export const PG_MEASURES = Object.keys(pgMeasures) as [string, ...string[]];
