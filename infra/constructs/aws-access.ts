@@ -12,6 +12,7 @@ export class AwsAccess {
   /** Reading what the ecs-service and metric probes read. */
   grantProbes(grantee: IGrantable): void {
     const stack = Stack.of(grantee.grantPrincipal as never);
+    this.acknowledgeStar(grantee);
     const ecsTargets = this.config.checks.filter((c) => c.kind === 'ecs-service').map((c) => parseEcsTarget(c.target));
     const arn = (resource: string) => stack.formatArn({ service: 'ecs', resource });
     if (ecsTargets.length) {
@@ -23,7 +24,6 @@ export class AwsAccess {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': unique(ecsTargets.map((t) => arn(`cluster/${t.cluster}`))) } } }),
       );
-      acknowledgeWildcards(roleOf(grantee), ['*'], 'ecs:ListTasks (held to the configured clusters by an ecs:cluster condition) and cloudwatch:GetMetricData accept no resource but "*".');
     }
     const secrets = unique(this.config.checks.flatMap((c) => ('password' in c && 'secret' in c.password ? [c.password.secret] : [])));
     if (secrets.length) {
@@ -39,8 +39,17 @@ export class AwsAccess {
     if (this.config.checks.some((c) => c.kind === 'metric')) {
       // GetMetricData has no resource-level permissions: AWS only accepts "*" here.
       add(grantee, ['cloudwatch:GetMetricData'], ['*']);
-      acknowledgeWildcards(roleOf(grantee), ['*'], 'cloudwatch:GetMetricData has no resource-level permissions: AWS accepts only "*".');
+
     }
+  }
+
+  /** The statements on "*", acknowledged once: each action there accepts no narrower resource. */
+  private acknowledgeStar(grantee: IGrantable): void {
+    const why = [
+      this.config.checks.some((c) => c.kind === 'ecs-service') ? 'ecs:ListTasks (held to the configured clusters by an ecs:cluster condition)' : '',
+      this.config.checks.some((c) => c.kind === 'metric') ? 'cloudwatch:GetMetricData' : '',
+    ].filter(Boolean);
+    if (why.length) acknowledgeWildcards(roleOf(grantee), ['*'], `${why.join(' and ')} accept${why.length > 1 ? '' : 's'} no resource but "*".`);
   }
 
   /** Acting on the configured remediation targets, and reading what their plans read. */
