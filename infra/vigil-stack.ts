@@ -111,8 +111,8 @@ export class VigilStack extends Stack {
     } else {
       const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
-      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter((r) => r.kind.startsWith('pg-'))].map((x) => x.target);
-      const ports = new Set(targets.map(targetPort).filter((p): p is number => p !== undefined && p !== 443));
+      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter(reachesDatabase)].map((x) => x.target);
+      const ports = new Set(targets.flatMap(targetPorts).filter((p) => p !== 443));
       for (const port of ports) sg.addEgressRule(Peer.anyIpv4(), Port.tcp(port), 'a checked target');
       securityGroups = [sg];
     }
@@ -131,16 +131,19 @@ export function runChecksTimeout(config: VigilConfig): Duration {
 function runbooksReachVpc(config: VigilConfig): boolean {
   const vpcChecks = new Set(config.checks.filter((c) => c.network === 'vpc').map((c) => c.id));
   const stepChecks = config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? [s.verify.check] : [])));
-  return config.remediations.some((r) => r.kind.startsWith('pg-')) || stepChecks.some((id) => vpcChecks.has(id));
+  return config.remediations.some(reachesDatabase) || stepChecks.some((id) => vpcChecks.has(id));
 }
 
-/** The TCP port a check's target talks to, when its target names one (URLs by their scheme). */
-function targetPort(target: string): number | undefined {
+/** Remediations that connect to a database themselves (not through an AWS API), so from inside the VPC. */
+const reachesDatabase = (r: { kind: string }) => /^(pg|mongo)-/.test(r.kind);
+
+/** The TCP ports a check's target talks to, when its target names one (URLs by their scheme). */
+function targetPorts(target: string): number[] {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
     const url = new URL(target);
-    return url.port ? Number(url.port) : ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol];
+    const port = url.port ? Number(url.port) : ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol];
+    return port ? [port] : [];
   }
-  // host:port, or host:port/database
-  const port = /:(\d{1,5})(?:\/|$)/.exec(target)?.[1];
-  return port ? Number(port) : undefined;
+  // host:port, host:port/database, or a replica set's host1:port,host2:port
+  return [...target.matchAll(/:(\d{1,5})(?=\/|,|$)/g)].map((m) => Number(m[1]));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { z } from 'zod';
 import type { AwsPorts } from '../aws/ports.js';
-import { CredentialResolver, passwordSource, type Credentials } from '../secrets/credentials.js';
+import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
 
 const TARGET = /^(?<host>[A-Za-z0-9.-]+):(?<port>\d{1,5})\/(?<database>[A-Za-z0-9_$-]+)$/;
 
@@ -24,24 +24,10 @@ export type PgConnection = z.output<z.ZodObject<typeof pgConnectionShape>>;
 /** Errors PostgreSQL gives for a wrong password or user: the one case where reading the secret again can help. */
 const AUTH_FAILURES = new Set(['28P01', '28000']);
 
-/**
- * Connects, runs `work`, disconnects. On an authentication failure it fetches the password again once
- * (it may have been rotated). The password is redacted from every error that leaves.
- */
-export async function withPg<T>(conn: PgConnection, ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const resolver = new CredentialResolver(ctx.aws?.secrets);
-  let creds = await resolver.resolve(conn.password);
-  try {
-    return await session(conn, creds, ctx, work);
-  } catch (err) {
-    if (!AUTH_FAILURES.has((err as { code?: string }).code ?? '') || !('secret' in conn.password)) throw redact(err, creds);
-    creds = await resolver.resolve(conn.password, true);
-    try {
-      return await session(conn, creds, ctx, work);
-    } catch (again) {
-      throw redact(again, creds);
-    }
-  }
+/** Connects, runs `work`, disconnects; a rotated password is picked up after one authentication failure. */
+export function withPg<T>(conn: PgConnection, ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const isAuthFailure = (err: unknown) => AUTH_FAILURES.has((err as { code?: string }).code ?? '');
+  return withCredentials(conn.password, ctx.aws?.secrets, isAuthFailure, (creds) => session(conn, creds, ctx, work));
 }
 
 async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -68,10 +54,4 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
     ctx.signal.removeEventListener('abort', abort);
     await client.end().catch(() => undefined);
   }
-}
-
-function redact(err: unknown, creds: Credentials): unknown {
-  if (!(err instanceof Error) || !creds.password) return err;
-  err.message = err.message.split(creds.password).join('***');
-  return err;
 }

@@ -61,7 +61,7 @@ async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, ct
     }, timeoutMs);
   });
   try {
-    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, ...ctx }));
+    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, timeoutMs, ...ctx }));
     return await Promise.race([run, timedOut]);
   } catch (err) {
     if (err instanceof ProbeTimeoutError) {

@@ -3,12 +3,13 @@ import { docdbClusterProbe } from './docdb-cluster.js';
 import { ecsServiceProbe } from './ecs-service.js';
 import { metricProbe } from './metric.js';
 import { httpProbe } from './http.js';
+import { mongoProbe } from './mongo.js';
 import { pgProbe } from './pg.js';
 import type { Probe } from './probe.js';
 import { tcpProbe } from './tcp.js';
 import { tlsProbe } from './tls.js';
 
 /** Every probe Vigil knows. Adding one: its file, its test, and one entry here. */
-export const allProbes = [httpProbe, tlsProbe, dnsProbe, tcpProbe, ecsServiceProbe, metricProbe, pgProbe, docdbClusterProbe] as const;
+export const allProbes = [httpProbe, tlsProbe, dnsProbe, tcpProbe, ecsServiceProbe, metricProbe, pgProbe, mongoProbe, docdbClusterProbe] as const;
 
 export const probeRegistry: ReadonlyMap<string, Probe> = new Map(allProbes.map((p) => [p.kind, p as unknown as Probe]));

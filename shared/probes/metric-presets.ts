@@ -98,6 +98,14 @@ export const PRESETS = {
       { Id: 'value', Expression: '100 * connections / limit', ReturnData: true },
     ],
   },
+  'docdb-replica-lag': {
+    description: 'DocumentDB DBInstanceReplicaLag of one replica instance, in seconds (DocumentDB has no replSetGetStatus to read it from)',
+    unit: 's',
+    direction: 'above',
+    limits: { warn: 30, fail: 300 },
+    targetHint: 'the DBInstanceIdentifier of a replica',
+    queries: (id, p) => [stat('ms', 'AWS/DocDB', 'DBInstanceReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p), { Id: 'value', Expression: 'ms / 1000', ReturnData: true }],
+  },
 } satisfies Record<string, Preset>;
 
 export type PresetName = keyof typeof PRESETS;

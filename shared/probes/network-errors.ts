@@ -16,18 +16,23 @@ const KNOWN: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'response body stalled',
 };
 
-/** The error code of a network failure, looking through fetch's `cause` wrapper. */
-export function networkErrorCode(err: unknown): string | undefined {
+/** The innermost error carrying a code, looking through `cause` wrappers (fetch's, the MongoDB driver's). */
+function codedError(err: unknown): { code: string; message?: string } | undefined {
   for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    if (typeof code === 'string') return { code, message: (e as { message?: string }).message };
   }
   return undefined;
 }
 
+/** The error code of a network failure, looking through wrappers. */
+export function networkErrorCode(err: unknown): string | undefined {
+  return codedError(err)?.code;
+}
+
 /** A short, readable reason for a failed connection, e.g. "connection refused (ECONNREFUSED)". */
 export function describeNetworkError(err: unknown): string {
-  const code = networkErrorCode(err);
-  if (code) return KNOWN[code] ? `${KNOWN[code]} (${code})` : code;
+  const coded = codedError(err);
+  if (coded) return `${KNOWN[coded.code] ?? coded.message ?? 'failed'} (${coded.code})`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -6,6 +6,8 @@ import type { Observation } from '../findings.js';
 export interface ProbeContext {
   /** Aborted when the check's timeout passes; pass it on to every I/O call. */
   signal: AbortSignal;
+  /** The check's timeout, for probes whose driver waits on its own (it must give up sooner to say why). */
+  timeoutMs: number;
   clock: Clock;
   /** AWS APIs, for probes that read AWS (ECS, CloudWatch). */
   aws: AwsPorts;

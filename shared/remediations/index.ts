@@ -3,12 +3,13 @@ import { docdbSnapshot } from './docdb-snapshot.js';
 import { ecsRestart } from './ecs-restart.js';
 import { ecsRollback } from './ecs-rollback.js';
 import { ecsScaleOut } from './ecs-scale-out.js';
+import { mongoKillLongOps } from './mongo-kill-long-ops.js';
 import { pgCancelLongQueries } from './pg-cancel-long-queries.js';
 import { pgTerminateBlocker } from './pg-terminate-blocker.js';
 import { pgTerminateIdle } from './pg-terminate-idle.js';
 import type { Remediation } from './remediation.js';
 
 /** Every remediation Vigil knows. Adding one: its file, its test, and one entry here. */
-export const allRemediations = [ecsRestart, ecsScaleOut, ecsRollback, pgTerminateIdle, pgCancelLongQueries, pgTerminateBlocker, docdbSnapshot, docdbFailover] as const;
+export const allRemediations = [ecsRestart, ecsScaleOut, ecsRollback, pgTerminateIdle, pgCancelLongQueries, pgTerminateBlocker, mongoKillLongOps, docdbSnapshot, docdbFailover] as const;
 
 export const remediationRegistry: ReadonlyMap<string, Remediation> = new Map(allRemediations.map((r) => [r.kind, r as unknown as Remediation]));

@@ -68,3 +68,30 @@ function parseSecret(text: string, id: string): Credentials {
   if (typeof json.password !== 'string') throw new CredentialsError(`secret ${id} has no "password" field`);
   return { password: json.password, ...(typeof json.username === 'string' ? { user: json.username } : {}) };
 }
+
+/** Takes the password out of an error's message, wherever a driver may have put it. */
+export function redactPassword(err: unknown, creds: Credentials): unknown {
+  if (!(err instanceof Error) || !creds.password) return err;
+  err.message = err.message.split(creds.password).join('***');
+  return err;
+}
+
+/**
+ * Resolves `source` and runs `use` with it. After an authentication failure it reads a secret again
+ * once (it may have been rotated) and retries. The password is redacted from every error that leaves.
+ */
+export async function withCredentials<T>(source: PasswordSource, secrets: SecretsPort | undefined, isAuthFailure: (err: unknown) => boolean, use: (creds: Credentials) => Promise<T>): Promise<T> {
+  const resolver = new CredentialResolver(secrets);
+  let creds = await resolver.resolve(source);
+  try {
+    return await use(creds);
+  } catch (err) {
+    if (!isAuthFailure(err) || !('secret' in source)) throw redactPassword(err, creds);
+    creds = await resolver.resolve(source, true);
+    try {
+      return await use(creds);
+    } catch (again) {
+      throw redactPassword(again, creds);
+    }
+  }
+}

@@ -38,8 +38,8 @@ describe('parseConfig', () => {
   it.each([
     { name: 'a threshold of the wrong type', raw: { checks: [http, http, http, { ...http, id: 'x', thresholds: { latencyMs: { warn: 'fast' } } }] }, expected: 'checks[3].thresholds.latencyMs.warn: Invalid input: expected number, received string (check "x")' },
     { name: 'warn above fail', raw: { checks: [{ ...http, thresholds: { latencyMs: { warn: 3000, fail: 2000 } } }] }, expected: 'checks[0].thresholds.latencyMs.warn: warn must not be above fail (check "api-health")' },
-    { name: 'an unknown kind', raw: { checks: [{ ...http, kind: 'htp' }] }, expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, docdb-cluster (check "api-health")' },
-    { name: 'a missing kind', raw: { checks: [{ id: 'a', target: 'x' }] }, expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, docdb-cluster (check "a")' },
+    { name: 'an unknown kind', raw: { checks: [{ ...http, kind: 'htp' }] }, expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster (check "api-health")' },
+    { name: 'a missing kind', raw: { checks: [{ id: 'a', target: 'x' }] }, expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster (check "a")' },
     { name: 'a misspelt field', raw: { checks: [{ ...http, thershold: 1 }] }, expected: 'checks[0]: Unrecognized key: "thershold" (check "api-health")' },
     { name: 'a bad URL', raw: { checks: [{ ...http, target: 'api.example.com/health' }] }, expected: 'checks[0].target: expected an http:// or https:// URL (check "api-health")' },
     { name: 'a tcp target without a port', raw: { checks: [{ id: 'db', kind: 'tcp', target: 'db.internal' }] }, expected: 'checks[0].target: expected "host:port", e.g. "db.internal:5432" (check "db")' },

@@ -52,6 +52,15 @@ describe('metricProbe', () => {
     expect(f).toMatchObject({ status: 'fail', summary: '1.5 GiB (fail below 2 GiB)' });
   });
 
+  it('reads DocumentDB replica lag in seconds from DBInstanceReplicaLag (milliseconds)', async () => {
+    answer(() => [45]);
+    const f = await runOne({ kind: 'metric', preset: 'docdb-replica-lag', target: 'orders-docdb-2' }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status: 'warn', summary: '45 s (warn at 30 s)' });
+    const queries = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
+    expect(queries[0]!.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/DocDB', MetricName: 'DBInstanceReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-docdb-2' }] }, Stat: 'Maximum' });
+    expect(queries[1]!.Expression).toBe('r0_ms / 1000');
+  });
+
   it.each([
     ['warn', 'warn'],
     ['ok', 'ok'],

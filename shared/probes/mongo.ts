@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { mongoMeasures, MONGO_MEASURES } from '../db/mongo-measures.js';
+import { mongoConnectionShape, withMongo } from '../db/mongo-session.js';
+import { CredentialsError } from '../secrets/credentials.js';
+import { upperLimits } from '../thresholds.js';
+import { describeNetworkError } from './network-errors.js';
+import { defineProbe } from './probe.js';
+
+const settings = z.strictObject({
+  ...mongoConnectionShape,
+  /** What to look at: one runbook question per check. Default: connectivity. */
+  measure: z.enum(MONGO_MEASURES).default('connectivity'),
+  thresholds: z
+    .strictObject({
+      /** connectivity: ping. Default: warn 100 ms, fail 1000 ms. */
+      latencyMs: upperLimits(100, 1000),
+      /** connections: current / (current + available) from serverStatus. Default: warn 80%, fail 90%. */
+      connectionsPercent: upperLimits(80, 90),
+      /** replication: a secondary's lag behind the primary. Default: warn 30 s, fail 300 s. */
+      lagSeconds: upperLimits(30, 300),
+      /** long-ops: report operations running this long. Default: 60. */
+      olderThanSeconds: z.number().positive().default(60),
+    })
+    .prefault({}),
+});
+
+export const mongoProbe = defineProbe({
+  kind: 'mongo',
+  description: 'MongoDB and DocumentDB: ping latency, connections in use, replication lag per member, long-running operations.',
+  settings,
+  describeTarget: (check) => check.target,
+  secrets: (check) => ('value' in check.password ? [check.password.value] : []),
+  async run(check, { signal, aws, timeoutMs }) {
+    try {
+      // The driver retries an unreachable server until its own timeout: end it before the check's, to say why.
+      return await withMongo(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (admin) => mongoMeasures[check.measure](admin, check.thresholds));
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      if (err instanceof CredentialsError) throw err;
+      const { code, codeName } = err as { code?: number; codeName?: string };
+      const why = codeName ? `${(err as Error).message} (${codeName}${code !== undefined ? ` ${code}` : ''})` : describeNetworkError(err);
+      return { status: 'fail', summary: `cannot ${check.measure === 'connectivity' ? 'connect' : `measure ${check.measure}`}: ${why}`, observed: {} };
+    }
+  },
+});
