@@ -13,6 +13,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { Notifier } from './constructs/notifier.js';
 import { StateTable } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
+import { driverOf, needsOf, runbookCheckIds } from './needs.js';
 
 export interface VigilStackProps extends StackProps {
   readonly config: VigilConfig;
@@ -67,9 +68,10 @@ export class VigilStack extends Stack {
     }
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
     const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
-    const runChecks = new VigilFunction(this, 'RunChecks', runChecksProps);
+    const checksIn = (network: 'public' | 'vpc') => needsOf(config.checks.filter((c) => c.network === network));
+    const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public') });
     const placement = config.network ? this.placement(config, config.network) : undefined;
-    const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, vpc: placement! }) : undefined;
+    const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), vpc: placement! }) : undefined;
     for (const fn of [runChecks, runChecksVpc]) {
       if (!fn) continue;
       state.grantRecordRounds(fn);
@@ -130,12 +132,11 @@ export function runChecksTimeout(config: VigilConfig): Duration {
 /** Runbooks (and manual remediations) reach the VPC when they act on a database or run a check placed there. */
 function runbooksReachVpc(config: VigilConfig): boolean {
   const vpcChecks = new Set(config.checks.filter((c) => c.network === 'vpc').map((c) => c.id));
-  const stepChecks = config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? [s.verify.check] : [])));
-  return config.remediations.some(reachesDatabase) || stepChecks.some((id) => vpcChecks.has(id));
+  return config.remediations.some(reachesDatabase) || [...runbookCheckIds(config)].some((id) => vpcChecks.has(id));
 }
 
 /** Remediations that connect to a database themselves (not through an AWS API), so from inside the VPC. */
-const reachesDatabase = (r: { kind: string }) => /^(pg|mongo)-/.test(r.kind);
+const reachesDatabase = (r: { kind: string }) => driverOf(r.kind) !== undefined;
 
 /** The TCP ports a check's target talks to, when its target names one (URLs by their scheme). */
 function targetPorts(target: string): number[] {

@@ -7,6 +7,7 @@ import type { VigilConfig } from '../../shared/config/schema.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
+import { needsOf, runbookCheckIds } from '../needs.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
 export interface AlarmResponderProps {
@@ -37,7 +38,7 @@ export class AlarmResponder extends Construct {
     const environment = { TABLE_NAME: state.table.tableName, REMEDIATE_FUNCTION: remediateName };
 
     // Verify steps wait for the target to settle: room for the longest runbook.
-    const common = { timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}) };
+    const common = { timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}), ...runbookNeeds(config) };
     const cap = (n: number) => (props.onAlarmConcurrency ? { reservedConcurrency: n } : {});
     this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, ...common, ...cap(props.onAlarmConcurrency ?? 0) });
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.
@@ -72,4 +73,10 @@ export function alarmPattern(config: VigilConfig): Record<string, unknown> | und
   const alternatives = [...(names.length ? [{ alarmName: names }] : []), ...byTags];
   if (!alternatives.length) return undefined;
   return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
+
+/** Runbooks run remediations and, to diagnose and verify, checks: both may need a driver. */
+function runbookNeeds(config: VigilConfig) {
+  const stepChecks = runbookCheckIds(config);
+  return needsOf([...config.remediations, ...config.checks.filter((c) => stepChecks.has(c.id))]);
 }

@@ -1,13 +1,14 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, type BundleRequest, type Driver } from '../bundle.js';
 
 export interface VigilFunctionProps {
   /** The folder under functions/, e.g. `run-checks`. */
@@ -28,15 +29,17 @@ export interface VigilFunctionProps {
   readonly reservedConcurrency?: number;
   /** Placement in a VPC, for functions that reach private addresses. @default none */
   readonly vpc?: { vpc: IVpc; subnets: SubnetSelection; securityGroups: ISecurityGroup[] };
+  /** Database drivers its checks or remediations load; the others stay out of its bundle. @default none */
+  readonly drivers?: readonly Driver[];
+  /** Files shipped beside the code at the same path relative to the project, e.g. a CA bundle. @default none */
+  readonly files?: readonly string[];
 }
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * A Vigil Lambda: Node.js 22 on arm64, a minified ESM bundle with source maps, JSON logs kept for a
  * set time, a role of its own that may write only its own log group, and a DLQ for async failures.
  */
-export class VigilFunction extends NodejsFunction {
+export class VigilFunction extends Function {
   constructor(scope: Construct, id: string, props: VigilFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Vigil ${props.name}` });
@@ -50,9 +53,8 @@ export class VigilFunction extends NodejsFunction {
       });
     }
     super(scope, id, {
-      entry: `${ROOT}functions/${props.name}/index.ts`,
-      projectRoot: ROOT,
-      depsLockFilePath: `${ROOT}package-lock.json`,
+      code: bundled({ name: props.name, drivers: props.drivers ?? [], files: props.files ?? [] }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -71,15 +73,6 @@ export class VigilFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: 'vigil',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Some dependencies still call require(); give the ESM bundle one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
     });
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime Vigil is built and tested for (the machines that test it run Node 20 and 22); a newer runtime is adopted after the suite passes on it.' },
@@ -88,4 +81,23 @@ export class VigilFunction extends NodejsFunction {
       { id: 'Serverless-LambdaTracing', reason: 'Structured JSON logs and EMF metrics carry what an operator needs; X-Ray would add cost per check run for little more.' },
     );
   }
+}
+
+/**
+ * The function's code, built by infra/bundle.ts (the same build the benchmarks measure). The CDK app
+ * is synchronous and the build is not, so it runs in a child process. Docker is never needed.
+ */
+function bundled(request: Omit<BundleRequest, 'outdir'>): Code {
+  return Code.fromAsset(join(ROOT, 'functions', request.name), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'), // unused: the local build always runs
+      local: {
+        tryBundle(outdir: string) {
+          execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'bundle.ts'), JSON.stringify({ ...request, outdir })], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { AwsPorts } from '../aws/ports.js';
 import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
@@ -32,7 +32,9 @@ export function withPg<T>(conn: PgConnection, ctx: { signal: AbortSignal; aws?: 
 
 async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const { host, port, database } = TARGET.exec(conn.target)!.groups!;
-  const client = new pg.Client({
+  // Loaded here, not at the top: only the functions that run PostgreSQL checks carry the driver.
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({
     host,
     port: Number(port),
     database,

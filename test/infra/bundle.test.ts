@@ -1,0 +1,70 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../infra/bundle.js';
+import { needsOf } from '../../infra/needs.js';
+
+const dirs: string[] = [];
+const outdir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bundle-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Every file of code in a bundle, concatenated. */
+const codeOf = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+
+describe('function bundles', () => {
+  it('leave out the drivers a function does not need, and load those it needs only on first use', async () => {
+    const without = outdir();
+    await bundle({ name: 'run-checks', outdir: without, drivers: [] });
+    const withPg = outdir();
+    const built = await bundle({ name: 'run-checks', outdir: withPg, drivers: ['pg'] });
+
+    expect(codeOf(without)).not.toContain('SCRAM-SERVER-FINAL-MESSAGE'); // pg's SASL code
+    expect(codeOf(without)).not.toContain('MongoServerSelectionError');
+    expect(codeOf(withPg)).toContain('SCRAM-SERVER-FINAL-MESSAGE');
+    // The entry (what a cold start loads) does not carry the driver; a chunk does.
+    expect(readFileSync(built.outfile, 'utf8')).not.toContain('SCRAM-SERVER-FINAL-MESSAGE');
+    expect(built.totalBytes).toBeGreaterThan(built.entryBytes);
+  }, 60_000);
+
+  it('carry zod\'s English messages and none of its other locales', async () => {
+    const dir = outdir();
+    await bundle({ name: 'incidents', outdir: dir, drivers: [] });
+    const code = codeOf(dir);
+    expect(code).toContain('Invalid input');
+    expect(code).not.toContain('Ungültige Eingabe');
+  }, 60_000);
+
+  it('ship a CA bundle at the path the config gives, relative to the project', async () => {
+    const dir = outdir();
+    const pem = 'test/.tmp-global-bundle.pem';
+    writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    try {
+      await bundle({ name: 'incidents', outdir: dir, drivers: [], files: [pem] });
+      expect(readFileSync(join(dir, pem), 'utf8')).toContain('BEGIN CERTIFICATE');
+    } finally {
+      rmSync(pem);
+    }
+  }, 60_000);
+});
+
+describe('what a function needs', () => {
+  it('names the drivers of its kinds and the relative CA bundles, once each', () => {
+    const needs = needsOf([
+      { kind: 'http' },
+      { kind: 'pg', caBundle: 'certs/rds-global.pem' },
+      { kind: 'pg-terminate-idle', caBundle: 'certs/rds-global.pem' },
+      { kind: 'mongo', caBundle: '/opt/global-bundle.pem' },
+    ]);
+    expect(needs).toEqual({ drivers: ['pg', 'mongodb'], files: ['certs/rds-global.pem'] });
+    expect(needsOf([{ kind: 'http' }, { kind: 'ecs-restart' }])).toEqual({ drivers: [], files: [] });
+  });
+});
