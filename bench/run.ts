@@ -1,0 +1,95 @@
+// `npm run bench`: every benchmark, each against its baseline measured in the same run; writes bench/results.md.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { coldStart } from './cold-start.js';
+import { child, median, pass, round } from './stats.js';
+
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const sections: string[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+log('cold start: bundling and loading each function…');
+const cold = await coldStart();
+sections.push('## Cold start', '', cold.markdown);
+
+log('engine throughput: 1,000 HTTP checks, 10% hanging…');
+interface Throughput { wallMs: number; cpuMs: number; peakRssMb: number; ok: number; failed: number }
+const LATENCY = 20;
+const TIMEOUT = 1000;
+const throughputRows = [16, 64, 256].map((concurrency) => {
+  const runs = Array.from({ length: REPEAT }, () => child<Throughput>('./throughput-run.ts', ['1000', String(concurrency), String(LATENCY), String(TIMEOUT)]));
+  const wall = median(runs.map((r) => r.wallMs));
+  const bound = Math.ceil(1000 / concurrency) * LATENCY + TIMEOUT;
+  const rss = Math.max(...runs.map((r) => r.peakRssMb));
+  return `| ${concurrency} | ${round(wall, 0)} ms | ${bound} ms | ${round(wall / bound, 2)} | ${round(median(runs.map((r) => r.cpuMs)), 0)} ms | ${round(rss, 0)} MB | ${pass(wall <= 1.5 * bound && rss < 256)} |`;
+});
+sections.push(
+  '## Engine throughput',
+  '',
+  `1,000 HTTP checks against a loopback server in its own process: 900 answer after ${LATENCY} ms, 100 never answer and time out at ${TIMEOUT} ms. Bound: ceil(N / concurrency) × latency + timeout. Median of ${REPEAT} fresh processes; peak RSS is the largest.`,
+  '',
+  '| concurrency | wall | bound | ratio | CPU | peak RSS | target (≤ 1.5× bound, < 256 MB) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...throughputRows,
+);
+
+log('planning 10,000 checks…');
+interface Planning { cpuMs: number; peakRssMb: number; schedules: number; invocationsPerSecond: number }
+const plans = Array.from({ length: REPEAT }, () => child<Planning>('./planning-run.ts', ['10000']));
+const plan = { cpuMs: median(plans.map((p) => p.cpuMs)), rss: Math.max(...plans.map((p) => p.peakRssMb)), ...plans[0]! };
+// Little's law: concurrent executions = invocations per second × seconds each. 50 checks at concurrency 16 take ~4 waves; a wave is bounded by the 10 s timeout.
+const worstSeconds = Math.ceil(50 / 16) * 10;
+sections.push(
+  '## Planning 10,000 checks',
+  '',
+  `Loading and validating a config of 10,000 checks (http, tls, tcp, metric; 200 groups; 80% every minute) and planning its schedules, in a fresh process, median of ${REPEAT}.`,
+  '',
+  '| measure | value | target | met |',
+  '| --- | ---: | --- | --- |',
+  `| CPU | ${round(plan.cpuMs, 0)} ms | < 1 s | ${pass(plan.cpuMs < 1000)} |`,
+  `| peak RSS | ${round(plan.rss, 0)} MB | < 256 MB | ${pass(plan.rss < 256)} |`,
+  `| schedules | ${plan.schedules} | ≤ 400 per stack | ${pass(plan.schedules <= 400)} |`,
+  `| Scheduler invocations | ${round(plan.invocationsPerSecond, 1)} /s | < 1,000 /s | ${pass(plan.invocationsPerSecond < 1000)} |`,
+  `| Lambda concurrency, worst case (every check of every invocation timing out: ${worstSeconds} s each) | ${round(plan.invocationsPerSecond * worstSeconds, 0)} | < 1,000 | ${pass(plan.invocationsPerSecond * worstSeconds < 1000)} |`,
+);
+
+log('rounds against the local DynamoDB: writes and metric series…');
+interface RoundStats { writeRequests: number; writeItems: number; series: string[] }
+interface Rounds { n: number; first: RoundStats; steady: RoundStats; changed: RoundStats }
+const big = child<Rounds>('./round-run.ts', ['10000']);
+const few = child<Rounds>('./round-run.ts', ['10']);
+const many = child<Rounds>('./round-run.ts', ['1000']);
+const perCheck = (r: RoundStats) => r.writeItems / big.n;
+sections.push(
+  '## Writes per round',
+  '',
+  'A whole run-checks round of 10,000 TCP checks (handler, engine, incident state) against dynalite. Write items are counted by a middleware on the DynamoDB client; every item Vigil writes is under 1 KB, so an item is one write unit.',
+  '',
+  '| round | write requests | write units | per check | target (≤ 0.1 per check) |',
+  '| --- | ---: | ---: | ---: | --- |',
+  `| first ever (every check's state is new) | ${big.first.writeRequests} | ${big.first.writeItems} | ${round(perCheck(big.first), 3)} | (once per check, not per round) |`,
+  `| none changes state | ${big.steady.writeRequests} | ${big.steady.writeItems} | ${round(perCheck(big.steady), 3)} | ${pass(perCheck(big.steady) <= 0.1)} |`,
+  `| 1% change state | ${big.changed.writeRequests} | ${big.changed.writeItems} | ${round(perCheck(big.changed), 3)} | ${pass(perCheck(big.changed) <= 0.1)} |`,
+);
+const seriesOf = (r: Rounds) => new Set([...r.first.series, ...r.steady.series, ...r.changed.series]);
+sections.push(
+  '## Metric cardinality',
+  '',
+  'Distinct CloudWatch metric series (namespace, name, dimensions and their values) in the EMF output of three rounds (first, steady, 1% failing).',
+  '',
+  '| checks | series | target (same count, ≤ 10) |',
+  '| ---: | ---: | --- |',
+  `| 10 | ${seriesOf(few).size} | |`,
+  `| 1,000 | ${seriesOf(many).size} | ${pass(seriesOf(few).size === seriesOf(many).size && seriesOf(many).size <= 10)} |`,
+  '',
+  `Series: ${[...seriesOf(many)].map((s) => `\`${s}\``).join(', ')}.`,
+);
+
+const header = [
+  '# Benchmarks',
+  '',
+  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}. Every figure is a median over repeated fresh processes, set against a baseline measured in the same run. A **no** is a target not met, kept here as measured.`,
+  '',
+];
+writeFileSync(new URL('./results.md', import.meta.url), `${[...header, ...sections].join('\n')}\n`);
+log('wrote bench/results.md');

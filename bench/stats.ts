@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+
+export const median = (xs: number[]) => percentile(xs, 50);
+
+export function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+export const kb = (bytes: number) => `${round(bytes / 1024, 0)} KB`;
+
+/** Runs a TypeScript file of the bench in a fresh Node process and returns what it printed as JSON. */
+export function child<T>(file: string, args: string[] = [], env: Record<string, string> = {}): T {
+  const out = execFileSync(process.execPath, ['--no-warnings', '--import', 'tsx', new URL(file, import.meta.url).pathname, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
+}
+
+export const pass = (ok: boolean) => (ok ? 'yes' : '**no**');
