@@ -91,5 +91,6 @@ const header = [
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}. Every figure is a median over repeated fresh processes, set against a baseline measured in the same run. A **no** is a target not met, kept here as measured.`,
   '',
 ];
-writeFileSync(new URL('./results.md', import.meta.url), `${[...header, ...sections].join('\n')}\n`);
+// A section starts after a blank line, or markdown runs it into the table above.
+writeFileSync(new URL('./results.md', import.meta.url), `${[...header, ...sections].join('\n').replaceAll('\n## ', '\n\n## ')}\n`);
 log('wrote bench/results.md');
