@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { mongoMeasures, MONGO_MEASURES } from '../db/mongo-measures.js';
 import { mongoConnectionShape, withMongo } from '../db/mongo-session.js';
-import { CredentialsError } from '../secrets/credentials.js';
 import { upperLimits } from '../thresholds.js';
-import { describeNetworkError } from './network-errors.js';
+import { databaseFailure } from './database-failure.js';
 import { defineProbe } from './probe.js';
 
 const settings = z.strictObject({
@@ -35,11 +34,13 @@ export const mongoProbe = defineProbe({
       // The driver retries an unreachable server until its own timeout: end it before the check's, to say why.
       return await withMongo(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (admin) => mongoMeasures[check.measure](admin, check.thresholds));
     } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (err instanceof CredentialsError) throw err;
-      const { code, codeName } = err as { code?: number; codeName?: string };
-      const why = codeName ? `${(err as Error).message} (${codeName}${code !== undefined ? ` ${code}` : ''})` : describeNetworkError(err);
-      return { status: 'fail', summary: `cannot ${check.measure === 'connectivity' ? 'connect' : `measure ${check.measure}`}: ${why}`, observed: {} };
+      return databaseFailure(err, signal, check.measure, serverError);
     }
   },
 });
+
+/** MongoDB's own reason: its message with the code name, when the error came from the server. */
+function serverError(err: unknown): string | undefined {
+  const { code, codeName } = err as { code?: number; codeName?: string };
+  return codeName ? `${(err as Error).message} (${codeName}${code !== undefined ? ` ${code}` : ''})` : undefined;
+}

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { pgMeasures, PG_MEASURES } from '../db/pg-measures.js';
 import { pgConnectionShape, withPg } from '../db/pg-session.js';
-import { CredentialsError } from '../secrets/credentials.js';
-import { describeNetworkError } from './network-errors.js';
+import { databaseFailure } from './database-failure.js';
 import { lowerLimits, upperLimits } from '../thresholds.js';
 import { defineProbe } from './probe.js';
 
@@ -45,12 +44,13 @@ export const pgProbe = defineProbe({
       // The check's own timeout aborts `signal`, which closes the connection; this only bounds a stuck server.
       return await withPg(check, { signal, aws, timeoutMs: 60_000 }, (db) => pgMeasures[check.measure]!(db, check.thresholds));
     } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      // No credential is Vigil's setup problem (an error finding), not the database failing.
-      if (err instanceof CredentialsError) throw err;
-      const code = (err as { code?: string }).code;
-      const why = code && /^[0-9A-Z]{5}$/.test(code) ? `${(err as Error).message} (SQLSTATE ${code})` : describeNetworkError(err);
-      return { status: 'fail', summary: `cannot ${check.measure === 'connectivity' ? 'connect' : `measure ${check.measure}`}: ${why}`, observed: {} };
+      return databaseFailure(err, signal, check.measure, sqlState);
     }
   },
 });
+
+/** PostgreSQL's own reason: its message with the SQLSTATE, when the error came from the server. */
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: string }).code;
+  return code && /^[0-9A-Z]{5}$/.test(code) ? `${(err as Error).message} (SQLSTATE ${code})` : undefined;
+}
