@@ -200,28 +200,30 @@ function readOpQuery(message: Buffer): Document {
 
 function writeOpMsg(responseTo: number, reply: Document): Buffer {
   const body = BSON.serialize(reply);
-  const header = Buffer.alloc(21);
-  header.writeInt32LE(21 + body.length, 0);
-  header.writeInt32LE(nextId(), 4);
-  header.writeInt32LE(responseTo, 8);
-  header.writeInt32LE(OP_MSG, 12);
-  header.writeUInt32LE(0, 16); // flagBits
-  header.writeUInt8(0, 20); // section kind 0: the body
-  return Buffer.concat([header, body]);
+  const head = header(21 + body.length, responseTo, OP_MSG, 5);
+  head.writeUInt32LE(0, 16); // flagBits
+  head.writeUInt8(0, 20); // section kind 0: the body
+  return Buffer.concat([head, body]);
 }
 
 function writeOpReply(responseTo: number, reply: Document): Buffer {
   const body = BSON.serialize(reply);
-  const header = Buffer.alloc(36);
-  header.writeInt32LE(36 + body.length, 0);
-  header.writeInt32LE(nextId(), 4);
-  header.writeInt32LE(responseTo, 8);
-  header.writeInt32LE(OP_REPLY, 12);
-  header.writeInt32LE(0, 16); // responseFlags
-  header.writeBigInt64LE(0n, 20); // cursorID
-  header.writeInt32LE(0, 28); // startingFrom
-  header.writeInt32LE(1, 32); // numberReturned
-  return Buffer.concat([header, body]);
+  const head = header(36 + body.length, responseTo, OP_REPLY, 20);
+  head.writeInt32LE(0, 16); // responseFlags
+  head.writeBigInt64LE(0n, 20); // cursorID
+  head.writeInt32LE(0, 28); // startingFrom
+  head.writeInt32LE(1, 32); // numberReturned
+  return Buffer.concat([head, body]);
+}
+
+/** The standard message header, with room for `extra` bytes of the opcode's own fields after it. */
+function header(length: number, responseTo: number, opCode: number, extra: number): Buffer {
+  const head = Buffer.alloc(16 + extra);
+  head.writeInt32LE(length, 0);
+  head.writeInt32LE(nextId(), 4);
+  head.writeInt32LE(responseTo, 8);
+  head.writeInt32LE(opCode, 12);
+  return head;
 }
 
 let lastId = 0;
