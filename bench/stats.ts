@@ -21,3 +21,13 @@ export function child<T>(file: string, args: string[] = [], env: Record<string, 
 }
 
 export const pass = (ok: boolean) => (ok ? 'yes' : '**no**');
+
+/** How long jobs of these durations take, started in order, at most `slots` at a time, at no cost per job. */
+export function makespan(durations: number[], slots: number): number {
+  const freeAt = Array.from({ length: slots }, () => 0);
+  for (const duration of durations) {
+    const earliest = Math.min(...freeAt);
+    freeAt[freeAt.indexOf(earliest)] = earliest + duration;
+  }
+  return Math.max(...freeAt);
+}

@@ -3,6 +3,7 @@ import { worst, type Observation, type Status } from '../findings.js';
 import { isSensitiveName, redactUrl } from '../redact.js';
 import { gradeUpper, upperLimits } from '../thresholds.js';
 import { readHealthReport } from './health-report.js';
+import { httpRequest, type HttpResponse } from './http-client.js';
 import { describeNetworkError } from './network-errors.js';
 import { defineProbe } from './probe.js';
 
@@ -65,27 +66,26 @@ export const httpProbe = defineProbe({
   },
   async run(check, { signal }): Promise<Observation> {
     const { url, headers } = withBasicAuth(check);
-    const started = performance.now();
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await fetch(url, {
+      response = await httpRequest({
+        url,
         method: check.method,
         headers,
         body: check.body,
-        redirect: check.followRedirects ? 'follow' : 'manual',
         signal,
+        followRedirects: check.followRedirects,
+        maxBodyBytes: check.maxBodyBytes,
       });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       return { status: 'fail', summary: `request failed: ${describeNetworkError(err)}`, observed: {} };
     }
-    const latencyMs = Math.round(performance.now() - started);
-    const body = check.method === 'HEAD' ? '' : await readCapped(response, check.maxBodyBytes);
-    return judge(check, response.status, latencyMs, body);
+    return judge(check, response.status, response.latencyMs, response.body);
   },
 });
 
-function withBasicAuth(check: HttpCheck): { url: string; headers: Record<string, string> } {
+function withBasicAuth(check: HttpCheck): { url: URL; headers: Record<string, string> } {
   const url = new URL(check.target);
   const headers = { ...check.headers };
   if (url.username || url.password) {
@@ -95,22 +95,7 @@ function withBasicAuth(check: HttpCheck): { url: string; headers: Record<string,
     url.username = '';
     url.password = '';
   }
-  return { url: url.toString(), headers };
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < maxBytes) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+  return { url, headers };
 }
 
 function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: string): Observation {

@@ -6,10 +6,10 @@ import { runChecks } from '../../shared/engine/runner.js';
 import type { Finding } from '../../shared/findings.js';
 import { probeRegistry } from '../../shared/probes/index.js';
 
-/** Validates one check as vigil.config.ts would, then runs it. */
 /** A check of any kind, its id optional. */
 export type TestCheck = CheckInput extends infer C ? (C extends unknown ? Omit<C, 'id'> & { id?: string } : never) : never;
 
+/** Validates one check as vigil.config.ts would, then runs it. */
 export async function runOne(check: TestCheck, options: { clock?: Clock; aws?: AwsPorts } = {}): Promise<Finding> {
   const config = parseConfig({ checks: [{ id: 'under-test', ...check }] }, 'test config');
   const [finding] = await runChecks(config.checks, {
