@@ -31,3 +31,34 @@ export function makespan(durations: number[], slots: number): number {
   }
   return Math.max(...freeAt);
 }
+
+export interface PathSample {
+  totalMs: number;
+  /** Time with at least one request in flight: overlapping requests count once. */
+  waitingMs: number;
+  /** Requests sent before the end of the path. */
+  requests: number;
+  /** Round trips the path waited for in turn: requests that overlap are one. */
+  roundTrips: number;
+}
+
+/** How much of the path from `start` to `end` went to requests, which may overlap. */
+export function pathSample(start: number, end: number, requests: { sent: number; answered: number }[]): PathSample {
+  const before = requests.filter((r) => r.sent < end).sort((a, b) => a.sent - b.sent);
+  let waitingMs = 0;
+  let roundTrips = 0;
+  let busyUntil = -Infinity;
+  for (const r of before) {
+    const answered = Math.min(r.answered, end);
+    if (r.sent >= busyUntil) {
+      // Waited for only if its answer came before the path went on without it.
+      if (r.answered <= end) roundTrips += 1;
+      waitingMs += answered - r.sent;
+      busyUntil = answered;
+    } else if (answered > busyUntil) {
+      waitingMs += answered - busyUntil;
+      busyUntil = answered;
+    }
+  }
+  return { totalMs: end - start, waitingMs, requests: before.length, roundTrips };
+}

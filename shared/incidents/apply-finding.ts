@@ -12,9 +12,11 @@ export interface Applied {
   written: CheckState | undefined;
 }
 
-/** Decides and writes one finding with the version guard; on a conflict, reads again and decides again. */
-export async function applyFinding(store: StateStore, finding: Finding, ctx: FindingContext, known?: CheckState): Promise<Applied> {
-  let previous = known ?? (await store.getCheckStates([finding.checkId])).get(finding.checkId);
+/**
+ * Decides and writes one finding with the version guard; on a conflict, reads again and decides again.
+ * `previous` is the check's state as the caller read it (undefined: it has none yet).
+ */
+export async function applyFinding(store: StateStore, finding: Finding, ctx: FindingContext, previous: CheckState | undefined): Promise<Applied> {
   for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
     const next = decideIncident(previous, finding, ctx);
     if (!next) return { previous, written: undefined };

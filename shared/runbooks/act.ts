@@ -8,7 +8,8 @@ import type { ActionRecord } from '../guardrails/types.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
 import type { Plan } from '../remediations/remediation.js';
-import { StateConflictError, type StateStore } from '../store/state-store.js';
+import { StateConflictError, type GuardRead, type StateStore } from '../store/state-store.js';
+import type { CheckState } from '../incidents/types.js';
 
 export interface ActDeps {
   config: VigilConfig;
@@ -26,6 +27,11 @@ export interface ActRequest {
   approved: boolean;
   /** Writes a line on the incident's timeline. */
   note: (kind: string, summary: string, reason?: string) => Promise<void>;
+  /**
+   * The guard and kill switch as the caller read them, and the incident's state as the caller
+   * has just written it: spares the first read. A stale guard only costs a lost conditional write.
+   */
+  known?: GuardRead;
 }
 
 /** Nothing done, by design: a dry run, a proposal, or a guardrail that needs nobody told. */
@@ -47,7 +53,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   const { config, store, aws, clock } = deps;
   const remediation = config.remediations.find((r) => r.id === req.remediationId)!;
   const impl = remediationRegistry.get(remediation.kind)!;
-  const targetKey = impl.targetKey(remediation);
+  const targetKey = targetKeyOf(remediation.id, config);
 
   let plan: Plan;
   try {
@@ -60,7 +66,10 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
 
   for (let attempt = 0; ; attempt++) {
     const now = clock.now();
-    const { guard, killSwitch } = await store.getGuard(targetKey);
+    const read = attempt === 0 && req.known ? req.known : await store.getGuard(targetKey, req.incident && checkIdOf(req.incident.id));
+    const stale = req.incident && staleness(read.check, req.incident);
+    if (stale) return { outcome: 'stale', plan, reason: stale, remediation };
+    const { guard, killSwitch } = read;
     const verdict = decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId: req.eventId, approved: req.approved, now });
     if (verdict.verdict === 'observe') return { outcome: 'observed', plan, reason: verdict.reason, remediation };
     if (verdict.verdict === 'propose') return { outcome: 'proposed', plan, reason: verdict.reason, remediation };
@@ -78,28 +87,31 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
     }
   }
 
-  const stale = req.incident && (await staleness(store, req.incident));
-  if (stale) {
-    await settleGuard(store, targetKey, req.eventId, 'failed', clock, remediation.circuitBreaker.failures);
-    return { outcome: 'stale', plan, reason: stale, remediation };
-  }
-
-  // Written before acting, so a function that dies mid-action leaves this trace and an expiring lock.
-  await req.note('acting', plan.summary, `${remediation.id} (${remediation.mode}${req.approved ? ', approved' : ''})`);
+  // Sent with the action, not before it: a round trip less on the way to acting. A function that
+  // dies mid-action still leaves this trace (the write is already on its way) and an expiring lock.
+  const noting = req.note('acting', plan.summary, `${remediation.id} (${remediation.mode}${req.approved ? ', approved' : ''})`);
+  noting.catch(() => undefined); // awaited below, once the action's outcome is recorded
+  let outcome: ActOutcome;
   try {
     const result = await impl.execute(remediation, plan, { aws });
     await settleGuard(store, targetKey, req.eventId, 'done', clock, remediation.circuitBreaker.failures);
-    return { outcome: 'acted', plan, result, targetKey, remediation };
+    outcome = { outcome: 'acted', plan, result, targetKey, remediation };
   } catch (err) {
     await settleGuard(store, targetKey, req.eventId, 'failed', clock, remediation.circuitBreaker.failures);
-    return { outcome: 'failed', plan, reason: `${remediation.id} failed: ${message(err)}`, remediation };
+    outcome = { outcome: 'failed', plan, reason: `${remediation.id} failed: ${message(err)}`, remediation };
   }
+  await noting;
+  return outcome;
+}
+
+/** What a remediation acts on, as its guard is keyed: two remediations of one service share a lock. */
+export function targetKeyOf(remediationId: string, config: VigilConfig): string {
+  const remediation = config.remediations.find((r) => r.id === remediationId)!;
+  return remediationRegistry.get(remediation.kind)!.targetKey(remediation);
 }
 
 /** Why a plan made at the incident's `version` no longer holds, or undefined when it does. */
-async function staleness(store: StateStore, incident: { id: string; version: number }): Promise<string | undefined> {
-  const checkId = checkIdOf(incident.id);
-  const current = (await store.getCheckStates([checkId])).get(checkId);
+function staleness(current: CheckState | undefined, incident: { id: string; version: number }): string | undefined {
   if (current && current.version === incident.version && current.incident?.id === incident.id && current.incident.state !== 'resolved') return undefined;
   return `the incident changed since the plan was made (${current?.transition?.kind ?? 'gone'} by ${current?.transition?.by ?? '?'})`;
 }

@@ -13,7 +13,7 @@ export async function approveProposal(req: ApprovalRequest, deps: RunbookDeps): 
   const runbook = deps.config.runbooks.find((r) => r.id === proposal.runbook);
   if (!runbook) throw new VigilError(`runbook ${proposal.runbook} is no longer in the config`);
 
-  const run: Run = { runbook, eventId: `approval-${proposal.id}`, incidentId: proposal.incidentId, incidentVersion: proposal.incidentVersion, steps: [], verdict: 'recorded', noteCount: 0 };
+  const run: Run = { runbook, eventId: `approval-${proposal.id}`, incidentId: proposal.incidentId, incidentVersion: proposal.incidentVersion, steps: [], verdict: 'recorded', noteCount: 0, pending: [] };
   await deps.store.appendTimeline(proposal.incidentId, { at: now.toISOString(), kind: 'approved', by: req.approvedBy, summary: proposal.summary, reason: req.reason, key: `${run.eventId}.0` });
   const outcome = await guardedAct(
     {

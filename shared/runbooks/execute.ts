@@ -17,7 +17,8 @@ import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import { probeRegistry } from '../probes/index.js';
 import type { StateStore } from '../store/state-store.js';
-import { guardedAct, settleGuard, type ActOutcome } from './act.js';
+import type { GuardRead } from '../store/state-store.js';
+import { guardedAct, settleGuard, targetKeyOf, type ActOutcome } from './act.js';
 import { matchRunbook } from './match.js';
 
 export interface RunbookDeps {
@@ -61,6 +62,10 @@ interface Run {
   verdict: RunbookVerdict;
   acted?: Extract<ActOutcome, { outcome: 'acted' }>;
   noteCount: number;
+  /** Read with the alarm's state, for a runbook that acts first; used by that first act only. */
+  known?: GuardRead;
+  /** Timeline writes still on their way; awaited before the run reports. */
+  pending: Promise<void>[];
 }
 
 const alarmCheckId = (alarmName: string) => `alarm:${alarmName}`;
@@ -86,18 +91,25 @@ export async function handleAlarm(event: AlarmEvent, deps: RunbookDeps): Promise
   const finding = alarmFinding(event, deps.clock.now());
   if (state.value === 'OK') {
     if (!runbook.resolveOnOk) return { ...base, runbook: runbook.id, verdict: 'recorded', steps: [] };
-    const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps));
+    const stored = (await deps.store.getCheckStates([checkId])).get(checkId);
+    const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
     const incident = (written ?? previous)?.incident;
     const resolved = written?.transition?.kind === 'resolved';
     if (incident) await note(deps, incident.id, `${event.id}.0`, 'alarm', `${alarmName} is OK: ${state.reason}`);
     return { ...base, runbook: runbook.id, ...(incident ? { incidentId: incident.id } : {}), verdict: resolved ? 'resolved' : 'recorded', steps: [] };
   }
 
-  const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps));
+  // A runbook that acts first reads the guard with the alarm's state: one round trip less before acting.
+  const first = runbook.steps[0];
+  const read = first && 'act' in first ? await deps.store.getGuard(targetKeyOf(first.act, deps.config), checkId) : undefined;
+  const stored = read ? read.check : (await deps.store.getCheckStates([checkId])).get(checkId);
+  const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
   const current = (written ?? previous)!;
   const incidentId = current.incident!.id;
-  const run: Run = { runbook, eventId: event.id, incidentId, incidentVersion: current.version, steps: [], verdict: 'recorded', noteCount: 0 };
-  await runNote(run, deps, 'alarm', `${alarmName} went ${previousState?.value ?? '?'} → ALARM: ${state.reason}`, `runbook ${runbook.id}`);
+  const run: Run = { runbook, eventId: event.id, incidentId, incidentVersion: current.version, steps: [], verdict: 'recorded', noteCount: 0, pending: [] };
+  if (read) run.known = { ...read, check: current };
+  // Written while the runbook goes on, not before: nothing waits on this line of the timeline.
+  pending(run, runNote(run, deps, 'alarm', `${alarmName} went ${previousState?.value ?? '?'} → ALARM: ${state.reason}`, `runbook ${runbook.id}`));
 
   if ('missingTags' in match) {
     await escalate(run, deps, `runbook ${runbook.id} matches by tags, but the event carries no alarmTags (turn on tag propagation); nothing was done`);
@@ -123,8 +135,10 @@ export async function runSteps(run: Run, from: number, deps: RunbookDeps): Promi
     }
 
     if ('act' in step) {
+      const known = run.known;
+      delete run.known;
       const outcome = await guardedAct(
-        { remediationId: step.act, eventId: run.eventId, incident: { id: run.incidentId, version: run.incidentVersion }, approved: false, note: (k, s, r) => runNote(run, deps, k, s, r) },
+        { remediationId: step.act, eventId: run.eventId, incident: { id: run.incidentId, version: run.incidentVersion }, approved: false, note: (k, s, r) => runNote(run, deps, k, s, r), ...(known ? { known } : {}) },
         deps,
       );
       const stop = await afterAct(run, i, outcome, deps);
@@ -236,7 +250,14 @@ function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, 
   return deps.store.appendTimeline(incidentId, { at: deps.clock.now().toISOString(), kind, by: 'vigil', summary, ...(reason ? { reason } : {}), key });
 }
 
+/** A write that runs alongside what follows; `finish` waits for it, and a failure surfaces there. */
+function pending(run: Run, write: Promise<void>): void {
+  write.catch(() => undefined);
+  run.pending.push(write);
+}
+
 async function finish(run: Run, base: { alarm: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
+  await Promise.all(run.pending);
   const trail = run.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
   await runNote(run, deps, 'verdict', run.verdict, trail || undefined);
   return { ...base, runbook: run.runbook.id, incidentId: run.incidentId, verdict: run.verdict, steps: run.steps };

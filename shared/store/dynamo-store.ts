@@ -12,7 +12,7 @@ import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
-import { StateConflictError, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
+import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
 import type { GuardState, KillSwitch } from '../guardrails/types.js';
 
 const BATCH_GET = 100;
@@ -154,13 +154,16 @@ export class DynamoStateStore implements StateStore {
     return count;
   }
 
-  async getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }> {
-    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: [keys.guard(targetKey), keys.killSwitch()], ConsistentRead: true } } }));
+  async getGuard(targetKey: string, checkId?: string): Promise<GuardRead> {
+    const wanted = [keys.guard(targetKey), keys.killSwitch(), ...(checkId ? [keys.checkState(checkId)] : [])];
+    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }));
     if (out.UnprocessedKeys?.[this.table]?.Keys?.length) throw new Error('DynamoDB left the guard state unread; not acting on a partial read');
     const items = out.Responses?.[this.table] ?? [];
+    const item = (key: { pk: string }) => items.find((i) => i.pk === key.pk);
     return {
-      guard: items.find((i) => i.pk === keys.guard(targetKey).pk)?.guard as GuardState | undefined,
-      killSwitch: items.find((i) => i.pk === keys.killSwitch().pk)?.killSwitch as KillSwitch | undefined,
+      guard: item(keys.guard(targetKey))?.guard as GuardState | undefined,
+      killSwitch: item(keys.killSwitch())?.killSwitch as KillSwitch | undefined,
+      ...(checkId ? { check: item(keys.checkState(checkId))?.state as CheckState | undefined } : {}),
     };
   }
 

@@ -40,13 +40,21 @@ export interface StateStore {
   /** Open and acknowledged incidents, oldest first, as the notify function last recorded them. */
   listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }>;
   countActiveIncidents(): Promise<number>;
-  /** A target's guard state and the kill switch, in one read. */
-  getGuard(targetKey: string): Promise<{ guard: GuardState | undefined; killSwitch: KillSwitch | undefined }>;
+  /** A target's guard state and the kill switch, and the state of `checkId` when given, in one read. */
+  getGuard(targetKey: string, checkId?: string): Promise<GuardRead>;
   /** Conditional on the version read, as putCheckState; StateConflictError when someone got there first. */
   putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void>;
   setKillSwitch(killSwitch: KillSwitch): Promise<void>;
   putProposal(proposal: Proposal): Promise<void>;
   getProposal(id: string): Promise<Proposal | undefined>;
+}
+
+/** What a guarded action decides on, read together. */
+export interface GuardRead {
+  guard: GuardState | undefined;
+  killSwitch: KillSwitch | undefined;
+  /** The incident's check state, when asked for. */
+  check?: CheckState | undefined;
 }
 
 /** A plan waiting for a human's approval. */

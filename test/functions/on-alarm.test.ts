@@ -1,6 +1,7 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIncidentsHandler } from '../../functions/incidents/handler.js';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../functions/remediate/handler.js';
 import { resetCircuit } from '../../shared/guardrails/ops.js';
@@ -229,6 +230,49 @@ describe('on-alarm handler', () => {
   });
 });
 
+describe('a runbook whose first step acts', () => {
+  // It reads the guard and kill switch with the alarm's state, and acts on what it read and wrote.
+  const actsFirst = { steps: [{ act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not help' }] };
+
+  it('acts, verifies, and writes the whole timeline', async () => {
+    const t = await setup({}, actsFirst);
+    expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'fixed' });
+    expect(t.updates()).toBe(1);
+    expect(await t.timeline()).toEqual(['opened', 'notified', 'alarm', 'acting', 'acted', 'verified', 'verdict']);
+  });
+
+  it('makes exactly one UpdateService for 100 concurrent alarm deliveries on one target', async () => {
+    const t = await setup({}, actsFirst);
+    const results = (await Promise.all(Array.from({ length: 100 }, (_, i) => t.onAlarm(alarm(`burst-${i}`))))) as RunbookResult[];
+    expect(t.updates()).toBe(1);
+    expect(results.filter((r) => r.steps.some((s) => s.outcome === 'acted'))).toHaveLength(1);
+  });
+
+  it('holds the next alarm on the target to the cooldown', async () => {
+    const t = await setup({ cooldownMinutes: 15 }, actsFirst);
+    await t.onAlarm(samples.metric);
+    t.at(5);
+    const next = (await t.onAlarm(alarm('again', 'ALARM', { previousState: { value: 'OK' } }))) as RunbookResult;
+    expect(next.steps[0]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/cooldown/) });
+    expect(t.updates()).toBe(1);
+  });
+
+  it('does nothing and escalates while the kill switch is off', async () => {
+    const t = await setup({}, actsFirst);
+    await t.store.setKillSwitch({ automationEnabled: false, by: 'alice', at: T0.toISOString(), reason: 'incident review' });
+    expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'escalated' });
+    expect(t.updates()).toBe(0);
+  });
+
+  it('leaves an expiring lease and the acting line when the function dies mid-action', async () => {
+    const t = await setup({ leaseSeconds: 300 }, actsFirst);
+    ecs.on(UpdateServiceCommand).callsFake(() => new Promise(() => undefined));
+    void t.onAlarm(alarm('dies'));
+    await expect.poll(() => t.timeline(), { timeout: 5_000 }).toContain('acting');
+    expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.lease).toMatchObject({ holder: 'dies', until: minutesAfter(T0, 5).toISOString() });
+  });
+});
+
 describe('propose mode and approval', () => {
   it('publishes the plan with the payload that approves it, and acts only on that approval', async () => {
     const t = await setup({ mode: 'propose', proposalMinutes: 30 });
@@ -255,6 +299,21 @@ describe('propose mode and approval', () => {
     t.at(31);
     expect(await t.remediate(payload)).toMatchObject({ error: expect.stringMatching(/expired at .*; nothing done/) });
     expect(t.updates()).toBe(0);
+  });
+
+  it('does nothing on an approval of a plan whose incident changed since', async () => {
+    const t = await setup({ mode: 'propose', proposalMinutes: 30 });
+    await t.onAlarm(samples.metric);
+    const body = t.sent.find((n) => n.subject.includes('[APPROVAL NEEDED]'))!.body;
+    const payload = JSON.parse(body.split('\n').find((l) => l.trim().startsWith('{"remediation"'))!);
+    t.at(3);
+    expect(await createIncidentsHandler(t.deps)({ op: 'ack', incident: 'alarm:orders-api-5xx-rate/1', by: 'bob', reason: 'looking at the pods' })).toHaveProperty('done');
+    t.at(5);
+    const approved = (await t.remediate({ ...payload, approvedBy: 'alice', reason: 'confirmed bad pods' })) as RunbookResult;
+    expect(approved.steps[0]).toMatchObject({ outcome: 'stale', detail: 'the incident changed since the plan was made (acknowledged by bob)' });
+    expect(t.updates()).toBe(0);
+    const { guard } = await t.store.getGuard('ecs:prod/orders-api');
+    expect(guard?.lease).toBeUndefined();
   });
 
   it('will not let a high-risk remediation run in auto mode without a written reason', () => {

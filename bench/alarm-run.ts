@@ -1,0 +1,81 @@
+// In a fresh process: "CloudWatch Alarm State Change" events through the on-alarm handler, timing each
+// from the event entering the handler to the ECS UpdateService call, against the local DynamoDB.
+import { readFileSync } from 'node:fs';
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context } from 'aws-lambda';
+import { createOnAlarmHandler } from '../functions/on-alarm/handler.js';
+import { SdkEcs } from '../shared/aws/ecs.js';
+import { BatchingMetrics } from '../shared/aws/metrics.js';
+import { parseConfig } from '../shared/config/load.js';
+import type { AlarmEvent } from '../shared/events/alarm.js';
+import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
+import { silentLog } from '../shared/log.js';
+import { dynamoOnce, notificationIdempotency } from '../shared/notifications/once.js';
+import { DynamoStateStore } from '../shared/store/dynamo-store.js';
+import { service } from '../test/support/ecs-fixtures.js';
+import { pathSample, type PathSample } from './stats.js';
+
+const [warmup, measured] = process.argv.slice(2).map(Number) as [number, number];
+const total = warmup + measured;
+const sample = JSON.parse(readFileSync(new URL('../events/alarm-metric.json', import.meta.url), 'utf8')) as AlarmEvent;
+
+// One service per event, so no cooldown or rate limit of an earlier one holds the next back.
+const config = parseConfig({
+  checks: [{ id: 'svc-0-service', kind: 'ecs-service', target: 'prod/svc-0' }],
+  remediations: Array.from({ length: total }, (_, i) => ({ id: `restart-${i}`, kind: 'ecs-restart', target: `prod/svc-${i}`, mode: 'auto' })),
+  runbooks: Array.from({ length: total }, (_, i) => ({ id: `svc-${i}-5xx`, match: { alarmNames: [`svc-${i}-5xx`] }, severity: 'P1', steps: [{ act: `restart-${i}` }, { escalate: 'restart did not help' }] })),
+});
+
+const dynamo = await startLocalDynamo();
+await createStateTable(dynamo.client, 'bench');
+// Every DynamoDB request of the current event: when it was sent and when its answer came.
+let requests: { sent: number; answered: number }[] = [];
+let entered = 0;
+let acted = 0;
+dynamo.client.middlewareStack.add(
+  (next) => async (args) => {
+    const request = { sent: performance.now(), answered: Infinity };
+    requests.push(request);
+    try {
+      return await next(args);
+    } finally {
+      request.answered = performance.now();
+    }
+  },
+  { step: 'initialize', name: 'timeRequests' },
+);
+
+const ecs = mockClient(ECSClient);
+ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+ecs.on(UpdateServiceCommand).callsFake(() => {
+  acted = performance.now();
+  return { service: service() };
+});
+
+const idempotency = notificationIdempotency();
+idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
+const onAlarm = createOnAlarmHandler({
+  config,
+  store: new DynamoStateStore(dynamo.doc, 'bench'),
+  aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() },
+  clock: { now: () => new Date() },
+  log: silentLog,
+  sleep: async () => undefined,
+  once: dynamoOnce(dynamo.client, 'bench', idempotency),
+  remediateFunction: 'bench-remediate',
+});
+
+const samples: PathSample[] = [];
+for (let i = 0; i < total; i++) {
+  const event = { ...sample, id: `bench-${i}`, resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:svc-${i}-5xx`], detail: { ...sample.detail, alarmName: `svc-${i}-5xx` } };
+  requests = [];
+  acted = 0;
+  entered = performance.now();
+  const result = await onAlarm(event);
+  if (!acted) throw new Error(`event ${i} did not reach UpdateService: ${JSON.stringify(result)}`);
+  if (i >= warmup) samples.push(pathSample(entered, acted, requests));
+}
+console.log(JSON.stringify({ samples }));
+await dynamo.close();
+process.exit(0);
