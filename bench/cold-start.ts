@@ -3,7 +3,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundle, ROOT, type Driver } from '../infra/bundle.js';
+import { parseConfig } from '../shared/config/load.js';
+import rawConfig from '../vigil.config.js';
 import { kb, median, pass, round } from './stats.js';
+
+// The config every function is built with: the project's own, as `cdk deploy` would ship it.
+const config = parseConfig(rawConfig);
 
 const OUT = join(ROOT, 'bench', '.out');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -45,7 +50,7 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; markd
   const rows: Row[] = [];
   for (const [fn, drivers] of plan) {
     const dir = join(OUT, `${fn}${drivers.length ? `-${drivers.join('-')}` : ''}`);
-    const built = await bundle({ name: fn, outdir: dir, drivers });
+    const built = await bundle({ name: fn, outdir: dir, drivers, config });
     rows.push({ fn, drivers, entry: built.entryBytes, total: built.totalBytes, loadMs: loadMs(built.outfile) - emptyMs, unbundledMs: loadMs(await unbundled(fn)) - emptyMs });
   }
   const lines = rows.map((r) => {

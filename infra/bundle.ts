@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import type { VigilConfig } from '../shared/config/schema.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,6 +18,8 @@ export interface BundleRequest {
   drivers: readonly Driver[];
   /** Files (relative to the project) shipped beside the code at the same relative path, e.g. a CA bundle. */
   files?: readonly string[];
+  /** The validated config the function runs: the one the stack was synthesized from. */
+  config: VigilConfig;
 }
 
 export interface Bundled {
@@ -51,7 +54,7 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
     // Some dependencies still call require(); give the ESM bundle one.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: [...DRIVERS.filter((d) => !request.drivers.includes(d))],
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, withConfig(request.config)],
     logLevel: 'error',
   });
   for (const file of request.files ?? []) {
@@ -78,8 +81,20 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
-// `node --import tsx infra/bundle.ts '<request as JSON>'`: how the CDK app, which must stay synchronous, builds.
+/** shared/config/deployed.ts becomes the config itself, already validated: a cold start parses JSON, nothing more. */
+function withConfig(config: VigilConfig): Plugin {
+  return {
+    name: 'deployed-config',
+    setup(b) {
+      // JSON.parse of a string loads faster than the same object as a JavaScript literal.
+      b.onLoad({ filter: /shared[\\/]config[\\/]deployed\.ts$/ }, () => ({ contents: `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(config))});`, loader: 'js' }));
+    },
+  };
+}
+
+// `node --import tsx infra/bundle.ts '<request as JSON>'`, the config in a file (`configFile`): how the CDK
+// app, which must stay synchronous, builds. A config of thousands of checks is too long for an argument.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const request = JSON.parse(process.argv[2] ?? '{}') as BundleRequest;
-  await bundle(request);
+  const { configFile, ...request } = JSON.parse(process.argv[2] ?? '{}') as Omit<BundleRequest, 'config'> & { configFile: string };
+  await bundle({ ...request, config: JSON.parse(readFileSync(configFile, 'utf8')) as VigilConfig });
 }

@@ -50,6 +50,7 @@ export class VigilStack extends Stack {
     // Invoked by hand, synchronously: no retries of its own.
     const incidents = new VigilFunction(this, 'Incidents', {
       name: 'incidents',
+      config,
       functionName: incidentsName,
       timeout: Duration.seconds(30),
       environment: tableEnv,
@@ -58,7 +59,7 @@ export class VigilStack extends Stack {
       ...(reserve ? { reservedConcurrency: 2 } : {}),
     });
     state.grantOperator(incidents);
-    const notifier = new Notifier(this, 'Notifier', { state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters });
+    const notifier = new Notifier(this, 'Notifier', { config, state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters });
 
     const access = new AwsAccess(config);
     const plan = planSchedules(config);
@@ -67,7 +68,7 @@ export class VigilStack extends Stack {
       throw new Error(`${plan.length} schedules would not fit in one CloudFormation stack (at most ${MAX_SCHEDULES} here): give checks a "group", and checks of a group that share a schedule run up to ${MAX_CHECKS_PER_SCHEDULE} per invocation`);
     }
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
-    const runChecksProps = { name: 'run-checks', timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
+    const runChecksProps = { name: 'run-checks', config, timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
     const checksIn = (network: 'public' | 'vpc') => needsOf(config.checks.filter((c) => c.network === network));
     const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public') });
     const placement = config.network ? this.placement(config, config.network) : undefined;

@@ -1,14 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
 import { systemClock } from '../../shared/clock.js';
-import { parseConfig } from '../../shared/config/load.js';
+import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createIncidentsHandler } from './handler.js';
 
-const config = parseConfig(rawConfig);
 
 export const handler = createIncidentsHandler({
   config,

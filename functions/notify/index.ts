@@ -4,15 +4,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
-import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
-import { parseConfig } from '../../shared/config/load.js';
+import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/once.js';
 import { SnsPublisher } from '../../shared/notifications/publisher.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createNotifyHandler } from './handler.js';
 
-const config = parseConfig(rawConfig);
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
 const idempotency = notificationIdempotency();

@@ -3,17 +3,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
-import { parseConfig } from '../../shared/config/load.js';
+import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { dynamoOnce } from '../../shared/notifications/once.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createOnAlarmHandler } from './handler.js';
 
-const config = parseConfig(rawConfig);
 const table = requireEnv('TABLE_NAME');
 const dynamo = new DynamoDBClient({});
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });

@@ -1,16 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import rawConfig from '../../vigil.config.js';
 import { requireEnv } from '../../shared/aws-env.js';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
-import { parseConfig } from '../../shared/config/load.js';
+import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createRemediateHandler } from './handler.js';
 
-const config = parseConfig(rawConfig);
 
 export const handler = createRemediateHandler({
   meter: emfMeter(),

@@ -1,15 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import rawConfig from '../../vigil.config.js';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
-import { parseConfig } from '../../shared/config/load.js';
+import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createRunChecksHandler } from './handler.js';
 
-// Built once per cold start; a bad config fails here, loudly, before any event.
-const config = parseConfig(rawConfig);
 const logger = new Logger({ serviceName: 'vigil', persistentKeys: { function: 'run-checks' } });
 // Deployed, incident state is on; `vigil invoke` without TABLE_NAME only runs the checks.
 const table = process.env.TABLE_NAME;

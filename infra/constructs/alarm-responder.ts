@@ -38,7 +38,7 @@ export class AlarmResponder extends Construct {
     const environment = { TABLE_NAME: state.table.tableName, REMEDIATE_FUNCTION: remediateName };
 
     // Verify steps wait for the target to settle: room for the longest runbook.
-    const common = { timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}), ...runbookNeeds(config) };
+    const common = { config, timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}), ...runbookNeeds(config) };
     const cap = (n: number) => (props.onAlarmConcurrency ? { reservedConcurrency: n } : {});
     this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, ...common, ...cap(props.onAlarmConcurrency ?? 0) });
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.

@@ -3,12 +3,15 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import type { VigilConfig } from '../../shared/config/schema.js';
 import type { Alerting } from './alerting.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
 import { VigilFunction } from './vigil-function.js';
 
 export interface NotifierProps {
+  /** The validated config: severities, escalation and quiet rules decide what is sent. */
+  readonly config: VigilConfig;
   readonly state: StateTable;
   readonly alerting: Alerting;
   /** Named in messages as the function that acknowledges incidents. */
@@ -26,6 +29,7 @@ export class Notifier extends Construct {
     const { state, alerting } = props;
     this.function = new VigilFunction(this, 'Function', {
       name: 'notify',
+      config: props.config,
       timeout: Duration.seconds(30),
       // Only the stream invokes it; its failures go to the mapping's on-failure queue below.
       deadLetterQueue: props.functionDeadLetters,

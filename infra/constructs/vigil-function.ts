@@ -7,7 +7,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VigilConfig } from '../../shared/config/schema.js';
 import { ROOT, type BundleRequest, type Driver } from '../bundle.js';
 
 export interface VigilFunctionProps {
@@ -33,6 +36,8 @@ export interface VigilFunctionProps {
   readonly drivers?: readonly Driver[];
   /** Files shipped beside the code at the same path relative to the project, e.g. a CA bundle. @default none */
   readonly files?: readonly string[];
+  /** The validated config; the function is built with it, so it runs what the stack planned. */
+  readonly config: VigilConfig;
 }
 
 /**
@@ -53,7 +58,7 @@ export class VigilFunction extends Function {
       });
     }
     super(scope, id, {
-      code: bundled({ name: props.name, drivers: props.drivers ?? [], files: props.files ?? [] }),
+      code: bundled({ name: props.name, drivers: props.drivers ?? [], files: props.files ?? [], config: props.config }),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -87,14 +92,21 @@ export class VigilFunction extends Function {
  * The function's code, built by infra/bundle.ts (the same build the benchmarks measure). The CDK app
  * is synchronous and the build is not, so it runs in a child process. Docker is never needed.
  */
-function bundled(request: Omit<BundleRequest, 'outdir'>): Code {
+function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>): Code {
   return Code.fromAsset(join(ROOT, 'functions', request.name), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'), // unused: the local build always runs
       local: {
         tryBundle(outdir: string) {
-          execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'bundle.ts'), JSON.stringify({ ...request, outdir })], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+          const scratch = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+          try {
+            const configFile = join(scratch, 'config.json');
+            writeFileSync(configFile, JSON.stringify(config));
+            execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'bundle.ts'), JSON.stringify({ ...request, outdir, configFile })], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+          } finally {
+            rmSync(scratch, { recursive: true, force: true });
+          }
           return true;
         },
       },

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { formatPath } from './path.js';
 import { configSchema, type VigilConfig, type VigilConfigInput } from './schema.js';
 
 /** Types a config for the editor; validation happens when it is loaded. */
@@ -33,11 +34,6 @@ export async function loadConfigFile(path: string): Promise<VigilConfig> {
     throw new ConfigError(path, [{ path: '', message: 'has no default export; end it with `export default defineConfig({ ... })`' }]);
   }
   return parseConfig(mod.default, path);
-}
-
-/** `['checks', 3, 'thresholds']` → `checks[3].thresholds` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatPath } from '../config/load.js';
+import { formatPath } from '../config/path.js';
 
 /** A console payload is a few hundred bytes; anything near this is a paste gone wrong. */
 export const MAX_EVENT_BYTES = 8 * 1024;

@@ -2,8 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { bundle } from '../../infra/bundle.js';
 import { needsOf } from '../../infra/needs.js';
+import { parseConfig } from '../../shared/config/load.js';
+import rawConfig from '../../vigil.config.js';
+
+const config = parseConfig(rawConfig);
 
 const dirs: string[] = [];
 const outdir = () => {
@@ -23,9 +28,9 @@ const codeOf = (dir: string) =>
 describe('function bundles', () => {
   it('leave out the drivers a function does not need, and load those it needs only on first use', async () => {
     const without = outdir();
-    await bundle({ name: 'run-checks', outdir: without, drivers: [] });
+    await bundle({ name: 'run-checks', outdir: without, drivers: [], config });
     const withPg = outdir();
-    const built = await bundle({ name: 'run-checks', outdir: withPg, drivers: ['pg'] });
+    const built = await bundle({ name: 'run-checks', outdir: withPg, drivers: ['pg'], config });
 
     expect(codeOf(without)).not.toContain('SCRAM-SERVER-FINAL-MESSAGE'); // pg's SASL code
     expect(codeOf(without)).not.toContain('MongoServerSelectionError');
@@ -37,10 +42,21 @@ describe('function bundles', () => {
 
   it('carry zod\'s English messages and none of its other locales', async () => {
     const dir = outdir();
-    await bundle({ name: 'incidents', outdir: dir, drivers: [] });
+    await bundle({ name: 'incidents', outdir: dir, drivers: [], config });
     const code = codeOf(dir);
     expect(code).toContain('Invalid input');
     expect(code).not.toContain('Ungültige Eingabe');
+  }, 60_000);
+
+  it('run the config the stack was synthesized from, not the one beside the code', async () => {
+    const dir = outdir();
+    const planned = parseConfig({ checks: [{ id: 'planned-by-the-stack', kind: 'tcp', target: '127.0.0.1:1' }] });
+    const built = await bundle({ name: 'run-checks', outdir: dir, drivers: [], config: planned });
+    const run = `import(${JSON.stringify(built.outfile)}).then((m) => m.handler({ checks: ['planned-by-the-stack'] })).then((r) => console.log(JSON.stringify(r)))`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!);
+    expect(result.findings.map((f: { checkId: string }) => f.checkId)).toEqual(['planned-by-the-stack']);
+    expect(result.findings[0].summary).toMatch(/connection refused/);
   }, 60_000);
 
   it('ship a CA bundle at the path the config gives, relative to the project', async () => {
@@ -48,7 +64,7 @@ describe('function bundles', () => {
     const pem = 'test/.tmp-global-bundle.pem';
     writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     try {
-      await bundle({ name: 'incidents', outdir: dir, drivers: [], files: [pem] });
+      await bundle({ name: 'incidents', outdir: dir, drivers: [], files: [pem], config });
       expect(readFileSync(join(dir, pem), 'utf8')).toContain('BEGIN CERTIFICATE');
     } finally {
       rmSync(pem);
