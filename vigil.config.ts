@@ -3,7 +3,7 @@
 import { defineConfig } from './shared/config/index.js';
 
 export default defineConfig({
-  defaults: { timeoutMs: 10_000, concurrency: 16 },
+  defaults: { timeoutMs: 10_000, concurrency: 50 },
   checks: [
     {
       id: 'api-health',

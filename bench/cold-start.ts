@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundle, ROOT, type Driver } from '../infra/bundle.js';
+import { bundle, ROOT, withConfig, type Driver } from '../infra/bundle.js';
+import { needsOf, runbookNeeds, type Needs } from '../infra/needs.js';
 import { parseConfig } from '../shared/config/load.js';
 import rawConfig from '../vigil.config.js';
 import { kb, median, pass, round } from './stats.js';
@@ -27,7 +28,7 @@ function loadMs(file: string): number {
 /** The same code unbundled, as a zip of node_modules would deploy it: Vigil's code in one file, every package loaded from node_modules. */
 async function unbundled(name: string): Promise<string> {
   const outfile = join(OUT, 'unbundled', name, 'index.mjs');
-  await build({ entryPoints: [join(ROOT, 'functions', name, 'index.ts')], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node22', logLevel: 'error' });
+  await build({ entryPoints: [join(ROOT, 'functions', name, 'index.ts')], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node22', plugins: [withConfig(config)], logLevel: 'error' });
   return outfile;
 }
 
@@ -46,19 +47,32 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; markd
   const empty = join(OUT, 'empty.mjs');
   writeFileSync(empty, 'export const handler = async () => ({});\n');
   const emptyMs = loadMs(empty);
-  const plan: [string, Driver[]][] = [['run-checks', []], ['run-checks', ['pg']], ['run-checks', ['mongodb']], ['notify', []], ['on-alarm', []], ['remediate', []], ['incidents', []]];
+  // Each function as the stack builds it for this config; the driver variants as for a database check whose password is a secret.
+  const checks = needsOf(config.checks);
+  const withDriver = (driver: Driver): Needs => ({ ...checks, drivers: [driver], aws: [...new Set([...checks.aws, 'secrets' as const])] });
+  const none: Needs = { drivers: [], aws: [], files: [] };
+  const plan: [string, Needs][] = [
+    ['run-checks', checks],
+    ['run-checks', withDriver('pg')],
+    ['run-checks', withDriver('mongodb')],
+    ['notify', none],
+    ['on-alarm', runbookNeeds(config)],
+    ['remediate', runbookNeeds(config)],
+    ['incidents', none],
+  ];
   const rows: Row[] = [];
-  for (const [fn, drivers] of plan) {
+  for (const [fn, { drivers, aws }] of plan) {
     const dir = join(OUT, `${fn}${drivers.length ? `-${drivers.join('-')}` : ''}`);
-    const built = await bundle({ name: fn, outdir: dir, drivers, config });
+    const built = await bundle({ name: fn, outdir: dir, drivers, aws, config });
     rows.push({ fn, drivers, entry: built.entryBytes, total: built.totalBytes, loadMs: loadMs(built.outfile) - emptyMs, unbundledMs: loadMs(await unbundled(fn)) - emptyMs });
   }
   const lines = rows.map((r) => {
-    const budget = r.drivers.includes('mongodb') ? 1200 * 1024 : 600 * 1024;
+    // The issue names 600 KB for SDK-only functions and 1.2 MB for MongoDB's; pg's is held to the driver budget.
+    const budget = r.drivers.length ? 1200 * 1024 : 600 * 1024;
     return `| ${r.fn}${r.drivers.length ? ` with ${r.drivers.join(', ')}` : ''} | ${kb(r.entry)} | ${kb(r.total)} | ${kb(budget)}: ${pass(r.total <= budget)} | ${round(r.loadMs)} ms | ${round(r.unbundledMs)} ms | ${round(r.loadMs / r.unbundledMs, 2)} | ${pass(r.loadMs < 80 && r.loadMs <= r.unbundledMs / 2)} |`;
   });
   const markdown = [
-    `Empty handler baseline: ${round(emptyMs, 2)} ms to import (median of ${RUNS} fresh processes). Load times below are medians over ${RUNS} fresh processes, minus that baseline. "Entry" is what a cold start loads before the first event; "total" adds the chunks loaded on first use (SDK clients, drivers). Unbundled: Vigil's code in one file, every package loaded from node_modules.`,
+    `Empty handler baseline: ${round(emptyMs, 2)} ms to import (median of ${RUNS} fresh processes). Load times below are medians over ${RUNS} fresh processes, minus that baseline. "Entry" is what a cold start loads before the first event: the entry file and the chunks it imports statically. "Total" adds the chunks loaded on first use (SDK clients, drivers). Each function is built as the stack builds it for vigil.config.ts: only the drivers and SDK clients its checks and remediations use (the pg and mongodb rows add a database check with a Secrets Manager password). Unbundled: the same code in one file, every package loaded from node_modules.`,
     '',
     '| function | entry | total | size target | load (over empty) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |',
     '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',

@@ -1,21 +1,16 @@
 // One measured round in a fresh process (so its peak RSS is its own): N HTTP checks, every 10th hanging.
 // `vigil` runs them through the engine and the http probe; `bare` sends the same requests with a bare
 // node:http loop at the same concurrency, the floor this machine sets for any engine.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import http from 'node:http';
 import pLimit from 'p-limit';
 import { parseConfig } from '../shared/config/load.js';
 import { runChecks } from '../shared/engine/runner.js';
 import { probeRegistry } from '../shared/probes/index.js';
+import { startSlowTarget } from './target.js';
 
 const [mode, ...numbers] = process.argv.slice(2);
 const [n, concurrency, latencyMs, timeoutMs] = numbers.map(Number) as [number, number, number, number];
-// The targets run in a process of their own, as real servers would: answers /ok after `latencyMs`, never answers /hang.
-const target = `require('http').createServer((q, s) => { if (q.url !== '/hang') setTimeout(() => s.end('ok'), ${latencyMs}); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
-const server = spawn(process.execPath, ['-e', target], { stdio: ['ignore', 'pipe', 'inherit'] });
-const [port] = (await once(server.stdout!, 'data')) as [Buffer];
-const base = `http://127.0.0.1:${port.toString().trim()}`;
+const { base, stop } = await startSlowTarget(latencyMs);
 const targets = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? `${base}/hang` : `${base}/ok`));
 
 // Validating the config is not part of the round: planning measures it.
@@ -25,7 +20,7 @@ const started = performance.now();
 const ok = await round();
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
-server.kill();
+stop();
 console.log(JSON.stringify({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, ok, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
 process.exit(0);
 

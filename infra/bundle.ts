@@ -1,7 +1,7 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import type { VigilConfig } from '../shared/config/schema.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -10,12 +10,18 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DRIVERS = ['pg', 'mongodb'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
+/** AWS SDK clients (DynamoDB's aside, which every function has) that only some functions call: shared/aws/<name>.ts. */
+export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb'] as const;
+export type AwsClient = (typeof AWS_CLIENTS)[number];
+
 export interface BundleRequest {
   /** The function's folder under functions/, e.g. `run-checks`. */
   name: string;
   outdir: string;
   /** The drivers this function may load. */
   drivers: readonly Driver[];
+  /** The SDK clients it may load; the others are left out. Default: all. */
+  aws?: readonly AwsClient[];
   /** Files (relative to the project) shipped beside the code at the same relative path, e.g. a CA bundle. */
   files?: readonly string[];
   /** The validated config the function runs: the one the stack was synthesized from. */
@@ -24,9 +30,9 @@ export interface BundleRequest {
 
 export interface Bundled {
   outfile: string;
-  /** The entry file: what a cold start loads before the first event. */
+  /** What a cold start loads before the first event: the entry and the chunks it imports statically. */
   entryBytes: number;
-  /** Every file of code, chunks included. */
+  /** Every file of code, the chunks loaded on first use included. */
   totalBytes: number;
 }
 
@@ -37,7 +43,7 @@ export interface Bundled {
  */
 export async function bundle(request: BundleRequest): Promise<Bundled> {
   const outfile = join(request.outdir, 'index.mjs');
-  await build({
+  const { metafile } = await build({
     entryPoints: { index: join(ROOT, 'functions', request.name, 'index.ts') },
     outdir: request.outdir,
     outExtension: { '.js': '.mjs' },
@@ -54,7 +60,8 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
     // Some dependencies still call require(); give the ESM bundle one.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: [...DRIVERS.filter((d) => !request.drivers.includes(d))],
-    plugins: [zodEnglishOnly, withConfig(request.config)],
+    plugins: [zodEnglishOnly, nativeUrl, notOnLambda, onlyClients(request.aws ?? AWS_CLIENTS), withConfig(request.config)],
+    metafile: true,
     logLevel: 'error',
   });
   for (const file of request.files ?? []) {
@@ -62,8 +69,25 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(resolve(ROOT, file), target);
   }
-  const code = readdirSync(request.outdir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
-  return { outfile, entryBytes: statSync(outfile).size, totalBytes: code.reduce((sum, f) => sum + statSync(join(request.outdir, f)).size, 0) };
+  const code = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const loadedAtStart = staticClosure(metafile.outputs, relative(process.cwd(), outfile));
+  return {
+    outfile,
+    entryBytes: code.filter(([file]) => loadedAtStart.has(file)).reduce((sum, [, o]) => sum + o.bytes, 0),
+    totalBytes: code.reduce((sum, [, o]) => sum + o.bytes, 0),
+  };
+}
+
+/** The output files loading `entry` loads at once: it and what it imports statically, transitively. */
+function staticClosure(outputs: Metafile['outputs'], entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !outputs[file]) return;
+    seen.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  return seen;
 }
 
 /**
@@ -81,8 +105,48 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * The MongoDB driver parses connection strings with whatwg-url, a polyfill of the URL class Node has
+ * built in, and 280 KB of it is tr46's Unicode table: give it Node's own URL instead.
+ */
+const nativeUrl: Plugin = {
+  name: 'native-url',
+  setup(b) {
+    b.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'native-url' }));
+    b.onLoad({ filter: /.*/, namespace: 'native-url' }, () => ({ contents: 'module.exports = { URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams };', loader: 'js' }));
+  },
+};
+
+/**
+ * Code the AWS SDK imports lazily and that never runs in a Lambda function: browser user-agent parsing
+ * (bowser) and event-stream responses (no API Vigil calls has them). Each becomes a stub that says so.
+ */
+const NOT_ON_LAMBDA = [/^bowser$/, /^@smithy\/core\/event-streams$/];
+const notOnLambda: Plugin = {
+  name: 'not-on-lambda',
+  setup(b) {
+    for (const filter of NOT_ON_LAMBDA) b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-on-lambda' }));
+    b.onLoad({ filter: /.*/, namespace: 'not-on-lambda' }, (args) => ({ contents: `throw new Error(${JSON.stringify(`${args.path} is not in Vigil's Lambda bundle: it only runs in browsers or for event-stream APIs`)});`, loader: 'js' }));
+  },
+};
+
+/** An SDK client no check or remediation of the function calls becomes a stub: no config can reach it. */
+function onlyClients(wanted: readonly AwsClient[]): Plugin {
+  const left = AWS_CLIENTS.filter((c) => !wanted.includes(c));
+  return {
+    name: 'only-clients',
+    setup(b) {
+      if (!left.length) return;
+      b.onLoad({ filter: new RegExp(`shared[\\\\/]aws[\\\\/](${left.join('|')})\\.ts$`) }, (args) => {
+        const client = /(\w+)\.ts$/.exec(args.path)![1];
+        return { contents: `throw new Error(${JSON.stringify(`this function was built without the ${client} client: none of its checks or remediations calls it (infra/needs.ts)`)});`, loader: 'js' };
+      });
+    },
+  };
+}
+
 /** shared/config/deployed.ts becomes the config itself, already validated: a cold start parses JSON, nothing more. */
-function withConfig(config: VigilConfig): Plugin {
+export function withConfig(config: VigilConfig): Plugin {
   return {
     name: 'deployed-config',
     setup(b) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import type { Status } from './findings.js';
 
 export interface Limits {
@@ -8,24 +8,18 @@ export interface Limits {
 
 /** Warn/fail limits for a value where higher is worse (latency, usage). */
 export function upperLimits(warn: number, fail: number) {
-  return z
-    .strictObject({
-      warn: z.number().nonnegative().default(warn),
-      fail: z.number().nonnegative().default(fail),
-    })
-    .refine((l) => l.warn <= l.fail, { message: 'warn must not be above fail', path: ['warn'] })
-    .prefault({});
+  return z.prefault(z.strictObject({
+      warn: z._default(z.number().check(z.nonnegative()), warn),
+      fail: z._default(z.number().check(z.nonnegative()), fail),
+    }).check(z.refine((l) => l.warn <= l.fail, { message: 'warn must not be above fail', path: ['warn'] })), {});
 }
 
 /** Warn/fail limits for a value where lower is worse (days left, free space). */
 export function lowerLimits(warn: number, fail: number) {
-  return z
-    .strictObject({
-      warn: z.number().nonnegative().default(warn),
-      fail: z.number().nonnegative().default(fail),
-    })
-    .refine((l) => l.warn >= l.fail, { message: 'warn must not be below fail', path: ['warn'] })
-    .prefault({});
+  return z.prefault(z.strictObject({
+      warn: z._default(z.number().check(z.nonnegative()), warn),
+      fail: z._default(z.number().check(z.nonnegative()), fail),
+    }).check(z.refine((l) => l.warn >= l.fail, { message: 'warn must not be below fail', path: ['warn'] })), {});
 }
 
 export function gradeUpper(value: number, limits: Limits): Status {

@@ -3,7 +3,7 @@ import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { parseConfig } from '../shared/config/load.js';
 import { startLocalRuntime, type LocalRuntime } from '../shared/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../shared/local/servers.js';
-import type { Log } from '../shared/log.js';
+import { recordingLog } from './support/log.js';
 import type { Notification } from '../shared/notifications/message.js';
 import { allItems } from './support/dynamo.js';
 import { minutesAfter, T0 } from './support/findings.js';
@@ -13,7 +13,6 @@ const TOKEN = 'tok-9f8e7d6c5b';
 
 let api: LocalTarget;
 let runtime: LocalRuntime;
-const logged: string[] = [];
 const sent: Notification[] = [];
 
 beforeAll(async () => {
@@ -45,8 +44,7 @@ describe('secrets', () => {
         },
       ],
     });
-    const record = (level: string) => (message: string, ...extra: object[]) => void logged.push(`${level} ${message} ${JSON.stringify(extra)}`);
-    const log: Log = { info: record('info'), warn: record('warn'), error: record('error') };
+    const { log, text } = recordingLog();
     let minute = 0;
     const clock = { now: () => minutesAfter(T0, minute) };
     runtime = await startLocalRuntime({ config, clock, log, onNotification: (_, n) => sent.push(n) });
@@ -55,7 +53,7 @@ describe('secrets', () => {
     const results = [];
     for (minute = 0; minute < 4; minute++) results.push(await handler({ checks: ['api-health'] }));
 
-    const everything = [JSON.stringify(await allItems(runtime.dynamo, 'vigil-local')), logged.join('\n'), JSON.stringify(results), JSON.stringify(sent)].join('\n');
+    const everything = [JSON.stringify(await allItems(runtime.dynamo, 'vigil-local')), text(), JSON.stringify(results), JSON.stringify(sent)].join('\n');
     // The secrets went through the whole pipeline (masked), so this test can fail.
     expect(sent.map((n) => n.subject)).toEqual([
       '[P1][OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected) for 1 checks',

@@ -58,8 +58,9 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     const { ran, counts } = summarise(findings);
     for (const [status, n] of Object.entries(counts)) if (n) meter.count('CheckOutcomes', n, { name: 'Status', value: status });
     for (const finding of findings) {
-      // ERROR is kept for Vigil's own failures; a failing target is a finding.
-      const level = finding.status === 'ok' ? 'info' : 'warn';
+      // ERROR is kept for Vigil's own failures; a failing target is a finding. A passing check is
+      // DEBUG: at a check a minute, its line would cost more in CloudWatch Logs than running it.
+      const level = finding.status === 'ok' ? 'debug' : 'warn';
       log[level](`${finding.checkId} ${finding.status}: ${finding.summary}`, { finding });
     }
     const summary = { ran, counts, findings: findings.map(({ checkId, status, summary, durationMs }) => ({ checkId, status, summary, durationMs })) };

@@ -7,7 +7,7 @@ import type { VigilConfig } from '../../shared/config/schema.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
-import { needsOf, runbookCheckIds } from '../needs.js';
+import { runbookNeeds } from '../needs.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
 export interface AlarmResponderProps {
@@ -73,10 +73,4 @@ export function alarmPattern(config: VigilConfig): Record<string, unknown> | und
   const alternatives = [...(names.length ? [{ alarmName: names }] : []), ...byTags];
   if (!alternatives.length) return undefined;
   return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
-}
-
-/** Runbooks run remediations and, to diagnose and verify, checks: both may need a driver. */
-function runbookNeeds(config: VigilConfig) {
-  const stepChecks = runbookCheckIds(config);
-  return needsOf([...config.remediations, ...config.checks.filter((c) => stepChecks.has(c.id))]);
 }

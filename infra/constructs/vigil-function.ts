@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import { ROOT, type BundleRequest, type Driver } from '../bundle.js';
+import { ROOT, type AwsClient, type BundleRequest, type Driver } from '../bundle.js';
 
 export interface VigilFunctionProps {
   /** The folder under functions/, e.g. `run-checks`. */
@@ -34,6 +34,8 @@ export interface VigilFunctionProps {
   readonly vpc?: { vpc: IVpc; subnets: SubnetSelection; securityGroups: ISecurityGroup[] };
   /** Database drivers its checks or remediations load; the others stay out of its bundle. @default none */
   readonly drivers?: readonly Driver[];
+  /** AWS SDK clients (besides DynamoDB's) its checks or remediations call; the others stay out. @default none */
+  readonly aws?: readonly AwsClient[];
   /** Files shipped beside the code at the same path relative to the project, e.g. a CA bundle. @default none */
   readonly files?: readonly string[];
   /** The validated config; the function is built with it, so it runs what the stack planned. */
@@ -58,7 +60,7 @@ export class VigilFunction extends Function {
       });
     }
     super(scope, id, {
-      code: bundled({ name: props.name, drivers: props.drivers ?? [], files: props.files ?? [], config: props.config }),
+      code: bundled({ name: props.name, drivers: props.drivers ?? [], aws: props.aws ?? [], files: props.files ?? [], config: props.config }),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,

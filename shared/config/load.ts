@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { formatPath } from './path.js';
 import { configSchema, type VigilConfig, type VigilConfigInput } from './schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { remediationRegistry, allRemediations } from '../remediations/index.js';
 import type { Remediation } from '../remediations/remediation.js';
 import { nameSchema, SEVERITIES } from './names.js';
@@ -6,29 +6,29 @@ import { nameSchema, SEVERITIES } from './names.js';
 /** Guardrails every remediation has; defaults are the cautious ones. */
 const guardShape = {
   id: nameSchema,
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   /** observe: record what would be done, do nothing (default). propose: ask for approval through SNS. auto: act. */
-  mode: z.enum(['observe', 'propose', 'auto']).default('observe'),
+  mode: z._default(z.enum(['observe', 'propose', 'auto']), 'observe'),
   /** Required for a high-risk remediation (rollback, failover) in auto mode: say why it is safe. */
-  allowAuto: z.strictObject({ reason: z.string().min(10, 'say why acting without a human is safe here') }).optional(),
+  allowAuto: z.optional(z.strictObject({ reason: z.string().check(z.minLength(10, 'say why acting without a human is safe here')) })),
   /** No second action of this remediation on the target within this time. Default: 15. */
-  cooldownMinutes: z.number().min(0).default(15),
+  cooldownMinutes: z._default(z.number().check(z.minimum(0)), 15),
   /** At most `count` actions on the target in `windowMinutes`, then escalate. Default: 3 per 60. */
-  maxActions: z.strictObject({ count: z.int().min(1).default(3), windowMinutes: z.number().positive().default(60) }).prefault({}),
+  maxActions: z.prefault(z.strictObject({ count: z._default(z.int().check(z.minimum(1)), 3), windowMinutes: z._default(z.number().check(z.positive()), 60) }), {}),
   /** After this many actions in a row that fail verification, stop acting until someone resets it. Default: 3. */
-  circuitBreaker: z.strictObject({ failures: z.int().min(1).default(3) }).prefault({}),
+  circuitBreaker: z.prefault(z.strictObject({ failures: z._default(z.int().check(z.minimum(1)), 3) }), {}),
   /** A proposal's approval must arrive within this time. Default: 30. */
-  proposalMinutes: z.number().positive().default(30),
+  proposalMinutes: z._default(z.number().check(z.positive()), 30),
   /** How long the per-target lock lasts if the function dies holding it. Default: 300. */
-  leaseSeconds: z.int().min(10).max(900).default(300),
+  leaseSeconds: z._default(z.int().check(z.minimum(10), z.maximum(900)), 300),
 };
 
 function remediationSchemaOf(r: Remediation) {
-  return z.strictObject({ ...guardShape, kind: z.literal(r.kind), ...r.settings.shape }).superRefine((c, ctx) => {
+  return z.strictObject({ ...guardShape, kind: z.literal(r.kind), ...r.settings.shape }).check(z.superRefine((c, ctx) => {
     if (r.risk === 'high' && c.mode === 'auto' && !c.allowAuto) {
       ctx.addIssue({ code: 'custom', path: ['mode'], message: `${r.kind} is high risk: "auto" needs allowAuto: { reason: '…' } (or use "propose")` });
     }
-  });
+  }));
 }
 
 export const remediationSchema = z.discriminatedUnion(
@@ -36,14 +36,14 @@ export const remediationSchema = z.discriminatedUnion(
   allRemediations.map((r) => remediationSchemaOf(r as unknown as Remediation)) as unknown as [ReturnType<typeof remediationSchemaOf>],
 );
 
-type Guard = z.output<z.ZodObject<typeof guardShape>>;
+type Guard = z.output<z.ZodMiniObject<typeof guardShape>>;
 type Remediations = (typeof allRemediations)[number];
 
 /** A validated remediation: its guardrails plus its kind's settings. */
 export type RemediationConfig = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? Guard & { kind: K } & z.output<S> : never) : never;
 
 /** A remediation as written in vigil.config.ts. */
-export type RemediationInput = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? z.input<z.ZodObject<typeof guardShape>> & { kind: K } & z.input<S> : never) : never;
+export type RemediationInput = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? z.input<z.ZodMiniObject<typeof guardShape>> & { kind: K } & z.input<S> : never) : never;
 
 export function riskOf(r: { kind: string }): 'low' | 'high' {
   return remediationRegistry.get(r.kind)?.risk ?? 'high';
@@ -51,7 +51,7 @@ export function riskOf(r: { kind: string }): 'low' | 'high' {
 
 const step = z.union([
   /** Run these checks and attach their findings as evidence. */
-  z.strictObject({ diagnose: z.array(z.string()).min(1) }),
+  z.strictObject({ diagnose: z.array(z.string()).check(z.minLength(1)) }),
   /** Run this remediation, within its guardrails. */
   z.strictObject({ act: z.string() }),
   /** Wait, then run the check until it passes or the attempts run out. */
@@ -59,34 +59,32 @@ const step = z.union([
     verify: z.strictObject({
       check: z.string(),
       /** Default: 60. */
-      settleSeconds: z.number().min(0).max(600).default(60),
+      settleSeconds: z._default(z.number().check(z.minimum(0), z.maximum(600)), 60),
       /** Default: 3. */
-      attempts: z.int().min(1).max(10).default(3),
+      attempts: z._default(z.int().check(z.minimum(1), z.maximum(10)), 3),
       /** Between attempts. Default: 30. */
-      intervalSeconds: z.number().min(0).max(300).default(30),
+      intervalSeconds: z._default(z.number().check(z.minimum(0), z.maximum(300)), 30),
     }),
   }),
   /** Hand over to a human if not fixed by now, saying this. */
-  z.strictObject({ escalate: z.string().min(1) }),
+  z.strictObject({ escalate: z.string().check(z.minLength(1)) }),
 ]);
 
 export const runbookSchema = z.strictObject({
   id: nameSchema,
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   /** Which alarms it answers: every criterion given must hold. */
-  match: z
-    .strictObject({
-      alarmNames: z.array(z.string()).min(1).optional(),
-      alarmPrefix: z.string().min(1).optional(),
+  match: z.strictObject({
+      alarmNames: z.optional(z.array(z.string()).check(z.minLength(1))),
+      alarmPrefix: z.optional(z.string().check(z.minLength(1))),
       /** Matched against the event's alarmTags (turn on alarm tag propagation); without them, nothing is done. */
-      tags: z.record(z.string(), z.string()).optional(),
-    })
-    .refine((m) => m.alarmNames || m.alarmPrefix || m.tags, { message: 'give alarmNames, alarmPrefix or tags' }),
+      tags: z.optional(z.record(z.string(), z.string())),
+    }).check(z.refine((m) => m.alarmNames || m.alarmPrefix || m.tags, { message: 'give alarmNames, alarmPrefix or tags' })),
   /** Default: P2. */
-  severity: z.enum(SEVERITIES).default('P2'),
+  severity: z._default(z.enum(SEVERITIES), 'P2'),
   /** Resolve the incident when the alarm returns to OK. Default: true. */
-  resolveOnOk: z.boolean().default(true),
-  steps: z.array(step).min(1),
+  resolveOnOk: z._default(z.boolean(), true),
+  steps: z.array(step).check(z.minLength(1)),
 });
 
 export type RunbookConfig = z.output<typeof runbookSchema>;

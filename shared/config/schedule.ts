@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\((.+)\)$/;
@@ -27,7 +27,7 @@ export function scheduleProblem(expr: string): string | undefined {
   return 'expected "rate(5 minutes)" or "cron(0 3 ? * SUN *)"';
 }
 
-export const scheduleSchema = z.string().superRefine((expr, ctx) => {
+export const scheduleSchema = z.string().check(z.superRefine((expr, ctx) => {
   const problem = scheduleProblem(expr);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+}));

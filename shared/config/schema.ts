@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
 import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
 import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
 import { networkSchema, placementSchema, type NetworkConfig } from './network.js';
+import { MAX_CHECKS_PER_SCHEDULE } from './schedule-plan.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 
@@ -14,39 +15,37 @@ export { SEVERITIES, type Severity } from './names.js';
 const commonShape = {
   /** Unique; names the check in findings, incidents, schedules and manual invocations. */
   id: nameSchema,
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   /** EventBridge Scheduler expression. Default: rate(5 minutes). */
-  schedule: scheduleSchema.default('rate(5 minutes)'),
+  schedule: z._default(scheduleSchema, 'rate(5 minutes)'),
   /** Checks of a group run together (one schedule, one invocation), e.g. "databases". */
-  group: nameSchema.optional(),
+  group: z.optional(nameSchema),
   /** P1 (respond in 15 min) to P4 (respond in a day). Default: P3. */
-  severity: z.enum(SEVERITIES).default('P3'),
+  severity: z._default(z.enum(SEVERITIES), 'P3'),
   /** Free key/value labels, e.g. `{ service: 'orders', team: 'payments' }`. */
-  tags: z.record(z.string(), z.string()).default({}),
+  tags: z._default(z.record(z.string(), z.string()), {}),
   /** What the on-call engineer should do: notes or a link to the runbook page. */
-  runbook: z.string().optional(),
+  runbook: z.optional(z.string()),
   /** Per-check timeout. Default: `defaults.timeoutMs`. */
-  timeoutMs: z.int().positive().max(600_000).optional(),
+  timeoutMs: z.optional(z.int().check(z.positive(), z.maximum(600_000))),
   /** `vpc` runs it in the function placed in `network`'s subnets, to reach private addresses. Default: public. */
   network: placementSchema,
   /** A disabled check is not scheduled and not run by group; it can still be run by id. Default: true. */
-  enabled: z.boolean().default(true),
+  enabled: z._default(z.boolean(), true),
   /** Overrides of the incident policy for this check. Default: `incidents` and its severity's times. */
-  incident: z
-    .strictObject({
-      failureThreshold: z.int().min(1).max(100).optional(),
-      successThreshold: z.int().min(1).max(100).optional(),
-      openOnWarn: z.boolean().optional(),
-      maxRepeats: z.int().min(0).max(100).optional(),
-      respondMinutes: z.number().positive().optional(),
-      repeatMinutes: z.number().positive().optional(),
-    })
-    .optional(),
+  incident: z.optional(z.strictObject({
+      failureThreshold: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+      successThreshold: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+      openOnWarn: z.optional(z.boolean()),
+      maxRepeats: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+      respondMinutes: z.optional(z.number().check(z.positive())),
+      repeatMinutes: z.optional(z.number().check(z.positive())),
+    })),
 };
 
 function checkSchemaOf(probe: Probe) {
   const schema = z.strictObject({ ...commonShape, kind: z.literal(probe.kind), ...probe.settings.shape });
-  return probe.refine ? schema.superRefine((check, ctx) => probe.refine!(check, ctx)) : schema;
+  return probe.refine ? schema.check(z.superRefine((check, ctx) => probe.refine!(check, ctx))) : schema;
 }
 
 const checkSchema = z.discriminatedUnion(
@@ -54,27 +53,26 @@ const checkSchema = z.discriminatedUnion(
   allProbes.map((p) => checkSchemaOf(p as unknown as Probe)) as unknown as [ReturnType<typeof checkSchemaOf>],
 );
 
-export const configSchema = z
-  .strictObject({
-    defaults: z
-      .strictObject({
+export const configSchema = z.strictObject({
+    defaults: z.prefault(z.strictObject({
         /** How long one check may take. Default: 10000 ms. */
-        timeoutMs: z.int().positive().max(600_000).default(10_000),
-        /** Checks run at once within one invocation. Default: 16. */
-        concurrency: z.int().min(1).max(256).default(16),
-      })
-      .prefault({}),
-    checks: z.array(checkSchema).min(1, 'declare at least one check'),
+        timeoutMs: z._default(z.int().check(z.positive(), z.maximum(600_000)), 10_000),
+        /**
+         * Checks run at once within one invocation. Default: 50, a whole schedule's batch at once: Lambda
+         * bills the invocation's wall time, and checks mostly wait on the network (bench/results.md).
+         */
+        concurrency: z._default(z.int().check(z.minimum(1), z.maximum(256)), MAX_CHECKS_PER_SCHEDULE),
+      }), {}),
+    checks: z.array(checkSchema).check(z.minLength(1, 'declare at least one check')),
     incidents: incidentsSchema,
-    silences: z.array(silenceSchema).default([]),
+    silences: z._default(z.array(silenceSchema), []),
     /** Guarded fixes, named by runbooks and by manual invocations. */
-    remediations: z.array(remediationSchema).default([]),
+    remediations: z._default(z.array(remediationSchema), []),
     /** What to do when a CloudWatch alarm goes to ALARM. */
-    runbooks: z.array(runbookSchema).default([]),
+    runbooks: z._default(z.array(runbookSchema), []),
     /** The VPC for checks with `network: 'vpc'`. */
-    network: networkSchema.optional(),
-  })
-  .superRefine((config, ctx) => {
+    network: z.optional(networkSchema),
+  }).check(z.superRefine((config, ctx) => {
     const ids = new Set(config.checks.map((c) => c.id));
     config.silences.forEach((silence, i) => {
       for (const [j, id] of (silence.checks ?? []).entries()) {
@@ -103,10 +101,10 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate id "${check.id}" (also checks[${first}])` });
       } else seen.set(check.id, i);
     });
-  });
+  }));
 
-type Common = z.output<z.ZodObject<typeof commonShape>>;
-type CommonInput = z.input<z.ZodObject<typeof commonShape>>;
+type Common = z.output<z.ZodMiniObject<typeof commonShape>>;
+type CommonInput = z.input<z.ZodMiniObject<typeof commonShape>>;
 type Probes = (typeof allProbes)[number];
 
 /** A validated check: the common fields plus its kind's settings, defaults filled in. */

@@ -1,5 +1,5 @@
 import type { Db, Document } from 'mongodb';
-import { z } from 'zod';
+import * as z from '../zod.js';
 
 /** One in-progress operation as an engineer would list it from currentOp. */
 export interface MongoOp {
@@ -18,16 +18,16 @@ export interface MongoOp {
 /** Whose operations a kill may touch. System operations and Vigil's own are never in reach. */
 export const opFilterShape = {
   /** Only operations on these namespaces: `db.collection`, or `db.*` for a whole database. Default: any. */
-  namespaces: z.array(z.string().regex(/^[^.\s]+\.(\*|[^\s]+)$/, 'expected "database.collection" or "database.*"')).min(1).optional(),
+  namespaces: z.optional(z.array(z.string().check(z.regex(/^[^.\s]+\.(\*|[^\s]+)$/, 'expected "database.collection" or "database.*"'))).check(z.minLength(1))),
   /** Only operations from these applications (the driver's appName). Default: any. */
-  applications: z.array(z.string().min(1)).min(1).optional(),
+  applications: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
   /** Writes killed halfway leave partial changes outside a transaction; they are spared unless this is true. Default: false. */
-  allowWrites: z.boolean().default(false),
+  allowWrites: z._default(z.boolean(), false),
   /** At most this many operations per run. Default: 5. */
-  maxOps: z.int().min(1).max(100).default(5),
+  maxOps: z._default(z.int().check(z.minimum(1), z.maximum(100)), 5),
 };
 
-export type OpFilter = z.output<z.ZodObject<typeof opFilterShape>>;
+export type OpFilter = z.output<z.ZodMiniObject<typeof opFilterShape>>;
 
 const SYSTEM_DATABASES = new Set(['admin', 'local', 'config']);
 const WRITES = new Set(['insert', 'update', 'remove', 'delete']);

@@ -1,5 +1,5 @@
 import type { Db, MongoClientOptions } from 'mongodb';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
 
@@ -8,25 +8,25 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 /** How Vigil reaches one MongoDB deployment or DocumentDB cluster. Shared by the mongo probe and remediation. */
 export const mongoConnectionShape = {
   /** `host:port`, or several comma-separated for a replica set. Never a connection string: no password in it. */
-  target: z.string().refine((t) => t.split(',').every((h) => HOST_PORT.test(h)), 'expected "host:port" or "host1:port,host2:port", e.g. "orders.cluster-abc.eu-west-1.docdb.amazonaws.com:27017"'),
+  target: z.string().check(z.refine((t) => t.split(',').every((h) => HOST_PORT.test(h)), 'expected "host:port" or "host1:port,host2:port", e.g. "orders.cluster-abc.eu-west-1.docdb.amazonaws.com:27017"')),
   /** `documentdb` turns off retryable writes, which DocumentDB does not support. Default: mongodb. */
-  flavor: z.enum(['mongodb', 'documentdb']).default('mongodb'),
+  flavor: z._default(z.enum(['mongodb', 'documentdb']), 'mongodb'),
   /** Default: the secret's `username`, else `vigil`. */
-  user: z.string().min(1).optional(),
+  user: z.optional(z.string().check(z.minLength(1))),
   password: passwordSource,
   /** The database users are defined in. Default: admin. */
-  authSource: z.string().min(1).default('admin'),
+  authSource: z._default(z.string().check(z.minLength(1)), 'admin'),
   /** Default: true. DocumentDB clusters require it unless TLS was turned off on the cluster. */
-  tls: z.boolean().default(true),
+  tls: z._default(z.boolean(), true),
   /** A PEM file of CAs to trust, e.g. AWS's `global-bundle.pem` shipped with the function. Default: the system's CAs. */
-  caBundle: z.string().optional(),
+  caBundle: z.optional(z.string()),
   /** The replica set name (DocumentDB's is `rs0`). */
-  replicaSet: z.string().min(1).optional(),
+  replicaSet: z.optional(z.string().check(z.minLength(1))),
   /** Talk to exactly this host, e.g. one DocumentDB instance endpoint; per-instance measures need it. Default: false. */
-  directConnection: z.boolean().default(false),
+  directConnection: z._default(z.boolean(), false),
 };
 
-export type MongoConnection = z.output<z.ZodObject<typeof mongoConnectionShape>>;
+export type MongoConnection = z.output<z.ZodMiniObject<typeof mongoConnectionShape>>;
 
 /** The driver's options: credentials go here, never into the URL; one connection, bounded by `timeoutMs`. */
 export function mongoClientOptions(conn: MongoConnection, creds: Credentials, timeoutMs: number): MongoClientOptions {
@@ -60,9 +60,10 @@ export function withMongo<T>(conn: MongoConnection, ctx: { signal: AbortSignal; 
 }
 
 async function session<T>(conn: MongoConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (admin: Db) => Promise<T>): Promise<T> {
-  // Loaded here, not at the top: only the functions that run MongoDB checks carry the driver.
-  const { MongoClient } = await import('mongodb');
-  const client = new MongoClient(`mongodb://${conn.target}/`, mongoClientOptions(conn, creds, ctx.timeoutMs));
+  // Loaded here, not at the top: only the functions that run MongoDB checks carry the driver. The driver
+  // is CommonJS: in a bundle, its exports are only the module's default, as they are for pg.
+  const { default: mongodb } = await import('mongodb');
+  const client = new mongodb.MongoClient(`mongodb://${conn.target}/`, mongoClientOptions(conn, creds, ctx.timeoutMs));
   const abort = () => void client.close(true).catch(() => undefined);
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {

@@ -1,22 +1,22 @@
 import type pg from 'pg';
 import type { RemediationContext } from '../remediations/remediation.js';
 import { withPg, type PgConnection } from './pg-session.js';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { maskSql } from './mask-sql.js';
 
 /** Whose sessions a pg remediation may touch. Its own, replication and superusers' are never in reach unless said. */
 export const sessionFilterShape = {
   /** Only sessions of these users / applications / databases. Default: any. */
-  users: z.array(z.string().min(1)).min(1).optional(),
-  applications: z.array(z.string()).min(1).optional(),
-  databases: z.array(z.string().min(1)).min(1).optional(),
+  users: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  applications: z.optional(z.array(z.string()).check(z.minLength(1))),
+  databases: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
   /** Superusers' sessions are left alone unless this is true. Default: false. */
-  allowSuperusers: z.boolean().default(false),
+  allowSuperusers: z._default(z.boolean(), false),
   /** At most this many sessions per run. Default: 5. */
-  maxSessions: z.int().min(1).max(100).default(5),
+  maxSessions: z._default(z.int().check(z.minimum(1), z.maximum(100)), 5),
 };
 
-export type SessionFilter = z.output<z.ZodObject<typeof sessionFilterShape>>;
+export type SessionFilter = z.output<z.ZodMiniObject<typeof sessionFilterShape>>;
 
 export interface Candidate {
   pid: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
 
@@ -9,17 +9,17 @@ const TARGET = /^(?<host>[A-Za-z0-9.-]+):(?<port>\d{1,5})\/(?<database>[A-Za-z0-
 /** How Vigil reaches one PostgreSQL database. Fields shared by the pg probe and the pg remediations. */
 export const pgConnectionShape = {
   /** `host:port/database`, e.g. `orders-db.internal:5432/orders`. Never a connection string: no password in it. */
-  target: z.string().regex(TARGET, 'expected "host:port/database", e.g. "orders-db.internal:5432/orders"'),
+  target: z.string().check(z.regex(TARGET, 'expected "host:port/database", e.g. "orders-db.internal:5432/orders"')),
   /** Default: the secret's `username`, else `vigil`. */
-  user: z.string().min(1).optional(),
+  user: z.optional(z.string().check(z.minLength(1))),
   password: passwordSource,
   /** `require` (default) encrypts; `verify-full` also checks the server against `caBundle`; `disable` only for local databases. */
-  ssl: z.enum(['disable', 'require', 'verify-full']).default('require'),
+  ssl: z._default(z.enum(['disable', 'require', 'verify-full']), 'require'),
   /** A PEM file, e.g. the RDS global bundle shipped with the function. */
-  caBundle: z.string().optional(),
+  caBundle: z.optional(z.string()),
 };
 
-export type PgConnection = z.output<z.ZodObject<typeof pgConnectionShape>>;
+export type PgConnection = z.output<z.ZodMiniObject<typeof pgConnectionShape>>;
 
 /** Errors PostgreSQL gives for a wrong password or user: the one case where reading the secret again can help. */
 const AUTH_FAILURES = new Set(['28P01', '28000']);

@@ -1,18 +1,14 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { incidentId, who } from './who.js';
 
 const DAY_MS = 86_400_000;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: DAY_MS } as const;
 
 /** "30m", "4h", "2d" → milliseconds; at most 7 days, so no silence is forgotten. */
-const silenceLength = z
-  .string()
-  .regex(/^\d+[mhd]$/, 'expected a length like "30m", "4h" or "2d"')
-  .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.at(-1) as keyof typeof UNIT_MS])
-  .refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d');
+const silenceLength = z.pipe(z.string().check(z.regex(/^\d+[mhd]$/, 'expected a length like "30m", "4h" or "2d"')), z.transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.at(-1) as keyof typeof UNIT_MS])).check(z.refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d'));
 
 /** A silence names the check, or the incident whose check it is. */
-const silenceTarget = { check: z.string().min(1).max(64).optional(), incident: incidentId.optional() };
+const silenceTarget = { check: z.optional(z.string().check(z.minLength(1), z.maxLength(64))), incident: z.optional(incidentId) };
 const oneTarget = [(r: { check?: string | undefined; incident?: string | undefined }) => (r.check === undefined) !== (r.incident === undefined), { message: 'give either "check" or "incident", not both' }] as const;
 
 const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit'] as const;
@@ -21,14 +17,14 @@ const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-cir
 export const incidentsRequest = z.discriminatedUnion(
   'op',
   [
-    z.strictObject({ op: z.literal('list'), state: z.enum(['active', 'open', 'acknowledged']).default('active'), limit: z.int().min(1).max(100).default(20) }),
-    z.strictObject({ op: z.literal('get'), incident: incidentId, timeline: z.int().min(1).max(100).default(20) }),
+    z.strictObject({ op: z.literal('list'), state: z._default(z.enum(['active', 'open', 'acknowledged']), 'active'), limit: z._default(z.int().check(z.minimum(1), z.maximum(100)), 20) }),
+    z.strictObject({ op: z.literal('get'), incident: incidentId, timeline: z._default(z.int().check(z.minimum(1), z.maximum(100)), 20) }),
     z.strictObject({ op: z.literal('ack'), incident: incidentId, ...who }),
     z.strictObject({ op: z.literal('resolve'), incident: incidentId, ...who }),
-    z.strictObject({ op: z.literal('silence'), ...silenceTarget, for: silenceLength.prefault('4h'), ...who }).refine(...oneTarget),
-    z.strictObject({ op: z.literal('unsilence'), ...silenceTarget, ...who }).refine(...oneTarget),
+    z.strictObject({ op: z.literal('silence'), ...silenceTarget, for: z.prefault(silenceLength, '4h'), ...who }).check(z.refine(...oneTarget)),
+    z.strictObject({ op: z.literal('unsilence'), ...silenceTarget, ...who }).check(z.refine(...oneTarget)),
     /** Closes an open circuit on one target, e.g. `ecs:prod/orders-api`; noted on the incident, if one is named. */
-    z.strictObject({ op: z.literal('reset-circuit'), target: z.string().min(1).max(200), incident: incidentId.optional(), ...who }),
+    z.strictObject({ op: z.literal('reset-circuit'), target: z.string().check(z.minLength(1), z.maxLength(200)), incident: z.optional(incidentId), ...who }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `give "op", one of: ${OPS.join(', ')}` : undefined) },
 );

@@ -1,30 +1,28 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { nameSchema } from '../config/names.js';
 import { incidentId, who } from './who.js';
 
 /** Runs one configured remediation by hand; a dry run (the default) plans and checks the guardrails, and changes nothing. */
-export const manualRequest = z
-  .strictObject({
+export const manualRequest = z.strictObject({
     remediation: nameSchema,
     /** Default: true. Say false, with who and why, to act. */
-    dryRun: z.boolean().default(true),
-    approvedBy: who.by.optional(),
-    reason: who.reason.optional(),
+    dryRun: z._default(z.boolean(), true),
+    approvedBy: z.optional(who.by),
+    reason: z.optional(who.reason),
     /** The incident this answers: the action goes on its timeline and the on-call is told. */
-    incident: incidentId.optional(),
-  })
-  .superRefine((r, ctx) => {
+    incident: z.optional(incidentId),
+  }).check(z.superRefine((r, ctx) => {
     if (r.dryRun) return;
     if (!r.approvedBy) ctx.addIssue({ code: 'custom', path: ['approvedBy'], message: 'required with "dryRun": false: who runs this (it approves high-risk remediations)' });
     if (!r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required with "dryRun": false: why, for the timeline' });
-  });
+  }));
 
 /** Approves a proposal Vigil sent through SNS. */
 export const approvalRequest = z.strictObject({
   /** The remediation the proposal is for; must match it, so nobody approves the wrong thing. */
   remediation: nameSchema,
   /** The proposal id from the notification. */
-  approve: z.string().min(1).max(100),
+  approve: z.string().check(z.minLength(1), z.maxLength(100)),
   approvedBy: who.by,
   reason: who.reason,
 });
@@ -43,7 +41,7 @@ export const remediateExamples = {
 };
 
 /** Which request an event is, by the key only that request has; so each gets its own precise errors. */
-export function remediateRequestOf(event: unknown): { schema: z.ZodType; example: unknown } | undefined {
+export function remediateRequestOf(event: unknown): { schema: z.ZodMiniType; example: unknown } | undefined {
   if (!event || typeof event !== 'object' || Array.isArray(event)) return undefined;
   if ('approve' in event) return { schema: approvalRequest, example: remediateExamples.approve };
   if ('automation' in event) return { schema: automationRequest, example: remediateExamples.automation };

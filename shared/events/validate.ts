@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import { formatPath } from '../config/path.js';
 
 /** A console payload is a few hundred bytes; anything near this is a paste gone wrong. */
@@ -15,7 +15,7 @@ export interface InvalidRequest {
 export type Validated<T> = { ok: true; data: T } | { ok: false; problems: string[] };
 
 /** Parses an event; never throws, never echoes the values given (they may hold a secret). */
-export function validateEvent<S extends z.ZodType>(schema: S, event: unknown, maxBytes = MAX_EVENT_BYTES): Validated<z.output<S>> {
+export function validateEvent<S extends z.ZodMiniType>(schema: S, event: unknown, maxBytes = MAX_EVENT_BYTES): Validated<z.output<S>> {
   const bytes = Buffer.byteLength(JSON.stringify(event ?? null));
   if (bytes > maxBytes) return { ok: false, problems: [`(event): ${bytes} bytes; the limit is ${maxBytes}`] };
   const result = schema.safeParse(event);

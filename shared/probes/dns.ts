@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { worst, type Observation, type Status } from '../findings.js';
 import { gradeUpper, upperLimits } from '../thresholds.js';
 import { hostPortSchema } from './host-port.js';
@@ -10,19 +10,17 @@ const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
 
 const settings = z.strictObject({
   /** The name to resolve, e.g. `api.example.com`. */
-  target: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a DNS name, e.g. "api.example.com"'),
+  target: z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'expected a DNS name, e.g. "api.example.com"')),
   /** Default: A. */
-  recordType: z.enum(RECORD_TYPES).default('A'),
+  recordType: z._default(z.enum(RECORD_TYPES), 'A'),
   /** Values that must all be among the answers, e.g. `['10.0.0.5']`. Default: any answer will do. */
-  expect: z.array(z.string()).default([]),
+  expect: z._default(z.array(z.string()), []),
   /** A DNS server to ask (`ip` or `ip:port`) instead of the system's. */
-  server: hostPortSchema(false).optional(),
-  thresholds: z
-    .strictObject({
+  server: z.optional(hostPortSchema(false)),
+  thresholds: z.prefault(z.strictObject({
       /** Resolution time. Default: warn 250 ms, fail 1000 ms. */
       latencyMs: upperLimits(250, 1000),
-    })
-    .prefault({}),
+    }), {}),
 });
 
 export const dnsProbe = defineProbe({

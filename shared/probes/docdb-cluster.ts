@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { Observation, Status } from '../findings.js';
 import { defineProbe } from './probe.js';
 
@@ -8,11 +8,11 @@ const TRANSIENT = new Set(['backing-up', 'maintenance', 'modifying', 'upgrading'
 
 const settings = z.strictObject({
   /** The cluster identifier, e.g. `orders-docdb`. */
-  target: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected a DocumentDB cluster identifier, e.g. "orders-docdb"'),
+  target: z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected a DocumentDB cluster identifier, e.g. "orders-docdb"')),
   /** `status`: cluster and instances available, a writer present. `backup`: the newest automated snapshot is recent. Default: status. */
-  measure: z.enum(['status', 'backup']).default('status'),
+  measure: z._default(z.enum(['status', 'backup']), 'status'),
   /** backup: the newest automated snapshot must be younger than this. Default: 26 (a daily backup plus slack). */
-  maxBackupAgeHours: z.number().positive().default(26),
+  maxBackupAgeHours: z._default(z.number().check(z.positive()), 26),
 });
 
 export const docdbClusterProbe = defineProbe({

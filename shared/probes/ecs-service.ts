@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { EcsService } from '../aws/ecs.js';
 import { worst, type Observation, type Status } from '../findings.js';
 import { ecsTargetSchema, parseEcsTarget } from './ecs-target.js';
@@ -11,11 +11,11 @@ const settings = z.strictObject({
   /** `cluster/service`. */
   target: ecsTargetSchema,
   /** A rollout still IN_PROGRESS after this long is stuck. Default: 30 minutes. */
-  rolloutStuckMinutes: z.number().positive().default(30),
+  rolloutStuckMinutes: z._default(z.number().check(z.positive()), 30),
   /** Service events this recent are read for trouble such as "unable to place a task". Default: 15 minutes. */
-  eventsWindowMinutes: z.number().positive().default(15),
+  eventsWindowMinutes: z._default(z.number().check(z.positive()), 15),
   /** Recently stopped tasks attached as evidence when something is wrong. Default: 5. */
-  stoppedTasks: z.int().min(0).max(100).default(5),
+  stoppedTasks: z._default(z.int().check(z.minimum(0), z.maximum(100)), 5),
 });
 
 export const ecsServiceProbe = defineProbe({

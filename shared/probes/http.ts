@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { worst, type Observation, type Status } from '../findings.js';
 import { isSensitiveName, redactUrl } from '../redact.js';
 import { gradeUpper, upperLimits } from '../thresholds.js';
@@ -12,38 +12,34 @@ const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const settings = z.strictObject({
   /** The URL to request. User info (`https://user:pass@…`) is sent as basic auth and never shown. */
   target: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
-  method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
+  method: z._default(z.enum(['GET', 'HEAD', 'POST']), 'GET'),
   /** Request headers. Values of sensitive ones (authorization, tokens, keys, cookies) are never shown. */
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z._default(z.record(z.string(), z.string()), {}),
   /** Request body, for POST. */
-  body: z.string().optional(),
+  body: z.optional(z.string()),
   /** Status codes that count as up. Default: [200]. */
-  expectStatus: z.array(z.int().min(100).max(599)).nonempty().default([200]),
+  expectStatus: z._default(z.array(z.int().check(z.minimum(100), z.maximum(599))).check(z.minLength(1)), [200]),
   /**
    * Read the body as a health report: `status` and each entry of `checks` (or `components`)
    * as healthy (ok), degraded (warn) or anything else (fail). Default: false.
    */
-  healthReport: z.boolean().default(false),
+  healthReport: z._default(z.boolean(), false),
   /** JSON body conditions, e.g. `{ path: 'checks.database', equals: 'healthy' }`. */
-  assertions: z
-    .array(
+  assertions: z._default(z.array(
       z.strictObject({
-        path: z.string().min(1),
+        path: z.string().check(z.minLength(1)),
         equals: jsonValue,
         /** What a mismatch means. Default: fail. */
-        onMismatch: z.enum(['warn', 'fail']).default('fail'),
+        onMismatch: z._default(z.enum(['warn', 'fail']), 'fail'),
       }),
-    )
-    .default([]),
-  thresholds: z
-    .strictObject({
+    ), []),
+  thresholds: z.prefault(z.strictObject({
       /** Time to response headers. Default: warn 500 ms, fail 2000 ms. */
       latencyMs: upperLimits(500, 2000),
-    })
-    .prefault({}),
-  followRedirects: z.boolean().default(true),
+    }), {}),
+  followRedirects: z._default(z.boolean(), true),
   /** Body bytes read at most; a health payload is small. Default: 64 KiB. */
-  maxBodyBytes: z.int().positive().default(64 * 1024),
+  maxBodyBytes: z._default(z.int().check(z.positive()), 64 * 1024),
 });
 
 type HttpCheck = z.output<typeof settings>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { MetricDataQuery } from '../aws/metrics.js';
 import type { Observation, Status } from '../findings.js';
 import { gradeLower, gradeUpper } from '../thresholds.js';
@@ -8,34 +8,31 @@ import { defineProbe } from './probe.js';
 const MINUTE_MS = 60_000;
 const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
-const settings = z
-  .strictObject({
+const settings = z.strictObject({
     /** What is measured: for a preset, the resource it names (see README); otherwise a label for findings. */
-    target: z.string().min(1),
+    target: z.string().check(z.minLength(1)),
     /** One of the guides' metrics; or give `metric` instead. */
-    preset: z.enum(presetNames).optional(),
+    preset: z.optional(z.enum(presetNames)),
     /** Any CloudWatch metric, when no preset fits. */
-    metric: z
-      .strictObject({
-        namespace: z.string().min(1),
-        name: z.string().min(1),
-        dimensions: z.record(z.string(), z.string()).default({}),
+    metric: z.optional(z.strictObject({
+        namespace: z.string().check(z.minLength(1)),
+        name: z.string().check(z.minLength(1)),
+        dimensions: z._default(z.record(z.string(), z.string()), {}),
         /** Average, Sum, Maximum, p95, … */
-        stat: z.string().default('Average'),
-      })
-      .optional(),
+        stat: z._default(z.string(), 'Average'),
+      })),
     /** For alb-unhealthy-hosts: the TargetGroup dimension. */
-    targetGroup: z.string().optional(),
+    targetGroup: z.optional(z.string()),
     /** Default: 60 seconds. */
-    periodSeconds: z.int().min(1).default(60),
+    periodSeconds: z._default(z.int().check(z.minimum(1)), 60),
     /** How far back to look for the newest datapoint. Default: 10 minutes (metrics arrive late). */
-    lookbackMinutes: z.number().positive().default(10),
+    lookbackMinutes: z._default(z.number().check(z.positive()), 10),
     /** Default: the preset's. Required with `metric`. */
-    thresholds: z.strictObject({ warn: z.number(), fail: z.number() }).optional(),
+    thresholds: z.optional(z.strictObject({ warn: z.number(), fail: z.number() })),
     /** Default: the preset's; `above` with `metric`. */
-    direction: z.enum(['above', 'below']).optional(),
+    direction: z.optional(z.enum(['above', 'below'])),
     /** What no datapoint in the lookback means: a silent metric is its own outcome. Default: warn. */
-    noData: z.enum(['ok', 'warn', 'fail', 'error']).default('warn'),
+    noData: z._default(z.enum(['ok', 'warn', 'fail', 'error']), 'warn'),
   });
 
 type MetricCheck = z.output<typeof settings>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { mongoMeasures, MONGO_MEASURES } from '../db/mongo-measures.js';
 import { mongoConnectionShape, withMongo } from '../db/mongo-session.js';
 import { upperLimits } from '../thresholds.js';
@@ -8,9 +8,8 @@ import { defineProbe } from './probe.js';
 const settings = z.strictObject({
   ...mongoConnectionShape,
   /** What to look at: one runbook question per check. Default: connectivity. */
-  measure: z.enum(MONGO_MEASURES).default('connectivity'),
-  thresholds: z
-    .strictObject({
+  measure: z._default(z.enum(MONGO_MEASURES), 'connectivity'),
+  thresholds: z.prefault(z.strictObject({
       /** connectivity: ping. Default: warn 100 ms, fail 1000 ms. */
       latencyMs: upperLimits(100, 1000),
       /** connections: current / (current + available) from serverStatus. Default: warn 80%, fail 90%. */
@@ -18,9 +17,8 @@ const settings = z.strictObject({
       /** replication: a secondary's lag behind the primary. Default: warn 30 s, fail 300 s. */
       lagSeconds: upperLimits(30, 300),
       /** long-ops: report operations running this long. Default: 60. */
-      olderThanSeconds: z.number().positive().default(60),
-    })
-    .prefault({}),
+      olderThanSeconds: z._default(z.number().check(z.positive()), 60),
+    }), {}),
 });
 
 export const mongoProbe = defineProbe({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { pgMeasures, PG_MEASURES } from '../db/pg-measures.js';
 import { pgConnectionShape, withPg } from '../db/pg-session.js';
 import { databaseFailure } from './database-failure.js';
@@ -8,9 +8,8 @@ import { defineProbe } from './probe.js';
 const settings = z.strictObject({
   ...pgConnectionShape,
   /** What to look at: one runbook question per check. Default: connectivity. */
-  measure: z.enum(PG_MEASURES).default('connectivity'),
-  thresholds: z
-    .strictObject({
+  measure: z._default(z.enum(PG_MEASURES), 'connectivity'),
+  thresholds: z.prefault(z.strictObject({
       /** connectivity: SELECT 1. Default: warn 100 ms, fail 1000 ms. */
       latencyMs: upperLimits(100, 1000),
       /** connections: used / max_connections. Default: warn 80%, fail 90%. */
@@ -20,16 +19,15 @@ const settings = z.strictObject({
       /** replication: replay lag. Default: warn 30 s, fail 300 s. */
       lagSeconds: upperLimits(30, 300),
       /** idle-in-transaction, long-queries: report sessions older than this. Default: 5. */
-      olderThanMinutes: z.number().positive().default(5),
+      olderThanMinutes: z._default(z.number().check(z.positive()), 5),
       /** blocking: report lock waits this long. Default: 30. */
-      blockedSeconds: z.number().positive().default(30),
+      blockedSeconds: z._default(z.number().check(z.positive()), 30),
       /** slow-statements: mean execution time. Default: 1000 ms. */
-      slowStatementMs: z.number().positive().default(1000),
+      slowStatementMs: z._default(z.number().check(z.positive()), 1000),
       /** hygiene: dead rows as a share of a table. Default: warn at 20%, for tables with 10,000 dead rows or more. */
-      deadPercent: z.number().min(0).max(100).default(20),
-      deadRowsMin: z.int().min(0).default(10_000),
-    })
-    .prefault({}),
+      deadPercent: z._default(z.number().check(z.minimum(0), z.maximum(100)), 20),
+      deadRowsMin: z._default(z.int().check(z.minimum(0)), 10_000),
+    }), {}),
 });
 
 export const pgProbe = defineProbe({

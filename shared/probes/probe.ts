@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Observation } from '../findings.js';
@@ -17,19 +17,19 @@ export interface ProbeContext {
  * One kind of check. Its `settings` are the kind-specific fields of a check in
  * vigil.config.ts; the engine validates them before `run` sees them.
  */
-export interface Probe<S extends z.ZodObject = z.ZodObject, K extends string = string> {
+export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends string = string> {
   readonly kind: K;
   readonly description: string;
   readonly settings: S;
   /** The target as findings show it: no credentials. */
   describeTarget(check: z.output<S>): string;
   /** Rules across settings (this needs that); problems are added to `ctx` with their path. */
-  refine?(check: z.output<S>, ctx: z.RefinementCtx): void;
+  refine?(check: z.output<S>, ctx: z.core.$RefinementCtx): void;
   /** Values that must never appear in a finding (passwords, tokens). */
   secrets(check: z.output<S>): string[];
   run(check: z.output<S>, ctx: ProbeContext): Promise<Observation>;
 }
 
-export function defineProbe<S extends z.ZodObject, const K extends string>(probe: Probe<S, K>): Probe<S, K> {
+export function defineProbe<S extends z.ZodMiniObject, const K extends string>(probe: Probe<S, K>): Probe<S, K> {
   return probe;
 }

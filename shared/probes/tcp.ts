@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import type { Observation } from '../findings.js';
 import { gradeUpper, upperLimits } from '../thresholds.js';
 import { hostPortSchema, parseHostPort } from './host-port.js';
@@ -9,12 +9,10 @@ import { defineProbe } from './probe.js';
 const settings = z.strictObject({
   /** `host:port`, e.g. `orders-db.internal:5432`. */
   target: hostPortSchema(true),
-  thresholds: z
-    .strictObject({
+  thresholds: z.prefault(z.strictObject({
       /** Time to connect. Default: warn 250 ms, fail 1000 ms. */
       connectMs: upperLimits(250, 1000),
-    })
-    .prefault({}),
+    }), {}),
 });
 
 export const tcpProbe = defineProbe({

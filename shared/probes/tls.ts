@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { worst, type Observation, type Status } from '../findings.js';
 import { gradeLower, lowerLimits } from '../thresholds.js';
 import { hostPortSchema, parseHostPort } from './host-port.js';
@@ -14,15 +14,13 @@ const settings = z.strictObject({
   /** `host` or `host:port`; the port defaults to 443. */
   target: hostPortSchema(false),
   /** Name to ask for (SNI) and to match the certificate against. Default: the target's host. */
-  servername: z.string().optional(),
+  servername: z.optional(z.string()),
   /** PEM of the CA(s) to trust instead of Node's public roots, for private PKI. */
-  ca: z.string().optional(),
-  thresholds: z
-    .strictObject({
+  ca: z.optional(z.string()),
+  thresholds: z.prefault(z.strictObject({
       /** Days until the certificate expires. Default: warn at 30, fail at 7. */
       daysLeft: lowerLimits(30, 7),
-    })
-    .prefault({}),
+    }), {}),
 });
 
 type TlsCheck = z.output<typeof settings>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { docdbClusterId } from './docdb-snapshot.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -10,7 +10,7 @@ export const docdbFailover = defineRemediation({
   settings: z.strictObject({
     target: docdbClusterId,
     /** The replica to promote. Default: the first available replica. */
-    preferredInstance: z.string().optional(),
+    preferredInstance: z.optional(z.string()),
   }),
   targetKey: (s) => `docdb:${s.target}`,
   async plan(s, { aws, signal }) {

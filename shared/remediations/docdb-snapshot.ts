@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
-export const docdbClusterId = z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected a DocumentDB cluster identifier, e.g. "orders-docdb"');
+export const docdbClusterId = z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected a DocumentDB cluster identifier, e.g. "orders-docdb"'));
 
 /** A manual cluster snapshot: on its own, or as the safety step before a risky action. */
 export const docdbSnapshot = defineRemediation({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { ecsTargetSchema, parseEcsTarget } from '../probes/ecs-target.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -9,7 +9,7 @@ export const ecsRestart = defineRemediation({
   settings: z.strictObject({
     target: ecsTargetSchema,
     /** Refuse when the service's deployment could replace more than this share of tasks at once. Default: 50%. */
-    maxFleetSharePercent: z.number().min(1).max(100).default(50),
+    maxFleetSharePercent: z._default(z.number().check(z.minimum(1), z.maximum(100)), 50),
   }),
   targetKey: (s) => `ecs:${s.target}`,
   async plan(s, { aws, signal }) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { ecsTargetSchema, parseEcsTarget } from '../probes/ecs-target.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { ecsTargetSchema, parseEcsTarget } from '../probes/ecs-target.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -9,9 +9,9 @@ export const ecsScaleOut = defineRemediation({
   settings: z.strictObject({
     target: ecsTargetSchema,
     /** Tasks added per action. Default: 1. */
-    step: z.int().min(1).default(1),
+    step: z._default(z.int().check(z.minimum(1)), 1),
     /** The desired count it never goes above. */
-    max: z.int().min(1),
+    max: z.int().check(z.minimum(1)),
   }),
   targetKey: (s) => `ecs:${s.target}`,
   async plan(s, { aws, signal }) {

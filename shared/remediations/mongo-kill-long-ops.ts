@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { describeOps, longOps, opFilterShape, type MongoOp } from '../db/mongo-ops.js';
 import { mongoConnectionShape, withMongo } from '../db/mongo-session.js';
 import { defineRemediation, RemediationRefusedError, type RemediationContext } from './remediation.js';
@@ -8,7 +8,7 @@ const settings = z.strictObject({
   ...mongoConnectionShape,
   ...opFilterShape,
   /** Only operations running at least this long. Default: 300 (5 minutes). */
-  olderThanSeconds: z.number().positive().default(300),
+  olderThanSeconds: z._default(z.number().check(z.positive()), 300),
 });
 
 type Settings = z.output<typeof settings>;

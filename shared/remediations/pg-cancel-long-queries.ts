@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate, type Candidate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
@@ -7,9 +7,9 @@ const settings = z.strictObject({
   ...pgConnectionShape,
   ...sessionFilterShape,
   /** Only queries running longer than this. Default: 5. */
-  olderThanMinutes: z.number().positive().default(5),
+  olderThanMinutes: z._default(z.number().check(z.positive()), 5),
   /** After cancelling, how long a query may take to stop before its session is terminated. Default: 10. */
-  graceSeconds: z.number().min(0).max(120).default(10),
+  graceSeconds: z._default(z.number().check(z.minimum(0), z.maximum(120)), 10),
 });
 
 type Settings = z.output<typeof settings>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
@@ -7,9 +7,9 @@ const settings = z.strictObject({
   ...pgConnectionShape,
   ...sessionFilterShape,
   /** Only when some session has waited on the chain this long. Default: 30. */
-  blockedSeconds: z.number().positive().default(30),
+  blockedSeconds: z._default(z.number().check(z.positive()), 30),
   /** Root blockers per run. Default: 1. */
-  maxSessions: z.int().min(1).max(10).default(1),
+  maxSessions: z._default(z.int().check(z.minimum(1), z.maximum(10)), 1),
 });
 
 type Settings = z.output<typeof settings>;

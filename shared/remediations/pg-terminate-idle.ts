@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
@@ -7,9 +7,9 @@ const settings = z.strictObject({
   ...pgConnectionShape,
   ...sessionFilterShape,
   /** `idle-in-transaction` (default) holds locks and snapshots; `idle` only holds a connection slot. */
-  state: z.enum(['idle-in-transaction', 'idle']).default('idle-in-transaction'),
+  state: z._default(z.enum(['idle-in-transaction', 'idle']), 'idle-in-transaction'),
   /** Only sessions in that state longer than this. Default: 30, as the guides say. */
-  olderThanMinutes: z.number().positive().default(30),
+  olderThanMinutes: z._default(z.number().check(z.positive()), 30),
 });
 
 const STATE_SQL = { 'idle-in-transaction': "a.state LIKE 'idle in transaction%'", idle: "a.state = 'idle'" } as const;

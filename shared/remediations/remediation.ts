@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { VigilError } from '../errors.js';
 
@@ -23,7 +23,7 @@ export class RemediationRefusedError extends VigilError {
 }
 
 /** One kind of fix. `plan` only reads; `execute` does exactly what the plan says, or refuses if the target moved. */
-export interface Remediation<S extends z.ZodObject = z.ZodObject, K extends string = string> {
+export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K extends string = string> {
   readonly kind: K;
   readonly description: string;
   readonly risk: Risk;
@@ -34,6 +34,6 @@ export interface Remediation<S extends z.ZodObject = z.ZodObject, K extends stri
   execute(settings: z.output<S>, plan: Plan, ctx: RemediationContext): Promise<string>;
 }
 
-export function defineRemediation<S extends z.ZodObject, const K extends string>(r: Remediation<S, K>): Remediation<S, K> {
+export function defineRemediation<S extends z.ZodMiniObject, const K extends string>(r: Remediation<S, K>): Remediation<S, K> {
   return r;
 }

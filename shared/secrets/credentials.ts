@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { VigilError } from '../errors.js';
 
 /**
@@ -6,9 +6,9 @@ import { VigilError } from '../errors.js';
  * string). Locally: an environment variable, or a value in the config (for throwaway databases only).
  */
 export const passwordSource = z.union([
-  z.strictObject({ secret: z.string().min(1) }),
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like "ORDERS_DB_PASSWORD"') }),
-  z.strictObject({ value: z.string().min(1) }),
+  z.strictObject({ secret: z.string().check(z.minLength(1)) }),
+  z.strictObject({ env: z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like "ORDERS_DB_PASSWORD"')) }),
+  z.strictObject({ value: z.string().check(z.minLength(1)) }),
 ]);
 
 export type PasswordSource = z.output<typeof passwordSource>;

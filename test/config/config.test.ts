@@ -18,7 +18,7 @@ function problemsOf(raw: unknown): string[] {
 describe('parseConfig', () => {
   it('fills in the documented defaults', () => {
     const config = parseConfig({ checks: [http] });
-    expect(config.defaults).toEqual({ timeoutMs: 10_000, concurrency: 16 });
+    expect(config.defaults).toEqual({ timeoutMs: 10_000, concurrency: 50 });
     expect(config.checks[0]).toMatchObject({
       schedule: 'rate(5 minutes)',
       severity: 'P3',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../shared/zod.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { runChecks } from '../../shared/engine/runner.js';
 import { probeRegistry } from '../../shared/probes/index.js';

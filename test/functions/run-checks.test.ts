@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
-import type { Log } from '../../shared/log.js';
+import { recordingLog } from '../support/log.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 
-function recordingLog() {
-  const lines: { level: string; message: string; extra: object[] }[] = [];
-  const at = (level: string) => (message: string, ...extra: object[]) => void lines.push({ level, message, extra });
-  const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { log, lines, text: () => JSON.stringify(lines) };
-}
 
 let api: LocalTarget;
 beforeAll(async () => {
@@ -43,10 +37,10 @@ describe('run-checks handler', () => {
     ]);
   });
 
-  it('logs each finding (a failing target at WARN, keeping ERROR for Vigil itself), then the round', async () => {
+  it('logs each finding (a passing one at DEBUG, a failing target at WARN, keeping ERROR for Vigil itself), then the round', async () => {
     const { handler, lines } = setup();
     await handler({ checks: ['up', 'down'] });
-    expect(lines.map((l) => l.level)).toEqual(['info', 'warn', 'info']);
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'warn', 'info']);
     expect(lines[0]!.message).toMatch(/^up ok: HTTP 200 in \d+ ms$/);
     expect(lines[1]!.message).toBe('down fail: HTTP 500 (expected 200)');
     expect(lines[2]).toMatchObject({ message: 'round done', extra: [{ ran: 2, counts: { ok: 1, fail: 1 } }] });

@@ -25,6 +25,14 @@ const codeOf = (dir: string) =>
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('\n');
 
+/** Builds run-checks with `config`, then runs one of its checks from the bundle in a fresh Node process. */
+async function runBuilt(built: typeof config, drivers: ('pg' | 'mongodb')[], checkId: string) {
+  const bundled = await bundle({ name: 'run-checks', outdir: outdir(), drivers, config: built });
+  const run = `import(${JSON.stringify(bundled.outfile)}).then((m) => m.handler({ checks: [${JSON.stringify(checkId)}] })).then((r) => console.log(JSON.stringify(r)))`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return JSON.parse(out.trim().split('\n').at(-1)!).findings as { checkId: string; status: string; summary: string }[];
+}
+
 describe('function bundles', () => {
   it('leave out the drivers a function does not need, and load those it needs only on first use', async () => {
     const without = outdir();
@@ -49,14 +57,30 @@ describe('function bundles', () => {
   }, 60_000);
 
   it('run the config the stack was synthesized from, not the one beside the code', async () => {
-    const dir = outdir();
     const planned = parseConfig({ checks: [{ id: 'planned-by-the-stack', kind: 'tcp', target: '127.0.0.1:1' }] });
-    const built = await bundle({ name: 'run-checks', outdir: dir, drivers: [], config: planned });
-    const run = `import(${JSON.stringify(built.outfile)}).then((m) => m.handler({ checks: ['planned-by-the-stack'] })).then((r) => console.log(JSON.stringify(r)))`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-    const result = JSON.parse(out.trim().split('\n').at(-1)!);
-    expect(result.findings.map((f: { checkId: string }) => f.checkId)).toEqual(['planned-by-the-stack']);
-    expect(result.findings[0].summary).toMatch(/connection refused/);
+    const [finding] = await runBuilt(planned, [], 'planned-by-the-stack');
+    expect(finding).toMatchObject({ checkId: 'planned-by-the-stack', summary: expect.stringMatching(/connection refused/) });
+  }, 60_000);
+
+  it.each([
+    { driver: 'pg' as const, check: { id: 'orders-db', kind: 'pg', target: '127.0.0.1:1/orders', password: { value: 'not-a-secret' }, ssl: 'disable' } },
+    // Its driver parses the address with Node's own URL class in the bundle (infra/bundle.ts, nativeUrl).
+    { driver: 'mongodb' as const, check: { id: 'orders-mongo', kind: 'mongo', target: '127.0.0.1:1', password: { value: 'not-a-secret' }, tls: false } },
+  ])('load the $driver driver on first use and reach a server with it', async ({ driver, check }) => {
+    const [finding] = await runBuilt(parseConfig({ checks: [check] }), [driver], check.id);
+    expect(finding).toMatchObject({ checkId: check.id, status: 'fail', summary: expect.stringMatching(/connection refused/) });
+  }, 60_000);
+
+  it('leave out the AWS SDK clients no check or remediation calls', async () => {
+    const none = outdir();
+    await bundle({ name: 'run-checks', outdir: none, drivers: [], aws: [], config });
+    const ecsOnly = outdir();
+    await bundle({ name: 'run-checks', outdir: ecsOnly, drivers: [], aws: ['ecs'], config });
+    const ecsClient = 'AmazonEC2ContainerServiceV20141113'; // the ECS API's target prefix
+    expect(codeOf(none)).not.toContain(ecsClient);
+    expect(codeOf(none)).toContain('this function was built without the ecs client');
+    expect(codeOf(ecsOnly)).toContain(ecsClient);
+    expect(codeOf(ecsOnly)).not.toContain('GetMetricData');
   }, 60_000);
 
   it('ship a CA bundle at the path the config gives, relative to the project', async () => {
@@ -73,14 +97,15 @@ describe('function bundles', () => {
 });
 
 describe('what a function needs', () => {
-  it('names the drivers of its kinds and the relative CA bundles, once each', () => {
+  it('names the drivers and SDK clients of its kinds and the relative CA bundles, once each', () => {
     const needs = needsOf([
       { kind: 'http' },
-      { kind: 'pg', caBundle: 'certs/rds-global.pem' },
-      { kind: 'pg-terminate-idle', caBundle: 'certs/rds-global.pem' },
+      { kind: 'pg', caBundle: 'certs/rds-global.pem', password: { secret: 'orders/db' } },
+      { kind: 'pg-terminate-idle', caBundle: 'certs/rds-global.pem', password: { env: 'ORDERS_DB_PASSWORD' } },
       { kind: 'mongo', caBundle: '/opt/global-bundle.pem' },
+      { kind: 'metric' },
     ]);
-    expect(needs).toEqual({ drivers: ['pg', 'mongodb'], files: ['certs/rds-global.pem'] });
-    expect(needsOf([{ kind: 'http' }, { kind: 'ecs-restart' }])).toEqual({ drivers: [], files: [] });
+    expect(needs).toEqual({ drivers: ['pg', 'mongodb'], aws: ['metrics', 'secrets'], files: ['certs/rds-global.pem'] });
+    expect(needsOf([{ kind: 'http' }, { kind: 'ecs-restart' }, { kind: 'docdb-snapshot' }, { kind: 'ecs-service' }])).toEqual({ drivers: [], aws: ['ecs', 'docdb'], files: [] });
   });
 });

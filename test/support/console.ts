@@ -7,7 +7,7 @@ import { createRemediateHandler } from '../../functions/remediate/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { RemediationInput } from '../../shared/config/remediations.js';
-import type { Log } from '../../shared/log.js';
+import { recordingLog } from './log.js';
 import type { Meter } from '../../shared/metrics.js';
 import { startLocalRuntime } from '../../shared/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
@@ -20,12 +20,7 @@ import { minutesAfter, T0 } from './findings.js';
 /** The ids the sample events in events/ name, with targets on this machine. */
 export const ecs = mockClient(ECSClient);
 
-export function recordingLog() {
-  const lines: { level: string; message: string; extra: unknown[] }[] = [];
-  const at = (level: string) => (message: string, ...extra: unknown[]) => void lines.push({ level, message, extra });
-  const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { log, lines };
-}
+export { recordingLog };
 
 /**
  * Every handler an operator can invoke, on one local table, as deployed: the notify handler reads

@@ -1,0 +1,54 @@
+// In a fresh process: warm run-checks invocations as deployed, one schedule's group of 50 HTTP checks at
+// the default concurrency, with incident state in the local DynamoDB. What one invocation costs: its
+// duration, memory, DynamoDB units and log bytes.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createRunChecksHandler } from '../functions/run-checks/handler.js';
+import { emfMeter } from '../shared/aws/emf-meter.js';
+import { parseConfig } from '../shared/config/load.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/schedule-plan.js';
+import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
+import { DynamoStateStore } from '../shared/store/dynamo-store.js';
+import { startSlowTarget } from './target.js';
+
+const [latencyMs, warmup, measured] = process.argv.slice(2).map(Number) as [number, number, number];
+const target = await startSlowTarget(latencyMs);
+const dynamo = await startLocalDynamo();
+await createStateTable(dynamo.client, 'bench');
+const units = { read: 0, write: 0 };
+// Units as DynamoDB bills them: every item Vigil reads or writes is under 1 KB; reads are strongly consistent (1 unit each).
+dynamo.client.middlewareStack.add(
+  (next, context) => async (args) => {
+    const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
+    const items = input.RequestItems ? Object.values(input.RequestItems).reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0) : 1;
+    if (/^(Put|Update|Delete|BatchWrite)/.test(context.commandName!)) units.write += items;
+    else if (/^(Get|BatchGet|Query)/.test(context.commandName!)) units.read += items;
+    return next(args);
+  },
+  { step: 'initialize', name: 'countUnits' },
+);
+
+const config = parseConfig({
+  checks: Array.from({ length: MAX_CHECKS_PER_SCHEDULE }, (_, i) => ({ id: `api-${i}`, group: 'apis', kind: 'http', target: `${target.base}/ok`, schedule: 'rate(1 minute)' })),
+});
+const handler = createRunChecksHandler({ config, log: new Logger({ serviceName: 'vigil' }), store: new DynamoStateStore(dynamo.doc, 'bench'), meter: emfMeter() });
+
+// Count what the function would send to CloudWatch Logs; show none of it.
+let logBytes = 0;
+const print = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array) => {
+  logBytes += Buffer.byteLength(chunk);
+  return true;
+}) as typeof process.stdout.write;
+
+const runs: { ms: number; readUnits: number; writeUnits: number; logBytes: number }[] = [];
+for (let i = 0; i < warmup + measured; i++) {
+  const before = { ...units, logBytes };
+  const started = performance.now();
+  await handler({ group: 'apis' });
+  const ms = performance.now() - started;
+  if (i >= warmup) runs.push({ ms, readUnits: units.read - before.read, writeUnits: units.write - before.write, logBytes: logBytes - before.logBytes });
+}
+target.stop();
+await dynamo.close();
+print(`${JSON.stringify({ checks: MAX_CHECKS_PER_SCHEDULE, concurrency: config.defaults.concurrency, runs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.exit(0);
