@@ -24,6 +24,7 @@ const PRICE = {
   metricSeriesMonth: 0.3,
   alarmMonth: 0.1,
   kmsKeyMonth: 1,
+  dashboardMonth: 3, // the first 3 of an account are free
   syntheticsRun: 0.0012,
   route53CheckMonth: [0.5, 0.75],
 };
@@ -33,12 +34,18 @@ const PLATFORM_LOG_BYTES = 500;
 const RUNS_PER_MONTH = 30 * 24 * 60; // one a minute
 const usd = (x: number) => (x >= 100 ? `$${Math.round(x).toLocaleString('en')}` : x >= 0.01 ? `$${x.toFixed(2)}` : `$${x.toPrecision(2)}`);
 
-/** The monthly charges that do not grow with checks: the stack's alarms, its KMS key, Vigil's metric series. */
+/** The monthly charges that do not grow with checks, counted in the stack synthesized for vigil.config.ts. */
 function fixedMonthly(series: number) {
   const template = Template.fromStack(new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Cost', { config: parseConfig(rawConfig), environmentName: 'cost' }));
-  const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length;
-  const keys = Object.keys(template.findResources('AWS::KMS::Key')).length;
-  return { alarms, keys, series, usd: alarms * PRICE.alarmMonth + keys * PRICE.kmsKeyMonth + series * PRICE.metricSeriesMonth };
+  const count = (type: string) => Object.keys(template.findResources(type)).length;
+  // An alarm is billed per metric it watches: one, or each metric of its math expression.
+  const alarmMetrics = Object.values(template.findResources('AWS::CloudWatch::Alarm')).reduce<number>(
+    (n, a) => n + ((a.Properties.Metrics as { MetricStat?: unknown }[] | undefined)?.filter((m) => m.MetricStat).length ?? 1),
+    0,
+  );
+  const keys = count('AWS::KMS::Key');
+  const dashboards = count('AWS::CloudWatch::Dashboard');
+  return { alarmMetrics, keys, dashboards, series, usd: alarmMetrics * PRICE.alarmMonth + keys * PRICE.kmsKeyMonth + dashboards * PRICE.dashboardMonth + series * PRICE.metricSeriesMonth };
 }
 
 export function costModel(measured: (Invocation & { latencyMs: number })[], series: number): string {
@@ -75,7 +82,7 @@ export function costModel(measured: (Invocation & { latencyMs: number })[], seri
     `| CloudWatch Logs: bytes (${PLATFORM_LOG_BYTES} of them Lambda's own lines, estimated) × $0.50/GB | ${rows.map((r) => `${r.logBytes} B: ${usd(r.parts.logs)}`).join(' | ')} |`,
     `| **per million check executions** (sum ÷ 50 × 10⁶; target < $1) | ${rows.map((r) => `**${usd(r.perMillion)}**: ${r.perMillion < 1 ? 'yes' : '**no**'}`).join(' | ')} |`,
     '',
-    `Fixed each month, whatever the number of checks: ${fixed.alarms} CloudWatch alarms × $0.10, ${fixed.keys} KMS key × $1, ${fixed.series} metric series × $0.30 = ${usd(fixed.usd)}. A check that changes state also writes its state and incident once (about 2 write units, ${usd(2 * PRICE.dynamoWrite)}), and each notification is an SNS publish.`,
+    `Fixed each month, whatever the number of checks, as counted in the stack synthesized for vigil.config.ts: ${fixed.alarmMetrics} alarm metrics × $0.10, ${fixed.dashboards} dashboard × $3 (free if it is one of the account's first 3), ${fixed.keys} KMS key × $1, ${fixed.series} metric series × $0.30 = ${usd(fixed.usd)}. A check that changes state also writes its state and incident once (about 2 write units, ${usd(2 * PRICE.dynamoWrite)}), and each notification is an SNS publish.`,
     '',
     `| checks every minute (${RUNS_PER_MONTH.toLocaleString('en')} runs each a month) | Vigil, targets at ${rows.map((r) => `${r.m.latencyMs} ms`).join(' / ')} | CloudWatch Synthetics ($0.0012 a run) | Route 53 health checks ($0.50–$0.75 a check a month) |`,
     '| ---: | ---: | ---: | ---: |',

@@ -8,18 +8,28 @@ export interface Limits {
 
 /** Warn/fail limits for a value where higher is worse (latency, usage). */
 export function upperLimits(warn: number, fail: number) {
-  return z.prefault(z.strictObject({
-      warn: z._default(z.number().check(z.nonnegative()), warn),
-      fail: z._default(z.number().check(z.nonnegative()), fail),
-    }).check(z.refine((l) => l.warn <= l.fail, { message: 'warn must not be above fail', path: ['warn'] })), {});
+  return z.prefault(
+    z
+      .strictObject({
+        warn: z._default(z.number().check(z.nonnegative()), warn),
+        fail: z._default(z.number().check(z.nonnegative()), fail),
+      })
+      .check(z.refine((l) => l.warn <= l.fail, { message: 'warn must not be above fail', path: ['warn'] })),
+    {},
+  );
 }
 
 /** Warn/fail limits for a value where lower is worse (days left, free space). */
 export function lowerLimits(warn: number, fail: number) {
-  return z.prefault(z.strictObject({
-      warn: z._default(z.number().check(z.nonnegative()), warn),
-      fail: z._default(z.number().check(z.nonnegative()), fail),
-    }).check(z.refine((l) => l.warn >= l.fail, { message: 'warn must not be below fail', path: ['warn'] })), {});
+  return z.prefault(
+    z
+      .strictObject({
+        warn: z._default(z.number().check(z.nonnegative()), warn),
+        fail: z._default(z.number().check(z.nonnegative()), fail),
+      })
+      .check(z.refine((l) => l.warn >= l.fail, { message: 'warn must not be below fail', path: ['warn'] })),
+    {},
+  );
 }
 
 export function gradeUpper(value: number, limits: Limits): Status {

@@ -2,13 +2,17 @@ import * as z from '../zod.js';
 
 /** How quickly someone must respond, and how often to remind them, for one severity. */
 function severity(respondMinutes: number, repeatMinutes: number) {
-  return z.prefault(z.strictObject({
+  return z.prefault(
+    z.strictObject({
       respondMinutes: z._default(z.number().check(z.positive()), respondMinutes),
       repeatMinutes: z._default(z.number().check(z.positive()), repeatMinutes),
-    }), {});
+    }),
+    {},
+  );
 }
 
-export const incidentsSchema = z.prefault(z.strictObject({
+export const incidentsSchema = z.prefault(
+  z.strictObject({
     /** Consecutive failing findings that open an incident. Default: 2, so one blip does not page. */
     failureThreshold: z._default(z.int().check(z.minimum(1), z.maximum(100)), 2),
     /** Consecutive passing findings that resolve it. Default: 2, so a flapping target does not spam. */
@@ -20,10 +24,15 @@ export const incidentsSchema = z.prefault(z.strictObject({
     /** Days a notable finding is kept in the history. Default: 30. */
     historyDays: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
     /** Response SLAs from the guides: P1 15 min, P2 1 h, P3 4 h, P4 1 day; reminders in between. */
-    severities: z.prefault(z.strictObject({
+    severities: z.prefault(
+      z.strictObject({
         P1: severity(15, 5),
         P2: severity(60, 15),
         P3: severity(240, 60),
         P4: severity(1440, 240),
-      }), {}),
-  }), {});
+      }),
+      {},
+    ),
+  }),
+  {},
+);

@@ -15,7 +15,10 @@ export function defineConfig(config: VigilConfigInput): VigilConfigInput {
 export function parseConfig(raw: unknown, source = 'vigil.config.ts'): VigilConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data as VigilConfig;
-  throw new ConfigError(source, result.error.issues.map((issue) => describeIssue(issue, raw)));
+  throw new ConfigError(
+    source,
+    result.error.issues.map((issue) => describeIssue(issue, raw)),
+  );
 }
 
 /** Imports a vigil.config.ts (or .js) and validates its default export. */

@@ -24,17 +24,16 @@ const guardShape = {
 };
 
 function remediationSchemaOf(r: Remediation) {
-  return z.strictObject({ ...guardShape, kind: z.literal(r.kind), ...r.settings.shape }).check(z.superRefine((c, ctx) => {
-    if (r.risk === 'high' && c.mode === 'auto' && !c.allowAuto) {
-      ctx.addIssue({ code: 'custom', path: ['mode'], message: `${r.kind} is high risk: "auto" needs allowAuto: { reason: '…' } (or use "propose")` });
-    }
-  }));
+  return z.strictObject({ ...guardShape, kind: z.literal(r.kind), ...r.settings.shape }).check(
+    z.superRefine((c, ctx) => {
+      if (r.risk === 'high' && c.mode === 'auto' && !c.allowAuto) {
+        ctx.addIssue({ code: 'custom', path: ['mode'], message: `${r.kind} is high risk: "auto" needs allowAuto: { reason: '…' } (or use "propose")` });
+      }
+    }),
+  );
 }
 
-export const remediationSchema = z.discriminatedUnion(
-  'kind',
-  allRemediations.map((r) => remediationSchemaOf(r as unknown as Remediation)) as unknown as [ReturnType<typeof remediationSchemaOf>],
-);
+export const remediationSchema = z.discriminatedUnion('kind', allRemediations.map((r) => remediationSchemaOf(r as unknown as Remediation)) as unknown as [ReturnType<typeof remediationSchemaOf>]);
 
 type Guard = z.output<z.ZodMiniObject<typeof guardShape>>;
 type Remediations = (typeof allRemediations)[number];
@@ -74,12 +73,14 @@ export const runbookSchema = z.strictObject({
   id: nameSchema,
   description: z.optional(z.string()),
   /** Which alarms it answers: every criterion given must hold. */
-  match: z.strictObject({
+  match: z
+    .strictObject({
       alarmNames: z.optional(z.array(z.string()).check(z.minLength(1))),
       alarmPrefix: z.optional(z.string().check(z.minLength(1))),
       /** Matched against the event's alarmTags (turn on alarm tag propagation); without them, nothing is done. */
       tags: z.optional(z.record(z.string(), z.string())),
-    }).check(z.refine((m) => m.alarmNames || m.alarmPrefix || m.tags, { message: 'give alarmNames, alarmPrefix or tags' })),
+    })
+    .check(z.refine((m) => m.alarmNames || m.alarmPrefix || m.tags, { message: 'give alarmNames, alarmPrefix or tags' })),
   /** Default: P2. */
   severity: z._default(z.enum(SEVERITIES), 'P2'),
   /** Resolve the incident when the alarm returns to OK. Default: true. */

@@ -27,7 +27,9 @@ export function scheduleProblem(expr: string): string | undefined {
   return 'expected "rate(5 minutes)" or "cron(0 3 ? * SUN *)"';
 }
 
-export const scheduleSchema = z.string().check(z.superRefine((expr, ctx) => {
-  const problem = scheduleProblem(expr);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-}));
+export const scheduleSchema = z.string().check(
+  z.superRefine((expr, ctx) => {
+    const problem = scheduleProblem(expr);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);

@@ -33,14 +33,16 @@ const commonShape = {
   /** A disabled check is not scheduled and not run by group; it can still be run by id. Default: true. */
   enabled: z._default(z.boolean(), true),
   /** Overrides of the incident policy for this check. Default: `incidents` and its severity's times. */
-  incident: z.optional(z.strictObject({
+  incident: z.optional(
+    z.strictObject({
       failureThreshold: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
       successThreshold: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
       openOnWarn: z.optional(z.boolean()),
       maxRepeats: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
       respondMinutes: z.optional(z.number().check(z.positive())),
       repeatMinutes: z.optional(z.number().check(z.positive())),
-    })),
+    }),
+  ),
 };
 
 function checkSchemaOf(probe: Probe) {
@@ -48,13 +50,12 @@ function checkSchemaOf(probe: Probe) {
   return probe.refine ? schema.check(z.superRefine((check, ctx) => probe.refine!(check, ctx))) : schema;
 }
 
-const checkSchema = z.discriminatedUnion(
-  'kind',
-  allProbes.map((p) => checkSchemaOf(p as unknown as Probe)) as unknown as [ReturnType<typeof checkSchemaOf>],
-);
+const checkSchema = z.discriminatedUnion('kind', allProbes.map((p) => checkSchemaOf(p as unknown as Probe)) as unknown as [ReturnType<typeof checkSchemaOf>]);
 
-export const configSchema = z.strictObject({
-    defaults: z.prefault(z.strictObject({
+export const configSchema = z
+  .strictObject({
+    defaults: z.prefault(
+      z.strictObject({
         /** How long one check may take. Default: 10000 ms. */
         timeoutMs: z._default(z.int().check(z.positive(), z.maximum(600_000)), 10_000),
         /**
@@ -62,7 +63,9 @@ export const configSchema = z.strictObject({
          * bills the invocation's wall time, and checks mostly wait on the network (bench/results.md).
          */
         concurrency: z._default(z.int().check(z.minimum(1), z.maximum(256)), MAX_CHECKS_PER_SCHEDULE),
-      }), {}),
+      }),
+      {},
+    ),
     checks: z.array(checkSchema).check(z.minLength(1, 'declare at least one check')),
     incidents: incidentsSchema,
     silences: z._default(z.array(silenceSchema), []),
@@ -72,54 +75,49 @@ export const configSchema = z.strictObject({
     runbooks: z._default(z.array(runbookSchema), []),
     /** The VPC for checks with `network: 'vpc'`. */
     network: z.optional(networkSchema),
-  }).check(z.superRefine((config, ctx) => {
-    const ids = new Set(config.checks.map((c) => c.id));
-    config.silences.forEach((silence, i) => {
-      for (const [j, id] of (silence.checks ?? []).entries()) {
-        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
+  })
+  .check(
+    z.superRefine((config, ctx) => {
+      const ids = new Set(config.checks.map((c) => c.id));
+      config.silences.forEach((silence, i) => {
+        for (const [j, id] of (silence.checks ?? []).entries()) {
+          if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
+        }
+      });
+      const remediationIds = new Set(config.remediations.map((r) => r.id));
+      config.runbooks.forEach((runbook, i) => {
+        runbook.steps.forEach((step, j) => {
+          const at = ['runbooks', i, 'steps', j];
+          const unknownCheck = (id: string, path: PropertyKey[]) => !ids.has(id) && ctx.addIssue({ code: 'custom', path, message: `no check has id "${id}"` });
+          if ('diagnose' in step) step.diagnose.forEach((id, k) => unknownCheck(id, [...at, 'diagnose', k]));
+          if ('verify' in step) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
+          if ('act' in step && !remediationIds.has(step.act)) ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
+        });
+      });
+      if (!config.network) {
+        config.checks.forEach((check, i) => {
+          if (check.network === 'vpc') ctx.addIssue({ code: 'custom', path: ['checks', i, 'network'], message: '"vpc" needs the top-level network: { vpcId, subnets } to run in' });
+        });
       }
-    });
-    const remediationIds = new Set(config.remediations.map((r) => r.id));
-    config.runbooks.forEach((runbook, i) => {
-      runbook.steps.forEach((step, j) => {
-        const at = ['runbooks', i, 'steps', j];
-        const unknownCheck = (id: string, path: PropertyKey[]) => !ids.has(id) && ctx.addIssue({ code: 'custom', path, message: `no check has id "${id}"` });
-        if ('diagnose' in step) step.diagnose.forEach((id, k) => unknownCheck(id, [...at, 'diagnose', k]));
-        if ('verify' in step) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
-        if ('act' in step && !remediationIds.has(step.act)) ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
-      });
-    });
-    if (!config.network) {
+      const seen = new Map<string, number>();
       config.checks.forEach((check, i) => {
-        if (check.network === 'vpc') ctx.addIssue({ code: 'custom', path: ['checks', i, 'network'], message: '"vpc" needs the top-level network: { vpcId, subnets } to run in' });
+        const first = seen.get(check.id);
+        if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate id "${check.id}" (also checks[${first}])` });
+        } else seen.set(check.id, i);
       });
-    }
-    const seen = new Map<string, number>();
-    config.checks.forEach((check, i) => {
-      const first = seen.get(check.id);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate id "${check.id}" (also checks[${first}])` });
-      } else seen.set(check.id, i);
-    });
-  }));
+    }),
+  );
 
 type Common = z.output<z.ZodMiniObject<typeof commonShape>>;
 type CommonInput = z.input<z.ZodMiniObject<typeof commonShape>>;
 type Probes = (typeof allProbes)[number];
 
 /** A validated check: the common fields plus its kind's settings, defaults filled in. */
-export type CheckConfig = Probes extends infer P
-  ? P extends Probe<infer S, infer K>
-    ? Common & { kind: K } & z.output<S>
-    : never
-  : never;
+export type CheckConfig = Probes extends infer P ? (P extends Probe<infer S, infer K> ? Common & { kind: K } & z.output<S> : never) : never;
 
 /** A check as written in vigil.config.ts. */
-export type CheckInput = Probes extends infer P
-  ? P extends Probe<infer S, infer K>
-    ? CommonInput & { kind: K } & z.input<S>
-    : never
-  : never;
+export type CheckInput = Probes extends infer P ? (P extends Probe<infer S, infer K> ? CommonInput & { kind: K } & z.input<S> : never) : never;
 
 export interface VigilConfig {
   defaults: { timeoutMs: number; concurrency: number };

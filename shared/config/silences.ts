@@ -7,7 +7,8 @@ const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected "HH
  * While a silence matches, findings are still recorded and incidents still open, but they are marked
  * silenced and nothing is sent. Matches checks by id or by tags, during a time range, a weekly window, or both.
  */
-export const silenceSchema = z.strictObject({
+export const silenceSchema = z
+  .strictObject({
     id: z.string().check(z.minLength(1)),
     reason: z.string().check(z.minLength(1)),
     /** Check ids it covers. */
@@ -22,9 +23,12 @@ export const silenceSchema = z.strictObject({
     weekly: z.optional(z.strictObject({ days: z.array(z.enum(DAYS)).check(z.minLength(1)), start: hhmm, end: hhmm })),
     /** Who set it, for silences set by an operator. */
     by: z.optional(z.string()),
-  }).check(z.refine((s) => s.checks !== undefined || s.tags !== undefined, {
-    message: 'name the "checks" or "tags" it covers (a silence of everything would hide every outage)',
-  }));
+  })
+  .check(
+    z.refine((s) => s.checks !== undefined || s.tags !== undefined, {
+      message: 'name the "checks" or "tags" it covers (a silence of everything would hide every outage)',
+    }),
+  );
 
 export type Silence = z.output<typeof silenceSchema>;
 

@@ -8,7 +8,9 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 /** How Vigil reaches one MongoDB deployment or DocumentDB cluster. Shared by the mongo probe and remediation. */
 export const mongoConnectionShape = {
   /** `host:port`, or several comma-separated for a replica set. Never a connection string: no password in it. */
-  target: z.string().check(z.refine((t) => t.split(',').every((h) => HOST_PORT.test(h)), 'expected "host:port" or "host1:port,host2:port", e.g. "orders.cluster-abc.eu-west-1.docdb.amazonaws.com:27017"')),
+  target: z
+    .string()
+    .check(z.refine((t) => t.split(',').every((h) => HOST_PORT.test(h)), 'expected "host:port" or "host1:port,host2:port", e.g. "orders.cluster-abc.eu-west-1.docdb.amazonaws.com:27017"')),
   /** `documentdb` turns off retryable writes, which DocumentDB does not support. Default: mongodb. */
   flavor: z._default(z.enum(['mongodb', 'documentdb']), 'mongodb'),
   /** Default: the secret's `username`, else `vigil`. */

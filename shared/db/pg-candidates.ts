@@ -49,7 +49,16 @@ export async function candidates(db: pg.Client, where: string, ageOf: string, pa
      ORDER BY ${ageOf} LIMIT ${f.maxSessions}`,
     [...params, f.users ?? null, f.applications ?? null, f.databases ?? null],
   );
-  return rows.map((r) => ({ pid: r.pid, user: r.user, application: r.application, database: r.database, state: r.state, seconds: Math.round(r.seconds), query: maskSql(r.query), queryStart: r.query_start }));
+  return rows.map((r) => ({
+    pid: r.pid,
+    user: r.user,
+    application: r.application,
+    database: r.database,
+    state: r.state,
+    seconds: Math.round(r.seconds),
+    query: maskSql(r.query),
+    queryStart: r.query_start,
+  }));
 }
 
 export function describeSessions(list: Candidate[]): string {

@@ -5,11 +5,19 @@ const DAY_MS = 86_400_000;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: DAY_MS } as const;
 
 /** "30m", "4h", "2d" → milliseconds; at most 7 days, so no silence is forgotten. */
-const silenceLength = z.pipe(z.string().check(z.regex(/^\d+[mhd]$/, 'expected a length like "30m", "4h" or "2d"')), z.transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.at(-1) as keyof typeof UNIT_MS])).check(z.refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d'));
+const silenceLength = z
+  .pipe(
+    z.string().check(z.regex(/^\d+[mhd]$/, 'expected a length like "30m", "4h" or "2d"')),
+    z.transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.at(-1) as keyof typeof UNIT_MS]),
+  )
+  .check(z.refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d'));
 
 /** A silence names the check, or the incident whose check it is. */
 const silenceTarget = { check: z.optional(z.string().check(z.minLength(1), z.maxLength(64))), incident: z.optional(incidentId) };
-const oneTarget = [(r: { check?: string | undefined; incident?: string | undefined }) => (r.check === undefined) !== (r.incident === undefined), { message: 'give either "check" or "incident", not both' }] as const;
+const oneTarget = [
+  (r: { check?: string | undefined; incident?: string | undefined }) => (r.check === undefined) !== (r.incident === undefined),
+  { message: 'give either "check" or "incident", not both' },
+] as const;
 
 const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit'] as const;
 

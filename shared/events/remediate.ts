@@ -3,7 +3,8 @@ import { nameSchema } from '../config/names.js';
 import { incidentId, who } from './who.js';
 
 /** Runs one configured remediation by hand; a dry run (the default) plans and checks the guardrails, and changes nothing. */
-export const manualRequest = z.strictObject({
+export const manualRequest = z
+  .strictObject({
     remediation: nameSchema,
     /** Default: true. Say false, with who and why, to act. */
     dryRun: z._default(z.boolean(), true),
@@ -11,11 +12,14 @@ export const manualRequest = z.strictObject({
     reason: z.optional(who.reason),
     /** The incident this answers: the action goes on its timeline and the on-call is told. */
     incident: z.optional(incidentId),
-  }).check(z.superRefine((r, ctx) => {
-    if (r.dryRun) return;
-    if (!r.approvedBy) ctx.addIssue({ code: 'custom', path: ['approvedBy'], message: 'required with "dryRun": false: who runs this (it approves high-risk remediations)' });
-    if (!r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required with "dryRun": false: why, for the timeline' });
-  }));
+  })
+  .check(
+    z.superRefine((r, ctx) => {
+      if (r.dryRun) return;
+      if (!r.approvedBy) ctx.addIssue({ code: 'custom', path: ['approvedBy'], message: 'required with "dryRun": false: who runs this (it approves high-risk remediations)' });
+      if (!r.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'required with "dryRun": false: why, for the timeline' });
+    }),
+  );
 
 /** Approves a proposal Vigil sent through SNS. */
 export const approvalRequest = z.strictObject({

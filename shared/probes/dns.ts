@@ -17,10 +17,13 @@ const settings = z.strictObject({
   expect: z._default(z.array(z.string()), []),
   /** A DNS server to ask (`ip` or `ip:port`) instead of the system's. */
   server: z.optional(hostPortSchema(false)),
-  thresholds: z.prefault(z.strictObject({
+  thresholds: z.prefault(
+    z.strictObject({
       /** Resolution time. Default: warn 250 ms, fail 1000 ms. */
       latencyMs: upperLimits(250, 1000),
-    }), {}),
+    }),
+    {},
+  ),
 });
 
 export const dnsProbe = defineProbe({

@@ -28,7 +28,12 @@ export const docdbClusterProbe = defineProbe({
       if (!latest) return { status: 'fail', summary: `${check.target} has no automated snapshot`, observed: {} };
       const hours = Math.round(((clock.now().getTime() - latest.createdAt.getTime()) / HOUR_MS) * 10) / 10;
       const status: Status = hours > check.maxBackupAgeHours ? 'fail' : latest.status === 'available' ? 'ok' : 'warn';
-      return { status, summary: `newest automated snapshot ${latest.id} is ${hours} h old (${latest.status}; limit ${check.maxBackupAgeHours} h)`, observed: { backupAgeHours: hours }, evidence: { snapshot: { ...latest, createdAt: latest.createdAt.toISOString() } } };
+      return {
+        status,
+        summary: `newest automated snapshot ${latest.id} is ${hours} h old (${latest.status}; limit ${check.maxBackupAgeHours} h)`,
+        observed: { backupAgeHours: hours },
+        evidence: { snapshot: { ...latest, createdAt: latest.createdAt.toISOString() } },
+      };
     }
     const cluster = await aws.docdb.describeCluster(check.target, signal);
     const down = cluster.instances.filter((i) => i.status !== 'available');

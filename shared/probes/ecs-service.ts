@@ -32,7 +32,15 @@ export const ecsServiceProbe = defineProbe({
     const status = worst(...problems.map((p) => p.status));
     const recentEvents = s.events.filter((e) => e.createdAt && now.getTime() - e.createdAt.getTime() <= check.eventsWindowMinutes * MINUTE_MS).slice(0, 5);
     const evidence: Record<string, unknown> = {
-      deployments: s.deployments.map((d) => ({ status: d.status, taskDefinition: d.taskDefinition, running: d.runningCount, desired: d.desiredCount, failedTasks: d.failedTasks, rolloutState: d.rolloutState, rolloutStateReason: d.rolloutStateReason })),
+      deployments: s.deployments.map((d) => ({
+        status: d.status,
+        taskDefinition: d.taskDefinition,
+        running: d.runningCount,
+        desired: d.desiredCount,
+        failedTasks: d.failedTasks,
+        rolloutState: d.rolloutState,
+        rolloutStateReason: d.rolloutStateReason,
+      })),
       recentEvents: recentEvents.map((e) => `${e.createdAt?.toISOString()} ${e.message}`),
     };
     if (status !== 'ok' && check.stoppedTasks > 0) {

@@ -25,18 +25,24 @@ const settings = z.strictObject({
    */
   healthReport: z._default(z.boolean(), false),
   /** JSON body conditions, e.g. `{ path: 'checks.database', equals: 'healthy' }`. */
-  assertions: z._default(z.array(
+  assertions: z._default(
+    z.array(
       z.strictObject({
         path: z.string().check(z.minLength(1)),
         equals: jsonValue,
         /** What a mismatch means. Default: fail. */
         onMismatch: z._default(z.enum(['warn', 'fail']), 'fail'),
       }),
-    ), []),
-  thresholds: z.prefault(z.strictObject({
+    ),
+    [],
+  ),
+  thresholds: z.prefault(
+    z.strictObject({
       /** Time to response headers. Default: warn 500 ms, fail 2000 ms. */
       latencyMs: upperLimits(500, 2000),
-    }), {}),
+    }),
+    {},
+  ),
   followRedirects: z._default(z.boolean(), true),
   /** Body bytes read at most; a health payload is small. Default: 64 KiB. */
   maxBodyBytes: z._default(z.int().check(z.positive()), 64 * 1024),
@@ -53,12 +59,7 @@ export const httpProbe = defineProbe({
     const url = new URL(check.target);
     const sensitiveHeaders = Object.entries(check.headers).filter(([name]) => isSensitiveName(name));
     const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
-    return [
-      decodeURIComponent(url.password),
-      url.password,
-      ...sensitiveHeaders.map(([, value]) => value),
-      ...sensitiveParams.map(([, value]) => value),
-    ].filter(Boolean);
+    return [decodeURIComponent(url.password), url.password, ...sensitiveHeaders.map(([, value]) => value), ...sensitiveParams.map(([, value]) => value)].filter(Boolean);
   },
   async run(check, { signal }): Promise<Observation> {
     const { url, headers } = withBasicAuth(check);

@@ -9,31 +9,33 @@ const MINUTE_MS = 60_000;
 const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
 const settings = z.strictObject({
-    /** What is measured: for a preset, the resource it names (see README); otherwise a label for findings. */
-    target: z.string().check(z.minLength(1)),
-    /** One of the guides' metrics; or give `metric` instead. */
-    preset: z.optional(z.enum(presetNames)),
-    /** Any CloudWatch metric, when no preset fits. */
-    metric: z.optional(z.strictObject({
-        namespace: z.string().check(z.minLength(1)),
-        name: z.string().check(z.minLength(1)),
-        dimensions: z._default(z.record(z.string(), z.string()), {}),
-        /** Average, Sum, Maximum, p95, … */
-        stat: z._default(z.string(), 'Average'),
-      })),
-    /** For alb-unhealthy-hosts: the TargetGroup dimension. */
-    targetGroup: z.optional(z.string()),
-    /** Default: 60 seconds. */
-    periodSeconds: z._default(z.int().check(z.minimum(1)), 60),
-    /** How far back to look for the newest datapoint. Default: 10 minutes (metrics arrive late). */
-    lookbackMinutes: z._default(z.number().check(z.positive()), 10),
-    /** Default: the preset's. Required with `metric`. */
-    thresholds: z.optional(z.strictObject({ warn: z.number(), fail: z.number() })),
-    /** Default: the preset's; `above` with `metric`. */
-    direction: z.optional(z.enum(['above', 'below'])),
-    /** What no datapoint in the lookback means: a silent metric is its own outcome. Default: warn. */
-    noData: z._default(z.enum(['ok', 'warn', 'fail', 'error']), 'warn'),
-  });
+  /** What is measured: for a preset, the resource it names (see README); otherwise a label for findings. */
+  target: z.string().check(z.minLength(1)),
+  /** One of the guides' metrics; or give `metric` instead. */
+  preset: z.optional(z.enum(presetNames)),
+  /** Any CloudWatch metric, when no preset fits. */
+  metric: z.optional(
+    z.strictObject({
+      namespace: z.string().check(z.minLength(1)),
+      name: z.string().check(z.minLength(1)),
+      dimensions: z._default(z.record(z.string(), z.string()), {}),
+      /** Average, Sum, Maximum, p95, … */
+      stat: z._default(z.string(), 'Average'),
+    }),
+  ),
+  /** For alb-unhealthy-hosts: the TargetGroup dimension. */
+  targetGroup: z.optional(z.string()),
+  /** Default: 60 seconds. */
+  periodSeconds: z._default(z.int().check(z.minimum(1)), 60),
+  /** How far back to look for the newest datapoint. Default: 10 minutes (metrics arrive late). */
+  lookbackMinutes: z._default(z.number().check(z.positive()), 10),
+  /** Default: the preset's. Required with `metric`. */
+  thresholds: z.optional(z.strictObject({ warn: z.number(), fail: z.number() })),
+  /** Default: the preset's; `above` with `metric`. */
+  direction: z.optional(z.enum(['above', 'below'])),
+  /** What no datapoint in the lookback means: a silent metric is its own outcome. Default: warn. */
+  noData: z._default(z.enum(['ok', 'warn', 'fail', 'error']), 'warn'),
+});
 
 type MetricCheck = z.output<typeof settings>;
 
@@ -44,7 +46,8 @@ export const metricProbe = defineProbe({
   refine(s, ctx) {
     if ((s.preset === undefined) === (s.metric === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "preset" or "metric"' });
     if (s.metric && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
-    if (s.preset === 'alb-unhealthy-hosts' && !s.targetGroup) ctx.addIssue({ code: 'custom', path: ['targetGroup'], message: 'alb-unhealthy-hosts needs the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' });
+    if (s.preset === 'alb-unhealthy-hosts' && !s.targetGroup)
+      ctx.addIssue({ code: 'custom', path: ['targetGroup'], message: 'alb-unhealthy-hosts needs the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' });
   },
   describeTarget: (check) => (check.preset ? `${check.preset} ${check.target}` : check.target),
   secrets: () => [],
@@ -79,7 +82,11 @@ function resolve(c: MetricCheck): { queries: MetricDataQuery[]; unit: string; di
     queries: [
       {
         Id: 'value',
-        MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: c.periodSeconds, Stat: m.stat },
+        MetricStat: {
+          Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+          Period: c.periodSeconds,
+          Stat: m.stat,
+        },
         ReturnData: true,
       },
     ],

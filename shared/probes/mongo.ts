@@ -9,7 +9,8 @@ const settings = z.strictObject({
   ...mongoConnectionShape,
   /** What to look at: one runbook question per check. Default: connectivity. */
   measure: z._default(z.enum(MONGO_MEASURES), 'connectivity'),
-  thresholds: z.prefault(z.strictObject({
+  thresholds: z.prefault(
+    z.strictObject({
       /** connectivity: ping. Default: warn 100 ms, fail 1000 ms. */
       latencyMs: upperLimits(100, 1000),
       /** connections: current / (current + available) from serverStatus. Default: warn 80%, fail 90%. */
@@ -18,7 +19,9 @@ const settings = z.strictObject({
       lagSeconds: upperLimits(30, 300),
       /** long-ops: report operations running this long. Default: 60. */
       olderThanSeconds: z._default(z.number().check(z.positive()), 60),
-    }), {}),
+    }),
+    {},
+  ),
 });
 
 export const mongoProbe = defineProbe({

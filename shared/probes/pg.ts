@@ -9,7 +9,8 @@ const settings = z.strictObject({
   ...pgConnectionShape,
   /** What to look at: one runbook question per check. Default: connectivity. */
   measure: z._default(z.enum(PG_MEASURES), 'connectivity'),
-  thresholds: z.prefault(z.strictObject({
+  thresholds: z.prefault(
+    z.strictObject({
       /** connectivity: SELECT 1. Default: warn 100 ms, fail 1000 ms. */
       latencyMs: upperLimits(100, 1000),
       /** connections: used / max_connections. Default: warn 80%, fail 90%. */
@@ -27,7 +28,9 @@ const settings = z.strictObject({
       /** hygiene: dead rows as a share of a table. Default: warn at 20%, for tables with 10,000 dead rows or more. */
       deadPercent: z._default(z.number().check(z.minimum(0), z.maximum(100)), 20),
       deadRowsMin: z._default(z.int().check(z.minimum(0)), 10_000),
-    }), {}),
+    }),
+    {},
+  ),
 });
 
 export const pgProbe = defineProbe({

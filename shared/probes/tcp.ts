@@ -9,10 +9,13 @@ import { defineProbe } from './probe.js';
 const settings = z.strictObject({
   /** `host:port`, e.g. `orders-db.internal:5432`. */
   target: hostPortSchema(true),
-  thresholds: z.prefault(z.strictObject({
+  thresholds: z.prefault(
+    z.strictObject({
       /** Time to connect. Default: warn 250 ms, fail 1000 ms. */
       connectMs: upperLimits(250, 1000),
-    }), {}),
+    }),
+    {},
+  ),
 });
 
 export const tcpProbe = defineProbe({

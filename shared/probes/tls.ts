@@ -17,10 +17,13 @@ const settings = z.strictObject({
   servername: z.optional(z.string()),
   /** PEM of the CA(s) to trust instead of Node's public roots, for private PKI. */
   ca: z.optional(z.string()),
-  thresholds: z.prefault(z.strictObject({
+  thresholds: z.prefault(
+    z.strictObject({
       /** Days until the certificate expires. Default: warn at 30, fail at 7. */
       daysLeft: lowerLimits(30, 7),
-    }), {}),
+    }),
+    {},
+  ),
 });
 
 type TlsCheck = z.output<typeof settings>;

@@ -23,4 +23,3 @@ export const docdbSnapshot = defineRemediation({
     return `snapshot ${snapshot.id} of ${s.target} ${snapshot.status}`;
   },
 });
-

@@ -19,7 +19,9 @@ export const ecsRestart = defineRemediation({
     // minimumHealthyPercent is what ECS keeps running during the deployment; the rest may be replaced at once.
     const share = 100 - (svc.minimumHealthyPercent ?? 100);
     if (share > s.maxFleetSharePercent) {
-      throw new RemediationRefusedError(`a deployment of ${s.target} may stop ${share}% of its tasks at once (minimumHealthyPercent ${svc.minimumHealthyPercent}); the limit is ${s.maxFleetSharePercent}%`);
+      throw new RemediationRefusedError(
+        `a deployment of ${s.target} may stop ${share}% of its tasks at once (minimumHealthyPercent ${svc.minimumHealthyPercent}); the limit is ${s.maxFleetSharePercent}%`,
+      );
     }
     return { summary: `force a new deployment of ${s.target} (${svc.runningCount}/${svc.desiredCount} running, ${svc.taskDefinition.split('/').pop()})`, change: { forceNewDeployment: true } };
   },

@@ -16,7 +16,7 @@ type Settings = z.output<typeof settings>;
 /** Kills client operations running too long: the guides' "find the query holding the tickets and killOp it". */
 export const mongoKillLongOps = defineRemediation({
   kind: 'mongo-kill-long-ops',
-  description: 'Kills MongoDB / DocumentDB operations running longer than a limit, within namespace and application filters and a cap; never the server\'s own.',
+  description: "Kills MongoDB / DocumentDB operations running longer than a limit, within namespace and application filters and a cap; never the server's own.",
   risk: 'low',
   settings,
   targetKey: (s) => `mongo:${s.target}`,

@@ -25,7 +25,10 @@ export const pgCancelLongQueries = defineRemediation({
   async plan(s, ctx) {
     const found = await onDatabase(s, ctx, (db) => select(db, s));
     if (!found.length) throw new RemediationRefusedError(`no query running longer than ${s.olderThanMinutes} min matches; nothing to cancel`);
-    return { summary: `cancel ${found.length} quer${found.length > 1 ? 'ies' : 'y'} on ${s.target} (terminate if still running after ${s.graceSeconds} s): ${describeSessions(found)}`, change: { sessions: found } };
+    return {
+      summary: `cancel ${found.length} quer${found.length > 1 ? 'ies' : 'y'} on ${s.target} (terminate if still running after ${s.graceSeconds} s): ${describeSessions(found)}`,
+      change: { sessions: found },
+    };
   },
   async execute(s, plan, ctx) {
     const planned = plannedSessions(plan.change);
@@ -43,7 +46,9 @@ export const pgCancelLongQueries = defineRemediation({
       }
       const terminated = await terminate(db, stubborn);
       const cancelled = targets.filter((t) => !terminated.some((x) => x.pid === t.pid));
-      return [cancelled.length ? `cancelled ${describeSessions(cancelled)}` : '', terminated.length ? `terminated (ignored the cancel) ${describeSessions(terminated)}` : ''].filter(Boolean).join('; ');
+      return [cancelled.length ? `cancelled ${describeSessions(cancelled)}` : '', terminated.length ? `terminated (ignored the cancel) ${describeSessions(terminated)}` : '']
+        .filter(Boolean)
+        .join('; ');
     };
     return onDatabase(s, ctx, cancel, s.graceSeconds * 1000);
   },

@@ -25,7 +25,10 @@ export const pgTerminateBlocker = defineRemediation({
   async plan(s, ctx) {
     const found = await onDatabase(s, ctx, (db) => roots(db, s));
     if (!found.length) throw new RemediationRefusedError(`no root blocker in reach with sessions waiting ${s.blockedSeconds} s or more; nothing to terminate`);
-    return { summary: `terminate root blocker${found.length > 1 ? 's' : ''} on ${s.target} (rolls back ${found.length > 1 ? 'their transactions' : 'its transaction'}): ${describeSessions(found)}`, change: { sessions: found } };
+    return {
+      summary: `terminate root blocker${found.length > 1 ? 's' : ''} on ${s.target} (rolls back ${found.length > 1 ? 'their transactions' : 'its transaction'}): ${describeSessions(found)}`,
+      change: { sessions: found },
+    };
   },
   async execute(s, plan, ctx) {
     const planned = plannedSessions(plan.change);
