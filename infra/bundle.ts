@@ -38,8 +38,9 @@ export interface Bundled {
 
 /**
  * The one way a function is built, for `cdk deploy` and for the benchmarks alike: ESM, minified, split
- * so that lazily imported code loads on first use, unused drivers left out, zod without its 40 locales.
- * The AWS SDK is bundled: the versions the tests ran, and a faster cold start than the runtime's copy (bench/results.md).
+ * so that lazily imported code loads on first use; the validated config built in; the drivers and SDK
+ * clients its config does not call left out; zod without its 40 other locales. The AWS SDK is bundled:
+ * the versions the tests ran, and a faster cold start than the runtime's copy (bench/results.md).
  */
 export async function bundle(request: BundleRequest): Promise<Bundled> {
   const outfile = join(request.outdir, 'index.mjs');

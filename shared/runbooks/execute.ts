@@ -16,8 +16,7 @@ import { updateCheckState } from '../incidents/update-state.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import { probeRegistry } from '../probes/index.js';
-import type { StateStore } from '../store/state-store.js';
-import type { GuardRead } from '../store/state-store.js';
+import type { GuardRead, StateStore } from '../store/state-store.js';
 import { guardedAct, settleGuard, targetKeyOf, type ActOutcome } from './act.js';
 import { matchRunbook } from './match.js';
 
