@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { parseConfig } from '../shared/config/load.js';
+import { withCredentials } from '../shared/secrets/credentials.js';
 import { startLocalRuntime, type LocalRuntime } from '../shared/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../shared/local/servers.js';
 import { recordingLog } from './support/log.js';
@@ -64,5 +65,16 @@ describe('secrets', () => {
     expect(everything).toContain('login failed for ops:***');
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(TOKEN);
+  });
+
+  it('are taken out of a driver error, its message and its stack, before it leaves', async () => {
+    const failing = withCredentials({ value: PASSWORD }, undefined, () => false, async () => {
+      const driverError = new Error(`connect failed for postgres://vigil:${PASSWORD}@db:5432`);
+      void driverError.stack; // once read, a stack is fixed text, password and all
+      throw driverError;
+    });
+    const err = (await failing.catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe('connect failed for postgres://vigil:***@db:5432');
+    expect(err.stack).not.toContain(PASSWORD);
   });
 });

@@ -69,10 +69,12 @@ function parseSecret(text: string, id: string): Credentials {
   return { password: json.password, ...(typeof json.username === 'string' ? { user: json.username } : {}) };
 }
 
-/** Takes the password out of an error's message, wherever a driver may have put it. */
+/** Takes the password out of an error's message and its stack (which repeats the message), wherever a driver may have put it. */
 export function redactPassword(err: unknown, creds: Credentials): unknown {
   if (!(err instanceof Error) || !creds.password) return err;
-  err.message = err.message.split(creds.password).join('***');
+  const redact = (text: string) => text.split(creds.password).join('***');
+  err.message = redact(err.message);
+  if (err.stack) err.stack = redact(err.stack);
   return err;
 }
 
