@@ -73,6 +73,11 @@ export function onDatabase<T>(conn: PgConnection, { aws, signal }: RemediationCo
 /** The sessions a plan recorded. */
 export const plannedSessions = (change: Record<string, unknown>) => change.sessions as Candidate[];
 
+/** Of `found`, those still running the very query planned against: same pid and same query start. A session that moved on is spared. */
+export function samePlannedQuery(found: Candidate[], planned: Candidate[]): Candidate[] {
+  return found.filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
+}
+
 /** Terminates these backends; returns the ones PostgreSQL confirmed. */
 export async function terminate(db: pg.Client, list: Candidate[]): Promise<Candidate[]> {
   if (!list.length) return [];

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate, type Candidate } from '../db/pg-candidates.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -33,16 +33,14 @@ export const pgCancelLongQueries = defineRemediation({
   async execute(s, plan, ctx) {
     const planned = plannedSessions(plan.change);
     const cancel = async (db: Db) => {
-      // The same query, not merely the same pid: a session that moved on to a new query is spared.
-      const same = (list: Candidate[]) => list.filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
-      const targets = same(await select(db, s));
+      const targets = samePlannedQuery(await select(db, s), planned);
       if (!targets.length) return 'none of the planned queries was still running; nothing cancelled';
       await db.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [targets.map((c) => c.pid)]);
       const deadline = Date.now() + s.graceSeconds * 1000;
-      let stubborn = same(await select(db, s));
+      let stubborn = samePlannedQuery(await select(db, s), targets);
       while (stubborn.length && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
-        stubborn = same(await select(db, s));
+        stubborn = samePlannedQuery(await select(db, s), targets);
       }
       const terminated = await terminate(db, stubborn);
       const cancelled = targets.filter((t) => !terminated.some((x) => x.pid === t.pid));

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -34,7 +34,7 @@ export const pgTerminateBlocker = defineRemediation({
     const planned = plannedSessions(plan.change);
     return onDatabase(s, ctx, async (db) => {
       // Still a root blocker, still the same transaction's query: otherwise the chain resolved itself.
-      const still = (await roots(db, s)).filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
+      const still = samePlannedQuery(await roots(db, s), planned);
       const done = await terminate(db, still);
       return done.length ? `terminated root blocker ${describeSessions(done)}` : 'the planned blocker no longer blocks; nothing terminated';
     });
