@@ -3,16 +3,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import type { VigilConfig } from '../shared/config/schema.js';
+import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Database drivers that only some functions need; the others leave them out of their bundle. */
-export const DRIVERS = ['pg', 'mongodb'] as const;
-export type Driver = (typeof DRIVERS)[number];
-
-/** AWS SDK clients (DynamoDB's aside, which every function has) that only some functions call: shared/aws/<name>.ts. */
-export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb'] as const;
-export type AwsClient = (typeof AWS_CLIENTS)[number];
+// Drivers and SDK clients (shared/aws/<name>.ts) only some functions need; the others leave them out.
+export { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
 
 export interface BundleRequest {
   /** The function's folder under functions/, e.g. `run-checks`. */

@@ -1,5 +1,7 @@
 import type { VigilConfig } from '../shared/config/schema.js';
-import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from './bundle.js';
+import { probeRegistry } from '../shared/probes/index.js';
+import { remediationRegistry } from '../shared/remediations/index.js';
+import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
 
 /** What a function needs in its bundle to run these checks or remediations. */
 export interface Needs {
@@ -17,21 +19,16 @@ export interface Needy {
   password?: unknown;
 }
 
-/** The driver a kind of check or remediation loads: `pg` and `pg-*` PostgreSQL's, `mongo` and `mongo-*` MongoDB's. */
-export function driverOf(kind: string): Driver | undefined {
-  if (kind === 'pg' || kind.startsWith('pg-')) return 'pg';
-  if (kind === 'mongo' || kind.startsWith('mongo-')) return 'mongodb';
-  return undefined;
-}
+/** What a kind of check or remediation declares it calls (its `uses`). */
+const usesOf = (kind: string): Uses => probeRegistry.get(kind)?.uses ?? remediationRegistry.get(kind)?.uses ?? {};
 
-/** The SDK clients one check or remediation calls, by the same naming: `ecs-*`, `docdb-*`, `metric`; Secrets Manager for a `{ secret }` password. */
-export function clientsOf(item: Needy): AwsClient[] {
-  const clients: AwsClient[] = [];
-  if (item.kind.startsWith('ecs-')) clients.push('ecs');
-  if (item.kind.startsWith('docdb-')) clients.push('docdb');
-  if (item.kind === 'metric') clients.push('metrics');
-  if (item.password && typeof item.password === 'object' && 'secret' in item.password) clients.push('secrets');
-  return clients;
+/** The driver a kind of check or remediation loads, if any. */
+export const driverOf = (kind: string): Driver | undefined => usesOf(kind).driver;
+
+/** The SDK clients one check or remediation calls: its kind's, and Secrets Manager for a `{ secret }` password. */
+function clientsOf(item: Needy): AwsClient[] {
+  const secret = item.password && typeof item.password === 'object' && 'secret' in item.password;
+  return [...(usesOf(item.kind).aws ?? []), ...(secret ? (['secrets'] as const) : [])];
 }
 
 export function needsOf(items: readonly Needy[]): Needs {

@@ -19,6 +19,7 @@ export const docdbClusterProbe = defineProbe({
   kind: 'docdb-cluster',
   description: 'DocumentDB cluster and instance status, and backup freshness (DescribeDBClusters, DescribeDBInstances, DescribeDBClusterSnapshots).',
   settings,
+  uses: { aws: ['docdb'] },
   describeTarget: (check) => check.target,
   secrets: () => [],
   async run(check, { aws, signal, clock }): Promise<Observation> {

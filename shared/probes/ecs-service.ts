@@ -22,6 +22,7 @@ export const ecsServiceProbe = defineProbe({
   kind: 'ecs-service',
   description: 'Reads an ECS service; checks running vs desired count, the rollout, and recent placement trouble.',
   settings,
+  uses: { aws: ['ecs'] },
   describeTarget: (check) => check.target,
   secrets: () => [],
   async run(check, { signal, clock, aws }): Promise<Observation> {

@@ -28,6 +28,7 @@ export const mongoProbe = defineProbe({
   kind: 'mongo',
   description: 'MongoDB and DocumentDB: ping latency, connections in use, replication lag per member, long-running operations.',
   settings,
+  uses: { driver: 'mongodb' },
   describeTarget: (check) => check.target,
   secrets: (check) => ('value' in check.password ? [check.password.value] : []),
   async run(check, { signal, aws, timeoutMs }) {

@@ -37,6 +37,7 @@ export const pgProbe = defineProbe({
   kind: 'pg',
   description: 'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene.',
   settings,
+  uses: { driver: 'pg' },
   describeTarget: (check) => check.target,
   // A password from Secrets Manager is redacted where it is used (shared/db/pg-session.ts).
   secrets: (check) => ('value' in check.password ? [check.password.value] : []),

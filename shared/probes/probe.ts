@@ -2,6 +2,7 @@ import type * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Observation } from '../findings.js';
+import type { Uses } from '../uses.js';
 
 export interface ProbeContext {
   /** Aborted when the check's timeout passes; pass it on to every I/O call. */
@@ -21,6 +22,8 @@ export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends st
   readonly kind: K;
   readonly description: string;
   readonly settings: S;
+  /** The SDK clients and driver its `run` calls, for the bundler. Default: none. */
+  readonly uses?: Uses;
   /** The target as findings show it: no credentials. */
   describeTarget(check: z.output<S>): string;
   /** Rules across settings (this needs that); problems are added to `ctx` with their path. */

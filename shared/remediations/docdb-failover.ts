@@ -7,6 +7,7 @@ export const docdbFailover = defineRemediation({
   kind: 'docdb-failover',
   description: 'Fails a DocumentDB cluster over to a replica (FailoverDBCluster).',
   risk: 'high',
+  uses: { aws: ['docdb'] },
   settings: z.strictObject({
     target: docdbClusterId,
     /** The replica to promote. Default: the first available replica. */

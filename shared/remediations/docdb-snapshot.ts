@@ -8,6 +8,7 @@ export const docdbSnapshot = defineRemediation({
   kind: 'docdb-snapshot',
   description: 'Creates a manual DocumentDB cluster snapshot, tagged created-by=vigil.',
   risk: 'low',
+  uses: { aws: ['docdb'] },
   settings: z.strictObject({ target: docdbClusterId }),
   targetKey: (s) => `docdb:${s.target}`,
   async plan(s, { aws, signal }) {

@@ -6,6 +6,7 @@ export const ecsRestart = defineRemediation({
   kind: 'ecs-restart',
   description: 'Forces a new deployment of an ECS service (fresh tasks, same task definition).',
   risk: 'low',
+  uses: { aws: ['ecs'] },
   settings: z.strictObject({
     target: ecsTargetSchema,
     /** Refuse when the service's deployment could replace more than this share of tasks at once. Default: 50%. */

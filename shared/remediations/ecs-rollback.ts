@@ -8,6 +8,7 @@ export const ecsRollback = defineRemediation({
   kind: 'ecs-rollback',
   description: 'Moves an ECS service back to the task definition it ran before its latest deployment.',
   risk: 'high',
+  uses: { aws: ['ecs'] },
   settings: z.strictObject({ target: ecsTargetSchema }),
   targetKey: (s) => `ecs:${s.target}`,
   async plan(s, { aws, signal }) {

@@ -6,6 +6,7 @@ export const ecsScaleOut = defineRemediation({
   kind: 'ecs-scale-out',
   description: 'Raises an ECS service’s desired count by a step, never above a maximum and never down.',
   risk: 'low',
+  uses: { aws: ['ecs'] },
   settings: z.strictObject({
     target: ecsTargetSchema,
     /** Tasks added per action. Default: 1. */

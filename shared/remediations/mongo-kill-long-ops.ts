@@ -18,6 +18,7 @@ export const mongoKillLongOps = defineRemediation({
   kind: 'mongo-kill-long-ops',
   description: "Kills MongoDB / DocumentDB operations running longer than a limit, within namespace and application filters and a cap; never the server's own.",
   risk: 'low',
+  uses: { driver: 'mongodb' },
   settings,
   targetKey: (s) => `mongo:${s.target}`,
   async plan(s, ctx) {

@@ -20,6 +20,7 @@ export const pgCancelLongQueries = defineRemediation({
   kind: 'pg-cancel-long-queries',
   description: 'Cancels PostgreSQL queries running longer than a limit, then terminates the sessions of those that do not stop.',
   risk: 'low',
+  uses: { driver: 'pg' },
   settings,
   targetKey: (s) => `pg:${s.target}`,
   async plan(s, ctx) {

@@ -20,6 +20,7 @@ export const pgTerminateBlocker = defineRemediation({
   kind: 'pg-terminate-blocker',
   description: 'Terminates the root blocker of a PostgreSQL lock chain (its transaction rolls back).',
   risk: 'high',
+  uses: { driver: 'pg' },
   settings,
   targetKey: (s) => `pg:${s.target}`,
   async plan(s, ctx) {

@@ -19,6 +19,7 @@ export const pgTerminateIdle = defineRemediation({
   kind: 'pg-terminate-idle',
   description: 'Terminates PostgreSQL sessions idle (in a transaction) longer than a limit, within filters and a cap.',
   risk: 'low',
+  uses: { driver: 'pg' },
   settings,
   targetKey: (s) => `pg:${s.target}`,
   async plan(s, ctx) {

@@ -1,4 +1,5 @@
 import type * as z from '../zod.js';
+import type { Uses } from '../uses.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { VigilError } from '../errors.js';
 
@@ -28,6 +29,8 @@ export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K exte
   readonly description: string;
   readonly risk: Risk;
   readonly settings: S;
+  /** The SDK clients and driver its `plan` and `execute` call, for the bundler. Default: none. */
+  readonly uses?: Uses;
   /** The one typed target it acts on, e.g. `ecs:prod/orders-api`: the key of its lock, cooldown and circuit. */
   targetKey(settings: z.output<S>): string;
   plan(settings: z.output<S>, ctx: RemediationContext): Promise<Plan>;

@@ -1,0 +1,16 @@
+/** AWS SDK clients a probe or remediation may call, besides DynamoDB's (which every function has): the ports of shared/aws/ports.ts. */
+export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb'] as const;
+export type AwsClient = (typeof AWS_CLIENTS)[number];
+
+/** Database drivers a probe or remediation may load. */
+export const DRIVERS = ['pg', 'mongodb'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+/**
+ * What a probe's or remediation's code calls beyond DynamoDB. The bundler ships exactly these with the
+ * functions that run it (infra/needs.ts); anything else is left out, so an undeclared call fails there.
+ */
+export interface Uses {
+  aws?: readonly AwsClient[];
+  driver?: Driver;
+}
