@@ -69,7 +69,7 @@ export const mongoMeasures: Record<(typeof MONGO_MEASURES)[number], Measure> = {
 };
 
 /** Lag of each secondary behind the primary, from the optime each member has applied. */
-export function replicationOf(members: Document[] | undefined, limits: MongoLimits): Observation {
+function replicationOf(members: Document[] | undefined, limits: MongoLimits): Observation {
   const list = members ?? [];
   const primary = list.find((m) => m.stateStr === 'PRIMARY');
   if (!primary) return { status: 'fail', summary: `no primary among ${list.length} members`, observed: { members: list.length }, evidence: { members: list.map(({ name, stateStr, health }) => ({ name, state: stateStr, health })) } };

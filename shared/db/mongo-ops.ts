@@ -36,7 +36,7 @@ const WRITES = new Set(['insert', 'update', 'remove', 'delete']);
  * A client's operation, not the server's own: MongoDB names a client connection `conn<N>` and
  * DocumentDB `Conn`; replication, TTL and index builds run on internal threads with other names.
  */
-export function isClientOp(op: Document): boolean {
+function isClientOp(op: Document): boolean {
   const desc = String(op.desc ?? '');
   const fromClient = /^conn\d*$/i.test(desc) || op.client !== undefined || op.client_s !== undefined;
   const database = String(op.ns ?? '').split('.')[0]!;
@@ -78,7 +78,7 @@ function describe(op: Document): MongoOp {
 }
 
 /** A command's shape with its values masked, truncated: `{"find":"items","filter":{"email":"?"}}`. */
-export function maskCommand(command: Document, max = 300): string {
+function maskCommand(command: Document, max = 300): string {
   const mask = (value: unknown, key: string, depth: number): unknown => {
     if (Array.isArray(value)) return value.map((v) => mask(v, key, depth + 1));
     if (value && typeof value === 'object' && !(value instanceof Date) && value.constructor?.name === 'Object') {

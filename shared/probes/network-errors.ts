@@ -25,10 +25,6 @@ function codedError(err: unknown): { code: string; message?: string } | undefine
   return undefined;
 }
 
-/** The error code of a network failure, looking through wrappers. */
-export function networkErrorCode(err: unknown): string | undefined {
-  return codedError(err)?.code;
-}
 
 /** A short, readable reason for a failed connection, e.g. "connection refused (ECONNREFUSED)". */
 export function describeNetworkError(err: unknown): string {

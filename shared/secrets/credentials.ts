@@ -32,7 +32,7 @@ export class CredentialsError extends VigilError {
  * Resolves password sources. Secrets are cached by the port (at most 5 minutes, across invocations of
  * a warm function); `refetch` reads again once, so a rotated password is picked up after one failure.
  */
-export class CredentialResolver {
+class CredentialResolver {
   constructor(
     private readonly secrets: SecretsPort | undefined,
     private readonly env: Record<string, string | undefined> = process.env,
@@ -70,7 +70,7 @@ function parseSecret(text: string, id: string): Credentials {
 }
 
 /** Takes the password out of an error's message and its stack (which repeats the message), wherever a driver may have put it. */
-export function redactPassword(err: unknown, creds: Credentials): unknown {
+function redactPassword(err: unknown, creds: Credentials): unknown {
   if (!(err instanceof Error) || !creds.password) return err;
   const redact = (text: string) => text.split(creds.password).join('***');
   err.message = redact(err.message);
