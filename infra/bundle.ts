@@ -10,9 +10,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Drivers and SDK clients (shared/aws/<name>.ts) only some functions need; the others leave them out.
 export { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
 
+/** How every function's Node runs (NODE_OPTIONS): stack traces name Vigil's files and lines, not the minified bundle's. */
+export const NODE_OPTIONS = '--enable-source-maps';
+
 export interface BundleRequest {
   /** The function's folder under functions/, e.g. `run-checks`. */
   name: string;
+  /** Its entry file. Default: `functions/<name>/index.ts`. */
+  entry?: string;
   outdir: string;
   /** The drivers this function may load. */
   drivers: readonly Driver[];
@@ -41,7 +46,7 @@ export interface Bundled {
 export async function bundle(request: BundleRequest): Promise<Bundled> {
   const outfile = join(request.outdir, 'index.mjs');
   const { metafile } = await build({
-    entryPoints: { index: join(ROOT, 'functions', request.name, 'index.ts') },
+    entryPoints: { index: request.entry ?? join(ROOT, 'functions', request.name, 'index.ts') },
     outdir: request.outdir,
     outExtension: { '.js': '.mjs' },
     // What is imported lazily (an SDK client, a driver) goes into a chunk that loads only when first used.
@@ -52,7 +57,10 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
     format: 'esm',
     target: 'node22',
     minify: true,
+    // Functions run with --enable-source-maps (NODE_OPTIONS), which reads the map at every cold start:
+    // the mappings name file and line; the sources themselves would triple its size for nothing.
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     // Some dependencies still call require(); give the ESM bundle one.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import { ROOT, type AwsClient, type BundleRequest, type Driver } from '../bundle.js';
+import { NODE_OPTIONS, ROOT, type AwsClient, type BundleRequest, type Driver } from '../bundle.js';
 
 export interface VigilFunctionProps {
   /** The folder under functions/, e.g. `run-checks`. */
@@ -76,7 +76,7 @@ export class VigilFunction extends Function {
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups } : {}),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: 'vigil',
         ...props.environment,
       },

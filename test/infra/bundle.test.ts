@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { bundle } from '../../infra/bundle.js';
+import { bundle, NODE_OPTIONS } from '../../infra/bundle.js';
 import { needsOf } from '../../infra/needs.js';
 import { parseConfig } from '../../shared/config/load.js';
 import rawConfig from '../../vigil.config.js';
@@ -81,6 +81,17 @@ describe('function bundles', () => {
     expect(codeOf(none)).toContain('this function was built without the ecs client');
     expect(codeOf(ecsOnly)).toContain(ecsClient);
     expect(codeOf(ecsOnly)).not.toContain('GetMetricData');
+  }, 60_000);
+
+  it('name Vigil\'s own source file and line in a stack trace, run as deployed', async () => {
+    const dir = outdir();
+    const { outfile } = await bundle({ name: 'run-checks', outdir: dir, drivers: [], config });
+    // An event whose field throws when read: the stack passes through the bundle's event validation.
+    const run = `import(${JSON.stringify(outfile)}).then((m) => m.handler({ get group() { throw new Error('boom'); } })).catch((err) => console.log(err.stack))`;
+    const stack = execFileSync(process.execPath, [...NODE_OPTIONS.split(' '), '--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(stack).toMatch(/shared\/events\/validate\.ts:\d+/);
+    // The map carries the mappings, not a second copy of the sources.
+    expect(JSON.parse(readFileSync(`${outfile}.map`, 'utf8'))).not.toHaveProperty('sourcesContent');
   }, 60_000);
 
   it('ship a CA bundle at the path the config gives, relative to the project', async () => {
