@@ -14,6 +14,8 @@ export function redactUrl(raw: string): string {
   } catch {
     return maskUrlCredentials(raw);
   }
+  // Most targets have nothing to hide: their normalised form as is.
+  if (!url.username && !url.password && !url.search) return url.href;
   url.username = '';
   url.password = '';
   for (const name of [...url.searchParams.keys()]) {
@@ -33,7 +35,12 @@ export function maskUrlCredentials(text: string): string {
  */
 export function scrub<T>(value: T, secrets: readonly string[]): T {
   const known = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  const clean = (text: string) => maskUrlCredentials(known.reduce((t, s) => t.replaceAll(s, MASK), text));
+  // Every finding of every round passes here: skip the replacements that cannot match.
+  const clean = (text: string) => {
+    let masked = text;
+    for (const secret of known) if (masked.includes(secret)) masked = masked.replaceAll(secret, MASK);
+    return masked.includes('@') ? maskUrlCredentials(masked) : masked;
+  };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return clean(v);
     if (Array.isArray(v)) return v.map(walk);

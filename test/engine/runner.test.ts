@@ -72,6 +72,27 @@ describe('runChecks', () => {
     ]);
   });
 
+  it('masks a password in any connection string a probe returns, however deep, even one it never declared', async () => {
+    const echoing = defineProbe({
+      kind: 'echoing',
+      description: 'Returns what its driver said, connection string and all.',
+      settings: z.strictObject({}),
+      describeTarget: () => 'orders-db',
+      secrets: () => [],
+      run: async () => ({
+        status: 'fail',
+        summary: 'cannot connect to postgres://app:Tr0ub4dor@orders-db:5432/orders',
+        observed: {},
+        evidence: { attempts: [{ error: 'mongodb://reader:c0rrect-h0rse@docs:27017 refused' }], owner: 'dba@example.com' },
+      }),
+    });
+    const [finding] = await runChecks([{ id: 'db', kind: 'echoing' }], { probes: new Map([['echoing', echoing as unknown as Probe]]), concurrency: 1, defaultTimeoutMs: 1000 });
+
+    expect(JSON.stringify(finding)).not.toMatch(/Tr0ub4dor|c0rrect-h0rse/);
+    expect(finding!.summary).toBe('cannot connect to postgres://***@orders-db:5432/orders');
+    expect(finding!.evidence).toEqual({ attempts: [{ error: 'mongodb://***@docs:27017 refused' }], owner: 'dba@example.com' });
+  });
+
   it('never runs more probes at once than its concurrency', async () => {
     let running = 0;
     let peak = 0;
