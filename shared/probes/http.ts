@@ -54,15 +54,10 @@ export const httpProbe = defineProbe({
   kind: 'http',
   description: 'Requests a URL; checks status code, latency and the JSON health payload.',
   settings,
-  describeTarget: (check) => redactUrl(check.target),
-  secrets: (check) => {
-    const url = new URL(check.target);
-    const sensitiveHeaders = Object.entries(check.headers).filter(([name]) => isSensitiveName(name));
-    const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
-    return [decodeURIComponent(url.password), url.password, ...sensitiveHeaders.map(([, value]) => value), ...sensitiveParams.map(([, value]) => value)].filter(Boolean);
-  },
+  describeTarget: (check) => prepare(check).display,
+  secrets: (check) => prepare(check).secrets,
   async run(check, { signal }): Promise<Observation> {
-    const { url, headers } = withBasicAuth(check);
+    const { url, headers } = prepare(check);
     let response: HttpResponse;
     try {
       response = await httpRequest({
@@ -82,17 +77,34 @@ export const httpProbe = defineProbe({
   },
 });
 
-function withBasicAuth(check: HttpCheck): { url: URL; headers: Record<string, string> } {
+interface Prepared {
+  /** The URL requested: its user info moved into an authorization header. */
+  url: URL;
+  headers: Record<string, string>;
+  /** The target as findings show it. */
+  display: string;
+  secrets: string[];
+}
+
+// Worked out once per check, not three times per round: Lambda keeps the config between invocations.
+const prepared = new WeakMap<HttpCheck, Prepared>();
+
+function prepare(check: HttpCheck): Prepared {
+  let done = prepared.get(check);
+  if (done) return done;
   const url = new URL(check.target);
+  const sensitiveHeaders = Object.entries(check.headers).filter(([name]) => isSensitiveName(name));
+  const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
+  const secrets = [decodeURIComponent(url.password), url.password, ...sensitiveHeaders.map(([, value]) => value), ...sensitiveParams.map(([, value]) => value)].filter(Boolean);
   const headers = { ...check.headers };
   if (url.username || url.password) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    headers.authorization ??= `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
     url.username = '';
     url.password = '';
   }
-  return { url, headers };
+  done = { url, headers, display: redactUrl(url.href), secrets };
+  prepared.set(check, done);
+  return done;
 }
 
 function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: string): Observation {
