@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundle, ROOT, withConfig, type Driver } from '../infra/bundle.js';
+import { bundle, NODE_OPTIONS, ROOT, withConfig, type Driver } from '../infra/bundle.js';
 import { needsOf, runbookNeeds, type Needs } from '../infra/needs.js';
 import { parseConfig } from '../shared/config/load.js';
 import rawConfig from '../vigil.config.js';
@@ -15,9 +15,9 @@ const OUT = join(ROOT, 'bench', '.out');
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const ENV = { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', REMEDIATE_FUNCTION: 'bench', TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench', ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench-escalations' };
 
-/** Import time of a module in a fresh Node process. */
+/** Import time of a module in a fresh Node process, run with the options a deployed function has. */
 function loadOnce(file: string): number {
-  const out = execFileSync(process.execPath, ['--no-warnings', join(ROOT, 'bench', 'load-time.mjs'), file], { encoding: 'utf8', env: ENV });
+  const out = execFileSync(process.execPath, [...NODE_OPTIONS.split(' '), '--no-warnings', join(ROOT, 'bench', 'load-time.mjs'), file], { encoding: 'utf8', env: ENV });
   return (JSON.parse(out) as { ms: number }).ms;
 }
 
@@ -47,7 +47,7 @@ interface Row {
   unbundledMs: number;
 }
 
-export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; markdown: string }> {
+export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stackMs: number; markdown: string }> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const empty = join(OUT, 'empty.mjs');
@@ -71,20 +71,28 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; markd
     const dir = join(OUT, `${fn}${drivers.length ? `-${drivers.join('-')}` : ''}`);
     builds.push({ fn, drivers, built: await bundle({ name: fn, outdir: dir, drivers, aws, config }), plain: await unbundled(fn) });
   }
-  const ms = loadMs([...new Set([empty, ...builds.flatMap((b) => [b.built.outfile, b.plain])])]);
+  // What the chosen dependencies cost before any of Vigil's code, built the same way (bench/floor/).
+  const floors = [];
+  for (const name of ['dynamodb', 'stack']) {
+    floors.push(await bundle({ name: `floor-${name}`, entry: join(ROOT, 'bench', 'floor', `${name}.ts`), outdir: join(OUT, `floor-${name}`), drivers: [], aws: [], config }));
+  }
+  const ms = loadMs([...new Set([empty, ...floors.map((f) => f.outfile), ...builds.flatMap((b) => [b.built.outfile, b.plain])])]);
   const emptyMs = ms.get(empty)!;
+  const [dynamodbMs, stackMs] = floors.map((f) => ms.get(f.outfile)! - emptyMs) as [number, number];
   const rows: Row[] = builds.map(({ fn, drivers, built, plain }) => ({ fn, drivers, entry: built.entryBytes, total: built.totalBytes, loadMs: ms.get(built.outfile)! - emptyMs, unbundledMs: ms.get(plain)! - emptyMs }));
   const lines = rows.map((r) => {
     // The issue names 600 KB for SDK-only functions and 1.2 MB for MongoDB's; pg's is held to the driver budget.
     const budget = r.drivers.length ? 1200 * 1024 : 600 * 1024;
-    return `| ${r.fn}${r.drivers.length ? ` with ${r.drivers.join(', ')}` : ''} | ${kb(r.entry)} | ${kb(r.total)} | ${kb(budget)}: ${pass(r.total <= budget)} | ${round(r.loadMs)} ms | ${round(r.unbundledMs)} ms | ${round(r.loadMs / r.unbundledMs, 2)} | ${pass(r.loadMs < 80 && r.loadMs <= r.unbundledMs / 2)} |`;
+    return `| ${r.fn}${r.drivers.length ? ` with ${r.drivers.join(', ')}` : ''} | ${kb(r.entry)} | ${kb(r.total)} | ${kb(budget)}: ${pass(r.total <= budget)} | ${round(r.loadMs)} ms | ${round(r.loadMs - stackMs)} ms | ${round(r.unbundledMs)} ms | ${round(r.loadMs / r.unbundledMs, 2)} | ${pass(r.loadMs < 80 && r.loadMs <= r.unbundledMs / 2)} |`;
   });
   const markdown = [
     `Empty handler baseline: ${round(emptyMs, 2)} ms to import (median of ${RUNS} fresh processes). Load times below are medians over ${RUNS} fresh processes, minus that baseline; every module (the baseline too) takes one turn per round, so background load on the machine falls on all alike. "Entry" is what a cold start loads before the first event: the entry file and the chunks it imports statically. "Total" adds the chunks loaded on first use (SDK clients, drivers). Each function is built as the stack builds it for vigil.config.ts: only the drivers and SDK clients its checks and remediations use (the pg and mongodb rows add a database check with a Secrets Manager password). Unbundled: the same code in one file, every package loaded from node_modules.`,
     '',
-    '| function | entry | total | size target | load (over empty) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |',
-    '| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+    '| function | entry | total | size target | load (over empty) | Vigil\'s part (over the stack floor) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |',
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...lines,
+    '',
+    `Floors, built and loaded the same way in the same rounds (bench/floor/): the DynamoDB client alone loads in ${round(dynamodbMs)} ms; the chosen stack with none of Vigil's logic (the DynamoDB client, the Powertools logger and metrics, zod validating an event) in ${round(stackMs)} ms. Every function keeps state, so none can load faster than that floor on this machine; "Vigil's part" is what its own code adds.`,
   ].join('\n');
-  return { rows, emptyMs, markdown };
+  return { rows, emptyMs, stackMs, markdown };
 }
