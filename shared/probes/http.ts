@@ -90,8 +90,8 @@ interface Prepared {
 const prepared = new WeakMap<HttpCheck, Prepared>();
 
 function prepare(check: HttpCheck): Prepared {
-  let done = prepared.get(check);
-  if (done) return done;
+  const known = prepared.get(check);
+  if (known) return known;
   const url = new URL(check.target);
   const sensitiveHeaders = Object.entries(check.headers).filter(([name]) => isSensitiveName(name));
   const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
@@ -102,9 +102,9 @@ function prepare(check: HttpCheck): Prepared {
     url.username = '';
     url.password = '';
   }
-  done = { url, headers, display: redactUrl(url.href), secrets };
-  prepared.set(check, done);
-  return done;
+  const ready = { url, headers, display: redactUrl(url.href), secrets };
+  prepared.set(check, ready);
+  return ready;
 }
 
 function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: string): Observation {
