@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { Context } from 'aws-lambda';
 import { createOnAlarmHandler } from '../functions/on-alarm/handler.js';
 import { SdkEcs } from '../shared/aws/ecs.js';
 import { BatchingMetrics } from '../shared/aws/metrics.js';
@@ -11,7 +10,6 @@ import { parseConfig } from '../shared/config/load.js';
 import type { AlarmEvent } from '../shared/events/alarm.js';
 import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
 import { silentLog } from '../shared/log.js';
-import { dynamoOnce, notificationIdempotency } from '../shared/notifications/once.js';
 import { DynamoStateStore } from '../shared/store/dynamo-store.js';
 import { service } from '../test/support/ecs-fixtures.js';
 import { pathSample, type PathSample } from './stats.js';
@@ -53,16 +51,15 @@ ecs.on(UpdateServiceCommand).callsFake(() => {
   return { service: service() };
 });
 
-const idempotency = notificationIdempotency();
-idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
 const onAlarm = createOnAlarmHandler({
   config,
   store: new DynamoStateStore(dynamo.doc, 'bench'),
-  aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() },
+  aws: { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() },
   clock: { now: () => new Date() },
   log: silentLog,
   sleep: async () => undefined,
-  once: dynamoOnce(dynamo.client, 'bench', idempotency),
+  deadline: () => new Date(Date.now() + 600_000),
+  failLoud: undefined,
   remediateFunction: 'bench-remediate',
 });
 

@@ -92,7 +92,7 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
     '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...lines,
     '',
-    `Floors, built and loaded the same way in the same rounds (bench/floor/): the DynamoDB client alone loads in ${round(dynamodbMs)} ms; the chosen stack with none of Vigil's logic (the DynamoDB client, the Powertools logger and metrics, zod validating an event) in ${round(stackMs)} ms. Every function keeps state, so none can load faster than that floor on this machine. "Vigil's part" is what a function adds to it: its own code, and for notify and on-alarm the Powertools idempotency utility.`,
+    `Floors, built and loaded the same way in the same rounds (bench/floor/): the DynamoDB client alone loads in ${round(dynamodbMs)} ms; the chosen stack with none of Vigil's logic (the DynamoDB client, the Powertools logger and metrics, zod validating an event) in ${round(stackMs)} ms. Every function keeps state, so none can load faster than that floor on this machine. "Vigil's part" is what a function adds to it: its own code.`,
   ].join('\n');
   return { rows, emptyMs, stackMs, markdown };
 }

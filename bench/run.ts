@@ -115,7 +115,7 @@ const trips = Math.max(...alarm.map((a) => a.roundTrips));
 sections.push(
   '## Alarm to action',
   '',
-  `A recorded "CloudWatch Alarm State Change" event (events/alarm-metric.json) enters the on-alarm handler; the clock stops when the ECS UpdateService call is made (a mock that answers at once). On the way: Powertools idempotency, the incident, the guard's lock, the timeline, all against dynalite. The runbook acts first (\`act\`, then \`escalate\`); each event names its own service, so no cooldown holds one back. ${ALARM_RUNS} warm events after 50 to warm up, in one process.`,
+  `A recorded "CloudWatch Alarm State Change" event (events/alarm-metric.json) enters the on-alarm handler; the clock stops when the ECS UpdateService call is made (a mock that answers at once). On the way: the run record, the incident, the guard's lock, the timeline, all against dynalite. The runbook acts first (\`act\`, then \`escalate\`); each event names its own service, so no cooldown holds one back. ${ALARM_RUNS} warm events after 50 to warm up, in one process.`,
   '',
   '- **Vigil\'s own time**: the path minus the time with a DynamoDB request in flight (overlapping requests count once).',
   '- **round trips**: DynamoDB requests the path waited for, one after another; requests sent alongside others count once. **requests** counts every request sent before the call.',

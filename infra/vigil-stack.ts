@@ -79,7 +79,7 @@ export class VigilStack extends Stack {
       access.grantProbes(fn);
     }
 
-    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
+    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
     const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
 

@@ -1,40 +1,83 @@
-import { alarmEvent } from '../../shared/events/alarm.js';
+import { randomUUID } from 'node:crypto';
+import { alarmEvent, type AlarmEvent } from '../../shared/events/alarm.js';
 import { validateEvent } from '../../shared/events/validate.js';
-import type { Once } from '../../shared/notifications/once.js';
-import { handleAlarm, meterRunbook, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
+import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
+import type { Publisher } from '../../shared/notifications/publisher.js';
+import { unhandledAlarm } from '../../shared/notifications/unhandled.js';
+import { handleAlarm, meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
+import { matchRunbook } from '../../shared/runbooks/match.js';
+import { StateConflictError } from '../../shared/store/state-store.js';
 
 export interface OnAlarmDeps extends RunbookDeps {
-  /** The same event delivered twice runs once (Powertools idempotency on the event id). */
-  once: Once;
+  /** Where Vigil pages when it cannot record what it does (the escalation topic). */
+  failLoud: { publisher: Publisher; topic: string } | undefined;
 }
 
 export type OnAlarmResult = RunbookResult | { error: string; problems: string[] };
 
+/** Pauses before going on with a run after its state store failed: a short outage passes within the attempt. */
+const RESUME_AFTER_MS = [5_000, 10_000, 15_000, 30_000];
+/** What a resumed run needs left of the invocation to be worth starting. */
+const RESUME_MARGIN_MS = 60_000;
+
 /**
- * EventBridge "CloudWatch Alarm State Change" → incident and runbook. An unexpected error is logged
- * and rethrown, so EventBridge retries and then dead-letters it; the guard state makes a retry
- * skip any action already taken for this event.
+ * EventBridge "CloudWatch Alarm State Change" → incident and runbook, one run per event. A state
+ * store that fails is waited out within the attempt, the run going on where it stopped; past that,
+ * the on-call is paged and the error rethrown, so Lambda retries (and at last dead-letters) it.
  */
 export function createOnAlarmHandler(deps: OnAlarmDeps) {
-  return async (event: unknown): Promise<OnAlarmResult> => {
+  return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
       deps.log.error('not a CloudWatch Alarm State Change event', { problems: parsed.problems });
       return { error: 'not a CloudWatch Alarm State Change event', problems: parsed.problems };
     }
-    try {
-      // Metered inside: a replayed duplicate is not counted again.
-      const result = await deps.once(`alarm#${parsed.data.id}`, async () => {
-        const handled = await handleAlarm(parsed.data, deps);
-        meterRunbook(handled, deps.meter);
-        return handled;
-      });
-      deps.log.info(`${result.alarm} ${result.state}: ${result.verdict}`, { result });
-      return result;
-    } catch (err) {
-      deps.log.error(`alarm ${parsed.data.detail.alarmName} not handled; it will be retried`, { eventId: parsed.data.id, error: err instanceof Error ? err.message : String(err) });
-      throw err;
+    const alarm = parsed.data;
+    const run = { ...withDeadline(deps, context), holder: randomUUID() };
+    for (let pause = 0; ; pause++) {
+      try {
+        const result = await handleAlarm(alarm, run);
+        report(result, deps);
+        return result;
+      } catch (err) {
+        const wait = RESUME_AFTER_MS[pause];
+        const error = err instanceof Error ? err.message : String(err);
+        if (wait !== undefined && transient(err) && run.clock.now().getTime() + wait + RESUME_MARGIN_MS < run.deadline().getTime()) {
+          deps.log.warn(`alarm ${alarm.detail.alarmName}: the state store failed; going on where the run stopped in ${wait / 1000} s`, { eventId: alarm.id, error });
+          await deps.sleep(wait);
+          continue;
+        }
+        deps.log.error(`alarm ${alarm.detail.alarmName} not handled; it will be retried`, { eventId: alarm.id, error });
+        // Another attempt holds the run and will finish it: nobody needs waking for that.
+        if (!(err instanceof RunInProgressError)) await page(alarm, error, deps);
+        throw err;
+      }
     }
   };
+}
+
+function report(result: RunbookResult, deps: OnAlarmDeps): void {
+  if (result.replay) {
+    deps.log.info(`replay: ${result.alarm} ${result.state} was handled at ${result.replay.at}: ${result.replay.firstVerdict}; nothing done again`, { eventId: result.replay.of });
+    return;
+  }
+  // A replay is not counted again.
+  meterRunbook(result, deps.meter);
+  deps.log.info(`${result.alarm} ${result.state}: ${result.verdict}`, { result });
+}
+
+/** AWS answering badly (throttled, 5xx, timed out) or a write race lost too often: worth going on after a pause. */
+function transient(err: unknown): boolean {
+  return err instanceof StateConflictError || (typeof err === 'object' && err !== null && '$metadata' in err);
+}
+
+async function page(alarm: AlarmEvent, error: string, deps: OnAlarmDeps): Promise<void> {
+  if (!deps.failLoud) return;
+  const match = matchRunbook(deps.config.runbooks, alarm);
+  try {
+    await deps.failLoud.publisher.publish(deps.failLoud.topic, unhandledAlarm(alarm, match?.runbook, error));
+  } catch (err) {
+    deps.log.error('could not page about the unhandled alarm either; its retries and the dead-letter queue remain', { eventId: alarm.id, error: err instanceof Error ? err.message : String(err) });
+  }
 }

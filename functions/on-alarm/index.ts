@@ -1,4 +1,3 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,27 +7,22 @@ import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
-import { dynamoOnce } from '../../shared/notifications/once.js';
+import { lazySnsPublisher } from '../../shared/notifications/publisher.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createOnAlarmHandler } from './handler.js';
-
-const table = requireEnv('TABLE_NAME');
-const dynamo = new DynamoDBClient({});
-const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
 
 const onAlarm = createOnAlarmHandler({
   meter: emfMeter(),
   config,
-  store: new DynamoStateStore(DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), table),
+  store: new DynamoStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), requireEnv('TABLE_NAME')),
   aws: sdkPorts(),
   clock: systemClock,
   log: new Logger({ serviceName: 'vigil', persistentKeys: { function: 'on-alarm' } }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  once: dynamoOnce(dynamo, table, idempotency),
+  // Replaced per invocation from Lambda's context.
+  deadline: () => new Date(Date.now() + 60_000),
+  failLoud: process.env.ESCALATION_TOPIC_ARN ? { publisher: lazySnsPublisher(), topic: process.env.ESCALATION_TOPIC_ARN } : undefined,
   remediateFunction: process.env.REMEDIATE_FUNCTION ?? 'the Vigil remediate function',
 });
 
-export const handler = (event: unknown, context: Context) => {
-  idempotency.registerLambdaContext(context);
-  return onAlarm(event);
-};
+export const handler = (event: unknown, context: Context) => onAlarm(event, context);

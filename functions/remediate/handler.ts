@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { VigilError } from '../../shared/errors.js';
 import { remediateExamples, remediateRequestOf, type ApprovalRequest, type ManualRequest } from '../../shared/events/remediate.js';
 import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
+import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import { approveProposal } from '../../shared/runbooks/approve.js';
 import { meterRunbook, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { runManually, type ManualResult } from '../../shared/runbooks/manual.js';
@@ -11,7 +12,7 @@ type Result = RunbookResult | ManualResult | { done: string } | InvalidRequest;
 
 /** Manual remediation: run one (dry run first), approve a proposal, or flip the kill switch. */
 export function createRemediateHandler(deps: RunbookDeps) {
-  return async (event: unknown, context?: { awsRequestId?: string }): Promise<Result> => {
+  return async (event: unknown, context?: InvocationContext): Promise<Result> => {
     const request = remediateRequestOf(event);
     if (!request) {
       const problems = ['(event): expected "remediation" (to run or approve one) or "automation" (the kill switch)'];
@@ -24,10 +25,11 @@ export function createRemediateHandler(deps: RunbookDeps) {
       return { error: 'invalid remediate request', problems: parsed.problems, example: request.example };
     }
     const r = parsed.data as ManualRequest | ApprovalRequest | Automation;
+    const run = { ...withDeadline(deps, context), holder: randomUUID() };
     try {
       if ('approve' in r) {
-        const approved = await approveProposal(r, deps);
-        meterRunbook(approved, deps.meter);
+        const approved = await approveProposal(r, run);
+        if (!approved.replay) meterRunbook(approved, deps.meter);
         return approved;
       }
       if ('automation' in r) {
@@ -36,7 +38,7 @@ export function createRemediateHandler(deps: RunbookDeps) {
         return { done: `automatic actions are ${r.automation} (${r.by}: ${r.reason})` };
       }
       // A retried invocation carries the same request id: it cannot act twice.
-      const manual = await runManually(r, context?.awsRequestId ?? randomUUID(), deps);
+      const manual = await runManually(r, context?.awsRequestId ?? randomUUID(), run);
       if (!manual.dryRun) deps.meter?.count('Remediations', 1, { name: 'Outcome', value: manual.outcome });
       return manual;
     } catch (err) {

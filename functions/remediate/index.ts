@@ -9,7 +9,6 @@ import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { createRemediateHandler } from './handler.js';
 
-
 export const handler = createRemediateHandler({
   meter: emfMeter(),
   config,
@@ -18,5 +17,7 @@ export const handler = createRemediateHandler({
   clock: systemClock,
   log: new Logger({ serviceName: 'vigil', persistentKeys: { function: 'remediate' } }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  // Replaced per invocation from Lambda's context.
+  deadline: () => new Date(Date.now() + 60_000),
   remediateFunction: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'the Vigil remediate function',
 });

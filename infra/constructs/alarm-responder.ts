@@ -1,9 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { VigilConfig } from '../../shared/config/schema.js';
+import { grantPublishing } from './alerting.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
@@ -16,6 +18,8 @@ export interface AlarmResponderProps {
   readonly access: AwsAccess;
   /** e.g. `vigil-prod`; the functions are named from it, as notifications name them. */
   readonly prefix: string;
+  /** Where on-alarm pages when it cannot record what it is doing. */
+  readonly escalations: ITopic;
   /** Where failed asynchronous invocations of the functions go. */
   readonly functionDeadLetters: IQueue;
   /** Cap concurrency: at most this many alarms handled at once, and two manual remediations. @default no cap */
@@ -40,7 +44,15 @@ export class AlarmResponder extends Construct {
     // Verify steps wait for the target to settle: room for the longest runbook.
     const common = { config, timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}), ...runbookNeeds(config) };
     const cap = (n: number) => (props.onAlarmConcurrency ? { reservedConcurrency: n } : {});
-    this.onAlarm = new VigilFunction(this, 'OnAlarm', { name: 'on-alarm', functionName: `${prefix}-on-alarm`, ...common, ...cap(props.onAlarmConcurrency ?? 0) });
+    this.onAlarm = new VigilFunction(this, 'OnAlarm', {
+      name: 'on-alarm',
+      functionName: `${prefix}-on-alarm`,
+      ...common,
+      environment: { ...environment, ESCALATION_TOPIC_ARN: props.escalations.topicArn },
+      ...cap(props.onAlarmConcurrency ?? 0),
+    });
+    // Fail loud: an alarm whose handling cannot be recorded still pages someone.
+    grantPublishing(this.onAlarm, props.escalations);
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.
     this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, ...common, retryAttempts: 0, ...cap(2) });
     for (const fn of [this.onAlarm, this.remediate]) {

@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
@@ -28,4 +29,13 @@ export class Alerting extends Construct {
     if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
     if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
   }
+}
+
+/** Lets a function publish to KMS-encrypted topics: the topic grant, and the key's GenerateDataKey* acknowledged once here. */
+export function grantPublishing(fn: IFunction, ...topics: ITopic[]): void {
+  for (const topic of topics) topic.grantPublish(fn);
+  Validations.of(fn.role!).acknowledge({
+    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    reason: 'Publishing to a KMS-encrypted topic needs GenerateDataKey* on its key; the statement names that one key.',
+  });
 }

@@ -34,9 +34,9 @@ export class StateTable extends Construct {
     this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
   }
 
-  /** on-alarm and remediate: check states, guards, timelines, proposals, idempotency; no scans. */
+  /** on-alarm and remediate: check states, guards, runs, timelines, proposals. Every write a conditional put; no deletes, no scans. */
   grantRunbooks(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
   }
 
   /** incidents: read incidents and timelines, write check states and guards, add and remove silences. No scans. */
@@ -44,9 +44,9 @@ export class StateTable extends Construct {
     this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   }
 
-  /** notify: incident records and timelines, plus Powertools idempotency (which updates and deletes its own marks). */
+  /** notify: whether a transition was sent, incident records and timelines, the open-incident count. */
   grantNotify(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
   }
 
   /** The table and its one index by name: no wildcard, unlike Table.grant's `index/*`. */

@@ -4,9 +4,11 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   DocDBClient,
+  type DocDBClientConfig,
   FailoverDBClusterCommand,
 } from '@aws-sdk/client-docdb';
 import { TargetUnresolvedError } from './errors.js';
+import { mutationRetries } from './retries.js';
 
 export interface DocdbInstance {
   id: string;
@@ -33,11 +35,20 @@ export interface DocdbPort {
   /** The newest automated snapshot, or undefined when there is none. */
   latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined>;
   createSnapshot(clusterId: string, snapshotId: string): Promise<DocdbSnapshot>;
+  /** The status of a manual snapshot by its identifier, or undefined when there is none. */
+  snapshotStatus(clusterId: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined>;
   failover(clusterId: string, targetInstance?: string): Promise<void>;
 }
 
 export class SdkDocdb implements DocdbPort {
-  constructor(private readonly client = new DocDBClient({})) {}
+  private readonly client: DocDBClient;
+  /** Snapshots and failovers go through their own client: retried only on throttling, never blindly. */
+  private readonly writes: DocDBClient;
+
+  constructor(config: DocDBClientConfig = {}) {
+    this.client = new DocDBClient(config);
+    this.writes = new DocDBClient({ ...config, retryStrategy: mutationRetries() });
+  }
 
   async describeCluster(clusterId: string, signal?: AbortSignal): Promise<DocdbCluster> {
     const out = await this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: clusterId }), { abortSignal: signal });
@@ -66,12 +77,22 @@ export class SdkDocdb implements DocdbPort {
   }
 
   async createSnapshot(clusterId: string, snapshotId: string): Promise<DocdbSnapshot> {
-    const out = await this.client.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId, Tags: [{ Key: 'created-by', Value: 'vigil' }] }));
+    const out = await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId, Tags: [{ Key: 'created-by', Value: 'vigil' }] }));
     const s = out.DBClusterSnapshot;
     return { id: s?.DBClusterSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };
   }
 
+  async snapshotStatus(clusterId: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId }), { abortSignal: signal });
+      return out.DBClusterSnapshots?.[0]?.Status;
+    } catch (err) {
+      if ((err as Error).name === 'DBClusterSnapshotNotFoundFault') return undefined;
+      throw err;
+    }
+  }
+
   async failover(clusterId: string, targetInstance?: string): Promise<void> {
-    await this.client.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }));
+    await this.writes.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }));
   }
 }

@@ -4,13 +4,17 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
+  type ECSClientConfig,
   ListServiceDeploymentsCommand,
   ListTasksCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { TargetUnresolvedError } from './errors.js';
+import { mutationRetries } from './retries.js';
 
 export interface EcsDeployment {
+  /** ECS's deployment id (`ecs-svc/…`): a new one means a new deployment. */
+  id: string;
   status: string;
   taskDefinition: string;
   desiredCount: number;
@@ -53,7 +57,14 @@ export interface EcsPort {
 }
 
 export class SdkEcs implements EcsPort {
-  constructor(private readonly ecs: ECSClient = new ECSClient({})) {}
+  private readonly ecs: ECSClient;
+  /** UpdateService goes through its own client: retried only on throttling, never blindly. */
+  private readonly writes: ECSClient;
+
+  constructor(config: ECSClientConfig = {}) {
+    this.ecs = new ECSClient(config);
+    this.writes = new ECSClient({ ...config, retryStrategy: mutationRetries() });
+  }
 
   async describeService(cluster: string, service: string, signal?: AbortSignal): Promise<EcsService> {
     const out = await this.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }), { abortSignal: signal });
@@ -69,6 +80,7 @@ export class SdkEcs implements EcsPort {
       pendingCount: s.pendingCount ?? 0,
       taskDefinition: s.taskDefinition ?? '',
       deployments: (s.deployments ?? []).map((d) => ({
+        id: d.id ?? '',
         status: d.status ?? '',
         taskDefinition: d.taskDefinition ?? '',
         desiredCount: d.desiredCount ?? 0,
@@ -115,6 +127,6 @@ export class SdkEcs implements EcsPort {
   }
 
   async updateService(input: { cluster: string; service: string; forceNewDeployment?: boolean; desiredCount?: number; taskDefinition?: string }): Promise<void> {
-    await this.ecs.send(new UpdateServiceCommand(input));
+    await this.writes.send(new UpdateServiceCommand(input));
   }
 }

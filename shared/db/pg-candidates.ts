@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RemediationContext } from '../remediations/remediation.js';
+import type { Reconciled, RemediationContext } from '../remediations/remediation.js';
 import { withPg, type PgConnection } from './pg-session.js';
 import * as z from '../zod.js';
 import { maskSql } from './mask-sql.js';
@@ -76,6 +76,18 @@ export const plannedSessions = (change: Record<string, unknown>) => change.sessi
 /** Of `found`, those still running the very query planned against: same pid and same query start. A session that moved on is spared. */
 export function samePlannedQuery(found: Candidate[], planned: Candidate[]): Candidate[] {
   return found.filter((c) => planned.some((p) => p.pid === c.pid && p.queryStart === c.queryStart));
+}
+
+/**
+ * Whether the planned sessions are gone from what they were doing (ended, or on to another query):
+ * what a cancel or terminate whose answer was lost is read back by.
+ */
+export async function reconcileSessions(db: pg.Client, planned: Candidate[]): Promise<Reconciled> {
+  const { rows } = await db.query('SELECT pid, query_start::text AS query_start FROM pg_stat_activity WHERE pid = ANY($1::int[])', [planned.map((c) => c.pid)]);
+  const left = planned.filter((p) => rows.some((r) => r.pid === p.pid && r.query_start === p.queryStart));
+  if (left.length === planned.length) return { applied: 'no', detail: `the planned sessions are all still there: ${describeSessions(left)}` };
+  const gone = planned.filter((p) => !left.includes(p));
+  return { applied: 'yes', detail: `gone: ${describeSessions(gone)}${left.length ? `; still there: ${describeSessions(left)}` : ''}` };
 }
 
 /** Terminates these backends; returns the ones PostgreSQL confirmed. */

@@ -38,6 +38,7 @@ export async function runAlarmScene(runtime: LocalRuntime, clock: Clock, io: Io)
     clock,
     log: silentLog,
     sleep: async () => undefined,
+    deadline: () => new Date(clock.now().getTime() + 600_000),
     remediateFunction: 'vigil-local-remediate',
   });
   result.steps.forEach((s, i) => io.out(`   ${i + 1}. ${s.step}: ${s.outcome} (${s.durationMs} ms) — ${s.detail}`));

@@ -44,7 +44,7 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
     );
     const deps = { config, store: runtime.store, clock, log: silentLog };
     const runChecks = createRunChecksHandler(deps);
-    const remediate = createRemediateHandler({ ...deps, aws: { ecs: undefined as never, metrics: { getMetricData: async () => new Map() } }, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), remediateFunction: 'vigil-local-remediate' });
+    const remediate = createRemediateHandler({ ...deps, aws: { ecs: undefined as never, metrics: { getMetricData: async () => new Map() } }, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deadline: () => new Date(clock.now().getTime() + 600_000), remediateFunction: 'vigil-local-remediate' });
 
     io.out(`\n── database · a local PostgreSQL ${db.port}; billing-worker (pid ${pid}) opened a transaction and went quiet`);
     await new Promise((r) => setTimeout(r, 1200));

@@ -16,7 +16,7 @@ export class SimulatedEcs implements EcsPort {
       runningCount: 1,
       pendingCount: 2,
       taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-api:42',
-      deployments: [{ status: 'PRIMARY', taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-api:42', desiredCount: 3, runningCount: 1, pendingCount: 2, failedTasks: 4, rolloutState: 'COMPLETED', createdAt: at(300) }],
+      deployments: [{ id: 'ecs-svc/4519286612', status: 'PRIMARY', taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-api:42', desiredCount: 3, runningCount: 1, pendingCount: 2, failedTasks: 4, rolloutState: 'COMPLETED', createdAt: at(300) }],
       events: [{ createdAt: at(2), message: `(service ${service}) has started 2 tasks: (task 0f1e2d3c) (task 9a8b7c6d).` }],
       minimumHealthyPercent: 100,
     };

@@ -1,20 +1,22 @@
 import type { RemediationConfig } from '../config/remediations.js';
-import type { Risk } from '../remediations/remediation.js';
-import type { ActionRecord, GuardState, KillSwitch } from './types.js';
+import type { Plan, Risk } from '../remediations/remediation.js';
+import type { ActionOutcome, ActionRecord, GuardState, HoldingGuardrail, KillSwitch } from './types.js';
 
 const MINUTE_MS = 60_000;
 
 export type Verdict =
   /** Do it now. */
   | { verdict: 'act' }
+  /** This event already claimed the target (an earlier attempt, or a write whose reply was lost): find out what happened; never plan anew. */
+  | { verdict: 'resume'; prior: ActionRecord }
   /** Dry run: record the plan, do nothing. */
   | { verdict: 'observe'; reason: string }
   /** Ask a human to approve the plan. */
   | { verdict: 'propose'; reason: string }
   /** Do nothing, nobody needs telling (cooldown, someone else is on it, already done). */
   | { verdict: 'skip'; reason: string }
-  /** Do nothing and hand over to a human (circuit open, rate limit, kill switch). */
-  | { verdict: 'escalate'; reason: string };
+  /** Do nothing and hand over to a human (circuit open, rate limit, kill switch), once while it holds. */
+  | { verdict: 'escalate'; reason: string; guardrail: HoldingGuardrail };
 
 export interface GuardInput {
   remediation: Pick<RemediationConfig, 'id' | 'mode' | 'allowAuto' | 'cooldownMinutes' | 'maxActions'>;
@@ -30,16 +32,18 @@ export interface GuardInput {
 /** Every guardrail, in order, as one pure decision. The first that applies wins. */
 export function decideRemediation(input: GuardInput): Verdict {
   const { remediation: r, guard, killSwitch, now } = input;
-  const actions = guard?.actions ?? [];
-  const prior = actions.find((a) => a.eventId === input.eventId && a.remediation === r.id);
-  if (prior) return { verdict: 'skip', reason: `already acted for this event at ${prior.at}` };
+  const prior = guard?.actions.find((a) => a.eventId === input.eventId && a.remediation === r.id);
+  if (prior) return { verdict: 'resume', prior };
+  // An action that reading the target showed never happened holds no cooldown and spends no budget.
+  const actions = (guard?.actions ?? []).filter((a) => a.outcome !== 'not-applied');
   if (r.mode === 'observe' && !input.approved) return { verdict: 'observe', reason: 'mode observe: dry run, nothing done' };
   // The switch stops what Vigil does on its own; a named human's approval still acts, within the rest.
   if (killSwitch && !killSwitch.automationEnabled && !input.approved) {
-    return { verdict: 'escalate', reason: `automatic actions are switched off${killSwitch.by ? ` by ${killSwitch.by}` : ''}${killSwitch.reason ? `: ${killSwitch.reason}` : ''}` };
+    return holding(guard, 'kill-switch', `automatic actions are switched off${killSwitch.by ? ` by ${killSwitch.by}` : ''}${killSwitch.reason ? `: ${killSwitch.reason}` : ''}`, (at) => !killSwitch.at || at >= killSwitch.at);
   }
   if (guard?.circuitOpenedAt) {
-    return { verdict: 'escalate', reason: `circuit open since ${guard.circuitOpenedAt} after ${guard.failedVerifications} actions failed verification; reset it to act again` };
+    const opened = guard.circuitOpenedAt;
+    return holding(guard, 'circuit', `circuit open since ${opened} after ${guard.failedVerifications} actions failed verification; reset it to act again`, (at) => at >= opened);
   }
   if (guard?.lease && new Date(guard.lease.until) > now) {
     return { verdict: 'skip', reason: `another action (${guard.lease.remediation}) holds this target until ${guard.lease.until}` };
@@ -48,9 +52,11 @@ export function decideRemediation(input: GuardInput): Verdict {
   if (last && now.getTime() - new Date(last.at).getTime() < r.cooldownMinutes * MINUTE_MS) {
     return { verdict: 'skip', reason: `cooldown: ${r.id} last acted at ${last.at}; next allowed after ${new Date(new Date(last.at).getTime() + r.cooldownMinutes * MINUTE_MS).toISOString()}` };
   }
-  const inWindow = actions.filter((a) => now.getTime() - new Date(a.at).getTime() < r.maxActions.windowMinutes * MINUTE_MS);
+  const windowMs = r.maxActions.windowMinutes * MINUTE_MS;
+  const inWindow = actions.filter((a) => now.getTime() - new Date(a.at).getTime() < windowMs);
   if (inWindow.length >= r.maxActions.count) {
-    return { verdict: 'escalate', reason: `rate limit: ${inWindow.length} actions on this target in the last ${r.maxActions.windowMinutes} minutes (max ${r.maxActions.count})` };
+    const reason = `rate limit: ${inWindow.length} actions on this target in the last ${r.maxActions.windowMinutes} minutes (max ${r.maxActions.count})`;
+    return holding(guard, 'rate-limit', reason, (at) => now.getTime() - new Date(at).getTime() < windowMs);
   }
   if (input.approved) return { verdict: 'act' };
   if (r.mode === 'propose') return { verdict: 'propose', reason: 'mode propose: waiting for approval' };
@@ -58,22 +64,45 @@ export function decideRemediation(input: GuardInput): Verdict {
   return { verdict: 'act' };
 }
 
+/** A guardrail that hands over to a human: escalated the first time, then held quietly while it still holds. */
+function holding(guard: GuardState | undefined, guardrail: HoldingGuardrail, reason: string, stillCovers: (escalatedAt: string) => boolean): Verdict {
+  const at = guard?.escalated?.[guardrail];
+  if (at && stillCovers(at)) return { verdict: 'skip', reason: `${reason} (escalated at ${at})` };
+  return { verdict: 'escalate', reason, guardrail };
+}
+
+/** The guard with a holding guardrail marked as escalated now, so the next alarm it holds back says nothing new. */
+export function markEscalated(guard: GuardState | undefined, targetKey: string, guardrail: HoldingGuardrail, now: Date): GuardState {
+  const base: GuardState = guard ?? { targetKey, version: 0, actions: [], failedVerifications: 0 };
+  return { ...base, version: base.version + 1, escalated: { ...base.escalated, [guardrail]: now.toISOString() } };
+}
+
 /** The guard state that takes the lock and records the action, written with the version condition. */
-export function claim(guard: GuardState | undefined, targetKey: string, remediation: string, eventId: string, now: Date, leaseSeconds: number, keepMinutes: number): GuardState {
+export function claim(guard: GuardState | undefined, targetKey: string, remediation: string, eventId: string, now: Date, leaseSeconds: number, keepMinutes: number, plan: Plan): GuardState {
   const recent = (guard?.actions ?? []).filter((a) => now.getTime() - new Date(a.at).getTime() < keepMinutes * MINUTE_MS);
   return {
     targetKey,
     version: (guard?.version ?? 0) + 1,
     lease: { holder: eventId, until: new Date(now.getTime() + leaseSeconds * 1000).toISOString(), remediation },
-    actions: [...recent, { remediation, eventId, at: now.toISOString() }],
+    actions: [...recent, { remediation, eventId, at: now.toISOString(), plan }],
     failedVerifications: guard?.failedVerifications ?? 0,
     ...(guard?.circuitOpenedAt ? { circuitOpenedAt: guard.circuitOpenedAt } : {}),
+    ...(guard?.escalated ? { escalated: guard.escalated } : {}),
   };
 }
 
-/** Records how the action (or its verification) came out; releases the lock; opens the circuit after too many failures. */
-export function settle(guard: GuardState, eventId: string, outcome: NonNullable<ActionRecord['outcome']>, now: Date, circuitFailures: number): GuardState {
-  const actions = guard.actions.map((a) => (a.eventId === eventId ? { ...a, outcome } : a));
+const VERIFIED: readonly ActionOutcome[] = ['verified', 'not-verified'];
+
+/**
+ * Records how the action (or its verification) came out; releases the lock; opens the circuit after
+ * too many failures. Undefined when that is already recorded: a retried attempt counts nothing twice.
+ */
+export function settle(guard: GuardState, eventId: string, outcome: ActionOutcome, now: Date, circuitFailures: number, result?: string): GuardState | undefined {
+  const action = guard.actions.find((a) => a.eventId === eventId);
+  if (!action) return undefined;
+  const verifying = VERIFIED.includes(outcome);
+  if (verifying ? action.outcome !== undefined && VERIFIED.includes(action.outcome) : action.outcome !== undefined) return undefined;
+  const actions = guard.actions.map((a) => (a === action ? { ...a, outcome, ...(result ? { result } : {}) } : a));
   const failedVerifications = outcome === 'not-verified' ? guard.failedVerifications + 1 : outcome === 'verified' ? 0 : guard.failedVerifications;
   const next: GuardState = { ...guard, version: guard.version + 1, actions, failedVerifications };
   if (guard.lease?.holder === eventId) delete next.lease;

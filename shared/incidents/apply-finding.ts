@@ -1,10 +1,8 @@
-import { StateConflictError, type StateStore } from '../store/state-store.js';
+import { readDecideWrite } from '../store/read-decide-write.js';
+import type { StateStore } from '../store/state-store.js';
 import type { Finding } from '../findings.js';
 import { decideIncident, type FindingContext } from './decide.js';
 import type { CheckState } from './types.js';
-
-/** Rereads after a lost race before giving up on a finding. */
-const CONFLICT_RETRIES = 4;
 
 export interface Applied {
   previous: CheckState | undefined;
@@ -17,16 +15,11 @@ export interface Applied {
  * `previous` is the check's state as the caller read it (undefined: it has none yet).
  */
 export async function applyFinding(store: StateStore, finding: Finding, ctx: FindingContext, previous: CheckState | undefined): Promise<Applied> {
-  for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
-    const next = decideIncident(previous, finding, ctx);
-    if (!next) return { previous, written: undefined };
-    try {
-      await store.putCheckState(next, previous?.version);
-      return { previous, written: next };
-    } catch (err) {
-      if (!(err instanceof StateConflictError)) throw err;
-      previous = (await store.getCheckStates([finding.checkId])).get(finding.checkId);
-    }
-  }
-  throw new Error(`still conflicting after ${CONFLICT_RETRIES} rereads`);
+  const { current, written } = await readDecideWrite({
+    known: { current: previous },
+    read: async () => (await store.getCheckStates([finding.checkId])).get(finding.checkId),
+    decide: (state) => decideIncident(state, finding, ctx),
+    write: (next, state) => store.putCheckState(next, state?.version),
+  });
+  return { previous: current, written };
 }

@@ -16,17 +16,22 @@ export class ActionRefusedError extends VigilError {
   override name = 'ActionRefusedError';
 }
 
-/** Vigil hands over to a human: a runbook could not fix it, or a guardrail stopped it. */
-export function decideEscalation(state: CheckState | undefined, incidentId: string, reason: string, now: Date): CheckState {
+/**
+ * Vigil hands over to a human: a runbook could not fix it, or a guardrail stopped it. Once per
+ * incident, however many events ask; nothing to do for an incident no longer active.
+ */
+export function decideEscalation(state: CheckState | undefined, incidentId: string, reason: string, now: Date): CheckState | undefined {
   const incident = state?.incident;
-  if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
+  if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved' || incident.escalatedAt) return undefined;
   return transition({ ...state, version: state.version + 1 }, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
 }
 
 /** A plan waits for approval; the notification carries the exact payload that approves it. */
-export function decideProposal(state: CheckState | undefined, incidentId: string, summary: string, approval: NonNullable<Transition['approval']>, now: Date): CheckState {
+export function decideProposal(state: CheckState | undefined, incidentId: string, summary: string, approval: NonNullable<Transition['approval']>, now: Date): CheckState | undefined {
   const incident = state?.incident;
   if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
+  // The same proposal again (a retried attempt): it was already sent.
+  if (state.transition?.kind === 'proposed' && state.transition.approval?.payload.approve === approval.payload.approve) return undefined;
   const next = transition({ ...state, version: state.version + 1 }, incident, 'proposed', now, summary);
   return { ...next, transition: { ...next.transition!, approval } };
 }

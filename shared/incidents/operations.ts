@@ -113,7 +113,7 @@ async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, de
   deps.log.warn(`${done} (${req.by}: ${req.reason})`);
   if (!req.incident) return { done };
   const state = await updateCheckState(deps.store, checkIdOf(req.incident), (s) => decideActed(s, req.incident!, req.by, `reset the circuit on ${req.target}: ${req.reason}`, deps.clock.now()));
-  return acted(done, state);
+  return acted(done, state!);
 }
 
 /** The check a silence request names, and its active incident (which must be the one named, if one is). */

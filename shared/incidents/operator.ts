@@ -15,7 +15,8 @@ export function checkIdOf(incidentId: string): string {
  * check in between, it reads again and decides again, so neither the round nor the operator is lost.
  */
 export function applyHumanAction(store: StateStore, action: HumanAction, clock: Clock): Promise<CheckState> {
-  return updateCheckState(store, checkIdOf(action.incidentId), (current) => decideHumanAction(current, action, clock.now()));
+  // decideHumanAction always writes or throws, so there is a state to return.
+  return updateCheckState(store, checkIdOf(action.incidentId), (current) => decideHumanAction(current, action, clock.now())) as Promise<CheckState>;
 }
 
 /** The state of the check that owns `incidentId`, refusing unless that incident is the active one. */

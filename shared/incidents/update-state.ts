@@ -1,19 +1,17 @@
-import { StateConflictError, type StateStore } from '../store/state-store.js';
+import { readDecideWrite } from '../store/read-decide-write.js';
+import type { StateStore } from '../store/state-store.js';
 import type { CheckState } from './types.js';
 
 /**
- * Reads a check's state, applies `change` (a pure decision that may throw to refuse), and writes it
- * with the version condition; on a conflict it reads and decides again, so no concurrent write is lost.
+ * Reads a check's state, applies `change` (a pure decision that may throw to refuse, or return
+ * undefined when there is nothing to change), and writes it with the version condition.
+ * Returns the state as it now stands.
  */
-export async function updateCheckState(store: StateStore, checkId: string, change: (current: CheckState | undefined) => CheckState): Promise<CheckState> {
-  for (let attempt = 0; ; attempt++) {
-    const current = (await store.getCheckStates([checkId])).get(checkId);
-    const next = change(current);
-    try {
-      await store.putCheckState(next, current?.version);
-      return next;
-    } catch (err) {
-      if (!(err instanceof StateConflictError) || attempt >= 3) throw err;
-    }
-  }
+export async function updateCheckState(store: StateStore, checkId: string, change: (current: CheckState | undefined) => CheckState | undefined): Promise<CheckState | undefined> {
+  const { current, written } = await readDecideWrite({
+    read: async () => (await store.getCheckStates([checkId])).get(checkId),
+    decide: change,
+    write: (next, state) => store.putCheckState(next, state?.version),
+  });
+  return written ?? current;
 }

@@ -1,11 +1,9 @@
-import type { Context } from 'aws-lambda';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
 import type { Clock } from '../clock.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import type { Notification } from '../notifications/message.js';
-import { dynamoOnce, notificationIdempotency } from '../notifications/once.js';
 import type { Publisher } from '../notifications/publisher.js';
 import { DynamoStateStore } from '../store/dynamo-store.js';
 import type { StateStore } from '../store/state-store.js';
@@ -31,9 +29,6 @@ export async function startLocalRuntime(options: { config: VigilConfig; clock: C
   const dynamo = await startLocalDynamo();
   await createStateTable(dynamo.client, TABLE);
   const store = new DynamoStateStore(dynamo.doc, TABLE);
-  const idempotency = notificationIdempotency();
-  // Locally there is no invocation deadline; a minute is what a deployed notify function has.
-  idempotency.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as Context);
   let sent = 0;
   const publisher: Publisher = {
     publish: async (topic, n) => {
@@ -45,7 +40,6 @@ export async function startLocalRuntime(options: { config: VigilConfig; clock: C
     config: options.config,
     store,
     publisher,
-    once: dynamoOnce(dynamo.client, TABLE, idempotency),
     log: options.log,
     topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
     incidentsFunction: 'vigil-local-incidents',

@@ -35,12 +35,13 @@ export interface MessageContext {
 export function buildNotification(incident: Incident, transition: Transition, ctx: MessageContext): Notification {
   const headline = HEADLINE[transition.kind];
   const count = transition.kind === 'opened' ? ` for ${incident.failuresAtOpen} checks` : '';
-  const subject = ascii(`[${incident.severity}][${headline}] ${incident.checkId}: ${incident.summary}${count}`);
   const tags = ctx.check?.tags ?? {};
+  const dedupKey = dedupKeyOf(incident.id, transition.seq);
   return {
-    subject: subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject,
-    body: truncate(body(incident, transition, ctx), BODY_MAX),
+    subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}: ${incident.summary}${count}`),
+    body: truncate(`${body(incident, transition, ctx)}\n\n${dedupLine(dedupKey)}`, BODY_MAX),
     attributes: {
+      dedupKey,
       severity: incident.severity,
       state: incident.state,
       transition: transition.kind,
@@ -89,6 +90,17 @@ function minutes(m: number): string {
   if (m % 1440 === 0) return `${m / 1440} day${m === 1440 ? '' : 's'}`;
   if (m % 60 === 0) return `${m / 60} h`;
   return `${m} min`;
+}
+
+/** One transition's identity: every copy of its message carries it, so a subscriber (PagerDuty, a chat bot) can drop repeats. */
+export const dedupKeyOf = (incidentId: string, seq: number) => `${incidentId}#${seq}`;
+
+export const dedupLine = (key: string) => `Deduplication key: ${key}`;
+
+/** An SNS subject: one ASCII line under 100 characters. */
+export function subjectLine(text: string): string {
+  const subject = ascii(text);
+  return subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject;
 }
 
 function ascii(text: string): string {

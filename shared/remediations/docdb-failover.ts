@@ -32,4 +32,11 @@ export const docdbFailover = defineRemediation({
     await aws.docdb!.failover(s.target, plan.change.to as string);
     return `failover of ${s.target} to ${plan.change.to} started`;
   },
+  async reconcile(s, plan, { aws, signal }) {
+    const c = await aws.docdb!.describeCluster(s.target, signal);
+    const writer = c.instances.find((i) => i.writer)?.id ?? null;
+    if (writer === plan.change.to || c.status === 'failing-over') return { applied: 'yes', detail: `${s.target} is ${c.status}, writer ${writer}` };
+    if (writer === plan.change.from) return { applied: 'no', detail: `${s.target} is ${c.status}, writer still ${writer}` };
+    return { applied: 'unknown', detail: `${s.target} is ${c.status}, writer ${writer}: neither ${plan.change.from} nor ${plan.change.to}` };
+  },
 });

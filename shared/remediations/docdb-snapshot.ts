@@ -23,4 +23,9 @@ export const docdbSnapshot = defineRemediation({
     const snapshot = await aws.docdb!.createSnapshot(s.target, plan.change.snapshotId as string);
     return `snapshot ${snapshot.id} of ${s.target} ${snapshot.status}`;
   },
+  async reconcile(s, plan, { aws, signal }) {
+    const id = plan.change.snapshotId as string;
+    const status = await aws.docdb!.snapshotStatus(s.target, id, signal);
+    return status ? { applied: 'yes', detail: `snapshot ${id} of ${s.target} ${status}` } : { applied: 'no', detail: `no snapshot ${id} of ${s.target}` };
+  },
 });

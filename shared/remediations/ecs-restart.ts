@@ -24,11 +24,20 @@ export const ecsRestart = defineRemediation({
         `a deployment of ${s.target} may stop ${share}% of its tasks at once (minimumHealthyPercent ${svc.minimumHealthyPercent}); the limit is ${s.maxFleetSharePercent}%`,
       );
     }
-    return { summary: `force a new deployment of ${s.target} (${svc.runningCount}/${svc.desiredCount} running, ${svc.taskDefinition.split('/').pop()})`, change: { forceNewDeployment: true } };
+    const primary = svc.deployments.find((d) => d.status === 'PRIMARY')?.id ?? null;
+    return { summary: `force a new deployment of ${s.target} (${svc.runningCount}/${svc.desiredCount} running, ${svc.taskDefinition.split('/').pop()})`, change: { forceNewDeployment: true, primary } };
   },
   async execute(s, _plan, { aws }) {
     const { cluster, service } = parseEcsTarget(s.target);
     await aws.ecs.updateService({ cluster, service, forceNewDeployment: true });
     return `new deployment of ${s.target} started`;
+  },
+  async reconcile(s, plan, { aws, signal }) {
+    const { cluster, service } = parseEcsTarget(s.target);
+    const primary = (await aws.ecs.describeService(cluster, service, signal)).deployments.find((d) => d.status === 'PRIMARY')?.id ?? null;
+    // Another primary deployment than the one planned against: the restart this plan asked for exists.
+    return primary !== plan.change.primary
+      ? { applied: 'yes', detail: `new deployment ${primary} of ${s.target} started` }
+      : { applied: 'no', detail: `${s.target} still runs deployment ${primary}` };
   },
 });

@@ -26,4 +26,12 @@ export const ecsRollback = defineRemediation({
     await aws.ecs.updateService({ cluster, service, taskDefinition: to });
     return `${s.target} rolling back to ${revision(to)}`;
   },
+  async reconcile(s, plan, { aws, signal }) {
+    const { cluster, service } = parseEcsTarget(s.target);
+    const { from, to } = plan.change as { from: string; to: string };
+    const { taskDefinition } = await aws.ecs.describeService(cluster, service, signal);
+    if (taskDefinition === to) return { applied: 'yes', detail: `${s.target} rolling back to ${revision(to)}` };
+    if (taskDefinition === from) return { applied: 'no', detail: `${s.target} still runs ${revision(from)}` };
+    return { applied: 'unknown', detail: `${s.target} runs ${revision(taskDefinition)}: neither ${revision(from)} nor ${revision(to)}` };
+  },
 });

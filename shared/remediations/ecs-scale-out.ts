@@ -31,4 +31,12 @@ export const ecsScaleOut = defineRemediation({
     await aws.ecs.updateService({ cluster, service, desiredCount: to });
     return `desiredCount of ${s.target} set to ${to}`;
   },
+  async reconcile(s, plan, { aws, signal }) {
+    const { cluster, service } = parseEcsTarget(s.target);
+    const { from, to } = plan.change as { from: number; to: number };
+    const { desiredCount } = await aws.ecs.describeService(cluster, service, signal);
+    if (desiredCount === to) return { applied: 'yes', detail: `desiredCount of ${s.target} set to ${to}` };
+    if (desiredCount === from) return { applied: 'no', detail: `desiredCount of ${s.target} is still ${from}` };
+    return { applied: 'unknown', detail: `desiredCount of ${s.target} is ${desiredCount}: neither ${from} nor ${to}` };
+  },
 });

@@ -39,6 +39,13 @@ export const mongoKillLongOps = defineRemediation({
       return killed.length ? `killed ${describeOps(killed)}` : 'none of the planned operations still ran; nothing killed';
     });
   },
+  async reconcile(s, plan, ctx) {
+    const planned = plan.change.operations as MongoOp[];
+    const running = await onServer(s, ctx, (admin) => longOps(admin, s.olderThanSeconds, s));
+    const left = planned.filter((p) => running.some((op) => op.opid === p.opid));
+    if (left.length === planned.length) return { applied: 'no', detail: `the planned operations all still run: ${describeOps(left)}` };
+    return { applied: 'yes', detail: `ended: ${describeOps(planned.filter((p) => !left.includes(p)))}${left.length ? `; still running: ${describeOps(left)}` : ''}` };
+  },
 });
 
 function onServer<T>(s: Settings, { aws, signal }: RemediationContext, work: (admin: Db) => Promise<T>): Promise<T> {

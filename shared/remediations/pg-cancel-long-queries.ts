@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -51,6 +51,7 @@ export const pgCancelLongQueries = defineRemediation({
     };
     return onDatabase(s, ctx, cancel, s.graceSeconds * 1000);
   },
+  reconcile: (s, plan, ctx) => onDatabase(s, ctx, (db) => reconcileSessions(db, plannedSessions(plan.change))),
 });
 
 function select(db: Db, s: Settings) {

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -40,6 +40,7 @@ export const pgTerminateBlocker = defineRemediation({
       return done.length ? `terminated root blocker ${describeSessions(done)}` : 'the planned blocker no longer blocks; nothing terminated';
     });
   },
+  reconcile: (s, plan, ctx) => onDatabase(s, ctx, (db) => reconcileSessions(db, plannedSessions(plan.change))),
 });
 
 /** Sessions that block others (waiting long enough) and wait on no one themselves. */

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -36,6 +36,7 @@ export const pgTerminateIdle = defineRemediation({
       return done.length ? `terminated ${describeSessions(done)}` : 'none of the planned sessions still matched; nothing terminated';
     });
   },
+  reconcile: (s, plan, ctx) => onDatabase(s, ctx, (db) => reconcileSessions(db, plannedSessions(plan.change))),
 });
 
 function select(db: Parameters<typeof candidates>[0], s: z.output<typeof settings>) {

@@ -13,6 +13,12 @@ export interface Plan {
   change: Record<string, unknown>;
 }
 
+/** What reading the target shows about a planned change whose call may or may not have been applied. */
+export interface Reconciled {
+  applied: 'yes' | 'no' | 'unknown';
+  detail: string;
+}
+
 export interface RemediationContext {
   aws: AwsPorts;
   signal?: AbortSignal;
@@ -35,6 +41,12 @@ export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K exte
   targetKey(settings: z.output<S>): string;
   plan(settings: z.output<S>, ctx: RemediationContext): Promise<Plan>;
   execute(settings: z.output<S>, plan: Plan, ctx: RemediationContext): Promise<string>;
+  /**
+   * Only reads: whether `plan` took effect. Asked after an answer that may have been lost (a timeout,
+   * a 5xx, a reset), and when a retried attempt finds the action it had claimed, so that the call is
+   * never made blindly a second time.
+   */
+  reconcile(settings: z.output<S>, plan: Plan, ctx: RemediationContext): Promise<Reconciled>;
 }
 
 export function defineRemediation<S extends z.ZodMiniObject, const K extends string>(r: Remediation<S, K>): Remediation<S, K> {

@@ -2,13 +2,15 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import { riskOf, type RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
-import { claim, decideRemediation, settle } from '../guardrails/decide.js';
+import { isAmbiguous } from '../aws/retries.js';
+import { claim, decideRemediation, markEscalated, settle, type Verdict } from '../guardrails/decide.js';
 import { updateGuard } from '../guardrails/ops.js';
-import type { ActionRecord } from '../guardrails/types.js';
+import type { ActionOutcome, ActionRecord } from '../guardrails/types.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
-import type { Plan } from '../remediations/remediation.js';
-import { StateConflictError, type GuardRead, type StateStore } from '../store/state-store.js';
+import type { Plan, Reconciled } from '../remediations/remediation.js';
+import { readDecideWrite } from '../store/read-decide-write.js';
+import type { GuardRead, StateStore } from '../store/state-store.js';
 import type { CheckState } from '../incidents/types.js';
 
 export interface ActDeps {
@@ -50,10 +52,16 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** One remediation through every guardrail: plan, decide, lock, re-check, act, record. */
 export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOutcome> {
-  const { config, store, aws, clock } = deps;
+  const { config, store, aws } = deps;
   const remediation = config.remediations.find((r) => r.id === req.remediationId)!;
   const impl = remediationRegistry.get(remediation.kind)!;
   const targetKey = targetKeyOf(remediation.id, config);
+  const checkId = req.incident && checkIdOf(req.incident.id);
+  const first = req.known ?? (await store.getGuard(targetKey, checkId));
+
+  // This event's own claim (an earlier attempt's, or a write whose reply was lost): carry on with its plan.
+  const prior = first.guard?.actions.find((a) => a.eventId === req.eventId && a.remediation === remediation.id);
+  if (prior) return resume(prior, req, deps, targetKey);
 
   let plan: Plan;
   try {
@@ -64,44 +72,99 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
     return { outcome: refused ? 'refused' : 'failed', reason: `${remediation.id} cannot plan: ${message(err)}`, remediation };
   }
 
-  for (let attempt = 0; ; attempt++) {
-    const now = clock.now();
-    const read = attempt === 0 && req.known ? req.known : await store.getGuard(targetKey, req.incident && checkIdOf(req.incident.id));
-    const stale = req.incident && staleness(read.check, req.incident);
-    if (stale) return { outcome: 'stale', plan, reason: stale, remediation };
-    const { guard, killSwitch } = read;
-    const verdict = decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId: req.eventId, approved: req.approved, now });
-    if (verdict.verdict === 'observe') return { outcome: 'observed', plan, reason: verdict.reason, remediation };
-    if (verdict.verdict === 'propose') return { outcome: 'proposed', plan, reason: verdict.reason, remediation };
-    if (verdict.verdict === 'skip') return { outcome: 'skipped', plan, reason: verdict.reason, remediation };
-    if (verdict.verdict === 'escalate') return { outcome: 'escalated', plan, reason: verdict.reason, remediation };
+  let verdict: Verdict | undefined;
+  let stale: string | undefined;
+  await readDecideWrite({
+    known: { current: first },
+    read: () => store.getGuard(targetKey, checkId),
+    decide: ({ guard, killSwitch, check }) => {
+      const now = deps.clock.now();
+      stale = req.incident && staleness(check, req.incident);
+      if (stale) return undefined;
+      verdict = decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId: req.eventId, approved: req.approved, now });
+      if (verdict.verdict === 'act') {
+        const keepMinutes = Math.max(remediation.maxActions.windowMinutes, remediation.cooldownMinutes, 60);
+        return claim(guard, targetKey, remediation.id, req.eventId, now, remediation.leaseSeconds, keepMinutes, plan);
+      }
+      return verdict.verdict === 'escalate' ? markEscalated(guard, targetKey, verdict.guardrail, now) : undefined;
+    },
+    write: (next, { guard }) => store.putGuard(next, guard?.version),
+  });
+  if (stale) return { outcome: 'stale', plan, reason: stale, remediation };
+  const v = verdict!;
+  if (v.verdict === 'resume') return resume(v.prior, req, deps, targetKey);
+  if (v.verdict === 'observe') return { outcome: 'observed', plan, reason: v.reason, remediation };
+  if (v.verdict === 'propose') return { outcome: 'proposed', plan, reason: v.reason, remediation };
+  if (v.verdict === 'skip') return { outcome: 'skipped', plan, reason: v.reason, remediation };
+  if (v.verdict === 'escalate') return { outcome: 'escalated', plan, reason: v.reason, remediation };
+  return carryOut(plan, req, deps, targetKey);
+}
 
-    const keepMinutes = Math.max(remediation.maxActions.windowMinutes, remediation.cooldownMinutes, 60);
-    const claimed = claim(guard, targetKey, remediation.id, req.eventId, now, remediation.leaseSeconds, keepMinutes);
-    try {
-      await store.putGuard(claimed, guard?.version);
-      break;
-    } catch (err) {
-      // Someone else wrote the guard first: decide again on what they wrote.
-      if (!(err instanceof StateConflictError) || attempt >= 3) throw err;
-    }
-  }
-
+/**
+ * Makes the call and records what happened. After an answer that may have been lost (a timeout, a
+ * 5xx, a reset), the target is read to find out: the call is never sent blindly a second time.
+ */
+async function carryOut(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string): Promise<ActOutcome> {
+  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+  const impl = remediationRegistry.get(remediation.kind)!;
   // Sent with the action, not before it: a round trip less on the way to acting. A function that
   // dies mid-action still leaves this trace (the write is already on its way) and an expiring lock.
   const noting = req.note('acting', plan.summary, `${remediation.id} (${remediation.mode}${req.approved ? ', approved' : ''})`);
   noting.catch(() => undefined); // awaited below, once the action's outcome is recorded
   let outcome: ActOutcome;
   try {
-    const result = await impl.execute(remediation, plan, { aws });
-    await settleGuard(store, targetKey, req.eventId, 'done', clock, remediation.circuitBreaker.failures);
+    const result = await impl.execute(remediation, plan, { aws: deps.aws });
+    await settleGuard(deps.store, targetKey, req.eventId, 'done', deps.clock, remediation.circuitBreaker.failures, result);
     outcome = { outcome: 'acted', plan, result, targetKey, remediation };
   } catch (err) {
-    await settleGuard(store, targetKey, req.eventId, 'failed', clock, remediation.circuitBreaker.failures);
-    outcome = { outcome: 'failed', plan, reason: `${remediation.id} failed: ${message(err)}`, remediation };
+    outcome = isAmbiguous(err) ? await afterLostAnswer(plan, req, deps, targetKey, message(err)) : await notApplied(plan, req, deps, targetKey, `${remediation.id} failed: ${message(err)}`);
   }
   await noting;
   return outcome;
+}
+
+/** The call's answer never came back: read the target and record the truth. */
+async function afterLostAnswer(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, error: string): Promise<ActOutcome> {
+  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+  const found = await reconcile(remediation, plan, deps);
+  if (found.applied === 'no') return notApplied(plan, req, deps, targetKey, `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`);
+  const result = found.applied === 'yes' ? `the reply was lost (${error}); reading the target shows it was applied: ${found.detail}` : `outcome unknown (${error}); ${found.detail}`;
+  await settleGuard(deps.store, targetKey, req.eventId, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
+  return { outcome: 'acted', plan, result, targetKey, remediation };
+}
+
+async function notApplied(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, reason: string): Promise<ActOutcome> {
+  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+  await settleGuard(deps.store, targetKey, req.eventId, 'not-applied', deps.clock, remediation.circuitBreaker.failures, reason);
+  return { outcome: 'failed', plan, reason, remediation };
+}
+
+/** An action this event had already claimed: what became of it decides, never a new plan. */
+async function resume(prior: ActionRecord, req: ActRequest, deps: ActDeps, targetKey: string): Promise<ActOutcome> {
+  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+  const plan = prior.plan ?? { summary: remediation.id, change: {} };
+  switch (prior.outcome) {
+    case undefined: {
+      // Claimed, and then nothing was heard: the attempt died, or the claim's reply was lost.
+      const found = await reconcile(remediation, plan, deps);
+      if (found.applied === 'no') return carryOut(plan, req, deps, targetKey);
+      const result = found.applied === 'yes' ? `an earlier attempt's action took effect: ${found.detail}` : `an earlier attempt's action has an unknown outcome: ${found.detail}`;
+      await settleGuard(deps.store, targetKey, req.eventId, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
+      return { outcome: 'acted', plan, result, targetKey, remediation };
+    }
+    case 'not-applied':
+      return { outcome: 'failed', plan, reason: prior.result ?? `${remediation.id} was not applied`, remediation };
+    default:
+      return { outcome: 'acted', plan, result: prior.result ?? `already acted for this event at ${prior.at}`, targetKey, remediation };
+  }
+}
+
+async function reconcile(remediation: RemediationConfig, plan: Plan, deps: ActDeps): Promise<Reconciled> {
+  try {
+    return await remediationRegistry.get(remediation.kind)!.reconcile(remediation, plan, { aws: deps.aws });
+  } catch (err) {
+    return { applied: 'unknown', detail: `the target could not be read back: ${message(err)}` };
+  }
 }
 
 /** What a remediation acts on, as its guard is keyed: two remediations of one service share a lock. */
@@ -116,7 +179,7 @@ function staleness(current: CheckState | undefined, incident: { id: string; vers
   return `the incident changed since the plan was made (${current?.transition?.kind ?? 'gone'} by ${current?.transition?.by ?? '?'})`;
 }
 
-/** Records an action's outcome on its target's guard (releasing the lock), rereading on conflict. */
-export async function settleGuard(store: StateStore, targetKey: string, eventId: string, outcome: NonNullable<ActionRecord['outcome']>, clock: Clock, circuitFailures: number): Promise<void> {
-  await updateGuard(store, targetKey, (guard) => settle(guard, eventId, outcome, clock.now(), circuitFailures));
+/** Records an action's outcome on its target's guard (releasing the lock), rereading on conflict; a second record of the same outcome writes nothing. */
+export async function settleGuard(store: StateStore, targetKey: string, eventId: string, outcome: ActionOutcome, clock: Clock, circuitFailures: number, result?: string): Promise<void> {
+  await updateGuard(store, targetKey, (guard) => settle(guard, eventId, outcome, clock.now(), circuitFailures, result));
 }

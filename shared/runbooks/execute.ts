@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { RunbookConfig } from '../config/remediations.js';
@@ -16,9 +16,11 @@ import { updateCheckState } from '../incidents/update-state.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import { probeRegistry } from '../probes/index.js';
-import type { GuardRead, StateStore } from '../store/state-store.js';
+import { VigilError } from '../errors.js';
+import { StateConflictError, type GuardRead, type StateStore } from '../store/state-store.js';
 import { guardedAct, settleGuard, targetKeyOf, type ActOutcome } from './act.js';
 import { matchRunbook } from './match.js';
+import { advance, finishRun, joinRun, newRun, nextStep, type NextStep, type RunbookVerdict, type RunRecord, type StepDone, type StepRecord } from './run-record.js';
 
 export interface RunbookDeps {
   config: VigilConfig;
@@ -30,17 +32,14 @@ export interface RunbookDeps {
   sleep: (ms: number) => Promise<void>;
   /** Named in proposals as the function that approves them. */
   remediateFunction: string;
+  /** When this invocation will be stopped: a run's lease lasts no longer, so a retry after a crash can take over. */
+  deadline: () => Date;
+  /** Who holds a run's lease: one id per invocation, so the invocation going on after a failed write finds the run its own. */
+  holder?: string;
   meter?: Meter;
 }
 
-export type RunbookVerdict = 'fixed' | 'escalated' | 'observed' | 'proposed' | 'skipped' | 'acted' | 'resolved' | 'recorded' | 'unmatched';
-
-export interface StepRecord {
-  step: string;
-  outcome: string;
-  detail: string;
-  durationMs: number;
-}
+export type { RunbookVerdict, StepRecord } from './run-record.js';
 
 export interface RunbookResult {
   alarm: string;
@@ -49,18 +48,14 @@ export interface RunbookResult {
   incidentId?: string;
   verdict: RunbookVerdict;
   steps: StepRecord[];
+  /** Set when the event had already been handled: what its first delivery did. Nothing was done again. */
+  replay?: { of: string; at: string; firstVerdict: RunbookVerdict };
 }
 
-/** What a run carries from step to step. */
-interface Run {
+/** A run as this attempt carries it: the stored record, and what only this attempt holds. */
+export interface Running {
+  record: RunRecord;
   runbook: RunbookConfig;
-  eventId: string;
-  incidentId: string;
-  incidentVersion: number;
-  steps: StepRecord[];
-  verdict: RunbookVerdict;
-  acted?: Extract<ActOutcome, { outcome: 'acted' }>;
-  noteCount: number;
   /** Read with the alarm's state, for a runbook that acts first; used by that first act only. */
   known?: GuardRead;
   /** Timeline writes still on their way; awaited before the run reports. */
@@ -71,152 +66,229 @@ const alarmCheckId = (alarmName: string) => `alarm:${alarmName}`;
 
 /** One "CloudWatch Alarm State Change": record it on an incident and, on the way into ALARM, run its runbook. */
 export async function handleAlarm(event: AlarmEvent, deps: RunbookDeps): Promise<RunbookResult> {
+  const match = matchRunbook(deps.config.runbooks, event);
+  if (!match) return { alarm: event.detail.alarmName, state: event.detail.state.value, verdict: 'unmatched', steps: [] };
+
+  const started = await startRun(deps, `alarm#${event.id}`, event.id, match.runbook);
+  if ('replay' in started) return started.replay as RunbookResult;
+  try {
+    return await alarmRun(event, match, started.run, deps);
+  } catch (err) {
+    await release(started.run, deps);
+    throw err;
+  }
+}
+
+/** The run of one alarm event, from wherever it stands. */
+async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof matchRunbook>>, run: Running, deps: RunbookDeps): Promise<RunbookResult> {
   const { alarmName, state, previousState } = event.detail;
   const base = { alarm: alarmName, state: state.value };
-  const match = matchRunbook(deps.config.runbooks, event);
-  if (!match) return { ...base, verdict: 'unmatched', steps: [] };
   const { runbook } = match;
 
   const checkId = alarmCheckId(alarmName);
   if (state.value === 'INSUFFICIENT_DATA' || (state.value === 'ALARM' && previousState?.value === 'ALARM')) {
     // Recorded, never acted on: no data is not evidence, and a repeat is not a new transition.
     const current = (await deps.store.getCheckStates([checkId])).get(checkId);
-    if (isActive(current?.incident)) {
-      await note(deps, current.incident.id, `${event.id}.0`, 'alarm', `${alarmName} is ${state.value}: ${state.reason}`);
-    }
-    return { ...base, runbook: runbook.id, ...(current?.incident ? { incidentId: current.incident.id } : {}), verdict: 'recorded', steps: [] };
+    if (isActive(current?.incident)) await note(deps, current.incident.id, noteKey(event.id, 0, 0, 'alarm'), 'alarm', `${alarmName} is ${state.value}: ${state.reason}`);
+    return done(run, { ...base, runbook: runbook.id, ...(current?.incident ? { incidentId: current.incident.id } : {}), verdict: 'recorded', steps: [] }, deps);
   }
 
   const finding = alarmFinding(event, deps.clock.now());
   if (state.value === 'OK') {
-    if (!runbook.resolveOnOk) return { ...base, runbook: runbook.id, verdict: 'recorded', steps: [] };
+    if (!runbook.resolveOnOk) return done(run, { ...base, runbook: runbook.id, verdict: 'recorded', steps: [] }, deps);
     const stored = (await deps.store.getCheckStates([checkId])).get(checkId);
     const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
     const incident = (written ?? previous)?.incident;
     const resolved = written?.transition?.kind === 'resolved';
-    if (incident) await note(deps, incident.id, `${event.id}.0`, 'alarm', `${alarmName} is OK: ${state.reason}`);
-    return { ...base, runbook: runbook.id, ...(incident ? { incidentId: incident.id } : {}), verdict: resolved ? 'resolved' : 'recorded', steps: [] };
+    if (incident) await note(deps, incident.id, noteKey(event.id, 0, 0, 'alarm'), 'alarm', `${alarmName} is OK: ${state.reason}`);
+    return done(run, { ...base, runbook: runbook.id, ...(incident ? { incidentId: incident.id } : {}), verdict: resolved ? 'resolved' : 'recorded', steps: [] }, deps);
   }
 
-  // A runbook that acts first reads the guard with the alarm's state: one round trip less before acting.
-  const first = runbook.steps[0];
-  const read = first && 'act' in first ? await deps.store.getGuard(targetKeyOf(first.act, deps.config), checkId) : undefined;
-  const stored = read ? read.check : (await deps.store.getCheckStates([checkId])).get(checkId);
-  const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
-  const current = (written ?? previous)!;
-  const incidentId = current.incident!.id;
-  const run: Run = { runbook, eventId: event.id, incidentId, incidentVersion: current.version, steps: [], verdict: 'recorded', noteCount: 0, pending: [] };
-  if (read) run.known = { ...read, check: current };
-  // Written while the runbook goes on, not before: nothing waits on this line of the timeline.
-  pending(run, runNote(run, deps, 'alarm', `${alarmName} went ${previousState?.value ?? '?'} → ALARM: ${state.reason}`, `runbook ${runbook.id}`));
+  if (run.record.incidentId === undefined) {
+    // A runbook that acts first reads the guard with the alarm's state: one round trip less before acting.
+    const first = runbook.steps[0];
+    const read = first && 'act' in first ? await deps.store.getGuard(targetKeyOf(first.act, deps.config), checkId) : undefined;
+    const stored = read ? read.check : (await deps.store.getCheckStates([checkId])).get(checkId);
+    const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
+    const current = (written ?? previous)!;
+    run.record = { ...run.record, incidentId: current.incident!.id, incidentVersion: current.version };
+    if (read) run.known = { ...read, check: current };
+    // Written while the runbook goes on, not before: nothing waits on this line of the timeline.
+    pending(run, runNote(run, deps, 0, 0, 'alarm', `${alarmName} went ${previousState?.value ?? '?'} → ALARM: ${state.reason}`, `runbook ${runbook.id}`));
+  }
 
   if ('missingTags' in match) {
     await escalate(run, deps, `runbook ${runbook.id} matches by tags, but the event carries no alarmTags (turn on tag propagation); nothing was done`);
-    return finish(run, base, deps);
+    run.record = { ...run.record, verdict: 'escalated', stopped: true };
   }
-  await runSteps(run, 0, deps);
+  await runSteps(run, deps);
   return finish(run, base, deps);
 }
 
-/** Runs the runbook's steps from `from` on; stops at the first step that hands over. */
-export async function runSteps(run: Run, from: number, deps: RunbookDeps): Promise<void> {
-  for (let i = from; i < run.runbook.steps.length; i++) {
-    const step = run.runbook.steps[i]!;
-    const started = performance.now();
-    const record = (name: string, outcome: string, detail: string) => run.steps.push({ step: name, outcome, detail, durationMs: Math.round(performance.now() - started) });
-
-    if ('diagnose' in step) {
-      const findings = await check(step.diagnose, deps);
-      const detail = findings.map((f) => `${f.checkId} ${f.status}: ${f.summary}`).join('; ');
-      await runNote(run, deps, 'diagnose', detail);
-      record('diagnose', 'done', detail);
-      continue;
-    }
-
-    if ('act' in step) {
-      const known = run.known;
-      delete run.known;
-      const outcome = await guardedAct(
-        { remediationId: step.act, eventId: run.eventId, incident: { id: run.incidentId, version: run.incidentVersion }, approved: false, note: (k, s, r) => runNote(run, deps, k, s, r), ...(known ? { known } : {}) },
-        deps,
-      );
-      const stop = await afterAct(run, i, outcome, deps);
-      record(`act ${step.act}`, outcome.outcome, 'result' in outcome ? outcome.result : `${outcome.plan ? `${outcome.plan.summary}: ` : ''}${outcome.reason}`);
-      if (stop) return;
-      continue;
-    }
-
-    if ('verify' in step) {
-      if (!run.acted) {
-        record(`verify ${step.verify.check}`, 'skipped', 'nothing was done to verify');
+/**
+ * Claims the run of one event for this attempt: a new one, one whose last attempt died, or the
+ * first delivery's result when it is over. A run another attempt is still on is waited for.
+ */
+export async function startRun(deps: RunbookDeps, id: string, eventId: string, runbook: RunbookConfig, seed: Partial<RunRecord> = {}): Promise<{ run: Running } | { replay: unknown }> {
+  const holder = deps.holder ?? randomUUID();
+  const until = deps.deadline();
+  const running = (record: RunRecord): { run: Running } => ({ run: { record, runbook, pending: [] } });
+  try {
+    return running(await persist(deps.store, { ...newRun(id, eventId, runbook.id, holder, until, deps.clock.now()), ...seed }));
+  } catch (err) {
+    if (!(err instanceof StateConflictError)) throw err;
+  }
+  // A duplicate delivery while the first is still at work waits for its result, as long as this attempt can.
+  let polls = Math.floor((until.getTime() - deps.clock.now().getTime()) / RUN_POLL_MS) - 1;
+  for (;;) {
+    const found = (await deps.store.getRun(id))!;
+    const joined = joinRun(found, holder, until, deps.clock.now());
+    if ('replay' in joined) return { replay: replayOf(joined.replay) };
+    if ('ours' in joined) return running(joined.ours);
+    if ('take' in joined) {
+      try {
+        return running(await persist(deps.store, joined.take));
+      } catch (err) {
+        if (!(err instanceof StateConflictError)) throw err;
         continue;
       }
-      const passed = await verify(step.verify, deps);
-      const { remediation, targetKey } = run.acted;
-      await settleGuard(deps.store, targetKey, run.eventId, passed.ok ? 'verified' : 'not-verified', deps.clock, remediation.circuitBreaker.failures);
-      await runNote(run, deps, passed.ok ? 'verified' : 'not-verified', passed.detail);
-      record(`verify ${step.verify.check}`, passed.ok ? 'passed' : 'failed', passed.detail);
-      run.verdict = passed.ok ? 'fixed' : 'acted';
-      continue;
     }
-
-    if (run.verdict === 'fixed') {
-      record('escalate', 'skipped', 'fixed; no human needed');
-      continue;
-    }
-    await escalate(run, deps, step.escalate);
-    record('escalate', 'escalated', step.escalate);
-    return;
+    if (polls-- <= 0) throw new RunInProgressError(`${id} is still running (held until ${joined.wait}); this attempt ends first, so Lambda will retry it`);
+    await deps.sleep(RUN_POLL_MS);
   }
 }
 
-/** Turns an act outcome into the run's course; true when the runbook stops here. */
-export async function afterAct(run: Run, stepIndex: number, o: ActOutcome, deps: RunbookDeps): Promise<boolean> {
+const RUN_POLL_MS = 2_000;
+
+/** Another attempt holds the run past this attempt's own end. */
+export class RunInProgressError extends VigilError {
+  override name = 'RunInProgressError';
+}
+
+/** What a replayed delivery answers: the first result, marked as a replay. */
+function replayOf(run: RunRecord): unknown {
+  const first = (run.result ?? {}) as Partial<RunbookResult>;
+  return { ...first, replay: { of: run.eventId, at: run.finishedAt ?? run.startedAt, firstVerdict: first.verdict ?? run.verdict } };
+}
+
+/** A failed attempt lets go of its run at once, so Lambda's retry need not wait for the lease to run out. */
+export async function release(run: Running, deps: RunbookDeps): Promise<void> {
+  try {
+    run.record = await persist(deps.store, { ...run.record, lease: { holder: run.record.lease?.holder ?? '', until: deps.clock.now().toISOString() } });
+  } catch {
+    // The store is what failed: the lease runs out at this attempt's deadline instead.
+  }
+}
+
+/** Writes the run's next version, on the condition that nobody else (a newer attempt) did. */
+async function persist(store: StateStore, record: RunRecord): Promise<RunRecord> {
+  const next = { ...record, version: record.version + 1 };
+  await store.putRun(next, record.version === 0 ? undefined : record.version);
+  return next;
+}
+
+/** Runs the runbook from where the run stands; every step that changes something is saved before the next. */
+export async function runSteps(run: Running, deps: RunbookDeps): Promise<void> {
+  for (let step = nextStep(run.record, run.runbook); step; step = nextStep(run.record, run.runbook)) {
+    const started = performance.now();
+    const outcome = await perform(step, run, deps);
+    run.record = advance(run.record, { ...outcome, record: { ...outcome.record, durationMs: Math.round(performance.now() - started) } });
+    // A read-only step is cheaper to run again than to save.
+    if (step.kind !== 'diagnose' && step.kind !== 'pass') run.record = await persist(deps.store, run.record);
+  }
+}
+
+async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise<StepDone> {
+  const record = (name: string, outcome: string, detail: string): StepRecord => ({ step: name, outcome, detail, durationMs: 0 });
+  switch (step.kind) {
+    case 'pass':
+      return { record: record(step.step, 'skipped', step.detail) };
+    case 'diagnose': {
+      const findings = await check(step.checks, deps);
+      const detail = findings.map((f) => `${f.checkId} ${f.status}: ${f.summary}`).join('; ');
+      await runNote(run, deps, step.index + 1, 0, 'diagnose', detail);
+      return { record: record('diagnose', 'done', detail) };
+    }
+    case 'act': {
+      const known = run.known;
+      delete run.known;
+      const { record: r } = run;
+      let notes = 0;
+      const outcome = await guardedAct(
+        {
+          remediationId: step.remediation,
+          eventId: r.eventId,
+          incident: { id: r.incidentId!, version: r.incidentVersion! },
+          approved: r.approval?.step === step.index,
+          note: (k, s, why) => runNote(run, deps, step.index + 1, notes++, k, s, why),
+          ...(known ? { known } : {}),
+        },
+        deps,
+      );
+      const detail = 'result' in outcome ? outcome.result : `${outcome.plan ? `${outcome.plan.summary}: ` : ''}${outcome.reason}`;
+      return { ...(await afterAct(run, step.index, outcome, deps, () => notes++)), record: record(`act ${step.remediation}`, outcome.outcome, detail) };
+    }
+    case 'verify': {
+      const passed = await verify(step.verify, deps);
+      const { remediation, targetKey } = run.record.acted!;
+      const circuit = deps.config.remediations.find((x) => x.id === remediation)!.circuitBreaker.failures;
+      await settleGuard(deps.store, targetKey, run.record.eventId, passed.ok ? 'verified' : 'not-verified', deps.clock, circuit);
+      await runNote(run, deps, step.index + 1, 0, passed.ok ? 'verified' : 'not-verified', passed.detail);
+      return { record: record(`verify ${step.verify.check}`, passed.ok ? 'passed' : 'failed', passed.detail), verdict: passed.ok ? 'fixed' : 'acted' };
+    }
+    case 'escalate':
+      await escalate(run, deps, step.reason);
+      return { record: record('escalate', 'escalated', step.reason), verdict: 'escalated', stop: true };
+  }
+}
+
+/** Turns an act outcome into the run's course. */
+async function afterAct(run: Running, stepIndex: number, o: ActOutcome, deps: RunbookDeps, seq: () => number): Promise<Omit<StepDone, 'record'>> {
+  const line = (kind: string, summary: string, reason?: string) => runNote(run, deps, stepIndex + 1, seq(), kind, summary, reason);
   switch (o.outcome) {
     case 'acted':
-      run.acted = o;
-      run.verdict = 'acted';
-      await runNote(run, deps, 'acted', o.result);
-      return false;
+      await line('acted', o.result);
+      return { verdict: 'acted', acted: { remediation: o.remediation.id, targetKey: o.targetKey } };
     case 'observed':
-      run.verdict = 'observed';
-      await runNote(run, deps, 'observed', `would ${o.plan.summary}`, o.reason);
-      return true;
+      await line('observed', `would ${o.plan.summary}`, o.reason);
+      return { verdict: 'observed', stop: true };
     case 'skipped':
-      run.verdict = 'skipped';
-      await runNote(run, deps, 'skipped', o.plan.summary, o.reason);
-      return true;
+      await line('skipped', o.plan.summary, o.reason);
+      return { verdict: 'skipped', stop: true };
     case 'proposed':
-      await propose(run, stepIndex, o, deps);
-      run.verdict = 'proposed';
-      return true;
+      await propose(run, stepIndex, o, deps, line);
+      return { verdict: 'proposed', stop: true };
     default:
-      await runNote(run, deps, o.outcome, o.plan?.summary ?? o.remediation.id, o.reason);
+      await line(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason);
       await escalate(run, deps, o.reason);
-      return true;
+      return { verdict: 'escalated', stop: true };
   }
 }
 
-async function propose(run: Run, stepIndex: number, o: Extract<ActOutcome, { outcome: 'proposed' }>, deps: RunbookDeps) {
-  const id = `${createHash('sha256').update(run.eventId).digest('hex').slice(0, 10)}-${stepIndex}`;
+async function propose(run: Running, stepIndex: number, o: Extract<ActOutcome, { outcome: 'proposed' }>, deps: RunbookDeps, line: (kind: string, summary: string, reason?: string) => Promise<void>) {
+  const { record } = run;
+  const id = proposalId(record.eventId, stepIndex);
   const expiresAt = new Date(deps.clock.now().getTime() + o.remediation.proposalMinutes * 60_000).toISOString();
   const payload = { remediation: o.remediation.id, approve: id, approvedBy: 'your-name', reason: 'why this is right' };
-  const state = await updateCheckState(deps.store, checkIdOf(run.incidentId), (s) =>
-    decideProposal(s, run.incidentId, `${o.plan.summary} (${o.reason})`, { payload, function: deps.remediateFunction, expiresAt }, deps.clock.now()),
+  const state = await updateCheckState(deps.store, checkIdOf(record.incidentId!), (s) =>
+    decideProposal(s, record.incidentId!, `${o.plan.summary} (${o.reason})`, { payload, function: deps.remediateFunction, expiresAt }, deps.clock.now()),
   );
   await deps.store.putProposal({
     id,
     remediation: o.remediation.id,
-    incidentId: run.incidentId,
-    incidentVersion: state.version,
+    incidentId: record.incidentId!,
+    incidentVersion: state!.version,
     summary: o.plan.summary,
     change: o.plan.change,
     expiresAt,
     runbook: run.runbook.id,
     step: stepIndex,
   });
-  await runNote(run, deps, 'proposed', o.plan.summary, `approve with ${JSON.stringify(payload)} before ${expiresAt}`);
+  await line('proposed', o.plan.summary, `approve with ${JSON.stringify(payload)} before ${expiresAt}`);
 }
+
+/** A proposal's id: the same for every attempt of one event's run. */
+const proposalId = (eventId: string, stepIndex: number) => `${createHash('sha256').update(eventId).digest('hex').slice(0, 10)}-${stepIndex}`;
 
 export async function verify(v: { check: string; settleSeconds: number; attempts: number; intervalSeconds: number }, deps: RunbookDeps): Promise<{ ok: boolean; detail: string }> {
   await deps.sleep(v.settleSeconds * 1000);
@@ -235,14 +307,19 @@ function check(ids: string[], deps: RunbookDeps): Promise<Finding[]> {
   return runChecks(checks, { probes: probeRegistry, concurrency: deps.config.defaults.concurrency, defaultTimeoutMs: deps.config.defaults.timeoutMs, clock: deps.clock, aws: deps.aws });
 }
 
-async function escalate(run: Run, deps: RunbookDeps, reason: string): Promise<void> {
-  run.verdict = 'escalated';
-  await updateCheckState(deps.store, checkIdOf(run.incidentId), (s: CheckState | undefined) => decideEscalation(s, run.incidentId, reason, deps.clock.now()));
+async function escalate(run: Running, deps: RunbookDeps, reason: string): Promise<void> {
+  const incidentId = run.record.incidentId!;
+  // Once per incident: a second escalation (another event, a retried attempt) writes nothing.
+  await updateCheckState(deps.store, checkIdOf(incidentId), (s: CheckState | undefined) => decideEscalation(s, incidentId, reason, deps.clock.now()));
 }
 
-function runNote(run: Run, deps: RunbookDeps, kind: string, summary: string, reason?: string): Promise<void> {
-  // The kind is in the key: a retried event rewrites the same notes, and adds the ones that differ.
-  return note(deps, run.incidentId, `${run.eventId}.${++run.noteCount}.${kind}`, kind, summary, reason);
+/** Timeline keys sort as the run wrote them: by step, then by line within the step; the same for every attempt. */
+function noteKey(eventId: string, step: number, line: number, kind: string): string {
+  return `${eventId}.${String(step).padStart(2, '0')}.${line}.${kind}`;
+}
+
+function runNote(run: Running, deps: RunbookDeps, step: number, line: number, kind: string, summary: string, reason?: string): Promise<void> {
+  return note(deps, run.record.incidentId!, noteKey(run.record.eventId, step, line, kind), kind, summary, reason);
 }
 
 function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, summary: string, reason?: string): Promise<void> {
@@ -250,16 +327,23 @@ function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, 
 }
 
 /** A write that runs alongside what follows; `finish` waits for it, and a failure surfaces there. */
-function pending(run: Run, write: Promise<void>): void {
+function pending(run: Running, write: Promise<void>): void {
   write.catch(() => undefined);
   run.pending.push(write);
 }
 
-async function finish(run: Run, base: { alarm: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
+/** The runbook's verdict on the timeline, and the run closed with its result. */
+export async function finish(run: Running, base: { alarm: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
   await Promise.all(run.pending);
-  const trail = run.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
-  await runNote(run, deps, 'verdict', run.verdict, trail || undefined);
-  return { ...base, runbook: run.runbook.id, incidentId: run.incidentId, verdict: run.verdict, steps: run.steps };
+  const { record } = run;
+  const trail = record.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
+  await runNote(run, deps, 99, 0, 'verdict', record.verdict, trail || undefined);
+  return done(run, { ...base, runbook: run.runbook.id, incidentId: record.incidentId!, verdict: record.verdict, steps: record.steps }, deps);
+}
+
+async function done(run: Running, result: RunbookResult, deps: RunbookDeps): Promise<RunbookResult> {
+  run.record = await persist(deps.store, finishRun(run.record, result as unknown as Record<string, unknown>, deps.clock.now()));
+  return result;
 }
 
 function alarmFinding(event: AlarmEvent, now: Date): Finding {
@@ -292,4 +376,3 @@ export function meterRunbook(result: RunbookResult, meter: Meter | undefined): v
   for (const s of result.steps) if (s.step.startsWith('act ')) meter.count('Remediations', 1, { name: 'Outcome', value: s.outcome });
 }
 
-export type { Run };

@@ -48,7 +48,7 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
       ...base,
       plan: plan.summary,
       outcome: acting ? 'would act' : `would ${verdict.verdict}`,
-      detail: acting ? `every guardrail allows it now (${riskOf(remediation)} risk)` : verdict.reason,
+      detail: acting ? `every guardrail allows it now (${riskOf(remediation)} risk)` : 'reason' in verdict ? verdict.reason : 'this request already acted',
       next: { remediation: remediation.id, dryRun: false, approvedBy: 'your-name', reason: 'why', ...(req.incident ? { incident: req.incident } : {}) },
     };
   }
@@ -74,7 +74,7 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   if (!state) return { ...result, ...(verified ? { verified: verified.detail } : {}) };
   const told = `${outcome.result}${verified ? `; ${verified.ok ? 'verified' : 'NOT verified'}: ${verified.detail}` : ''} (${req.reason})`;
   const written = await updateCheckState(deps.store, checkIdOf(state.incident.id), (s) => decideActed(s, state.incident.id, by, told, deps.clock.now()));
-  return { ...result, ...(verified ? { verified: verified.detail } : {}), incident: brief(written.incident!) };
+  return { ...result, ...(verified ? { verified: verified.detail } : {}), incident: brief(written!.incident!) };
 }
 
 /** Verifies with the check a runbook names right after acting with this remediation; none named, none run. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -13,6 +14,7 @@ import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
 import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
+import type { RunRecord } from '../runbooks/run-record.js';
 import type { GuardState, KillSwitch } from '../guardrails/types.js';
 
 const BATCH_GET = 100;
@@ -94,6 +96,11 @@ export class DynamoStateStore implements StateStore {
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err; // already written: a retry
     }
+  }
+
+  async getTimelineEntry(incidentId: string, at: string, key: string): Promise<TimelineEntry | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.timeline(incidentId, at, key), ConsistentRead: true }));
+    return out.Item?.entry as TimelineEntry | undefined;
   }
 
   async getTimeline(incidentId: string): Promise<TimelineEntry[]> {
@@ -186,20 +193,37 @@ export class DynamoStateStore implements StateStore {
     return out.Item?.proposal as Proposal | undefined;
   }
 
-  /** The version guard shared by check states and guards. */
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.run(id), ConsistentRead: true }));
+    return out.Item?.run as RunRecord | undefined;
+  }
+
+  async putRun(run: RunRecord, expectedVersion: number | undefined): Promise<void> {
+    // Kept a week: far longer than any retry or duplicate delivery of its event.
+    await this.conditionalPut({ ...keys.run(run.id), type: 'run', version: run.version, run, [STATE_TABLE.ttlAttribute]: epochSeconds(run.startedAt) + 7 * 86_400 }, expectedVersion, `run ${run.id}`);
+  }
+
+  /**
+   * The version guard shared by check states, guards and runs. Each write carries a fresh id: when
+   * the condition fails because this very write already landed (its reply was lost and the SDK sent
+   * it again), reading the item back tells so, and the write counts as done.
+   */
   private async conditionalPut(item: Record<string, unknown> & { version: number }, expectedVersion: number | undefined, what: string): Promise<void> {
+    const writeId = randomUUID();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: item,
+          Item: { ...item, writeId },
           ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :expected',
           ...(expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new StateConflictError(`${what} changed since version ${expectedVersion ?? 'none'}`, { cause: err });
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const stored = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true, ProjectionExpression: 'writeId' }));
+      if (stored.Item?.writeId === writeId) return;
+      throw new StateConflictError(`${what} changed since version ${expectedVersion ?? 'none'}`, { cause: err });
     }
   }
 

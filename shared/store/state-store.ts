@@ -3,6 +3,7 @@ import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { VigilError } from '../errors.js';
 import type { GuardState, KillSwitch } from '../guardrails/types.js';
+import type { RunRecord } from '../runbooks/run-record.js';
 
 /** Someone else wrote the item since it was read; read again and decide again. */
 export class StateConflictError extends VigilError {
@@ -34,6 +35,8 @@ export interface StateStore {
   /** Idempotent: writing the same entry twice leaves one. */
   appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void>;
   getTimeline(incidentId: string): Promise<TimelineEntry[]>;
+  /** One entry by its time and key, as written: how notify knows it has already sent a transition. */
+  getTimelineEntry(incidentId: string, at: string, key: string): Promise<TimelineEntry | undefined>;
   /** Keeps the incident's own record current; an older transition never overwrites a newer one. */
   putIncident(incident: Incident, transition: Transition): Promise<void>;
   getIncident(incidentId: string): Promise<Incident | undefined>;
@@ -47,6 +50,10 @@ export interface StateStore {
   setKillSwitch(killSwitch: KillSwitch): Promise<void>;
   putProposal(proposal: Proposal): Promise<void>;
   getProposal(id: string): Promise<Proposal | undefined>;
+  /** A runbook run, by the event (or approval, or manual request) it answers. */
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Conditional on the version read, as putCheckState. */
+  putRun(run: RunRecord, expectedVersion: number | undefined): Promise<void>;
 }
 
 /** What a guarded action decides on, read together. */

@@ -16,6 +16,7 @@ export const keys = {
   guard: (targetKey: string) => ({ pk: `GUARD#${targetKey}`, sk: 'STATE' }),
   killSwitch: () => ({ pk: 'CONTROL', sk: 'KILL_SWITCH' }),
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'META' }),
+  run: (id: string) => ({ pk: `RUN#${id}`, sk: 'META' }),
 };
 
 /** The sparse index holds active incidents only. */

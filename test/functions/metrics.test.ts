@@ -17,13 +17,13 @@ describe("Vigil's own metrics", () => {
     expect(t.metrics).toEqual([
       'CheckOutcomes{Status=fail} 1',
       'CheckOutcomes{Status=fail} 1',
-      'OpenIncidents 1',
       'Notifications{Kind=opened} 1',
+      'OpenIncidents 1',
       'IncidentTransitions{Kind=opened} 1',
       'CheckOutcomes{Status=ok} 1',
       'CheckOutcomes{Status=ok} 1',
-      'OpenIncidents 0',
       'Notifications{Kind=resolved} 1',
+      'OpenIncidents 0',
       'IncidentTransitions{Kind=resolved} 1',
     ]);
   });

@@ -10,8 +10,7 @@ import type { CheckState } from '../../shared/incidents/types.js';
 import type { LocalDynamo } from '../../shared/local/dynamo.js';
 import { streamRecord } from '../../shared/local/stream.js';
 import { silentLog } from '../../shared/log.js';
-import { dynamoOnce, notificationIdempotency } from '../../shared/notifications/once.js';
-import { SnsPublisher } from '../../shared/notifications/publisher.js';
+import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { freshTable, startLocalDynamo } from '../support/dynamo.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
@@ -40,8 +39,7 @@ async function setup() {
   const handler = createNotifyHandler({
     config,
     store,
-    publisher: new SnsPublisher(new SNSClient({ region: 'eu-west-1' })),
-    once: dynamoOnce(dynamo.client, table, notificationIdempotency()),
+    publisher: new SnsPublisher({ region: 'eu-west-1' }),
     log: silentLog,
     topics: { main: TOPIC, escalation: ESCALATION },
     incidentsFunction: 'vigil-test-incidents',
@@ -107,9 +105,12 @@ describe('notify handler', () => {
         '',
         'Acknowledge: invoke vigil-test-incidents from the Lambda console with',
         '  {"op":"ack","incident":"api-health/1","by":"your-name","reason":"looking into it"}',
+        '',
+        'Deduplication key: api-health/1#1',
       ].join('\n'),
     );
     expect(opened!.MessageAttributes).toEqual({
+      dedupKey: { DataType: 'String', StringValue: 'api-health/1#1' },
       severity: { DataType: 'String', StringValue: 'P1' },
       state: { DataType: 'String', StringValue: 'open' },
       transition: { DataType: 'String', StringValue: 'opened' },

@@ -122,7 +122,7 @@ describe('on-alarm handler', () => {
     const t = await setup();
     const first = await t.onAlarm(samples.metric);
     const second = await t.onAlarm(samples.metric);
-    expect(second).toEqual(first);
+    expect(second).toEqual({ ...first, replay: { of: samples.metric.id, at: T0.toISOString(), firstVerdict: 'fixed' } });
     expect(t.updates()).toBe(1);
   });
 
@@ -144,7 +144,8 @@ describe('on-alarm handler', () => {
     const { guard } = await t.store.getGuard('ecs:prod/orders-api');
     expect(guard).toMatchObject({ failedVerifications: 3, circuitOpenedAt: expect.any(String) });
     const last = (await t.onAlarm(alarm('after-flap'))) as RunbookResult;
-    expect(last.steps[1]).toMatchObject({ outcome: 'escalated', detail: expect.stringMatching(/circuit open since .* after 3 actions failed verification/) });
+    // Escalated when the circuit first held the target back; quiet after that.
+    expect(last.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/circuit open since .* after 3 actions failed verification; reset it to act again \(escalated at /) });
 
     // A human resets the breaker; the next alarm (after the window) acts again.
     await resetCircuit(t.store, 'ecs:prod/orders-api');
@@ -161,7 +162,7 @@ describe('on-alarm handler', () => {
     await expect.poll(() => t.timeline(), { timeout: 5_000 }).toContain('acting');
     expect(await t.timeline()).not.toContain('acted');
     const { guard } = await t.store.getGuard('ecs:prod/orders-api');
-    expect(guard?.actions).toEqual([{ remediation: 'orders-api-restart', eventId: 'dies', at: T0.toISOString() }]);
+    expect(guard?.actions).toEqual([{ remediation: 'orders-api-restart', eventId: 'dies', at: T0.toISOString(), plan: expect.objectContaining({ summary: expect.stringMatching(/^force a new deployment/) }) }]);
 
     ecs.on(UpdateServiceCommand).resolves({ service: service() });
     t.at(1);
@@ -172,7 +173,7 @@ describe('on-alarm handler', () => {
     expect(after.steps[1]!.outcome).toBe('acted');
   });
 
-  it('never repeats the action when DynamoDB throttles the write after it and the event is retried', async () => {
+  it('goes on from the action, never repeating it, when DynamoDB throttles the write after it and the event is retried', async () => {
     const t = await setup();
     let throttled = 0;
     const heal = injectFault(t.dynamoClient, (command, input) => (command.startsWith('Put') && timelineKind(input) === 'acted' && throttled++ === 0 ? 'throttle' : undefined));
@@ -181,9 +182,12 @@ describe('on-alarm handler', () => {
     const retried = (await t.onAlarm(samples.metric)) as RunbookResult;
     expect(throttled).toBeGreaterThan(0);
     expect(t.updates()).toBe(1);
-    expect(retried.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/already acted for this event/) });
+    expect(retried.verdict).toBe('fixed');
+    expect(retried.replay).toBeUndefined();
+    expect(retried.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
+    expect(retried.steps[1]!.detail).toBe('new deployment of prod/orders-api started');
     // The first attempt's trail is kept: what it did before the failure is not lost.
-    expect(await t.timeline()).toEqual(expect.arrayContaining(['acting', 'skipped', 'verdict']));
+    expect(await t.timeline()).toEqual(expect.arrayContaining(['acting', 'acted', 'verified', 'verdict']));
   });
 
   it.each(['timeout', 'server'] as const)('escalates, without a second try, when UpdateService fails (%s)', async (fault) => {
@@ -196,7 +200,8 @@ describe('on-alarm handler', () => {
     expect(result.steps[1]).toMatchObject({ outcome: 'failed' });
     const { guard } = await t.store.getGuard('ecs:prod/orders-api');
     expect(guard?.lease).toBeUndefined();
-    expect(guard?.actions.map((a) => a.outcome)).toEqual(['failed']);
+    // Reading the service back shows no new deployment: nothing was applied, so it holds no cooldown.
+    expect(guard?.actions.map((a) => a.outcome)).toEqual(['not-applied']);
   });
 
   it('fails closed when ECS throttles the plan: no action, an escalation', async () => {
@@ -310,7 +315,7 @@ describe('propose mode and approval', () => {
     expect(await createIncidentsHandler(t.deps)({ op: 'ack', incident: 'alarm:orders-api-5xx-rate/1', by: 'bob', reason: 'looking at the pods' })).toHaveProperty('done');
     t.at(5);
     const approved = (await t.remediate({ ...payload, approvedBy: 'alice', reason: 'confirmed bad pods' })) as RunbookResult;
-    expect(approved.steps[0]).toMatchObject({ outcome: 'stale', detail: 'the incident changed since the plan was made (acknowledged by bob)' });
+    expect(approved.steps[0]).toMatchObject({ outcome: 'stale', detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): the incident changed since the plan was made (acknowledged by bob)' });
     expect(t.updates()).toBe(0);
     const { guard } = await t.store.getGuard('ecs:prod/orders-api');
     expect(guard?.lease).toBeUndefined();

@@ -143,8 +143,8 @@ describe('VigilStack', () => {
 
   it('grants notify its table actions, publishing to both topics, and the key for them', () => {
     const actions = actionsOf(sample, 'NotifierFunction');
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
-    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+    for (const never of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
     expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(2);
     expect(actions).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
   });
@@ -178,6 +178,19 @@ describe('VigilStack', () => {
       'logs:CreateLogStream', 'logs:PutLogEvents',                   // its own log group
       'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', // its on-failure queue
     ]);
+  });
+
+  it('lets on-alarm page the escalation topic, and only it, when it cannot record an alarm', () => {
+    const actions = actionsOf(sample, 'AlarmsOnAlarm');
+    expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(1);
+    for (const never of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
+    const env = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!.Properties.Environment.Variables;
+    expect(env.ESCALATION_TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingEscalations/) });
+    const publish = Object.values(sample.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .find((st: { Action: unknown }) => st.Action === 'sns:Publish');
+    expect(publish.Resource).toEqual({ Ref: expect.stringMatching(/^AlertingEscalations/) });
   });
 
   it('lets on-alarm update only the configured ECS service, and read only what rollback needs', () => {

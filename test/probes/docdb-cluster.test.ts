@@ -7,7 +7,7 @@ import { fixedClock, runOne } from '../support/checks.js';
 import { cluster, instances } from '../support/docdb-fixtures.js';
 
 const docdb = mockClient(DocDBClient);
-const aws = { docdb: new SdkDocdb(new DocDBClient({ region: 'eu-west-1' })) } as unknown as AwsPorts;
+const aws = { docdb: new SdkDocdb({ region: 'eu-west-1' }) } as unknown as AwsPorts;
 const NOW = new Date('2026-11-23T09:00:00Z');
 const run = (extra: object = {}) => runOne({ kind: 'docdb-cluster', target: 'orders-docdb', ...extra } as never, { aws, clock: fixedClock(NOW) });
 

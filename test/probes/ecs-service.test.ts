@@ -8,7 +8,7 @@ import { service, taskDef } from '../support/ecs-fixtures.js';
 
 const ecs = mockClient(ECSClient);
 const now = new Date('2026-11-23T03:00:00Z');
-const aws = { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() };
+const aws = { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() };
 const check = { kind: 'ecs-service' as const, target: 'prod/orders-api' };
 const run = (extra: object = {}) => runOne({ ...check, ...extra }, { clock: fixedClock(now), aws });
 

@@ -8,7 +8,7 @@ import { docdbSnapshot } from '../../shared/remediations/docdb-snapshot.js';
 import { cluster, instances } from '../support/docdb-fixtures.js';
 
 const docdb = mockClient(DocDBClient);
-const ctx = { aws: { docdb: new SdkDocdb(new DocDBClient({ region: 'eu-west-1' })) } as unknown as AwsPorts };
+const ctx = { aws: { docdb: new SdkDocdb({ region: 'eu-west-1' }) } as unknown as AwsPorts };
 
 beforeEach(() => {
   docdb.reset();

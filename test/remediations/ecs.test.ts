@@ -13,7 +13,7 @@ import { ecsScaleOut } from '../../shared/remediations/ecs-scale-out.js';
 import { mockDeploymentHistory, revisionArn, service, SERVICE_ARN, taskDef } from '../support/ecs-fixtures.js';
 
 const ecs = mockClient(ECSClient);
-const ctx = { aws: { ecs: new SdkEcs(new ECSClient({ region: 'eu-west-1' })), metrics: new BatchingMetrics() } };
+const ctx = { aws: { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() } };
 
 beforeEach(() => {
   ecs.reset();

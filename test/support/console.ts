@@ -87,7 +87,6 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
         config,
         store: runtime.store,
         publisher: { publish: async (_, n) => (sent.push(n), { messageId: `m-${sent.length}` }) },
-        once: deps.once,
         log,
         topics: { main: 'local:vigil-alerts' },
         incidentsFunction: 'vigil-local-incidents',

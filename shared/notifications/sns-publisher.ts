@@ -1,0 +1,30 @@
+import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
+import { mutationRetries } from '../aws/retries.js';
+import type { Notification } from './message.js';
+import type { Publisher } from './publisher.js';
+
+export class SnsPublisher implements Publisher {
+  private readonly sns: SNSClient;
+
+  /** Publish is retried only on throttling: a lost reply must not become a second message from the SDK itself. */
+  constructor(config: SNSClientConfig = {}) {
+    this.sns = new SNSClient({ ...config, retryStrategy: mutationRetries() });
+  }
+
+  async publish(topicArn: string, n: Notification): Promise<{ messageId: string }> {
+    const out = await this.sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: n.subject,
+        Message: n.body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(n.attributes).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? { DataType: 'String.Array', StringValue: JSON.stringify(value) } : { DataType: 'String', StringValue: value },
+          ]),
+        ),
+      }),
+    );
+    return { messageId: out.MessageId ?? 'unknown' };
+  }
+}

@@ -1,0 +1,105 @@
+import type { RunbookConfig } from '../config/remediations.js';
+
+export type RunbookVerdict = 'fixed' | 'escalated' | 'observed' | 'proposed' | 'skipped' | 'acted' | 'resolved' | 'recorded' | 'unmatched';
+
+export interface StepRecord {
+  step: string;
+  outcome: string;
+  detail: string;
+  durationMs: number;
+}
+
+/** Where a run is; persisted after every step that changes something, so a retry resumes exactly there. */
+export interface RunRecord {
+  /** `alarm#<event id>`, `approval#<proposal>` or `manual#<request id>`: one run per event, however often it arrives. */
+  id: string;
+  /** Its stored version (0: not stored yet); each save writes the next, on the condition that nobody else did. */
+  version: number;
+  runbook: string;
+  /** The event the run answers: the key of its actions on the guard. */
+  eventId: string;
+  incidentId?: string;
+  /** The incident's version the plans are made on; a changed incident makes a plan stale. */
+  incidentVersion?: number;
+  /** The index of the next step to run. */
+  next: number;
+  steps: StepRecord[];
+  verdict: RunbookVerdict;
+  /** A human's approval of the act step at `step` (a proposal's approval run starts there). */
+  approval?: { by: string; step: number };
+  /** The action this run took, for its verify step. */
+  acted?: { remediation: string; targetKey: string };
+  /** A step handed over (to a human, an approval, a guardrail): nothing after it runs. */
+  stopped?: boolean;
+  status: 'running' | 'done';
+  /** The attempt running it, until when: a retry after a crash takes over once it expires. */
+  lease?: { holder: string; until: string };
+  attempts: number;
+  startedAt: string;
+  finishedAt?: string;
+  /** What the run returned, for a replay of its event to quote. */
+  result?: Record<string, unknown>;
+}
+
+type VerifyStep = Extract<RunbookConfig['steps'][number], { verify: unknown }>['verify'];
+
+/** What the run does next, decided from the record alone. */
+export type NextStep =
+  | { index: number; kind: 'diagnose'; checks: string[] }
+  | { index: number; kind: 'act'; remediation: string }
+  | { index: number; kind: 'verify'; verify: VerifyStep }
+  | { index: number; kind: 'escalate'; reason: string }
+  /** A step with nothing to do: verify when nothing was done, escalate after a fix. */
+  | { index: number; kind: 'pass'; step: string; detail: string };
+
+/** The next step of `run`, or undefined when the run is over. Pure. */
+export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | undefined {
+  if (run.stopped || run.next >= runbook.steps.length) return undefined;
+  const index = run.next;
+  const step = runbook.steps[index]!;
+  if ('diagnose' in step) return { index, kind: 'diagnose', checks: step.diagnose };
+  if ('act' in step) return { index, kind: 'act', remediation: step.act };
+  if ('verify' in step) return run.acted ? { index, kind: 'verify', verify: step.verify } : { index, kind: 'pass', step: `verify ${step.verify.check}`, detail: 'nothing was done to verify' };
+  return run.verdict === 'fixed' ? { index, kind: 'pass', step: 'escalate', detail: 'fixed; no human needed' } : { index, kind: 'escalate', reason: step.escalate };
+}
+
+/** How a step came out. */
+export interface StepDone {
+  record: StepRecord;
+  verdict?: RunbookVerdict;
+  acted?: RunRecord['acted'];
+  /** The runbook stops here. */
+  stop?: boolean;
+}
+
+/** The run after a step. Pure. */
+export function advance(run: RunRecord, done: StepDone): RunRecord {
+  return {
+    ...run,
+    next: run.next + 1,
+    steps: [...run.steps, done.record],
+    verdict: done.verdict ?? run.verdict,
+    ...(done.acted ? { acted: done.acted } : {}),
+    ...(done.stop ? { stopped: true } : {}),
+  };
+}
+
+/** A new run for an event, held by `holder` until `until`. */
+export function newRun(id: string, eventId: string, runbook: string, holder: string, until: Date, now: Date): RunRecord {
+  return { id, version: 0, runbook, eventId, next: 0, steps: [], verdict: 'recorded', status: 'running', lease: { holder, until: until.toISOString() }, attempts: 1, startedAt: now.toISOString() };
+}
+
+/** What to do with a run found already stored for this event. Pure. */
+export function joinRun(found: RunRecord, holder: string, until: Date, now: Date): { take: RunRecord } | { replay: RunRecord } | { wait: string } | { ours: RunRecord } {
+  if (found.status === 'done') return { replay: found };
+  if (found.lease?.holder === holder) return { ours: found };
+  if (found.lease && new Date(found.lease.until) > now) return { wait: found.lease.until };
+  // Its last attempt died (or timed out): take it over where it stopped.
+  return { take: { ...found, lease: { holder, until: until.toISOString() }, attempts: found.attempts + 1 } };
+}
+
+/** The run, over: its lease released and its result kept for replays. */
+export function finishRun(run: RunRecord, result: Record<string, unknown>, now: Date): RunRecord {
+  const { lease: _released, ...rest } = run;
+  return { ...rest, status: 'done', finishedAt: now.toISOString(), result };
+}

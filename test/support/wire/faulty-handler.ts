@@ -1,0 +1,142 @@
+import { Readable } from 'node:stream';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/**
+ * Faults injected where the network is: below the SDK's retry strategy, so the SDK's own retries
+ * meet them, exactly as they meet a real throttle, a 500 or a reset connection.
+ */
+export type Fault =
+  /** The service says slow down; nothing was applied. */
+  | 'throttle'
+  /** A 500; nothing was applied (the honest kind). */
+  | 'server'
+  /** The connection timed out before the request left. */
+  | 'before'
+  /** The service applied the request; its reply was lost on the way back. */
+  | 'lost'
+  /** The service applied the request; no reply ever comes, until Lambda's timeout kills the attempt. */
+  | 'hang';
+
+export const FAULTS: readonly Fault[] = ['throttle', 'server', 'before', 'lost', 'hang'];
+
+/** What a handler is asked: the raw HTTP request the SDK built. */
+export interface WireRequest {
+  method: string;
+  hostname: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface WireResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Something that answers requests: a real server over HTTP, or an in-process fake of a service. */
+export type Service = (request: WireRequest, body: string) => Promise<WireResponse>;
+
+/** Names a call site, e.g. `dynamodb PutItem GUARD`, `ecs UpdateService`, `sns Publish`. */
+export function siteOf(request: WireRequest, body: string): string {
+  const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'];
+  if (target) {
+    const [prefix, op] = target.split('.');
+    if (prefix?.startsWith('DynamoDB')) return `dynamodb ${op}${itemKind(op!, body)}`;
+    return `ecs ${op}`;
+  }
+  const action = new URLSearchParams(body).get('Action');
+  return `sns ${action}`;
+}
+
+/** The kind of item a DynamoDB request writes or reads by key: the part of its `pk` before `#`. */
+function itemKind(op: string, body: string): string {
+  if (!['PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'].includes(op)) return '';
+  const parsed = JSON.parse(body) as { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } } };
+  const pk = parsed.Item?.pk?.S ?? parsed.Key?.pk?.S ?? '';
+  return ` ${pk.split('#')[0]}`;
+}
+
+/** The error a service sends for a fault, in its own protocol. */
+function faultReply(fault: 'throttle' | 'server', site: string): WireResponse {
+  const code = fault === 'throttle' ? (site.startsWith('sns') ? 'Throttling' : 'ThrottlingException') : site.startsWith('sns') ? 'InternalError' : 'InternalFailure';
+  const message = fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.';
+  const statusCode = fault === 'throttle' ? 400 : 500;
+  if (site.startsWith('sns')) {
+    return { statusCode, headers: { 'content-type': 'text/xml' }, body: `<ErrorResponse><Error><Type>Receiver</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>` };
+  }
+  return { statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: code, message }) };
+}
+
+const networkError = (message: string, code: string) => Object.assign(new Error(message), { code, name: code === 'ETIMEDOUT' ? 'TimeoutError' : 'Error' });
+
+export interface WireHooks {
+  /** Which fault, if any, this call meets. `n` counts calls to the same site so far, across attempts. */
+  pick: (site: string, n: number) => Fault | undefined;
+  /** A call has hung: the attempt is as good as dead. */
+  onHang: () => void;
+  /** A call the service applied and answered (or whose answer was lost): what the table's stream would see. */
+  onApplied?: (site: string, request: WireRequest, body: string, response: WireResponse) => void | Promise<void>;
+}
+
+/** An SDK request handler: the real wire for dynalite, a fake service for ECS and SNS; faults in between. */
+export class FaultyHandler {
+  /** Once the attempt is killed, nothing it sends leaves or returns. */
+  dead = false;
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+
+  constructor(
+    private readonly service: Service,
+    private readonly hooks: WireHooks,
+    private readonly counts: Map<string, number>,
+  ) {}
+
+  async handle(request: WireRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Readable } }> {
+    if (this.dead) return new Promise(() => undefined);
+    const body = await bodyText(request.body);
+    const site = siteOf(request, body);
+    const n = (this.counts.get(site) ?? 0) + 1;
+    this.counts.set(site, n);
+    const fault = this.hooks.pick(site, n);
+    if (fault === 'throttle' || fault === 'server') return respond(faultReply(fault, site));
+    if (fault === 'before') throw networkError('connect ETIMEDOUT', 'ETIMEDOUT');
+    const response = await this.service(request, body);
+    if (response.statusCode < 300) await this.hooks.onApplied?.(site, request, body, response);
+    if (fault === 'lost') throw networkError('socket hang up', 'ECONNRESET');
+    if (fault === 'hang' || this.dead) {
+      this.hooks.onHang();
+      return new Promise(() => undefined);
+    }
+    return respond(response);
+  }
+
+  updateHttpClientConfig(): void {}
+  httpHandlerConfigs(): Record<string, never> {
+    return {};
+  }
+  destroy(): void {}
+}
+
+function respond(r: WireResponse) {
+  return { response: { statusCode: r.statusCode, headers: r.headers, body: Readable.from([Buffer.from(r.body)]) } };
+}
+
+async function bodyText(body: unknown): Promise<string> {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A real server over HTTP (dynalite), answering through the SDK's own Node handler. */
+export function overHttp(): Service {
+  const http = new NodeHttpHandler();
+  return async (request, body) => {
+    const { response } = await http.handle({ ...request, body } as never);
+    const text = await bodyText(response.body);
+    const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)]));
+    return { statusCode: response.statusCode, headers, body: text };
+  };
+}
