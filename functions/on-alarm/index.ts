@@ -1,6 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '../../shared/aws-env.js';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
@@ -8,13 +6,13 @@ import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { lazySnsPublisher } from '../../shared/notifications/publisher.js';
-import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { deployedStore } from '../../shared/store/deployed.js';
 import { createOnAlarmHandler } from './handler.js';
 
 const onAlarm = createOnAlarmHandler({
   meter: emfMeter(),
   config,
-  store: new DynamoStateStore(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), requireEnv('TABLE_NAME')),
+  store: deployedStore(requireEnv('TABLE_NAME')),
   aws: sdkPorts(),
   clock: systemClock,
   log: new Logger({ serviceName: 'vigil', persistentKeys: { function: 'on-alarm' } }),

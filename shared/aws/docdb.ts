@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-docdb';
 import { TargetUnresolvedError } from './errors.js';
 import { mutationRetries } from './retries.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
 
 export interface DocdbInstance {
   id: string;
@@ -45,7 +46,8 @@ export class SdkDocdb implements DocdbPort {
   /** Snapshots and failovers go through their own client: retried only on throttling, never blindly. */
   private readonly writes: DocDBClient;
 
-  constructor(config: DocDBClientConfig = {}) {
+  constructor(overrides: DocDBClientConfig = {}) {
+    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
     this.client = new DocDBClient(config);
     this.writes = new DocDBClient({ ...config, retryStrategy: mutationRetries() });
   }

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { TargetUnresolvedError } from './errors.js';
 import { mutationRetries } from './retries.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
 
 export interface EcsDeployment {
   /** ECS's deployment id (`ecs-svc/…`): a new one means a new deployment. */
@@ -61,7 +62,8 @@ export class SdkEcs implements EcsPort {
   /** UpdateService goes through its own client: retried only on throttling, never blindly. */
   private readonly writes: ECSClient;
 
-  constructor(config: ECSClientConfig = {}) {
+  constructor(overrides: ECSClientConfig = {}) {
+    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
     this.ecs = new ECSClient(config);
     this.writes = new ECSClient({ ...config, retryStrategy: mutationRetries() });
   }

@@ -1,5 +1,6 @@
 import { PublishCommand, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { mutationRetries } from '../aws/retries.js';
+import { REQUEST_TIMEOUTS } from '../aws/timeouts.js';
 import type { Notification } from './message.js';
 import type { Publisher } from './publisher.js';
 
@@ -8,7 +9,7 @@ export class SnsPublisher implements Publisher {
 
   /** Publish is retried only on throttling: a lost reply must not become a second message from the SDK itself. */
   constructor(config: SNSClientConfig = {}) {
-    this.sns = new SNSClient({ ...config, retryStrategy: mutationRetries() });
+    this.sns = new SNSClient({ requestHandler: REQUEST_TIMEOUTS, ...config, retryStrategy: mutationRetries() });
   }
 
   async publish(topicArn: string, n: Notification): Promise<{ messageId: string }> {

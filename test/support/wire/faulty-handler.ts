@@ -14,10 +14,12 @@ export type Fault =
   | 'before'
   /** The service applied the request; its reply was lost on the way back. */
   | 'lost'
-  /** The service applied the request; no reply ever comes, until Lambda's timeout kills the attempt. */
-  | 'hang';
+  /** The service applied the request; no reply comes, until the client's request timeout gives up on it. */
+  | 'hang'
+  /** The service applied the request, and the attempt dies right there (Lambda's timeout, a crash): the retry is a cold start. */
+  | 'kill';
 
-export const FAULTS: readonly Fault[] = ['throttle', 'server', 'before', 'lost', 'hang'];
+export const FAULTS: readonly Fault[] = ['throttle', 'server', 'before', 'lost', 'hang', 'kill'];
 
 /** What a handler is asked: the raw HTTP request the SDK built. */
 export interface WireRequest {
@@ -73,8 +75,10 @@ const networkError = (message: string, code: string) => Object.assign(new Error(
 export interface WireHooks {
   /** Which fault, if any, this call meets. `n` counts calls to the same site so far, across attempts. */
   pick: (site: string, n: number) => Fault | undefined;
-  /** A call has hung: the attempt is as good as dead. */
-  onHang: () => void;
+  /** The attempt dies here. */
+  onKill: () => void;
+  /** Time spent waiting for a reply that never came: the clock moves on by it. */
+  onWait: (ms: number) => void;
   /** A call the service applied and answered (or whose answer was lost): what the table's stream would see. */
   onApplied?: (site: string, request: WireRequest, body: string, response: WireResponse) => void | Promise<void>;
 }
@@ -89,6 +93,8 @@ export class FaultyHandler {
     private readonly service: Service,
     private readonly hooks: WireHooks,
     private readonly counts: Map<string, number>,
+    /** The client's request timeout, as Vigil's clients set it. */
+    private readonly timeoutMs: number,
   ) {}
 
   async handle(request: WireRequest): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Readable } }> {
@@ -103,8 +109,12 @@ export class FaultyHandler {
     const response = await this.service(request, body);
     if (response.statusCode < 300) await this.hooks.onApplied?.(site, request, body, response);
     if (fault === 'lost') throw networkError('socket hang up', 'ECONNRESET');
-    if (fault === 'hang' || this.dead) {
-      this.hooks.onHang();
+    if (fault === 'hang') {
+      this.hooks.onWait(this.timeoutMs);
+      throw Object.assign(new Error(`Request did not complete within ${this.timeoutMs} ms`), { name: 'TimeoutError' });
+    }
+    if (fault === 'kill' || this.dead) {
+      this.hooks.onKill();
       return new Promise(() => undefined);
     }
     return respond(response);
@@ -124,7 +134,8 @@ function respond(r: WireResponse) {
 async function bodyText(body: unknown): Promise<string> {
   if (body === undefined || body === null) return '';
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  // Through the underlying bytes: the SDK's JSON body is a Uint8Array that warns when read as a string.
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');

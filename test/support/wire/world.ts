@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { REQUEST_TIMEOUTS } from '../../../shared/aws/timeouts.js';
 import { createStateTable, type LocalDynamo } from '../../../shared/local/dynamo.js';
 import { FakeEcs } from './fake-ecs.js';
 import { FakeSns } from './fake-sns.js';
@@ -60,15 +62,19 @@ export class World {
             if (fault) this.injected.push({ site, fault });
             return fault;
           },
-          onHang: kill,
+          onKill: kill,
+          onWait: (ms) => this.advance(ms),
           onApplied: (site, _req, body) => this.record(site, body),
         },
         this.counts,
+        REQUEST_TIMEOUTS.requestTimeout,
       );
       handlers.push(handler);
       return handler;
     };
-    const common = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    // The SDK's own retries, as many as by default (3 attempts), with their pauses cut to a millisecond: what a
+    // fault meets is the same, and a throttled table does not make the matrix wait out real backoff.
+    const common = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, retryStrategy: new ConfiguredRetryStrategy(3, 1) };
     const dynamo = new DynamoDBClient({ ...common, endpoint: this.local.endpoint, requestHandler: wire(this.dynamoWire) as never });
     return {
       dynamo,
@@ -99,12 +105,14 @@ export interface Attempt {
   dynamo: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   /** Client config for ECS and SNS: pass to the SDK adapters. */
-  ecs: { region: string; endpoint: string; requestHandler: never; credentials: { accessKeyId: string; secretAccessKey: string } };
-  sns: { region: string; endpoint: string; requestHandler: never; credentials: { accessKeyId: string; secretAccessKey: string } };
-  /** Resolves when a call hangs: Lambda's timeout will kill this attempt. */
+  ecs: ClientConfig;
+  sns: ClientConfig;
+  /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;
 }
+
+type ClientConfig = { region: string; endpoint: string; requestHandler: never; credentials: { accessKeyId: string; secretAccessKey: string }; retryStrategy: ConfiguredRetryStrategy };
 
 export type AttemptEnd = { ended: 'returned'; value: unknown } | { ended: 'threw'; error: string } | { ended: 'killed' };
 
@@ -113,7 +121,7 @@ export const FUNCTION_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Lambda's asynchronous invocation: up to 3 attempts, a minute and then two apart; an attempt that
- * hangs is killed at the function's timeout, and its retry is a cold start. After the last, the DLQ.
+ * dies is over at the function's timeout, and its retry is a cold start. After the last, the DLQ.
  */
 export async function invokeAsync(world: World, run: (attempt: Attempt, deadline: Date) => Promise<unknown>, attempts = 3): Promise<{ ends: AttemptEnd[]; deadLettered: boolean }> {
   const ends: AttemptEnd[] = [];

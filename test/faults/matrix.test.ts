@@ -1,0 +1,158 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../shared/config/load.js';
+import { startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import type { RunbookResult } from '../../shared/runbooks/execute.js';
+import { SdkEcs } from '../../shared/aws/ecs.js';
+import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { samples } from '../support/alarm.js';
+import { T0 } from '../support/findings.js';
+import { FAULTS, type Fault } from '../support/wire/faulty-handler.js';
+import { deliverAlarm, drainStream, ESCALATIONS } from '../support/wire/vigil.js';
+import { World } from '../support/wire/world.js';
+
+/**
+ * The fault matrix: every call the alarm path makes, from the event to the last notification, meets
+ * every fault, on its first call and on every call, with Lambda's retries in the model; each cell
+ * is held to the invariants below. The restart never helps (verify fails), so every cell that
+ * acts must end with the on-call escalated.
+ */
+const SITES = [
+  'dynamodb PutItem RUN',
+  'dynamodb BatchGetItem',
+  'dynamodb PutItem CHECK',
+  'dynamodb PutItem GUARD',
+  'dynamodb PutItem INCIDENT',
+  'ecs DescribeServices',
+  'ecs UpdateService',
+  'dynamodb GetItem INCIDENT',
+  'sns Publish',
+  'dynamodb Query',
+] as const;
+const MODES = ['first', 'every'] as const;
+
+let local: LocalDynamo;
+let api: LocalTarget;
+beforeAll(async () => {
+  local = await startLocalDynamo();
+  api = await startHttpTarget((_, res) => res.writeHead(503).end());
+});
+afterAll(async () => {
+  await api.close();
+  await local.close();
+  if (!table.size) return;
+  const rows = SITES.flatMap((site) => FAULTS.map((fault) => table.get(`${site} × ${fault}`)).filter(Boolean));
+  console.log(['fault matrix: each call site × each fault, on its first call | on every call (deployments, who was told, attempts: r returned, t threw, k killed)', ...rows].join('\n'));
+});
+
+const config = () =>
+  parseConfig({
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto', leaseSeconds: 300 }],
+    runbooks: [
+      {
+        id: 'orders-api-5xx',
+        match: { alarmNames: ['orders-api-5xx-rate'] },
+        severity: 'P1',
+        steps: [{ act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not bring /health back' }],
+      },
+    ],
+  });
+
+interface Cell {
+  outcome: string;
+  broken: string[];
+}
+
+/** One cell: the event through on-alarm (3 attempts), the stream through notify, then a replay; the invariants checked. */
+async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): Promise<Cell> {
+  const cfg = config();
+  const world = await World.create(local, T0, (s, n) => (s === site && (mode === 'every' || n === 1) ? fault : undefined));
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const delivered = await deliverAlarm(world, cfg, samples.metric);
+    const { deadLettered } = await drainStream(world, cfg);
+    await new Promise((r) => setImmediate(r));
+
+    const store = new DynamoStateStore(local.doc, world.table);
+    const { guard } = await store.getGuard('ecs:prod/orders-api');
+    const run = await store.getRun(`alarm#${samples.metric.id}`);
+    const action = guard?.actions.find((a) => a.eventId === samples.metric.id);
+    const deployments = world.ecs.applied.length;
+    const escalated = world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[ESCALATED]'));
+    const paged = world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[VIGIL ERROR]'));
+    const lostPublish = world.injected.some((i) => i.site === 'sns Publish' && ['lost', 'hang', 'kill'].includes(i.fault));
+    const broken: string[] = [];
+    const fail = (what: string) => broken.push(`${site} × ${fault} (${mode}): ${what}`);
+
+    if (deployments > 1) fail(`${deployments} deployments for one event`);
+    if (deployments === 1 && (!action || action.outcome === 'not-applied')) fail(`a deployment happened but the guard records ${action ? 'it as not applied' : 'no action'}`);
+    if (deployments === 0 && action && action.outcome !== 'not-applied') fail(`no deployment happened but the guard records one (${action.outcome ?? 'in flight'})`);
+    if (deployments === 1 && !delivered.deadLettered && !['verified', 'not-verified'].includes(action?.outcome ?? '')) fail('acted, but verify never ran');
+    // Told: by a message, or, when SNS or the table is down for good, by the alarmed dead-letter queue the record lands in.
+    // An attempt killed at the same call every time can say nothing: there the alarmed dead-letter queue is what tells.
+    const told = escalated || paged || deadLettered.length > 0 || (fault === 'kill' && mode === 'every' && delivered.deadLettered);
+    if (deployments === 1 && !told) fail('acted, verify failed, and nobody was escalated');
+    if (delivered.deadLettered && !told) fail('dead-lettered and nobody was paged');
+    if (!delivered.deadLettered && run?.status !== 'done') fail(`handled, but the run is ${run?.status ?? 'missing'}`);
+    if (run?.status === 'done' && run.lease) fail('a finished run still holds its lease');
+    if (guard?.lease && new Date(guard.lease.until).getTime() > world.now.getTime() + 300_000) fail(`the target's lease outlives its ${300} s`);
+
+    const keys = world.sns.published.map((m) => m.attributes.dedupKey);
+    const transitions = world.stream.map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>).state).filter((s) => s.transition && s.incident);
+    for (const t of new Map(transitions.map((s) => [`${s.incident.id}#${s.transition.seq}`, s])).keys()) {
+      const copies = keys.filter((k) => k === t).length;
+      if (copies === 0 && !deadLettered.length) fail(`transition ${t} sent no message`);
+      // A table that never takes the "sent" line makes every retry send again: the same key each time, for subscribers to drop.
+      if (copies > 1 && !lostPublish && mode === 'first') fail(`transition ${t} sent ${copies} messages with no lost Publish reply`);
+    }
+    if (unhandled.length) fail(`unhandled rejection: ${String(unhandled[0])}`);
+    if (run?.status === 'done') {
+      world.pick = () => undefined;
+      const replayed = (await deliverAlarm(world, cfg, samples.metric)).ends.at(-1);
+      if (!(replayed?.ended === 'returned' && (replayed.value as RunbookResult).replay?.of === samples.metric.id)) fail('a replay of the event did not say it was one');
+      if (world.ecs.applied.length !== deployments) fail('a replay of the event acted again');
+    }
+
+    const ended = delivered.ends.map((e) => e.ended[0]).join('');
+    const outcome = `${deployments} deploy, ${escalated ? 'escalated' : paged ? 'paged' : 'silent'}, attempts ${ended}${delivered.deadLettered ? ', DLQ' : ''}, ${world.sns.published.length} msgs`;
+    return { outcome, broken };
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+const table = new Map<string, string>();
+
+// Cells are independent worlds, each its own table; most of their time is the SDK's backoff, so they run side by side.
+describe.concurrent('the fault matrix', () => {
+  describe.each(SITES)('%s', (site) => {
+    it.each(FAULTS)('holds every invariant when it meets %s', async (fault) => {
+      const first = await cell(site, fault, 'first');
+      const every = await cell(site, fault, 'every');
+      table.set(`${site} × ${fault}`, `${`${site} × ${fault}`.padEnd(42)} ${first.outcome.padEnd(52)} | ${every.outcome}`);
+      expect([...first.broken, ...every.broken]).toEqual([]);
+    }, 60_000);
+  });
+
+  it('meets the SDK\'s own retries: three attempts for a read that keeps failing, one for a change', async () => {
+    const world = await World.create(local, T0, (s) => (s === 'dynamodb GetItem RUN' || s === 'ecs UpdateService' ? 'server' : undefined));
+    const attempt = world.coldStart();
+    await expect(new DynamoStateStore(attempt.doc, world.table).getRun('x')).rejects.toThrow('internal error');
+    await expect(new SdkEcs(attempt.ecs).updateService({ cluster: 'prod', service: 'orders-api', forceNewDeployment: true })).rejects.toThrow('internal error');
+    expect(world.injected.map((i) => i.site)).toEqual(['dynamodb GetItem RUN', 'dynamodb GetItem RUN', 'dynamodb GetItem RUN', 'ecs UpdateService']);
+  });
+
+  it('covers every call the clean path makes', async () => {
+    const cfg = config();
+    const seen = new Set<string>();
+    const world = await World.create(local, T0, (s) => void seen.add(s));
+    await deliverAlarm(world, cfg, samples.metric);
+    await drainStream(world, cfg);
+    expect([...seen].sort()).toEqual([...SITES].sort());
+  });
+});
