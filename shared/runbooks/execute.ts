@@ -144,7 +144,6 @@ export async function startRun(deps: RunbookDeps, id: string, eventId: string, r
     const found = (await deps.store.getRun(id))!;
     const joined = joinRun(found, holder, until, deps.clock.now());
     if ('replay' in joined) return { replay: replayOf(joined.replay) };
-    if ('ours' in joined) return running(joined.ours);
     if ('take' in joined) {
       try {
         return running(await persist(deps.store, joined.take));

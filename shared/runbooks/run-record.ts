@@ -90,9 +90,10 @@ export function newRun(id: string, eventId: string, runbook: string, holder: str
 }
 
 /** What to do with a run found already stored for this event. Pure. */
-export function joinRun(found: RunRecord, holder: string, until: Date, now: Date): { take: RunRecord } | { replay: RunRecord } | { wait: string } | { ours: RunRecord } {
+export function joinRun(found: RunRecord, holder: string, until: Date, now: Date): { take: RunRecord } | { replay: RunRecord } | { wait: string } {
   if (found.status === 'done') return { replay: found };
-  if (found.lease?.holder === holder) return { ours: found };
+  // This invocation's own run, found again after a failed write: its lease runs on.
+  if (found.lease?.holder === holder) return { take: { ...found, lease: { holder, until: until.toISOString() } } };
   if (found.lease && new Date(found.lease.until) > now) return { wait: found.lease.until };
   // Its last attempt died (or timed out): take it over where it stopped.
   return { take: { ...found, lease: { holder, until: until.toISOString() }, attempts: found.attempts + 1 } };

@@ -10,8 +10,8 @@ import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { samples } from '../support/alarm.js';
 import { T0 } from '../support/findings.js';
 import { FAULTS, type Fault } from '../support/wire/faulty-handler.js';
-import { deliverAlarm, drainStream, ESCALATIONS } from '../support/wire/vigil.js';
-import { World } from '../support/wire/world.js';
+import { deliverAlarm, drainStream, ESCALATIONS, remediateIn } from '../support/wire/vigil.js';
+import { FUNCTION_TIMEOUT_MS, World } from '../support/wire/world.js';
 
 /**
  * The fault matrix: every call the alarm path makes, from the event to the last notification, meets
@@ -47,10 +47,10 @@ afterAll(async () => {
   console.log(['fault matrix: each call site × each fault, on its first call | on every call (deployments, who was told, attempts: r returned, t threw, k killed)', ...rows].join('\n'));
 });
 
-const config = () =>
+const config = (mode: 'auto' | 'propose' = 'auto') =>
   parseConfig({
     checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
-    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto', leaseSeconds: 300 }],
+    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode, leaseSeconds: 300 }],
     runbooks: [
       {
         id: 'orders-api-5xx',
@@ -154,5 +154,67 @@ describe.concurrent('the fault matrix', () => {
     await deliverAlarm(world, cfg, samples.metric);
     await drainStream(world, cfg);
     expect([...seen].sort()).toEqual([...SITES].sort());
+  });
+});
+
+/** The calls an approval makes, from reading the proposal to recording the escalation. */
+const APPROVAL_SITES = ['dynamodb GetItem PROPOSAL', 'dynamodb PutItem RUN', 'dynamodb PutItem INCIDENT', 'dynamodb BatchGetItem', 'ecs DescribeServices', 'dynamodb PutItem GUARD', 'ecs UpdateService', 'dynamodb PutItem CHECK'] as const;
+
+/** An alarm whose runbook proposes the restart, and the payload its notification says approves it. */
+async function proposed(cfg: ReturnType<typeof config>) {
+  const world = await World.create(local, T0);
+  await deliverAlarm(world, cfg, samples.metric);
+  await drainStream(world, cfg);
+  const message = world.sns.published.find((m) => m.subject.includes('[APPROVAL NEEDED]'))!.message;
+  return { world, payload: JSON.parse(message.split('\n').find((l) => l.trim().startsWith('{"remediation"'))!) as { approve: string } };
+}
+
+// An approval is invoked by hand: no Lambda retries, but the operator, seeing an error, sends the same payload again.
+describe.concurrent('an approval under faults', () => {
+  it('covers every call a clean approval makes', async () => {
+    const cfg = config('propose');
+    const { world, payload } = await proposed(cfg);
+    const seen = new Set<string>();
+    world.pick = (s) => void seen.add(s);
+    await remediateIn(world, world.coldStart(), new Date(world.now.getTime() + FUNCTION_TIMEOUT_MS), cfg)({ ...payload, approvedBy: 'alice', reason: 'the pods are bad' });
+    expect([...seen].sort()).toEqual([...APPROVAL_SITES].sort());
+  });
+
+  it.each(APPROVAL_SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s: one deployment at most, verified, and the operator told', async (site, fault) => {
+    const cfg = config('propose');
+    const { world, payload } = await proposed(cfg);
+    const approval = { ...payload, approvedBy: 'alice', reason: 'the pods are bad' };
+
+    world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
+    const answers: string[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = world.now.getTime();
+      const a = world.coldStart();
+      const answer = await Promise.race([
+        remediateIn(world, a, new Date(started + FUNCTION_TIMEOUT_MS), cfg)(approval).then(
+          (r) => ('error' in r ? `refused: ${r.error}` : `answered ${(r as RunbookResult).verdict}`),
+          (err: Error) => `threw: ${err.message}`,
+        ),
+        a.killed.then(() => 'killed'),
+      ]);
+      a.kill();
+      answers.push(answer);
+      if (answer === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
+      if (answer.startsWith('answered')) break;
+      world.advance(30_000);
+    }
+    await drainStream(world, cfg);
+
+    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+    const action = guard?.actions.find((x) => x.eventId === `approval-${payload.approve}`);
+    const deployments = world.ecs.applied.length;
+    const escalated = world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[ESCALATED]'));
+    const broken: string[] = [];
+    if (deployments > 1) broken.push(`${deployments} deployments for one approval`);
+    if (deployments === 1 && (!action || action.outcome === 'not-applied')) broken.push('a deployment happened but the guard does not record it');
+    if (deployments === 0 && action && action.outcome !== 'not-applied') broken.push(`no deployment, yet the guard records ${action.outcome ?? 'one in flight'}`);
+    if (deployments === 1 && !['verified', 'not-verified'].includes(action?.outcome ?? '')) broken.push('acted, but verify never ran');
+    if (deployments === 1 && !escalated && !answers.at(-1)!.startsWith('threw')) broken.push(`acted, verify failed, nobody escalated (${answers.join(' → ')})`);
+    expect(broken).toEqual([]);
   });
 });

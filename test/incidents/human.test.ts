@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideIncident } from '../../shared/incidents/decide.js';
-import { decideHumanAction } from '../../shared/incidents/human.js';
+import { decideEscalation, decideHumanAction, decideProposal } from '../../shared/incidents/human.js';
 import type { IncidentPolicy } from '../../shared/incidents/policy.js';
 import type { CheckState } from '../../shared/incidents/types.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
@@ -44,5 +44,26 @@ describe('decideHumanAction', () => {
     [{ op: 'unsilence' as const, ...alice }, open, 'incident api-health/1 is not silenced'],
   ])('refuses %j when it does not apply', (action, state: CheckState, message) => {
     expect(() => decideHumanAction(state, action, later)).toThrow(message);
+  });
+});
+
+describe('decideEscalation and decideProposal', () => {
+  it('escalates an incident once: a second escalation, from another event or a retried attempt, changes nothing', () => {
+    const escalated = decideEscalation(open, 'api-health/1', 'restart did not help', later)!;
+    expect(escalated.transition).toMatchObject({ kind: 'escalated', reason: 'restart did not help', seq: open.transition!.seq + 1 });
+    expect(decideEscalation(escalated, 'api-health/1', 'restart did not help', minutesAfter(T0, 4))).toBeUndefined();
+  });
+
+  it('has nothing to escalate once the incident resolved or moved on', () => {
+    const resolved = decideHumanAction(open, { op: 'resolve', ...alice }, later);
+    expect(decideEscalation(resolved, 'api-health/1', 'x', later)).toBeUndefined();
+    expect(decideEscalation(open, 'api-health/0', 'x', later)).toBeUndefined();
+  });
+
+  it('proposes a plan once, however often the same proposal is made', () => {
+    const approval = { payload: { remediation: 'rollback', approve: 'abc-1' }, function: 'vigil-test-remediate', expiresAt: minutesAfter(T0, 30).toISOString() };
+    const proposed = decideProposal(open, 'api-health/1', 'roll back', approval, later)!;
+    expect(proposed.transition).toMatchObject({ kind: 'proposed', approval });
+    expect(decideProposal(proposed, 'api-health/1', 'roll back', approval, later)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { createNotifyHandler } from '../../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
+import { createRemediateHandler } from '../../../functions/remediate/handler.js';
 import { SdkEcs } from '../../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../../shared/aws/metrics.js';
 import type { VigilConfig } from '../../../shared/config/schema.js';
@@ -13,19 +14,28 @@ import { invokeAsync, type Attempt, type World } from './world.js';
 export const ALERTS = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';
 export const ESCALATIONS = 'arn:aws:sns:eu-west-1:123456789012:vigil-escalations';
 
-/** The on-alarm function as deployed, in one attempt of the world: every client through the faulty wire. */
-export function onAlarmIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log = silentLog) {
-  return createOnAlarmHandler({
+/** What the runbook functions get deployed, in one attempt of the world: every client through the faulty wire. */
+function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log) {
+  return {
     config,
     store: new DynamoStateStore(attempt.doc, world.table),
     aws: { ecs: new SdkEcs(attempt.ecs), metrics: new BatchingMetrics() },
     clock: world.clock,
     log,
-    sleep: async (ms) => world.advance(ms),
+    sleep: async (ms: number) => world.advance(ms),
     deadline: () => deadline,
-    failLoud: { publisher: new SnsPublisher(attempt.sns), topic: ESCALATIONS },
     remediateFunction: 'vigil-test-remediate',
-  });
+  };
+}
+
+/** The on-alarm function as deployed, in one attempt of the world. */
+export function onAlarmIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log = silentLog) {
+  return createOnAlarmHandler({ ...runbookDepsIn(world, attempt, deadline, config, log), failLoud: { publisher: new SnsPublisher(attempt.sns), topic: ESCALATIONS } });
+}
+
+/** The remediate function as deployed, in one attempt of the world. */
+export function remediateIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log = silentLog) {
+  return createRemediateHandler(runbookDepsIn(world, attempt, deadline, config, log));
 }
 
 /** The notify function as deployed, in one attempt of the world. */
