@@ -1,4 +1,4 @@
-import { CreateDBClusterSnapshotCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DocDBClient, FailoverDBClusterCommand } from '@aws-sdk/client-docdb';
+import { CreateDBClusterSnapshotCommand, DBClusterSnapshotNotFoundFault, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DocDBClient, FailoverDBClusterCommand } from '@aws-sdk/client-docdb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SdkDocdb } from '../../shared/aws/docdb.js';
@@ -28,6 +28,15 @@ describe('docdb-snapshot', () => {
     expect(docdb.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input).toMatchObject({ DBClusterIdentifier: 'orders-docdb', Tags: [{ Key: 'created-by', Value: 'vigil' }] });
   });
 
+  it('reads back a snapshot whose answer was lost by its planned name', async () => {
+    const plan = await docdbSnapshot.plan(settings, ctx);
+    const id = plan.change.snapshotId as string;
+    docdb.on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id }).rejects(new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${id} not found.`, $metadata: {} }));
+    expect(await docdbSnapshot.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: `no snapshot ${id} of orders-docdb` });
+    docdb.on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id }).resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: id, Status: 'creating', SnapshotType: 'manual' }] });
+    expect(await docdbSnapshot.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: `snapshot ${id} of orders-docdb creating` });
+  });
+
   it('refuses while the cluster is not available', async () => {
     docdb.on(DescribeDBClustersCommand).resolves(cluster('backing-up'));
     await expect(docdbSnapshot.plan(settings, ctx)).rejects.toThrow('orders-docdb is backing-up; a snapshot needs it available');
@@ -43,6 +52,18 @@ describe('docdb-failover', () => {
     expect(plan.summary).toBe('fail orders-docdb over from orders-docdb-1 to orders-docdb-3');
     await docdbFailover.execute(settings, plan, ctx);
     expect(docdb.commandCalls(FailoverDBClusterCommand)[0]!.args[0].input).toEqual({ DBClusterIdentifier: 'orders-docdb', TargetDBInstanceIdentifier: 'orders-docdb-3' });
+  });
+
+  it.each([
+    ['failing-over', 'orders-docdb-1', 'yes'],
+    ['available', 'orders-docdb-3', 'yes'],
+    ['available', 'orders-docdb-1', 'no'],
+    ['available', 'orders-docdb-2', 'unknown'],
+  ] as const)('reads back a failover whose answer was lost (cluster %s, writer %s): %s', async (status, writer, applied) => {
+    const settings = docdbFailover.settings.parse({ target: 'orders-docdb', preferredInstance: 'orders-docdb-3' });
+    const plan = await docdbFailover.plan(settings, ctx);
+    docdb.on(DescribeDBClustersCommand).resolves(cluster(status, writer));
+    expect((await docdbFailover.reconcile(settings, plan, ctx)).applied).toBe(applied);
   });
 
   it('refuses without an available replica, and when the writer changed since the plan', async () => {

@@ -31,6 +31,16 @@ describe('ecsRestart', () => {
     expect(ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'prod', service: 'orders-api', forceNewDeployment: true }]);
   });
 
+  it('reads back whether a restart whose answer was lost took effect: a primary deployment other than the planned one', async () => {
+    const plan = await ecsRestart.plan(settings, ctx);
+    expect(plan.change).toEqual({ forceNewDeployment: true, primary: 'ecs-svc/8211771405744218530' });
+    expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: 'prod/orders-api still runs deployment ecs-svc/8211771405744218530' });
+    const redeployed = service();
+    redeployed.deployments = [{ ...redeployed.deployments![0]!, id: 'ecs-svc/9000000000000000001', rolloutState: 'IN_PROGRESS' }, { ...redeployed.deployments![0]!, status: 'ACTIVE' }];
+    ecs.on(DescribeServicesCommand).resolves({ services: [redeployed] });
+    expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'new deployment ecs-svc/9000000000000000001 of prod/orders-api started' });
+  });
+
   it('refuses when a deployment could stop more of the fleet at once than allowed', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 } })] });
     await expect(ecsRestart.plan(settings, ctx)).rejects.toThrow('a deployment of prod/orders-api may stop 100% of its tasks at once (minimumHealthyPercent 0); the limit is 50%');
@@ -55,6 +65,16 @@ describe('ecsScaleOut', () => {
   it('refuses at the maximum', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
     await expect(ecsScaleOut.plan(settings, ctx)).rejects.toThrow('prod/orders-api already wants 4 tasks; the maximum is 4');
+  });
+
+  it.each([
+    [4, { applied: 'yes', detail: 'desiredCount of prod/orders-api set to 4' }],
+    [3, { applied: 'no', detail: 'desiredCount of prod/orders-api is still 3' }],
+    [7, { applied: 'unknown', detail: 'desiredCount of prod/orders-api is 7: neither 3 nor 4' }],
+  ])('reads back a scale-out whose answer was lost (desired count now %i)', async (now, expected) => {
+    const plan = await ecsScaleOut.plan(settings, ctx);
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: now })] });
+    expect(await ecsScaleOut.reconcile(settings, plan, ctx)).toEqual(expected);
   });
 
   it('never scales in: refuses when the count moved since the plan', async () => {
@@ -83,6 +103,17 @@ describe('ecsRollback', () => {
   ])('refuses when the previous revision is ambiguous (%j)', async (sources, message) => {
     history(sources);
     await expect(ecsRollback.plan(settings, ctx)).rejects.toThrow(message);
+  });
+
+  it.each([
+    [41, { applied: 'yes', detail: 'prod/orders-api rolling back to orders-api:41' }],
+    [42, { applied: 'no', detail: 'prod/orders-api still runs orders-api:42' }],
+    [43, { applied: 'unknown', detail: 'prod/orders-api runs orders-api:43: neither orders-api:42 nor orders-api:41' }],
+  ])('reads back a rollback whose answer was lost (running revision %i)', async (revision, expected) => {
+    history([{ arn: revisionArn('1452345676373577011') }]);
+    const plan = await ecsRollback.plan(settings, ctx);
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ taskDefinition: taskDef(revision) })] });
+    expect(await ecsRollback.reconcile(settings, plan, ctx)).toEqual(expected);
   });
 
   it('is declared high risk', () => {

@@ -64,6 +64,15 @@ describe('mongo-kill-long-ops', () => {
     expect(running.map((o) => o.opid)).toEqual([503, 504, 505, ...systemOps.map((o) => o.opid)]);
   });
 
+  it('reads back a kill whose answer was lost: the planned operations ended, or all still running', async () => {
+    const { server: s, running } = await serverRunning(scene());
+    const chosen = settings(s, { applications: ['orders-api'] });
+    const plan = await mongoKillLongOps.plan(chosen, ctx);
+    expect(await mongoKillLongOps.reconcile(chosen, plan, ctx)).toEqual({ applied: 'no', detail: 'the planned operations all still run: opid 501 (query orders.items, orders-api, 700 s), opid 502 (query orders.carts, orders-api, 300 s)' });
+    running.splice(0, 1); // 501 killed, its answer lost
+    expect(await mongoKillLongOps.reconcile(chosen, plan, ctx)).toEqual({ applied: 'yes', detail: 'ended: opid 501 (query orders.items, orders-api, 700 s); still running: opid 502 (query orders.carts, orders-api, 300 s)' });
+  });
+
   it('reaches writes only when allowed, and keeps to its cap, oldest first', async () => {
     const { server: s } = await serverRunning(scene());
     const writesToo = await mongoKillLongOps.plan(settings(s, { allowWrites: true, maxOps: 2 }), ctx);

@@ -50,6 +50,15 @@ describe('pg-terminate-idle', () => {
     expect(left.rows).toEqual([]);
   });
 
+  it('reads back a termination whose answer was lost: the planned sessions gone, or all still there', async () => {
+    const { victims } = await scene();
+    const s = settings({ users: ['app'], applications: ['billing-worker'] });
+    const plan = await pgTerminateIdle.plan(s, ctx);
+    expect(await pgTerminateIdle.reconcile(s, plan, ctx)).toMatchObject({ applied: 'no', detail: expect.stringMatching(/^the planned sessions are all still there: pid \d+/) });
+    await cluster.admin.client.query('SELECT pg_terminate_backend($1, 5000)', [victims[0]!.pid]);
+    expect(await pgTerminateIdle.reconcile(s, plan, ctx)).toMatchObject({ applied: 'yes', detail: expect.stringMatching(new RegExp(`^gone: pid ${victims[0]!.pid} .*; still there: pid ${victims[1]!.pid} `)) });
+  });
+
   it('never reaches a superuser unless allowed, nor its own session, and keeps to its cap', async () => {
     const { victims } = await scene();
     const capped = settings({ maxSessions: 1 });
