@@ -64,6 +64,16 @@ export function decideRemediation(input: GuardInput): Verdict {
   return { verdict: 'act' };
 }
 
+/**
+ * Another event's action that was claimed and never settled, whose claimer is gone (its lease ran
+ * out): it died mid-action, or its retries ran out. Until someone reads the target, it would hold
+ * the cooldown and the budget as if it had happened.
+ */
+export function orphanedClaim(guard: GuardState | undefined, eventId: string, now: Date): ActionRecord | undefined {
+  const inFlight = guard?.lease && new Date(guard.lease.until) > now ? guard.lease.holder : undefined;
+  return guard?.actions.find((a) => a.outcome === undefined && a.eventId !== eventId && a.eventId !== inFlight);
+}
+
 /** A guardrail that hands over to a human: escalated the first time, then held quietly while it still holds. */
 function holding(guard: GuardState | undefined, guardrail: HoldingGuardrail, reason: string, stillCovers: (escalatedAt: string) => boolean): Verdict {
   const at = guard?.escalated?.[guardrail];

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { riskOf, type RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
 import { isAmbiguous } from '../aws/retries.js';
-import { claim, decideRemediation, markEscalated, settle, type Verdict } from '../guardrails/decide.js';
+import { claim, decideRemediation, markEscalated, orphanedClaim, settle, type Verdict } from '../guardrails/decide.js';
 import { updateGuard } from '../guardrails/ops.js';
 import type { ActionOutcome, ActionRecord } from '../guardrails/types.js';
 import { checkIdOf } from '../incidents/operator.js';
@@ -57,7 +57,12 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   const impl = remediationRegistry.get(remediation.kind)!;
   const targetKey = targetKeyOf(remediation.id, config);
   const checkId = req.incident && checkIdOf(req.incident.id);
-  const first = req.known ?? (await store.getGuard(targetKey, checkId));
+  let first = req.known ?? (await store.getGuard(targetKey, checkId));
+  const orphan = orphanedClaim(first.guard, req.eventId, deps.clock.now());
+  if (orphan) {
+    await settleOrphan(orphan, targetKey, deps);
+    first = await store.getGuard(targetKey, checkId);
+  }
 
   // This event's own claim (an earlier attempt's, or a write whose reply was lost): carry on with its plan.
   const prior = first.guard?.actions.find((a) => a.eventId === req.eventId && a.remediation === remediation.id);
@@ -157,6 +162,14 @@ async function resume(prior: ActionRecord, req: ActRequest, deps: ActDeps, targe
     default:
       return { outcome: 'acted', plan, result: prior.result ?? `already acted for this event at ${prior.at}`, targetKey, remediation };
   }
+}
+
+/** What became of a dead attempt's action, read from the target and recorded, so it holds the cooldown and budget only if it happened. */
+async function settleOrphan(orphan: ActionRecord, targetKey: string, deps: ActDeps): Promise<void> {
+  const remediation = deps.config.remediations.find((r) => r.id === orphan.remediation);
+  const found: Reconciled = remediation && orphan.plan ? await reconcile(remediation, orphan.plan, deps) : { applied: 'unknown', detail: `${orphan.remediation} is no longer configured` };
+  const outcome = found.applied === 'yes' ? 'done' : found.applied === 'no' ? 'not-applied' : 'unknown';
+  await settleGuard(deps.store, targetKey, orphan.eventId, outcome, deps.clock, remediation?.circuitBreaker.failures ?? Infinity, `its attempt died before recording the outcome; reading the target: ${found.detail}`);
 }
 
 async function reconcile(remediation: RemediationConfig, plan: Plan, deps: ActDeps): Promise<Reconciled> {

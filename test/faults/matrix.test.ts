@@ -47,7 +47,7 @@ afterAll(async () => {
   console.log(['fault matrix: each call site × each fault, on its first call | on every call (deployments, who was told, attempts: r returned, t threw, k killed)', ...rows].join('\n'));
 });
 
-const config = (mode: 'auto' | 'propose' = 'auto') =>
+const config = (mode: 'auto' | 'propose' | 'observe' = 'auto') =>
   parseConfig({
     checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
     remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode, leaseSeconds: 300 }],
@@ -215,6 +215,47 @@ describe.concurrent('an approval under faults', () => {
     if (deployments === 0 && action && action.outcome !== 'not-applied') broken.push(`no deployment, yet the guard records ${action.outcome ?? 'one in flight'}`);
     if (deployments === 1 && !['verified', 'not-verified'].includes(action?.outcome ?? '')) broken.push('acted, but verify never ran');
     if (deployments === 1 && !escalated && !answers.at(-1)!.startsWith('threw')) broken.push(`acted, verify failed, nobody escalated (${answers.join(' → ')})`);
+    expect(broken).toEqual([]);
+  });
+});
+
+/** The calls a manual run makes on an incident: its state and guard, the plan, the lease, the call, the record. */
+const MANUAL_SITES = ['dynamodb BatchGetItem', 'dynamodb PutItem INCIDENT', 'ecs DescribeServices', 'dynamodb PutItem GUARD', 'ecs UpdateService', 'dynamodb PutItem CHECK'] as const;
+
+// A manual run is invoked by hand too; sent again after an error it is a new request, held by the first one's lock and cooldown.
+describe.concurrent('a manual run under faults', () => {
+  it.each(MANUAL_SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s: one deployment at most, and the answer says what happened', async (site, fault) => {
+    const cfg = config('observe');
+    const world = await World.create(local, T0);
+    await deliverAlarm(world, cfg, samples.metric); // observes only: the incident a human then acts on
+    const request = { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: 'pods are wedged', incident: 'alarm:orders-api-5xx-rate/1' };
+    world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
+    const answers: { outcome?: string; error?: string }[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = world.now.getTime();
+      const a = world.coldStart();
+      const answer = await Promise.race([
+        remediateIn(world, a, new Date(started + FUNCTION_TIMEOUT_MS), cfg)(request, { awsRequestId: `request-${attempt}` }).then(
+          (r) => r as { outcome?: string; error?: string },
+          (err: Error) => ({ error: err.message }),
+        ),
+        a.killed.then(() => ({ error: 'killed' })),
+      ]);
+      a.kill();
+      answers.push(answer);
+      if (answer.error === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
+      if (!answer.error) break;
+      world.advance(30_000);
+    }
+
+    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+    const recorded = (guard?.actions ?? []).filter((x) => x.outcome !== 'not-applied');
+    const deployments = world.ecs.applied.length;
+    const broken: string[] = [];
+    if (deployments > 1) broken.push(`${deployments} deployments for one operator's request`);
+    if (recorded.length !== deployments) broken.push(`${deployments} deployments, ${recorded.length} actions on record`);
+    if (answers.some((x) => x.outcome === 'acted') && deployments === 0) broken.push('answered "acted" with nothing done');
+    if (deployments === 1 && !answers.some((x) => x.outcome === 'acted' || x.error)) broken.push(`a deployment nobody was told of (${JSON.stringify(answers)})`);
     expect(broken).toEqual([]);
   });
 });

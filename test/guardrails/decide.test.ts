@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claim, decideRemediation, markEscalated, settle, type GuardInput } from '../../shared/guardrails/decide.js';
+import { claim, decideRemediation, markEscalated, orphanedClaim, settle, type GuardInput } from '../../shared/guardrails/decide.js';
 import type { ActionOutcome, GuardState } from '../../shared/guardrails/types.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 
@@ -41,6 +41,22 @@ describe('decideRemediation', () => {
   it('resumes, and never plans anew, an action this event already claimed, even in observe mode', () => {
     const g = guard([{ at: minutesAfter(T0, -1), eventId: 'e-1', outcome: undefined as never }]);
     expect(decideRemediation({ ...base, guard: g, remediation: { ...remediation, mode: 'observe' } })).toEqual({ verdict: 'resume', prior: g.actions[0] });
+  });
+});
+
+describe('orphanedClaim', () => {
+  const unsettled = (eventId: string) => ({ remediation: 'restart', eventId, at: minutesAfter(T0, -10).toISOString() });
+
+  it('finds another event\'s unsettled action once its claimer\'s lease has run out', () => {
+    const g = { ...guard([]), actions: [unsettled('e-0')], lease: { holder: 'e-0', until: minutesAfter(T0, -5).toISOString(), remediation: 'restart' } };
+    expect(orphanedClaim(g, 'e-1', T0)).toEqual(unsettled('e-0'));
+  });
+
+  it('leaves alone an action still in flight, this event\'s own, and settled ones', () => {
+    const live = { ...guard([{ at: T0 }]), actions: [unsettled('e-0')], lease: { holder: 'e-0', until: minutesAfter(T0, 5).toISOString(), remediation: 'restart' } };
+    expect(orphanedClaim(live, 'e-1', T0)).toBeUndefined();
+    expect(orphanedClaim({ ...guard([]), actions: [unsettled('e-1')] }, 'e-1', T0)).toBeUndefined();
+    expect(orphanedClaim(guard([{ at: minutesAfter(T0, -10) }]), 'e-1', T0)).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createNotifyHandler } from '../../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../../functions/remediate/handler.js';
@@ -58,35 +58,42 @@ export function deliverAlarm(world: World, config: VigilConfig, event: unknown, 
 }
 
 /**
- * The table's stream read by notify as the event source mapping does: batches of 20 in order; a
- * batch item failure retries from that record (up to 5 times, each a cold start); then the DLQ.
+ * The table's stream read by notify as the event source mapping does: batches of 20 in order. A
+ * batch item failure retries from that record; a function error (a killed attempt) splits the batch
+ * in two, each half retried on its own. Up to 5 retries, each a cold start; then the DLQ.
  */
 export async function drainStream(world: World, config: VigilConfig, from = 0): Promise<{ deadLettered: string[]; next: number }> {
   const deadLettered: string[] = [];
-  let position = from;
-  while (position < world.stream.length) {
-    const batch = world.stream.slice(position, position + 20);
-    let retries = 0;
-    for (;;) {
-      const attempt = world.coldStart();
-      const end = await Promise.race([
-        notifyIn(world, attempt, config)({ Records: batch } as DynamoDBStreamEvent).then(
-          (r) => r.batchItemFailures[0]?.itemIdentifier,
-          () => batch[0]!.dynamodb!.SequenceNumber,
-        ),
-        attempt.killed.then(() => batch[0]!.dynamodb!.SequenceNumber),
-      ]);
-      attempt.kill();
-      if (end === undefined) break;
-      const failedAt = batch.findIndex((r) => r.dynamodb?.SequenceNumber === end);
-      batch.splice(0, Math.max(0, failedAt));
-      if (++retries > 5) {
-        deadLettered.push(...batch.map((r) => r.eventID!));
-        break;
-      }
-      world.advance(10_000);
-    }
-    position += 20;
+  for (let position = from; position < world.stream.length; position += 20) {
+    await deliverBatch(world, config, world.stream.slice(position, position + 20), deadLettered);
   }
   return { deadLettered, next: world.stream.length };
+}
+
+async function deliverBatch(world: World, config: VigilConfig, records: DynamoDBRecord[], deadLettered: string[]): Promise<void> {
+  let batch = records;
+  for (let retries = 0; batch.length; retries++) {
+    const attempt = world.coldStart();
+    const end = await Promise.race([
+      notifyIn(world, attempt, config)({ Records: batch } as DynamoDBStreamEvent).then(
+        (r) => ({ failedAt: r.batchItemFailures[0]?.itemIdentifier }),
+        () => ({ crashed: true }),
+      ),
+      attempt.killed.then(() => ({ crashed: true })),
+    ]);
+    attempt.kill();
+    if ('failedAt' in end && end.failedAt === undefined) return;
+    if (retries >= 5) {
+      deadLettered.push(...batch.map((r) => r.eventID!));
+      return;
+    }
+    world.advance(10_000);
+    if ('crashed' in end && batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      await deliverBatch(world, config, batch.slice(0, half), deadLettered);
+      await deliverBatch(world, config, batch.slice(half), deadLettered);
+      return;
+    }
+    if ('failedAt' in end) batch = batch.slice(Math.max(0, batch.findIndex((r) => r.dynamodb?.SequenceNumber === end.failedAt)));
+  }
 }
