@@ -259,3 +259,39 @@ describe.concurrent('a manual run under faults', () => {
     expect(broken).toEqual([]);
   });
 });
+
+/** DocumentDB's changes, a snapshot and a failover, under the same faults: one change at most, recorded as it happened. */
+const DOCDB_CASES = [
+  { remediation: { id: 'orders-docdb-snapshot', kind: 'docdb-snapshot', target: 'orders-docdb', mode: 'auto' }, sites: ['docdb DescribeDBClusters', 'docdb DescribeDBInstances', 'docdb CreateDBClusterSnapshot'], made: (w: World) => w.docdb.snapshots.length },
+  {
+    remediation: { id: 'orders-docdb-failover', kind: 'docdb-failover', target: 'orders-docdb', mode: 'auto', preferredInstance: 'orders-docdb-2', allowAuto: { reason: 'a failover drill: replicas are in sync and clients reconnect' } },
+    sites: ['docdb DescribeDBClusters', 'docdb FailoverDBCluster'],
+    made: (w: World) => w.docdb.failovers.length,
+  },
+] as const;
+
+describe.concurrent('DocumentDB changes under faults', () => {
+  it.each(DOCDB_CASES.flatMap((c) => c.sites.flatMap((site) => FAULTS.flatMap((fault) => MODES.map((mode) => [c.remediation.kind, site, fault, mode, c] as const)))))('%s: %s × %s (%s call)', async (_, site, fault, mode, c) => {
+    const cfg = parseConfig({
+      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+      remediations: [c.remediation],
+      runbooks: [{ id: 'orders-docdb', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P1', steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }] }],
+    });
+    const world = await World.create(local, T0, (s, n) => (s === site && (mode === 'every' || n === 1) ? fault : undefined));
+    const delivered = await deliverAlarm(world, cfg, samples.metric);
+    const { deadLettered } = await drainStream(world, cfg);
+    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('docdb:orders-docdb');
+    const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
+    const made = c.made(world);
+    const last = delivered.ends.at(-1)!;
+    const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
+    const told = world.sns.on(ESCALATIONS).length > 0 || deadLettered.length > 0 || (fault === 'kill' && delivered.deadLettered);
+    const broken: string[] = [];
+    if (made > 1) broken.push(`${made} changes for one event`);
+    if (made === 1 && (!action || action.outcome === 'not-applied')) broken.push('a change happened but the guard does not record it');
+    if (made === 0 && action && action.outcome !== 'not-applied') broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
+    if (acted && made === 0) broken.push('said "acted" with nothing done');
+    if (!told) broken.push('nobody was told');
+    expect(broken).toEqual([]);
+  });
+});

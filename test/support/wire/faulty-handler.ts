@@ -47,8 +47,9 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix?.startsWith('DynamoDB')) return `dynamodb ${op}${itemKind(op!, body)}`;
     return `ecs ${op}`;
   }
+  // The query protocols (SNS, DocumentDB) name the action in the form; the endpoint names the service.
   const action = new URLSearchParams(body).get('Action');
-  return `sns ${action}`;
+  return `${request.hostname.split('.')[0]} ${action}`;
 }
 
 /** The kind of item a DynamoDB request writes or reads by key: the part of its `pk` before `#`. */
@@ -61,10 +62,11 @@ function itemKind(op: string, body: string): string {
 
 /** The error a service sends for a fault, in its own protocol. */
 function faultReply(fault: 'throttle' | 'server', site: string): WireResponse {
-  const code = fault === 'throttle' ? (site.startsWith('sns') ? 'Throttling' : 'ThrottlingException') : site.startsWith('sns') ? 'InternalError' : 'InternalFailure';
+  const xml = site.startsWith('sns') || site.startsWith('docdb');
+  const code = fault === 'throttle' ? (xml ? 'Throttling' : 'ThrottlingException') : xml ? 'InternalError' : 'InternalFailure';
   const message = fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.';
   const statusCode = fault === 'throttle' ? 400 : 500;
-  if (site.startsWith('sns')) {
+  if (xml) {
     return { statusCode, headers: { 'content-type': 'text/xml' }, body: `<ErrorResponse><Error><Type>Receiver</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>` };
   }
   return { statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: code, message }) };

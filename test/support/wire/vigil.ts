@@ -2,6 +2,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createNotifyHandler } from '../../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../../functions/remediate/handler.js';
+import { SdkDocdb } from '../../../shared/aws/docdb.js';
 import { SdkEcs } from '../../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../../shared/aws/metrics.js';
 import type { VigilConfig } from '../../../shared/config/schema.js';
@@ -19,7 +20,7 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
   return {
     config,
     store: new DynamoStateStore(attempt.doc, world.table),
-    aws: { ecs: new SdkEcs(attempt.ecs), metrics: new BatchingMetrics() },
+    aws: { ecs: new SdkEcs(attempt.ecs), docdb: new SdkDocdb(attempt.docdb), metrics: new BatchingMetrics() },
     clock: world.clock,
     log,
     sleep: async (ms: number) => world.advance(ms),

@@ -6,6 +6,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { REQUEST_TIMEOUTS } from '../../../shared/aws/timeouts.js';
 import { createStateTable, type LocalDynamo } from '../../../shared/local/dynamo.js';
 import { FakeEcs } from './fake-ecs.js';
+import { FakeDocdb } from './fake-docdb.js';
 import { FakeSns } from './fake-sns.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
@@ -15,6 +16,7 @@ let tables = 0;
 export class World {
   readonly ecs = new FakeEcs();
   readonly sns = new FakeSns();
+  readonly docdb = new FakeDocdb();
   /** What DynamoDB Streams would carry: one record per check-state write the table applied, in order. */
   readonly stream: DynamoDBRecord[] = [];
   /** Every fault that was injected, by site. */
@@ -81,6 +83,7 @@ export class World {
       doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
       ecs: { ...common, endpoint: 'http://ecs.local', requestHandler: wire(this.ecs.handler) as never },
       sns: { ...common, endpoint: 'http://sns.local', requestHandler: wire(this.sns.handler) as never },
+      docdb: { ...common, endpoint: 'http://docdb.local', requestHandler: wire(this.docdb.handler) as never },
       killed,
       kill,
     };
@@ -107,6 +110,7 @@ export interface Attempt {
   /** Client config for ECS and SNS: pass to the SDK adapters. */
   ecs: ClientConfig;
   sns: ClientConfig;
+  docdb: ClientConfig;
   /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;
