@@ -52,9 +52,8 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 /** One remediation through every guardrail: plan, decide, lock, re-check, act, record. */
 export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOutcome> {
-  const { config, store, aws } = deps;
+  const { config, store } = deps;
   const remediation = config.remediations.find((r) => r.id === req.remediationId)!;
-  const impl = remediationRegistry.get(remediation.kind)!;
   const targetKey = targetKeyOf(remediation.id, config);
   const checkId = req.incident && checkIdOf(req.incident.id);
   let first = req.known ?? (await store.getGuard(targetKey, checkId));
@@ -68,14 +67,9 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   const prior = first.guard?.actions.find((a) => a.eventId === req.eventId && a.remediation === remediation.id);
   if (prior) return resume(prior, req, deps, targetKey);
 
-  let plan: Plan;
-  try {
-    plan = await impl.plan(remediation, { aws });
-  } catch (err) {
-    // Throttled, partial or ambiguous answers included: no plan, no action.
-    const refused = (err as Error).name === 'RemediationRefusedError' || (err as Error).name === 'TargetUnresolvedError';
-    return { outcome: refused ? 'refused' : 'failed', reason: `${remediation.id} cannot plan: ${message(err)}`, remediation };
-  }
+  const planned = await planFor(remediation, deps);
+  if ('outcome' in planned) return planned;
+  const { plan } = planned;
 
   let verdict: Verdict | undefined;
   let stale: string | undefined;
@@ -103,6 +97,25 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   if (v.verdict === 'skip') return { outcome: 'skipped', plan, reason: v.reason, remediation };
   if (v.verdict === 'escalate') return { outcome: 'escalated', plan, reason: v.reason, remediation };
   return carryOut(plan, req, deps, targetKey);
+}
+
+/** The remediation's plan, or why there is none: throttled, partial or ambiguous answers included, no plan means no action. */
+async function planFor(remediation: RemediationConfig, deps: ActDeps): Promise<{ plan: Plan } | Stopped<'refused' | 'failed'>> {
+  try {
+    return { plan: await remediationRegistry.get(remediation.kind)!.plan(remediation, { aws: deps.aws }) };
+  } catch (err) {
+    const refused = (err as Error).name === 'RemediationRefusedError' || (err as Error).name === 'TargetUnresolvedError';
+    return { outcome: refused ? 'refused' : 'failed', reason: `${remediation.id} cannot plan: ${message(err)}`, remediation };
+  }
+}
+
+/** What the guardrails would say to a human's request now, changing nothing: a manual dry run. */
+export async function previewAct(remediationId: string, eventId: string, deps: ActDeps): Promise<{ plan: Plan; verdict: Verdict } | Stopped<'refused' | 'failed'>> {
+  const remediation = deps.config.remediations.find((r) => r.id === remediationId)!;
+  const planned = await planFor(remediation, deps);
+  if ('outcome' in planned) return planned;
+  const { guard, killSwitch } = await deps.store.getGuard(targetKeyOf(remediationId, deps.config));
+  return { plan: planned.plan, verdict: decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId, approved: true, now: deps.clock.now() }) };
 }
 
 /**

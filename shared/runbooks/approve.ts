@@ -18,6 +18,7 @@ export async function approveProposal(req: ApprovalRequest, deps: RunbookDeps): 
     incidentVersion: proposal.incidentVersion,
     next: proposal.step,
     approval: { by: req.approvedBy, step: proposal.step },
+    actor: req.approvedBy,
   });
   // Approved twice (a second click): the first approval's result, marked as a replay.
   if ('replay' in started) return started.replay as RunbookResult;

@@ -217,7 +217,7 @@ async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise
         {
           remediationId: step.remediation,
           eventId: r.eventId,
-          incident: { id: r.incidentId!, version: r.incidentVersion! },
+          incident: r.incidentId ? { id: r.incidentId, version: r.incidentVersion! } : undefined,
           approved: r.approval?.step === step.index,
           note: (k, s, why) => runNote(run, deps, step.index + 1, notes++, k, s, why),
           ...(known ? { known } : {}),
@@ -225,7 +225,8 @@ async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise
         deps,
       );
       const detail = 'result' in outcome ? outcome.result : `${outcome.plan ? `${outcome.plan.summary}: ` : ''}${outcome.reason}`;
-      return { ...(await afterAct(run, step.index, outcome, deps, () => notes++)), record: record(`act ${step.remediation}`, outcome.outcome, detail) };
+      const acted = { ...record(`act ${step.remediation}`, outcome.outcome, detail), ...(outcome.plan ? { plan: outcome.plan.summary } : {}) };
+      return { ...(await afterAct(run, step.index, outcome, deps, () => notes++)), record: acted };
     }
     case 'verify': {
       const passed = await verify(step.verify, deps);
@@ -259,6 +260,8 @@ async function afterAct(run: Running, stepIndex: number, o: ActOutcome, deps: Ru
       return { verdict: 'proposed', stop: true };
     default:
       await line(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason);
+      // Run by hand, the failure is the answer its operator reads.
+      if (run.record.manual) return { stop: true };
       await escalate(run, deps, o.reason);
       return { verdict: 'escalated', stop: true };
   }
@@ -317,12 +320,14 @@ function noteKey(eventId: string, step: number, line: number, kind: string): str
   return `${eventId}.${String(step).padStart(2, '0')}.${line}.${kind}`;
 }
 
-function runNote(run: Running, deps: RunbookDeps, step: number, line: number, kind: string, summary: string, reason?: string): Promise<void> {
-  return note(deps, run.record.incidentId!, noteKey(run.record.eventId, step, line, kind), kind, summary, reason);
+/** A line on the run's incident's timeline, by whom the run acts for; a manual run on no incident has none. */
+export async function runNote(run: Running, deps: RunbookDeps, step: number, line: number, kind: string, summary: string, reason?: string): Promise<void> {
+  const { incidentId, eventId, actor } = run.record;
+  if (incidentId) await note(deps, incidentId, noteKey(eventId, step, line, kind), kind, summary, reason, actor);
 }
 
-function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, summary: string, reason?: string): Promise<void> {
-  return deps.store.appendTimeline(incidentId, { at: deps.clock.now().toISOString(), kind, by: 'vigil', summary, ...(reason ? { reason } : {}), key });
+function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, summary: string, reason?: string, by = 'vigil'): Promise<void> {
+  return deps.store.appendTimeline(incidentId, { at: deps.clock.now().toISOString(), kind, by, summary, ...(reason ? { reason } : {}), key });
 }
 
 /** A write that runs alongside what follows; `finish` waits for it, and a failure surfaces there. */
@@ -340,8 +345,9 @@ export async function finish(run: Running, base: { alarm: string; state: string 
   return done(run, { ...base, runbook: run.runbook.id, incidentId: record.incidentId!, verdict: record.verdict, steps: record.steps }, deps);
 }
 
-async function done(run: Running, result: RunbookResult, deps: RunbookDeps): Promise<RunbookResult> {
-  run.record = await persist(deps.store, finishRun(run.record, result as unknown as Record<string, unknown>, deps.clock.now()));
+/** The run closed with its result, which a replay of its event then quotes. */
+export async function done<R extends object>(run: Running, result: R, deps: RunbookDeps): Promise<R> {
+  run.record = await persist(deps.store, finishRun(run.record, result as Record<string, unknown>, deps.clock.now()));
   return result;
 }
 

@@ -7,6 +7,8 @@ export interface StepRecord {
   outcome: string;
   detail: string;
   durationMs: number;
+  /** For an act step: the plan it acted on, or would have. */
+  plan?: string;
 }
 
 /** Where a run is; persisted after every step that changes something, so a retry resumes exactly there. */
@@ -27,6 +29,10 @@ export interface RunRecord {
   verdict: RunbookVerdict;
   /** A human's approval of the act step at `step` (a proposal's approval run starts there). */
   approval?: { by: string; step: number };
+  /** Who the run acts for, as its timeline lines say: `vigil`, or the human who approved or ran it. Default: vigil. */
+  actor?: string;
+  /** A human ran it by hand and reads its answer: a step that fails goes back to them, not to an escalation. */
+  manual?: boolean;
   /** The action this run took, for its verify step. */
   acted?: { remediation: string; targetKey: string };
   /** A step handed over (to a human, an approval, a guardrail): nothing after it runs. */

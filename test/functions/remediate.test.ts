@@ -48,7 +48,7 @@ describe('remediate handler: an operator runs a remediation by hand', () => {
     t = await startConsole();
     await remediate({ automation: 'off', by: 'bob', reason: 'incident review' });
     expect(await remediate(run)).toMatchObject({ outcome: 'acted' });
-    expect(await remediate(run)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^cooldown: orders-api-restart last acted at /) });
+    expect(await remediate(run)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^force a new deployment of prod\/orders-api .*: cooldown: orders-api-restart last acted at /) });
     expect(await remediate({ remediation: 'orders-api-restart' })).toMatchObject({ outcome: 'would skip' });
     expect(t.updates()).toBe(1);
   });
