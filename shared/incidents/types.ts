@@ -3,7 +3,7 @@ import type { Status } from '../findings.js';
 
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 
-/** Each kind becomes exactly one notification (none while the incident is silenced). */
+/** Each kind becomes a notification (none while the incident is silenced): one, or two copies with one key if SNS's reply was lost. */
 export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced' | 'unsilenced' | 'proposed' | 'acted';
 
 export interface Incident {
