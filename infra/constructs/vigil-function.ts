@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +99,10 @@ function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>): Code {
   return Code.fromAsset(join(ROOT, 'functions', request.name), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
+      // The CDK caches assets by source folder and bundling options, not by what `tryBundle` builds:
+      // naming the build here keeps the VPC run-checks function (other drivers) and a second stack
+      // (another config) from being handed the first build of the folder. Only the cache reads it.
+      environment: { VIGIL_BUILD: createHash('sha256').update(JSON.stringify({ request, config })).digest('hex') },
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'), // unused: the local build always runs
       local: {
         tryBundle(outdir: string) {
