@@ -1,5 +1,5 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
@@ -24,8 +24,12 @@ export class Alerting extends Construct {
     this.key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30) });
     this.alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: this.key, enforceSSL: true });
     this.escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: this.key, enforceSSL: true });
-    // CloudWatch alarms on Vigil itself publish to these topics, so CloudWatch may use the key.
-    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // Vigil's alarms on itself publish to the alerts topic. Its policy replaces SNS's default one, so
+    // CloudWatch must be let in by name, for this account's alarms only; and it needs the key.
+    const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
+    this.alerts.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['sns:Publish'], resources: [this.alerts.topicArn], conditions: fromThisAccount }));
+    this.key.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromThisAccount }));
     if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
     if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
   }

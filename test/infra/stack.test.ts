@@ -327,10 +327,17 @@ describe('VigilStack: who watches the watcher', () => {
     }
   });
 
-  it('lets CloudWatch publish to the encrypted topic', () => {
+  it('lets CloudWatch alarms of this account, and only those, publish to the alerts topic and use its key', () => {
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
     sample.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: fromThisAccount })]) },
     });
+    // A topic policy replaces SNS's default one: without this statement the alarms' actions fail.
+    const policies = Object.values(sample.findResources('AWS::SNS::TopicPolicy'));
+    const alerts = policies.find((p) => JSON.stringify(p.Properties.Topics).includes('AlertingAlerts'))!;
+    expect(alerts.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: fromThisAccount })]),
+    );
   });
 
   it('draws a dashboard of check outcomes, open incidents, remediations, function errors and durations, and queue depths', () => {
