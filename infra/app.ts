@@ -26,7 +26,7 @@ new VigilStack(app, `Vigil-${environmentName}`, {
   environmentName,
   alertEmail: app.node.tryGetContext('alertEmail'),
   escalationEmail: app.node.tryGetContext('escalationEmail'),
-  reserveConcurrency: app.node.tryGetContext('reserveConcurrency') !== 'false' && app.node.tryGetContext('reserveConcurrency') !== false,
+  reserveConcurrency: app.node.tryGetContext('reserveConcurrency') === 'true' || app.node.tryGetContext('reserveConcurrency') === true,
   env: {
     account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
     region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION,

@@ -25,8 +25,9 @@ export interface VigilStackProps extends StackProps {
   readonly escalationEmail?: string;
   /**
    * Reserve concurrency for the functions that act (on-alarm 10, remediate 2, incidents 2), so an
-   * alarm storm cannot act without bound or starve the account. Needs 10 unreserved left in the
-   * account; turn off for a new account at its default limit of 10. @default true
+   * alarm storm cannot act without bound or starve the account. Lambda keeps 100 executions
+   * unreserved, so this needs an account limit of at least 114 (the usual 1,000 is plenty; a new
+   * account's may be 10). @default false
    */
   readonly reserveConcurrency?: boolean;
 }
@@ -39,7 +40,7 @@ export class VigilStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const prefix = `vigil-${props.environmentName}`;
-    const reserve = props.reserveConcurrency ?? true;
+    const reserve = props.reserveConcurrency ?? false;
 
     const state = new StateTable(this, 'State');
     const tableEnv = { TABLE_NAME: state.table.tableName };
