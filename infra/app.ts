@@ -18,6 +18,16 @@ try {
   process.exit(2);
 }
 
+/** `-c stateTable=<name> -c stateTableStream=<stream ARN>`: carry on with the table a destroyed deployment kept. */
+function existingTable(name: string | undefined, streamArn: string | undefined) {
+  if (!name && !streamArn) return {};
+  if (!name || !streamArn) {
+    console.error('give both -c stateTable=<table name> and -c stateTableStream=<its latest stream ARN> to reattach a kept state table');
+    process.exit(2);
+  }
+  return { existingTable: { name, streamArn } };
+}
+
 // Every synth and deploy is checked; an unacknowledged finding stops it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
@@ -27,6 +37,7 @@ new VigilStack(app, `Vigil-${environmentName}`, {
   alertEmail: app.node.tryGetContext('alertEmail'),
   escalationEmail: app.node.tryGetContext('escalationEmail'),
   reserveConcurrency: app.node.tryGetContext('reserveConcurrency') === 'true' || app.node.tryGetContext('reserveConcurrency') === true,
+  ...existingTable(app.node.tryGetContext('stateTable'), app.node.tryGetContext('stateTableStream')),
   env: {
     account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
     region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION,

@@ -11,7 +11,7 @@ import { CheckSchedules } from './constructs/check-schedules.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifier } from './constructs/notifier.js';
-import { StateTable } from './constructs/state-table.js';
+import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
 
@@ -30,6 +30,8 @@ export interface VigilStackProps extends StackProps {
    * account's may be 10). @default false
    */
   readonly reserveConcurrency?: boolean;
+  /** The state table a destroyed deployment kept, to reattach to it. @default a new table */
+  readonly existingTable?: StateTableProps['existing'];
 }
 
 /** What is left of CloudFormation's 500 resources per stack after Vigil's own (about 70). */
@@ -42,7 +44,7 @@ export class VigilStack extends Stack {
     const prefix = `vigil-${props.environmentName}`;
     const reserve = props.reserveConcurrency ?? false;
 
-    const state = new StateTable(this, 'State');
+    const state = new StateTable(this, 'State', { ...(props.existingTable ? { existing: props.existingTable } : {}) });
     const tableEnv = { TABLE_NAME: state.table.tableName };
     const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail });
     const functionDeadLetters = new DeadLetterQueue(this, 'FunctionDeadLetters');

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -21,7 +21,8 @@ export class Alerting extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
-    this.key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30) });
+    // Deleted with the stack (after KMS's 30-day waiting period): nothing outlives the topics it encrypts.
+    this.key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.DESTROY });
     this.alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: this.key, enforceSSL: true });
     this.escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: this.key, enforceSSL: true });
     // Vigil's alarms on itself publish to the alerts topic. Its policy replaces SNS's default one, so

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -24,7 +24,8 @@ export class CheckSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: CheckSchedulesProps) {
     super(scope, id);
-    this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: props.groupName });
+    // Its name is fixed, so a kept group would stop the next deploy of this environment; its schedules are all this stack's.
+    this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: props.groupName, removalPolicy: RemovalPolicy.DESTROY });
     this.schedules = props.plan.map(
       (planned) =>
         new Schedule(this, planned.name, {

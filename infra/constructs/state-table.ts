@@ -1,17 +1,29 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { STATE_TABLE } from '../../shared/store/table.js';
 
+export interface StateTableProps {
+  /**
+   * A table an earlier deployment kept (a destroyed stack leaves it behind on purpose), to carry on
+   * with its history: its name and its stream's ARN. @default a new table
+   */
+  readonly existing?: { readonly name: string; readonly streamArn: string };
+}
+
 /** The state table of docs/state.md: on demand, PITR, TTL, a NEW_AND_OLD_IMAGES stream (the outbox), kept on stack deletion. */
 export class StateTable extends Construct {
-  readonly table: Table;
+  readonly table: ITable;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: StateTableProps = {}) {
     super(scope, id);
+    if (props.existing) {
+      this.table = Table.fromTableAttributes(this, 'Table', { tableName: props.existing.name, tableStreamArn: props.existing.streamArn });
+      return;
+    }
     const { partitionKey, sortKey, ttlAttribute, activeIndex } = STATE_TABLE;
-    this.table = new Table(this, 'Table', {
+    const table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -22,11 +34,12 @@ export class StateTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.table.addGlobalSecondaryIndex({
+    table.addGlobalSecondaryIndex({
       indexName: activeIndex.name,
       partitionKey: { name: activeIndex.partitionKey, type: AttributeType.STRING },
       sortKey: { name: activeIndex.sortKey, type: AttributeType.STRING },
     });
+    this.table = table;
   }
 
   /** run-checks: read states and silences, write states and history. No deletes, no scans. */

@@ -229,6 +229,25 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     for (const st of logs) expect(st.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
   });
 
+  it('leaves nothing behind on destroy that would stop the next deploy: only the state table is kept', () => {
+    const policies = (type: string) => Object.values(sample.findResources(type)).map((r) => r.DeletionPolicy ?? 'Delete');
+    expect(policies('AWS::Scheduler::ScheduleGroup')).toEqual(['Delete']);
+    expect(policies('AWS::KMS::Key')).toEqual(['Delete']);
+    expect(new Set(policies('AWS::Logs::LogGroup'))).toEqual(new Set(['Delete']));
+    expect(policies('AWS::DynamoDB::Table')).toEqual(['Retain']);
+  });
+
+  it('reattaches to the table a destroyed stack kept, by its name and stream', () => {
+    const app = new App(noBundling);
+    const streamArn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/Vigil-prod-StateTable0B2B5E5C-1ABCD/stream/2026-11-23T03:00:00.000';
+    const existingTable = { name: 'Vigil-prod-StateTable0B2B5E5C-1ABCD', streamArn };
+    const reattached = Template.fromStack(new VigilStack(app, 'Again', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'prod', existingTable }));
+    reattached.resourceCountIs('AWS::DynamoDB::Table', 0);
+    reattached.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: streamArn });
+    const envs = Object.values(reattached.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.TABLE_NAME);
+    expect(new Set(envs)).toEqual(new Set([existingTable.name]));
+  });
+
   it('reserves no concurrency by default, so it deploys in an account of any limit; caps the functions that act when asked', () => {
     // Lambda keeps 100 executions unreserved: reserving 14 would fail in any account whose limit is under 114.
     const reserved = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function')).map((f) => [f.Properties.FunctionName, f.Properties.ReservedConcurrentExecutions]).filter(([, r]) => r);
