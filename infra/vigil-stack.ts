@@ -72,14 +72,15 @@ export class VigilStack extends Stack {
     }
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
     const runChecksProps = { name: 'run-checks', config, timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
-    const checksIn = (network: 'public' | 'vpc') => needsOf(config.checks.filter((c) => c.network === network));
+    const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
+    const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));
     const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public') });
     const placement = config.network ? this.placement(config, config.network) : undefined;
     const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), vpc: placement! }) : undefined;
-    for (const fn of [runChecks, runChecksVpc]) {
+    for (const [fn, network] of [[runChecks, 'public'], [runChecksVpc, 'vpc']] as const) {
       if (!fn) continue;
       state.grantRecordRounds(fn);
-      access.grantProbes(fn);
+      access.grantProbes(fn, checksOn(network));
     }
 
     const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });

@@ -9,7 +9,7 @@ import { grantPublishing } from './alerting.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
-import { runbookNeeds } from '../needs.js';
+import { runbookCheckIds, runbookNeeds } from '../needs.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
 export interface AlarmResponderProps {
@@ -55,9 +55,12 @@ export class AlarmResponder extends Construct {
     grantPublishing(this.onAlarm, props.escalations);
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.
     this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, ...common, retryAttempts: 0, ...cap(2) });
+    const stepChecks = runbookCheckIds(config);
+    const runbookChecks = config.checks.filter((c) => stepChecks.has(c.id));
     for (const fn of [this.onAlarm, this.remediate]) {
       state.grantRunbooks(fn);
-      access.grantProbes(fn);
+      // What its runbooks' diagnose and verify steps run.
+      access.grantProbes(fn, runbookChecks);
       access.grantRemediations(fn);
     }
 

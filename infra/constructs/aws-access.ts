@@ -1,7 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { VigilConfig } from '../../shared/config/schema.js';
+import type { CheckConfig, VigilConfig } from '../../shared/config/schema.js';
 import { acknowledgeWildcards } from './nag.js';
 import { parseEcsTarget } from '../../shared/probes/ecs-target.js';
 
@@ -9,11 +9,11 @@ import { parseEcsTarget } from '../../shared/probes/ecs-target.js';
 export class AwsAccess {
   constructor(private readonly config: VigilConfig) {}
 
-  /** Reading what the ecs-service and metric probes read. */
-  grantProbes(grantee: IGrantable): void {
+  /** Reading what these checks' probes read (a function's own checks: no other check's secret or service). */
+  grantProbes(grantee: IGrantable, checks: readonly CheckConfig[]): void {
     const stack = Stack.of(grantee.grantPrincipal as never);
-    this.acknowledgeStar(grantee);
-    const ecsTargets = this.config.checks.filter((c) => c.kind === 'ecs-service').map((c) => parseEcsTarget(c.target));
+    this.acknowledgeStar(grantee, checks);
+    const ecsTargets = checks.filter((c) => c.kind === 'ecs-service').map((c) => parseEcsTarget(c.target));
     const arn = (resource: string) => stack.formatArn({ service: 'ecs', resource });
     if (ecsTargets.length) {
       add(grantee, ['ecs:DescribeServices'], ecsTargets.map((t) => arn(`service/${t.cluster}/${t.service}`)));
@@ -25,29 +25,28 @@ export class AwsAccess {
         new PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': unique(ecsTargets.map((t) => arn(`cluster/${t.cluster}`))) } } }),
       );
     }
-    const secrets = unique(this.config.checks.flatMap((c) => ('password' in c && 'secret' in c.password ? [c.password.secret] : [])));
+    const secrets = unique(checks.flatMap((c) => ('password' in c && 'secret' in c.password ? [c.password.secret] : [])));
     if (secrets.length) {
       add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
     }
-    const clusters = unique(this.config.checks.filter((c) => c.kind === 'docdb-cluster').map((c) => c.target));
+    const clusters = unique(checks.filter((c) => c.kind === 'docdb-cluster').map((c) => c.target));
     if (clusters.length) {
       add(grantee, ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'], clusters.map((id) => rdsArn(stack, 'cluster', id)));
       const all = [rdsArn(stack, 'cluster-snapshot', '*'), rdsArn(stack, 'db', '*')];
       add(grantee, ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBInstances'], all);
       acknowledgeWildcards(roleOf(grantee), all, "Listing a cluster's snapshots and instances filters by cluster id; IAM authorises those read-only list calls only on all snapshots and instances.");
     }
-    if (this.config.checks.some((c) => c.kind === 'metric')) {
+    if (checks.some((c) => c.kind === 'metric')) {
       // GetMetricData has no resource-level permissions: AWS only accepts "*" here.
       add(grantee, ['cloudwatch:GetMetricData'], ['*']);
-
     }
   }
 
   /** The statements on "*", acknowledged once: each action there accepts no narrower resource. */
-  private acknowledgeStar(grantee: IGrantable): void {
+  private acknowledgeStar(grantee: IGrantable, checks: readonly CheckConfig[]): void {
     const why = [
-      this.config.checks.some((c) => c.kind === 'ecs-service') ? 'ecs:ListTasks (held to the configured clusters by an ecs:cluster condition)' : '',
-      this.config.checks.some((c) => c.kind === 'metric') ? 'cloudwatch:GetMetricData' : '',
+      checks.some((c) => c.kind === 'ecs-service') ? 'ecs:ListTasks (held to the configured clusters by an ecs:cluster condition)' : '',
+      checks.some((c) => c.kind === 'metric') ? 'cloudwatch:GetMetricData' : '',
     ].filter(Boolean);
     if (why.length) acknowledgeWildcards(roleOf(grantee), ['*'], `${why.join(' and ')} accept${why.length > 1 ? '' : 's'} no resource but "*".`);
   }

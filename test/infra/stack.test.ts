@@ -281,6 +281,27 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(inVpc).toEqual(['run-checks-vpc', 'vigil-test-on-alarm', 'vigil-test-remediate']);
   });
 
+  it('lets each function read only the secrets of the checks it runs: the public one none of the VPC checks\' ones', () => {
+    const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
+    const secret = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`;
+    const t = synth(parseConfig({
+      network,
+      checks: [
+        { id: 'edge', kind: 'http', target: 'https://example.com' },
+        { id: 'orders-db', kind: 'pg', target: 'orders.internal:5432/orders', password: { secret: secret('orders-db-AbCdEf') }, network: 'vpc' },
+        { id: 'billing-db', kind: 'pg', target: 'billing.example.com:5432/billing', password: { secret: secret('billing-db-GhIjKl') } },
+      ],
+    }));
+    const secretsOf = (prefix: string) =>
+      Object.values(t.findResources('AWS::IAM::Policy'))
+        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((st: { Action: unknown }) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
+    expect(secretsOf('RunChecksRole')).toEqual([secret('billing-db-GhIjKl')]);
+    expect(secretsOf('RunChecksVpcRole')).toEqual([secret('orders-db-AbCdEf')]);
+  });
+
   it('uses the security groups the config names instead of making one', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }], securityGroupIds: ['sg-0f00'] };
     const t = synth(parseConfig({ network, checks: [{ id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc' }] }));
@@ -294,7 +315,8 @@ describe('VigilStack: database credentials', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-vigil-AbCdEf';
     const t = synth(parseConfig({ checks: [{ id: 'db', kind: 'pg', target: 'db.internal:5432/orders', password: { secret: arn } }, { id: 'db2', kind: 'pg', target: 'db2.internal:5432/billing', password: { secret: 'billing-db-vigil' } }] }));
     const granting = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.PolicyDocument.Statement.some((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue'));
-    expect(granting.map((p) => p.Properties.Roles[0].Ref.replace(/Role.*$/, '')).sort()).toEqual(['AlarmsOnAlarm', 'AlarmsRemediate', 'RunChecks']);
+    // No runbook runs these checks, so the alarm and remediate functions may not read their secrets.
+    expect(granting.map((p) => p.Properties.Roles[0].Ref.replace(/Role.*$/, '')).sort()).toEqual(['RunChecks']);
     const statement = granting[0]!.Properties.PolicyDocument.Statement.find((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue');
     expect(statement.Resource).toEqual([arn, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????']] }]);
   });
