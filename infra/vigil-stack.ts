@@ -104,6 +104,7 @@ export class VigilStack extends Stack {
         'alarm-rule-dlq': alarms.deadLetters,
       },
       schedules: schedules.group,
+      streamReader: notifier.function,
       topic: alerting.alerts,
     });
   }

@@ -16,6 +16,8 @@ export interface MonitoringProps {
   /** Every dead-letter and on-failure queue, by what lands in it. */
   readonly deadLetters: Record<string, IQueue>;
   readonly schedules: ScheduleGroup;
+  /** The function reading the state table's stream, whose falling behind delays every notification. */
+  readonly streamReader: IFunction;
   /** Where Vigil's alarms about itself go. */
   readonly topic: ITopic;
 }
@@ -30,12 +32,12 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const action = new SnsAction(props.topic);
-    const alarm = (id: string, description: string, metric: IMetric) => {
+    const alarm = (id: string, description: string, metric: IMetric, threshold = 1) => {
       const a = new Alarm(this, id, {
         alarmName: `${props.prefix}-${id}`,
         alarmDescription: `Vigil itself: ${description}`,
         metric,
-        threshold: 1,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         // No data means nothing failed.
@@ -51,11 +53,9 @@ export class Monitoring extends Construct {
     for (const [name, queue] of Object.entries(props.deadLetters)) {
       alarm(`${name}-dead-letters`, `work failed all its retries and waits in ${name}`, queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }));
     }
-    alarm('schedules-failing', 'schedules could not invoke run-checks (target errors or dropped invocations)', new MathExpression({
-      expression: 'errors + dropped',
-      usingMetrics: { errors: props.schedules.metricTargetErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), dropped: props.schedules.metricDropped({ period: FIVE_MINUTES, statistic: 'Sum' }) },
-      period: FIVE_MINUTES,
-    }));
+    alarm('schedules-failing', 'schedules could not invoke run-checks (target errors or dropped invocations)', sumOf({ errors: props.schedules.metricTargetErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), dropped: props.schedules.metricDropped({ period: FIVE_MINUTES, statistic: 'Sum' }) }));
+    alarm('functions-throttled', 'Lambda throttled a Vigil function: the account or its reserved concurrency is at its limit', sumOf(Object.fromEntries(Object.values(props.functions).map((fn, i) => [`t${i}`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' })]))));
+    alarm('notify-stream-behind', 'notify is five minutes or more behind the state table\'s stream: notifications are late', props.streamReader.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' }), 5 * 60_000);
 
     const functions = Object.entries(props.functions);
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -93,6 +93,11 @@ function vigil(name: MetricName, statistic: string, dimension?: DimensionName, v
     period: FIVE_MINUTES,
     ...(value ? { label: value } : {}),
   });
+}
+
+/** The sum of metrics that report only when something happens: a missing point counts as 0, so the sum exists whenever one of them does. */
+function sumOf(metrics: Record<string, IMetric>): MathExpression {
+  return new MathExpression({ expression: Object.keys(metrics).map((k) => `FILL(${k}, 0)`).join(' + '), usingMetrics: metrics, period: FIVE_MINUTES });
 }
 
 function graph(title: string, metrics: IMetric[], width = 12): GraphWidget {

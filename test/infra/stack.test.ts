@@ -355,18 +355,33 @@ describe('VigilStack at scale', () => {
 describe('VigilStack: who watches the watcher', () => {
   const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm'));
 
-  it("alarms to the alerts topic on every function's errors, every dead-letter queue, and failing schedules", () => {
+  it("alarms to the alerts topic on every function's errors, throttles, every dead-letter queue, failing schedules and a stream falling behind", () => {
     const names = alarms().map((a) => a.Properties.AlarmName).sort();
     expect(names).toEqual(
       [
-        'alarm-rule-dlq-dead-letters', 'function-dlq-dead-letters', 'incidents-errors', 'notify-dlq-dead-letters', 'notify-errors',
+        'alarm-rule-dlq-dead-letters', 'function-dlq-dead-letters', 'functions-throttled', 'incidents-errors', 'notify-dlq-dead-letters', 'notify-errors', 'notify-stream-behind',
         'on-alarm-errors', 'remediate-errors', 'run-checks-errors', 'schedule-dlq-dead-letters', 'schedules-failing',
       ].map((n) => `vigil-test-${n}`).sort(),
     );
     for (const a of alarms()) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertingAlerts/) }]);
-      expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(a.Properties).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
     }
+  });
+
+  it('fills the gaps of sparse metrics with zero, so a sum of them can fire', () => {
+    const byName = (n: string) => alarms().find((a) => a.Properties.AlarmName === `vigil-test-${n}`)!.Properties;
+    for (const name of ['schedules-failing', 'functions-throttled']) {
+      const [expression] = byName(name).Metrics.filter((m: { Expression?: string }) => m.Expression);
+      expect(expression.Expression).toMatch(/^FILL\(\w+, 0\)( \+ FILL\(\w+, 0\))+$/);
+    }
+    expect(byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(5);
+  });
+
+  it('alarms when notify falls five minutes behind the state table\'s stream', () => {
+    const behind = alarms().find((a) => a.Properties.AlarmName === 'vigil-test-notify-stream-behind')!.Properties;
+    expect(behind).toMatchObject({ MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Statistic: 'Maximum', Threshold: 300_000 });
+    expect(behind.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^NotifierFunction/) } }]);
   });
 
   it('lets CloudWatch alarms of this account, and only those, publish to the alerts topic and use its key', () => {
