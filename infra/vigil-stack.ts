@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Peer, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
@@ -107,6 +107,17 @@ export class VigilStack extends Stack {
       streamReader: notifier.function,
       topic: alerting.alerts,
     });
+
+    // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('IncidentsFunction', incidents.functionName, 'Invoke from the Lambda console to list, get, ack, resolve and silence incidents');
+    output('RemediateFunction', alarms.remediate.functionName, 'Invoke to run a remediation by hand (dry run first), approve a proposal, or flip the kill switch');
+    output('OnAlarmFunction', alarms.onAlarm.functionName, 'Answers CloudWatch alarm state changes with their runbooks');
+    output('AlertsTopicArn', alerting.alerts.topicArn, 'Subscribe people, chat (AWS Chatbot) or a pager here; filter on severity, service, transition');
+    output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
+    output('DashboardUrl', `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${prefix}`, 'What Vigil sees and does, and how Vigil itself is doing');
+    output('StateTableName', state.table.tableName, 'Kept on destroy: pass as -c stateTable to deploy again on the same history');
+    output('StateTableStreamArn', state.table.tableStreamArn ?? '', 'Pass as -c stateTableStream with -c stateTable');
   }
 
   /** The configured subnets, and the configured security groups or one that lets out only what the checks need. */

@@ -229,6 +229,15 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     for (const st of logs) expect(st.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
   });
 
+  it('outputs what people and tools need after a deploy: the functions to invoke, the topics, the dashboard, the table and its stream', () => {
+    const outputs = sample.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
+    expect(Object.keys(outputs).sort()).toEqual(['AlertsTopicArn', 'DashboardUrl', 'EscalationsTopicArn', 'IncidentsFunction', 'OnAlarmFunction', 'RemediateFunction', 'StateTableName', 'StateTableStreamArn']);
+    expect(outputs.IncidentsFunction!.Value).toEqual({ Ref: expect.stringMatching(/^Incidents/) });
+    expect(outputs.AlertsTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
+    expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('#dashboards:name=vigil-test');
+    for (const o of Object.values(outputs)) expect(o.Description).toMatch(/\w/);
+  });
+
   it('leaves nothing behind on destroy that would stop the next deploy: only the state table is kept', () => {
     const policies = (type: string) => Object.values(sample.findResources(type)).map((r) => r.DeletionPolicy ?? 'Delete');
     expect(policies('AWS::Scheduler::ScheduleGroup')).toEqual(['Delete']);
