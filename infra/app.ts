@@ -18,6 +18,17 @@ try {
   process.exit(2);
 }
 
+/**
+ * Where to deploy: the context's account and region, or the CLI's credentials'. Without credentials
+ * the CLI still offers us-east-1 as its region; taking it would write us-east-1 into every ARN of a
+ * template that may be deployed anywhere, so such a synth stays environment-agnostic.
+ */
+function environment() {
+  const account: string | undefined = app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const region: string | undefined = app.node.tryGetContext('region') ?? (account ? process.env.CDK_DEFAULT_REGION : undefined);
+  return { account, region };
+}
+
 /** `-c stateTable=<name> -c stateTableStream=<stream ARN>`: carry on with the table a destroyed deployment kept. */
 function existingTable(name: string | undefined, streamArn: string | undefined) {
   if (!name && !streamArn) return {};
@@ -38,8 +49,5 @@ new VigilStack(app, `Vigil-${environmentName}`, {
   escalationEmail: app.node.tryGetContext('escalationEmail'),
   reserveConcurrency: app.node.tryGetContext('reserveConcurrency') === 'true' || app.node.tryGetContext('reserveConcurrency') === true,
   ...existingTable(app.node.tryGetContext('stateTable'), app.node.tryGetContext('stateTableStream')),
-  env: {
-    account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT,
-    region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION,
-  },
+  env: environment(),
 });

@@ -12,7 +12,10 @@ describe('npx cdk synth', () => {
     const out = mkdtempSync(join(tmpdir(), 'vigil-synth-'));
     const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
     await run('npx', ['cdk', 'synth', '--quiet', '-c', 'environment=ci', '-o', out], { env, timeout: 240_000 });
-    const template = JSON.parse(readFileSync(join(out, 'Vigil-ci.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    const text = readFileSync(join(out, 'Vigil-ci.template.json'), 'utf8');
+    // No region was given: no ARN or bucket names one (the CLI's fallback, us-east-1, used to be baked into every ARN).
+    expect(text).not.toMatch(/:us-east-1:|-us-east-1"/);
+    const template = JSON.parse(text) as { Resources: Record<string, { Type: string }> };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(5);
     const bundles = readdirSync(out).filter((d) => d.startsWith('asset.')).map((d) => join(out, d, 'index.mjs')).filter((f) => statSync(f, { throwIfNoEntry: false }));
