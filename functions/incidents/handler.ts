@@ -2,9 +2,14 @@ import { VigilError } from '../../shared/errors.js';
 import { examplesFor, incidentsRequest } from '../../shared/events/incidents.js';
 import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
 import { operate, type OperatorDeps, type OperatorResult } from '../../shared/incidents/operations.js';
+import type { TransitionKind } from '../../shared/incidents/types.js';
+import type { Meter } from '../../shared/metrics.js';
+
+/** The transition each operator request makes on its incident, for the dashboard's series. */
+const TRANSITION: Partial<Record<string, TransitionKind>> = { ack: 'acknowledged', resolve: 'resolved', silence: 'silenced', unsilence: 'unsilenced', 'reset-circuit': 'acted' };
 
 /** The operator's console: list, read, acknowledge, resolve and silence incidents; reset a circuit. */
-export function createIncidentsHandler(deps: OperatorDeps) {
+export function createIncidentsHandler(deps: OperatorDeps & { meter?: Meter }) {
   return async (event: unknown): Promise<OperatorResult | InvalidRequest> => {
     const parsed = validateEvent(incidentsRequest, event);
     if (!parsed.ok) {
@@ -14,6 +19,8 @@ export function createIncidentsHandler(deps: OperatorDeps) {
     const req = parsed.data;
     try {
       const result = await operate(req, deps);
+      const kind = TRANSITION[req.op];
+      if (kind && 'done' in result && result.incident) deps.meter?.count('IncidentTransitions', 1, { name: 'Kind', value: kind });
       deps.log.info(`incidents ${req.op}`, { request: req, result });
       return result;
     } catch (err) {

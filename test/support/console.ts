@@ -82,7 +82,7 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
       'run-checks': runChecks,
       'on-alarm': createOnAlarmHandler(deps),
       remediate: (event: unknown) => remediate(event, { awsRequestId: `request-${++requests}` }),
-      incidents: createIncidentsHandler({ config, store: runtime.store, clock, log }),
+      incidents: createIncidentsHandler({ config, store: runtime.store, clock, log, meter }),
       notify: createNotifyHandler({
         config,
         store: runtime.store,
