@@ -11,28 +11,39 @@ export interface AlertingProps {
   readonly alertEmail?: string;
   /** Subscribes this address to the escalation topic. @default no subscription */
   readonly escalationEmail?: string;
+  /** A team's own topics, used as they are (their policies and keys are the team's). @default two of Vigil's own */
+  readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic };
 }
 
 /** The SNS topics Vigil speaks through: alerts, and escalations for what nobody acknowledged. KMS-encrypted, TLS only. */
 export class Alerting extends Construct {
-  readonly key: Key;
-  readonly alerts: Topic;
-  readonly escalations: Topic;
+  readonly alerts: ITopic;
+  readonly escalations: ITopic;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
+    if (props.topics) {
+      this.alerts = props.topics.alerts;
+      this.escalations = props.topics.escalations;
+    } else {
+      [this.alerts, this.escalations] = this.ownTopics();
+    }
+    if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
+    if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
+  }
+
+  private ownTopics(): [Topic, Topic] {
     // Deleted with the stack (after KMS's 30-day waiting period): nothing outlives the topics it encrypts.
-    this.key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.DESTROY });
-    this.alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: this.key, enforceSSL: true });
-    this.escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: this.key, enforceSSL: true });
+    const key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.DESTROY });
+    const alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: key, enforceSSL: true });
+    const escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: key, enforceSSL: true });
     // Vigil's alarms on itself publish to the alerts topic. Its policy replaces SNS's default one, so
     // CloudWatch must be let in by name, for this account's alarms only; and it needs the key.
     const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
-    this.alerts.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['sns:Publish'], resources: [this.alerts.topicArn], conditions: fromThisAccount }));
-    this.key.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromThisAccount }));
-    if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
-    if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
+    alerts.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['sns:Publish'], resources: [alerts.topicArn], conditions: fromThisAccount }));
+    key.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromThisAccount }));
+    return [alerts, escalations];
   }
 }
 

@@ -1,7 +1,8 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VigilStack } from '../../infra/vigil-stack.js';
+import { Vigil, VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 
@@ -413,5 +414,32 @@ describe('VigilStack: who watches the watcher', () => {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
     expect(body).toContain('\\"Vigil\\",\\"CheckOutcomes\\"');
+  });
+});
+
+describe('Vigil as a construct in a team\'s own CDK app', () => {
+  it('adds two Vigils to one stack of the team\'s, each with its own functions, schedules and dashboard', () => {
+    const app = new App(noBundling);
+    const stack = new Stack(app, 'Platform');
+    for (const env of ['staging', 'prod']) new Vigil(stack, `Vigil-${env}`, { config: parseConfig({ checks: [{ id: `${env}-api`, kind: 'http', target: `https://${env}.example.com/health` }] }), environmentName: env });
+    const t = Template.fromStack(stack);
+    const names = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.FunctionName).filter(Boolean).sort();
+    expect(names).toEqual(['vigil-prod-incidents', 'vigil-prod-on-alarm', 'vigil-prod-remediate', 'vigil-staging-incidents', 'vigil-staging-on-alarm', 'vigil-staging-remediate']);
+    expect(Object.values(t.findResources('AWS::Scheduler::ScheduleGroup')).map((g) => g.Properties.Name).sort()).toEqual(['vigil-prod', 'vigil-staging']);
+    expect(Object.values(t.findResources('AWS::CloudWatch::Dashboard')).map((d) => d.Properties.DashboardName).sort()).toEqual(['vigil-prod', 'vigil-staging']);
+    t.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+
+  it('notifies through topics the team already has, granting publish on them and making none', () => {
+    const app = new App(noBundling);
+    const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const topics = { alerts: Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:eu-west-1:123456789012:oncall'), escalations: Topic.fromTopicArn(stack, 'Escalations', 'arn:aws:sns:eu-west-1:123456789012:leads') };
+    const vigil = new Vigil(stack, 'Vigil', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'prod', topics });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(vigil.alerts).toBe(topics.alerts);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oncall', ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:leads' }) } });
+    const published = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: { Action: unknown }) => s.Action === 'sns:Publish').map((s: { Resource: string }) => s.Resource);
+    expect(new Set(published)).toEqual(new Set(['arn:aws:sns:eu-west-1:123456789012:oncall', 'arn:aws:sns:eu-west-1:123456789012:leads']));
   });
 });

@@ -1,0 +1,196 @@
+import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
+import { Peer, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { NetworkConfig } from '../shared/config/network.js';
+import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../shared/config/schedule-plan.js';
+import type { VigilConfig } from '../shared/config/schema.js';
+import { AlarmResponder } from './constructs/alarm-responder.js';
+import { Alerting } from './constructs/alerting.js';
+import { AwsAccess } from './constructs/aws-access.js';
+import { CheckSchedules } from './constructs/check-schedules.js';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { Notifier } from './constructs/notifier.js';
+import { StateTable, type StateTableProps } from './constructs/state-table.js';
+import { VigilFunction } from './constructs/vigil-function.js';
+import { driverOf, needsOf, runbookCheckIds } from './needs.js';
+
+/** Vigil in a CDK app: everything `cdk deploy` puts into an account, from one validated config. */
+export interface VigilProps {
+  /** The validated config (`loadConfigFile`, `parseConfig`): the checks, runbooks and remediations it runs. */
+  readonly config: VigilConfig;
+  /** Names this deployment, e.g. `prod`; part of resource names. */
+  readonly environmentName: string;
+  /** Subscribed to the alerts topic. @default none */
+  readonly alertEmail?: string;
+  /** Subscribed to the escalation topic. @default none */
+  readonly escalationEmail?: string;
+  /**
+   * Reserve concurrency for the functions that act (on-alarm 10, remediate 2, incidents 2), so an
+   * alarm storm cannot act without bound or starve the account. Lambda keeps 100 executions
+   * unreserved, so this needs an account limit of at least 114 (the usual 1,000 is plenty; a new
+   * account's may be 10). @default false
+   */
+  readonly reserveConcurrency?: boolean;
+  /** The state table a destroyed deployment kept, to reattach to it. @default a new table */
+  readonly existingTable?: StateTableProps['existing'];
+  /**
+   * Topics a team already has, to notify through instead of Vigil's own (KMS-encrypted, TLS only).
+   * Their policies must let `cloudwatch.amazonaws.com` publish, for Vigil's alarms on itself, and
+   * their keys must let Vigil's functions and CloudWatch use them. @default two topics of Vigil's own
+   */
+  readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic };
+}
+
+/** What is left of CloudFormation's 500 resources per stack after Vigil's own (about 70). */
+export const MAX_SCHEDULES = 400;
+
+/**
+ * Vigil as a construct, for a CDK app a platform team already has; `VigilStack` is the stand-alone
+ * path. Two of them live side by side when their `environmentName`s differ (it names the functions,
+ * the schedule group, the dashboard and the alarms).
+ */
+export class Vigil extends Construct {
+  readonly table: StateTable['table'];
+  readonly alerts: ITopic;
+  readonly escalations: ITopic;
+  /** The functions people invoke by hand, and the one that answers alarms. */
+  readonly incidentsFunction: VigilFunction;
+  readonly remediateFunction: VigilFunction;
+  readonly onAlarmFunction: VigilFunction;
+
+  constructor(scope: Construct, id: string, props: VigilProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = `vigil-${props.environmentName}`;
+    const reserve = props.reserveConcurrency ?? false;
+
+    const state = new StateTable(this, 'State', { ...(props.existingTable ? { existing: props.existingTable } : {}) });
+    const tableEnv = { TABLE_NAME: state.table.tableName };
+    const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail, ...(props.topics ? { topics: props.topics } : {}) });
+    const functionDeadLetters = new DeadLetterQueue(this, 'FunctionDeadLetters');
+
+    const incidentsName = `${prefix}-incidents`;
+    // Invoked by hand, synchronously: no retries of its own.
+    const incidents = new VigilFunction(this, 'Incidents', {
+      name: 'incidents',
+      config,
+      functionName: incidentsName,
+      timeout: Duration.seconds(30),
+      environment: tableEnv,
+      deadLetterQueue: functionDeadLetters,
+      retryAttempts: 0,
+      ...(reserve ? { reservedConcurrency: 2 } : {}),
+    });
+    state.grantOperator(incidents);
+    const notifier = new Notifier(this, 'Notifier', { config, state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters });
+
+    const access = new AwsAccess(config);
+    const plan = planSchedules(config);
+    if (plan.length > MAX_SCHEDULES) {
+      // CloudFormation allows 500 resources per stack; each schedule is one.
+      throw new Error(`${plan.length} schedules would not fit in one CloudFormation stack (at most ${MAX_SCHEDULES} here): give checks a "group", and checks of a group that share a schedule run up to ${MAX_CHECKS_PER_SCHEDULE} per invocation`);
+    }
+    // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
+    const runChecksProps = { name: 'run-checks', config, timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
+    const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
+    const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));
+    const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public') });
+    const placement = config.network ? this.placement(config, config.network) : undefined;
+    const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), vpc: placement! }) : undefined;
+    for (const [fn, network] of [[runChecks, 'public'], [runChecksVpc, 'vpc']] as const) {
+      if (!fn) continue;
+      state.grantRecordRounds(fn);
+      access.grantProbes(fn, checksOn(network));
+    }
+
+    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
+    const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
+    const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
+
+    new Monitoring(this, 'Monitoring', {
+      prefix,
+      functions: {
+        'run-checks': runChecks,
+        ...(runChecksVpc ? { 'run-checks-vpc': runChecksVpc } : {}),
+        notify: notifier.function,
+        'on-alarm': alarms.onAlarm,
+        remediate: alarms.remediate,
+        incidents,
+      },
+      deadLetters: {
+        'schedule-dlq': scheduleDeadLetters,
+        'function-dlq': functionDeadLetters,
+        'notify-dlq': notifier.deadLetters,
+        'alarm-rule-dlq': alarms.deadLetters,
+      },
+      schedules: schedules.group,
+      streamReader: notifier.function,
+      topic: alerting.alerts,
+    });
+
+    this.table = state.table;
+    this.alerts = alerting.alerts;
+    this.escalations = alerting.escalations;
+    this.incidentsFunction = incidents;
+    this.remediateFunction = alarms.remediate;
+    this.onAlarmFunction = alarms.onAlarm;
+
+    // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('IncidentsFunction', incidents.functionName, 'Invoke from the Lambda console to list, get, ack, resolve and silence incidents');
+    output('RemediateFunction', alarms.remediate.functionName, 'Invoke to run a remediation by hand (dry run first), approve a proposal, or flip the kill switch');
+    output('OnAlarmFunction', alarms.onAlarm.functionName, 'Answers CloudWatch alarm state changes with their runbooks');
+    output('AlertsTopicArn', alerting.alerts.topicArn, 'Subscribe people, chat (AWS Chatbot) or a pager here; filter on severity, service, transition');
+    output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
+    output('DashboardUrl', `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${prefix}`, 'What Vigil sees and does, and how Vigil itself is doing');
+    output('StateTableName', state.table.tableName, 'Kept on destroy: pass as -c stateTable to deploy again on the same history');
+    output('StateTableStreamArn', state.table.tableStreamArn ?? '', 'Pass as -c stateTableStream with -c stateTable');
+  }
+
+  /** The configured subnets, and the configured security groups or one that lets out only what the checks need. */
+  private placement(config: VigilConfig, network: NetworkConfig) {
+    const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: network.subnets.map((s) => s.availabilityZone) });
+    const subnets = { subnets: network.subnets.map((s, i) => Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s.id, availabilityZone: s.availabilityZone })) };
+    let securityGroups: ISecurityGroup[];
+    if (network.securityGroupIds) {
+      securityGroups = network.securityGroupIds.map((sg, i) => SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, sg));
+    } else {
+      const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
+      sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
+      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter(reachesDatabase)].map((x) => x.target);
+      const ports = new Set(targets.flatMap(targetPorts).filter((p) => p !== 443));
+      for (const port of ports) sg.addEgressRule(Peer.anyIpv4(), Port.tcp(port), 'a checked target');
+      securityGroups = [sg];
+    }
+    return { vpc, subnets, securityGroups };
+  }
+}
+
+/** Long enough for the largest planned invocation: its checks in waves of `concurrency`, each wave up to the longest timeout. */
+export function runChecksTimeout(config: VigilConfig): Duration {
+  const longest = Math.max(...config.checks.map((c) => c.timeoutMs ?? config.defaults.timeoutMs));
+  const waves = Math.ceil(MAX_CHECKS_PER_SCHEDULE / config.defaults.concurrency);
+  return Duration.seconds(Math.min(900, Math.ceil((waves * longest) / 1000) + 10));
+}
+
+/** Runbooks (and manual remediations) reach the VPC when they act on a database or run a check placed there. */
+function runbooksReachVpc(config: VigilConfig): boolean {
+  const vpcChecks = new Set(config.checks.filter((c) => c.network === 'vpc').map((c) => c.id));
+  return config.remediations.some(reachesDatabase) || [...runbookCheckIds(config)].some((id) => vpcChecks.has(id));
+}
+
+/** Remediations that connect to a database themselves (not through an AWS API), so from inside the VPC. */
+const reachesDatabase = (r: { kind: string }) => driverOf(r.kind) !== undefined;
+
+/** The TCP ports a check's target talks to, when its target names one (URLs by their scheme). */
+function targetPorts(target: string): number[] {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    const url = new URL(target);
+    const port = url.port ? Number(url.port) : ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol];
+    return port ? [port] : [];
+  }
+  // host:port, host:port/database, or a replica set's host1:port,host2:port
+  return [...target.matchAll(/:(\d{1,5})(?=\/|,|$)/g)].map((m) => Number(m[1]));
+}
