@@ -161,7 +161,9 @@ export class Vigil extends Construct {
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
       const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter(reachesDatabase)].map((x) => x.target);
       const ports = new Set(targets.flatMap(targetPorts).filter((p) => p !== 443));
-      for (const port of ports) sg.addEgressRule(Peer.anyIpv4(), Port.tcp(port), 'a checked target');
+      // Checks are placed in the VPC to reach private addresses: their ports go only there.
+      const privately = network.cidr ? [network.cidr] : ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+      for (const port of ports) for (const cidr of privately) sg.addEgressRule(Peer.ipv4(cidr), Port.tcp(port), 'a checked target');
       securityGroups = [sg];
     }
     return { vpc, subnets, securityGroups };

@@ -10,7 +10,9 @@ export const networkSchema = z.strictObject({
   subnets: z
     .array(z.strictObject({ id: z.string().check(z.regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id like "subnet-0a1b2c3d"')), availabilityZone: z.string().check(z.minLength(1)) }))
     .check(z.minLength(1)),
-  /** Security groups for the function. Default: one created for it, allowing out only the ports its checks use, and HTTPS. */
+  /** The addresses the checked ports may reach, e.g. the VPC's CIDR. Default: the private ranges (10/8, 172.16/12, 192.168/16). */
+  cidr: z.optional(z.string().check(z.regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR like "10.20.0.0/16"'))),
+  /** Security groups for the function. Default: one created for it, allowing out only the ports its checks use (to `cidr`), and HTTPS. */
   securityGroupIds: z.optional(z.array(z.string().check(z.regex(/^sg-[0-9a-f]+$/, 'expected a security group id like "sg-0a1b2c3d"'))).check(z.minLength(1))),
 });
 

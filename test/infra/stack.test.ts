@@ -277,7 +277,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(vpcFn.Properties.VpcConfig.SubnetIds).toEqual(['subnet-0a1', 'subnet-0b2']);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       VpcId: 'vpc-0a1b2c3d',
-      SecurityGroupEgress: [Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 }), Match.objectLike({ FromPort: 6432, ToPort: 6432 })],
+      SecurityGroupEgress: Match.arrayWith([Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 }), Match.objectLike({ FromPort: 6432, ToPort: 6432 })]),
     });
     const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [JSON.parse(s.Properties.Target.Input).checks, s.Properties.Target.Arn['Fn::GetAtt'][0]]);
     expect(targets).toEqual([[['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)], [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)]]);
@@ -310,6 +310,14 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
         .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
     expect(secretsOf('RunChecksRole')).toEqual([secret('billing-db-GhIjKl')]);
     expect(secretsOf('RunChecksVpcRole')).toEqual([secret('orders-db-AbCdEf')]);
+  });
+
+  it('lets the checked ports out only to private addresses, or to the CIDR the config names; HTTPS anywhere', () => {
+    const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
+    const checks = [{ id: 'db', kind: 'tcp' as const, target: 'db.internal:5432', network: 'vpc' as const }];
+    const egress = (t: Template) => (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { CidrIp: string; FromPort: number }[]).map((e) => `${e.FromPort} ${e.CidrIp}`).sort();
+    expect(egress(synth(parseConfig({ network, checks })))).toEqual(['443 0.0.0.0/0', '5432 10.0.0.0/8', '5432 172.16.0.0/12', '5432 192.168.0.0/16']);
+    expect(egress(synth(parseConfig({ network: { ...network, cidr: '10.20.0.0/16' }, checks })))).toEqual(['443 0.0.0.0/0', '5432 10.20.0.0/16']);
   });
 
   it('uses the security groups the config names instead of making one', () => {
