@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -18,7 +18,7 @@ const databasesInTheVpc: VigilConfigInput = {
   checks: [
     { id: 'edge-health', kind: 'http', target: 'https://api.example.com/health' },
     { id: 'orders-db-connections', kind: 'pg', target: 'orders-db.internal:5432/orders', user: 'vigil', password: { secret }, measure: 'connections', network: 'vpc' },
-    { id: 'catalog-docdb-replication', kind: 'mongo', target: 'catalog.cluster-abc.eu-west-1.docdb.amazonaws.com:27017', user: 'vigil', password: { secret }, flavor: 'documentdb', measure: 'replication', network: 'vpc' },
+    { id: 'catalog-docdb-replication', kind: 'mongo', target: 'catalog.cluster-abc.eu-west-1.docdb.amazonaws.com:27017', user: 'vigil', password: { secret }, flavor: 'documentdb', caBundle: 'test/fixtures/docdb-ca.pem', measure: 'replication', network: 'vpc' },
     { id: 'catalog-docdb-status', kind: 'docdb-cluster', target: 'catalog-docdb', measure: 'status', network: 'vpc' },
   ],
 };
@@ -86,6 +86,9 @@ describe('each function gets its own code', () => {
     expect(inVpc.asset).not.toBe(outside.asset);
     expect(carries(inVpc.code)).toEqual({ pg: true, mongodb: true, secrets: true, docdb: true });
     expect(carries(outside.code)).toEqual({ pg: false, mongodb: false, secrets: false, docdb: false });
+    // The CA bundle its DocumentDB check names, at the same path as in the project.
+    expect(readFileSync(join(inVpc.asset, 'test/fixtures/docdb-ca.pem'), 'utf8')).toBe(readFileSync('test/fixtures/docdb-ca.pem', 'utf8'));
+    expect(existsSync(join(outside.asset, 'test/fixtures/docdb-ca.pem'))).toBe(false);
   });
 
   it('gives each of two Vigil stacks in one app its own config', () => {
