@@ -62,10 +62,12 @@ export function withMongo<T>(conn: MongoConnection, ctx: { signal: AbortSignal; 
 }
 
 async function session<T>(conn: MongoConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (admin: Db) => Promise<T>): Promise<T> {
-  // Loaded here, not at the top: only the functions that run MongoDB checks carry the driver. The driver
-  // is CommonJS: in a bundle, its exports are only the module's default, as they are for pg.
-  const { default: mongodb } = await import('mongodb');
-  const client = new mongodb.MongoClient(`mongodb://${conn.target}/`, mongoClientOptions(conn, creds, ctx.timeoutMs));
+  // Loaded here, not at the top: only the functions that run MongoDB checks carry the driver. It is
+  // CommonJS: bundled, its exports sit behind the module's default (as pg's do); loaded through tsx
+  // (the CLI), it has named exports only.
+  const driver = await import('mongodb');
+  const MongoClient = driver.MongoClient ?? (driver as unknown as { default: typeof driver }).default.MongoClient;
+  const client = new MongoClient(`mongodb://${conn.target}/`, mongoClientOptions(conn, creds, ctx.timeoutMs));
   const abort = () => void client.close(true).catch(() => undefined);
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
