@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors.js';
@@ -8,15 +8,19 @@ import type { Io } from './io.js';
 
 const LOCAL_TABLE = 'vigil-local';
 
-export const invokeUsage = 'vigil invoke <function> --event file.json';
+export const invokeUsage = 'vigil invoke <function> --event file.json [--config vigil.config.ts]';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
-/** Runs a Lambda handler on this machine with an event file, as the Lambda console would. */
+/**
+ * Runs a Lambda handler on this machine with an event file, as the Lambda console would. Its answer
+ * goes to stdout and its logs to stderr. Exits 2 when the handler rejects the payload, 1 when the
+ * action it asked for failed, 0 otherwise.
+ */
 export async function invokeCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, config: { type: 'string' } } });
   const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
   const [name] = positionals;
   if (!name || !known.includes(name)) {
@@ -29,14 +33,35 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new VigilError(`--event ${values.event}: ${(err as Error).message}`);
   }
+  // The handlers run the config deployed.ts loads: the one named here, as `vigil run --config` does.
+  if (values.config) process.env.VIGIL_CONFIG = resolve(values.config);
   const local = process.env.TABLE_NAME ? undefined : await localTable(io);
   try {
     const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
-    const result = await handler(event, localContext(name));
+    const result = await logsToStderr(() => handler(event, localContext(name)));
     io.out(JSON.stringify(result, null, 2));
-    return 0;
+    return exitCodeOf(result);
   } finally {
     await local?.close();
+  }
+}
+
+/** 2: the payload was rejected; 1: the action it asked for failed or was refused; 0: anything else. */
+export function exitCodeOf(result: unknown): number {
+  const r = (result ?? {}) as { error?: unknown; outcome?: unknown; steps?: { outcome?: unknown }[] };
+  if (r.error !== undefined) return 2;
+  const failed = (o: unknown) => o === 'failed' || o === 'refused';
+  return failed(r.outcome) || (r.steps ?? []).some((s) => failed(s.outcome)) ? 1 : 0;
+}
+
+/** The handler's log lines (Powertools writes them to stdout, as Lambda wants) go to stderr, leaving stdout its answer. */
+async function logsToStderr<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
   }
 }
 

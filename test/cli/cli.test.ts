@@ -93,10 +93,10 @@ describe('vigil run', () => {
 });
 
 describe('vigil invoke', () => {
-  it('runs a handler locally with an event file and prints its result', async () => {
+  it('runs a handler locally with an event file, prints its answer, and exits 2 when it rejects the event', async () => {
     const event = writeConfig('event.json', JSON.stringify({ checks: ['no-such-check'] }));
     const io = capture();
-    expect(await main(['invoke', 'run-checks', '--event', event], io)).toBe(0);
+    expect(await main(['invoke', 'run-checks', '--event', event], io)).toBe(2);
     expect(JSON.parse(io.stdout())).toMatchObject({ error: expect.stringMatching(/^unknown check id "no-such-check"/) });
   });
 
