@@ -99,13 +99,16 @@ export const configSchema = z
           if (check.network === 'vpc') ctx.addIssue({ code: 'custom', path: ['checks', i, 'network'], message: '"vpc" needs the top-level network: { vpcId, subnets } to run in' });
         });
       }
-      const seen = new Map<string, number>();
-      config.checks.forEach((check, i) => {
-        const first = seen.get(check.id);
-        if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['checks', i, 'id'], message: `duplicate id "${check.id}" (also checks[${first}])` });
-        } else seen.set(check.id, i);
-      });
+      // Ids name things in payloads, incidents and guards: two of one name would be one silently shadowing the other.
+      for (const list of ['checks', 'remediations', 'runbooks'] as const) {
+        const seen = new Map<string, number>();
+        (config[list] ?? []).forEach((item: { id: string }, i: number) => {
+          const first = seen.get(item.id);
+          if (first !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [list, i, 'id'], message: `duplicate id "${item.id}" (also ${list}[${first}])` });
+          } else seen.set(item.id, i);
+        });
+      }
     }),
   );
 

@@ -46,6 +46,16 @@ describe('parseConfig', () => {
     { name: 'a plural rate of 1', raw: { checks: [{ ...http, schedule: 'rate(1 minutes)' }] }, expected: 'checks[0].schedule: write "rate(1 minute)": the unit is singular for 1 (check "api-health")' },
     { name: 'an unknown severity', raw: { checks: [{ ...http, severity: 'P0' }] }, expected: 'checks[0].severity: Invalid option: expected one of "P1"|"P2"|"P3"|"P4" (check "api-health")' },
     { name: 'a duplicate id', raw: { checks: [http, http] }, expected: 'checks[1].id: duplicate id "api-health" (also checks[0])' },
+    {
+      name: 'a duplicate remediation id',
+      raw: { checks: [http], remediations: [{ id: 'restart', kind: 'ecs-restart', target: 'prod/api' }, { id: 'restart', kind: 'ecs-scale-out', target: 'prod/api', max: 4 }] },
+      expected: 'remediations[1].id: duplicate id "restart" (also remediations[0])',
+    },
+    {
+      name: 'a duplicate runbook id',
+      raw: { checks: [http], runbooks: [{ id: 'api-5xx', match: { alarmNames: ['a'] }, steps: [{ escalate: 'x' }] }, { id: 'api-5xx', match: { alarmNames: ['b'] }, steps: [{ escalate: 'y' }] }] },
+      expected: 'runbooks[1].id: duplicate id "api-5xx" (also runbooks[0])',
+    },
     { name: 'an id with capitals', raw: { checks: [{ ...http, id: 'API' }] }, expected: 'checks[0].id: use 1-63 lowercase letters, digits and dashes, e.g. "api-health"' },
     { name: 'no checks', raw: { checks: [] }, expected: 'checks: declare at least one check' },
     { name: 'a concurrency of 0', raw: { defaults: { concurrency: 0 }, checks: [http] }, expected: 'defaults.concurrency: Too small: expected number to be >=1' },
