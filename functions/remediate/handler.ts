@@ -17,12 +17,12 @@ export function createRemediateHandler(deps: RunbookDeps) {
     if (!request) {
       const problems = ['(event): expected "remediation" (to run or approve one) or "automation" (the kill switch)'];
       deps.log.error('invalid remediate request', { problems });
-      return { error: 'invalid remediate request', problems, examples: remediateExamples };
+      return { error: 'invalid remediate request', problems, examples: remediateExamples(deps.config) };
     }
     const parsed = validateEvent(request.schema, event);
     if (!parsed.ok) {
       deps.log.error('invalid remediate request', { problems: parsed.problems });
-      return { error: 'invalid remediate request', problems: parsed.problems, example: request.example };
+      return { error: 'invalid remediate request', problems: parsed.problems, example: remediateExamples(deps.config)[request.example] };
     }
     const r = parsed.data as ManualRequest | ApprovalRequest | Automation;
     const run = { ...withDeadline(deps, context), holder: randomUUID() };
@@ -44,7 +44,7 @@ export function createRemediateHandler(deps: RunbookDeps) {
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       deps.log.error(err.message);
-      return { error: err.message, problems: [err.message], example: request.example };
+      return { error: err.message, problems: [err.message], example: remediateExamples(deps.config)[request.example] };
     }
   };
 }

@@ -44,7 +44,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     const parsed = validateEvent(runChecksEvent, event);
     if (!parsed.ok) {
       log.error('invalid run-checks event', { problems: parsed.problems });
-      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample };
+      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample(config) };
     }
     const { dryRun, ...selection } = parsed.data;
     let findings: Finding[];
@@ -53,7 +53,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);
-      return { error: err.message, problems: [err.message], example: runChecksExample };
+      return { error: err.message, problems: [err.message], example: runChecksExample(config) };
     }
     const { ran, counts } = summarise(findings);
     for (const [status, n] of Object.entries(counts)) if (n) meter.count('CheckOutcomes', n, { name: 'Status', value: status });

@@ -39,18 +39,25 @@ export const incidentsRequest = z.discriminatedUnion(
 
 export type IncidentsRequest = z.output<typeof incidentsRequest>;
 
-export const incidentsExamples: Record<(typeof OPS)[number], Record<string, unknown>> = {
-  list: { op: 'list' },
-  get: { op: 'get', incident: 'api-health/1' },
-  ack: { op: 'ack', incident: 'api-health/1', by: 'alice', reason: 'looking into it' },
-  resolve: { op: 'resolve', incident: 'api-health/1', by: 'alice', reason: 'rolled back the bad deploy' },
-  silence: { op: 'silence', check: 'api-health', for: '2h', by: 'alice', reason: 'planned database maintenance' },
-  unsilence: { op: 'unsilence', check: 'api-health', by: 'alice', reason: 'maintenance done early' },
-  'reset-circuit': { op: 'reset-circuit', target: 'ecs:prod/orders-api', by: 'alice', reason: 'memory leak fixed in v1.4.2' },
-};
+type Examples = Record<(typeof OPS)[number], Record<string, unknown>>;
+
+/** Payloads that work with this config: its first check and its first remediation's target, not the sample's. */
+export function incidentsExamples(names: { check: string; target: string }): Examples {
+  const incident = `${names.check}/1`;
+  return {
+    list: { op: 'list' },
+    get: { op: 'get', incident },
+    ack: { op: 'ack', incident, by: 'alice', reason: 'looking into it' },
+    resolve: { op: 'resolve', incident, by: 'alice', reason: 'rolled back the bad deploy' },
+    silence: { op: 'silence', check: names.check, for: '2h', by: 'alice', reason: 'planned database maintenance' },
+    unsilence: { op: 'unsilence', check: names.check, by: 'alice', reason: 'maintenance done early' },
+    'reset-circuit': { op: 'reset-circuit', target: names.target, by: 'alice', reason: 'memory leak fixed in v1.4.2' },
+  };
+}
 
 /** The example for the op given, or all of them when the op itself is the problem. */
-export function examplesFor(event: unknown): { example: unknown } | { examples: typeof incidentsExamples } {
+export function examplesFor(event: unknown, names: { check: string; target: string }): { example: unknown } | { examples: Examples } {
   const op = (event as { op?: unknown } | null)?.op;
-  return typeof op === 'string' && op in incidentsExamples ? { example: incidentsExamples[op as keyof typeof incidentsExamples] } : { examples: incidentsExamples };
+  const examples = incidentsExamples(names);
+  return typeof op === 'string' && op in examples ? { example: examples[op as keyof Examples] } : { examples };
 }

@@ -37,18 +37,23 @@ export const automationRequest = z.strictObject({ automation: z.enum(['off', 'on
 export type ManualRequest = z.output<typeof manualRequest>;
 export type ApprovalRequest = z.output<typeof approvalRequest>;
 
-export const remediateExamples = {
-  dryRun: { remediation: 'orders-api-restart', dryRun: true },
-  run: { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: '5XX since the 03:00 deploy', incident: 'alarm:orders-api-5xx-rate/1' },
-  approve: { remediation: 'orders-api-rollback', approve: '48d9c08c28-1', approvedBy: 'alice', reason: 'bad deploy at 03:02, rolling back' },
-  automation: { automation: 'off', by: 'alice', reason: 'region failover drill' },
-};
+/** Payloads that work with this config: they name its own remediations and checks, not the sample's. */
+export function remediateExamples(config: { remediations: readonly { id: string }[]; checks: readonly { id: string }[] }) {
+  const remediation = config.remediations[0]?.id ?? 'orders-api-restart';
+  const incident = `${config.checks[0]?.id ?? 'api-health'}/1`;
+  return {
+    dryRun: { remediation, dryRun: true },
+    run: { remediation, dryRun: false, approvedBy: 'alice', reason: '5XX since the 03:00 deploy', incident },
+    approve: { remediation, approve: '<the id in the APPROVAL NEEDED message>', approvedBy: 'alice', reason: 'bad deploy at 03:02, rolling back' },
+    automation: { automation: 'off', by: 'alice', reason: 'region failover drill' },
+  };
+}
 
 /** Which request an event is, by the key only that request has; so each gets its own precise errors. */
-export function remediateRequestOf(event: unknown): { schema: z.ZodMiniType; example: unknown } | undefined {
+export function remediateRequestOf(event: unknown): { schema: z.ZodMiniType; example: keyof ReturnType<typeof remediateExamples> } | undefined {
   if (!event || typeof event !== 'object' || Array.isArray(event)) return undefined;
-  if ('approve' in event) return { schema: approvalRequest, example: remediateExamples.approve };
-  if ('automation' in event) return { schema: automationRequest, example: remediateExamples.automation };
-  if ('remediation' in event) return { schema: manualRequest, example: remediateExamples.run };
+  if ('approve' in event) return { schema: approvalRequest, example: 'approve' };
+  if ('automation' in event) return { schema: automationRequest, example: 'automation' };
+  if ('remediation' in event) return { schema: manualRequest, example: 'run' };
   return undefined;
 }

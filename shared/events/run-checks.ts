@@ -18,4 +18,5 @@ export const runChecksEvent = z
 
 export type RunChecksEvent = z.output<typeof runChecksEvent>;
 
-export const runChecksExample = { checks: ['api-health'], dryRun: true };
+/** A payload that works with this config: its first check, as a dry run. */
+export const runChecksExample = (config: { checks: readonly { id: string }[] }) => ({ checks: [config.checks[0]?.id ?? 'api-health'], dryRun: true });

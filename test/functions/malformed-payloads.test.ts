@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIncidentsHandler } from '../../functions/incidents/handler.js';
+import { createRemediateHandler } from '../../functions/remediate/handler.js';
+import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { silentLog } from '../../shared/log.js';
 import { startConsole, type Console } from '../support/console.js';
 
 let t: Console;
@@ -69,5 +74,22 @@ describe('a malformed manual payload', () => {
     const logged = t.lines.length;
     const result = await t.handlers.incidents!({ op: 'ack', incident: 'api-health/1', by: 'alice', reason: 'x', password: 'Sentinel-Pa55' } as never);
     expect(JSON.stringify(result) + JSON.stringify(t.lines.slice(logged))).not.toContain('Sentinel-Pa55');
+  });
+});
+
+describe('the example an error reply shows', () => {
+  it('names the loaded config\'s own check and remediation, not the sample\'s', async () => {
+    const config = parseConfig({
+      checks: [{ id: 'billing-db', kind: 'tcp', target: 'billing.internal:5432' }],
+      remediations: [{ id: 'billing-api-restart', kind: 'ecs-restart', target: 'billing/api' }],
+    });
+    const deps = { config, log: silentLog, clock: { now: () => new Date() } };
+    const runChecks = await createRunChecksHandler({ ...deps })({ checks: 'billing-db' });
+    expect(runChecks).toMatchObject({ example: { checks: ['billing-db'], dryRun: true } });
+    const incidents = await createIncidentsHandler({ ...deps, store: undefined as never })({ op: 'ack', incident: 'billing-db/1' });
+    expect(incidents).toMatchObject({ example: { op: 'ack', incident: 'billing-db/1', by: 'alice', reason: expect.any(String) } });
+    expect(await createIncidentsHandler({ ...deps, store: undefined as never })({ op: 'reset-circuit' })).toMatchObject({ example: { target: 'ecs:billing/api' } });
+    const remediate = await createRemediateHandler({ ...deps, store: undefined as never, aws: undefined as never, sleep: async () => undefined, deadline: () => new Date(), remediateFunction: 'r' })({ remediation: 'billing-api-restart', dryRun: false });
+    expect(remediate).toMatchObject({ example: { remediation: 'billing-api-restart', incident: 'billing-db/1' } });
   });
 });

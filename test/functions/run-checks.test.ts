@@ -61,7 +61,8 @@ describe('run-checks handler', () => {
   ])('answers the malformed event %j with its problem and an example, running nothing', async (event, problem) => {
     const { handler, lines } = setup();
     const result = await handler(event);
-    expect(result).toEqual({ error: 'invalid run-checks event', problems: [problem], example: { checks: ['api-health'], dryRun: true } });
+    // The example names this config's own check ("up"), so the payload it shows works here.
+    expect(result).toEqual({ error: 'invalid run-checks event', problems: [problem], example: { checks: ['up'], dryRun: true } });
     expect(lines.map((l) => l.message)).toEqual(['invalid run-checks event']);
   });
 
