@@ -65,7 +65,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
 
   // This event's own claim (an earlier attempt's, or a write whose reply was lost): carry on with its plan.
   const prior = first.guard?.actions.find((a) => a.eventId === req.eventId && a.remediation === remediation.id);
-  if (prior) return resume(prior, req, deps, targetKey);
+  if (prior) return resume(remediation, prior, req, deps, targetKey);
 
   const planned = await planFor(remediation, deps);
   if ('outcome' in planned) return planned;
@@ -91,12 +91,12 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   });
   if (stale) return { outcome: 'stale', plan, reason: stale, remediation };
   const v = verdict!;
-  if (v.verdict === 'resume') return resume(v.prior, req, deps, targetKey);
+  if (v.verdict === 'resume') return resume(remediation, v.prior, req, deps, targetKey);
   if (v.verdict === 'observe') return { outcome: 'observed', plan, reason: v.reason, remediation };
   if (v.verdict === 'propose') return { outcome: 'proposed', plan, reason: v.reason, remediation };
   if (v.verdict === 'skip') return { outcome: 'skipped', plan, reason: v.reason, remediation };
   if (v.verdict === 'escalate') return { outcome: 'escalated', plan, reason: v.reason, remediation };
-  return carryOut(plan, req, deps, targetKey);
+  return carryOut(remediation, plan, req, deps, targetKey);
 }
 
 /** The remediation's plan, or why there is none: throttled, partial or ambiguous answers included, no plan means no action. */
@@ -122,8 +122,7 @@ export async function previewAct(remediationId: string, eventId: string, deps: A
  * Makes the call and records what happened. After an answer that may have been lost (a timeout, a
  * 5xx, a reset), the target is read to find out: the call is never sent blindly a second time.
  */
-async function carryOut(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string): Promise<ActOutcome> {
-  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+async function carryOut(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string): Promise<ActOutcome> {
   const impl = remediationRegistry.get(remediation.kind)!;
   // Sent with the action, not before it: a round trip less on the way to acting. A function that
   // dies mid-action still leaves this trace (the write is already on its way) and an expiring lock.
@@ -135,37 +134,34 @@ async function carryOut(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: s
     await settleGuard(deps.store, targetKey, req.eventId, 'done', deps.clock, remediation.circuitBreaker.failures, result);
     outcome = { outcome: 'acted', plan, result, targetKey, remediation };
   } catch (err) {
-    outcome = isAmbiguous(err) ? await afterLostAnswer(plan, req, deps, targetKey, message(err)) : await notApplied(plan, req, deps, targetKey, `${remediation.id} failed: ${message(err)}`);
+    outcome = isAmbiguous(err) ? await afterLostAnswer(remediation, plan, req, deps, targetKey, message(err)) : await notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed: ${message(err)}`);
   }
   await noting;
   return outcome;
 }
 
 /** The call's answer never came back: read the target and record the truth. */
-async function afterLostAnswer(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, error: string): Promise<ActOutcome> {
-  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+async function afterLostAnswer(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, error: string): Promise<ActOutcome> {
   const found = await reconcile(remediation, plan, deps);
-  if (found.applied === 'no') return notApplied(plan, req, deps, targetKey, `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`);
+  if (found.applied === 'no') return notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`);
   const result = found.applied === 'yes' ? `the reply was lost (${error}); reading the target shows it was applied: ${found.detail}` : `outcome unknown (${error}); ${found.detail}`;
   await settleGuard(deps.store, targetKey, req.eventId, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
   return { outcome: 'acted', plan, result, targetKey, remediation };
 }
 
-async function notApplied(plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, reason: string): Promise<ActOutcome> {
-  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+async function notApplied(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, reason: string): Promise<ActOutcome> {
   await settleGuard(deps.store, targetKey, req.eventId, 'not-applied', deps.clock, remediation.circuitBreaker.failures, reason);
   return { outcome: 'failed', plan, reason, remediation };
 }
 
 /** An action this event had already claimed: what became of it decides, never a new plan. */
-async function resume(prior: ActionRecord, req: ActRequest, deps: ActDeps, targetKey: string): Promise<ActOutcome> {
-  const remediation = deps.config.remediations.find((r) => r.id === req.remediationId)!;
+async function resume(remediation: RemediationConfig, prior: ActionRecord, req: ActRequest, deps: ActDeps, targetKey: string): Promise<ActOutcome> {
   const plan = prior.plan ?? { summary: remediation.id, change: {} };
   switch (prior.outcome) {
     case undefined: {
       // Claimed, and then nothing was heard: the attempt died, or the claim's reply was lost.
       const found = await reconcile(remediation, plan, deps);
-      if (found.applied === 'no') return carryOut(plan, req, deps, targetKey);
+      if (found.applied === 'no') return carryOut(remediation, plan, req, deps, targetKey);
       const result = found.applied === 'yes' ? `an earlier attempt's action took effect: ${found.detail}` : `an earlier attempt's action has an unknown outcome: ${found.detail}`;
       await settleGuard(deps.store, targetKey, req.eventId, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
       return { outcome: 'acted', plan, result, targetKey, remediation };

@@ -171,7 +171,7 @@ function replayOf(run: RunRecord): unknown {
 }
 
 /** A failed attempt lets go of its run at once, so Lambda's retry need not wait for the lease to run out. */
-export async function release(run: Running, deps: RunbookDeps): Promise<void> {
+async function release(run: Running, deps: RunbookDeps): Promise<void> {
   try {
     run.record = await persist(deps.store, { ...run.record, lease: { holder: run.record.lease?.holder ?? '', until: deps.clock.now().toISOString() } });
   } catch {
