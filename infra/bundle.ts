@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
+import { configSecrets } from '../shared/config/secrets.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -150,13 +151,24 @@ function onlyClients(wanted: readonly AwsClient[]): Plugin {
   };
 }
 
-/** shared/config/deployed.ts becomes the config itself, already validated: a cold start parses JSON, nothing more. */
+/**
+ * shared/config/deployed.ts becomes the config itself, already validated: a cold start parses JSON, nothing more.
+ * The secrets written in it are listed at synth and made known to the function's sinks, as parseConfig does.
+ */
 export function withConfig(config: VigilConfig): Plugin {
+  const mask = fileURLToPath(new URL('../shared/secrets/mask.ts', import.meta.url));
+  const secrets = configSecrets(config);
   return {
     name: 'deployed-config',
     setup(b) {
       // JSON.parse of a string loads faster than the same object as a JavaScript literal.
-      b.onLoad({ filter: /shared[\\/]config[\\/]deployed\.ts$/ }, () => ({ contents: `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(config))});`, loader: 'js' }));
+      b.onLoad({ filter: /shared[\\/]config[\\/]deployed\.ts$/ }, () => ({
+        contents: [
+          ...(secrets.length ? [`import { knownSecrets } from ${JSON.stringify(mask)};`, `knownSecrets.add(...JSON.parse(${JSON.stringify(JSON.stringify(secrets))}));`] : []),
+          `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(config))});`,
+        ].join('\n'),
+        loader: 'js',
+      }));
     },
   };
 }

@@ -2,6 +2,7 @@ import type { VigilConfig } from '../shared/config/schema.js';
 import { probeRegistry } from '../shared/probes/index.js';
 import { remediationRegistry } from '../shared/remediations/index.js';
 import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
+import { secretIds } from '../shared/config/secrets.js';
 
 /** What a function needs in its bundle to run these checks or remediations. */
 export interface Needs {
@@ -25,9 +26,9 @@ const usesOf = (kind: string): Uses => probeRegistry.get(kind)?.uses ?? remediat
 /** The driver a kind of check or remediation loads, if any. */
 export const driverOf = (kind: string): Driver | undefined => usesOf(kind).driver;
 
-/** The SDK clients one check or remediation calls: its kind's, and Secrets Manager for a `{ secret }` password. */
+/** The SDK clients one check or remediation calls: its kind's, and Secrets Manager for any `{ secret }` in its settings. */
 function clientsOf(item: Needy): AwsClient[] {
-  const secret = item.password && typeof item.password === 'object' && 'secret' in item.password;
+  const secret = secretIds(item).length > 0;
   return [...(usesOf(item.kind).aws ?? []), ...(secret ? (['secrets'] as const) : [])];
 }
 

@@ -27,25 +27,3 @@ export function redactUrl(raw: string): string {
 export function maskUrlCredentials(text: string): string {
   return text.replace(URL_CREDENTIALS, `$1${MASK}@`);
 }
-
-/**
- * Deep copy of `value` with every known secret replaced by `***`, and any
- * `scheme://user:password@` masked. Applied to everything a probe returns,
- * so a driver error that echoes a password cannot leak it.
- */
-export function scrub<T>(value: T, secrets: readonly string[]): T {
-  const known = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  // Every finding of every round passes here: skip the replacements that cannot match.
-  const clean = (text: string) => {
-    let masked = text;
-    for (const secret of known) if (masked.includes(secret)) masked = masked.replaceAll(secret, MASK);
-    return masked.includes('@') ? maskUrlCredentials(masked) : masked;
-  };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return clean(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
-}

@@ -74,7 +74,7 @@ describe('secrets', () => {
       throw driverError;
     });
     const err = (await failing.catch((e: unknown) => e)) as Error;
-    expect(err.message).toBe('connect failed for postgres://vigil:***@db:5432');
+    expect(err.message).toBe('connect failed for postgres://***@db:5432');
     expect(err.stack).not.toContain(PASSWORD);
   });
 });

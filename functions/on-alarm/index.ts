@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '../../shared/aws-env.js';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
@@ -8,6 +7,8 @@ import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { lazySnsPublisher } from '../../shared/notifications/publisher.js';
 import { deployedStore } from '../../shared/store/deployed.js';
 import { createOnAlarmHandler } from './handler.js';
+import { maskedHandler } from '../../shared/secrets/sinks.js';
+import { vigilLog } from '../../shared/aws/log.js';
 
 const onAlarm = createOnAlarmHandler({
   meter: emfMeter(),
@@ -15,7 +16,7 @@ const onAlarm = createOnAlarmHandler({
   store: deployedStore(requireEnv('TABLE_NAME')),
   aws: sdkPorts(),
   clock: systemClock,
-  log: new Logger({ serviceName: 'vigil', persistentKeys: { function: 'on-alarm' } }),
+  log: vigilLog('on-alarm'),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   // Replaced per invocation from Lambda's context.
   deadline: () => new Date(Date.now() + 60_000),
@@ -23,4 +24,4 @@ const onAlarm = createOnAlarmHandler({
   remediateFunction: process.env.REMEDIATE_FUNCTION ?? 'the Vigil remediate function',
 });
 
-export const handler = (event: unknown, context: Context) => onAlarm(event, context);
+export const handler = maskedHandler((event: unknown, context: Context) => onAlarm(event, context));

@@ -1,14 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { deployedStore } from '../../shared/store/deployed.js';
 import { createRunChecksHandler } from './handler.js';
+import { maskedHandler } from '../../shared/secrets/sinks.js';
+import { vigilLog } from '../../shared/aws/log.js';
 
-const logger = new Logger({ serviceName: 'vigil', persistentKeys: { function: 'run-checks' } });
+const logger = vigilLog('run-checks');
 // Deployed, incident state is on; `vigil invoke` without TABLE_NAME only runs the checks.
 const table = process.env.TABLE_NAME;
 const store = table ? deployedStore(table) : undefined;
 
 // SDK clients once per cold start, not per invocation.
-export const handler = createRunChecksHandler({ config, log: logger, aws: sdkPorts(), meter: emfMeter(), ...(store ? { store } : {}) });
+export const handler = maskedHandler(createRunChecksHandler({ config, log: logger, aws: sdkPorts(), meter: emfMeter(), ...(store ? { store } : {}) }));

@@ -4,6 +4,7 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { CheckConfig, VigilConfig } from '../../shared/config/schema.js';
 import { acknowledgeWildcards } from './nag.js';
 import { parseEcsTarget } from '../../shared/probes/ecs-target.js';
+import { secretIds } from '../../shared/config/secrets.js';
 
 /** IAM for what the config names: each statement scoped to the services and clusters in it. */
 export class AwsAccess {
@@ -25,7 +26,7 @@ export class AwsAccess {
         new PolicyStatement({ actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': unique(ecsTargets.map((t) => arn(`cluster/${t.cluster}`))) } } }),
       );
     }
-    const secrets = unique(checks.flatMap((c) => ('password' in c && 'secret' in c.password ? [c.password.secret] : [])));
+    const secrets = unique(checks.flatMap(secretIds));
     if (secrets.length) {
       add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
     }
@@ -55,7 +56,7 @@ export class AwsAccess {
   grantRemediations(grantee: IGrantable): void {
     const stack = Stack.of(grantee.grantPrincipal as never);
     const arn = (resource: string) => stack.formatArn({ service: 'ecs', resource });
-    const secrets = unique(this.config.remediations.flatMap((r) => ('password' in r && 'secret' in r.password ? [r.password.secret] : [])));
+    const secrets = unique(this.config.remediations.flatMap(secretIds));
     if (secrets.length) add(grantee, ['secretsmanager:GetSecretValue'], secrets.map((s) => secretArn(stack, s)));
     const docdb = this.config.remediations.filter((r) => r.kind === 'docdb-snapshot' || r.kind === 'docdb-failover');
     if (docdb.length) {

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import type { Status } from '../findings.js';
+import { knownSecrets } from '../secrets/mask.js';
 
 export interface Io {
   out(text: string): void;
@@ -7,9 +8,10 @@ export interface Io {
   color: boolean;
 }
 
+/** The terminal: whatever the CLI prints is masked with the secrets the process has resolved. */
 export const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  out: (text) => process.stdout.write(`${knownSecrets.text(text)}\n`),
+  err: (text) => process.stderr.write(`${knownSecrets.text(text)}\n`),
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,
 };
 

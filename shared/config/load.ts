@@ -5,6 +5,8 @@ import type * as z from '../zod.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { formatPath } from './path.js';
 import { configSchema, type VigilConfig, type VigilConfigInput } from './schema.js';
+import { knownSecrets } from '../secrets/mask.js';
+import { configSecrets } from './secrets.js';
 
 /** Types a config for the editor; validation happens when it is loaded. */
 export function defineConfig(config: VigilConfigInput): VigilConfigInput {
@@ -14,7 +16,10 @@ export function defineConfig(config: VigilConfigInput): VigilConfigInput {
 /** Validates a config object; throws a ConfigError listing every problem with its path. */
 export function parseConfig(raw: unknown, source = 'vigil.config.ts'): VigilConfig {
   const result = configSchema.safeParse(raw);
-  if (result.success) return result.data as VigilConfig;
+  if (result.success) {
+    knownSecrets.add(...configSecrets(result.data as VigilConfig));
+    return result.data as VigilConfig;
+  }
   throw new ConfigError(
     source,
     result.error.issues.map((issue) => describeIssue(issue, raw)),

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { ProbeTimeoutError } from '../errors.js';
 import type { Finding, Observation } from '../findings.js';
 import type { Probe } from '../probes/probe.js';
-import { scrub } from '../redact.js';
+import { knownSecrets } from '../secrets/mask.js';
 
 /** The fields the runner needs from a validated check; the rest belong to its probe. */
 export type RunnableCheck = Record<string, unknown> & {
@@ -44,10 +44,14 @@ export async function runCheck(check: RunnableCheck, options: RunOptions): Promi
     });
   }
   const timeoutMs = check.timeoutMs ?? options.defaultTimeoutMs;
+  knownSecrets.add(...probe.secrets(check));
   const observation = await observe(probe, check, timeoutMs, { clock, aws: (options.aws ??= sdkPorts()) });
   const result = finding(check, probe.describeTarget(check), startedAt, performance.now() - t0, observation);
-  return scrub(result, probe.secrets(check));
+  // Probes mask what they cut short (ctx.redact); this masks everything else they return.
+  return knownSecrets.deep(result);
 }
+
+const redact = (text: string) => knownSecrets.text(text);
 
 async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, ctx: { clock: Clock; aws: AwsPorts }): Promise<Observation> {
   const controller = new AbortController();
@@ -61,7 +65,7 @@ async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, ct
     }, timeoutMs);
   });
   try {
-    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, timeoutMs, ...ctx }));
+    const run = Promise.resolve().then(() => probe.run(check, { signal: controller.signal, timeoutMs, redact, ...ctx }));
     return await Promise.race([run, timedOut]);
   } catch (err) {
     if (err instanceof ProbeTimeoutError) {

@@ -1,6 +1,7 @@
 import type { CheckConfig } from '../config/schema.js';
 import type { IncidentPolicy } from '../incidents/policy.js';
 import type { Incident, Transition } from '../incidents/types.js';
+import { knownSecrets } from '../secrets/mask.js';
 
 export interface Notification {
   subject: string;
@@ -70,7 +71,9 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   lines.push(`Target:    ${incident.target}`);
   lines.push(`Severity:  ${incident.severity}${ctx.policy ? ` (respond within ${minutes(ctx.policy.respondMinutes)})` : ''}`);
   lines.push(`Failing since: ${incident.failingSince}`);
-  const observed = Object.entries(incident.observed).map(([k, v]) => `${k}=${v}`).join(' ');
+  const observed = Object.entries(incident.observed)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   if (observed) lines.push(`Observed:  ${observed}`);
   if (t.reason) lines.push(`Why:       ${t.reason}`);
   lines.push(`Incident:  ${incident.id} (${incident.state})${incident.previousId ? `, follows ${incident.previousId}` : ''}`);
@@ -99,7 +102,8 @@ export const dedupLine = (key: string) => `Deduplication key: ${key}`;
 
 /** An SNS subject: one ASCII line under 100 characters. */
 export function subjectLine(text: string): string {
-  const subject = ascii(text);
+  // Masked before it is cut, so no piece of a secret survives the cut.
+  const subject = ascii(knownSecrets.text(text));
   return subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject;
 }
 
@@ -107,6 +111,11 @@ function ascii(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
 }
 
-function truncate(text: string, max: number): string {
-  return Buffer.byteLength(text) <= max ? text : `${Buffer.from(text).subarray(0, max - 20).toString('utf8')}\n[truncated]`;
+function truncate(unmasked: string, max: number): string {
+  const text = knownSecrets.text(unmasked);
+  return Buffer.byteLength(text) <= max
+    ? text
+    : `${Buffer.from(text)
+        .subarray(0, max - 20)
+        .toString('utf8')}\n[truncated]`;
 }

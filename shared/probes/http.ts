@@ -1,6 +1,8 @@
 import * as z from '../zod.js';
 import { worst, type Observation, type Status } from '../findings.js';
 import { isSensitiveName, redactUrl } from '../redact.js';
+import { knownSecrets } from '../secrets/mask.js';
+import { passwordSource, resolveCredentials, resolveSecret, secretSource, type SecretsPort } from '../secrets/credentials.js';
 import { gradeUpper, upperLimits } from '../thresholds.js';
 import { readHealthReport } from './health-report.js';
 import { httpRequest, type HttpResponse } from './http-client.js';
@@ -13,8 +15,13 @@ const settings = z.strictObject({
   /** The URL to request. User info (`https://user:pass@…`) is sent as basic auth and never shown. */
   target: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
   method: z._default(z.enum(['GET', 'HEAD', 'POST']), 'GET'),
-  /** Request headers. Values of sensitive ones (authorization, tokens, keys, cookies) are never shown. */
-  headers: z._default(z.record(z.string(), z.string()), {}),
+  /**
+   * Request headers. A value can come from Secrets Manager or the environment (`{ secret }`, `{ env }`),
+   * so no token needs to sit in the config; values of those and of sensitive names are never shown.
+   */
+  headers: z._default(z.record(z.string(), z.union([z.string(), secretSource])), {}),
+  /** Basic auth, its password from Secrets Manager or the environment (an RDS-style secret's `username` is the default user). */
+  basicAuth: z.optional(z.strictObject({ user: z.optional(z.string().check(z.minLength(1))), password: passwordSource })),
   /** Request body, for POST. */
   body: z.optional(z.string()),
   /** Status codes that count as up. Default: [200]. */
@@ -55,11 +62,21 @@ export const httpProbe = defineProbe({
   description: 'Requests a URL; checks status code, latency and the JSON health payload.',
   settings,
   describeTarget: (check) => prepare(check).display,
+  refine(check, ctx) {
+    if (!URL.canParse(check.target)) return; // already reported by the target's own rule
+    const url = new URL(check.target);
+    // Set twice, one would silently win over the other.
+    const hasAuthHeader = Object.keys(check.headers).some((name) => name.toLowerCase() === 'authorization');
+    if (check.basicAuth && (url.username || url.password || hasAuthHeader)) {
+      ctx.addIssue({ code: 'custom', path: ['basicAuth'], message: 'basicAuth, user info in the target and an Authorization header each set the same header: keep one' });
+    }
+  },
   secrets: (check) => prepare(check).secrets,
-  async run(check, { signal }): Promise<Observation> {
-    const { url, headers } = prepare(check);
+  async run(check, { signal, aws, redact }): Promise<Observation> {
+    const { url } = prepare(check);
     let response: HttpResponse;
     try {
+      const headers = await resolveHeaders(check, aws.secrets);
       response = await httpRequest({
         url,
         method: check.method,
@@ -73,13 +90,52 @@ export const httpProbe = defineProbe({
       if (signal.aborted) throw signal.reason;
       return { status: 'fail', summary: `request failed: ${describeNetworkError(err)}`, observed: {} };
     }
-    return judge(check, response.status, response.latencyMs, response.body);
+    return judge(check, response, redact);
   },
 });
+
+/** The headers to send: secret values read (and made known to every sink), Basic auth encoded. */
+async function resolveHeaders(check: HttpCheck, secrets: SecretsPort | undefined): Promise<Record<string, string>> {
+  const headers = { ...prepare(check).headers };
+  for (const [name, value] of Object.entries(check.headers)) {
+    if (typeof value === 'string') continue;
+    headers[name] = await resolveSecret(value, secrets);
+    knownSecrets.add(...credentialParts(name, headers[name], true));
+  }
+  if (check.basicAuth) {
+    const creds = await resolveCredentials(check.basicAuth.password, secrets);
+    headers.authorization = basic(check.basicAuth.user ?? creds.user ?? '', creds.password);
+    knownSecrets.add(...credentialParts('authorization', headers.authorization, true));
+  }
+  return headers;
+}
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/**
+ * The values a sensitive header carries, in the pieces a server may echo alone: the whole value,
+ * the credential after its scheme (`Bearer <token>`), a Basic header's password (its base64 is
+ * masked in any alignment, so `user:password` encoded is caught too), and each cookie's value.
+ */
+export function credentialParts(name: string, value: string, sensitive = isSensitiveName(name)): string[] {
+  if (!sensitive) return [];
+  const parts = [value];
+  const scheme = /^(\w+)\s+(\S+)\s*$/.exec(value);
+  if (scheme) {
+    parts.push(scheme[2]!);
+    if (scheme[1]!.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(scheme[2]!, 'base64').toString('utf8');
+      if (decoded.includes(':')) parts.push(decoded.slice(decoded.indexOf(':') + 1));
+    }
+  }
+  if (name.toLowerCase() === 'cookie') parts.push(...value.split(';').flatMap((pair) => (pair.includes('=') ? [pair.slice(pair.indexOf('=') + 1).trim()] : [])));
+  return parts;
+}
 
 interface Prepared {
   /** The URL requested: its user info moved into an authorization header. */
   url: URL;
+  /** The headers written in the config; those from secrets are read on each run. */
   headers: Record<string, string>;
   /** The target as findings show it. */
   display: string;
@@ -93,21 +149,22 @@ function prepare(check: HttpCheck): Prepared {
   const known = prepared.get(check);
   if (known) return known;
   const url = new URL(check.target);
-  const sensitiveHeaders = Object.entries(check.headers).filter(([name]) => isSensitiveName(name));
-  const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
-  const secrets = [decodeURIComponent(url.password), url.password, ...sensitiveHeaders.map(([, value]) => value), ...sensitiveParams.map(([, value]) => value)].filter(Boolean);
-  const headers = { ...check.headers };
+  const literal = Object.entries(check.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  const headers = Object.fromEntries(literal);
   if (url.username || url.password) {
-    headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    headers.authorization ??= basic(decodeURIComponent(url.username), decodeURIComponent(url.password));
     url.username = '';
     url.password = '';
   }
+  const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
+  const secrets = [...Object.entries(headers).flatMap(([name, value]) => credentialParts(name, value)), ...sensitiveParams.map(([, value]) => value)].filter(Boolean);
   const ready = { url, headers, display: redactUrl(url.href), secrets };
   prepared.set(check, ready);
   return ready;
 }
 
-function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: string): Observation {
+// Whatever quotes the body is masked before it is cut short: no piece of a secret survives a cut.
+function judge(check: HttpCheck, { status: statusCode, latencyMs, body }: HttpResponse, redact: (text: string) => string): Observation {
   const problems: { status: Status; text: string }[] = [];
   if (!check.expectStatus.includes(statusCode)) {
     problems.push({ status: 'fail', text: `HTTP ${statusCode} (expected ${check.expectStatus.join(' or ')})` });
@@ -123,24 +180,24 @@ function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: st
   if (needsJson) {
     const parsed = parseJson(body);
     if (!parsed.ok) {
-      problems.push({ status: 'fail', text: `body is not JSON (${parsed.error})` });
+      problems.push({ status: 'fail', text: `body is not JSON (${body.trim() === '' ? 'empty body' : `starts ${quote(redact(body))}`})` });
     } else {
       if (check.healthReport) {
-        const report = readHealthReport(parsed.value);
+        const report = readHealthReport(parsed.value, redact);
         evidence.health = report.components;
         problems.push(...report.problems);
       }
       for (const a of check.assertions) {
         const actual = valueAt(parsed.value, a.path);
         if (actual !== a.equals) {
-          problems.push({ status: a.onMismatch, text: `${a.path} is ${JSON.stringify(actual)} (expected ${JSON.stringify(a.equals)})` });
+          problems.push({ status: a.onMismatch, text: `${a.path} is ${quote(redact(JSON.stringify(actual) ?? 'undefined'))} (expected ${JSON.stringify(a.equals)})` });
         }
       }
     }
   }
 
   const status = worst(...problems.map((p) => p.status));
-  if (status !== 'ok') evidence.bodyExcerpt = body.slice(0, 500);
+  if (status !== 'ok') evidence.bodyExcerpt = redact(body).slice(0, 500);
   return {
     status,
     summary: problems.length ? problems.map((p) => p.text).join('; ') : `HTTP ${statusCode} in ${latencyMs} ms`,
@@ -149,13 +206,16 @@ function judge(check: HttpCheck, statusCode: number, latencyMs: number, body: st
   };
 }
 
-function parseJson(body: string): { ok: true; value: unknown } | { ok: false; error: string } {
+function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(body) };
-  } catch (err) {
-    return { ok: false, error: body.trim() === '' ? 'empty body' : (err as Error).message };
+  } catch {
+    // Not the parser's message: it quotes a piece of the body, cut wherever it likes.
+    return { ok: false };
   }
 }
+
+const quote = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 
 /** `checks.database` → body.checks.database; undefined when any step is missing. */
 export function valueAt(value: unknown, path: string): unknown {

@@ -10,6 +10,11 @@ export interface ProbeContext {
   /** The check's timeout, for probes whose driver waits on its own (it must give up sooner to say why). */
   timeoutMs: number;
   clock: Clock;
+  /**
+   * Masks every secret known to the process. The runner masks the whole finding afterwards; a probe
+   * calls this itself before it cuts text short (an excerpt), so no piece of a secret survives the cut.
+   */
+  redact(text: string): string;
   /** AWS APIs, for probes that read AWS (ECS, CloudWatch). */
   aws: AwsPorts;
 }

@@ -1,15 +1,20 @@
 import * as z from '../zod.js';
 import { VigilError } from '../errors.js';
+import { knownSecrets } from './mask.js';
+
+const fromSecretsManager = z.strictObject({ secret: z.string().check(z.minLength(1)) });
+const fromEnvironment = z.strictObject({ env: z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like "ORDERS_DB_PASSWORD"')) });
+
+/** Where a secret value comes from when it must not sit in the config (the bundle ships the config): Secrets Manager or an environment variable. */
+export const secretSource = z.union([fromSecretsManager, fromEnvironment]);
+
+export type SecretSource = z.output<typeof secretSource>;
 
 /**
  * Where a password comes from. Deployed: Secrets Manager (an RDS-style JSON secret, or a plain
  * string). Locally: an environment variable, or a value in the config (for throwaway databases only).
  */
-export const passwordSource = z.union([
-  z.strictObject({ secret: z.string().check(z.minLength(1)) }),
-  z.strictObject({ env: z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like "ORDERS_DB_PASSWORD"')) }),
-  z.strictObject({ value: z.string().check(z.minLength(1)) }),
-]);
+export const passwordSource = z.union([fromSecretsManager, fromEnvironment, z.strictObject({ value: z.string().check(z.minLength(1)) })]);
 
 export type PasswordSource = z.output<typeof passwordSource>;
 
@@ -39,21 +44,39 @@ class CredentialResolver {
   ) {}
 
   async resolve(source: PasswordSource, fresh = false): Promise<Credentials> {
-    if ('value' in source) return { password: source.value };
+    const creds = 'secret' in source ? parseSecret(await this.text(source, fresh), source.secret) : { password: 'value' in source ? source.value : await this.text(source, fresh) };
+    // Every sink masks what the process has resolved: a driver that echoes it is caught wherever it goes.
+    knownSecrets.add(creds.password);
+    return creds;
+  }
+
+  /** The secret's whole string (a token, a header value), known to every sink from here on. */
+  async text(source: SecretSource, fresh = false): Promise<string> {
     if ('env' in source) {
-      const password = this.env[source.env];
-      if (!password) throw new CredentialsError(`environment variable ${source.env} is not set`);
-      return { password };
+      const value = this.env[source.env];
+      if (!value) throw new CredentialsError(`environment variable ${source.env} is not set`);
+      knownSecrets.add(value);
+      return value;
     }
     if (!this.secrets) throw new CredentialsError(`secret ${source.secret} cannot be read: no Secrets Manager client`);
-    let text: string;
     try {
-      text = await this.secrets.getSecret(source.secret, fresh);
+      const value = await this.secrets.getSecret(source.secret, fresh);
+      knownSecrets.add(value);
+      return value;
     } catch (err) {
       throw new CredentialsError(`secret ${source.secret} cannot be read: ${(err as Error).name}`);
     }
-    return parseSecret(text, source.secret);
   }
+}
+
+/** A secret value for a header or a token, from Secrets Manager or the environment; never the config. */
+export function resolveSecret(source: SecretSource, secrets: SecretsPort | undefined, env: Record<string, string | undefined> = process.env): Promise<string> {
+  return new CredentialResolver(secrets, env).text(source);
+}
+
+/** A password with its user, as `withCredentials` resolves it, for callers that do not retry. */
+export function resolveCredentials(source: PasswordSource, secrets: SecretsPort | undefined, env: Record<string, string | undefined> = process.env): Promise<Credentials> {
+  return new CredentialResolver(secrets, env).resolve(source);
 }
 
 /** `{"username": …, "password": …}` as RDS and DocumentDB rotation write it, or the password alone. */
@@ -69,15 +92,6 @@ function parseSecret(text: string, id: string): Credentials {
   return { password: json.password, ...(typeof json.username === 'string' ? { user: json.username } : {}) };
 }
 
-/** Takes the password out of an error's message and its stack (which repeats the message), wherever a driver may have put it. */
-function redactPassword(err: unknown, creds: Credentials): unknown {
-  if (!(err instanceof Error) || !creds.password) return err;
-  const redact = (text: string) => text.split(creds.password).join('***');
-  err.message = redact(err.message);
-  if (err.stack) err.stack = redact(err.stack);
-  return err;
-}
-
 /**
  * Resolves `source` and runs `use` with it. After an authentication failure it reads a secret again
  * once (it may have been rotated) and retries. The password is redacted from every error that leaves.
@@ -88,12 +102,12 @@ export async function withCredentials<T>(source: PasswordSource, secrets: Secret
   try {
     return await use(creds);
   } catch (err) {
-    if (!isAuthFailure(err) || !('secret' in source)) throw redactPassword(err, creds);
+    if (!isAuthFailure(err) || !('secret' in source)) throw knownSecrets.error(err);
     creds = await resolver.resolve(source, true);
     try {
       return await use(creds);
     } catch (again) {
-      throw redactPassword(again, creds);
+      throw knownSecrets.error(again);
     }
   }
 }

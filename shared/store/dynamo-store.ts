@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from '../incidents/types.js';
@@ -16,10 +8,29 @@ import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
 import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
 import type { RunRecord } from '../runbooks/run-record.js';
 import type { GuardState, KillSwitch } from '../guardrails/types.js';
+import { knownSecrets } from '../secrets/mask.js';
 
 const BATCH_GET = 100;
 const BATCH_WRITE = 25;
 const ATTEMPTS = 5;
+
+const masking = new WeakSet<object>();
+
+/** Every item written is masked with the secrets the process knows: a last guard, whatever put a secret into it. */
+function maskWrites(db: DynamoDBDocumentClient): void {
+  if (masking.has(db.middlewareStack)) return;
+  masking.add(db.middlewareStack);
+  db.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { Item?: unknown; RequestItems?: unknown };
+      if (!knownSecrets.empty && (input.Item || input.RequestItems)) {
+        args.input = { ...input, ...(input.Item ? { Item: knownSecrets.deep(input.Item) } : {}), ...(input.RequestItems ? { RequestItems: knownSecrets.deep(input.RequestItems) } : {}) };
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'vigilMaskSecrets' },
+  );
+}
 
 const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
@@ -28,7 +39,9 @@ export class DynamoStateStore implements StateStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    maskWrites(db);
+  }
 
   async getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState>> {
     const states = new Map<string, CheckState>();
@@ -75,9 +88,7 @@ export class DynamoStateStore implements StateStore {
   }
 
   async putSilence(silence: Silence & { until: string }): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.silence(silence.id), type: 'silence', silence, [STATE_TABLE.ttlAttribute]: epochSeconds(silence.until) } }),
-    );
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.silence(silence.id), type: 'silence', silence, [STATE_TABLE.ttlAttribute]: epochSeconds(silence.until) } }));
   }
 
   async deleteSilence(id: string): Promise<void> {
@@ -153,7 +164,14 @@ export class DynamoStateStore implements StateStore {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
-        new QueryCommand({ TableName: this.table, IndexName: name, KeyConditionExpression: `${partitionKey} = :active`, ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS }, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }),
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: name,
+          KeyConditionExpression: `${partitionKey} = :active`,
+          ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS },
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
       );
       count += out.Count ?? 0;
       start = out.LastEvaluatedKey;

@@ -340,6 +340,22 @@ describe('VigilStack: database credentials', () => {
   });
 });
 
+describe('VigilStack: HTTP credentials', () => {
+  it('lets the run-checks function read the secrets an HTTP check takes its headers and Basic auth from', () => {
+    const t = synth(parseConfig({
+      checks: [
+        { id: 'api', kind: 'http', target: 'https://api.example.com/health', headers: { 'X-Api-Key': { secret: 'api-key' }, Accept: 'application/json' } },
+        { id: 'admin', kind: 'http', target: 'https://admin.example.com/health', basicAuth: { user: 'ops', password: { secret: 'admin-basic' } } },
+      ],
+    }));
+    const granted = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue')
+      .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
+    expect(JSON.stringify(granted)).toMatch(/:secret:api-key-\?{6}".*:secret:admin-basic-\?{6}"/);
+  });
+});
+
 describe('VigilStack: DocumentDB', () => {
   it('reads only the configured cluster, creates only Vigil-named snapshots of it, and fails over only it', () => {
     const t = synth(parseConfig({

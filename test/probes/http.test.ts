@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpTarget, startTcpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { parseConfig } from '../../shared/config/load.js';
 import { runOne } from '../support/checks.js';
 
 const healthy = { status: 'healthy', checks: { database: 'healthy', cache: 'healthy' } };
@@ -38,6 +39,27 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('httpProbe', () => {
+  it('takes a header from Secrets Manager and Basic auth from the environment, and shows neither', async () => {
+    process.env.VIGIL_TEST_BASIC_PW = 'env-basic-Pa55';
+    const secrets = { getSecret: async (id: string) => (id === 'api-token' ? 'Bearer sm-token-1234' : Promise.reject(new Error('no such secret'))) };
+    const aws = { secrets } as never;
+    const withHeader = await runOne({ kind: 'http', target: url('/whoami'), headers: { Authorization: { secret: 'api-token' } } }, { aws });
+    // The whole header value and the token alone are both secrets: either mask leaves nothing of the token.
+    expect(withHeader.evidence).toEqual({ bodyExcerpt: expect.stringMatching(/^\{"error":"rejected credentials (Bearer )?\*\*\*"\}$/) });
+    const withBasic = await runOne({ kind: 'http', target: url('/whoami'), basicAuth: { user: 'ops', password: { env: 'VIGIL_TEST_BASIC_PW' } } }, { aws });
+    expect(withBasic.evidence).toEqual({ bodyExcerpt: '{"error":"rejected credentials ops:***"}' });
+  });
+
+  it('says which secret could not be read, and names no value', async () => {
+    const aws = { secrets: { getSecret: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) } } as never;
+    const finding = await runOne({ kind: 'http', target: url('/whoami'), headers: { 'X-Api-Key': { secret: 'api-key' } } }, { aws });
+    expect(finding).toMatchObject({ status: 'fail', summary: 'request failed: secret api-key cannot be read: AccessDeniedException' });
+  });
+
+  it('refuses Basic auth set twice, by basicAuth and by user info in the target', () => {
+    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'http', target: 'https://ops:pw@example.com', basicAuth: { password: { env: 'PW' } } }] })).toThrow(/checks\[0\]\.basicAuth: .*keep one/);
+  });
+
   it('is ok when /health answers 200 and reports healthy', async () => {
     const finding = await runOne({ kind: 'http', target: url('/health'), healthReport: true });
     expect(finding.status).toBe('ok');

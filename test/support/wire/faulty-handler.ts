@@ -45,6 +45,7 @@ export function siteOf(request: WireRequest, body: string): string {
   if (target) {
     const [prefix, op] = target.split('.');
     if (prefix?.startsWith('DynamoDB')) return `dynamodb ${op}${itemKind(op!, body)}`;
+    if (prefix === 'secretsmanager') return `secretsmanager ${op}`;
     return `ecs ${op}`;
   }
   // The query protocols (SNS, DocumentDB) name the action in the form; the endpoint names the service.

@@ -1,0 +1,94 @@
+import { maskUrlCredentials } from '../redact.js';
+
+const MASK = '***';
+/** Shorter values would mask ordinary words; no real credential is this short. */
+const MIN_SECRET_LENGTH = 3;
+
+/**
+ * Every form in which a target or a driver can echo `secret` back: as is, JSON-escaped,
+ * percent-encoded, HTML-escaped, and base64 at each of the three byte alignments, so the
+ * secret is found inside a longer base64 text too (`user:secret` in a Basic header).
+ */
+export function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const asciiOnly = (text: string) => text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const jsons = [json, json.replaceAll('/', '\\/')].flatMap((j) => [j, asciiOnly(j)]);
+  const percent = encodeURIComponent(secret);
+  const whole = Buffer.from(secret, 'utf8').toString('base64');
+  const forms = [
+    secret,
+    ...jsons,
+    percent,
+    percent.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;'),
+    whole,
+    whole.replace(/=+$/, ''),
+    ...[0, 1, 2].flatMap((offset) => base64Core(secret, offset)),
+  ];
+  return [...new Set(forms)].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/** The base64 characters that depend on the secret alone when it starts `offset` bytes into the encoded text. */
+function base64Core(secret: string, offset: number): string[] {
+  const bytes = Buffer.concat([Buffer.alloc(offset), Buffer.from(secret, 'utf8')]);
+  const standard = bytes.toString('base64').slice(Math.ceil((offset * 8) / 6), Math.floor((bytes.length * 8) / 6));
+  return [standard, standard.replaceAll('+', '-').replaceAll('/', '_')];
+}
+
+/**
+ * Masks known secrets, in every form they can be echoed in, and URL user info. One per process
+ * (`knownSecrets`): whatever resolves a secret adds it, and every sink masks with it.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  /** Longest first, so a form that contains another is masked whole. */
+  private forms: string[] = [];
+
+  add(...secrets: readonly (string | undefined)[]): this {
+    const fresh = secrets.filter((s): s is string => !!s && s.length >= MIN_SECRET_LENGTH && !this.secrets.has(s));
+    if (!fresh.length) return this;
+    for (const s of fresh) this.secrets.add(s);
+    this.forms = [...new Set([...this.forms, ...fresh.flatMap(secretForms)])].sort((a, b) => b.length - a.length);
+    return this;
+  }
+
+  /** No secret known: every sink can pass its text on as is. */
+  get empty(): boolean {
+    return this.forms.length === 0;
+  }
+
+  text(text: string): string {
+    let masked = text;
+    // Every finding of every round passes here: skip the replacements that cannot match.
+    for (const form of this.forms) if (masked.includes(form)) masked = masked.replaceAll(form, MASK);
+    return masked.includes('@') ? maskUrlCredentials(masked) : masked;
+  }
+
+  /** A deep copy of `value` with every string masked, object keys included; errors keep their name. */
+  deep<T>(value: T): T {
+    if (this.empty) return value;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.text(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v instanceof Error) return this.error(v);
+      if (v instanceof Date) return v;
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), walk(x)]));
+      return v;
+    };
+    return walk(value) as T;
+  }
+
+  /** The same error, its message and stack masked in place (a stack repeats the message). */
+  error<E>(err: E): E {
+    if (!(err instanceof Error)) return err;
+    err.message = this.text(err.message);
+    if (err.stack) err.stack = this.text(err.stack);
+    if (err.cause) err.cause = this.deep(err.cause);
+    return err;
+  }
+}
+
+/** The secrets this process has resolved or been configured with. */
+export const knownSecrets = new Redactor();

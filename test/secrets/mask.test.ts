@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../shared/secrets/mask.js';
+
+const SECRET = 'k/Q+"z\\W&=?é7';
+
+describe('Redactor', () => {
+  const redactor = new Redactor().add(SECRET);
+
+  it.each([
+    ['as is', SECRET],
+    ['JSON-escaped', JSON.stringify(SECRET).slice(1, -1)],
+    ['JSON-escaped with \\/ and \\u', JSON.stringify(SECRET).slice(1, -1).replaceAll('/', '\\/').replace('é', '\\u00e9')],
+    ['percent-encoded', encodeURIComponent(SECRET)],
+    ['percent-encoded, lower-case hex', encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())],
+    ['form-encoded', new URLSearchParams({ v: SECRET }).toString().slice(2)],
+    ['HTML-escaped', SECRET.replaceAll('&', '&amp;').replaceAll('"', '&quot;')],
+    ['base64', Buffer.from(SECRET).toString('base64')],
+  ])('masks the secret %s', (_, form) => {
+    expect(redactor.text(`echoed: ${form}.`)).toBe('echoed: ***.');
+  });
+
+  it.each(['a', 'ab', 'ops:', 'session=1; '])('masks its base64 inside a longer base64 text (after "%s")', (prefix) => {
+    const encoded = Buffer.from(`${prefix}${SECRET}; and more`).toString('base64');
+    const masked = redactor.text(encoded);
+    expect(masked).toContain('***');
+    // What is left is at most the characters shared with the text around it: no run of the secret's own.
+    const core = Buffer.from(SECRET).toString('base64').slice(2, -4);
+    expect(masked).not.toContain(core.slice(0, 8));
+  });
+
+  it('masks keys as well as values, and leaves everything else as it was', () => {
+    const at = new Date('2026-12-01T00:00:00Z');
+    expect(redactor.deep({ [`db-${SECRET}`]: 'down', n: 3, at, list: [SECRET, null] })).toEqual({ 'db-***': 'down', n: 3, at, list: ['***', null] });
+  });
+
+  it("masks an error's message and stack in place, and its cause", () => {
+    const err = new Error(`login failed for ${SECRET}`, { cause: new Error(`cause ${SECRET}`) });
+    void err.stack;
+    const same = redactor.error(err);
+    expect(same).toBe(err);
+    expect([err.message, err.stack, (err.cause as Error).message].join('\n')).not.toContain(SECRET);
+  });
+
+  it('masks user info in any URL, known secret or not', () => {
+    expect(new Redactor().text('postgres://vigil:unknown@db:5432/orders')).toBe('postgres://***@db:5432/orders');
+  });
+
+  it('ignores values too short to be a credential', () => {
+    expect(new Redactor().add('ab').text('ab cab')).toBe('ab cab');
+  });
+});

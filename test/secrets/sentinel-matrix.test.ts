@@ -1,0 +1,250 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VigilStack } from '../../infra/vigil-stack.js';
+import { parseConfig } from '../../shared/config/load.js';
+import type { CheckState } from '../../shared/incidents/types.js';
+import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { streamRecord } from '../../shared/local/stream.js';
+import { NODE_22 } from '../support/node22.js';
+import { fakeSecrets } from '../support/wire/fake-secrets.js';
+import { FakeSns } from '../support/wire/fake-sns.js';
+import { forwardTo, serve } from '../support/wire/serve.js';
+
+// Every place a secret can be configured × every way a target can echo it × every sink it could reach.
+// The functions run as Lambda runs them (built assets on Node.js 22, AWS on loopback), the CLI as a process.
+
+const run = promisify(execFile);
+const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', import.meta.url));
+const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
+const TABLE = 'vigil-sentinel';
+
+const PLACES = ['url-user-info', 'bearer-header', 'api-key-header', 'cookie-header', 'token-query', 'header-from-secret', 'header-from-env', 'basic-auth-from-secret'] as const;
+const ECHOES = ['plain', 'json', 'base64', 'percent', 'redirect', 'straddle', 'component', 'not-json'] as const;
+type Place = (typeof PLACES)[number];
+type Echo = (typeof ECHOES)[number];
+
+/** A sentinel per cell, unique in every 8 characters, with characters that each encoding changes. */
+function sentinel(place: Place, echo: Echo): string {
+  const h = createHash('sha256').update(`${place}/${echo}`).digest('hex');
+  return `${h.slice(0, 6)}/${h.slice(6, 10)}+"${h.slice(10, 14)}\\&=${h.slice(14, 18)}`;
+}
+
+const cells = PLACES.flatMap((place) => ECHOES.map((echo) => ({ place, echo, id: `${place}-${echo}`, secret: sentinel(place, echo) })));
+const envName = (id: string) => `SENTINEL_${id.replaceAll('-', '_').toUpperCase()}`;
+const secretName = (id: string) => `sentinel/${id}`;
+
+function checkFor(cell: (typeof cells)[number], origin: string): Record<string, unknown> {
+  const path = `/echo/${cell.echo}`;
+  const base = { id: cell.id, kind: 'http', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, healthReport: ['json', 'component', 'not-json'].includes(cell.echo) };
+  const s = encodeURIComponent(cell.secret);
+  switch (cell.place) {
+    case 'url-user-info':
+      return { ...base, target: `${origin.replace('://', `://ops:${s}@`)}${path}` };
+    case 'bearer-header':
+      return { ...base, target: origin + path, headers: { Authorization: `Bearer ${cell.secret}` } };
+    case 'api-key-header':
+      return { ...base, target: origin + path, headers: { 'X-Api-Key': cell.secret } };
+    case 'cookie-header':
+      return { ...base, target: origin + path, headers: { Cookie: `session=${cell.secret}; theme=dark` } };
+    case 'token-query':
+      return { ...base, target: `${origin}${path}?token=${s}` };
+    case 'header-from-secret':
+      return { ...base, target: origin + path, headers: { 'X-Upstream': { secret: secretName(cell.id) } } };
+    case 'header-from-env':
+      return { ...base, target: origin + path, headers: { Authorization: { env: envName(cell.id) } } };
+    case 'basic-auth-from-secret':
+      return { ...base, target: origin + path, basicAuth: { user: 'ops', password: { secret: secretName(cell.id) } } };
+  }
+}
+
+/** What a careless server takes as the caller's credential, decoded as it would decode it. */
+function credentialIn(req: IncomingMessage, url: URL): string {
+  const auth = req.headers.authorization ?? '';
+  if (auth.startsWith('Basic ')) return Buffer.from(auth.slice(6), 'base64').toString('utf8');
+  if (auth) return auth.replace(/^\w+ /, '');
+  return String(req.headers['x-api-key'] ?? req.headers['x-upstream'] ?? req.headers.cookie ?? url.searchParams.get('token') ?? '');
+}
+
+/** Echoes the credential back, each path in its own way, as the servers that leaked it did. */
+function echo(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const [, kind, mode] = url.pathname.split('/');
+  if (kind === 'landing') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`came from ${url.search}`);
+  const got = credentialIn(req, url);
+  const text = (status: number, body: string) => void res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+  switch (mode as Echo) {
+    case 'plain':
+      return text(401, `denied: ${got}`);
+    case 'json':
+      return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: `down for ${got}`, error: `denied: ${got}`, raw: req.headers.authorization ?? null }));
+    case 'base64':
+      return text(401, `denied: ${Buffer.from(got).toString('base64')} (${req.headers.authorization ?? ''})`);
+    case 'percent':
+      return text(401, `denied: ${encodeURIComponent(got)}`);
+    case 'redirect':
+      return void res.writeHead(302, { location: `/landing/here?echo=${encodeURIComponent(got)}` }).end();
+    case 'straddle':
+      // The credential starts before the excerpt's 500th character and ends after it.
+      return text(503, `${'x'.repeat(500 - Math.floor(got.length / 2))}${got} and more`);
+    case 'component':
+      // A long component name, cut to 64 characters in the secret's middle.
+      return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', checks: { [`${'c'.repeat(52)}${got}`]: 'down', cache: 'up' } }));
+    case 'not-json':
+      return text(503, `${got} is not allowed here`);
+  }
+}
+
+/**
+ * Each form a leak of `secret` could take (worked out here, not by the code under test), and every
+ * 8-character piece of it that carries some of the secret.
+ */
+function leakPieces(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const plain = [secret, json, json.replaceAll('/', '\\/'), encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2)].map((form) => ({ form, from: 0, to: form.length }));
+  // Base64 of the secret inside what the servers encode: the characters that depend on the secret, and pieces touching them.
+  const encoded = ['', 'ops:', 'session='].flatMap((prefix) => {
+    const b = Buffer.from(`${prefix}${secret}; x`).toString('base64');
+    const span = { from: Math.ceil((prefix.length * 8) / 6), to: Math.floor(((prefix.length + Buffer.byteLength(secret)) * 8) / 6) };
+    return [b, b.replaceAll('+', '-').replaceAll('/', '_')].map((form) => ({ form, ...span }));
+  });
+  return [...new Set([...plain, ...encoded].flatMap(({ form, from, to }) => range(Math.max(0, from - 7), Math.min(to, form.length - 7)).map((i) => form.slice(i, i + 8))))];
+}
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+function leaks(sinks: Record<string, string>): string[] {
+  return cells.flatMap(({ id, secret }) => {
+    const pieces = leakPieces(secret);
+    return Object.entries(sinks).flatMap(([sink, text]) => {
+      const piece = pieces.find((p) => text.includes(p));
+      return piece ? [`${id} → ${sink}: "${piece}"`] : [];
+    });
+  });
+}
+
+let api: LocalTarget;
+let local: LocalDynamo;
+let services: { url: string; close(): Promise<void> }[];
+const sns = new FakeSns();
+const calls: string[] = [];
+const secretValues = new Map(cells.filter((c) => c.place.endsWith('-from-secret')).map((c) => [secretName(c.id), c.secret]));
+const envValues = Object.fromEntries(cells.filter((c) => c.place === 'header-from-env').map((c) => [envName(c.id), `Token ${c.secret}`]));
+let rawConfig: { checks: Record<string, unknown>[] };
+let configFile: string;
+
+beforeAll(async () => {
+  api = await startHttpTarget(echo);
+  rawConfig = { checks: cells.map((c) => checkFor(c, `http://127.0.0.1:${api.port}`)) };
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  configFile = join(dir, 'sentinel.config.ts');
+  writeFileSync(configFile, `export default ${JSON.stringify(rawConfig)};`);
+  local = await startLocalDynamo();
+  await createStateTable(local.client, TABLE);
+  services = await Promise.all([serve('dynamodb', forwardTo(local.endpoint), calls), serve('sns', sns.handler, calls), serve('secretsmanager', fakeSecrets(secretValues), calls)]);
+});
+
+afterAll(async () => {
+  await Promise.all(services?.map((s) => s.close()) ?? []);
+  await local?.close();
+  await api?.close();
+});
+
+const awsEnv = () => {
+  const [dynamodb, snsEndpoint, secrets] = services;
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'sentinel',
+    AWS_SECRET_ACCESS_KEY: 'sentinel',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb!.url,
+    AWS_ENDPOINT_URL_SNS: snsEndpoint!.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets!.url,
+    ...envValues,
+  };
+};
+
+describe('a secret, in every form a target echoes it', () => {
+  it('reaches no sink: the CLI\'s output, as a process', async () => {
+    // Exit 1: checks failed, as they should.
+    const { stdout, stderr, code } = await run(process.execPath, [VIGIL, 'run', '--config', configFile, '--json'], { env: awsEnv(), timeout: 120_000 }).then(
+      (out) => ({ ...out, code: 0 }),
+      (e: { stdout: string; stderr: string; code: number }) => e,
+    );
+    expect(code, stderr).toBe(1);
+    const findings = JSON.parse(stdout) as { checkId: string; status: string }[];
+    expect(findings.map((f) => f.status)).toEqual(cells.map(() => 'fail'));
+    expect(leaks({ 'vigil run stdout': stdout, 'vigil run stderr': stderr })).toEqual([]);
+    // Each echo reached the output, masked: without the masking, the line above would find it.
+    expect(findings.filter((f) => JSON.stringify(f).includes('***')).map((f) => f.checkId)).toEqual(cells.map((c) => c.id));
+  });
+
+  describe.skipIf(!NODE_22)('the deployed functions, as Lambda runs them', () => {
+    let fns: { id: string; handler: string; asset: string; environment: Record<string, string> }[];
+    let schedules: { target: string; input: unknown }[];
+
+    beforeAll(async () => {
+      const outdir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-cdk-'));
+      const app = new App({ outdir });
+      const stack = new VigilStack(app, 'Sentinel', { config: parseConfig(rawConfig), environmentName: 'sentinel' });
+      type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+      const resources = (app.synth().getStackByName(stack.stackName).template as { Resources: Resources }).Resources;
+      fns = Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+        .map(([id, r]) => ({
+          id,
+          handler: r.Properties.Handler,
+          asset: join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
+          environment: Object.fromEntries(
+            Object.entries(r.Properties.Environment.Variables as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : k === 'TABLE_NAME' ? TABLE : `arn:aws:sns:eu-west-1:123456789012:${k.toLowerCase()}`]),
+          ),
+        }));
+      schedules = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+        .map((r) => ({ target: r.Properties.Target.Arn['Fn::GetAtt'][0], input: JSON.parse(r.Properties.Target.Input) }));
+    }, 240_000);
+
+    async function invoke(fnId: string, event: unknown): Promise<string> {
+      const fn = fns.find((f) => f.id === fnId)!;
+      const { stdout, stderr } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
+        timeout: 120_000,
+        env: { ...awsEnv(), ...fn.environment, AWS_LAMBDA_FUNCTION_NAME: fn.id },
+      });
+      return `${stdout}\n${stderr}`;
+    }
+
+    it('reaches no DynamoDB item, log line, metric, result or SNS message', async () => {
+      const sinks: Record<string, string> = {};
+      const before = calls.length;
+      for (const schedule of schedules) sinks[`${schedule.target} output`] = await invoke(schedule.target, schedule.input);
+      const items = (await local.doc.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+      // What DynamoDB Streams would carry for this round's check-state writes, delivered to notify.
+      const states = items.filter((i) => i.type === 'check').map((i) => i.state as CheckState);
+      expect(states).toHaveLength(cells.length);
+      const notifier = fns.find((f) => f.id.startsWith('NotifierFunction'))!;
+      sinks['notify output'] = await invoke(notifier.id, { Records: states.map((s, i) => streamRecord(undefined, s, i + 1)) });
+      sinks['DynamoDB items'] = JSON.stringify((await local.doc.send(new ScanCommand({ TableName: TABLE }))).Items);
+      sinks['SNS subjects'] = sns.published.map((p) => p.subject).join('\n');
+      sinks['SNS bodies'] = sns.published.map((p) => p.message).join('\n');
+      sinks['SNS attributes'] = JSON.stringify(sns.published.map((p) => p.attributes));
+
+      expect(leaks(sinks)).toEqual([]);
+      expect(calls.slice(before)).toContain('secretsmanager GetSecretValue');
+      expect(sns.published.length).toBeGreaterThanOrEqual(cells.length);
+      // Each echo reached the table, masked: without the masking, the first assertion would find it.
+      const findings = items.filter((i) => i.type === 'finding').map((i) => i.finding as { checkId: string });
+      const masked = findings.filter((f) => JSON.stringify(f).includes('***')).map((f) => f.checkId);
+      expect(masked.sort()).toEqual(cells.map((c) => c.id).sort());
+    }, 240_000);
+  });
+});
