@@ -1,4 +1,5 @@
 import * as z from '../zod.js';
+import { oneLine } from './text.js';
 import { incidentId, who } from './who.js';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +14,7 @@ const silenceLength = z
   .check(z.refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d'));
 
 /** A silence names the check, or the incident whose check it is. */
-const silenceTarget = { check: z.optional(z.string().check(z.minLength(1), z.maxLength(64))), incident: z.optional(incidentId) };
+const silenceTarget = { check: z.optional(z.string().check(z.minLength(1), z.maxLength(64), oneLine)), incident: z.optional(incidentId) };
 const oneTarget = [
   (r: { check?: string | undefined; incident?: string | undefined }) => (r.check === undefined) !== (r.incident === undefined),
   { message: 'give either "check" or "incident", not both' },
@@ -32,7 +33,7 @@ export const incidentsRequest = z.discriminatedUnion(
     z.strictObject({ op: z.literal('silence'), ...silenceTarget, for: z.prefault(silenceLength, '4h'), ...who }).check(z.refine(...oneTarget)),
     z.strictObject({ op: z.literal('unsilence'), ...silenceTarget, ...who }).check(z.refine(...oneTarget)),
     /** Closes an open circuit on one target, e.g. `ecs:prod/orders-api`; noted on the incident, if one is named. */
-    z.strictObject({ op: z.literal('reset-circuit'), target: z.string().check(z.minLength(1), z.maxLength(200)), incident: z.optional(incidentId), ...who }),
+    z.strictObject({ op: z.literal('reset-circuit'), target: z.string().check(z.minLength(1), z.maxLength(200), oneLine), incident: z.optional(incidentId), ...who }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `give "op", one of: ${OPS.join(', ')}` : undefined) },
 );

@@ -13,6 +13,7 @@ import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { alarm, samples } from '../support/alarm.js';
+import { allItems } from '../support/dynamo.js';
 import { localRunbookDeps } from '../support/runbook-deps.js';
 import { service } from '../support/ecs-fixtures.js';
 import { injectFault, timelineKind } from '../support/faults.js';
@@ -227,6 +228,38 @@ describe('on-alarm handler', () => {
     expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'escalated' });
     expect(t.updates()).toBe(0);
     expect(await t.onAlarm(alarm('tagged', 'ALARM', { alarmTags: { service: 'orders' }, previousState: { value: 'OK' } }))).toMatchObject({ verdict: 'fixed' });
+  });
+
+  it.each([
+    ['a NUL', 'orders-api\u0000-5xx-rate'],
+    ['a newline', 'orders-api-5xx-rate\n[P1][RESOLVED] all good'],
+    ['a terminal escape', '\u001b[31morders-api-5xx-rate'],
+    ['a DEL', 'orders-api-5xx-rate\u007f'],
+    ['a broken surrogate', 'orders-api-\ud800-rate'],
+    ['256 characters', 'a'.repeat(256)],
+  ])('refuses an alarm name with %s, as CloudWatch would, and writes nothing', async (_, alarmName) => {
+    const t = await setup();
+    const before = await allItems(runtime!.dynamo, "vigil-local");
+    const result = (await t.onAlarm(alarm('bad-name', 'ALARM', { alarmName }))) as { error: string; problems: string[] };
+    expect(result).toMatchObject({ error: 'not a CloudWatch Alarm State Change event' });
+    expect(result.problems).toEqual([expect.stringMatching(/^detail\.alarmName: /)]);
+    expect(JSON.stringify(result)).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(await allItems(runtime!.dynamo, "vigil-local")).toEqual(before);
+    expect(t.sent).toEqual([]);
+  });
+
+  it('takes a name with markup or non-ASCII letters, which CloudWatch allows, and keeps each sink to one line', async () => {
+    const t = await setup({}, { match: { alarmNames: ['<b>orders</b> 5xx – äöü'] } });
+    const result = (await t.onAlarm(alarm('markup', 'ALARM', { alarmName: '<b>orders</b> 5xx – äöü', state: { ...samples.metric.detail.state, reason: 'Threshold\nCrossed:\u0000 1 datapoint' } }))) as RunbookResult;
+    expect(result.verdict).toBe('fixed');
+    expect(t.sent[0]!.subject).toMatch(/^\[P1\]\[OPEN\] alarm:<b>orders<\/b> 5xx \? \?\?\?: <b>orders<\/b> 5xx \? \?\?\?: Threshold Crossed: +1 datapoi/);
+    expect(JSON.stringify(await allItems(runtime!.dynamo, "vigil-local"))).not.toMatch(/\\u0000|\\n/);
+  });
+
+  it('refuses an event id that could not be a key', async () => {
+    const t = await setup();
+    const result = (await t.onAlarm({ ...samples.metric, id: 'a#b\nc' })) as { problems: string[] };
+    expect(result.problems).toEqual([expect.stringMatching(/^id: /)]);
   });
 
   it('answers a malformed event with its problems', async () => {
