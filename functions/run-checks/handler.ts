@@ -49,7 +49,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     const { dryRun, ...selection } = parsed.data;
     let findings: Finding[];
     try {
-      findings = await runSelection(config, selection, { clock, aws });
+      findings = await runSelection(config, { ...selection, inParts: true }, { clock, aws });
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);

@@ -1,12 +1,19 @@
 import * as z from '../zod.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../config/schedule-plan.js';
 
 /** What an EventBridge Scheduler schedule (or an operator) sends the run-checks function. */
 export const runChecksEvent = z
   .strictObject({
     /** Check ids to run now. */
-    checks: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(500))),
+    checks: z.optional(
+      z
+        .array(z.string().check(z.minLength(1), z.maxLength(64)))
+        .check(z.minLength(1), z.maxLength(MAX_CHECKS_PER_SCHEDULE, `at most ${MAX_CHECKS_PER_SCHEDULE} checks per invocation, what its timeout is planned for: send the rest in another`)),
+    ),
     /** A group of checks to run now. */
     group: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    /** A group larger than one invocation runs in parts of 50, in config order: which one (from 1). */
+    part: z.optional(z.int().check(z.minimum(1))),
     /** Run and report, record nothing: no incident opens or resolves, nobody is notified. */
     dryRun: z._default(z.boolean(), false),
   })
@@ -14,6 +21,7 @@ export const runChecksEvent = z
     z.refine((e) => (e.checks === undefined) !== (e.group === undefined), {
       message: 'give either "checks" (a list of check ids) or "group", not both and not neither',
     }),
+    z.refine((e) => e.part === undefined || e.group !== undefined, { path: ['part'], message: 'only with "group": the part of the group to run' }),
   );
 
 export type RunChecksEvent = z.output<typeof runChecksEvent>;

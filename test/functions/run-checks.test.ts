@@ -66,6 +66,39 @@ describe('run-checks handler', () => {
     expect(lines.map((l) => l.message)).toEqual(['invalid run-checks event']);
   });
 
+  describe('a selection larger than one invocation is planned for', () => {
+    // 120 checks of one group: the function's timeout is planned for 50 per invocation.
+    const big = () => {
+      const checks = Array.from({ length: 120 }, (_, i) => ({ id: `edge-${i + 1}`, kind: 'tcp', target: `127.0.0.1:${api.port}`, group: 'edge' }));
+      return createRunChecksHandler({ config: parseConfig({ checks }), log: recordingLog().log });
+    };
+
+    it('refuses a whole group, running nothing, and says how to send it in parts', async () => {
+      const result = await big()({ group: 'edge' });
+      expect(result).toMatchObject({
+        error: 'group "edge" has 120 checks; one invocation runs at most 50 within its timeout: send it in 3 parts, { "group": "edge", "part": 1 } to { "group": "edge", "part": 3 }',
+      });
+      expect(result).not.toHaveProperty('ran');
+    });
+
+    it('runs one part of it: the checks of that part, in config order, with a short answer', async () => {
+      const result = await big()({ group: 'edge', part: 3, dryRun: true });
+      expect(result).toMatchObject({ ran: 20, counts: { ok: 20 } });
+      expect('findings' in result && result.findings.map((f) => f.checkId)).toEqual(Array.from({ length: 20 }, (_, i) => `edge-${101 + i}`));
+      expect(JSON.stringify(result).length).toBeLessThan(4_000);
+    });
+
+    it('names a part past the last', async () => {
+      expect(await big()({ group: 'edge', part: 4 })).toMatchObject({ error: 'part 4 of group "edge": it has 3 parts of at most 50 checks' });
+    });
+
+    it('refuses more than 50 check ids at once, and a part without a group', async () => {
+      const ids = Array.from({ length: 51 }, (_, i) => `edge-${i + 1}`);
+      expect(await big()({ checks: ids })).toMatchObject({ problems: ['checks: at most 50 checks per invocation, what its timeout is planned for: send the rest in another'] });
+      expect(await big()({ checks: ['edge-1'], part: 1 })).toMatchObject({ problems: ['part: only with "group": the part of the group to run'] });
+    });
+  });
+
   it('names unknown check ids and the known ones', async () => {
     const { handler } = setup();
     expect(await handler({ checks: ['up', 'gone'] })).toMatchObject({ error: 'unknown check id "gone"; known: up, down, other' });
