@@ -1,14 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors.js';
-import { createStateTable, startLocalDynamo, type LocalDynamo } from '../local/dynamo.js';
+import { LOCAL_STATE_TABLE, openLocalState, type LocalState } from '../local/state.js';
 import type { Io } from './io.js';
 
-const LOCAL_TABLE = 'vigil-local';
+/** Where `vigil invoke` keeps its local state between invocations: `.vigil/` in the project, or VIGIL_STATE_DIR. */
+const stateDir = () => process.env.VIGIL_STATE_DIR || '.vigil';
 
-export const invokeUsage = 'vigil invoke <function> --event file.json [--config vigil.config.ts]';
+export const invokeUsage = 'vigil invoke <function> --event file.json [--config vigil.config.ts] [--reset]   (vigil invoke --reset: clear the local state)';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
 
@@ -20,9 +21,14 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
  * action it asked for failed, 0 otherwise.
  */
 export async function invokeCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, config: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, config: { type: 'string' }, reset: { type: 'boolean' } } });
   const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
   const [name] = positionals;
+  if (values.reset) {
+    rmSync(stateDir(), { recursive: true, force: true });
+    io.err(`local state cleared (${stateDir()})`);
+    if (!name) return 0;
+  }
   if (!name || !known.includes(name)) {
     throw new VigilError(`${name ? `unknown function "${name}"` : 'name a function'}; known: ${known.join(', ')}. Usage: ${invokeUsage}`);
   }
@@ -33,17 +39,24 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new VigilError(`--event ${values.event}: ${(err as Error).message}`);
   }
-  // The handlers run the config deployed.ts loads: the one named here, as `vigil run --config` does.
-  if (values.config) process.env.VIGIL_CONFIG = resolve(values.config);
+  // The handlers run the config deployed.ts loads: the one named here, or ./vigil.config.ts, as for `vigil run`.
+  process.env.VIGIL_CONFIG = resolve(values.config ?? 'vigil.config.ts');
   const local = process.env.TABLE_NAME ? undefined : await localTable(io);
   try {
     const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
     const result = await logsToStderr(() => handler(event, localContext(name)));
     io.out(JSON.stringify(result, null, 2));
+    if (local) await logsToStderr(() => deliverLocalStream(local));
     return exitCodeOf(result);
   } finally {
     await local?.close();
   }
+}
+
+/** What the table's stream would carry to notify, as it would in AWS: notifications are printed and kept. */
+async function deliverLocalStream(local: LocalState): Promise<void> {
+  const [{ deployedConfig }, { vigilLog }] = await Promise.all([import('../config/deployed.js'), import('../aws/log.js')]);
+  await local.deliverStream(deployedConfig, vigilLog('notify'));
 }
 
 /** 2: the payload was rejected; 1: the action it asked for failed or was refused; 0: anything else. */
@@ -66,24 +79,24 @@ async function logsToStderr<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Without TABLE_NAME, the handler gets an empty state table in a local DynamoDB (dynalite), so any
- * event can be tried on this machine. With TABLE_NAME and AWS credentials, it uses the real one.
+ * Without TABLE_NAME, the handler gets the local state table in .vigil/ (dynalite on disk), which
+ * lasts between invocations, and notify hears of its writes as from the stream. With TABLE_NAME and
+ * AWS credentials, it uses the deployed table.
  */
-async function localTable(io: Io): Promise<LocalDynamo> {
-  const dynamo = await startLocalDynamo();
-  await createStateTable(dynamo.client, LOCAL_TABLE);
+async function localTable(io: Io): Promise<LocalState> {
+  const state = await openLocalState(stateDir(), (line) => io.err(line));
   const saved = { ...process.env };
-  process.env.TABLE_NAME = LOCAL_TABLE;
+  process.env.TABLE_NAME = LOCAL_STATE_TABLE;
   // The SDK's per-service endpoint setting: only DynamoDB goes local; other AWS calls are real.
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = state.endpoint;
   process.env.AWS_REGION ??= 'eu-west-1';
   if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
-  io.err(`TABLE_NAME is not set: using an empty local state table (${dynamo.endpoint}). Set TABLE_NAME to use a deployed one.`);
+  io.err(`TABLE_NAME is not set: using the local state in ${stateDir()} (kept between invocations; --reset clears it). Set TABLE_NAME to use a deployed table.`);
   return {
-    ...dynamo,
+    ...state,
     close: async () => {
       process.env = saved;
-      await dynamo.close();
+      await state.close();
     },
   };
 }

@@ -93,6 +93,10 @@ describe('vigil run', () => {
 });
 
 describe('vigil invoke', () => {
+  // Its own local state, so no other test's invocations share it.
+  beforeAll(() => void (process.env.VIGIL_STATE_DIR = mkdtempSync(join(tmpdir(), 'vigil-state-'))));
+  afterAll(() => void delete process.env.VIGIL_STATE_DIR);
+
   it('runs a handler locally with an event file, prints its answer, and exits 2 when it rejects the event', async () => {
     const event = writeConfig('event.json', JSON.stringify({ checks: ['no-such-check'] }));
     const io = capture();
@@ -100,11 +104,11 @@ describe('vigil invoke', () => {
     expect(JSON.parse(io.stdout())).toMatchObject({ error: expect.stringMatching(/^unknown check id "no-such-check"/) });
   });
 
-  it('gives a function that needs state an empty local table when TABLE_NAME is not set', async () => {
+  it('gives a function that needs state the local table when TABLE_NAME is not set', async () => {
     const io = capture();
     expect(await main(['invoke', 'incidents', '--event', 'events/incidents-list.json'], io)).toBe(0);
     expect(JSON.parse(io.stdout())).toEqual({ count: 0, incidents: [] });
-    expect(io.stderr()).toMatch(/^TABLE_NAME is not set: using an empty local state table/);
+    expect(io.stderr()).toMatch(/^TABLE_NAME is not set: using the local state in .*vigil-state-.* \(kept between invocations; --reset clears it\)/);
     expect(process.env.TABLE_NAME).toBeUndefined();
   });
 

@@ -10,7 +10,8 @@ const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function invoke(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, TABLE_NAME: '' };
+  // Its own local state, so no other test's invocations share it.
+  const env = { ...process.env, TABLE_NAME: '', VIGIL_STATE_DIR: mkdtempSync(join(tmpdir(), 'vigil-state-')) };
   delete (env as Record<string, string | undefined>).TABLE_NAME;
   return new Promise((resolve) => {
     execFile(process.execPath, [VIGIL, 'invoke', ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));

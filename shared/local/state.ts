@@ -1,0 +1,116 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand, ResourceInUseException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import dynalite from 'dynalite';
+import { createNotifyHandler } from '../../functions/notify/handler.js';
+import type { VigilConfig } from '../config/schema.js';
+import { VigilError } from '../errors.js';
+import type { Log } from '../log.js';
+import type { Notification } from '../notifications/message.js';
+import { DynamoStateStore } from '../store/dynamo-store.js';
+import { createStateTable } from './dynamo.js';
+import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from './runtime.js';
+
+export const LOCAL_STATE_TABLE = 'vigil-local';
+const DELIVERY_ATTEMPTS = 3;
+
+/** A state table that lasts between `vigil invoke`s, in a folder, and the stream that feeds notify from it. */
+export interface LocalState {
+  /** Where the handlers send DynamoDB calls: the table, through a tap that sees each check-state write. */
+  endpoint: string;
+  /**
+   * Hands notify what DynamoDB Streams would have carried since the last call: one record per
+   * check-state write, in order, each retried as the event source mapping would.
+   */
+  deliverStream(config: VigilConfig, log: Log): Promise<Notification[]>;
+  close(): Promise<void>;
+}
+
+/** Opens (or creates) the table kept in `dir`, e.g. `.vigil/`. Notifications are printed and kept in `dir/notifications.jsonl`. */
+export async function openLocalState(dir: string, print: (line: string) => void): Promise<LocalState> {
+  mkdirSync(dir, { recursive: true });
+  const db = dynalite({ path: join(dir, 'table'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  try {
+    await listen(db);
+  } catch (err) {
+    throw new VigilError(`the local state in ${dir} cannot be opened (is another vigil invoke using it?): ${(err as Error).message}`);
+  }
+  const direct = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint: direct, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createStateTable(client, LOCAL_STATE_TABLE).catch((err: unknown) => {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  });
+  const writes: DynamoDBRecord[] = [];
+  let sequence = Date.now() * 1000;
+  const tap = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const put = checkStatePut(req.headers['x-amz-target'], body);
+    const old = put ? (await client.send(new GetItemCommand({ TableName: LOCAL_STATE_TABLE, Key: put.key }))).Item : undefined;
+    const { host: _host, 'content-length': _length, connection: _connection, ...headers } = req.headers as Record<string, string>;
+    const answer = await fetch(`${direct}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body });
+    const text = await answer.text();
+    if (put && answer.ok) writes.push(streamRecord(put.key, put.item, old, ++sequence));
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' }).end(text);
+  });
+  await listen(tap);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const store = new DynamoStateStore(doc, LOCAL_STATE_TABLE);
+
+  return {
+    endpoint: `http://127.0.0.1:${(tap.address() as AddressInfo).port}`,
+    async deliverStream(config, log) {
+      const sent: Notification[] = [];
+      const publisher = {
+        publish: async (topic: string, n: Notification) => {
+          sent.push(n);
+          print(`notification (${topic === LOCAL_ESCALATION_TOPIC ? 'escalations' : 'alerts'} topic): ${n.subject}`);
+          appendFileSync(join(dir, 'notifications.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), topic, ...n })}\n`);
+          return { messageId: `local-${sent.length}` };
+        },
+      };
+      const notify = createNotifyHandler({ config, store, publisher, log, topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC }, incidentsFunction: 'vigil invoke incidents' });
+      for (const record of writes.splice(0)) {
+        let delivered = false;
+        for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS && !delivered; attempt++) delivered = (await notify({ Records: [record] })).batchItemFailures.length === 0;
+        if (!delivered) print(`notification undelivered after ${DELIVERY_ATTEMPTS} attempts; in AWS it would go to the dead-letter queue (record ${record.eventID})`);
+      }
+      return sent;
+    },
+    async close() {
+      client.destroy();
+      await Promise.all([close(tap), close(db)]);
+    },
+  };
+}
+
+/** The key and item of a PutItem that writes a check's state, the only writes notify reads. */
+function checkStatePut(target: string | string[] | undefined, body: string): { key: Record<string, AttributeValue>; item: Record<string, AttributeValue> } | undefined {
+  if (target !== 'DynamoDB_20120810.PutItem') return undefined;
+  const { Item } = JSON.parse(body) as { Item?: Record<string, AttributeValue> };
+  if (Item?.type?.S !== 'check' || !Item.pk || !Item.sk) return undefined;
+  return { key: { pk: Item.pk, sk: Item.sk }, item: Item };
+}
+
+function streamRecord(key: Record<string, AttributeValue>, item: Record<string, AttributeValue>, old: Record<string, AttributeValue> | undefined, sequence: number): DynamoDBRecord {
+  return {
+    eventID: `local-${sequence}`,
+    eventName: old ? 'MODIFY' : 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: { Keys: key as never, NewImage: item as never, ...(old ? { OldImage: old as never } : {}), SequenceNumber: String(sequence).padStart(21, '0'), StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  };
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+}
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));

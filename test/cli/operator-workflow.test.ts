@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { FakeEcs } from '../support/wire/fake-ecs.js';
+import { serve } from '../support/wire/serve.js';
+
+// The README's operator section, walked with the CLI as an operator on a laptop would: one process per
+// step, the state lasting in .vigil/ between them, notify fed by the local stream. ECS answers on loopback.
+
+const run = promisify(execFile);
+const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
+const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
+
+let api: LocalTarget;
+let healthy = true;
+const ecs = new FakeEcs();
+let ecsServer: { url: string; close(): Promise<void> };
+let dir: string;
+
+beforeAll(async () => {
+  api = await startHttpTarget((_, res) => res.writeHead(healthy ? 200 : 503).end(healthy ? 'ok' : 'down'));
+  ecsServer = await serve('ecs', ecs.handler, []);
+  dir = mkdtempSync(join(tmpdir(), 'vigil-operator-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  const config = {
+    checks: [
+      { id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, severity: 'P1', incident: { failureThreshold: 1 } },
+      { id: 'orders-api-service', kind: 'ecs-service', target: 'prod/orders-api' },
+    ],
+    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto' }],
+    runbooks: [
+      {
+        id: 'orders-api-5xx',
+        match: { alarmNames: ['orders-api-5xx-rate'] },
+        severity: 'P1',
+        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }, { escalate: 'restart did not help' }],
+      },
+    ],
+  };
+  writeFileSync(join(dir, 'vigil.config.ts'), `export default ${JSON.stringify(config)};`);
+});
+
+afterAll(async () => {
+  await ecsServer?.close();
+  await api?.close();
+});
+
+/** One `vigil invoke`, as typed in the project's folder: its answer, its exit code, the notifications it printed. */
+async function invoke(fn: string, event: unknown, ...flags: string[]): Promise<{ answer: any; code: number; notified: string[] }> {
+  const file = typeof event === 'string' ? join(EVENTS, event) : join(dir, `event-${Date.now()}.json`);
+  if (typeof event !== 'string') writeFileSync(file, JSON.stringify(event));
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'laptop', AWS_SECRET_ACCESS_KEY: 'laptop', AWS_ENDPOINT_URL_ECS: ecsServer.url };
+  const out = await run(process.execPath, [VIGIL, 'invoke', fn, '--event', file, ...flags], { cwd: dir, env, timeout: 60_000 }).then(
+    (o) => ({ ...o, code: 0 }),
+    (e: { stdout: string; stderr: string; code: number }) => e,
+  );
+  const notified = out.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('notification'))
+    .map((l) => l.replace(/^notification \((\w+) topic\): /, '$1: '));
+  return { answer: out.stdout ? JSON.parse(out.stdout) : undefined, code: out.code, notified };
+}
+
+const by = { by: 'alice', reason: 'walking the runbook' };
+
+describe("the operator's workflow, with the CLI on a laptop", () => {
+  it('ALARM, a duplicate, OK, a failing check, ack, resolve, silence, the kill switch, reset', async () => {
+    // ALARM: the runbook restarts the service once, verifies, and the on-call hears of it.
+    const alarm = await invoke('on-alarm', 'alarm-metric.json');
+    expect(alarm.answer).toMatchObject({ runbook: 'orders-api-5xx', verdict: 'fixed' });
+    expect(ecs.applied).toHaveLength(1);
+    expect(alarm.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] alarm:orders-api-5xx-rate: /)]);
+
+    // The same event delivered again: the first answer, no second restart, no second message.
+    const again = await invoke('on-alarm', 'alarm-metric.json');
+    expect(again.answer).toMatchObject({ verdict: 'fixed', replay: { firstVerdict: 'fixed' } });
+    expect(ecs.applied).toHaveLength(1);
+    expect(again.notified).toEqual([]);
+
+    // OK: the alarm's incident resolves.
+    const ok = await invoke('on-alarm', 'alarm-ok.json');
+    expect(ok.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[RESOLVED\] alarm:orders-api-5xx-rate: /)]);
+
+    // A check fails: its incident opens, and the index notify writes lists it.
+    healthy = false;
+    const round = await invoke('run-checks', { checks: ['api-health'] });
+    expect(round.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] api-health: HTTP 503/)]);
+    expect((await invoke('incidents', 'incidents-list.json')).answer).toMatchObject({ count: 1, incidents: [{ id: 'api-health/1', state: 'open' }] });
+
+    // Ack, then resolve: each is on the timeline and each tells the on-call.
+    const ack = await invoke('incidents', { op: 'ack', incident: 'api-health/1', ...by });
+    expect(ack.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[ACK\] api-health/)]);
+    expect((await invoke('incidents', 'incidents-list.json')).answer).toMatchObject({ count: 1, incidents: [{ id: 'api-health/1', state: 'acknowledged' }] });
+    const resolved = await invoke('incidents', { op: 'resolve', incident: 'api-health/1', ...by });
+    expect(resolved.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[RESOLVED\] api-health/)]);
+    expect((await invoke('incidents', 'incidents-list.json')).answer).toMatchObject({ count: 0 });
+    const story = await invoke('incidents', { op: 'get', incident: 'api-health/1' });
+    expect(JSON.stringify(story.answer.timeline)).toMatch(/acknowledged[\s\S]*alice[\s\S]*resolved/);
+
+    // Silenced: the check still fails, its new incident opens silenced, and nobody is paged.
+    await invoke('incidents', { op: 'silence', check: 'api-health', for: '2h', ...by });
+    const quiet = await invoke('run-checks', { checks: ['api-health'] });
+    expect(quiet.answer).toMatchObject({ counts: { fail: 1 } });
+    expect(quiet.notified.filter((n) => n.includes('[OPEN]'))).toEqual([]);
+    expect((await invoke('incidents', { op: 'get', incident: 'api-health/2' })).answer).toMatchObject({ incident: { silenced: expect.anything() } });
+
+    // The kill switch: the next alarm is held, not acted on, and escalated to a human.
+    const off = await invoke('remediate', { automation: 'off', ...by });
+    expect(off.code).toBe(0);
+    const next = JSON.parse(readFileSync(join(EVENTS, 'alarm-metric.json'), 'utf8'));
+    const held = await invoke('on-alarm', { ...next, id: 'b1f0c9d8-0000-4000-8000-000000000001' });
+    expect(ecs.applied).toHaveLength(1);
+    expect(held.answer).toMatchObject({ verdict: 'escalated', steps: [{ step: 'diagnose' }, { step: 'act orders-api-restart', outcome: 'escalated', detail: expect.stringMatching(/automatic actions are switched off by alice/) }] });
+    expect(held.notified).toEqual(expect.arrayContaining([expect.stringMatching(/\[ESCALATED\] alarm:orders-api-5xx-rate/)]));
+
+    // --reset: a clean slate.
+    await invoke('incidents', 'incidents-list.json', '--reset');
+    expect((await invoke('incidents', 'incidents-list.json')).answer).toMatchObject({ count: 0 });
+  }, 180_000);
+});
