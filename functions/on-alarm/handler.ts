@@ -4,7 +4,7 @@ import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
 import { unhandledAlarm } from '../../shared/notifications/unhandled.js';
-import { maskUrlCredentials } from '../../shared/redact.js';
+import { knownSecrets } from '../../shared/secrets/mask.js';
 import { handleAlarm, meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { matchRunbook } from '../../shared/runbooks/match.js';
 import { StateConflictError } from '../../shared/store/state-store.js';
@@ -43,8 +43,8 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
         return result;
       } catch (err) {
         const wait = RESUME_AFTER_MS[pause];
-        // It leaves through the log and a page: no connection string in it, whatever threw.
-        const error = maskUrlCredentials(err instanceof Error ? err.message : String(err));
+        // It leaves through the log and a page: no secret or connection string in it, whatever threw.
+        const error = knownSecrets.text(err instanceof Error ? err.message : String(err));
         if (wait !== undefined && transient(err) && run.clock.now().getTime() + wait + RESUME_MARGIN_MS < run.deadline().getTime()) {
           deps.log.warn(`alarm ${alarm.detail.alarmName}: the state store failed; going on where the run stopped in ${wait / 1000} s`, { eventId: alarm.id, error });
           await deps.sleep(wait);

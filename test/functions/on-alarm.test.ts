@@ -256,6 +256,14 @@ describe('on-alarm handler', () => {
     expect(JSON.stringify(await allItems(runtime!.dynamo, "vigil-local"))).not.toMatch(/\\u0000|\\n/);
   });
 
+  it('writes nothing for an alarm no runbook matches', async () => {
+    const t = await setup();
+    const before = await allItems(runtime!.dynamo, "vigil-local");
+    expect(await t.onAlarm(alarm('unmatched', 'ALARM', { alarmName: 'someone-elses-alarm' }))).toMatchObject({ verdict: 'unmatched' });
+    expect(await allItems(runtime!.dynamo, "vigil-local")).toEqual(before);
+    expect(t.sent).toEqual([]);
+  });
+
   it('refuses an event id that could not be a key', async () => {
     const t = await setup();
     const result = (await t.onAlarm({ ...samples.metric, id: 'a#b\nc' })) as { problems: string[] };

@@ -16,6 +16,7 @@ import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shar
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 import { streamRecord } from '../../shared/local/stream.js';
 import { NODE_22 } from '../support/node22.js';
+import { startEchoPg } from '../support/wire/echo-pg.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
@@ -28,10 +29,13 @@ const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', impor
 const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const TABLE = 'vigil-sentinel';
 
-const PLACES = ['url-user-info', 'bearer-header', 'api-key-header', 'cookie-header', 'token-query', 'header-from-secret', 'header-from-env', 'basic-auth-from-secret'] as const;
-const ECHOES = ['plain', 'json', 'base64', 'percent', 'redirect', 'straddle', 'component', 'not-json'] as const;
-type Place = (typeof PLACES)[number];
-type Echo = (typeof ECHOES)[number];
+const HTTP_PLACES = ['url-user-info', 'bearer-header', 'api-key-header', 'cookie-header', 'token-query', 'header-from-secret', 'header-from-env', 'basic-auth-from-secret'] as const;
+const HTTP_ECHOES = ['plain', 'json', 'base64', 'percent', 'redirect', 'straddle', 'component', 'not-json'] as const;
+// A PostgreSQL server that asks for the password in clear text can echo it in its error message.
+const PG_PLACES = ['pg-password-value', 'pg-password-env', 'pg-password-secret'] as const;
+const PG_ECHOES = ['plain', 'json', 'base64', 'percent'] as const;
+type Place = (typeof HTTP_PLACES)[number] | (typeof PG_PLACES)[number];
+type Echo = (typeof HTTP_ECHOES)[number];
 
 /** A sentinel per cell, unique in every 8 characters, with characters that each encoding changes. */
 function sentinel(place: Place, echo: Echo): string {
@@ -39,12 +43,14 @@ function sentinel(place: Place, echo: Echo): string {
   return `${h.slice(0, 6)}/${h.slice(6, 10)}+"${h.slice(10, 14)}\\&=${h.slice(14, 18)}`;
 }
 
-const cells = PLACES.flatMap((place) => ECHOES.map((echo) => ({ place, echo, id: `${place}-${echo}`, secret: sentinel(place, echo) })));
+const cell = (place: Place, echo: Echo) => ({ place, echo, id: `${place}-${echo}`, secret: sentinel(place, echo) });
+const cells = [...HTTP_PLACES.flatMap((place) => HTTP_ECHOES.map((echo) => cell(place, echo))), ...PG_PLACES.flatMap((place) => PG_ECHOES.map((echo) => cell(place, echo)))];
 const envName = (id: string) => `SENTINEL_${id.replaceAll('-', '_').toUpperCase()}`;
 const secretName = (id: string) => `sentinel/${id}`;
 
-function checkFor(cell: (typeof cells)[number], origin: string): Record<string, unknown> {
+function checkFor(cell: (typeof cells)[number], origin: string, pgPort: number): Record<string, unknown> {
   const path = `/echo/${cell.echo}`;
+  const pg = { id: cell.id, kind: 'pg', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, target: `127.0.0.1:${pgPort}/${cell.echo}`, user: 'vigil', ssl: 'disable' };
   const base = { id: cell.id, kind: 'http', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, healthReport: ['json', 'component', 'not-json'].includes(cell.echo) };
   const s = encodeURIComponent(cell.secret);
   switch (cell.place) {
@@ -64,6 +70,12 @@ function checkFor(cell: (typeof cells)[number], origin: string): Record<string, 
       return { ...base, target: origin + path, headers: { Authorization: { env: envName(cell.id) } } };
     case 'basic-auth-from-secret':
       return { ...base, target: origin + path, basicAuth: { user: 'ops', password: { secret: secretName(cell.id) } } };
+    case 'pg-password-value':
+      return { ...pg, password: { value: cell.secret } };
+    case 'pg-password-env':
+      return { ...pg, password: { env: envName(cell.id) } };
+    case 'pg-password-secret':
+      return { ...pg, password: { secret: secretName(cell.id) } };
   }
 }
 
@@ -132,19 +144,29 @@ function leaks(sinks: Record<string, string>): string[] {
   });
 }
 
+/** How the hostile PostgreSQL server quotes the password, by the database the check names. */
+function pgEcho(password: string, echo: string): string {
+  if (echo === 'json') return JSON.stringify({ password });
+  if (echo === 'base64') return Buffer.from(password).toString('base64');
+  if (echo === 'percent') return encodeURIComponent(password);
+  return password;
+}
+
 let api: LocalTarget;
+let pgServer: { port: number; close(): Promise<void> };
 let local: LocalDynamo;
 let services: { url: string; close(): Promise<void> }[];
 const sns = new FakeSns();
 const calls: string[] = [];
-const secretValues = new Map(cells.filter((c) => c.place.endsWith('-from-secret')).map((c) => [secretName(c.id), c.secret]));
-const envValues = Object.fromEntries(cells.filter((c) => c.place === 'header-from-env').map((c) => [envName(c.id), `Token ${c.secret}`]));
+const secretValues = new Map(cells.filter((c) => c.place.endsWith('-secret')).map((c) => [secretName(c.id), c.secret]));
+const envValues = Object.fromEntries(cells.filter((c) => c.place.endsWith('-env')).map((c) => [envName(c.id), c.place === 'header-from-env' ? `Token ${c.secret}` : c.secret]));
 let rawConfig: { checks: Record<string, unknown>[] };
 let configFile: string;
 
 beforeAll(async () => {
   api = await startHttpTarget(echo);
-  rawConfig = { checks: cells.map((c) => checkFor(c, `http://127.0.0.1:${api.port}`)) };
+  pgServer = await startEchoPg(pgEcho);
+  rawConfig = { checks: cells.map((c) => checkFor(c, `http://127.0.0.1:${api.port}`, pgServer.port)) };
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   configFile = join(dir, 'sentinel.config.ts');
@@ -158,6 +180,7 @@ afterAll(async () => {
   await Promise.all(services?.map((s) => s.close()) ?? []);
   await local?.close();
   await api?.close();
+  await pgServer?.close();
 });
 
 const awsEnv = () => {
