@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthFunctions, type BuiltFunction } from '../support/lambda/built.js';
 import { NODE_22 } from '../support/node22.js';
-import { VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile } from '../../shared/config/load.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
@@ -23,16 +21,7 @@ const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', impor
 const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
 const TABLE = 'vigil-smoke';
 
-interface Fn {
-  id: string;
-  handler: string;
-  asset: string;
-  environment: Record<string, string>;
-  /** Every IAM action its role's policies allow. */
-  allowed: Set<string>;
-}
-
-type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+type Fn = BuiltFunction;
 
 let functions: Fn[];
 let schedules: { target: string; input: unknown }[];
@@ -41,28 +30,7 @@ const calls: string[] = [];
 let servers: { url: string; close(): Promise<void> }[];
 
 beforeAll(async () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'vigil-smoke-'));
-  const app = new App({ outdir });
-  const stack = new VigilStack(app, 'Smoke', { config: await loadConfigFile('vigil.config.ts'), environmentName: 'smoke' });
-  const resources = (app.synth().getStackByName(stack.stackName).template as { Resources: Resources }).Resources;
-  const actionsOf = (roleId: string) =>
-    new Set(
-      Object.values(resources)
-        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === roleId))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
-    );
-  functions = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-    .map(([id, r]) => ({
-      id,
-      handler: r.Properties.Handler,
-      asset: join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
-      environment: resolve(r.Properties.Environment.Variables),
-      allowed: actionsOf(r.Properties.Role['Fn::GetAtt'][0]),
-    }));
-  schedules = Object.values(resources)
-    .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
-    .map((r) => ({ target: r.Properties.Target.Arn['Fn::GetAtt'][0], input: JSON.parse(r.Properties.Target.Input) }));
+  ({ functions, schedules } = synthFunctions(await loadConfigFile('vigil.config.ts'), 'Smoke', TABLE));
 
   local = await startLocalDynamo();
   await createStateTable(local.client, TABLE);
@@ -73,13 +41,6 @@ afterAll(async () => {
   await Promise.all(servers?.map((s) => s.close()) ?? []);
   await local?.close();
 });
-
-/** The function's environment as deployed, its references to the stack's resources made local. */
-function resolve(variables: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : key === 'TABLE_NAME' ? TABLE : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`]),
-  );
-}
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
   const [dynamodb, sns, ecs] = servers;

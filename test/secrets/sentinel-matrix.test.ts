@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VigilStack } from '../../infra/vigil-stack.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { CheckState } from '../../shared/incidents/types.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 import { streamRecord } from '../../shared/local/stream.js';
+import { synthFunctions, type BuiltFunction } from '../support/lambda/built.js';
 import { NODE_22 } from '../support/node22.js';
 import { startEchoPg } from '../support/wire/echo-pg.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
@@ -213,29 +212,10 @@ describe('a secret, in every form a target echoes it', () => {
   });
 
   describe.skipIf(!NODE_22)('the deployed functions, as Lambda runs them', () => {
-    let fns: { id: string; handler: string; asset: string; environment: Record<string, string> }[];
+    let fns: BuiltFunction[];
     let schedules: { target: string; input: unknown }[];
 
-    beforeAll(async () => {
-      const outdir = mkdtempSync(join(tmpdir(), 'vigil-sentinel-cdk-'));
-      const app = new App({ outdir });
-      const stack = new VigilStack(app, 'Sentinel', { config: parseConfig(rawConfig), environmentName: 'sentinel' });
-      type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
-      const resources = (app.synth().getStackByName(stack.stackName).template as { Resources: Resources }).Resources;
-      fns = Object.entries(resources)
-        .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-        .map(([id, r]) => ({
-          id,
-          handler: r.Properties.Handler,
-          asset: join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
-          environment: Object.fromEntries(
-            Object.entries(r.Properties.Environment.Variables as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : k === 'TABLE_NAME' ? TABLE : `arn:aws:sns:eu-west-1:123456789012:${k.toLowerCase()}`]),
-          ),
-        }));
-      schedules = Object.values(resources)
-        .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
-        .map((r) => ({ target: r.Properties.Target.Arn['Fn::GetAtt'][0], input: JSON.parse(r.Properties.Target.Input) }));
-    }, 240_000);
+    beforeAll(() => void ({ functions: fns, schedules } = synthFunctions(parseConfig(rawConfig), 'Sentinel', TABLE)), 240_000);
 
     async function invoke(fnId: string, event: unknown): Promise<string> {
       const fn = fns.find((f) => f.id === fnId)!;
@@ -249,7 +229,13 @@ describe('a secret, in every form a target echoes it', () => {
     it('reaches no DynamoDB item, log line, metric, result or SNS message', async () => {
       const sinks: Record<string, string> = {};
       const before = calls.length;
-      for (const schedule of schedules) sinks[`${schedule.target} output`] = await invoke(schedule.target, schedule.input);
+      for (const schedule of schedules) {
+        const from = calls.length;
+        sinks[`${schedule.target} output`] = await invoke(schedule.target, schedule.input);
+        // Reading a header's secret is a call its role allows, as deployed.
+        const allowed = fns.find((f) => f.id === schedule.target)!.allowed;
+        expect(calls.slice(from).filter((c) => !allowed.has(c.replace(' ', ':').split(' ')[0]!))).toEqual([]);
+      }
       const items = (await local.doc.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
       // What DynamoDB Streams would carry for this round's check-state writes, delivered to notify.
       const states = items.filter((i) => i.type === 'check').map((i) => i.state as CheckState);

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { VigilStack } from '../../../infra/vigil-stack.js';
+import type { VigilConfig } from '../../../shared/config/schema.js';
+
+/** One function of a synthesized stack, as Lambda would load it: its asset folder, Handler and environment. */
+export interface BuiltFunction {
+  id: string;
+  handler: string;
+  asset: string;
+  environment: Record<string, string>;
+  /** Every IAM action its role's policies allow. */
+  allowed: Set<string>;
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+/**
+ * Synthesizes a stack with real bundling and reads back each function and schedule. References to the
+ * stack's own resources in an environment become local stand-ins: the table name given, and topic ARNs.
+ */
+export function synthFunctions(config: VigilConfig, name: string, table: string): { functions: BuiltFunction[]; schedules: { target: string; input: unknown }[] } {
+  const outdir = mkdtempSync(join(tmpdir(), `vigil-${name.toLowerCase()}-`));
+  const app = new App({ outdir });
+  const stack = new VigilStack(app, name, { config, environmentName: name.toLowerCase() });
+  const resources = (app.synth().getStackByName(stack.stackName).template as { Resources: Resources }).Resources;
+  const actionsOf = (roleId: string) =>
+    new Set(
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
+    );
+  const local = (variables: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : key === 'TABLE_NAME' ? table : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`]));
+  const functions = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .map(([id, r]) => ({
+      id,
+      handler: r.Properties.Handler,
+      asset: join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
+      environment: local(r.Properties.Environment.Variables),
+      allowed: actionsOf(r.Properties.Role['Fn::GetAtt'][0]),
+    }));
+  const schedules = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+    .map((r) => ({ target: r.Properties.Target.Arn['Fn::GetAtt'][0], input: JSON.parse(r.Properties.Target.Input) }));
+  return { functions, schedules };
+}
