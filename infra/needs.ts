@@ -3,6 +3,8 @@ import { probeRegistry } from '../shared/probes/index.js';
 import { remediationRegistry } from '../shared/remediations/index.js';
 import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
 import { secretIds } from '../shared/config/secrets.js';
+import type { RunbookConfig } from '../shared/config/remediations.js';
+import { triggeringChecks } from '../shared/runbooks/check-trigger.js';
 
 /** What a function needs in its bundle to run these checks or remediations. */
 export interface Needs {
@@ -40,9 +42,10 @@ export function needsOf(items: readonly Needy[]): Needs {
   return { drivers: DRIVERS.filter((d) => drivers.has(d)), aws: AWS_CLIENTS.filter((c) => clients.has(c)), files: [...files].sort() };
 }
 
-/** The ids of the checks runbook steps run, to diagnose or to verify. */
+/** The ids of the checks runbook steps run, to diagnose or to verify (a verify without its own check re-runs the ones that start it). */
 export function runbookCheckIds(config: VigilConfig): Set<string> {
-  return new Set(config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? [s.verify.check] : []))));
+  const verified = (r: RunbookConfig, check: string | undefined) => (check !== undefined ? [check] : triggeringChecks(r, config).map((c) => c.id));
+  return new Set(config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? verified(r, s.verify.check) : []))));
 }
 
 /** Runbooks run remediations and, to diagnose and verify, checks: what the on-alarm and remediate functions need. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { alarmEvent, type AlarmEvent } from '../../shared/events/alarm.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
@@ -7,6 +8,9 @@ import { unhandledAlarm } from '../../shared/notifications/unhandled.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
 import { handleAlarm, meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { matchRunbook } from '../../shared/runbooks/match.js';
+import { handleCheckTrigger } from '../../shared/runbooks/check-run.js';
+import { triggerFor } from '../../shared/runbooks/check-trigger.js';
+import { checkStatesIn } from '../../shared/notifications/stream.js';
 import { StateConflictError } from '../../shared/store/state-store.js';
 
 export interface OnAlarmDeps extends RunbookDeps {
@@ -14,7 +18,12 @@ export interface OnAlarmDeps extends RunbookDeps {
   failLoud: { publisher: Publisher; topic: string } | undefined;
 }
 
-export type OnAlarmResult = RunbookResult | { error: string; problems: string[] };
+export type OnAlarmResult = RunbookResult | { error: string; problems: string[] } | CheckRunsResult;
+
+/** A batch from the state table's stream: the runs its check transitions started, and the records to deliver again. */
+export interface CheckRunsResult extends DynamoDBBatchResponse {
+  runs: RunbookResult[];
+}
 
 /** Pauses before going on with a run after its state store failed: a short outage passes within the attempt. */
 const RESUME_AFTER_MS = [5_000, 10_000, 15_000, 30_000];
@@ -28,6 +37,7 @@ const RESUME_MARGIN_MS = 60_000;
  */
 export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
+    if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID() });
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
@@ -59,14 +69,41 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   };
 }
 
-function report(result: RunbookResult, deps: OnAlarmDeps): void {
+const isStreamBatch = (event: unknown): event is DynamoDBStreamEvent =>
+  Array.isArray((event as DynamoDBStreamEvent | undefined)?.Records) && (event as DynamoDBStreamEvent).Records.every((r) => r.eventSource === 'aws:dynamodb');
+
+/**
+ * The runbooks Vigil's own checks start, from the state table's stream (never inline in run-checks,
+ * so a slow fix never holds up a round). A record that fails is handed back to the stream to deliver
+ * again: its run goes on where it stopped, or replays what it did.
+ */
+async function checkRuns(event: DynamoDBStreamEvent, deps: RunbookDeps): Promise<CheckRunsResult> {
+  const runs: RunbookResult[] = [];
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const record of event.Records) {
+    const states = checkStatesIn(record);
+    const trigger = states && triggerFor(deps.config, states.old, states.next);
+    if (!trigger) continue;
+    try {
+      const result = await handleCheckTrigger(trigger, deps);
+      report(result, deps);
+      runs.push(result);
+    } catch (err) {
+      deps.log.error(`${trigger.checkId} ${trigger.cause}: runbook ${trigger.runbook.id} not finished; the stream delivers it again`, { eventId: trigger.eventId, error: knownSecrets.text(err instanceof Error ? err.message : String(err)) });
+      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
+    }
+  }
+  return { batchItemFailures, runs };
+}
+
+function report(result: RunbookResult, deps: RunbookDeps): void {
   if (result.replay) {
-    deps.log.info(`replay: ${result.alarm} ${result.state} was handled at ${result.replay.at}: ${result.replay.firstVerdict}; nothing done again`, { eventId: result.replay.of });
+    deps.log.info(`replay: ${result.alarm ?? result.check} ${result.state} was handled at ${result.replay.at}: ${result.replay.firstVerdict}; nothing done again`, { eventId: result.replay.of });
     return;
   }
   // A replay is not counted again.
   meterRunbook(result, deps.meter);
-  deps.log.info(`${result.alarm} ${result.state}: ${result.verdict}`, { result });
+  deps.log.info(`${result.alarm ?? result.check} ${result.state}: ${result.verdict}`, { result });
 }
 
 /** AWS answering badly (throttled, 5xx, timed out) or a write race lost too often: worth going on after a pause. */

@@ -56,7 +56,8 @@ const step = z.union([
   /** Wait, then run the check until it passes or the attempts run out. */
   z.strictObject({
     verify: z.strictObject({
-      check: z.string(),
+      /** Default, for a runbook a check starts: that check. */
+      check: z.optional(z.string()),
       /** Default: 60. */
       settleSeconds: z._default(z.number().check(z.minimum(0), z.maximum(600)), 60),
       /** Default: 3. */
@@ -69,18 +70,37 @@ const step = z.union([
   z.strictObject({ escalate: z.string().check(z.minLength(1)) }),
 ]);
 
+/**
+ * A check's incident that starts the runbook: which checks (by id, tag or kind; every criterion given
+ * must hold), and on which of its transitions. Started from the state table's stream, once per transition.
+ */
+const checkTrigger = z
+  .strictObject({
+    ids: z.optional(z.array(z.string()).check(z.minLength(1))),
+    tags: z.optional(z.record(z.string(), z.string())),
+    kinds: z.optional(z.array(z.string()).check(z.minLength(1))),
+    /** Default: opened. `repeated` is each reminder that it is still open. */
+    on: z._default(z.array(z.enum(['opened', 'repeated', 'escalated'])).check(z.minLength(1)), ['opened']),
+    /** Also (or instead): once the check has failed this many rounds in a row, its incident open. */
+    failingRounds: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+  })
+  .check(z.refine((t) => t.ids || t.tags || t.kinds, { message: 'give ids, tags or kinds: which checks start this runbook' }));
+
+export type CheckTriggerConfig = z.output<typeof checkTrigger>;
+
 export const runbookSchema = z.strictObject({
   id: nameSchema,
   description: z.optional(z.string()),
-  /** Which alarms it answers: every criterion given must hold. */
+  /** Which alarms it answers (every alarm criterion given must hold), and which of Vigil's own checks start it. */
   match: z
     .strictObject({
       alarmNames: z.optional(z.array(z.string()).check(z.minLength(1))),
       alarmPrefix: z.optional(z.string().check(z.minLength(1))),
       /** Matched against the event's alarmTags (turn on alarm tag propagation); without them, nothing is done. */
       tags: z.optional(z.record(z.string(), z.string())),
+      checks: z.optional(checkTrigger),
     })
-    .check(z.refine((m) => m.alarmNames || m.alarmPrefix || m.tags, { message: 'give alarmNames, alarmPrefix or tags' })),
+    .check(z.refine((m) => m.alarmNames || m.alarmPrefix || m.tags || m.checks, { message: 'give alarmNames, alarmPrefix or tags (alarms), or checks (Vigil\'s own checks)' })),
   /** Default: P2. */
   severity: z._default(z.enum(SEVERITIES), 'P2'),
   /** Resolve the incident when the alarm returns to OK. Default: true. */

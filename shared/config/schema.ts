@@ -85,12 +85,21 @@ export const configSchema = z
         }
       });
       const remediationIds = new Set(config.remediations.map((r) => r.id));
+      const kinds = new Set(allProbes.map((p) => p.kind));
       config.runbooks.forEach((runbook, i) => {
+        const trigger = runbook.match.checks;
+        trigger?.ids?.forEach((id, k) => !ids.has(id) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'ids', k], message: `no check has id "${id}"` }));
+        trigger?.kinds?.forEach((kind, k) => !kinds.has(kind as never) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'kinds', k], message: `no probe has kind "${kind}"; known: ${[...kinds].join(', ')}` }));
         runbook.steps.forEach((step, j) => {
           const at = ['runbooks', i, 'steps', j];
           const unknownCheck = (id: string, path: PropertyKey[]) => !ids.has(id) && ctx.addIssue({ code: 'custom', path, message: `no check has id "${id}"` });
           if ('diagnose' in step) step.diagnose.forEach((id, k) => unknownCheck(id, [...at, 'diagnose', k]));
-          if ('verify' in step) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
+          if ('verify' in step && step.verify.check !== undefined) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
+          // Without a check of its own, verify re-runs the check that started the run: an alarm has none.
+          const answersAlarms = runbook.match.alarmNames || runbook.match.alarmPrefix || runbook.match.tags;
+          if ('verify' in step && step.verify.check === undefined && answersAlarms) {
+            ctx.addIssue({ code: 'custom', path: [...at, 'verify', 'check'], message: 'required in a runbook that answers alarms: which check shows the fix held' });
+          }
           if ('act' in step && !remediationIds.has(step.act)) ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
         });
       });

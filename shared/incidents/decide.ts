@@ -25,7 +25,7 @@ export function decideIncident(previous: CheckState | undefined, finding: Findin
   if (previous && previous.target !== finding.target) state = retargeted(previous, finding, now);
 
   // Counting stops where no decision needs more: fewer counts, fewer writes.
-  const cap = failing ? policy.failureThreshold : isActive(state.incident) ? policy.successThreshold : 1;
+  const cap = failing ? Math.max(policy.failureThreshold, policy.countTo ?? 0) : isActive(state.incident) ? policy.successThreshold : 1;
   const same = state.streak.failing === failing;
   // A streak already past a (now lower) cap stays as it is: changing it would be a write that decides nothing.
   const count = !same ? 1 : state.streak.count >= cap ? state.streak.count : state.streak.count + 1;

@@ -1,3 +1,4 @@
+import { roundsToCount } from '../runbooks/check-trigger.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import type { Status } from '../findings.js';
 
@@ -8,13 +9,16 @@ export interface IncidentPolicy {
   maxRepeats: number;
   respondMinutes: number;
   repeatMinutes: number;
+  /** Count a failing streak this far, past the threshold, for a runbook that waits on so many failing rounds. */
+  countTo?: number;
 }
 
 /** The config's incident settings, its severity's times, and the check's own overrides, in that order. */
 export function policyFor(check: CheckConfig, config: VigilConfig): IncidentPolicy {
   const { severities, historyDays: _, ...base } = config.incidents;
   const own = Object.fromEntries(Object.entries(check.incident ?? {}).filter(([, v]) => v !== undefined));
-  return { ...base, ...severities[check.severity], ...own };
+  const countTo = roundsToCount(check, config.runbooks);
+  return { ...base, ...severities[check.severity], ...own, ...(countTo ? { countTo } : {}) };
 }
 
 export function isFailing(status: Status, policy: IncidentPolicy): boolean {

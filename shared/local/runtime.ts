@@ -1,6 +1,7 @@
 import { createNotifyHandler } from '../../functions/notify/handler.js';
 import type { Clock } from '../clock.js';
 import type { VigilConfig } from '../config/schema.js';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import type { Notification } from '../notifications/message.js';
@@ -18,8 +19,12 @@ export interface LocalRuntime {
   /** The state store, its writes streamed to the notify handler as DynamoDB Streams would. */
   store: StateStore;
   dynamo: LocalDynamo;
+  /** Another reader of the stream, as a second event source mapping would be (the runbooks checks start). */
+  onStream(handler: StreamHandler): void;
   close(): Promise<void>;
 }
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
 /**
  * Vigil's AWS side on this machine: dynalite for the table, the real notify handler fed by a local
@@ -45,6 +50,13 @@ export async function startLocalRuntime(options: { config: VigilConfig; clock: C
     incidentsFunction: 'vigil-local-incidents',
     ...(options.meter ? { meter: options.meter } : {}),
   });
-  const streamed = withLocalStream(store, notify, (record) => options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }));
-  return { store: streamed, dynamo, close: () => dynamo.close() };
+  const readers: StreamHandler[] = [notify];
+  // Each reader sees every record, as each mapping on a stream does; a failure in one is retried for all (each is idempotent).
+  const deliver: StreamHandler = async (event) => {
+    const failures = [];
+    for (const read of readers) failures.push(...(await read(event)).batchItemFailures);
+    return { batchItemFailures: failures };
+  };
+  const streamed = withLocalStream(store, deliver, (record) => options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }));
+  return { store: streamed, dynamo, onStream: (handler) => void readers.push(handler), close: () => dynamo.close() };
 }

@@ -9,14 +9,21 @@ export interface StreamTransition {
   transition: Transition;
 }
 
-/** The transition a stream record carries, if its write made one; any other write is not news. */
-export function transitionIn(record: DynamoDBRecord): StreamTransition | undefined {
+/** The check state a stream record wrote, and the one it replaced; undefined for any other item. */
+export function checkStatesIn(record: DynamoDBRecord): { old: CheckState | undefined; next: CheckState } | undefined {
   const image = record.dynamodb?.NewImage;
   if (!image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
   if (item.type !== 'check') return undefined;
   const old = record.dynamodb?.OldImage ? unmarshall(record.dynamodb.OldImage as Record<string, AttributeValue>) : undefined;
-  const state = item.state as CheckState;
-  if (!isNewTransition(old?.state as CheckState | undefined, state) || !state.incident) return undefined;
+  return { old: old?.state as CheckState | undefined, next: item.state as CheckState };
+}
+
+/** The transition a stream record carries, if its write made one; any other write is not news. */
+export function transitionIn(record: DynamoDBRecord): StreamTransition | undefined {
+  const states = checkStatesIn(record);
+  if (!states) return undefined;
+  const { old, next: state } = states;
+  if (!isNewTransition(old, state) || !state.incident) return undefined;
   return { state: state as StreamTransition['state'], transition: state.transition! };
 }

@@ -42,7 +42,10 @@ export interface RunbookDeps {
 export type { RunbookVerdict, StepRecord } from './run-record.js';
 
 export interface RunbookResult {
-  alarm: string;
+  /** The alarm that started the run; for a run a check started, `check` instead. */
+  alarm?: string;
+  check?: string;
+  /** The alarm's state, or what the check's incident did (`opened`, `failing 3 rounds`, …). */
   state: string;
   runbook?: string;
   incidentId?: string;
@@ -171,7 +174,7 @@ function replayOf(run: RunRecord): unknown {
 }
 
 /** A failed attempt lets go of its run at once, so Lambda's retry need not wait for the lease to run out. */
-async function release(run: Running, deps: RunbookDeps): Promise<void> {
+export async function release(run: Running, deps: RunbookDeps): Promise<void> {
   try {
     run.record = await persist(deps.store, { ...run.record, lease: { holder: run.record.lease?.holder ?? '', until: deps.clock.now().toISOString() } });
   } catch {
@@ -229,12 +232,13 @@ async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise
       return { ...(await afterAct(run, step.index, outcome, deps, () => notes++)), record: acted };
     }
     case 'verify': {
-      const passed = await verify(step.verify, deps);
+      const checkId = step.verify.check ?? run.record.checkId!;
+      const passed = await verify({ ...step.verify, check: checkId }, deps);
       const { remediation, targetKey } = run.record.acted!;
       const circuit = deps.config.remediations.find((x) => x.id === remediation)!.circuitBreaker.failures;
       await settleGuard(deps.store, targetKey, run.record.eventId, passed.ok ? 'verified' : 'not-verified', deps.clock, circuit);
       await runNote(run, deps, step.index + 1, 0, passed.ok ? 'verified' : 'not-verified', passed.detail);
-      return { record: record(`verify ${step.verify.check}`, passed.ok ? 'passed' : 'failed', passed.detail), verdict: passed.ok ? 'fixed' : 'acted' };
+      return { record: record(`verify ${checkId}`, passed.ok ? 'passed' : 'failed', passed.detail), verdict: passed.ok ? 'fixed' : 'acted' };
     }
     case 'escalate':
       await escalate(run, deps, step.reason);
@@ -331,13 +335,13 @@ function note(deps: RunbookDeps, incidentId: string, key: string, kind: string, 
 }
 
 /** A write that runs alongside what follows; `finish` waits for it, and a failure surfaces there. */
-function pending(run: Running, write: Promise<void>): void {
+export function pending(run: Running, write: Promise<void>): void {
   write.catch(() => undefined);
   run.pending.push(write);
 }
 
 /** The runbook's verdict on the timeline, and the run closed with its result. */
-export async function finish(run: Running, base: { alarm: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
+export async function finish(run: Running, base: { alarm?: string; check?: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
   await Promise.all(run.pending);
   const { record } = run;
   const trail = record.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');

@@ -12,6 +12,8 @@ export function matchRunbook(runbooks: readonly RunbookConfig[], event: AlarmEve
   const { alarmName, alarmTags } = event.detail;
   for (const runbook of runbooks) {
     const { alarmNames, alarmPrefix, tags } = runbook.match;
+    // A runbook only Vigil's own checks start answers no alarm.
+    if (!alarmNames && !alarmPrefix && !tags) continue;
     if (alarmNames && !alarmNames.includes(alarmName)) continue;
     if (alarmPrefix && !alarmName.startsWith(alarmPrefix)) continue;
     if (tags) {

@@ -35,6 +35,8 @@ export interface RunRecord {
   manual?: boolean;
   /** The action this run took, for its verify step. */
   acted?: { remediation: string; targetKey: string };
+  /** The check whose incident started the run; a verify step without a check of its own re-runs it. */
+  checkId?: string;
   /** A step handed over (to a human, an approval, a guardrail): nothing after it runs. */
   stopped?: boolean;
   status: 'running' | 'done';
@@ -65,7 +67,7 @@ export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | und
   const step = runbook.steps[index]!;
   if ('diagnose' in step) return { index, kind: 'diagnose', checks: step.diagnose };
   if ('act' in step) return { index, kind: 'act', remediation: step.act };
-  if ('verify' in step) return run.acted ? { index, kind: 'verify', verify: step.verify } : { index, kind: 'pass', step: `verify ${step.verify.check}`, detail: 'nothing was done to verify' };
+  if ('verify' in step) return run.acted ? { index, kind: 'verify', verify: step.verify } : { index, kind: 'pass', step: `verify ${step.verify.check ?? run.checkId}`, detail: 'nothing was done to verify' };
   return run.verdict === 'fixed' ? { index, kind: 'pass', step: 'escalate', detail: 'fixed; no human needed' } : { index, kind: 'escalate', reason: step.escalate };
 }
 

@@ -1,0 +1,61 @@
+import type { CheckTriggerConfig, RunbookConfig } from '../config/remediations.js';
+import type { CheckConfig, VigilConfig } from '../config/schema.js';
+import { isNewTransition } from '../incidents/record-round.js';
+import { isActive, type CheckState } from '../incidents/types.js';
+
+/** A check's transition that starts a runbook: one run per trigger, however often the stream delivers it. */
+export interface CheckTrigger {
+  runbook: RunbookConfig;
+  checkId: string;
+  incidentId: string;
+  /** The check state's version the trigger was written at: a plan made on it is stale once the incident changes. */
+  version: number;
+  /** What started it: `opened`, `repeated`, `escalated`, or `failing 3 rounds`. */
+  cause: string;
+  /** The same for every delivery of the one stream record, and different for every other trigger. */
+  eventId: string;
+}
+
+/** Whether a runbook's check criteria (id, tags, kind; each given must hold) select this check. */
+export function selects(trigger: CheckTriggerConfig, check: Pick<CheckConfig, 'id' | 'kind' | 'tags'>): boolean {
+  if (trigger.ids && !trigger.ids.includes(check.id)) return false;
+  if (trigger.kinds && !trigger.kinds.includes(check.kind)) return false;
+  if (trigger.tags && !Object.entries(trigger.tags).every(([k, v]) => check.tags[k] === v)) return false;
+  return true;
+}
+
+/** The checks whose incidents start this runbook. */
+export function triggeringChecks(runbook: RunbookConfig, config: Pick<VigilConfig, 'checks'>): CheckConfig[] {
+  const trigger = runbook.match.checks;
+  return trigger ? config.checks.filter((c) => selects(trigger, c)) : [];
+}
+
+/** How far a check's failing streak must be counted: to the largest `failingRounds` a runbook waits for on it. */
+export function roundsToCount(check: Pick<CheckConfig, 'id' | 'kind' | 'tags'>, runbooks: readonly RunbookConfig[]): number {
+  return Math.max(0, ...runbooks.flatMap((r) => (r.match.checks?.failingRounds && selects(r.match.checks, check) ? [r.match.checks.failingRounds] : [])));
+}
+
+/**
+ * The runbook a check-state write starts, if any: the first whose criteria select the check and whose
+ * trigger this write is (a new transition it waits for, or the failing round it waits for). A silenced
+ * incident starts nothing: someone said to leave it alone.
+ */
+export function triggerFor(config: Pick<VigilConfig, 'checks' | 'runbooks'>, old: CheckState | undefined, next: CheckState): CheckTrigger | undefined {
+  const incident = next.incident;
+  if (!isActive(incident) || incident.silenced) return undefined;
+  const check = config.checks.find((c) => c.id === next.checkId);
+  if (!check) return undefined;
+  const transition = isNewTransition(old, next) ? next.transition : undefined;
+  for (const runbook of config.runbooks) {
+    const trigger = runbook.match.checks;
+    if (!trigger || !selects(trigger, check)) continue;
+    const base = { runbook, checkId: check.id, incidentId: incident.id, version: next.version };
+    if (transition && transition.incidentId === incident.id && (trigger.on as string[]).includes(transition.kind)) {
+      return { ...base, cause: transition.kind, eventId: `${incident.id}#${transition.seq}` };
+    }
+    const rounds = trigger.failingRounds;
+    const reached = (s: CheckState | undefined) => (s?.streak.failing && s.incident?.id === incident.id ? s.streak.count : 0) >= rounds!;
+    if (rounds && reached(next) && !reached(old)) return { ...base, cause: `failing ${rounds} rounds`, eventId: `${incident.id}#rounds-${rounds}` };
+  }
+  return undefined;
+}
