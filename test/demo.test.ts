@@ -26,7 +26,6 @@ describe('npm start (the demo)', () => {
       expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] api-health: HTTP 200 in \d+ ms$/),
       'Subject: [P1][OPEN] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed: 3 out of the last ...',
       expect.stringMatching(/^Subject: \[P2\]\[OPEN\] billing-db-idle-tx: 1 session idle in a transaction/),
-      expect.stringMatching(/^Subject: \[P2\]\[ACTION TAKEN\] billing-db-idle-tx/),
       'Subject: [P2][RESOLVED] billing-db-idle-tx: no session idle in a transaction for over 0.01 min',
     ]);
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
@@ -36,9 +35,11 @@ describe('npm start (the demo)', () => {
     expect(text).toMatch(/1\. diagnose: done .* orders-api-service fail: running 1\/3, 2 pending/);
     expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → alarm → diagnose → observed → verdict');
     expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing;');
-    expect(text).toMatch(/remediation billing-db-kill-idle-tx: acted · terminated pid (\d+) \(billing\/billing-worker, \d+ s\) · verified: billing-db-idle-tx ok/);
+    // Unattended: the incident's runbook, started from the stream, acts and verifies; nobody sent a payload.
+    expect(text).toMatch(/runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · act billing-db-kill-idle-tx: acted · terminated pid (\d+) \(billing\/billing-worker, \d+ s\)/);
+    expect(text).toMatch(/runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · verify billing-db-idle-tx: passed/);
     expect(text).toContain("billing-worker's own connection: terminated by the server");
-    expect(text).toContain('the leaked transaction was found, terminated, verified gone, and its incident resolved.');
+    expect(text).toContain("the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended.");
   });
 
   it('stops at once and cleans up when interrupted', async () => {

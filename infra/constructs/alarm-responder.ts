@@ -1,4 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -10,6 +12,8 @@ import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
 import { runbookCheckIds, runbookNeeds } from '../needs.js';
+import { triggeringChecks } from '../../shared/runbooks/check-trigger.js';
+import { keys } from '../../shared/store/table.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
 export interface AlarmResponderProps {
@@ -73,6 +77,35 @@ export class AlarmResponder extends Construct {
           targets: [new LambdaFunction(this.onAlarm, { deadLetterQueue: this.deadLetters, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
         })
       : undefined;
+    this.readCheckTransitions(config, state);
+  }
+
+  /**
+   * The runbooks Vigil's own checks start: the state table's stream into on-alarm, only the writes of
+   * those checks' states. A second reader of the stream beside notify, so a slow fix delays no message.
+   */
+  private readCheckTransitions(config: VigilConfig, state: StateTable): void {
+    const checks = [...new Set(config.runbooks.flatMap((r) => triggeringChecks(r, config).map((c) => c.id)))];
+    if (!checks.length) return;
+    this.onAlarm.addEventSource(
+      new DynamoEventSource(state.table, {
+        // From now on: transitions written before the deploy are not acted on, however recent.
+        startingPosition: StartingPosition.LATEST,
+        // One record per invocation, ten at once per shard: one check's slow fix holds up no other check's.
+        batchSize: 1,
+        parallelizationFactor: 10,
+        reportBatchItemFailures: true,
+        retryAttempts: 3,
+        // A fix for an hour-old transition is a guess about a system that has moved on.
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(this.deadLetters),
+        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.isEqual('check') }, pk: { S: checks.map((id) => keys.checkState(id).pk) } } } })],
+      }),
+    );
+    Validations.of(this.onAlarm.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: "dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; every other stream action names the table's stream.",
+    });
   }
 }
 
@@ -81,6 +114,7 @@ export function alarmPattern(config: VigilConfig): Record<string, unknown> | und
   const names: unknown[] = [];
   const byTags: Record<string, unknown>[] = [];
   for (const { match } of config.runbooks) {
+    // A runbook only checks start answers no alarm.
     if (match.alarmNames) names.push(...match.alarmNames);
     else if (match.alarmPrefix) names.push({ prefix: match.alarmPrefix });
     else if (match.tags) byTags.push({ alarmTags: Object.fromEntries(Object.entries(match.tags).map(([k, v]) => [k, [v]])) });

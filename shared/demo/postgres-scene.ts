@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createRemediateHandler } from '../../functions/remediate/handler.js';
+import { createOnAlarmHandler, type CheckRunsResult } from '../../functions/on-alarm/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import type { Io } from '../cli/io.js';
 import type { Clock } from '../clock.js';
@@ -11,8 +11,9 @@ import { silentLog } from '../log.js';
 export type PostgresSceneResult = { skipped: string } | { deviations: string[] };
 
 /**
- * A leaked transaction on a real local PostgreSQL: the check finds it, an incident opens, the
- * remediation terminates exactly that session, verification passes, and the incident resolves.
+ * A leaked transaction on a real local PostgreSQL, fixed unattended: the check finds it, its incident
+ * (from the table's stream) starts the runbook, which terminates exactly that session and verifies
+ * with the same check; the next round resolves the incident. Nobody sends a payload.
  */
 export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { advance(): void }, io: Io): Promise<PostgresSceneResult> {
   if (!postgresBin()) {
@@ -38,13 +39,27 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
       {
         checks: [{ id: 'billing-db-idle-tx', kind: 'pg', ...connection, measure: 'idle-in-transaction', thresholds: { olderThanMinutes: 0.01 }, severity: 'P2' }],
         remediations: [{ id: 'billing-db-kill-idle-tx', kind: 'pg-terminate-idle', ...connection, users: ['billing'], olderThanMinutes: 0.01, maxSessions: 3, mode: 'auto' }],
-        runbooks: [{ id: 'billing-db-idle-tx', match: { alarmNames: ['billing-db-idle-transactions'] }, steps: [{ act: 'billing-db-kill-idle-tx' }, { verify: { check: 'billing-db-idle-tx', settleSeconds: 0, attempts: 3, intervalSeconds: 1 } }] }],
+        runbooks: [{ id: 'billing-db-leaked-transaction', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'billing-db-kill-idle-tx' }, { verify: { settleSeconds: 0, attempts: 3, intervalSeconds: 1 } }] }],
       },
       'demo database config',
     );
     const deps = { config, store: runtime.store, clock, log: silentLog };
     const runChecks = createRunChecksHandler(deps);
-    const remediate = createRemediateHandler({ ...deps, aws: { ecs: undefined as never, metrics: { getMetricData: async () => new Map() } }, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), deadline: () => new Date(clock.now().getTime() + 600_000), remediateFunction: 'vigil-local-remediate' });
+    // The on-alarm function reads the table's stream, as its second event source does deployed.
+    const onAlarm = createOnAlarmHandler({
+      ...deps,
+      aws: { ecs: undefined as never, metrics: { getMetricData: async () => new Map() } },
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      deadline: () => new Date(clock.now().getTime() + 600_000),
+      remediateFunction: 'vigil-local-remediate',
+      failLoud: undefined,
+    });
+    const runs: CheckRunsResult['runs'] = [];
+    runtime.onStream(async (event) => {
+      const result = (await onAlarm(event)) as CheckRunsResult;
+      runs.push(...result.runs);
+      return result;
+    });
 
     io.out(`\n── database · a local PostgreSQL ${db.port}; billing-worker (pid ${pid}) opened a transaction and went quiet`);
     await new Promise((r) => setTimeout(r, 1200));
@@ -63,9 +78,10 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
     const opened = await round('fail');
     if (!opened.includes('billing-db-idle-tx/1 opened')) deviations.push(`expected incident billing-db-idle-tx/1 to open, got [${opened.join(', ')}]`);
 
-    const acted = (await remediate({ remediation: 'billing-db-kill-idle-tx', dryRun: false, approvedBy: 'on-call', reason: 'leaked transaction holding locks', incident: 'billing-db-idle-tx/1' })) as Record<string, unknown>;
-    io.out(`   remediation billing-db-kill-idle-tx: ${acted.outcome} · ${acted.detail}${acted.verified ? ` · verified: ${acted.verified}` : ''}`);
-    if (acted.outcome !== 'acted' || !String(acted.detail).includes(`pid ${pid}`) || !acted.verified) deviations.push(`remediation: ${acted.outcome} (${acted.detail ?? acted.error})`);
+    const [run] = runs;
+    for (const step of run?.steps ?? []) io.out(`   runbook ${run!.runbook} (${run!.check} ${run!.state}) · ${step.step}: ${step.outcome} · ${step.detail}`);
+    const act = run?.steps.find((step) => step.step === 'act billing-db-kill-idle-tx');
+    if (run?.verdict !== 'fixed' || !act?.detail.includes(`pid ${pid}`)) deviations.push(`the incident's runbook: ${run ? `${run.verdict} (${run.steps.map((st) => `${st.step}: ${st.outcome}`).join('; ')})` : 'did not run'}`);
     const victimGone = await leaked.query('SELECT 1').then(() => false, () => true);
     io.out(`   billing-worker's own connection: ${victimGone ? 'terminated by the server' : 'STILL ALIVE'}`);
     if (!victimGone) deviations.push('the leaked session survived');

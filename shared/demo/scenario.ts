@@ -127,7 +127,7 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     }
     io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery;');
     io.out('the alarm ran its runbook as a dry run and changed nothing;');
-    io.out(`${'skipped' in database ? `the database scene was skipped (${database.skipped})` : 'the leaked transaction was found, terminated, verified gone, and its incident resolved'}. Targets, PostgreSQL and local DynamoDB stopped.`);
+    io.out(`${'skipped' in database ? `the database scene was skipped (${database.skipped})` : 'the leaked transaction was found, and its incident\'s runbook terminated it, verified it gone and the next round resolved it, unattended'}. Targets, PostgreSQL and local DynamoDB stopped.`);
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
   } finally {

@@ -49,10 +49,11 @@ describe('VigilStack', () => {
       { expression: 'rate(1 minute)', checks: ['api-health'] },
       { expression: 'rate(6 hours)', checks: ['api-certificate'] },
       { expression: 'rate(5 minutes)', checks: ['api-dns'] },
-      { expression: 'rate(1 minute)', checks: ['orders-db-port'] },
+      { expression: 'rate(1 minute)', checks: ['orders-db-port', 'billing-db-blocking', 'billing-db-long-queries'] },
       { expression: 'rate(1 minute)', checks: ['orders-api-service', 'orders-alb-5xx'] },
       { expression: 'rate(5 minutes)', checks: ['orders-api-cpu'] },
       { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
+      { expression: 'rate(5 minutes)', checks: ['billing-db-idle-tx'] },
     ]);
   });
 
@@ -203,7 +204,8 @@ describe('VigilStack', () => {
     const listTasks = statements.find((st: { Action: unknown }) => st.Action === 'ecs:ListTasks');
     expect(listTasks.Condition.ArnEquals['ecs:cluster']).toBeDefined();
     const star = statements.filter((st: { Resource: unknown }) => st.Resource === '*').map((st: { Action: unknown }) => st.Action);
-    expect(star).toEqual(['ecs:ListTasks', 'cloudwatch:GetMetricData']);
+    // ListStreams: the stream of check transitions that start runbooks (it has no resource-level permissions).
+    expect(star).toEqual(['ecs:ListTasks', 'cloudwatch:GetMetricData', 'dynamodb:ListStreams']);
   });
 
   it('creates no alarm rule when no runbook is configured', () => {
@@ -337,6 +339,34 @@ describe('VigilStack: database credentials', () => {
     expect(granting.map((p) => p.Properties.Roles[0].Ref.replace(/Role.*$/, '')).sort()).toEqual(['RunChecks']);
     const statement = granting[0]!.Properties.PolicyDocument.Statement.find((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue');
     expect(statement.Resource).toEqual([arn, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????']] }]);
+  });
+});
+
+describe('VigilStack: runbooks started by checks', () => {
+  const base = {
+    checks: [
+      { id: 'billing-db-idle-tx', kind: 'pg', target: 'db.internal:5432/billing', password: { env: 'PW' }, measure: 'idle-in-transaction' },
+      { id: 'api-health', kind: 'http', target: 'https://api.example.com/health' },
+    ],
+    remediations: [{ id: 'kill-idle', kind: 'pg-terminate-idle', target: 'db.internal:5432/billing', password: { env: 'PW' } }],
+  };
+
+  it('reads the state table\'s stream into on-alarm, from now on, one record at a time, only the writes of the checks that start runbooks', () => {
+    const t = synth(parseConfig({ ...base, runbooks: [{ id: 'idle', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'kill-idle' }, { verify: {} }] }] }));
+    const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
+    const onAlarm = mappings.filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'));
+    expect(onAlarm).toHaveLength(1);
+    expect(onAlarm[0]!.Properties).toMatchObject({ StartingPosition: 'LATEST', BatchSize: 1, ParallelizationFactor: 10, MaximumRetryAttempts: 3, MaximumRecordAgeInSeconds: 3600, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(JSON.parse(onAlarm[0]!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['check'] }, pk: { S: ['CHECK#billing-db-idle-tx'] } } } });
+    expect(onAlarm[0]!.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
+    // No alarm is answered, so no EventBridge rule; the on-alarm function carries the driver its verify step needs.
+    t.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
+  it('adds no second reader of the stream when no runbook is started by a check', () => {
+    const t = synth(parseConfig({ ...base, runbooks: [{ id: 'idle', match: { alarmNames: ['idle-tx'] }, steps: [{ act: 'kill-idle' }] }] }));
+    const onAlarm = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'));
+    expect(onAlarm).toHaveLength(0);
   });
 });
 
