@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors.js';
-import { LOCAL_STATE_TABLE, openLocalState, type LocalState } from '../local/state.js';
+import { LOCAL_STATE_TABLE, openLocalState, type LocalState, type StreamReader } from '../local/state.js';
 import type { Io } from './io.js';
 
 /** Where `vigil invoke` keeps its local state between invocations: `.vigil/` in the project, or VIGIL_STATE_DIR. */
@@ -53,10 +53,15 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   }
 }
 
-/** What the table's stream would carry to notify, as it would in AWS: notifications are printed and kept. */
+/**
+ * What the table's stream would carry, as in AWS: to notify (its notifications printed and kept), and
+ * to on-alarm when a runbook is started by a check (its actions go to the AWS your credentials name).
+ */
 async function deliverLocalStream(local: LocalState): Promise<void> {
   const [{ deployedConfig }, { vigilLog }] = await Promise.all([import('../config/deployed.js'), import('../aws/log.js')]);
-  await local.deliverStream(deployedConfig, vigilLog('notify'));
+  const checkRunbooks = deployedConfig.runbooks.some((r) => r.match.checks);
+  const readers = checkRunbooks ? [((await import(pathToFileURL(join(FUNCTIONS_DIR, 'on-alarm', 'index.ts')).href)) as { handler: StreamReader }).handler] : [];
+  await local.deliverStream(deployedConfig, vigilLog('notify'), readers);
 }
 
 /** 2: the payload was rejected; 1: the action it asked for failed or was refused; 0: anything else. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, ResourceInUseException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
 import type { VigilConfig } from '../config/schema.js';
@@ -16,6 +16,9 @@ import { createStateTable } from './dynamo.js';
 import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from './runtime.js';
 
 export const LOCAL_STATE_TABLE = 'vigil-local';
+
+/** Another reader of the stream beside notify, as a second event source mapping is (on-alarm, for the runbooks checks start). */
+export type StreamReader = (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: unknown[] }>;
 const DELIVERY_ATTEMPTS = 3;
 
 /** A state table that lasts between `vigil invoke`s, in a folder, and the stream that feeds notify from it. */
@@ -26,7 +29,7 @@ export interface LocalState {
    * Hands notify what DynamoDB Streams would have carried since the last call: one record per
    * check-state write, in order, each retried as the event source mapping would.
    */
-  deliverStream(config: VigilConfig, log: Log): Promise<Notification[]>;
+  deliverStream(config: VigilConfig, log: Log, readers?: StreamReader[]): Promise<Notification[]>;
   close(): Promise<void>;
 }
 
@@ -64,7 +67,7 @@ export async function openLocalState(dir: string, print: (line: string) => void)
 
   return {
     endpoint: `http://127.0.0.1:${(tap.address() as AddressInfo).port}`,
-    async deliverStream(config, log) {
+    async deliverStream(config, log, readers = []) {
       const sent: Notification[] = [];
       const publisher = {
         publish: async (topic: string, n: Notification) => {
@@ -75,10 +78,15 @@ export async function openLocalState(dir: string, print: (line: string) => void)
         },
       };
       const notify = createNotifyHandler({ config, store, publisher, log, topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC }, incidentsFunction: 'vigil invoke incidents' });
-      for (const record of writes.splice(0)) {
-        let delivered = false;
-        for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS && !delivered; attempt++) delivered = (await notify({ Records: [record] })).batchItemFailures.length === 0;
-        if (!delivered) print(`notification undelivered after ${DELIVERY_ATTEMPTS} attempts; in AWS it would go to the dead-letter queue (record ${record.eventID})`);
+      // A reader's own writes (a runbook's escalation) are on the stream too: read until it is quiet.
+      while (writes.length) {
+        for (const record of writes.splice(0)) {
+          for (const read of [notify, ...readers]) {
+            let delivered = false;
+            for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS && !delivered; attempt++) delivered = (await read({ Records: [record] })).batchItemFailures.length === 0;
+            if (!delivered) print(`stream record ${record.eventID} undelivered after ${DELIVERY_ATTEMPTS} attempts; in AWS it would go to the dead-letter queue`);
+          }
+        }
       }
       return sent;
     },

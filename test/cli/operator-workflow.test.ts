@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 /** One `vigil invoke`, as typed in the project's folder: its answer, its exit code, the notifications it printed. */
-async function invoke(fn: string, event: unknown, ...flags: string[]): Promise<{ answer: any; code: number; notified: string[] }> {
+async function invoke(fn: string, event: unknown, ...flags: string[]): Promise<{ answer: any; code: number; notified: string[]; stderr: string }> {
   const file = typeof event === 'string' ? join(EVENTS, event) : join(dir, `event-${Date.now()}.json`);
   if (typeof event !== 'string') writeFileSync(file, JSON.stringify(event));
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'laptop', AWS_SECRET_ACCESS_KEY: 'laptop', AWS_ENDPOINT_URL_ECS: ecsServer.url };
@@ -63,7 +63,7 @@ async function invoke(fn: string, event: unknown, ...flags: string[]): Promise<{
     .split('\n')
     .filter((l) => l.startsWith('notification'))
     .map((l) => l.replace(/^notification \((\w+) topic\): /, '$1: '));
-  return { answer: out.stdout ? JSON.parse(out.stdout) : undefined, code: out.code, notified };
+  return { answer: out.stdout ? JSON.parse(out.stdout) : undefined, code: out.code, notified, stderr: out.stderr };
 }
 
 const by = { by: 'alice', reason: 'walking the runbook' };
@@ -122,4 +122,29 @@ describe("the operator's workflow, with the CLI on a laptop", () => {
     await invoke('incidents', 'incidents-list.json', '--reset');
     expect((await invoke('incidents', 'incidents-list.json')).answer).toMatchObject({ count: 0 });
   }, 180_000);
+});
+
+describe('a runbook a check starts, with the CLI on a laptop', () => {
+  it('runs from the local stream when run-checks opens the incident, and the next round resolves it', async () => {
+    const config = {
+      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, severity: 'P1', incident: { failureThreshold: 1, successThreshold: 1 } }],
+      remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto' }],
+      runbooks: [{ id: 'api-down', match: { checks: { ids: ['api-health'] } }, steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] }],
+    };
+    writeFileSync(join(dir, 'auto.config.ts'), `export default ${JSON.stringify(config)};`);
+    const before = ecs.applied.length;
+    healthy = false;
+    // The fake ECS "restart" brings the API back, as a real one would.
+    const restarted = setInterval(() => ecs.applied.length > before && (healthy = true), 5);
+    try {
+      const round = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'auto.config.ts', '--reset');
+      expect(round.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] api-health/)]);
+      expect(ecs.applied.length - before).toBe(1);
+      expect(round.stderr).toMatch(/api-health opened: fixed/);
+      const next = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'auto.config.ts');
+      expect(next.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[RESOLVED\] api-health/)]);
+    } finally {
+      clearInterval(restarted);
+    }
+  }, 60_000);
 });

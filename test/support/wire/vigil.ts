@@ -98,3 +98,19 @@ async function deliverBatch(world: World, config: VigilConfig, records: DynamoDB
     if ('failedAt' in end) batch = batch.slice(Math.max(0, batch.findIndex((r) => r.dynamodb?.SequenceNumber === end.failedAt)));
   }
 }
+
+/**
+ * One check-state record read by on-alarm as its mapping does: a batch of one, a batch item failure
+ * or a function error delivered again (3 retries, each a cold start), then the DLQ.
+ */
+export function deliverCheckRecord(world: World, config: VigilConfig, record: DynamoDBRecord, log?: Log) {
+  return invokeAsync(
+    world,
+    async (attempt, deadline) => {
+      const answer = (await onAlarmIn(world, attempt, deadline, config, log)({ Records: [record] } as DynamoDBStreamEvent)) as { batchItemFailures: unknown[] };
+      if (answer.batchItemFailures.length) throw new Error('batch item failure: the stream delivers the record again');
+      return answer;
+    },
+    4,
+  );
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { silentLog } from '../../shared/log.js';
+import type { RunbookResult } from '../../shared/runbooks/execute.js';
+import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { T0 } from '../support/findings.js';
+import type { Fault } from '../support/wire/faulty-handler.js';
+import { deliverCheckRecord } from '../support/wire/vigil.js';
+import { World } from '../support/wire/world.js';
+
+// A runbook a check's incident starts, under the faults of the exactly-once matrix: each fault at each
+// call site of the run, on its first call, with the stream's redelivery in the model. One deployment.
+let local: LocalDynamo;
+let api: LocalTarget;
+beforeAll(async () => {
+  local = await startLocalDynamo();
+  api = await startHttpTarget((_, res) => res.writeHead(503).end()); // verify fails: Vigil must escalate, once
+});
+afterAll(async () => {
+  await api.close();
+  await local.close();
+});
+
+const configFor = (port: number) =>
+  parseConfig({
+  checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${port}/health`, severity: 'P1', incident: { failureThreshold: 1 } }],
+  remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto', cooldownMinutes: 0 }],
+  runbooks: [{ id: 'api-down', match: { checks: { ids: ['api-health'] } }, severity: 'P1', steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not bring /health back' }] }],
+});
+
+let config: ReturnType<typeof configFor>;
+beforeAll(() => void (config = configFor(api.port)));
+
+/** The round that opens the incident, with no fault; its check-state write is the record the stream carries. */
+async function opened(world: World) {
+  const attempt = world.coldStart();
+  await createRunChecksHandler({ config, log: silentLog, clock: world.clock, store: new DynamoStateStore(attempt.doc, world.table) })({ checks: ['api-health'] });
+  attempt.kill();
+  return world.stream.at(-1)!;
+}
+
+const SITES = ['ecs DescribeServices', 'ecs UpdateService', 'dynamodb PutItem RUN', 'dynamodb GetItem GUARD', 'dynamodb PutItem GUARD', 'dynamodb PutItem CHECK', 'dynamodb PutItem TIMELINE'];
+const FAULTS: Fault[] = ['throttle', 'server', 'before', 'lost', 'hang', 'kill'];
+
+describe('a check-triggered runbook under faults, the stream delivering again', () => {
+  it.each(SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s: at most one deployment, the incident escalated, and a second delivery replays', async (site, fault) => {
+    const world = await World.create(local, T0);
+    const record = await opened(world);
+    world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
+    const out = await deliverCheckRecord(world, config, record);
+    expect(out.deadLettered, JSON.stringify(out.ends)).toBe(false);
+    // A restart the service refused for certain (a 500, a request never sent) is not retried: escalated, as on the alarm path.
+    const refused = site === 'ecs UpdateService' && (fault === 'server' || fault === 'before');
+    expect(world.ecs.applied).toHaveLength(refused ? 0 : 1);
+    const state = (await new DynamoStateStore(local.doc, world.table).getCheckStates(['api-health'])).get('api-health')!;
+    expect(state.incident).toMatchObject({ id: 'api-health/1', escalatedAt: expect.any(String) });
+    world.pick = () => undefined;
+    const again = await deliverCheckRecord(world, config, record);
+    const [run] = (again.ends.at(-1) as { value: { runs: RunbookResult[] } }).value.runs;
+    expect(run).toMatchObject({ verdict: 'escalated', replay: { firstVerdict: 'escalated' } });
+    expect(world.ecs.applied).toHaveLength(refused ? 0 : 1);
+  });
+});
