@@ -153,6 +153,31 @@ export default defineConfig({
     { id: 'billing-db-terminate-idle', kind: 'pg-terminate-idle', target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' }, olderThanMinutes: 30, mode: 'auto' },
     { id: 'billing-db-cancel-long-queries', kind: 'pg-cancel-long-queries', target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' }, olderThanMinutes: 5, mode: 'observe' },
   ],
+  // CloudWatch alarms the stack creates: the guides' own rules. A runbook answers one by id.
+  alarms: [
+    { id: 'orders-api-5xx-rate', description: 'ALB 5XX above 5% of requests for 5 minutes', preset: 'alb-5xx-rate', target: 'app/prod-alb/50dc6c495c0c9188', threshold: 5, evaluationPeriods: 5, missingData: 'notBreaching', severity: 'P1', tags: { service: 'orders' } },
+    { id: 'orders-api-p95', description: 'p95 response time above 2 s for 5 minutes', preset: 'alb-p95-latency', target: 'app/prod-alb/50dc6c495c0c9188', threshold: 2, evaluationPeriods: 5, severity: 'P2', tags: { service: 'orders' } },
+    {
+      id: 'orders-api-below-desired',
+      description: 'ECS running fewer tasks than desired for 5 minutes (Container Insights)',
+      math: {
+        expression: 'running - desired',
+        metrics: {
+          running: { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dimensions: { ClusterName: 'prod', ServiceName: 'orders-api' } },
+          desired: { namespace: 'ECS/ContainerInsights', name: 'DesiredTaskCount', dimensions: { ClusterName: 'prod', ServiceName: 'orders-api' } },
+        },
+      },
+      threshold: 0,
+      comparison: '<',
+      evaluationPeriods: 5,
+      severity: 'P1',
+      tags: { service: 'orders' },
+    },
+    { id: 'orders-api-cpu-high', description: 'ECS CPU above 80%', preset: 'ecs-cpu', target: 'prod/orders-api', threshold: 80, periodSeconds: 300, evaluationPeriods: 3, severity: 'P3', tags: { service: 'orders' } },
+    { id: 'orders-api-cpu-critical', description: 'ECS CPU above 90%', preset: 'ecs-cpu', target: 'prod/orders-api', threshold: 90, periodSeconds: 300, evaluationPeriods: 2, severity: 'P2', tags: { service: 'orders' } },
+    { id: 'orders-docdb-storage-low', description: 'DocumentDB free local storage below 2 GiB', preset: 'docdb-free-local-storage', target: 'orders-docdb-1', threshold: 2, periodSeconds: 300, evaluationPeriods: 1, missingData: 'breaching', severity: 'P2', tags: { service: 'orders' } },
+    { id: 'orders-api-degraded', description: 'slow or saturated: p95 above 2 s or CPU above 90%', composite: 'ALARM(orders-api-p95) OR ALARM(orders-api-cpu-critical)', severity: 'P2' },
+  ],
   runbooks: [
     // Started by Vigil's own checks, from the state table's stream, when their incident opens.
     {
@@ -175,11 +200,11 @@ export default defineConfig({
       steps: [{ act: 'billing-db-terminate-idle' }, { verify: { settleSeconds: 5 } }, { escalate: 'the idle transaction came back: find the code path that leaks it' }],
     },
     { id: 'billing-db-long-queries', match: { checks: { ids: ['billing-db-long-queries'] } }, severity: 'P2', steps: [{ act: 'billing-db-cancel-long-queries' }, { verify: { settleSeconds: 15 } }] },
-    // Started by CloudWatch alarms.
+    // Started by CloudWatch alarms: those above by id, or any alarm by name, prefix or tags.
     {
       id: 'orders-api-5xx',
       description: 'The guide\'s first five minutes for "5XX rate high": look, restart, check, hand over.',
-      match: { alarmNames: ['orders-api-5xx-rate'] },
+      match: { alarms: ['orders-api-5xx-rate'] },
       severity: 'P1',
       steps: [
         { diagnose: ['orders-api-service', 'api-health'] },
@@ -190,7 +215,7 @@ export default defineConfig({
     },
     {
       id: 'orders-api-degraded',
-      match: { alarmNames: ['orders-api-degraded'] },
+      match: { alarms: ['orders-api-degraded'] },
       severity: 'P2',
       steps: [{ diagnose: ['orders-api-service', 'orders-api-cpu'] }, { act: 'orders-api-scale-out' }, { verify: { check: 'orders-api-service', settleSeconds: 120 } }, { escalate: 'scaling out did not help' }],
     },

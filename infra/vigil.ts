@@ -15,6 +15,7 @@ import { Notifier } from './constructs/notifier.js';
 import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
+import { ConfigAlarms } from './constructs/config-alarms.js';
 
 /** Vigil in a CDK app: everything `cdk deploy` puts into an account, from one validated config. */
 export interface VigilProps {
@@ -105,6 +106,7 @@ export class Vigil extends Construct {
       access.grantProbes(fn, checksOn(network));
     }
 
+    if (config.alarms.length) new ConfigAlarms(this, 'ConfigAlarms', { config, alerts: alerting.alerts });
     const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
     const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });

@@ -113,7 +113,7 @@ function transient(err: unknown): boolean {
 
 async function page(alarm: AlarmEvent, error: string, deps: OnAlarmDeps): Promise<void> {
   if (!deps.failLoud) return;
-  const match = matchRunbook(deps.config.runbooks, alarm);
+  const match = matchRunbook(deps.config.runbooks, alarm, deps.config.alarms);
   try {
     await deps.failLoud.publisher.publish(deps.failLoud.topic, unhandledAlarm(alarm, match?.runbook, error));
   } catch (err) {

@@ -14,6 +14,7 @@ import type { StateTable } from './state-table.js';
 import { runbookCheckIds, runbookNeeds } from '../needs.js';
 import { triggeringChecks } from '../../shared/runbooks/check-trigger.js';
 import { keys } from '../../shared/store/table.js';
+import { namesOf } from '../../shared/runbooks/match.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
 export interface AlarmResponderProps {
@@ -113,9 +114,11 @@ export class AlarmResponder extends Construct {
 export function alarmPattern(config: VigilConfig): Record<string, unknown> | undefined {
   const names: unknown[] = [];
   const byTags: Record<string, unknown>[] = [];
-  for (const { match } of config.runbooks) {
+  for (const runbook of config.runbooks) {
+    const { match } = runbook;
+    const named = namesOf(runbook, config.alarms);
     // A runbook only checks start answers no alarm.
-    if (match.alarmNames) names.push(...match.alarmNames);
+    if (named) names.push(...named);
     else if (match.alarmPrefix) names.push({ prefix: match.alarmPrefix });
     else if (match.tags) byTags.push({ alarmTags: Object.fromEntries(Object.entries(match.tags).map(([k, v]) => [k, [v]])) });
   }

@@ -94,13 +94,15 @@ export const runbookSchema = z.strictObject({
   /** Which alarms it answers (every alarm criterion given must hold), and which of Vigil's own checks start it. */
   match: z
     .strictObject({
+      /** Alarms of the config's `alarms` section, by id. */
+      alarms: z.optional(z.array(z.string()).check(z.minLength(1))),
       alarmNames: z.optional(z.array(z.string()).check(z.minLength(1))),
       alarmPrefix: z.optional(z.string().check(z.minLength(1))),
       /** Matched against the event's alarmTags (turn on alarm tag propagation); without them, nothing is done. */
       tags: z.optional(z.record(z.string(), z.string())),
       checks: z.optional(checkTrigger),
     })
-    .check(z.refine((m) => m.alarmNames || m.alarmPrefix || m.tags || m.checks, { message: 'give alarmNames, alarmPrefix or tags (alarms), or checks (Vigil\'s own checks)' })),
+    .check(z.refine((m) => m.alarms || m.alarmNames || m.alarmPrefix || m.tags || m.checks, { message: 'give alarms (by id), alarmNames, alarmPrefix or tags (alarms), or checks (Vigil\'s own checks)' })),
   /** Default: P2. */
   severity: z._default(z.enum(SEVERITIES), 'P2'),
   /** Resolve the incident when the alarm returns to OK. Default: true. */

@@ -8,6 +8,7 @@ import { networkSchema, placementSchema, type NetworkConfig } from './network.js
 import { MAX_CHECKS_PER_SCHEDULE } from './schedule-plan.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
+import { alarmSchema, nameOfAlarm, ruleAlarmIds, type AlarmConfig } from './alarms.js';
 
 export { SEVERITIES, type Severity } from './names.js';
 
@@ -71,8 +72,10 @@ export const configSchema = z
     silences: z._default(z.array(silenceSchema), []),
     /** Guarded fixes, named by runbooks and by manual invocations. */
     remediations: z._default(z.array(remediationSchema), []),
-    /** What to do when a CloudWatch alarm goes to ALARM. */
+    /** What to do when a CloudWatch alarm goes to ALARM, or one of these checks' incidents calls for it. */
     runbooks: z._default(z.array(runbookSchema), []),
+    /** CloudWatch alarms the stack creates, which runbooks answer by id. */
+    alarms: z._default(z.array(alarmSchema), []),
     /** The VPC for checks with `network: 'vpc'`. */
     network: z.optional(networkSchema),
   })
@@ -85,8 +88,21 @@ export const configSchema = z
         }
       });
       const remediationIds = new Set(config.remediations.map((r) => r.id));
+      const alarmIds = new Set(config.alarms.map((a) => a.id));
+      config.alarms.forEach((alarm, i) => {
+        for (const id of alarm.composite ? ruleAlarmIds(alarm.composite) : []) {
+          if (!alarmIds.has(id) || id === alarm.id) ctx.addIssue({ code: 'custom', path: ['alarms', i, 'composite'], message: `${id === alarm.id ? 'a composite alarm cannot name itself' : `no alarm has id "${id}"`}; name the alarms of this list by id, e.g. ALARM(orders-5xx)` });
+        }
+      });
+      const alarmNames = new Map<string, number>();
+      config.alarms.forEach((alarm, i) => {
+        const name = nameOfAlarm(alarm);
+        if (alarmNames.has(name)) ctx.addIssue({ code: 'custom', path: ['alarms', i, 'name'], message: `duplicate alarm name "${name}" (also alarms[${alarmNames.get(name)}])` });
+        alarmNames.set(name, i);
+      });
       const kinds = new Set(allProbes.map((p) => p.kind));
       config.runbooks.forEach((runbook, i) => {
+        runbook.match.alarms?.forEach((id, k) => !alarmIds.has(id) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'alarms', k], message: `no alarm has id "${id}"; the alarms section defines: ${[...alarmIds].join(', ') || '(none)'}` }));
         const trigger = runbook.match.checks;
         trigger?.ids?.forEach((id, k) => !ids.has(id) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'ids', k], message: `no check has id "${id}"` }));
         trigger?.kinds?.forEach((kind, k) => !kinds.has(kind as never) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'kinds', k], message: `no probe has kind "${kind}"; known: ${[...kinds].join(', ')}` }));
@@ -96,7 +112,7 @@ export const configSchema = z
           if ('diagnose' in step) step.diagnose.forEach((id, k) => unknownCheck(id, [...at, 'diagnose', k]));
           if ('verify' in step && step.verify.check !== undefined) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
           // Without a check of its own, verify re-runs the check that started the run: an alarm has none.
-          const answersAlarms = runbook.match.alarmNames || runbook.match.alarmPrefix || runbook.match.tags;
+          const answersAlarms = runbook.match.alarmNames || runbook.match.alarmPrefix || runbook.match.tags || runbook.match.alarms;
           if ('verify' in step && step.verify.check === undefined && answersAlarms) {
             ctx.addIssue({ code: 'custom', path: [...at, 'verify', 'check'], message: 'required in a runbook that answers alarms: which check shows the fix held' });
           }
@@ -109,7 +125,7 @@ export const configSchema = z
         });
       }
       // Ids name things in payloads, incidents and guards: two of one name would be one silently shadowing the other.
-      for (const list of ['checks', 'remediations', 'runbooks'] as const) {
+      for (const list of ['checks', 'remediations', 'runbooks', 'alarms'] as const) {
         const seen = new Map<string, number>();
         (config[list] ?? []).forEach((item: { id: string }, i: number) => {
           const first = seen.get(item.id);
@@ -138,6 +154,7 @@ export interface VigilConfig {
   silences: Silence[];
   remediations: RemediationConfig[];
   runbooks: RunbookConfig[];
+  alarms: AlarmConfig[];
   network?: NetworkConfig;
 }
 
@@ -148,5 +165,6 @@ export interface VigilConfigInput {
   silences?: z.input<typeof silenceSchema>[];
   remediations?: RemediationInput[];
   runbooks?: z.input<typeof runbookSchema>[];
+  alarms?: z.input<typeof alarmSchema>[];
   network?: z.input<typeof networkSchema>;
 }

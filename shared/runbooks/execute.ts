@@ -69,7 +69,7 @@ const alarmCheckId = (alarmName: string) => `alarm:${alarmName}`;
 
 /** One "CloudWatch Alarm State Change": record it on an incident and, on the way into ALARM, run its runbook. */
 export async function handleAlarm(event: AlarmEvent, deps: RunbookDeps): Promise<RunbookResult> {
-  const match = matchRunbook(deps.config.runbooks, event);
+  const match = matchRunbook(deps.config.runbooks, event, deps.config.alarms);
   if (!match) return { alarm: event.detail.alarmName, state: event.detail.state.value, verdict: 'unmatched', steps: [] };
 
   const started = await startRun(deps, `alarm#${event.id}`, event.id, match.runbook);

@@ -1,3 +1,4 @@
+import { nameOfAlarm, type AlarmConfig } from '../config/alarms.js';
 import type { RunbookConfig } from '../config/remediations.js';
 import type { AlarmEvent } from '../events/alarm.js';
 
@@ -7,11 +8,12 @@ export type Match =
   | { runbook: RunbookConfig; missingTags: true }
   | undefined;
 
-/** The first runbook whose every criterion holds for this alarm. */
-export function matchRunbook(runbooks: readonly RunbookConfig[], event: AlarmEvent): Match {
+/** The first runbook whose every criterion holds for this alarm; `alarms` are the config's own, which runbooks name by id. */
+export function matchRunbook(runbooks: readonly RunbookConfig[], event: AlarmEvent, alarms: readonly AlarmConfig[] = []): Match {
   const { alarmName, alarmTags } = event.detail;
   for (const runbook of runbooks) {
-    const { alarmNames, alarmPrefix, tags } = runbook.match;
+    const { alarmPrefix, tags } = runbook.match;
+    const alarmNames = namesOf(runbook, alarms);
     // A runbook only Vigil's own checks start answers no alarm.
     if (!alarmNames && !alarmPrefix && !tags) continue;
     if (alarmNames && !alarmNames.includes(alarmName)) continue;
@@ -27,4 +29,11 @@ export function matchRunbook(runbooks: readonly RunbookConfig[], event: AlarmEve
     return { runbook };
   }
   return undefined;
+}
+
+/** The alarm names a runbook answers: those it names, and those of the config's alarms it names by id. */
+export function namesOf(runbook: RunbookConfig, alarms: readonly AlarmConfig[]): string[] | undefined {
+  const { alarmNames, alarms: ids } = runbook.match;
+  if (!alarmNames && !ids) return undefined;
+  return [...(alarmNames ?? []), ...(ids ?? []).map((id) => nameOfAlarm(alarms.find((a) => a.id === id) ?? { id }))];
 }
