@@ -1,5 +1,6 @@
-// In a fresh process: "CloudWatch Alarm State Change" events through the on-alarm handler, timing each
-// from the event entering the handler to the ECS UpdateService call, against the local DynamoDB.
+// In a fresh process: "CloudWatch Alarm State Change" events (or, with `check`, the stream records of check
+// incidents opening) through the on-alarm handler, timing each from the event entering the handler to the
+// ECS UpdateService call, against the local DynamoDB.
 import { readFileSync } from 'node:fs';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -10,20 +11,38 @@ import { parseConfig } from '../shared/config/load.js';
 import type { AlarmEvent } from '../shared/events/alarm.js';
 import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
 import { silentLog } from '../shared/log.js';
+import type { CheckState } from '../shared/incidents/types.js';
+import { streamRecord } from '../shared/local/stream.js';
 import { DynamoStateStore } from '../shared/store/dynamo-store.js';
 import { service } from '../test/support/ecs-fixtures.js';
 import { pathSample, type PathSample } from './stats.js';
 
-const [warmup, measured] = process.argv.slice(2).map(Number) as [number, number];
+const [warmup, measured] = process.argv.slice(2, 4).map(Number) as [number, number];
+const fromChecks = process.argv[4] === 'check';
 const total = warmup + measured;
 const sample = JSON.parse(readFileSync(new URL('../events/alarm-metric.json', import.meta.url), 'utf8')) as AlarmEvent;
 
 // One service per event, so no cooldown or rate limit of an earlier one holds the next back.
 const config = parseConfig({
-  checks: [{ id: 'svc-0-service', kind: 'ecs-service', target: 'prod/svc-0' }],
+  checks: Array.from({ length: total }, (_, i) => ({ id: `svc-${i}-health`, kind: 'tcp', target: `svc-${i}.internal:443` })),
   remediations: Array.from({ length: total }, (_, i) => ({ id: `restart-${i}`, kind: 'ecs-restart', target: `prod/svc-${i}`, mode: 'auto' })),
-  runbooks: Array.from({ length: total }, (_, i) => ({ id: `svc-${i}-5xx`, match: { alarmNames: [`svc-${i}-5xx`] }, severity: 'P1', steps: [{ act: `restart-${i}` }, { escalate: 'restart did not help' }] })),
+  runbooks: Array.from({ length: total }, (_, i) => ({
+    id: `svc-${i}-5xx`,
+    match: fromChecks ? { checks: { ids: [`svc-${i}-health`] } } : { alarmNames: [`svc-${i}-5xx`] },
+    severity: 'P1',
+    steps: [{ act: `restart-${i}` }, { escalate: 'restart did not help' }],
+  })),
 });
+
+/** The stream record of check `i`'s incident opening, its state written to the table first, as run-checks does. */
+async function openedRecord(i: number) {
+  const checkId = `svc-${i}-health`;
+  const at = new Date().toISOString();
+  const incident = { id: `${checkId}/1`, checkId, target: `svc-${i}.internal:443`, severity: 'P2', state: 'open', silenced: false, openedAt: at, failingSince: at, summary: 'connect ECONNREFUSED', observed: {}, failuresAtOpen: 2, notificationsSent: 0 };
+  const state = { checkId, target: incident.target, version: 3, status: 'fail', statusSince: at, streak: { failing: true, count: 2 }, incidentCount: 1, incident, transition: { seq: 1, kind: 'opened', incidentId: incident.id, at, by: 'vigil' } } as CheckState;
+  await store.putCheckState(state, undefined);
+  return { Records: [streamRecord(undefined, state, i + 1)] };
+}
 
 const dynamo = await startLocalDynamo();
 await createStateTable(dynamo.client, 'bench');
@@ -51,9 +70,10 @@ ecs.on(UpdateServiceCommand).callsFake(() => {
   return { service: service() };
 });
 
+const store = new DynamoStateStore(dynamo.doc, 'bench');
 const onAlarm = createOnAlarmHandler({
   config,
-  store: new DynamoStateStore(dynamo.doc, 'bench'),
+  store,
   aws: { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() },
   clock: { now: () => new Date() },
   log: silentLog,
@@ -65,7 +85,7 @@ const onAlarm = createOnAlarmHandler({
 
 const samples: PathSample[] = [];
 for (let i = 0; i < total; i++) {
-  const event = { ...sample, id: `bench-${i}`, resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:svc-${i}-5xx`], detail: { ...sample.detail, alarmName: `svc-${i}-5xx` } };
+  const event = fromChecks ? await openedRecord(i) : { ...sample, id: `bench-${i}`, resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:svc-${i}-5xx`], detail: { ...sample.detail, alarmName: `svc-${i}-5xx` } };
   requests = [];
   acted = 0;
   entered = performance.now();

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundle, NODE_OPTIONS, ROOT, withConfig, type Driver } from '../infra/bundle.js';
-import { needsOf, runbookNeeds, type Needs } from '../infra/needs.js';
+import { driverOf, needsOf, runbookNeeds, type Needs } from '../infra/needs.js';
 import { parseConfig } from '../shared/config/load.js';
 import rawConfig from '../vigil.config.js';
 import { kb, median, pass, round } from './stats.js';
@@ -54,7 +54,8 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   writeFileSync(empty, 'export const handler = async () => ({});\n');
 
   // Each function as the stack builds it for this config; the driver variants as for a database check whose password is a secret.
-  const checks = needsOf(config.checks);
+  // The public run-checks function of the sample, SDK clients only; the pg and mongodb rows add a driver.
+  const checks = needsOf(config.checks.filter((c) => !driverOf(c.kind)));
   const withDriver = (driver: Driver): Needs => ({ ...checks, drivers: [driver], aws: [...new Set([...checks.aws, 'secrets' as const])] });
   const none: Needs = { drivers: [], aws: [], files: [] };
   const plan: [string, Needs][] = [

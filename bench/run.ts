@@ -129,6 +129,25 @@ sections.push(
   `| requests | ${median(alarm.map((a) => a.requests))} | ${Math.max(...alarm.map((a) => a.requests))} | | |`,
 );
 
+log('check transition to action: the stream record of an opened incident to the ECS UpdateService call…');
+const fromCheck = child<{ samples: PathSample[] }>('./alarm-run.ts', ['50', String(ALARM_RUNS), 'check']).samples;
+const checkOwn = fromCheck.map((a) => a.totalMs - a.waitingMs);
+const checkTrips = Math.max(...fromCheck.map((a) => a.roundTrips));
+sections.push(
+  '',
+  '## Check transition to action',
+  '',
+  `The same, for a runbook a check starts: the state table's stream record of a check's incident opening (its state already written, as run-checks writes it) enters the on-alarm handler; the clock stops at the ECS UpdateService call. On the way: the run record, the guard and kill switch read with the incident, the guard's lock. ${ALARM_RUNS} warm records after 50, in one process.`,
+  '',
+  '| measure | p50 | p99 | target | met |',
+  '| --- | ---: | ---: | --- | --- |',
+  `| Vigil's own time | ${p(checkOwn, 50)} | ${p(checkOwn, 99)} | p99 < 20 ms | ${pass(percentile(checkOwn, 99) < 20)} |`,
+  `| waiting on the local DynamoDB | ${p(fromCheck.map((a) => a.waitingMs), 50)} | ${p(fromCheck.map((a) => a.waitingMs), 99)} | (reported apart) | |`,
+  `| record to UpdateService, in all | ${p(fromCheck.map((a) => a.totalMs), 50)} | ${p(fromCheck.map((a) => a.totalMs), 99)} | | |`,
+  `| round trips | ${median(fromCheck.map((a) => a.roundTrips))} | ${checkTrips} | ≤ 4, as an alarm's | ${pass(checkTrips <= 4)} |`,
+  `| requests | ${median(fromCheck.map((a) => a.requests))} | ${Math.max(...fromCheck.map((a) => a.requests))} | | |`,
+);
+
 log('one invocation as deployed, for the cost model…');
 const invocations = [20, 200].map((latencyMs) => ({ latencyMs, ...child<Invocation>('./invocation-run.ts', [String(latencyMs), '3', '15']) }));
 sections.push('## Cost', '', costModel(invocations, seriesOf(many).size));

@@ -45,6 +45,12 @@ const cases: Record<string, Case> = {
       expect(t.sent.at(-1)!.body).toContain(JSON.stringify(load('remediate-approve.json')).replace('"alice"', '"your-name"').replace('"bad deploy at 03:02, rolling back"', '"why this is right"'));
     },
   },
+  'alarm-check-opened.json': {
+    fn: 'on-alarm',
+    before: openIncident,
+    // The stream record of api-health's incident opening: its runbook runs (the restart is in observe mode).
+    then: (r, t) => (expect(r).toMatchObject({ batchItemFailures: [], runs: [{ check: 'api-health', state: 'opened', runbook: 'api-health-failing' }] }), expect(t.updates()).toBe(0)),
+  },
   'notify-stream.json': {
     fn: 'notify',
     then: (r, t) => (expect(r).toEqual({ batchItemFailures: [] }), expect(t.subjects()).toEqual([expect.stringMatching(/^\[P1\]\[OPEN\] api-health: HTTP 503/)])),

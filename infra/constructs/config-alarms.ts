@@ -26,7 +26,7 @@ export class ConfigAlarms extends Construct {
       const actions = answered.has(name) ? {} : { alarmActions: [props.alerts.topicArn], okActions: [props.alerts.topicArn] };
       const common = { alarmName: name, alarmDescription: describe(alarm), actionsEnabled: true, ...actions };
       const made1 = alarm.composite ? new CfnCompositeAlarm(this, alarm.id, { ...common, alarmRule: compositeRule(alarm.composite, config.alarms) }) : new CfnAlarm(this, alarm.id, { ...common, ...metricAlarm(alarm) });
-      for (const other of alarm.composite ? ruleAlarmIds(alarm.composite) : []) made1.addDependency(made.get(other)!);
+      for (const other of alarm.composite ? ruleAlarmIds(alarm.composite) : []) made1.node.addDependency(made.get(other)!);
       made.set(alarm.id, made1);
     }
   }

@@ -63,4 +63,16 @@ describe('a check-triggered runbook under faults, the stream delivering again', 
     expect(run).toMatchObject({ verdict: 'escalated', replay: { firstVerdict: 'escalated' } });
     expect(world.ecs.applied).toHaveLength(refused ? 0 : 1);
   });
+
+  it.each(SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s on every call: never two deployments, and a record that cannot finish reaches the dead-letter queue', async (site, fault) => {
+    const world = await World.create(local, T0);
+    const record = await opened(world);
+    world.pick = (s) => (s === site ? fault : undefined);
+    const out = await deliverCheckRecord(world, config, record);
+    expect(world.ecs.applied.length).toBeLessThanOrEqual(1);
+    if (!out.deadLettered) {
+      const state = (await new DynamoStateStore(local.doc, world.table).getCheckStates(['api-health'])).get('api-health')!;
+      expect(state.incident).toMatchObject({ escalatedAt: expect.any(String) });
+    }
+  });
 });

@@ -45,6 +45,8 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
         severity: 'P1',
         steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }, { escalate: 'restart did not help' }],
       },
+      // Started by the api-health check's incident, from the stream (the console's stream feeds only notify; on-alarm is invoked by hand).
+      { id: 'api-health-failing', match: { checks: { ids: ['api-health'] } }, severity: 'P1', steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] },
       {
         id: 'orders-api-deploy-failed',
         match: { alarmPrefix: 'orders-api-deploy-' },
