@@ -20,6 +20,14 @@ export const docdbClusterProbe = defineProbe({
   description: 'DocumentDB cluster and instance status, and backup freshness (DescribeDBClusters, DescribeDBInstances, DescribeDBClusterSnapshots).',
   settings,
   uses: { aws: ['docdb'] },
+  permissions: (check, arns) => [
+    { actions: ['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'], resources: [arns.of('rds', `cluster:${check.target}`)] },
+    {
+      actions: ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBInstances'],
+      resources: [arns.of('rds', 'cluster-snapshot:*'), arns.of('rds', 'db:*')],
+      wildcard: "Listing a cluster's snapshots and instances filters by cluster id; IAM authorises those read-only list calls only on all snapshots and instances.",
+    },
+  ],
   describeTarget: (check) => check.target,
   secrets: () => [],
   async run(check, { aws, signal, clock }): Promise<Observation> {

@@ -44,6 +44,7 @@ export const metricProbe = defineProbe({
   description: "Reads a CloudWatch metric (or one of the guides' presets); checks its newest value against thresholds.",
   settings,
   uses: { aws: ['metrics'] },
+  permissions: () => [{ actions: ['cloudwatch:GetMetricData'], resources: ['*'], wildcard: 'cloudwatch:GetMetricData has no resource-level permissions: AWS accepts only "*".' }],
   refine(s, ctx) {
     if ((s.preset === undefined) === (s.metric === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "preset" or "metric"' });
     if (s.metric && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });

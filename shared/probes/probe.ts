@@ -3,6 +3,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Observation } from '../findings.js';
 import type { Uses } from '../uses.js';
+import type { Arns, Grant } from '../permissions.js';
 
 export interface ProbeContext {
   /** Aborted when the check's timeout passes; pass it on to every I/O call. */
@@ -29,6 +30,8 @@ export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends st
   readonly settings: S;
   /** The SDK clients and driver its `run` calls, for the bundler. Default: none. */
   readonly uses?: Uses;
+  /** The IAM statements its `run` needs for this check's target (a secret it names is granted apart). Default: none. */
+  permissions?(check: z.output<S>, arns: Arns): Grant[];
   /** The target as findings show it: no credentials. */
   describeTarget(check: z.output<S>): string;
   /** Rules across settings (this needs that); problems are added to `ctx` with their path. */

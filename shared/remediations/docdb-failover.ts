@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { docdbClusterId } from './docdb-snapshot.js';
+import { clusterGrants, docdbClusterId } from './docdb-snapshot.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 /** Promotes a replica to writer. High risk: connections drop for about a minute. */
@@ -8,6 +8,7 @@ export const docdbFailover = defineRemediation({
   description: 'Fails a DocumentDB cluster over to a replica (FailoverDBCluster).',
   risk: 'high',
   uses: { aws: ['docdb'] },
+  permissions: (s, arns) => clusterGrants(s.target, arns, ['rds:DescribeDBClusters', 'rds:FailoverDBCluster']),
   settings: z.strictObject({
     target: docdbClusterId,
     /** The replica to promote. Default: the first available replica. */

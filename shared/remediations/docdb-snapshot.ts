@@ -1,7 +1,16 @@
 import * as z from '../zod.js';
+import type { Arns, Grant } from '../permissions.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 export const docdbClusterId = z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'expected a DocumentDB cluster identifier, e.g. "orders-docdb"'));
+
+/** What reading a cluster and its instances takes: DescribeDBInstances filtered by cluster is authorised only on every instance. */
+export function clusterGrants(id: string, arns: Arns, actions: string[]): Grant[] {
+  return [
+    { actions, resources: [arns.of('rds', `cluster:${id}`)] },
+    { actions: ['rds:DescribeDBInstances'], resources: [arns.of('rds', 'db:*')], wildcard: 'DescribeDBInstances filtered by cluster id is authorised only on all instances (read-only).' },
+  ];
+}
 
 /** A manual cluster snapshot: on its own, or as the safety step before a risky action. */
 export const docdbSnapshot = defineRemediation({
@@ -9,6 +18,15 @@ export const docdbSnapshot = defineRemediation({
   description: 'Creates a manual DocumentDB cluster snapshot, tagged created-by=vigil.',
   risk: 'low',
   uses: { aws: ['docdb'] },
+  permissions: (s, arns) => [
+    ...clusterGrants(s.target, arns, ['rds:DescribeDBClusters']),
+    // Vigil's snapshots are named vigil-<cluster>-<minute>: it can create those, and no others.
+    {
+      actions: ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+      resources: [arns.of('rds', `cluster:${s.target}`), arns.of('rds', `cluster-snapshot:vigil-${s.target}-*`)],
+      wildcard: 'Snapshot names end in the minute they are taken; the statement is held to vigil-<cluster>- prefixes of the configured clusters.',
+    },
+  ],
   settings: z.strictObject({ target: docdbClusterId }),
   targetKey: (s) => `docdb:${s.target}`,
   async plan(s, { aws, signal }) {

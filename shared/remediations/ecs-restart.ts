@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { ecsTargetSchema, parseEcsTarget } from '../probes/ecs-target.js';
+import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 export const ecsRestart = defineRemediation({
@@ -7,6 +7,7 @@ export const ecsRestart = defineRemediation({
   description: 'Forces a new deployment of an ECS service (fresh tasks, same task definition).',
   risk: 'low',
   uses: { aws: ['ecs'] },
+  permissions: (s, arns) => [serviceGrant(s.target, arns, ['ecs:DescribeServices', 'ecs:UpdateService'])],
   settings: z.strictObject({
     target: ecsTargetSchema,
     /** Refuse when the service's deployment could replace more than this share of tasks at once. Default: 50%. */

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { ecsTargetSchema, parseEcsTarget } from '../probes/ecs-target.js';
+import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 export const ecsScaleOut = defineRemediation({
@@ -7,6 +7,7 @@ export const ecsScaleOut = defineRemediation({
   description: 'Raises an ECS service’s desired count by a step, never above a maximum and never down.',
   risk: 'low',
   uses: { aws: ['ecs'] },
+  permissions: (s, arns) => [serviceGrant(s.target, arns, ['ecs:DescribeServices', 'ecs:UpdateService'])],
   settings: z.strictObject({
     target: ecsTargetSchema,
     /** Tasks added per action. Default: 1. */

@@ -1,5 +1,6 @@
 import type * as z from '../zod.js';
 import type { Uses } from '../uses.js';
+import type { Arns, Grant } from '../permissions.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { VigilError } from '../errors.js';
 
@@ -37,6 +38,8 @@ export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K exte
   readonly settings: S;
   /** The SDK clients and driver its `plan` and `execute` call, for the bundler. Default: none. */
   readonly uses?: Uses;
+  /** The IAM statements `plan`, `execute` and `reconcile` need for this target (a secret it names is granted apart). Default: none. */
+  permissions?(settings: z.output<S>, arns: Arns): Grant[];
   /** The one typed target it acts on, e.g. `ecs:prod/orders-api`: the key of its lock, cooldown and circuit. */
   targetKey(settings: z.output<S>): string;
   plan(settings: z.output<S>, ctx: RemediationContext): Promise<Plan>;

@@ -80,7 +80,11 @@ describe('function bundles', () => {
     expect(codeOf(none)).not.toContain(ecsClient);
     expect(codeOf(none)).toContain('this function was built without the ecs client');
     expect(codeOf(ecsOnly)).toContain(ecsClient);
-    expect(codeOf(ecsOnly)).not.toContain('GetMetricData');
+    // The CloudWatch client's own API version (the probe's IAM declaration names GetMetricData too).
+    expect(codeOf(ecsOnly)).not.toContain('GraniteServiceVersion20100801');
+    const withMetrics = outdir();
+    await bundle({ name: 'run-checks', outdir: withMetrics, drivers: [], aws: ['metrics'], config });
+    expect(codeOf(withMetrics)).toContain('GraniteServiceVersion20100801');
   }, 60_000);
 
   it('name Vigil\'s own source file and line in a stack trace, run as deployed', async () => {
