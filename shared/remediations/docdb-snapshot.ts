@@ -26,6 +26,12 @@ export const docdbSnapshot = defineRemediation({
       resources: [arns.of('rds', `cluster:${s.target}`), arns.of('rds', `cluster-snapshot:vigil-${s.target}-*`)],
       wildcard: 'Snapshot names end in the minute they are taken; the statement is held to vigil-<cluster>- prefixes of the configured clusters.',
     },
+    // Reading back a snapshot whose answer was lost (reconcile), by its planned name.
+    {
+      actions: ['rds:DescribeDBClusterSnapshots'],
+      resources: [arns.of('rds', `cluster:${s.target}`), arns.of('rds', `cluster-snapshot:vigil-${s.target}-*`)],
+      wildcard: 'Snapshot names end in the minute they are taken; the statement is held to vigil-<cluster>- prefixes of the configured clusters.',
+    },
   ],
   settings: z.strictObject({ target: docdbClusterId }),
   targetKey: (s) => `docdb:${s.target}`,
