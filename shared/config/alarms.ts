@@ -2,17 +2,10 @@ import * as z from '../zod.js';
 import type { MetricDataQuery } from '../aws/metrics.js';
 import { alarmName } from '../events/text.js';
 import { PRESETS, type PresetName } from '../probes/metric-presets.js';
+import { mathQueries, mathShape, metricQuery, metricShape } from '../probes/metric-query.js';
 import { nameSchema, SEVERITIES } from './names.js';
 
 const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
-
-const metric = z.strictObject({
-  namespace: z.string().check(z.minLength(1)),
-  name: z.string().check(z.minLength(1)),
-  dimensions: z._default(z.record(z.string(), z.string()), {}),
-  /** Average, Sum, Maximum, p95, … */
-  stat: z._default(z.string(), 'Average'),
-});
 
 const COMPARISONS = { '>': 'GreaterThanThreshold', '>=': 'GreaterThanOrEqualToThreshold', '<': 'LessThanThreshold', '<=': 'LessThanOrEqualToThreshold' } as const;
 
@@ -32,9 +25,9 @@ export const alarmSchema = z
     target: z.optional(z.string().check(z.minLength(1))),
     /** For alb-unhealthy-hosts: the TargetGroup dimension. */
     targetGroup: z.optional(z.string()),
-    metric: z.optional(metric),
+    metric: z.optional(metricShape),
     /** Metric math: `expression` over `metrics` by their ids, e.g. `100 * errors / requests`. */
-    math: z.optional(z.strictObject({ expression: z.string().check(z.minLength(1)), metrics: z.record(z.string().check(z.regex(/^[a-z][a-zA-Z0-9_]*$/, 'a metric id: a lowercase letter, then letters, digits or _')), metric) })),
+    math: z.optional(mathShape),
     /** A composite alarm: a rule over this list's alarms by id, e.g. `ALARM(orders-5xx) AND ALARM(orders-p95)`. */
     composite: z.optional(z.string().check(z.minLength(1), z.maxLength(10240))),
     threshold: z.optional(z.number()),
@@ -85,13 +78,8 @@ export function comparisonOf(alarm: AlarmConfig): (typeof COMPARISONS)[keyof typ
 /** The metric queries of a metric alarm, the one whose result is compared returned (CloudWatch alarms take at most one). */
 export function alarmQueries(alarm: AlarmConfig): MetricDataQuery[] {
   const period = alarm.periodSeconds;
-  const query = (id: string, m: z.output<typeof metric>, returnData: boolean): MetricDataQuery => ({
-    Id: id,
-    MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: period, Stat: m.stat },
-    ReturnData: returnData,
-  });
   if (alarm.preset) return PRESETS[alarm.preset].queries(alarm.target!, period, { targetGroup: alarm.targetGroup });
-  if (alarm.metric) return [query('value', alarm.metric, true)];
-  if (alarm.math) return [...Object.entries(alarm.math.metrics).map(([id, m]) => query(id, m, false)), { Id: 'value', Expression: alarm.math.expression, ReturnData: true }];
+  if (alarm.metric) return [metricQuery('value', alarm.metric, period, true)];
+  if (alarm.math) return mathQueries(alarm.math, period);
   return [];
 }

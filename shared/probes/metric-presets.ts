@@ -9,7 +9,7 @@ export interface Preset {
   limits: Limits;
   /** What `target` names for this preset. */
   targetHint: string;
-  queries(target: string, periodSeconds: number, extra: { targetGroup?: string | undefined }): MetricDataQuery[];
+  queries(target: string, periodSeconds: number, extra: { targetGroup?: string | undefined; functionTimeoutSeconds?: number | undefined }): MetricDataQuery[];
 }
 
 const stat = (id: string, namespace: string, name: string, dims: Record<string, string>, statistic: string, period: number, returnData = false): MetricDataQuery => ({
@@ -106,6 +106,111 @@ export const PRESETS = {
     targetHint: 'the DBInstanceIdentifier of a replica',
     queries: (id, p) => [stat('ms', 'AWS/DocDB', 'DBInstanceReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p), { Id: 'value', Expression: 'ms / 1000', ReturnData: true }],
   },
+  'elasticache-memory': {
+    description: 'ElastiCache (Redis, Valkey) DatabaseMemoryUsagePercentage: used memory against maxmemory',
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 80, fail: 90 },
+    targetHint: 'the CacheClusterId (a node, e.g. "orders-cache-0001-001")',
+    queries: (id, p) => [stat('value', 'AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', { CacheClusterId: id }, 'Maximum', p, true)],
+  },
+  'elasticache-evictions': {
+    description: 'ElastiCache Evictions: keys evicted for lack of memory, per period',
+    unit: 'keys',
+    direction: 'above',
+    limits: { warn: 1, fail: 1000 },
+    targetHint: 'the CacheClusterId',
+    queries: (id, p) => [stat('value', 'AWS/ElastiCache', 'Evictions', { CacheClusterId: id }, 'Sum', p, true)],
+  },
+  'elasticache-cpu': {
+    description: "ElastiCache EngineCPUUtilization: the engine's thread, which is what saturates first",
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 80, fail: 90 },
+    targetHint: 'the CacheClusterId',
+    queries: (id, p) => [stat('value', 'AWS/ElastiCache', 'EngineCPUUtilization', { CacheClusterId: id }, 'Average', p, true)],
+  },
+  'elasticache-connections': {
+    description: 'ElastiCache CurrConnections (set thresholds from your clients\' pool sizes)',
+    unit: 'connections',
+    direction: 'above',
+    limits: { warn: 1000, fail: 5000 },
+    targetHint: 'the CacheClusterId',
+    queries: (id, p) => [stat('value', 'AWS/ElastiCache', 'CurrConnections', { CacheClusterId: id }, 'Maximum', p, true)],
+  },
+  'elasticache-replication-lag': {
+    description: 'ElastiCache ReplicationLag of a replica node, in seconds',
+    unit: 's',
+    direction: 'above',
+    limits: { warn: 5, fail: 30 },
+    targetHint: 'the CacheClusterId of a replica node',
+    queries: (id, p) => [stat('value', 'AWS/ElastiCache', 'ReplicationLag', { CacheClusterId: id }, 'Maximum', p, true)],
+  },
+  'msk-offset-lag': {
+    description: "MSK SumOffsetLag: a consumer group's messages behind on one topic, all partitions",
+    unit: 'messages',
+    direction: 'above',
+    limits: { warn: 1000, fail: 10000 },
+    targetHint: '"cluster/consumer-group/topic"',
+    queries: (t, p) => [stat('value', 'AWS/Kafka', 'SumOffsetLag', mskDims(t), 'Maximum', p, true)],
+  },
+  'msk-time-lag': {
+    description: "MSK EstimatedMaxTimeLag: how far behind, in seconds, a consumer group is on one topic",
+    unit: 's',
+    direction: 'above',
+    limits: { warn: 60, fail: 300 },
+    targetHint: '"cluster/consumer-group/topic"',
+    queries: (t, p) => [stat('value', 'AWS/Kafka', 'EstimatedMaxTimeLag', mskDims(t), 'Maximum', p, true)],
+  },
+  'sqs-dlq-depth': {
+    description: 'SQS ApproximateNumberOfMessagesVisible of a dead-letter queue: any message there is a failure nobody has looked at',
+    unit: 'messages',
+    direction: 'above',
+    limits: { warn: 1, fail: 10 },
+    targetHint: 'the QueueName',
+    queries: (q, p) => [stat('value', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: q }, 'Maximum', p, true)],
+  },
+  'sqs-oldest-age': {
+    description: 'SQS ApproximateAgeOfOldestMessage, in seconds',
+    unit: 's',
+    direction: 'above',
+    limits: { warn: 300, fail: 3600 },
+    targetHint: 'the QueueName',
+    queries: (q, p) => [stat('value', 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: q }, 'Maximum', p, true)],
+  },
+  'lambda-errors': {
+    description: 'Lambda Errors of one function, per period',
+    unit: 'errors',
+    direction: 'above',
+    limits: { warn: 1, fail: 10 },
+    targetHint: 'the FunctionName',
+    queries: (f, p) => [stat('value', 'AWS/Lambda', 'Errors', { FunctionName: f }, 'Sum', p, true)],
+  },
+  'lambda-throttles': {
+    description: 'Lambda Throttles of one function, per period',
+    unit: 'throttles',
+    direction: 'above',
+    limits: { warn: 1, fail: 10 },
+    targetHint: 'the FunctionName',
+    queries: (f, p) => [stat('value', 'AWS/Lambda', 'Throttles', { FunctionName: f }, 'Sum', p, true)],
+  },
+  'lambda-duration': {
+    description: "Lambda Duration, maximum, as a percentage of the function's timeout (`functionTimeoutSeconds`)",
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 80, fail: 95 },
+    targetHint: 'the FunctionName, with `functionTimeoutSeconds`',
+    queries: (f, p, { functionTimeoutSeconds }) => [
+      stat('ms', 'AWS/Lambda', 'Duration', { FunctionName: f }, 'Maximum', p),
+      { Id: 'value', Expression: `100 * ms / ${(functionTimeoutSeconds ?? 900) * 1000}`, ReturnData: true },
+    ],
+  },
 } satisfies Record<string, Preset>;
+
+/** MSK consumer-lag metrics are per cluster, consumer group and topic. */
+function mskDims(target: string): Record<string, string> {
+  const [cluster = '', group = '', topic = ''] = target.split('/');
+  return { 'Cluster Name': cluster, 'Consumer Group': group, Topic: topic };
+}
 
 export type PresetName = keyof typeof PRESETS;

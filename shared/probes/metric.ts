@@ -3,6 +3,7 @@ import type { MetricDataQuery } from '../aws/metrics.js';
 import type { Observation, Status } from '../findings.js';
 import { gradeLower, gradeUpper } from '../thresholds.js';
 import { PRESETS, type PresetName } from './metric-presets.js';
+import { mathQueries, mathShape, metricQuery, metricShape } from './metric-query.js';
 import { defineProbe } from './probe.js';
 
 const MINUTE_MS = 60_000;
@@ -14,15 +15,11 @@ const settings = z.strictObject({
   /** One of the guides' metrics; or give `metric` instead. */
   preset: z.optional(z.enum(presetNames)),
   /** Any CloudWatch metric, when no preset fits. */
-  metric: z.optional(
-    z.strictObject({
-      namespace: z.string().check(z.minLength(1)),
-      name: z.string().check(z.minLength(1)),
-      dimensions: z._default(z.record(z.string(), z.string()), {}),
-      /** Average, Sum, Maximum, p95, … */
-      stat: z._default(z.string(), 'Average'),
-    }),
-  ),
+  metric: z.optional(metricShape),
+  /** Metric math over several series, e.g. `{ expression: '100 * errors / requests', metrics: { errors: {…}, requests: {…} } }`. */
+  math: z.optional(mathShape),
+  /** For lambda-duration: the function's timeout, which its duration is measured against. */
+  functionTimeoutSeconds: z.optional(z.number().check(z.positive(), z.maximum(900))),
   /** For alb-unhealthy-hosts: the TargetGroup dimension. */
   targetGroup: z.optional(z.string()),
   /** Default: 60 seconds. */
@@ -46,8 +43,10 @@ export const metricProbe = defineProbe({
   uses: { aws: ['metrics'] },
   permissions: () => [{ actions: ['cloudwatch:GetMetricData'], resources: ['*'], wildcard: 'cloudwatch:GetMetricData has no resource-level permissions: AWS accepts only "*".' }],
   refine(s, ctx) {
-    if ((s.preset === undefined) === (s.metric === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "preset" or "metric"' });
-    if (s.metric && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
+    if ([s.preset, s.metric, s.math].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: 'give one of "preset", "metric" or "math"' });
+    if ((s.metric || s.math) && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
+    if (s.preset === 'lambda-duration' && !s.functionTimeoutSeconds)
+      ctx.addIssue({ code: 'custom', path: ['functionTimeoutSeconds'], message: "lambda-duration measures against the function's timeout: give it in seconds, e.g. 30" });
     if (s.preset === 'alb-unhealthy-hosts' && !s.targetGroup)
       ctx.addIssue({ code: 'custom', path: ['targetGroup'], message: 'alb-unhealthy-hosts needs the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' });
   },
@@ -77,21 +76,11 @@ export const metricProbe = defineProbe({
 function resolve(c: MetricCheck): { queries: MetricDataQuery[]; unit: string; direction: 'above' | 'below'; limits: { warn: number; fail: number } } {
   if (c.preset) {
     const p = PRESETS[c.preset];
-    return { queries: p.queries(c.target, c.periodSeconds, { targetGroup: c.targetGroup }), unit: p.unit, direction: c.direction ?? p.direction, limits: c.thresholds ?? p.limits };
+    const extra = { targetGroup: c.targetGroup, functionTimeoutSeconds: c.functionTimeoutSeconds };
+    return { queries: p.queries(c.target, c.periodSeconds, extra), unit: p.unit, direction: c.direction ?? p.direction, limits: c.thresholds ?? p.limits };
   }
-  const m = c.metric!;
   return {
-    queries: [
-      {
-        Id: 'value',
-        MetricStat: {
-          Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) },
-          Period: c.periodSeconds,
-          Stat: m.stat,
-        },
-        ReturnData: true,
-      },
-    ],
+    queries: c.math ? mathQueries(c.math, c.periodSeconds) : [metricQuery('value', c.metric!, c.periodSeconds, true)],
     unit: '',
     direction: c.direction ?? 'above',
     limits: c.thresholds!,

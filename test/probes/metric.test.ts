@@ -30,6 +30,39 @@ function answer(valuesById: (id: string) => number[]) {
 beforeEach(() => cw.reset());
 
 describe('metricProbe', () => {
+  it('reads metric math over several series of custom metrics, the expression over their ids', async () => {
+    answer(() => [12.5]);
+    const m = (name: string) => ({ namespace: 'Orders', name, dimensions: { Service: 'checkout' }, stat: 'Sum' });
+    const f = await runOne({ kind: 'metric', target: 'checkout error rate', math: { expression: '100 * errors / requests', metrics: { errors: m('Errors'), requests: m('Requests') } }, thresholds: { warn: 5, fail: 10 } }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status: 'fail', observed: { value: 12.5 } });
+    const queries = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
+    expect(queries.map((q) => [q.Id, q.MetricStat?.Metric?.MetricName ?? q.Expression, q.ReturnData])).toEqual([
+      ['r0_errors', 'Errors', false],
+      ['r0_requests', 'Requests', false],
+      ['r0_value', '100 * r0_errors / r0_requests', true],
+    ]);
+  });
+
+  it.each([
+    ['msk-offset-lag', 'orders-msk/billing-consumers/orders', 'AWS/Kafka', 'SumOffsetLag', { 'Cluster Name': 'orders-msk', 'Consumer Group': 'billing-consumers', Topic: 'orders' }],
+    ['sqs-dlq-depth', 'orders-dlq', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: 'orders-dlq' }],
+    ['elasticache-memory', 'orders-cache-0001-001', 'AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', { CacheClusterId: 'orders-cache-0001-001' }],
+    ['lambda-errors', 'orders-worker', 'AWS/Lambda', 'Errors', { FunctionName: 'orders-worker' }],
+  ])('reads the %s preset from its namespace with its dimensions', async (preset, target, namespace, name, dims) => {
+    answer(() => [0]);
+    await runOne({ kind: 'metric', preset, target } as never, { clock: fixedClock(now), aws: aws() });
+    const [query] = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
+    expect(query!.MetricStat!.Metric).toEqual({ Namespace: namespace, MetricName: name, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) });
+  });
+
+  it("measures a Lambda's duration against its timeout, which it needs", async () => {
+    answer(() => [90]);
+    const f = await runOne({ kind: 'metric', preset: 'lambda-duration', target: 'orders-worker', functionTimeoutSeconds: 30 }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status: 'warn' });
+    expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!.at(-1)!.Expression).toBe('100 * r0_ms / 30000');
+    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'metric', preset: 'lambda-duration', target: 'orders-worker' }] })).toThrow(/checks\[0\]\.functionTimeoutSeconds: lambda-duration measures against the function's timeout/);
+  });
+
   it('computes the ALB 5XX rate from three metrics in one call and grades it', async () => {
     answer(() => [6.25, 0.4]);
     const f = await runOne({ kind: 'metric', preset: 'alb-5xx-rate', target: 'app/prod-alb/50dc6c495c0c9188' }, { clock: fixedClock(now), aws: aws() });
@@ -90,7 +123,7 @@ describe('metricProbe', () => {
   });
 
   it.each([
-    [{ target: 'x' }, 'checks[0]: give either "preset" or "metric"'],
+    [{ target: 'x' }, 'checks[0]: give one of "preset", "metric" or "math"'],
     [{ target: 'x', metric: { namespace: 'A', name: 'B' } }, 'checks[0].thresholds: a custom metric needs thresholds: { warn, fail }'],
     [{ target: 'app/alb/1', preset: 'alb-unhealthy-hosts' }, 'checks[0].targetGroup: alb-unhealthy-hosts needs the TargetGroup dimension'],
   ])('rejects %j with a clear error', (settings, message) => {
