@@ -2,6 +2,9 @@
 // The Lambda handlers and the CDK app both read this file. Point the targets at your own systems.
 import { defineConfig } from './shared/config/index.js';
 
+// The billing database, as its checks and remediations reach it: the password from Secrets Manager.
+const billingDb = { target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' } };
+
 export default defineConfig({
   defaults: { timeoutMs: 10_000, concurrency: 50 },
   checks: [
@@ -108,8 +111,7 @@ export default defineConfig({
       id: 'billing-db-blocking',
       kind: 'pg',
       description: 'A lock chain: sessions waiting on a lock for over 30 s, and the session at its root.',
-      target: 'billing-db.internal.example.com:5432/billing',
-      password: { secret: 'billing-db-vigil' },
+      ...billingDb,
       measure: 'blocking',
       schedule: 'rate(1 minute)',
       group: 'databases',
@@ -120,8 +122,7 @@ export default defineConfig({
       id: 'billing-db-idle-tx',
       kind: 'pg',
       description: 'Sessions idle in a transaction for over 30 minutes: a leaked transaction holding locks and connections.',
-      target: 'billing-db.internal.example.com:5432/billing',
-      password: { secret: 'billing-db-vigil' },
+      ...billingDb,
       measure: 'idle-in-transaction',
       thresholds: { olderThanMinutes: 30 },
       schedule: 'rate(5 minutes)',
@@ -133,8 +134,7 @@ export default defineConfig({
       id: 'billing-db-long-queries',
       kind: 'pg',
       description: 'Queries running for over 5 minutes.',
-      target: 'billing-db.internal.example.com:5432/billing',
-      password: { secret: 'billing-db-vigil' },
+      ...billingDb,
       measure: 'long-queries',
       thresholds: { olderThanMinutes: 5 },
       schedule: 'rate(1 minute)',
@@ -149,9 +149,9 @@ export default defineConfig({
     { id: 'orders-api-scale-out', kind: 'ecs-scale-out', target: 'prod/orders-api', step: 2, max: 12, mode: 'observe' },
     { id: 'orders-api-rollback', kind: 'ecs-rollback', target: 'prod/orders-api', mode: 'propose', proposalMinutes: 30 },
     // The guides' database steps. Terminating the blocker rolls its transaction back: a human approves it.
-    { id: 'billing-db-terminate-blocker', kind: 'pg-terminate-blocker', target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' }, blockedSeconds: 30, mode: 'propose' },
-    { id: 'billing-db-terminate-idle', kind: 'pg-terminate-idle', target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' }, olderThanMinutes: 30, mode: 'auto' },
-    { id: 'billing-db-cancel-long-queries', kind: 'pg-cancel-long-queries', target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' }, olderThanMinutes: 5, mode: 'observe' },
+    { id: 'billing-db-terminate-blocker', kind: 'pg-terminate-blocker', ...billingDb, blockedSeconds: 30, mode: 'propose' },
+    { id: 'billing-db-terminate-idle', kind: 'pg-terminate-idle', ...billingDb, olderThanMinutes: 30, mode: 'auto' },
+    { id: 'billing-db-cancel-long-queries', kind: 'pg-cancel-long-queries', ...billingDb, olderThanMinutes: 5, mode: 'observe' },
   ],
   // CloudWatch alarms the stack creates: the guides' own rules. A runbook answers one by id.
   alarms: [
