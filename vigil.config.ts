@@ -107,6 +107,11 @@ export default defineConfig({
       tags: { service: 'orders' },
       noData: 'fail',
     },
+    // The guides' other AWS questions, as presets: one GetMetricData call for the whole group.
+    { id: 'orders-cache-memory', kind: 'metric', description: 'Redis memory against maxmemory: evictions start near 100%.', preset: 'elasticache-memory', target: 'orders-cache-0001-001', schedule: 'rate(1 minute)', group: 'aws', severity: 'P2', tags: { service: 'orders' } },
+    { id: 'billing-consumer-lag', kind: 'metric', description: 'The billing consumers falling behind on the orders topic.', preset: 'msk-offset-lag', target: 'orders-msk/billing-consumers/orders', schedule: 'rate(1 minute)', group: 'aws', severity: 'P2', tags: { service: 'billing' } },
+    { id: 'orders-dlq-depth', kind: 'metric', description: 'Failed order messages waiting in the dead-letter queue.', preset: 'sqs-dlq-depth', target: 'orders-dlq', schedule: 'rate(1 minute)', group: 'aws', severity: 'P2', tags: { service: 'orders' }, noData: 'ok' },
+    { id: 'orders-worker-errors', kind: 'metric', description: 'The order worker Lambda failing.', preset: 'lambda-errors', target: 'orders-worker', schedule: 'rate(1 minute)', group: 'aws', severity: 'P2', tags: { service: 'orders' }, noData: 'ok' },
     {
       id: 'billing-db-blocking',
       kind: 'pg',

@@ -50,7 +50,7 @@ describe('VigilStack', () => {
       { expression: 'rate(6 hours)', checks: ['api-certificate'] },
       { expression: 'rate(5 minutes)', checks: ['api-dns'] },
       { expression: 'rate(1 minute)', checks: ['orders-db-port', 'billing-db-blocking', 'billing-db-long-queries'] },
-      { expression: 'rate(1 minute)', checks: ['orders-api-service', 'orders-alb-5xx'] },
+      { expression: 'rate(1 minute)', checks: ['orders-api-service', 'orders-alb-5xx', 'orders-cache-memory', 'billing-consumer-lag', 'orders-dlq-depth', 'orders-worker-errors'] },
       { expression: 'rate(5 minutes)', checks: ['orders-api-cpu'] },
       { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
       { expression: 'rate(5 minutes)', checks: ['billing-db-idle-tx'] },
