@@ -54,7 +54,7 @@ export class Redactor {
     return this;
   }
 
-  /** No secret known: every sink can pass its text on as is. */
+  /** No secret known: a sink whose text was masked upstream can pass it on as is. */
   get empty(): boolean {
     return this.forms.length === 0;
   }
@@ -68,7 +68,7 @@ export class Redactor {
 
   /** A deep copy of `value` with every string masked, object keys included; errors keep their name. */
   deep<T>(value: T): T {
-    if (this.empty) return value;
+    // Walked even with no secret known: URL user info is masked whoever's it is.
     const walk = (v: unknown): unknown => {
       if (typeof v === 'string') return this.text(v);
       if (Array.isArray(v)) return v.map(walk);

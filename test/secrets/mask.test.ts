@@ -49,3 +49,10 @@ describe('Redactor', () => {
     expect(new Redactor().add('ab').text('ab cab')).toBe('ab cab');
   });
 });
+
+describe('a finding, with no secret known to the process', () => {
+  it('still has the user info of any URL it quotes masked', () => {
+    const finding = { summary: 'upstream said: mongodb://app:hunter2-unknown@db:27017 refused', evidence: { body: ['postgres://x:y-unknown@h/db'] } };
+    expect(new Redactor().deep(finding)).toEqual({ summary: 'upstream said: mongodb://***@db:27017 refused', evidence: { body: ['postgres://***@h/db'] } });
+  });
+});
