@@ -53,13 +53,18 @@ export async function openLocalState(dir: string, print: (line: string) => void)
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const put = checkStatePut(req.headers['x-amz-target'], body);
-    const old = put ? (await client.send(new GetItemCommand({ TableName: LOCAL_STATE_TABLE, Key: put.key }))).Item : undefined;
-    const { host: _host, 'content-length': _length, connection: _connection, ...headers } = req.headers as Record<string, string>;
-    const answer = await fetch(`${direct}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body });
-    const text = await answer.text();
-    if (put && answer.ok) writes.push(streamRecord(put.key, put.item, old, ++sequence));
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' }).end(text);
+    try {
+      const put = checkStatePut(req.headers['x-amz-target'], body);
+      const old = put ? (await client.send(new GetItemCommand({ TableName: LOCAL_STATE_TABLE, Key: put.key }))).Item : undefined;
+      const { host: _host, 'content-length': _length, connection: _connection, ...headers } = req.headers as Record<string, string>;
+      const answer = await fetch(`${direct}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body });
+      const text = await answer.text();
+      if (put && answer.ok) writes.push(streamRecord(put.key, put.item, old, ++sequence));
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' }).end(text);
+    } catch (err) {
+      // As DynamoDB answers an internal failure: the SDK retries, and the handler sees it if it persists.
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (err as Error).message }));
+    }
   });
   await listen(tap);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
