@@ -9,7 +9,7 @@ const MIN_SECRET_LENGTH = 3;
  * percent-encoded, HTML-escaped, and base64 at each of the three byte alignments, so the
  * secret is found inside a longer base64 text too (`user:secret` in a Basic header).
  */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const asciiOnly = (text: string) => text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const jsons = [json, json.replaceAll('/', '\\/')].flatMap((j) => [j, asciiOnly(j)]);
