@@ -14,7 +14,12 @@ export interface Grant {
 /** ARNs in the deploying stack's partition, region and account, e.g. `of('ecs', 'service/prod/orders-api')`. */
 export interface Arns {
   of(service: string, resource: string): string;
+  /** A global service's ARN, with no region: `global('cloudfront', 'distribution/E2QWRUHAPOMQZL')`. */
+  global(service: string, resource: string): string;
 }
 
 /** ARNs as text, for tests and for reading what a grant covers without a stack. */
-export const literalArns = (region = 'eu-west-1', account = '123456789012'): Arns => ({ of: (service, resource) => `arn:aws:${service}:${region}:${account}:${resource}` });
+export const literalArns = (region = 'eu-west-1', account = '123456789012'): Arns => ({
+  of: (service, resource) => `arn:aws:${service}:${region}:${account}:${resource}`,
+  global: (service, resource) => `arn:aws:${service}::${account}:${resource}`,
+});

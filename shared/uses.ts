@@ -1,5 +1,5 @@
 /** AWS SDK clients a probe or remediation may call, besides DynamoDB's (which every function has): the ports of shared/aws/ports.ts. */
-export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb'] as const;
+export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb', 'rds', 'elb', 'autoscaling', 'logs', 'cloudfront'] as const;
 export type AwsClient = (typeof AWS_CLIENTS)[number];
 
 /** Database drivers a probe or remediation may load. */

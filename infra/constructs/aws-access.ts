@@ -9,7 +9,10 @@ import { remediationRegistry } from '../../shared/remediations/index.js';
 import { acknowledgeWildcards } from './nag.js';
 
 /** ARNs in the deploying stack's partition, region and account (tokens CloudFormation resolves). */
-const stackArns: Arns = { of: (service, resource) => `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}` };
+const stackArns: Arns = {
+  of: (service, resource) => `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`,
+  global: (service, resource) => `arn:${Aws.PARTITION}:${service}::${Aws.ACCOUNT_ID}:${resource}`,
+};
 
 /**
  * IAM from the registry: each probe and remediation declares the statements it needs for the targets
@@ -21,12 +24,18 @@ export class AwsAccess {
 
   /** What these checks' probes read (a function's own checks: no other check's secret or service). */
   grantProbes(grantee: IGrantable, checks: readonly CheckConfig[]): void {
-    grant(grantee, checks.flatMap((c) => [...(probeRegistry.get(c.kind)?.permissions?.(c as never, stackArns) ?? []), ...secretGrants(c)]));
+    grant(
+      grantee,
+      checks.flatMap((c) => [...(probeRegistry.get(c.kind)?.permissions?.(c as never, stackArns) ?? []), ...secretGrants(c)]),
+    );
   }
 
   /** Acting on the configured remediation targets, and reading what their plans read. */
   grantRemediations(grantee: IGrantable): void {
-    grant(grantee, this.config.remediations.flatMap((r) => [...(remediationRegistry.get(r.kind)?.permissions?.(r as never, stackArns) ?? []), ...secretGrants(r)]));
+    grant(
+      grantee,
+      this.config.remediations.flatMap((r) => [...(remediationRegistry.get(r.kind)?.permissions?.(r as never, stackArns) ?? []), ...secretGrants(r)]),
+    );
   }
 }
 

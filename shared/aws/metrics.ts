@@ -11,8 +11,11 @@ export interface MetricSeries {
 }
 
 export interface MetricsPort {
-  getMetricData(queries: MetricDataQuery[], start: Date, end: Date, signal?: AbortSignal): Promise<Map<string, MetricSeries>>;
+  /** `region`: where the metrics live when not in Vigil's own region (CloudFront's are in us-east-1). */
+  getMetricData(queries: MetricDataQuery[], start: Date, end: Date, signal?: AbortSignal, region?: string): Promise<Map<string, MetricSeries>>;
 }
+
+type Waiting = { queries: MetricDataQuery[]; start: Date; end: Date; region: string | undefined; resolve: (m: Map<string, MetricSeries>) => void; reject: (e: unknown) => void };
 
 const MAX_QUERIES = 500; // GetMetricData's limit per call
 
@@ -21,20 +24,24 @@ const MAX_QUERIES = 500; // GetMetricData's limit per call
  * call (up to 500 queries), so a round of metric checks costs one API call, not one each.
  */
 export class BatchingMetrics implements MetricsPort {
-  private pending: { queries: MetricDataQuery[]; start: Date; end: Date; resolve: (m: Map<string, MetricSeries>) => void; reject: (e: unknown) => void }[] = [];
+  private pending: Waiting[] = [];
   private scheduled = false;
   private calls = 0;
+  private readonly elsewhere = new Map<string, CloudWatchClient>();
 
-  constructor(private readonly cloudwatch: CloudWatchClient = new CloudWatchClient({})) {}
+  constructor(
+    private readonly cloudwatch: CloudWatchClient = new CloudWatchClient({}),
+    private readonly clientFor: (region: string) => CloudWatchClient = (region) => new CloudWatchClient({ region }),
+  ) {}
 
   /** GetMetricData calls made so far; for tests and benchmarks. */
   get callCount(): number {
     return this.calls;
   }
 
-  getMetricData(queries: MetricDataQuery[], start: Date, end: Date): Promise<Map<string, MetricSeries>> {
+  getMetricData(queries: MetricDataQuery[], start: Date, end: Date, _signal?: AbortSignal, region?: string): Promise<Map<string, MetricSeries>> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ queries, start, end, resolve, reject });
+      this.pending.push({ queries, start, end, region, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -45,10 +52,10 @@ export class BatchingMetrics implements MetricsPort {
   private async flush() {
     this.scheduled = false;
     const waiting = this.pending.splice(0);
-    // Requests with the same window share a call; ids are prefixed so they cannot collide.
+    // Requests with the same window and region share a call; ids are prefixed so they cannot collide.
     const byWindow = new Map<string, typeof waiting>();
     for (const w of waiting) {
-      const key = `${w.start.toISOString()}|${w.end.toISOString()}`;
+      const key = `${w.region ?? ''}|${w.start.toISOString()}|${w.end.toISOString()}`;
       byWindow.set(key, [...(byWindow.get(key) ?? []), w]);
     }
     for (const group of byWindow.values()) {
@@ -67,17 +74,29 @@ export class BatchingMetrics implements MetricsPort {
     }
   }
 
-  private async send(batch: { queries: MetricDataQuery[]; start: Date; end: Date; resolve: (m: Map<string, MetricSeries>) => void; reject: (e: unknown) => void }[]) {
+  private client(region: string | undefined): CloudWatchClient {
+    if (!region) return this.cloudwatch;
+    let client = this.elsewhere.get(region);
+    if (!client) this.elsewhere.set(region, (client = this.clientFor(region)));
+    return client;
+  }
+
+  private async send(batch: Waiting[]) {
+    const cloudwatch = this.client(batch[0]!.region);
     const prefix = (i: number) => `r${i}_`;
     const queries = batch.flatMap((w, i) =>
-      w.queries.map((q) => ({ ...q, Id: prefix(i) + q.Id, ...(q.Expression ? { Expression: q.Expression.replace(/\b([a-z][a-zA-Z0-9_]*)\b/g, (id) => (w.queries.some((o) => o.Id === id) ? prefix(i) + id : id)) } : {}) })),
+      w.queries.map((q) => ({
+        ...q,
+        Id: prefix(i) + q.Id,
+        ...(q.Expression ? { Expression: q.Expression.replace(/\b([a-z][a-zA-Z0-9_]*)\b/g, (id) => (w.queries.some((o) => o.Id === id) ? prefix(i) + id : id)) } : {}),
+      })),
     );
     try {
       const series = new Map<string, MetricSeries>();
       let nextToken: string | undefined;
       do {
         this.calls += 1;
-        const out = await this.cloudwatch.send(
+        const out = await cloudwatch.send(
           new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: batch[0]!.start, EndTime: batch[0]!.end, ScanBy: 'TimestampDescending', NextToken: nextToken }),
         );
         for (const r of out.MetricDataResults ?? []) {

@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import type { MetricDataQuery } from '../aws/metrics.js';
 import { alarmName } from '../events/text.js';
-import { PRESETS, type PresetName } from '../probes/metric-presets.js';
+import { missingExtra, PRESETS, presetExtraFields, type PresetName } from '../probes/metric-presets.js';
 import { mathQueries, mathShape, metricQuery, metricShape } from '../probes/metric-query.js';
 import { nameSchema, SEVERITIES } from './names.js';
 
@@ -23,8 +23,7 @@ export const alarmSchema = z
     preset: z.optional(z.enum(presetNames)),
     /** For a preset: the resource it names (the LoadBalancer dimension, `cluster/service`, an instance id). */
     target: z.optional(z.string().check(z.minLength(1))),
-    /** For alb-unhealthy-hosts: the TargetGroup dimension. */
-    targetGroup: z.optional(z.string()),
+    ...presetExtraFields,
     metric: z.optional(metricShape),
     /** Metric math: `expression` over `metrics` by their ids, e.g. `100 * errors / requests`. */
     math: z.optional(mathShape),
@@ -50,6 +49,8 @@ export const alarmSchema = z
       const sources = [a.preset, a.metric, a.math, a.composite].filter((s) => s !== undefined).length;
       if (sources !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of preset, metric, math or composite: what the alarm watches' });
       if (a.preset && !a.target) ctx.addIssue({ code: 'custom', path: ['target'], message: `the preset ${a.preset} needs its target: ${PRESETS[a.preset].targetHint}` });
+      const missing = a.preset && missingExtra(a.preset, a);
+      if (missing) ctx.addIssue({ code: 'custom', path: [missing.path], message: missing.message });
       if (!a.composite && a.threshold === undefined) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'required: the value the alarm compares with' });
       if (a.datapointsToAlarm !== undefined && a.datapointsToAlarm > a.evaluationPeriods) ctx.addIssue({ code: 'custom', path: ['datapointsToAlarm'], message: 'at most evaluationPeriods' });
     }),
@@ -78,7 +79,7 @@ export function comparisonOf(alarm: AlarmConfig): (typeof COMPARISONS)[keyof typ
 /** The metric queries of a metric alarm, the one whose result is compared returned (CloudWatch alarms take at most one). */
 export function alarmQueries(alarm: AlarmConfig): MetricDataQuery[] {
   const period = alarm.periodSeconds;
-  if (alarm.preset) return PRESETS[alarm.preset].queries(alarm.target!, period, { targetGroup: alarm.targetGroup });
+  if (alarm.preset) return PRESETS[alarm.preset].queries(alarm.target!, period, alarm);
   if (alarm.metric) return [metricQuery('value', alarm.metric, period, true)];
   if (alarm.math) return mathQueries(alarm.math, period);
   return [];

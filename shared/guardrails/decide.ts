@@ -39,7 +39,12 @@ export function decideRemediation(input: GuardInput): Verdict {
   if (r.mode === 'observe' && !input.approved) return { verdict: 'observe', reason: 'mode observe: dry run, nothing done' };
   // The switch stops what Vigil does on its own; a named human's approval still acts, within the rest.
   if (killSwitch && !killSwitch.automationEnabled && !input.approved) {
-    return holding(guard, 'kill-switch', `automatic actions are switched off${killSwitch.by ? ` by ${killSwitch.by}` : ''}${killSwitch.reason ? `: ${killSwitch.reason}` : ''}`, (at) => !killSwitch.at || at >= killSwitch.at);
+    return holding(
+      guard,
+      'kill-switch',
+      `automatic actions are switched off${killSwitch.by ? ` by ${killSwitch.by}` : ''}${killSwitch.reason ? `: ${killSwitch.reason}` : ''}`,
+      (at) => !killSwitch.at || at >= killSwitch.at,
+    );
   }
   if (guard?.circuitOpenedAt) {
     const opened = guard.circuitOpenedAt;
@@ -103,12 +108,20 @@ export function claim(guard: GuardState | undefined, targetKey: string, remediat
 
 const VERIFIED: readonly ActionOutcome[] = ['verified', 'not-verified'];
 
+/** Which action: an event's, by the remediation it ran. */
+export interface Claimed {
+  eventId: string;
+  remediation: string;
+}
+
 /**
  * Records how the action (or its verification) came out; releases the lock; opens the circuit after
  * too many failures. Undefined when that is already recorded: a retried attempt counts nothing twice.
  */
-export function settle(guard: GuardState, eventId: string, outcome: ActionOutcome, now: Date, circuitFailures: number, result?: string): GuardState | undefined {
-  const action = guard.actions.find((a) => a.eventId === eventId);
+export function settle(guard: GuardState, claimed: Claimed, outcome: ActionOutcome, now: Date, circuitFailures: number, result?: string): GuardState | undefined {
+  const { eventId } = claimed;
+  // One event may act on a target more than once (a snapshot, then the risky fix): each action is its own.
+  const action = guard.actions.find((a) => a.eventId === eventId && a.remediation === claimed.remediation);
   if (!action) return undefined;
   const verifying = VERIFIED.includes(outcome);
   if (verifying ? action.outcome !== undefined && VERIFIED.includes(action.outcome) : action.outcome !== undefined) return undefined;

@@ -1,5 +1,13 @@
+import * as z from '../zod.js';
 import type { MetricDataQuery } from '../aws/metrics.js';
 import type { Limits } from '../thresholds.js';
+
+/** Settings some presets measure against. */
+export interface PresetExtra {
+  targetGroup?: string | undefined;
+  functionTimeoutSeconds?: number | undefined;
+  maxConnections?: number | undefined;
+}
 
 export interface Preset {
   description: string;
@@ -9,7 +17,11 @@ export interface Preset {
   limits: Limits;
   /** What `target` names for this preset. */
   targetHint: string;
-  queries(target: string, periodSeconds: number, extra: { targetGroup?: string | undefined; functionTimeoutSeconds?: number | undefined }): MetricDataQuery[];
+  /** Where the metric lives when not in Vigil's region: CloudFront publishes only to us-east-1. */
+  region?: string;
+  /** A setting the preset measures against, and how to find it. */
+  needs?: { field: keyof PresetExtra; hint: string };
+  queries(target: string, periodSeconds: number, extra: PresetExtra): MetricDataQuery[];
 }
 
 const stat = (id: string, namespace: string, name: string, dims: Record<string, string>, statistic: string, period: number, returnData = false): MetricDataQuery => ({
@@ -52,6 +64,7 @@ export const PRESETS = {
     direction: 'above',
     limits: { warn: 1, fail: 2 },
     targetHint: 'the LoadBalancer dimension, with `targetGroup` set to the TargetGroup dimension',
+    needs: { field: 'targetGroup', hint: 'the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' },
     queries: (lb, p, { targetGroup }) => [stat('value', 'AWS/ApplicationELB', 'UnHealthyHostCount', { LoadBalancer: lb, TargetGroup: targetGroup ?? '' }, 'Maximum', p, true)],
   },
   'ecs-cpu': {
@@ -106,6 +119,74 @@ export const PRESETS = {
     targetHint: 'the DBInstanceIdentifier of a replica',
     queries: (id, p) => [stat('ms', 'AWS/DocDB', 'DBInstanceReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p), { Id: 'value', Expression: 'ms / 1000', ReturnData: true }],
   },
+  'rds-free-storage': {
+    description: 'RDS FreeStorageSpace of one instance, in GiB',
+    unit: 'GiB',
+    direction: 'below',
+    limits: { warn: 20, fail: 5 },
+    targetHint: 'the DBInstanceIdentifier',
+    queries: (id, p) => [stat('bytes', 'AWS/RDS', 'FreeStorageSpace', { DBInstanceIdentifier: id }, 'Minimum', p), { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true }],
+  },
+  'rds-connections': {
+    description: "RDS DatabaseConnections as a percentage of the instance's max_connections (`maxConnections`)",
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 80, fail: 90 },
+    targetHint: 'the DBInstanceIdentifier, with `maxConnections`',
+    needs: { field: 'maxConnections', hint: "the instance's max_connections (SHOW max_connections; the class's memory and the parameter group set it), e.g. 1700" },
+    queries: (id, p, { maxConnections }) => [
+      stat('connections', 'AWS/RDS', 'DatabaseConnections', { DBInstanceIdentifier: id }, 'Maximum', p),
+      { Id: 'value', Expression: `100 * connections / ${maxConnections ?? 100}`, ReturnData: true },
+    ],
+  },
+  'rds-replica-lag': {
+    description: 'RDS ReplicaLag of a read replica, in seconds',
+    unit: 's',
+    direction: 'above',
+    limits: { warn: 30, fail: 300 },
+    targetHint: 'the DBInstanceIdentifier of a read replica',
+    queries: (id, p) => [stat('value', 'AWS/RDS', 'ReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p, true)],
+  },
+  'aurora-replica-lag': {
+    description: 'Aurora AuroraReplicaLag of a reader instance, in milliseconds',
+    unit: 'ms',
+    direction: 'above',
+    limits: { warn: 100, fail: 1000 },
+    targetHint: 'the DBInstanceIdentifier of an Aurora reader',
+    queries: (id, p) => [stat('value', 'AWS/RDS', 'AuroraReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p, true)],
+  },
+  'rds-cpu': {
+    description: 'RDS CPUUtilization of one instance',
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 80, fail: 90 },
+    targetHint: 'the DBInstanceIdentifier',
+    queries: (id, p) => [stat('value', 'AWS/RDS', 'CPUUtilization', { DBInstanceIdentifier: id }, 'Average', p, true)],
+  },
+  'rds-freeable-memory': {
+    description: 'RDS FreeableMemory of one instance, in GiB (set thresholds from the instance class)',
+    unit: 'GiB',
+    direction: 'below',
+    limits: { warn: 1, fail: 0.25 },
+    targetHint: 'the DBInstanceIdentifier',
+    queries: (id, p) => [stat('bytes', 'AWS/RDS', 'FreeableMemory', { DBInstanceIdentifier: id }, 'Minimum', p), { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true }],
+  },
+  'rds-read-latency': {
+    description: 'RDS ReadLatency of one instance, in milliseconds',
+    unit: 'ms',
+    direction: 'above',
+    limits: { warn: 20, fail: 100 },
+    targetHint: 'the DBInstanceIdentifier',
+    queries: (id, p) => [stat('s', 'AWS/RDS', 'ReadLatency', { DBInstanceIdentifier: id }, 'Average', p), { Id: 'value', Expression: 's * 1000', ReturnData: true }],
+  },
+  'rds-write-latency': {
+    description: 'RDS WriteLatency of one instance, in milliseconds',
+    unit: 'ms',
+    direction: 'above',
+    limits: { warn: 20, fail: 100 },
+    targetHint: 'the DBInstanceIdentifier',
+    queries: (id, p) => [stat('s', 'AWS/RDS', 'WriteLatency', { DBInstanceIdentifier: id }, 'Average', p), { Id: 'value', Expression: 's * 1000', ReturnData: true }],
+  },
   'elasticache-memory': {
     description: 'ElastiCache (Redis, Valkey) DatabaseMemoryUsagePercentage: used memory against maxmemory',
     unit: '%',
@@ -131,7 +212,7 @@ export const PRESETS = {
     queries: (id, p) => [stat('value', 'AWS/ElastiCache', 'EngineCPUUtilization', { CacheClusterId: id }, 'Average', p, true)],
   },
   'elasticache-connections': {
-    description: 'ElastiCache CurrConnections (set thresholds from your clients\' pool sizes)',
+    description: "ElastiCache CurrConnections (set thresholds from your clients' pool sizes)",
     unit: 'connections',
     direction: 'above',
     limits: { warn: 1000, fail: 5000 },
@@ -155,7 +236,7 @@ export const PRESETS = {
     queries: (t, p) => [stat('value', 'AWS/Kafka', 'SumOffsetLag', mskDims(t), 'Maximum', p, true)],
   },
   'msk-time-lag': {
-    description: "MSK EstimatedMaxTimeLag: how far behind, in seconds, a consumer group is on one topic",
+    description: 'MSK EstimatedMaxTimeLag: how far behind, in seconds, a consumer group is on one topic',
     unit: 's',
     direction: 'above',
     limits: { warn: 60, fail: 300 },
@@ -200,12 +281,52 @@ export const PRESETS = {
     direction: 'above',
     limits: { warn: 80, fail: 95 },
     targetHint: 'the FunctionName, with `functionTimeoutSeconds`',
+    needs: { field: 'functionTimeoutSeconds', hint: "the function's timeout in seconds, e.g. 30" },
     queries: (f, p, { functionTimeoutSeconds }) => [
       stat('ms', 'AWS/Lambda', 'Duration', { FunctionName: f }, 'Maximum', p),
       { Id: 'value', Expression: `100 * ms / ${(functionTimeoutSeconds ?? 900) * 1000}`, ReturnData: true },
     ],
   },
+  'cloudfront-5xx-rate': {
+    description: 'CloudFront 5xxErrorRate of one distribution: viewer requests answered 5xx, in % (read from us-east-1)',
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 1, fail: 5 },
+    targetHint: 'the DistributionId, e.g. "E2QWRUHAPOMQZL"',
+    region: 'us-east-1',
+    queries: (id, p) => [stat('value', 'AWS/CloudFront', '5xxErrorRate', cloudfrontDims(id), 'Average', p, true)],
+  },
+  'cloudfront-4xx-rate': {
+    description: 'CloudFront 4xxErrorRate of one distribution, in % (read from us-east-1)',
+    unit: '%',
+    direction: 'above',
+    limits: { warn: 5, fail: 15 },
+    targetHint: 'the DistributionId',
+    region: 'us-east-1',
+    queries: (id, p) => [stat('value', 'AWS/CloudFront', '4xxErrorRate', cloudfrontDims(id), 'Average', p, true)],
+  },
+  'cloudfront-origin-latency': {
+    description: "CloudFront OriginLatency p90, in ms: the origin's time to first byte (needs the distribution's additional metrics)",
+    unit: 'ms',
+    direction: 'above',
+    limits: { warn: 1000, fail: 3000 },
+    targetHint: 'the DistributionId',
+    region: 'us-east-1',
+    queries: (id, p) => [stat('value', 'AWS/CloudFront', 'OriginLatency', cloudfrontDims(id), 'p90', p, true)],
+  },
+  'cloudfront-cache-hit-rate': {
+    description: "CloudFront CacheHitRate, in % (needs the distribution's additional metrics)",
+    unit: '%',
+    direction: 'below',
+    limits: { warn: 80, fail: 50 },
+    targetHint: 'the DistributionId',
+    region: 'us-east-1',
+    queries: (id, p) => [stat('value', 'AWS/CloudFront', 'CacheHitRate', cloudfrontDims(id), 'Average', p, true)],
+  },
 } satisfies Record<string, Preset>;
+
+/** CloudFront is global: its metrics carry Region=Global, and live in us-east-1. */
+const cloudfrontDims = (id: string) => ({ DistributionId: id, Region: 'Global' });
 
 /** MSK consumer-lag metrics are per cluster, consumer group and topic. */
 function mskDims(target: string): Record<string, string> {
@@ -214,3 +335,20 @@ function mskDims(target: string): Record<string, string> {
 }
 
 export type PresetName = keyof typeof PRESETS;
+
+/** The setting a preset measures against, when it is missing: its path and what to give. */
+export function missingExtra(name: PresetName, extra: PresetExtra): { path: string; message: string } | undefined {
+  const needs = (PRESETS[name] as Preset).needs;
+  if (!needs || extra[needs.field] !== undefined) return undefined;
+  return { path: needs.field, message: `${name} measures against ${needs.hint}` };
+}
+
+/** The settings fields some presets need, for the schemas of checks and alarms. */
+export const presetExtraFields = {
+  /** For alb-unhealthy-hosts: the TargetGroup dimension. */
+  targetGroup: z.optional(z.string()),
+  /** For lambda-duration: the function's timeout, which its duration is measured against. */
+  functionTimeoutSeconds: z.optional(z.number().check(z.positive(), z.maximum(900))),
+  /** For rds-connections: the instance's max_connections, which its connections are measured against. */
+  maxConnections: z.optional(z.int().check(z.positive())),
+};

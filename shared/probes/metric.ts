@@ -2,7 +2,7 @@ import * as z from '../zod.js';
 import type { MetricDataQuery } from '../aws/metrics.js';
 import type { Observation, Status } from '../findings.js';
 import { gradeLower, gradeUpper } from '../thresholds.js';
-import { PRESETS, type PresetName } from './metric-presets.js';
+import { missingExtra, PRESETS, presetExtraFields, type Preset, type PresetName } from './metric-presets.js';
 import { mathQueries, mathShape, metricQuery, metricShape } from './metric-query.js';
 import { defineProbe } from './probe.js';
 
@@ -18,10 +18,7 @@ const settings = z.strictObject({
   metric: z.optional(metricShape),
   /** Metric math over several series, e.g. `{ expression: '100 * errors / requests', metrics: { errors: {…}, requests: {…} } }`. */
   math: z.optional(mathShape),
-  /** For lambda-duration: the function's timeout, which its duration is measured against. */
-  functionTimeoutSeconds: z.optional(z.number().check(z.positive(), z.maximum(900))),
-  /** For alb-unhealthy-hosts: the TargetGroup dimension. */
-  targetGroup: z.optional(z.string()),
+  ...presetExtraFields,
   /** Default: 60 seconds. */
   periodSeconds: z._default(z.int().check(z.minimum(1)), 60),
   /** How far back to look for the newest datapoint. Default: 10 minutes (metrics arrive late). */
@@ -45,19 +42,17 @@ export const metricProbe = defineProbe({
   refine(s, ctx) {
     if ([s.preset, s.metric, s.math].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: 'give one of "preset", "metric" or "math"' });
     if ((s.metric || s.math) && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
-    if (s.preset === 'lambda-duration' && !s.functionTimeoutSeconds)
-      ctx.addIssue({ code: 'custom', path: ['functionTimeoutSeconds'], message: "lambda-duration measures against the function's timeout: give it in seconds, e.g. 30" });
-    if (s.preset === 'alb-unhealthy-hosts' && !s.targetGroup)
-      ctx.addIssue({ code: 'custom', path: ['targetGroup'], message: 'alb-unhealthy-hosts needs the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' });
+    const missing = s.preset && missingExtra(s.preset, s);
+    if (missing) ctx.addIssue({ code: 'custom', path: [missing.path], message: missing.message });
   },
   describeTarget: (check) => (check.preset ? `${check.preset} ${check.target}` : check.target),
   secrets: () => [],
   async run(check, { signal, clock, aws }): Promise<Observation> {
     const c = check;
-    const { queries, unit, direction, limits } = resolve(c);
+    const { queries, unit, direction, limits, region } = resolve(c);
     const end = clock.now();
     const start = new Date(end.getTime() - c.lookbackMinutes * MINUTE_MS);
-    const series = await aws.metrics.getMetricData(queries, start, end, signal);
+    const series = await aws.metrics.getMetricData(queries, start, end, signal, region);
     const value = series.get('value')?.values[0];
     if (value === undefined || !Number.isFinite(value)) {
       return { status: c.noData as Status, summary: `no data in the last ${c.lookbackMinutes} minutes`, observed: {} };
@@ -73,11 +68,10 @@ export const metricProbe = defineProbe({
   },
 });
 
-function resolve(c: MetricCheck): { queries: MetricDataQuery[]; unit: string; direction: 'above' | 'below'; limits: { warn: number; fail: number } } {
+function resolve(c: MetricCheck): { queries: MetricDataQuery[]; unit: string; direction: 'above' | 'below'; limits: { warn: number; fail: number }; region?: string | undefined } {
   if (c.preset) {
-    const p = PRESETS[c.preset];
-    const extra = { targetGroup: c.targetGroup, functionTimeoutSeconds: c.functionTimeoutSeconds };
-    return { queries: p.queries(c.target, c.periodSeconds, extra), unit: p.unit, direction: c.direction ?? p.direction, limits: c.thresholds ?? p.limits };
+    const p: Preset = PRESETS[c.preset];
+    return { queries: p.queries(c.target, c.periodSeconds, c), region: p.region, unit: p.unit, direction: c.direction ?? p.direction, limits: c.thresholds ?? p.limits };
   }
   return {
     queries: c.math ? mathQueries(c.math, c.periodSeconds) : [metricQuery('value', c.metric!, c.periodSeconds, true)],

@@ -1,3 +1,4 @@
+import { cloudfrontInvalidate } from './cloudfront-invalidate.js';
 import { docdbFailover } from './docdb-failover.js';
 import { docdbSnapshot } from './docdb-snapshot.js';
 import { ecsRestart } from './ecs-restart.js';
@@ -7,9 +8,26 @@ import { mongoKillLongOps } from './mongo-kill-long-ops.js';
 import { pgCancelLongQueries } from './pg-cancel-long-queries.js';
 import { pgTerminateBlocker } from './pg-terminate-blocker.js';
 import { pgTerminateIdle } from './pg-terminate-idle.js';
+import { rdsFailover } from './rds-failover.js';
+import { rdsReboot } from './rds-reboot.js';
+import { rdsSnapshot } from './rds-snapshot.js';
 import type { Remediation } from './remediation.js';
 
 /** Every remediation Vigil knows. Adding one: its file, its test, and one entry here. */
-export const allRemediations = [ecsRestart, ecsScaleOut, ecsRollback, pgTerminateIdle, pgCancelLongQueries, pgTerminateBlocker, mongoKillLongOps, docdbSnapshot, docdbFailover] as const;
+export const allRemediations = [
+  ecsRestart,
+  ecsScaleOut,
+  ecsRollback,
+  pgTerminateIdle,
+  pgCancelLongQueries,
+  pgTerminateBlocker,
+  mongoKillLongOps,
+  docdbSnapshot,
+  docdbFailover,
+  rdsSnapshot,
+  rdsFailover,
+  rdsReboot,
+  cloudfrontInvalidate,
+] as const;
 
 export const remediationRegistry: ReadonlyMap<string, Remediation> = new Map(allRemediations.map((r) => [r.kind, r as unknown as Remediation]));

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { riskOf, type RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
 import { isAmbiguous } from '../aws/retries.js';
-import { claim, decideRemediation, markEscalated, orphanedClaim, settle, type Verdict } from '../guardrails/decide.js';
+import { claim, decideRemediation, markEscalated, orphanedClaim, settle, type Claimed, type Verdict } from '../guardrails/decide.js';
 import { updateGuard } from '../guardrails/ops.js';
 import type { ActionOutcome, ActionRecord } from '../guardrails/types.js';
 import { checkIdOf } from '../incidents/operator.js';
@@ -131,10 +131,12 @@ async function carryOut(remediation: RemediationConfig, plan: Plan, req: ActRequ
   let outcome: ActOutcome;
   try {
     const result = await impl.execute(remediation, plan, { aws: deps.aws });
-    await settleGuard(deps.store, targetKey, req.eventId, 'done', deps.clock, remediation.circuitBreaker.failures, result);
+    await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, 'done', deps.clock, remediation.circuitBreaker.failures, result);
     outcome = { outcome: 'acted', plan, result, targetKey, remediation };
   } catch (err) {
-    outcome = isAmbiguous(err) ? await afterLostAnswer(remediation, plan, req, deps, targetKey, message(err)) : await notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed: ${message(err)}`);
+    outcome = isAmbiguous(err)
+      ? await afterLostAnswer(remediation, plan, req, deps, targetKey, message(err))
+      : await notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed: ${message(err)}`);
   }
   await noting;
   return outcome;
@@ -145,12 +147,20 @@ async function afterLostAnswer(remediation: RemediationConfig, plan: Plan, req: 
   const found = await reconcile(remediation, plan, deps);
   if (found.applied === 'no') return notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`);
   const result = found.applied === 'yes' ? `the reply was lost (${error}); reading the target shows it was applied: ${found.detail}` : `outcome unknown (${error}); ${found.detail}`;
-  await settleGuard(deps.store, targetKey, req.eventId, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
+  await settleGuard(
+    deps.store,
+    targetKey,
+    { eventId: req.eventId, remediation: remediation.id },
+    found.applied === 'yes' ? 'done' : 'unknown',
+    deps.clock,
+    remediation.circuitBreaker.failures,
+    result,
+  );
   return { outcome: 'acted', plan, result, targetKey, remediation };
 }
 
 async function notApplied(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, reason: string): Promise<ActOutcome> {
-  await settleGuard(deps.store, targetKey, req.eventId, 'not-applied', deps.clock, remediation.circuitBreaker.failures, reason);
+  await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, 'not-applied', deps.clock, remediation.circuitBreaker.failures, reason);
   return { outcome: 'failed', plan, reason, remediation };
 }
 
@@ -163,7 +173,15 @@ async function resume(remediation: RemediationConfig, prior: ActionRecord, req: 
       const found = await reconcile(remediation, plan, deps);
       if (found.applied === 'no') return carryOut(remediation, plan, req, deps, targetKey);
       const result = found.applied === 'yes' ? `an earlier attempt's action took effect: ${found.detail}` : `an earlier attempt's action has an unknown outcome: ${found.detail}`;
-      await settleGuard(deps.store, targetKey, req.eventId, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
+      await settleGuard(
+        deps.store,
+        targetKey,
+        { eventId: req.eventId, remediation: remediation.id },
+        found.applied === 'yes' ? 'done' : 'unknown',
+        deps.clock,
+        remediation.circuitBreaker.failures,
+        result,
+      );
       return { outcome: 'acted', plan, result, targetKey, remediation };
     }
     case 'not-applied':
@@ -178,7 +196,15 @@ async function settleOrphan(orphan: ActionRecord, targetKey: string, deps: ActDe
   const remediation = deps.config.remediations.find((r) => r.id === orphan.remediation);
   const found: Reconciled = remediation && orphan.plan ? await reconcile(remediation, orphan.plan, deps) : { applied: 'unknown', detail: `${orphan.remediation} is no longer configured` };
   const outcome = found.applied === 'yes' ? 'done' : found.applied === 'no' ? 'not-applied' : 'unknown';
-  await settleGuard(deps.store, targetKey, orphan.eventId, outcome, deps.clock, remediation?.circuitBreaker.failures ?? Infinity, `its attempt died before recording the outcome; reading the target: ${found.detail}`);
+  await settleGuard(
+    deps.store,
+    targetKey,
+    { eventId: orphan.eventId, remediation: orphan.remediation },
+    outcome,
+    deps.clock,
+    remediation?.circuitBreaker.failures ?? Infinity,
+    `its attempt died before recording the outcome; reading the target: ${found.detail}`,
+  );
 }
 
 async function reconcile(remediation: RemediationConfig, plan: Plan, deps: ActDeps): Promise<Reconciled> {
@@ -202,6 +228,6 @@ function staleness(current: CheckState | undefined, incident: { id: string; vers
 }
 
 /** Records an action's outcome on its target's guard (releasing the lock), rereading on conflict; a second record of the same outcome writes nothing. */
-export async function settleGuard(store: StateStore, targetKey: string, eventId: string, outcome: ActionOutcome, clock: Clock, circuitFailures: number, result?: string): Promise<void> {
-  await updateGuard(store, targetKey, (guard) => settle(guard, eventId, outcome, clock.now(), circuitFailures, result));
+export async function settleGuard(store: StateStore, targetKey: string, claimed: Claimed, outcome: ActionOutcome, clock: Clock, circuitFailures: number, result?: string): Promise<void> {
+  await updateGuard(store, targetKey, (guard) => settle(guard, claimed, outcome, clock.now(), circuitFailures, result));
 }

@@ -236,7 +236,7 @@ async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise
       const passed = await verify({ ...step.verify, check: checkId }, deps);
       const { remediation, targetKey } = run.record.acted!;
       const circuit = deps.config.remediations.find((x) => x.id === remediation)!.circuitBreaker.failures;
-      await settleGuard(deps.store, targetKey, run.record.eventId, passed.ok ? 'verified' : 'not-verified', deps.clock, circuit);
+      await settleGuard(deps.store, targetKey, { eventId: run.record.eventId, remediation }, passed.ok ? 'verified' : 'not-verified', deps.clock, circuit);
       await runNote(run, deps, step.index + 1, 0, passed.ok ? 'verified' : 'not-verified', passed.detail);
       return { record: record(`verify ${checkId}`, passed.ok ? 'passed' : 'failed', passed.detail), verdict: passed.ok ? 'fixed' : 'acted' };
     }
@@ -384,4 +384,3 @@ export function meterRunbook(result: RunbookResult, meter: Meter | undefined): v
   meter.count('RunbookVerdicts', 1, { name: 'Verdict', value: result.verdict });
   for (const s of result.steps) if (s.step.startsWith('act ')) meter.count('Remediations', 1, { name: 'Outcome', value: s.outcome });
 }
-

@@ -36,24 +36,60 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    { name: 'a threshold of the wrong type', raw: { checks: [http, http, http, { ...http, id: 'x', thresholds: { latencyMs: { warn: 'fast' } } }] }, expected: 'checks[3].thresholds.latencyMs.warn: Invalid input: expected number, received string (check "x")' },
-    { name: 'warn above fail', raw: { checks: [{ ...http, thresholds: { latencyMs: { warn: 3000, fail: 2000 } } }] }, expected: 'checks[0].thresholds.latencyMs.warn: warn must not be above fail (check "api-health")' },
-    { name: 'an unknown kind', raw: { checks: [{ ...http, kind: 'htp' }] }, expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster (check "api-health")' },
-    { name: 'a missing kind', raw: { checks: [{ id: 'a', target: 'x' }] }, expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster (check "a")' },
+    {
+      name: 'a threshold of the wrong type',
+      raw: { checks: [http, http, http, { ...http, id: 'x', thresholds: { latencyMs: { warn: 'fast' } } }] },
+      expected: 'checks[3].thresholds.latencyMs.warn: Invalid input: expected number, received string (check "x")',
+    },
+    {
+      name: 'warn above fail',
+      raw: { checks: [{ ...http, thresholds: { latencyMs: { warn: 3000, fail: 2000 } } }] },
+      expected: 'checks[0].thresholds.latencyMs.warn: warn must not be above fail (check "api-health")',
+    },
+    {
+      name: 'an unknown kind',
+      raw: { checks: [{ ...http, kind: 'htp' }] },
+      expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs (check "api-health")',
+    },
+    {
+      name: 'a missing kind',
+      raw: { checks: [{ id: 'a', target: 'x' }] },
+      expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs (check "a")',
+    },
     { name: 'a misspelt field', raw: { checks: [{ ...http, thershold: 1 }] }, expected: 'checks[0]: Unrecognized key: "thershold" (check "api-health")' },
     { name: 'a bad URL', raw: { checks: [{ ...http, target: 'api.example.com/health' }] }, expected: 'checks[0].target: expected an http:// or https:// URL (check "api-health")' },
-    { name: 'a tcp target without a port', raw: { checks: [{ id: 'db', kind: 'tcp', target: 'db.internal' }] }, expected: 'checks[0].target: expected "host:port", e.g. "db.internal:5432" (check "db")' },
-    { name: 'a plural rate of 1', raw: { checks: [{ ...http, schedule: 'rate(1 minutes)' }] }, expected: 'checks[0].schedule: write "rate(1 minute)": the unit is singular for 1 (check "api-health")' },
+    {
+      name: 'a tcp target without a port',
+      raw: { checks: [{ id: 'db', kind: 'tcp', target: 'db.internal' }] },
+      expected: 'checks[0].target: expected "host:port", e.g. "db.internal:5432" (check "db")',
+    },
+    {
+      name: 'a plural rate of 1',
+      raw: { checks: [{ ...http, schedule: 'rate(1 minutes)' }] },
+      expected: 'checks[0].schedule: write "rate(1 minute)": the unit is singular for 1 (check "api-health")',
+    },
     { name: 'an unknown severity', raw: { checks: [{ ...http, severity: 'P0' }] }, expected: 'checks[0].severity: Invalid option: expected one of "P1"|"P2"|"P3"|"P4" (check "api-health")' },
     { name: 'a duplicate id', raw: { checks: [http, http] }, expected: 'checks[1].id: duplicate id "api-health" (also checks[0])' },
     {
       name: 'a duplicate remediation id',
-      raw: { checks: [http], remediations: [{ id: 'restart', kind: 'ecs-restart', target: 'prod/api' }, { id: 'restart', kind: 'ecs-scale-out', target: 'prod/api', max: 4 }] },
+      raw: {
+        checks: [http],
+        remediations: [
+          { id: 'restart', kind: 'ecs-restart', target: 'prod/api' },
+          { id: 'restart', kind: 'ecs-scale-out', target: 'prod/api', max: 4 },
+        ],
+      },
       expected: 'remediations[1].id: duplicate id "restart" (also remediations[0])',
     },
     {
       name: 'a duplicate runbook id',
-      raw: { checks: [http], runbooks: [{ id: 'api-5xx', match: { alarmNames: ['a'] }, steps: [{ escalate: 'x' }] }, { id: 'api-5xx', match: { alarmNames: ['b'] }, steps: [{ escalate: 'y' }] }] },
+      raw: {
+        checks: [http],
+        runbooks: [
+          { id: 'api-5xx', match: { alarmNames: ['a'] }, steps: [{ escalate: 'x' }] },
+          { id: 'api-5xx', match: { alarmNames: ['b'] }, steps: [{ escalate: 'y' }] },
+        ],
+      },
       expected: 'runbooks[1].id: duplicate id "api-5xx" (also runbooks[0])',
     },
     { name: 'an id with capitals', raw: { checks: [{ ...http, id: 'API' }] }, expected: 'checks[0].id: use 1-63 lowercase letters, digits and dashes, e.g. "api-health"' },
@@ -64,7 +100,13 @@ describe('parseConfig', () => {
   });
 
   it('lists every problem at once', () => {
-    const problems = problemsOf({ checks: [{ ...http, severity: 'P9' }, { id: 'db', kind: 'tcp', target: 'db' }, { ...http, id: 'b', schedule: 'every minute' }] });
+    const problems = problemsOf({
+      checks: [
+        { ...http, severity: 'P9' },
+        { id: 'db', kind: 'tcp', target: 'db' },
+        { ...http, id: 'b', schedule: 'every minute' },
+      ],
+    });
     expect(problems.map((p) => p.split(':')[0])).toEqual(['checks[0].severity', 'checks[1].target', 'checks[2].schedule']);
   });
 

@@ -131,15 +131,19 @@ const table = new Map<string, string>();
 // Cells are independent worlds, each its own table; most of their time is the SDK's backoff, so they run side by side.
 describe.concurrent('the fault matrix', () => {
   describe.each(SITES)('%s', (site) => {
-    it.each(FAULTS)('holds every invariant when it meets %s', async (fault) => {
-      const first = await cell(site, fault, 'first');
-      const every = await cell(site, fault, 'every');
-      table.set(`${site} × ${fault}`, `${`${site} × ${fault}`.padEnd(42)} ${first.outcome.padEnd(52)} | ${every.outcome}`);
-      expect([...first.broken, ...every.broken]).toEqual([]);
-    }, 60_000);
+    it.each(FAULTS)(
+      'holds every invariant when it meets %s',
+      async (fault) => {
+        const first = await cell(site, fault, 'first');
+        const every = await cell(site, fault, 'every');
+        table.set(`${site} × ${fault}`, `${`${site} × ${fault}`.padEnd(42)} ${first.outcome.padEnd(52)} | ${every.outcome}`);
+        expect([...first.broken, ...every.broken]).toEqual([]);
+      },
+      60_000,
+    );
   });
 
-  it('meets the SDK\'s own retries: three attempts for a read that keeps failing, one for a change', async () => {
+  it("meets the SDK's own retries: three attempts for a read that keeps failing, one for a change", async () => {
     const world = await World.create(local, T0, (s) => (s === 'dynamodb GetItem RUN' || s === 'ecs UpdateService' ? 'server' : undefined));
     const attempt = world.coldStart();
     await expect(new DynamoStateStore(attempt.doc, world.table).getRun('x')).rejects.toThrow('internal error');
@@ -158,7 +162,16 @@ describe.concurrent('the fault matrix', () => {
 });
 
 /** The calls an approval makes, from reading the proposal to recording the escalation. */
-const APPROVAL_SITES = ['dynamodb GetItem PROPOSAL', 'dynamodb PutItem RUN', 'dynamodb PutItem INCIDENT', 'dynamodb BatchGetItem', 'ecs DescribeServices', 'dynamodb PutItem GUARD', 'ecs UpdateService', 'dynamodb PutItem CHECK'] as const;
+const APPROVAL_SITES = [
+  'dynamodb GetItem PROPOSAL',
+  'dynamodb PutItem RUN',
+  'dynamodb PutItem INCIDENT',
+  'dynamodb BatchGetItem',
+  'ecs DescribeServices',
+  'dynamodb PutItem GUARD',
+  'ecs UpdateService',
+  'dynamodb PutItem CHECK',
+] as const;
 
 /** An alarm whose runbook proposes the restart, and the payload its notification says approves it. */
 async function proposed(cfg: ReturnType<typeof config>) {
@@ -191,7 +204,12 @@ describe.concurrent('an approval under faults', () => {
       const started = world.now.getTime();
       const a = world.coldStart();
       const answer = await Promise.race([
-        remediateIn(world, a, new Date(started + FUNCTION_TIMEOUT_MS), cfg)(approval).then(
+        remediateIn(
+          world,
+          a,
+          new Date(started + FUNCTION_TIMEOUT_MS),
+          cfg,
+        )(approval).then(
           (r) => ('error' in r ? `refused: ${r.error}` : `answered ${(r as RunbookResult).verdict}`),
           (err: Error) => `threw: ${err.message}`,
         ),
@@ -235,7 +253,12 @@ describe.concurrent('a manual run under faults', () => {
       const started = world.now.getTime();
       const a = world.coldStart();
       const answer = await Promise.race([
-        remediateIn(world, a, new Date(started + FUNCTION_TIMEOUT_MS), cfg)(request, { awsRequestId: `request-${attempt}` }).then(
+        remediateIn(
+          world,
+          a,
+          new Date(started + FUNCTION_TIMEOUT_MS),
+          cfg,
+        )(request, { awsRequestId: `request-${attempt}` }).then(
           (r) => r as { outcome?: string; error?: string },
           (err: Error) => ({ error: err.message }),
         ),
@@ -260,38 +283,72 @@ describe.concurrent('a manual run under faults', () => {
   });
 });
 
-/** DocumentDB's changes, a snapshot and a failover, under the same faults: one change at most, recorded as it happened. */
-const DOCDB_CASES = [
-  { remediation: { id: 'orders-docdb-snapshot', kind: 'docdb-snapshot', target: 'orders-docdb', mode: 'auto' }, sites: ['docdb DescribeDBClusters', 'docdb DescribeDBInstances', 'docdb CreateDBClusterSnapshot'], made: (w: World) => w.docdb.snapshots.length },
+/** DocumentDB's and RDS's changes, snapshots, failovers and a reboot, under the same faults: one change at most, recorded as it happened. */
+const DATABASE_CASES = [
   {
-    remediation: { id: 'orders-docdb-failover', kind: 'docdb-failover', target: 'orders-docdb', mode: 'auto', preferredInstance: 'orders-docdb-2', allowAuto: { reason: 'a failover drill: replicas are in sync and clients reconnect' } },
+    key: 'docdb:orders-docdb',
+    remediation: { id: 'orders-docdb-snapshot', kind: 'docdb-snapshot', target: 'orders-docdb', mode: 'auto' },
+    sites: ['docdb DescribeDBClusters', 'docdb DescribeDBInstances', 'docdb CreateDBClusterSnapshot'],
+    made: (w: World) => w.docdb.snapshots.length,
+  },
+  {
+    key: 'docdb:orders-docdb',
+    remediation: {
+      id: 'orders-docdb-failover',
+      kind: 'docdb-failover',
+      target: 'orders-docdb',
+      mode: 'auto',
+      preferredInstance: 'orders-docdb-2',
+      allowAuto: { reason: 'a failover drill: replicas are in sync and clients reconnect' },
+    },
     sites: ['docdb DescribeDBClusters', 'docdb FailoverDBCluster'],
     made: (w: World) => w.docdb.failovers.length,
   },
+  {
+    key: 'rds:orders-db',
+    remediation: { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'auto' },
+    sites: ['rds DescribeDBInstances', 'rds CreateDBSnapshot'],
+    made: (w: World) => w.rds.snapshots.length,
+  },
+  {
+    key: 'rds:orders-db',
+    remediation: { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', mode: 'auto', allowAuto: { reason: 'the guide reboots a wedged instance before paging' } },
+    sites: ['rds DescribeDBInstances', 'rds RebootDBInstance', 'rds DescribeEvents'],
+    made: (w: World) => w.rds.reboots.length,
+  },
+  {
+    key: 'rds:orders-aurora',
+    remediation: { id: 'orders-aurora-failover', kind: 'rds-failover', target: 'orders-aurora', mode: 'auto', allowAuto: { reason: 'a failover drill: readers are in sync and clients reconnect' } },
+    sites: ['rds DescribeDBClusters', 'rds FailoverDBCluster'],
+    made: (w: World) => w.rds.failovers.length,
+  },
 ] as const;
 
-describe.concurrent('DocumentDB changes under faults', () => {
-  it.each(DOCDB_CASES.flatMap((c) => c.sites.flatMap((site) => FAULTS.flatMap((fault) => MODES.map((mode) => [c.remediation.kind, site, fault, mode, c] as const)))))('%s: %s × %s (%s call)', async (_, site, fault, mode, c) => {
-    const cfg = parseConfig({
-      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
-      remediations: [c.remediation],
-      runbooks: [{ id: 'orders-docdb', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P1', steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }] }],
-    });
-    const world = await World.create(local, T0, (s, n) => (s === site && (mode === 'every' || n === 1) ? fault : undefined));
-    const delivered = await deliverAlarm(world, cfg, samples.metric);
-    const { deadLettered } = await drainStream(world, cfg);
-    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('docdb:orders-docdb');
-    const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
-    const made = c.made(world);
-    const last = delivered.ends.at(-1)!;
-    const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
-    const told = world.sns.on(ESCALATIONS).length > 0 || deadLettered.length > 0 || (fault === 'kill' && delivered.deadLettered);
-    const broken: string[] = [];
-    if (made > 1) broken.push(`${made} changes for one event`);
-    if (made === 1 && (!action || action.outcome === 'not-applied')) broken.push('a change happened but the guard does not record it');
-    if (made === 0 && action && action.outcome !== 'not-applied') broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
-    if (acted && made === 0) broken.push('said "acted" with nothing done');
-    if (!told) broken.push('nobody was told');
-    expect(broken).toEqual([]);
-  });
+describe.concurrent('database changes under faults', () => {
+  it.each(DATABASE_CASES.flatMap((c) => c.sites.flatMap((site) => FAULTS.flatMap((fault) => MODES.map((mode) => [c.remediation.kind, site, fault, mode, c] as const)))))(
+    '%s: %s × %s (%s call)',
+    async (_, site, fault, mode, c) => {
+      const cfg = parseConfig({
+        checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+        remediations: [c.remediation],
+        runbooks: [{ id: 'database-change', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P1', steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }] }],
+      });
+      const world = await World.create(local, T0, (s, n) => (s === site && (mode === 'every' || n === 1) ? fault : undefined));
+      const delivered = await deliverAlarm(world, cfg, samples.metric);
+      const { deadLettered } = await drainStream(world, cfg);
+      const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(c.key);
+      const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
+      const made = c.made(world);
+      const last = delivered.ends.at(-1)!;
+      const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
+      const told = world.sns.on(ESCALATIONS).length > 0 || deadLettered.length > 0 || (fault === 'kill' && delivered.deadLettered);
+      const broken: string[] = [];
+      if (made > 1) broken.push(`${made} changes for one event`);
+      if (made === 1 && (!action || action.outcome === 'not-applied')) broken.push('a change happened but the guard does not record it');
+      if (made === 0 && action && action.outcome !== 'not-applied') broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
+      if (acted && made === 0) broken.push('said "acted" with nothing done');
+      if (!told) broken.push('nobody was told');
+      expect(broken).toEqual([]);
+    },
+  );
 });

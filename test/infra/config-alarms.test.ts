@@ -15,11 +15,37 @@ const checks = [{ id: 'orders-api-service', kind: 'ecs-service', target: 'prod/o
 const remediations = [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api' }];
 const alarms = [
   { id: 'orders-5xx', preset: 'alb-5xx-rate', target: 'app/prod-alb/50dc6c495c0c9188', threshold: 5, evaluationPeriods: 5, severity: 'P1', tags: { service: 'orders' } },
-  { id: 'orders-p95', description: 'p95 over 2 s', metric: { namespace: 'AWS/ApplicationELB', name: 'TargetResponseTime', dimensions: { LoadBalancer: 'app/prod-alb/50dc6c495c0c9188' }, stat: 'p95' }, threshold: 2, evaluationPeriods: 3, datapointsToAlarm: 2, missingData: 'notBreaching' },
-  { id: 'orders-running', name: 'prod-orders-running-below-desired', math: { expression: 'running - desired', metrics: { running: { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dimensions: { ClusterName: 'prod', ServiceName: 'orders-api' } }, desired: { namespace: 'ECS/ContainerInsights', name: 'DesiredTaskCount', dimensions: { ClusterName: 'prod', ServiceName: 'orders-api' } } } }, threshold: 0, comparison: '<' },
+  {
+    id: 'orders-p95',
+    description: 'p95 over 2 s',
+    metric: { namespace: 'AWS/ApplicationELB', name: 'TargetResponseTime', dimensions: { LoadBalancer: 'app/prod-alb/50dc6c495c0c9188' }, stat: 'p95' },
+    threshold: 2,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    missingData: 'notBreaching',
+  },
+  {
+    id: 'orders-running',
+    name: 'prod-orders-running-below-desired',
+    math: {
+      expression: 'running - desired',
+      metrics: {
+        running: { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dimensions: { ClusterName: 'prod', ServiceName: 'orders-api' } },
+        desired: { namespace: 'ECS/ContainerInsights', name: 'DesiredTaskCount', dimensions: { ClusterName: 'prod', ServiceName: 'orders-api' } },
+      },
+    },
+    threshold: 0,
+    comparison: '<',
+  },
   { id: 'orders-down', composite: 'ALARM(orders-5xx) AND ALARM(orders-running)', severity: 'P1' },
 ];
-const runbooks = [{ id: 'orders-5xx-runbook', match: { alarms: ['orders-5xx', 'orders-down'] }, steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'orders-api-service' } }] }];
+const runbooks = [
+  {
+    id: 'orders-5xx-runbook',
+    match: { alarms: ['orders-5xx', 'orders-down'] },
+    steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'orders-api-service' } }],
+  },
+];
 
 describe('alarms defined in the config', () => {
   const t = synth(parseConfig({ checks, remediations, alarms, runbooks }));
@@ -35,13 +61,23 @@ describe('alarms defined in the config', () => {
       EvaluationPeriods: 5,
       DatapointsToAlarm: 5,
       TreatMissingData: 'missing',
-      Tags: [{ Key: 'service', Value: 'orders' }, { Key: 'severity', Value: 'P1' }],
+      Tags: [
+        { Key: 'service', Value: 'orders' },
+        { Key: 'severity', Value: 'P1' },
+      ],
     });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-p95', ComparisonOperator: 'GreaterThanThreshold', Threshold: 2, EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-p95',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 2,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'prod-orders-running-below-desired', ComparisonOperator: 'LessThanThreshold', Threshold: 0 });
   });
 
-  it('watches the preset\'s metric math, as the metric check reads it', () => {
+  it("watches the preset's metric math, as the metric check reads it", () => {
     const [fiveXx] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'orders-5xx' } }));
     const metrics = fiveXx!.Properties.Metrics as { Id: string; Expression?: string; ReturnData: boolean; MetricStat?: { Metric: { MetricName: string }; Stat: string; Period: number } }[];
     expect(metrics.map((m) => [m.Id, m.MetricStat?.Metric.MetricName ?? m.Expression, m.ReturnData])).toEqual([
@@ -84,6 +120,27 @@ describe('an alarms section that cannot be deployed', () => {
   });
 
   it('refuses a runbook naming an alarm the section does not define', () => {
-    expect(() => parseConfig({ checks, remediations, alarms: [alarms[0]], runbooks: [{ id: 'rb', match: { alarms: ['orders-p95'] }, steps: [{ act: 'orders-api-restart' }] }] })).toThrow(/runbooks\[0\]\.match\.alarms\[0\]: no alarm has id "orders-p95"; the alarms section defines: orders-5xx/);
+    expect(() => parseConfig({ checks, remediations, alarms: [alarms[0]], runbooks: [{ id: 'rb', match: { alarms: ['orders-p95'] }, steps: [{ act: 'orders-api-restart' }] }] })).toThrow(
+      /runbooks\[0\]\.match\.alarms\[0\]: no alarm has id "orders-p95"; the alarms section defines: orders-5xx/,
+    );
+  });
+
+  it('refuses an alarm on CloudFront metrics unless the stack is in us-east-1, where they live', () => {
+    const config = parseConfig({ checks, alarms: [{ id: 'cdn-5xx', preset: 'cloudfront-5xx-rate', target: 'E2QWRUHAPOMQZL', threshold: 5 }] });
+    const inRegion = (region?: string) =>
+      new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Cdn', { config, environmentName: 'test', ...(region ? { env: { region, account: '123456789012' } } : {}) });
+    expect(() => inRegion('eu-west-1')).toThrow(
+      /alarms\[0\]\.preset: cloudfront-5xx-rate reads metrics in us-east-1, and an alarm must be in its metric's region; this stack deploys to eu-west-1\. Watch it with a `metric` check/,
+    );
+    expect(() => inRegion()).toThrow(/this stack deploys to a region not set at synth/);
+    const alarm = Object.values(Template.fromStack(inRegion('us-east-1')).findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmName === 'cdn-5xx');
+    expect(alarm?.Properties.Metrics[0].MetricStat.Metric).toEqual({
+      Namespace: 'AWS/CloudFront',
+      MetricName: '5xxErrorRate',
+      Dimensions: [
+        { Name: 'DistributionId', Value: 'E2QWRUHAPOMQZL' },
+        { Name: 'Region', Value: 'Global' },
+      ],
+    });
   });
 });

@@ -16,9 +16,7 @@ function synth(config: VigilConfig, extra: { alertEmail?: string } = {}): Templa
 
 /** The IAM actions granted to the role of the function whose logical id starts with `prefix`. */
 function actionsOf(template: Template, prefix: string): string[] {
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-    p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)),
-  );
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)));
   return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())).sort();
 }
 
@@ -140,7 +138,13 @@ describe('VigilStack', () => {
   });
 
   it('grants run-checks only what a round needs on the table: no deletes, no scans', () => {
-    expect(actionsOf(sample, 'RunChecks').filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actionsOf(sample, 'RunChecks').filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
   });
 
   it('grants notify its table actions, publishing to both topics, and the key for them', () => {
@@ -176,9 +180,16 @@ describe('VigilStack', () => {
 
   it('lets the incidents function read and change incident state, and nothing else', () => {
     expect(actionsOf(sample, 'Incidents')).toEqual([
-      'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query',
-      'logs:CreateLogStream', 'logs:PutLogEvents',                   // its own log group
-      'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', // its on-failure queue
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents', // its own log group
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage', // its on-failure queue
     ]);
   });
 
@@ -204,8 +215,8 @@ describe('VigilStack', () => {
     const listTasks = statements.find((st: { Action: unknown }) => st.Action === 'ecs:ListTasks');
     expect(listTasks.Condition.ArnEquals['ecs:cluster']).toBeDefined();
     const star = statements.filter((st: { Resource: unknown }) => st.Resource === '*').map((st: { Action: unknown }) => st.Action);
-    // ListStreams: the stream of check transitions that start runbooks (it has no resource-level permissions).
-    expect(star).toEqual(['ecs:ListTasks', 'cloudwatch:GetMetricData', 'dynamodb:ListStreams']);
+    // ListStreams: the stream of check transitions that start runbooks; DescribeScalableTargets: the bounds scale-out keeps to. Neither has resource-level permissions.
+    expect(star).toEqual(['ecs:ListTasks', 'cloudwatch:GetMetricData', 'application-autoscaling:DescribeScalableTargets', 'dynamodb:ListStreams']);
   });
 
   it('creates no alarm rule when no runbook is configured', () => {
@@ -234,7 +245,16 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 
   it('outputs what people and tools need after a deploy: the functions to invoke, the topics, the dashboard, the table and its stream', () => {
     const outputs = sample.toJSON().Outputs as Record<string, { Value: unknown; Description: string }>;
-    expect(Object.keys(outputs).sort()).toEqual(['AlertsTopicArn', 'DashboardUrl', 'EscalationsTopicArn', 'IncidentsFunction', 'OnAlarmFunction', 'RemediateFunction', 'StateTableName', 'StateTableStreamArn']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'AlertsTopicArn',
+      'DashboardUrl',
+      'EscalationsTopicArn',
+      'IncidentsFunction',
+      'OnAlarmFunction',
+      'RemediateFunction',
+      'StateTableName',
+      'StateTableStreamArn',
+    ]);
     expect(outputs.IncidentsFunction!.Value).toEqual({ Ref: expect.stringMatching(/^Incidents/) });
     expect(outputs.AlertsTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
     expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('#dashboards:name=vigil-test');
@@ -262,16 +282,38 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 
   it('reserves no concurrency by default, so it deploys in an account of any limit; caps the functions that act when asked', () => {
     // Lambda keeps 100 executions unreserved: reserving 14 would fail in any account whose limit is under 114.
-    const reserved = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function')).map((f) => [f.Properties.FunctionName, f.Properties.ReservedConcurrentExecutions]).filter(([, r]) => r);
+    const reserved = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function'))
+        .map((f) => [f.Properties.FunctionName, f.Properties.ReservedConcurrentExecutions])
+        .filter(([, r]) => r);
     expect(reserved(sample)).toEqual([]);
     const app = new App(noBundling);
     const capped = Template.fromStack(new VigilStack(app, 'Capped', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'test', reserveConcurrency: true }));
-    expect(reserved(capped)).toEqual([['vigil-test-incidents', 2], ['vigil-test-on-alarm', 10], ['vigil-test-remediate', 2]]);
+    expect(reserved(capped)).toEqual([
+      ['vigil-test-incidents', 2],
+      ['vigil-test-on-alarm', 10],
+      ['vigil-test-remediate', 2],
+    ]);
   });
 
   it('places only the checks marked for the VPC in a function in its subnets, allowed out to their ports and HTTPS', () => {
-    const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' }] };
-    const t = synth(parseConfig({ network, checks: [{ id: 'edge', kind: 'http', target: 'https://example.com' }, { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc', group: 'db' }, { id: 'pool', kind: 'pg', target: 'pgbouncer.internal:6432/orders', password: { env: 'PW' }, network: 'vpc', group: 'db' }] }));
+    const network = {
+      vpcId: 'vpc-0a1b2c3d',
+      subnets: [
+        { id: 'subnet-0a1', availabilityZone: 'eu-west-1a' },
+        { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' },
+      ],
+    };
+    const t = synth(
+      parseConfig({
+        network,
+        checks: [
+          { id: 'edge', kind: 'http', target: 'https://example.com' },
+          { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc', group: 'db' },
+          { id: 'pool', kind: 'pg', target: 'pgbouncer.internal:6432/orders', password: { env: 'PW' }, network: 'vpc', group: 'db' },
+        ],
+      }),
+    );
     const functions = Object.entries(t.findResources('AWS::Lambda::Function'));
     const inVpc = functions.filter(([, f]) => f.Properties.VpcConfig).map(([id]) => id);
     expect(inVpc).toEqual([expect.stringMatching(/^RunChecksVpc/)]);
@@ -282,28 +324,43 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       SecurityGroupEgress: Match.arrayWith([Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 }), Match.objectLike({ FromPort: 6432, ToPort: 6432 })]),
     });
     const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [JSON.parse(s.Properties.Target.Input).checks, s.Properties.Target.Arn['Fn::GetAtt'][0]]);
-    expect(targets).toEqual([[['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)], [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)]]);
+    expect(targets).toEqual([
+      [['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)],
+      [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)],
+    ]);
   });
 
   it('places the alarm and remediate functions in the VPC when a remediation acts on a database there', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
     const db = { target: 'db.internal:5432/orders', password: { env: 'PW' } };
-    const t = synth(parseConfig({ network, checks: [{ id: 'idle', kind: 'pg', ...db, measure: 'idle-in-transaction', network: 'vpc' }], remediations: [{ id: 'kill', kind: 'pg-terminate-idle', ...db }], runbooks: [{ id: 'rb', match: { alarmNames: ['idle-tx'] }, steps: [{ act: 'kill' }, { verify: { check: 'idle' } }] }] }));
-    const inVpc = Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.VpcConfig).map((f) => f.Properties.FunctionName ?? 'run-checks-vpc').sort();
+    const t = synth(
+      parseConfig({
+        network,
+        checks: [{ id: 'idle', kind: 'pg', ...db, measure: 'idle-in-transaction', network: 'vpc' }],
+        remediations: [{ id: 'kill', kind: 'pg-terminate-idle', ...db }],
+        runbooks: [{ id: 'rb', match: { alarmNames: ['idle-tx'] }, steps: [{ act: 'kill' }, { verify: { check: 'idle' } }] }],
+      }),
+    );
+    const inVpc = Object.values(t.findResources('AWS::Lambda::Function'))
+      .filter((f) => f.Properties.VpcConfig)
+      .map((f) => f.Properties.FunctionName ?? 'run-checks-vpc')
+      .sort();
     expect(inVpc).toEqual(['run-checks-vpc', 'vigil-test-on-alarm', 'vigil-test-remediate']);
   });
 
-  it('lets each function read only the secrets of the checks it runs: the public one none of the VPC checks\' ones', () => {
+  it("lets each function read only the secrets of the checks it runs: the public one none of the VPC checks' ones", () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
     const secret = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`;
-    const t = synth(parseConfig({
-      network,
-      checks: [
-        { id: 'edge', kind: 'http', target: 'https://example.com' },
-        { id: 'orders-db', kind: 'pg', target: 'orders.internal:5432/orders', password: { secret: secret('orders-db-AbCdEf') }, network: 'vpc' },
-        { id: 'billing-db', kind: 'pg', target: 'billing.example.com:5432/billing', password: { secret: secret('billing-db-GhIjKl') } },
-      ],
-    }));
+    const t = synth(
+      parseConfig({
+        network,
+        checks: [
+          { id: 'edge', kind: 'http', target: 'https://example.com' },
+          { id: 'orders-db', kind: 'pg', target: 'orders.internal:5432/orders', password: { secret: secret('orders-db-AbCdEf') }, network: 'vpc' },
+          { id: 'billing-db', kind: 'pg', target: 'billing.example.com:5432/billing', password: { secret: secret('billing-db-GhIjKl') } },
+        ],
+      }),
+    );
     const secretsOf = (prefix: string) =>
       Object.values(t.findResources('AWS::IAM::Policy'))
         .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
@@ -317,7 +374,8 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
   it('lets the checked ports out only to private addresses, or to the CIDR the config names; HTTPS anywhere', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
     const checks = [{ id: 'db', kind: 'tcp' as const, target: 'db.internal:5432', network: 'vpc' as const }];
-    const egress = (t: Template) => (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { CidrIp: string; FromPort: number }[]).map((e) => `${e.FromPort} ${e.CidrIp}`).sort();
+    const egress = (t: Template) =>
+      (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { CidrIp: string; FromPort: number }[]).map((e) => `${e.FromPort} ${e.CidrIp}`).sort();
     expect(egress(synth(parseConfig({ network, checks })))).toEqual(['443 0.0.0.0/0', '5432 10.0.0.0/8', '5432 172.16.0.0/12', '5432 192.168.0.0/16']);
     expect(egress(synth(parseConfig({ network: { ...network, cidr: '10.20.0.0/16' }, checks })))).toEqual(['443 0.0.0.0/0', '5432 10.20.0.0/16']);
   });
@@ -333,12 +391,24 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 describe('VigilStack: database credentials', () => {
   it('lets the functions that run checks read exactly the secrets the checks name, and no other function', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-vigil-AbCdEf';
-    const t = synth(parseConfig({ checks: [{ id: 'db', kind: 'pg', target: 'db.internal:5432/orders', password: { secret: arn } }, { id: 'db2', kind: 'pg', target: 'db2.internal:5432/billing', password: { secret: 'billing-db-vigil' } }] }));
-    const granting = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.PolicyDocument.Statement.some((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue'));
+    const t = synth(
+      parseConfig({
+        checks: [
+          { id: 'db', kind: 'pg', target: 'db.internal:5432/orders', password: { secret: arn } },
+          { id: 'db2', kind: 'pg', target: 'db2.internal:5432/billing', password: { secret: 'billing-db-vigil' } },
+        ],
+      }),
+    );
+    const granting = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+      p.Properties.PolicyDocument.Statement.some((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue'),
+    );
     // No runbook runs these checks, so the alarm and remediate functions may not read their secrets.
     expect(granting.map((p) => p.Properties.Roles[0].Ref.replace(/Role.*$/, '')).sort()).toEqual(['RunChecks']);
     const statement = granting[0]!.Properties.PolicyDocument.Statement.find((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue');
-    expect(statement.Resource).toEqual([arn, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????']] }]);
+    expect(statement.Resource).toEqual([
+      arn,
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????']] },
+    ]);
   });
 });
 
@@ -351,12 +421,19 @@ describe('VigilStack: runbooks started by checks', () => {
     remediations: [{ id: 'kill-idle', kind: 'pg-terminate-idle', target: 'db.internal:5432/billing', password: { env: 'PW' } }],
   };
 
-  it('reads the state table\'s stream into on-alarm, from now on, one record at a time, only the writes of the checks that start runbooks', () => {
+  it("reads the state table's stream into on-alarm, from now on, one record at a time, only the writes of the checks that start runbooks", () => {
     const t = synth(parseConfig({ ...base, runbooks: [{ id: 'idle', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'kill-idle' }, { verify: {} }] }] }));
     const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
     const onAlarm = mappings.filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'));
     expect(onAlarm).toHaveLength(1);
-    expect(onAlarm[0]!.Properties).toMatchObject({ StartingPosition: 'LATEST', BatchSize: 1, ParallelizationFactor: 10, MaximumRetryAttempts: 3, MaximumRecordAgeInSeconds: 3600, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(onAlarm[0]!.Properties).toMatchObject({
+      StartingPosition: 'LATEST',
+      BatchSize: 1,
+      ParallelizationFactor: 10,
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 3600,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     expect(JSON.parse(onAlarm[0]!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['check'] }, pk: { S: ['CHECK#billing-db-idle-tx'] } } } });
     expect(onAlarm[0]!.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
     // No alarm is answered, so no EventBridge rule; the on-alarm function carries the driver its verify step needs.
@@ -372,12 +449,14 @@ describe('VigilStack: runbooks started by checks', () => {
 
 describe('VigilStack: HTTP credentials', () => {
   it('lets the run-checks function read the secrets an HTTP check takes its headers and Basic auth from', () => {
-    const t = synth(parseConfig({
-      checks: [
-        { id: 'api', kind: 'http', target: 'https://api.example.com/health', headers: { 'X-Api-Key': { secret: 'api-key' }, Accept: 'application/json' } },
-        { id: 'admin', kind: 'http', target: 'https://admin.example.com/health', basicAuth: { user: 'ops', password: { secret: 'admin-basic' } } },
-      ],
-    }));
+    const t = synth(
+      parseConfig({
+        checks: [
+          { id: 'api', kind: 'http', target: 'https://api.example.com/health', headers: { 'X-Api-Key': { secret: 'api-key' }, Accept: 'application/json' } },
+          { id: 'admin', kind: 'http', target: 'https://admin.example.com/health', basicAuth: { user: 'ops', password: { secret: 'admin-basic' } } },
+        ],
+      }),
+    );
     const granted = Object.values(t.findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue')
@@ -388,11 +467,16 @@ describe('VigilStack: HTTP credentials', () => {
 
 describe('VigilStack: DocumentDB', () => {
   it('reads only the configured cluster, creates only Vigil-named snapshots of it, and fails over only it', () => {
-    const t = synth(parseConfig({
-      checks: [{ id: 'docdb', kind: 'docdb-cluster', target: 'orders-docdb' }],
-      remediations: [{ id: 'snap', kind: 'docdb-snapshot', target: 'orders-docdb' }, { id: 'fo', kind: 'docdb-failover', target: 'orders-docdb', mode: 'propose' }],
-      runbooks: [{ id: 'rb', match: { alarmNames: ['docdb-down'] }, steps: [{ act: 'snap' }, { act: 'fo' }] }],
-    }));
+    const t = synth(
+      parseConfig({
+        checks: [{ id: 'docdb', kind: 'docdb-cluster', target: 'orders-docdb' }],
+        remediations: [
+          { id: 'snap', kind: 'docdb-snapshot', target: 'orders-docdb' },
+          { id: 'fo', kind: 'docdb-failover', target: 'orders-docdb', mode: 'propose' },
+        ],
+        runbooks: [{ id: 'rb', match: { alarmNames: ['docdb-down'] }, steps: [{ act: 'snap' }, { act: 'fo' }] }],
+      }),
+    );
     const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
     const resourcesOf = (action: string) => JSON.stringify(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes(action)).map((st: { Resource: unknown }) => st.Resource));
     expect(resourcesOf('rds:FailoverDBCluster')).toContain(':cluster:orders-docdb');
@@ -403,7 +487,7 @@ describe('VigilStack: DocumentDB', () => {
 });
 
 describe('VigilStack at scale', () => {
-  it('deploys 5,000 grouped checks in 100 schedules, inside CloudFormation\'s 500 resources', () => {
+  it("deploys 5,000 grouped checks in 100 schedules, inside CloudFormation's 500 resources", () => {
     const checks = Array.from({ length: 5000 }, (_, i) => ({ id: `db-${i}`, kind: 'tcp' as const, target: `db-${i}.internal:5432`, group: `fleet-${i % 10}`, schedule: 'rate(1 minute)' }));
     const t = synth(parseConfig({ checks }));
     expect(Object.keys(t.findResources('AWS::Scheduler::Schedule'))).toHaveLength(100);
@@ -421,12 +505,26 @@ describe('VigilStack: who watches the watcher', () => {
   const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm')).filter((a) => String(a.Properties.AlarmName).startsWith('vigil-test-'));
 
   it("alarms to the alerts topic on every function's errors, throttles, every dead-letter queue, failing schedules and a stream falling behind", () => {
-    const names = alarms().map((a) => a.Properties.AlarmName).sort();
+    const names = alarms()
+      .map((a) => a.Properties.AlarmName)
+      .sort();
     expect(names).toEqual(
       [
-        'alarm-rule-dlq-dead-letters', 'function-dlq-dead-letters', 'functions-throttled', 'incidents-errors', 'notify-dlq-dead-letters', 'notify-errors', 'notify-stream-behind',
-        'on-alarm-errors', 'remediate-errors', 'run-checks-errors', 'schedule-dlq-dead-letters', 'schedules-failing',
-      ].map((n) => `vigil-test-${n}`).sort(),
+        'alarm-rule-dlq-dead-letters',
+        'function-dlq-dead-letters',
+        'functions-throttled',
+        'incidents-errors',
+        'notify-dlq-dead-letters',
+        'notify-errors',
+        'notify-stream-behind',
+        'on-alarm-errors',
+        'remediate-errors',
+        'run-checks-errors',
+        'schedule-dlq-dead-letters',
+        'schedules-failing',
+      ]
+        .map((n) => `vigil-test-${n}`)
+        .sort(),
     );
     for (const a of alarms()) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertingAlerts/) }]);
@@ -443,7 +541,7 @@ describe('VigilStack: who watches the watcher', () => {
     expect(byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(5);
   });
 
-  it('alarms when notify falls five minutes behind the state table\'s stream', () => {
+  it("alarms when notify falls five minutes behind the state table's stream", () => {
     const behind = alarms().find((a) => a.Properties.AlarmName === 'vigil-test-notify-stream-behind')!.Properties;
     expect(behind).toMatchObject({ MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Statistic: 'Maximum', Threshold: 300_000 });
     expect(behind.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^NotifierFunction/) } }]);
@@ -452,7 +550,9 @@ describe('VigilStack: who watches the watcher', () => {
   it('lets CloudWatch alarms of this account, and only those, publish to the alerts topic and use its key', () => {
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
     sample.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: fromThisAccount })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: fromThisAccount })]),
+      },
     });
     // A topic policy replaces SNS's default one: without this statement the alarms' actions fail.
     const policies = Object.values(sample.findResources('AWS::SNS::TopicPolicy'));
@@ -472,29 +572,49 @@ describe('VigilStack: who watches the watcher', () => {
   });
 });
 
-describe('Vigil as a construct in a team\'s own CDK app', () => {
-  it('adds two Vigils to one stack of the team\'s, each with its own functions, schedules and dashboard', () => {
+describe("Vigil as a construct in a team's own CDK app", () => {
+  it("adds two Vigils to one stack of the team's, each with its own functions, schedules and dashboard", () => {
     const app = new App(noBundling);
     const stack = new Stack(app, 'Platform');
-    for (const env of ['staging', 'prod']) new Vigil(stack, `Vigil-${env}`, { config: parseConfig({ checks: [{ id: `${env}-api`, kind: 'http', target: `https://${env}.example.com/health` }] }), environmentName: env });
+    for (const env of ['staging', 'prod'])
+      new Vigil(stack, `Vigil-${env}`, { config: parseConfig({ checks: [{ id: `${env}-api`, kind: 'http', target: `https://${env}.example.com/health` }] }), environmentName: env });
     const t = Template.fromStack(stack);
-    const names = Object.values(t.findResources('AWS::Lambda::Function')).map((f) => f.Properties.FunctionName).filter(Boolean).sort();
+    const names = Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.FunctionName)
+      .filter(Boolean)
+      .sort();
     expect(names).toEqual(['vigil-prod-incidents', 'vigil-prod-on-alarm', 'vigil-prod-remediate', 'vigil-staging-incidents', 'vigil-staging-on-alarm', 'vigil-staging-remediate']);
-    expect(Object.values(t.findResources('AWS::Scheduler::ScheduleGroup')).map((g) => g.Properties.Name).sort()).toEqual(['vigil-prod', 'vigil-staging']);
-    expect(Object.values(t.findResources('AWS::CloudWatch::Dashboard')).map((d) => d.Properties.DashboardName).sort()).toEqual(['vigil-prod', 'vigil-staging']);
+    expect(
+      Object.values(t.findResources('AWS::Scheduler::ScheduleGroup'))
+        .map((g) => g.Properties.Name)
+        .sort(),
+    ).toEqual(['vigil-prod', 'vigil-staging']);
+    expect(
+      Object.values(t.findResources('AWS::CloudWatch::Dashboard'))
+        .map((d) => d.Properties.DashboardName)
+        .sort(),
+    ).toEqual(['vigil-prod', 'vigil-staging']);
     t.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
 
   it('notifies through topics the team already has, granting publish on them and making none', () => {
     const app = new App(noBundling);
     const stack = new Stack(app, 'Platform', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const topics = { alerts: Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:eu-west-1:123456789012:oncall'), escalations: Topic.fromTopicArn(stack, 'Escalations', 'arn:aws:sns:eu-west-1:123456789012:leads') };
+    const topics = {
+      alerts: Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:eu-west-1:123456789012:oncall'),
+      escalations: Topic.fromTopicArn(stack, 'Escalations', 'arn:aws:sns:eu-west-1:123456789012:leads'),
+    };
     const vigil = new Vigil(stack, 'Vigil', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'prod', topics });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::SNS::Topic', 0);
     expect(vigil.alerts).toBe(topics.alerts);
-    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oncall', ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:leads' }) } });
-    const published = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: { Action: unknown }) => s.Action === 'sns:Publish').map((s: { Resource: string }) => s.Resource);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oncall', ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:leads' }) },
+    });
+    const published = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s: { Action: unknown }) => s.Action === 'sns:Publish')
+      .map((s: { Resource: string }) => s.Resource);
     expect(new Set(published)).toEqual(new Set(['arn:aws:sns:eu-west-1:123456789012:oncall', 'arn:aws:sns:eu-west-1:123456789012:leads']));
   });
 });

@@ -33,7 +33,10 @@ describe('metricProbe', () => {
   it('reads metric math over several series of custom metrics, the expression over their ids', async () => {
     answer(() => [12.5]);
     const m = (name: string) => ({ namespace: 'Orders', name, dimensions: { Service: 'checkout' }, stat: 'Sum' });
-    const f = await runOne({ kind: 'metric', target: 'checkout error rate', math: { expression: '100 * errors / requests', metrics: { errors: m('Errors'), requests: m('Requests') } }, thresholds: { warn: 5, fail: 10 } }, { clock: fixedClock(now), aws: aws() });
+    const f = await runOne(
+      { kind: 'metric', target: 'checkout error rate', math: { expression: '100 * errors / requests', metrics: { errors: m('Errors'), requests: m('Requests') } }, thresholds: { warn: 5, fail: 10 } },
+      { clock: fixedClock(now), aws: aws() },
+    );
     expect(f).toMatchObject({ status: 'fail', observed: { value: 12.5 } });
     const queries = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
     expect(queries.map((q) => [q.Id, q.MetricStat?.Metric?.MetricName ?? q.Expression, q.ReturnData])).toEqual([
@@ -48,6 +51,9 @@ describe('metricProbe', () => {
     ['sqs-dlq-depth', 'orders-dlq', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: 'orders-dlq' }],
     ['elasticache-memory', 'orders-cache-0001-001', 'AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', { CacheClusterId: 'orders-cache-0001-001' }],
     ['lambda-errors', 'orders-worker', 'AWS/Lambda', 'Errors', { FunctionName: 'orders-worker' }],
+    ['rds-free-storage', 'orders-db', 'AWS/RDS', 'FreeStorageSpace', { DBInstanceIdentifier: 'orders-db' }],
+    ['aurora-replica-lag', 'orders-aurora-2', 'AWS/RDS', 'AuroraReplicaLag', { DBInstanceIdentifier: 'orders-aurora-2' }],
+    ['rds-write-latency', 'orders-db', 'AWS/RDS', 'WriteLatency', { DBInstanceIdentifier: 'orders-db' }],
   ])('reads the %s preset from its namespace with its dimensions', async (preset, target, namespace, name, dims) => {
     answer(() => [0]);
     await runOne({ kind: 'metric', preset, target } as never, { clock: fixedClock(now), aws: aws() });
@@ -60,7 +66,54 @@ describe('metricProbe', () => {
     const f = await runOne({ kind: 'metric', preset: 'lambda-duration', target: 'orders-worker', functionTimeoutSeconds: 30 }, { clock: fixedClock(now), aws: aws() });
     expect(f).toMatchObject({ status: 'warn' });
     expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!.at(-1)!.Expression).toBe('100 * r0_ms / 30000');
-    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'metric', preset: 'lambda-duration', target: 'orders-worker' }] })).toThrow(/checks\[0\]\.functionTimeoutSeconds: lambda-duration measures against the function's timeout/);
+    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'metric', preset: 'lambda-duration', target: 'orders-worker' }] })).toThrow(
+      /checks\[0\]\.functionTimeoutSeconds: lambda-duration measures against the function's timeout/,
+    );
+  });
+
+  it("measures an RDS instance's connections against its max_connections, which it needs", async () => {
+    answer(() => [92.5]);
+    const f = await runOne({ kind: 'metric', preset: 'rds-connections', target: 'orders-db', maxConnections: 1600 }, { clock: fixedClock(now), aws: aws() });
+    expect(f).toMatchObject({ status: 'fail', summary: '92.5 % (fail at 90 %)' });
+    expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!.at(-1)!.Expression).toBe('100 * r0_connections / 1600');
+    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'metric', preset: 'rds-connections', target: 'orders-db' }] })).toThrow(
+      /checks\[0\]\.maxConnections: rds-connections measures against the instance's max_connections/,
+    );
+  });
+
+  it("reads CloudFront's presets from us-east-1 whatever Vigil's region, in a call of their own", async () => {
+    answer(() => [7.5]);
+    const regions: string[] = [];
+    const metrics = new BatchingMetrics(new CloudWatchClient({ region: 'eu-west-1' }), (region) => {
+      regions.push(region);
+      return new CloudWatchClient({ region });
+    });
+    const config = parseConfig({
+      checks: [
+        { id: 'cdn-5xx', kind: 'metric', preset: 'cloudfront-5xx-rate', target: 'E2QWRUHAPOMQZL' },
+        { id: 'cdn-hits', kind: 'metric', preset: 'cloudfront-cache-hit-rate', target: 'E2QWRUHAPOMQZL' },
+        { id: 'alb-5xx', kind: 'metric', preset: 'alb-5xx-rate', target: 'app/prod-alb/1' },
+      ],
+    });
+    const findings = await runChecks(config.checks, { probes: probeRegistry, concurrency: 3, defaultTimeoutMs: 5_000, clock: fixedClock(now), aws: portsWith(metrics) });
+    expect(findings.map((f) => [f.checkId, f.status])).toEqual([
+      ['cdn-5xx', 'fail'],
+      ['cdn-hits', 'fail'],
+      ['alb-5xx', 'fail'],
+    ]);
+    expect(regions).toEqual(['us-east-1']);
+    const calls = await Promise.all(
+      cw.commandCalls(GetMetricDataCommand).map(async (c) => [await c.thisValue.config.region(), c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Expression)]),
+    );
+    expect(calls.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['eu-west-1', ['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount', expect.any(String)]],
+      ['us-east-1', ['5xxErrorRate', 'CacheHitRate']],
+    ]);
+    const cdn = cw.commandCalls(GetMetricDataCommand).find((c) => c.args[0].input.MetricDataQueries!.length === 2)!;
+    expect(cdn.args[0].input.MetricDataQueries![0]!.MetricStat!.Metric!.Dimensions).toEqual([
+      { Name: 'DistributionId', Value: 'E2QWRUHAPOMQZL' },
+      { Name: 'Region', Value: 'Global' },
+    ]);
   });
 
   it('computes the ALB 5XX rate from three metrics in one call and grades it', async () => {
@@ -90,7 +143,10 @@ describe('metricProbe', () => {
     const f = await runOne({ kind: 'metric', preset: 'docdb-replica-lag', target: 'orders-docdb-2' }, { clock: fixedClock(now), aws: aws() });
     expect(f).toMatchObject({ status: 'warn', summary: '45 s (warn at 30 s)' });
     const queries = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
-    expect(queries[0]!.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/DocDB', MetricName: 'DBInstanceReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-docdb-2' }] }, Stat: 'Maximum' });
+    expect(queries[0]!.MetricStat).toMatchObject({
+      Metric: { Namespace: 'AWS/DocDB', MetricName: 'DBInstanceReplicaLag', Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'orders-docdb-2' }] },
+      Stat: 'Maximum',
+    });
     expect(queries[1]!.Expression).toBe('r0_ms / 1000');
   });
 
@@ -107,7 +163,12 @@ describe('metricProbe', () => {
   it('reads a custom metric with its own thresholds', async () => {
     answer(() => [42]);
     const f = await runOne(
-      { kind: 'metric', target: 'queue depth', metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders' }, stat: 'Maximum' }, thresholds: { warn: 100, fail: 1000 } },
+      {
+        kind: 'metric',
+        target: 'queue depth',
+        metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'orders' }, stat: 'Maximum' },
+        thresholds: { warn: 100, fail: 1000 },
+      },
       { clock: fixedClock(now), aws: aws() },
     );
     expect(f).toMatchObject({ status: 'ok', summary: '42' });
@@ -125,7 +186,7 @@ describe('metricProbe', () => {
   it.each([
     [{ target: 'x' }, 'checks[0]: give one of "preset", "metric" or "math"'],
     [{ target: 'x', metric: { namespace: 'A', name: 'B' } }, 'checks[0].thresholds: a custom metric needs thresholds: { warn, fail }'],
-    [{ target: 'app/alb/1', preset: 'alb-unhealthy-hosts' }, 'checks[0].targetGroup: alb-unhealthy-hosts needs the TargetGroup dimension'],
+    [{ target: 'app/alb/1', preset: 'alb-unhealthy-hosts' }, 'checks[0].targetGroup: alb-unhealthy-hosts measures against the TargetGroup dimension'],
   ])('rejects %j with a clear error', (settings, message) => {
     expect(() => parseConfig({ checks: [{ id: 'm', kind: 'metric', ...settings }] })).toThrow(message);
   });

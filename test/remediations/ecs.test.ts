@@ -1,10 +1,8 @@
-import {
-  DescribeServicesCommand,
-  ECSClient,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SdkAutoscaling } from '../../shared/aws/autoscaling.js';
 import { SdkEcs } from '../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import { ecsRestart } from '../../shared/remediations/ecs-restart.js';
@@ -36,7 +34,10 @@ describe('ecsRestart', () => {
     expect(plan.change).toEqual({ forceNewDeployment: true, primary: 'ecs-svc/8211771405744218530' });
     expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: 'prod/orders-api still runs deployment ecs-svc/8211771405744218530' });
     const redeployed = service();
-    redeployed.deployments = [{ ...redeployed.deployments![0]!, id: 'ecs-svc/9000000000000000001', rolloutState: 'IN_PROGRESS' }, { ...redeployed.deployments![0]!, status: 'ACTIVE' }];
+    redeployed.deployments = [
+      { ...redeployed.deployments![0]!, id: 'ecs-svc/9000000000000000001', rolloutState: 'IN_PROGRESS' },
+      { ...redeployed.deployments![0]!, status: 'ACTIVE' },
+    ];
     ecs.on(DescribeServicesCommand).resolves({ services: [redeployed] });
     expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'new deployment ecs-svc/9000000000000000001 of prod/orders-api started' });
   });
@@ -118,5 +119,67 @@ describe('ecsRollback', () => {
 
   it('is declared high risk', () => {
     expect(ecsRollback.risk).toBe('high');
+  });
+});
+
+describe('ecsScaleOut within Application Auto Scaling bounds', () => {
+  const aas = mockClient(ApplicationAutoScalingClient);
+  const scaled = { aws: { ...ctx.aws, autoscaling: new SdkAutoscaling({ region: 'eu-west-1' }) } };
+  const bounds = (MinCapacity: number, MaxCapacity: number) => ({
+    ScalableTargets: [
+      {
+        ServiceNamespace: 'ecs' as const,
+        ResourceId: 'service/prod/orders-api',
+        ScalableDimension: 'ecs:service:DesiredCount' as const,
+        MinCapacity,
+        MaxCapacity,
+        RoleARN: 'arn:aws:iam::123456789012:role/r',
+        CreationTime: new Date(),
+      },
+    ],
+  });
+
+  beforeEach(() => {
+    aas.reset();
+    aas.on(DescribeScalableTargetsCommand).resolves(bounds(2, 4));
+    aas.on(RegisterScalableTargetCommand).resolves({});
+  });
+
+  it('never sets a count above the autoscaling maximum, which would only be scaled back', async () => {
+    const settings = ecsScaleOut.settings.parse({ target: 'prod/orders-api', step: 3, max: 10 });
+    expect((await ecsScaleOut.plan(settings, scaled)).change).toEqual({ from: 3, to: 4 });
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
+    await expect(ecsScaleOut.plan(settings, scaled)).rejects.toThrow('prod/orders-api already wants 4 tasks; its autoscaling maximum is 4 (set raiseMaxTo to let Vigil raise it)');
+  });
+
+  it('raises the maximum to make room, within raiseMaxTo, before the count', async () => {
+    const settings = ecsScaleOut.settings.parse({ target: 'prod/orders-api', step: 3, max: 10, raiseMaxTo: 6 });
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
+    const plan = await ecsScaleOut.plan(settings, scaled);
+    expect(plan).toEqual({ summary: 'set desiredCount of prod/orders-api from 4 to 6 and its autoscaling maximum from 4 to 6', change: { from: 4, to: 6, maxFrom: 4, maxTo: 6 } });
+    expect(await ecsScaleOut.execute(settings, plan, scaled)).toBe('desiredCount of prod/orders-api set to 6, autoscaling maximum 6');
+    expect(aas.commandCalls(RegisterScalableTargetCommand)[0]!.args[0].input).toEqual({
+      ServiceNamespace: 'ecs',
+      ScalableDimension: 'ecs:service:DesiredCount',
+      ResourceId: 'service/prod/orders-api',
+      MaxCapacity: 6,
+    });
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toMatchObject({ desiredCount: 6 });
+  });
+
+  it('refuses when the maximum moved since the plan, and reads both back after a lost answer', async () => {
+    const settings = ecsScaleOut.settings.parse({ target: 'prod/orders-api', step: 1, max: 10, raiseMaxTo: 8 });
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
+    const plan = await ecsScaleOut.plan(settings, scaled);
+    aas.on(DescribeScalableTargetsCommand).resolves(bounds(2, 7));
+    await expect(ecsScaleOut.execute(settings, plan, scaled)).rejects.toThrow('the autoscaling maximum of prod/orders-api is now 7, not 4 as planned');
+    expect(aas.commandCalls(RegisterScalableTargetCommand)).toHaveLength(0);
+    expect(await ecsScaleOut.reconcile(settings, plan, scaled)).toMatchObject({ applied: 'unknown' });
+    aas.on(DescribeScalableTargetsCommand).resolves(bounds(2, 5));
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 5 })] });
+    expect(await ecsScaleOut.reconcile(settings, plan, scaled)).toEqual({ applied: 'yes', detail: 'desiredCount of prod/orders-api set to 5, autoscaling maximum 5' });
+    aas.on(DescribeScalableTargetsCommand).resolves(bounds(2, 4));
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
+    expect((await ecsScaleOut.reconcile(settings, plan, scaled)).applied).toBe('no');
   });
 });

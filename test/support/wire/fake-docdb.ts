@@ -1,4 +1,5 @@
 import type { Service, WireResponse } from './faulty-handler.js';
+import { fault, ok } from './fake-rds.js';
 
 /**
  * One DocumentDB cluster behind the awsQuery protocol (XML, as the RDS family answers), in process:
@@ -20,7 +21,10 @@ export class FakeDocdb {
       case 'DescribeDBClusters':
         return ok(action, `<DBClusters>${this.clusterXml()}</DBClusters>`);
       case 'DescribeDBInstances':
-        return ok(action, `<DBInstances>${this.instances.map((id, i) => `<DBInstance><DBInstanceIdentifier>${id}</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus><AvailabilityZone>eu-west-1${'abc'[i]}</AvailabilityZone><DBClusterIdentifier>${this.cluster}</DBClusterIdentifier></DBInstance>`).join('')}</DBInstances>`);
+        return ok(
+          action,
+          `<DBInstances>${this.instances.map((id, i) => `<DBInstance><DBInstanceIdentifier>${id}</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus><AvailabilityZone>eu-west-1${'abc'[i]}</AvailabilityZone><DBClusterIdentifier>${this.cluster}</DBClusterIdentifier></DBInstance>`).join('')}</DBInstances>`,
+        );
       case 'CreateDBClusterSnapshot': {
         const id = form.get('DBClusterSnapshotIdentifier')!;
         if (this.snapshots.includes(id)) return fault('DBClusterSnapshotAlreadyExistsFault', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
@@ -46,23 +50,13 @@ export class FakeDocdb {
   }
 
   private clusterInner() {
-    const members = this.instances.map((id) => `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`).join('');
+    const members = this.instances
+      .map((id) => `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`)
+      .join('');
     return `<DBClusterIdentifier>${this.cluster}</DBClusterIdentifier><Status>available</Status><Engine>docdb</Engine><DBClusterMembers>${members}</DBClusterMembers>`;
   }
 
   private snapshotXml(id: string) {
     return `<DBClusterSnapshotIdentifier>${id}</DBClusterSnapshotIdentifier><DBClusterIdentifier>${this.cluster}</DBClusterIdentifier><Status>creating</Status><SnapshotType>manual</SnapshotType><SnapshotCreateTime>2026-11-23T03:00:00Z</SnapshotCreateTime>`;
   }
-}
-
-function ok(action: string, inner: string): WireResponse {
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'text/xml' },
-    body: `<${action}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`,
-  };
-}
-
-function fault(code: string, message: string, statusCode = 400): WireResponse {
-  return { statusCode, headers: { 'content-type': 'text/xml' }, body: `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>` };
 }

@@ -63,12 +63,16 @@ function itemKind(op: string, body: string): string {
 
 /** The error a service sends for a fault, in its own protocol. */
 function faultReply(fault: 'throttle' | 'server', site: string): WireResponse {
-  const xml = site.startsWith('sns') || site.startsWith('docdb');
+  const xml = ['sns', 'docdb', 'rds'].some((service) => site.startsWith(service));
   const code = fault === 'throttle' ? (xml ? 'Throttling' : 'ThrottlingException') : xml ? 'InternalError' : 'InternalFailure';
   const message = fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.';
   const statusCode = fault === 'throttle' ? 400 : 500;
   if (xml) {
-    return { statusCode, headers: { 'content-type': 'text/xml' }, body: `<ErrorResponse><Error><Type>Receiver</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>` };
+    return {
+      statusCode,
+      headers: { 'content-type': 'text/xml' },
+      body: `<ErrorResponse><Error><Type>Receiver</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>`,
+    };
   }
   return { statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: code, message }) };
 }

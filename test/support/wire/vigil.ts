@@ -3,6 +3,7 @@ import { createNotifyHandler } from '../../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../../functions/remediate/handler.js';
 import { SdkDocdb } from '../../../shared/aws/docdb.js';
+import { SdkRds } from '../../../shared/aws/rds.js';
 import { SdkEcs } from '../../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../../shared/aws/metrics.js';
 import type { VigilConfig } from '../../../shared/config/schema.js';
@@ -20,7 +21,7 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
   return {
     config,
     store: new DynamoStateStore(attempt.doc, world.table),
-    aws: { ecs: new SdkEcs(attempt.ecs), docdb: new SdkDocdb(attempt.docdb), metrics: new BatchingMetrics() },
+    aws: { ecs: new SdkEcs(attempt.ecs), docdb: new SdkDocdb(attempt.docdb), rds: new SdkRds(attempt.rds), metrics: new BatchingMetrics() },
     clock: world.clock,
     log,
     sleep: async (ms: number) => world.advance(ms),
@@ -76,7 +77,11 @@ async function deliverBatch(world: World, config: VigilConfig, records: DynamoDB
   for (let retries = 0; batch.length; retries++) {
     const attempt = world.coldStart();
     const end = await Promise.race([
-      notifyIn(world, attempt, config)({ Records: batch } as DynamoDBStreamEvent).then(
+      notifyIn(
+        world,
+        attempt,
+        config,
+      )({ Records: batch } as DynamoDBStreamEvent).then(
         (r) => ({ failedAt: r.batchItemFailures[0]?.itemIdentifier }),
         () => ({ crashed: true }),
       ),
@@ -95,7 +100,13 @@ async function deliverBatch(world: World, config: VigilConfig, records: DynamoDB
       await deliverBatch(world, config, batch.slice(half), deadLettered);
       return;
     }
-    if ('failedAt' in end) batch = batch.slice(Math.max(0, batch.findIndex((r) => r.dynamodb?.SequenceNumber === end.failedAt)));
+    if ('failedAt' in end)
+      batch = batch.slice(
+        Math.max(
+          0,
+          batch.findIndex((r) => r.dynamodb?.SequenceNumber === end.failedAt),
+        ),
+      );
   }
 }
 

@@ -7,6 +7,7 @@ import { REQUEST_TIMEOUTS } from '../../../shared/aws/timeouts.js';
 import { createStateTable, type LocalDynamo } from '../../../shared/local/dynamo.js';
 import { FakeEcs } from './fake-ecs.js';
 import { FakeDocdb } from './fake-docdb.js';
+import { FakeRds } from './fake-rds.js';
 import { FakeSns } from './fake-sns.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
@@ -17,6 +18,7 @@ export class World {
   readonly ecs = new FakeEcs();
   readonly sns = new FakeSns();
   readonly docdb = new FakeDocdb();
+  readonly rds = new FakeRds();
   /** What DynamoDB Streams would carry: one record per check-state write the table applied, in order. */
   readonly stream: DynamoDBRecord[] = [];
   /** Every fault that was injected, by site. */
@@ -84,6 +86,7 @@ export class World {
       ecs: { ...common, endpoint: 'http://ecs.local', requestHandler: wire(this.ecs.handler) as never },
       sns: { ...common, endpoint: 'http://sns.local', requestHandler: wire(this.sns.handler) as never },
       docdb: { ...common, endpoint: 'http://docdb.local', requestHandler: wire(this.docdb.handler) as never },
+      rds: { ...common, endpoint: 'http://rds.local', requestHandler: wire(this.rds.handler) as never },
       killed,
       kill,
     };
@@ -99,7 +102,13 @@ export class World {
       eventID: `wire-${this.stream.length + 1}`,
       eventName: old ? 'MODIFY' : 'INSERT',
       eventSource: 'aws:dynamodb',
-      dynamodb: { Keys: { pk: item.pk!, sk: item.sk! } as never, NewImage: item as never, ...(old ? { OldImage: old as never } : {}), SequenceNumber: String(this.stream.length + 1).padStart(21, '0'), StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      dynamodb: {
+        Keys: { pk: item.pk!, sk: item.sk! } as never,
+        NewImage: item as never,
+        ...(old ? { OldImage: old as never } : {}),
+        SequenceNumber: String(this.stream.length + 1).padStart(21, '0'),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
     });
   }
 }
@@ -111,6 +120,7 @@ export interface Attempt {
   ecs: ClientConfig;
   sns: ClientConfig;
   docdb: ClientConfig;
+  rds: ClientConfig;
   /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;

@@ -1,0 +1,129 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CloudWatchLogsClient, type CloudWatchLogsClientConfig, FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { TargetUnresolvedError } from './errors.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
+
+export interface LogLine {
+  at: Date;
+  message: string;
+  stream?: string | undefined;
+}
+
+export interface LogMatches {
+  /** Events that matched in the window; a lower bound when `capped`. */
+  count: number;
+  /** Reading stopped at the event bound before the window was read to its end. */
+  capped: boolean;
+  /** The newest matching lines, newest first. */
+  newest: LogLine[];
+  /** Logs Insights only: what the query scanned, which is what it is billed by. */
+  bytesScanned?: number | undefined;
+}
+
+export interface LogsWindow {
+  group: string;
+  start: Date;
+  end: Date;
+  /** How many of the newest lines to keep. */
+  lines: number;
+}
+
+/** The CloudWatch Logs reads Vigil makes. */
+export interface LogsPort {
+  /** FilterLogEvents with a filter pattern, reading at most `maxEvents` matching events. */
+  filter(window: LogsWindow & { pattern: string; maxEvents: number }, signal?: AbortSignal): Promise<LogMatches>;
+  /** A Logs Insights query; stopped if the signal aborts first. */
+  insights(window: LogsWindow & { query: string }, signal?: AbortSignal): Promise<LogMatches>;
+}
+
+const PAGE = 10_000; // FilterLogEvents' largest page
+
+export class SdkLogs implements LogsPort {
+  private readonly client: CloudWatchLogsClient;
+
+  constructor(
+    overrides: CloudWatchLogsClientConfig = {},
+    /** Between GetQueryResults polls. */
+    private readonly pollMs = 1_000,
+  ) {
+    this.client = new CloudWatchLogsClient({ requestHandler: REQUEST_TIMEOUTS, ...overrides });
+  }
+
+  async filter(w: LogsWindow & { pattern: string; maxEvents: number }, signal?: AbortSignal): Promise<LogMatches> {
+    const lines: LogLine[] = [];
+    let count = 0;
+    let token: string | undefined;
+    try {
+      do {
+        const out = await this.client.send(
+          new FilterLogEventsCommand({
+            logGroupName: w.group,
+            filterPattern: w.pattern,
+            startTime: w.start.getTime(),
+            endTime: w.end.getTime(),
+            limit: Math.min(PAGE, w.maxEvents - count),
+            nextToken: token,
+          }),
+          { abortSignal: signal },
+        );
+        for (const e of out.events ?? []) lines.push({ at: new Date(e.timestamp ?? 0), message: e.message ?? '', stream: e.logStreamName });
+        count += out.events?.length ?? 0;
+        token = out.nextToken;
+        // Keep only the newest few in memory, whatever the count.
+        if (lines.length > w.lines * 4) lines.splice(0, lines.length, ...newestFirst(lines).slice(0, w.lines));
+      } while (token && count < w.maxEvents);
+    } catch (err) {
+      throw notFound(err, w.group);
+    }
+    return { count, capped: Boolean(token), newest: newestFirst(lines).slice(0, w.lines) };
+  }
+
+  async insights(w: LogsWindow & { query: string }, signal?: AbortSignal): Promise<LogMatches> {
+    const limited = `${w.query} | sort @timestamp desc | limit ${w.lines}`;
+    let queryId: string | undefined;
+    try {
+      // Insights takes epoch seconds.
+      queryId = (
+        await this.client.send(new StartQueryCommand({ logGroupName: w.group, queryString: limited, startTime: Math.floor(w.start.getTime() / 1000), endTime: Math.ceil(w.end.getTime() / 1000) }), {
+          abortSignal: signal,
+        })
+      ).queryId;
+    } catch (err) {
+      throw notFound(err, w.group);
+    }
+    if (!queryId) throw new TargetUnresolvedError('Logs Insights started no query');
+    try {
+      for (;;) {
+        const out = await this.client.send(new GetQueryResultsCommand({ queryId }), { abortSignal: signal });
+        if (out.status === 'Complete') {
+          const newest = (out.results ?? []).map((fields) => {
+            const get = (name: string) => fields.find((f) => f.field === name)?.value;
+            return {
+              at: new Date(`${get('@timestamp') ?? ''}Z`.replace(' ', 'T')),
+              message:
+                get('@message') ??
+                fields
+                  .filter((f) => f.field !== '@ptr')
+                  .map((f) => `${f.field}=${f.value}`)
+                  .join(' '),
+              stream: get('@logStream'),
+            };
+          });
+          return { count: out.statistics?.recordsMatched ?? newest.length, capped: false, newest, bytesScanned: out.statistics?.bytesScanned };
+        }
+        if (out.status !== 'Scheduled' && out.status !== 'Running') throw new TargetUnresolvedError(`Logs Insights query ${out.status?.toLowerCase() ?? 'ended'}: check the query`);
+        await sleep(this.pollMs, undefined, { signal });
+      }
+    } catch (err) {
+      // A query left running keeps scanning, and billing: stop it on the way out.
+      if (signal?.aborted) await this.client.send(new StopQueryCommand({ queryId })).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+const newestFirst = (lines: LogLine[]) => [...lines].sort((a, b) => b.at.getTime() - a.at.getTime());
+
+function notFound(err: unknown, group: string): unknown {
+  return (err as Error).name === 'ResourceNotFoundException' ? new TargetUnresolvedError(`log group ${group} not found: check the name and the region`) : err;
+}

@@ -1,0 +1,210 @@
+import {
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  DescribeEventsCommand,
+  DescribePendingMaintenanceActionsCommand,
+  FailoverDBClusterCommand,
+  RDSClient,
+  type DBInstance,
+  type RDSClientConfig,
+  RebootDBInstanceCommand,
+} from '@aws-sdk/client-rds';
+import type { DocdbSnapshot } from './docdb.js';
+import { TargetUnresolvedError } from './errors.js';
+import { mutationRetries } from './retries.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
+
+/** An RDS instance, or a member of an Aurora cluster, as Vigil reads it. */
+export interface RdsInstance {
+  id: string;
+  status: string;
+  instanceClass: string;
+  engine: string;
+  /** Set for a member of an Aurora cluster. */
+  writer: boolean;
+  availabilityZone?: string | undefined;
+  /** GiB; with `maxAllocatedGiB` when storage autoscaling is on. */
+  allocatedGiB?: number | undefined;
+  maxAllocatedGiB?: number | undefined;
+  /** The newest point a restore can reach; absent when automated backups are off. */
+  latestRestorableTime?: Date | undefined;
+  /** A read replica's source. */
+  replicaOf?: string | undefined;
+}
+
+export interface RdsCluster {
+  id: string;
+  status: string;
+  engine: string;
+  instances: RdsInstance[];
+  latestRestorableTime?: Date | undefined;
+}
+
+export interface MaintenanceAction {
+  /** The instance or cluster identifier it applies to. */
+  resource: string;
+  action: string;
+  description?: string | undefined;
+  /** The earliest date it is applied without anyone asking: auto-applied-after, forced, or the scheduled apply date. */
+  appliesAt?: Date | undefined;
+}
+
+export type RdsScope = 'instance' | 'cluster';
+
+/** The RDS control-plane calls Vigil makes, for instances and for Aurora clusters. */
+export interface RdsPort {
+  describeInstance(id: string, signal?: AbortSignal): Promise<RdsInstance>;
+  /** An Aurora (or Multi-AZ) cluster with its members. Same shape as DocumentDB's, so cluster fixes serve both. */
+  describeCluster(id: string, signal?: AbortSignal): Promise<RdsCluster>;
+  pendingMaintenance(scope: RdsScope, ids: string[], signal?: AbortSignal): Promise<MaintenanceAction[]>;
+  /** The newest automated snapshot, or undefined when there is none. */
+  latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined>;
+  createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<DocdbSnapshot>;
+  /** The status of a manual snapshot by its identifier, or undefined when there is none. */
+  snapshotStatus(scope: RdsScope, id: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined>;
+  failover(clusterId: string, targetInstance?: string): Promise<void>;
+  reboot(instanceId: string, forceFailover: boolean): Promise<void>;
+  /** Event messages about an instance since a time (RebootDBInstance leaves "DB instance restarted"). */
+  eventsSince(instanceId: string, since: Date, signal?: AbortSignal): Promise<{ at: Date; message: string }[]>;
+}
+
+const instanceOf = (i: DBInstance, writers: Set<string | undefined> = new Set()): RdsInstance => ({
+  id: i.DBInstanceIdentifier ?? '?',
+  status: i.DBInstanceStatus ?? 'unknown',
+  instanceClass: i.DBInstanceClass ?? 'unknown',
+  engine: i.Engine ?? 'unknown',
+  writer: writers.has(i.DBInstanceIdentifier),
+  availabilityZone: i.AvailabilityZone,
+  allocatedGiB: i.AllocatedStorage,
+  maxAllocatedGiB: i.MaxAllocatedStorage,
+  latestRestorableTime: i.LatestRestorableTime,
+  replicaOf: i.ReadReplicaSourceDBInstanceIdentifier,
+});
+
+export class SdkRds implements RdsPort {
+  private readonly client: RDSClient;
+  /** Snapshots, failovers and reboots go through their own client: retried only on throttling, never blindly. */
+  private readonly writes: RDSClient;
+
+  constructor(overrides: RDSClientConfig = {}) {
+    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
+    this.client = new RDSClient(config);
+    this.writes = new RDSClient({ ...config, retryStrategy: mutationRetries() });
+  }
+
+  async describeInstance(id: string, signal?: AbortSignal): Promise<RdsInstance> {
+    const out = await this.read(() => this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: signal }), 'DBInstanceNotFoundFault', `RDS instance ${id}`);
+    const instance = out.DBInstances?.[0];
+    if (!instance?.DBInstanceIdentifier) throw new TargetUnresolvedError(`RDS instance ${id} not found`);
+    return instanceOf(instance);
+  }
+
+  async describeCluster(id: string, signal?: AbortSignal): Promise<RdsCluster> {
+    const out = await this.read(() => this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }), { abortSignal: signal }), 'DBClusterNotFoundFault', `RDS cluster ${id}`);
+    const cluster = out.DBClusters?.[0];
+    if (!cluster?.DBClusterIdentifier) throw new TargetUnresolvedError(`RDS cluster ${id} not found`);
+    const writers = new Set((cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier));
+    const instances: RdsInstance[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [id] }], Marker: marker }), { abortSignal: signal });
+      instances.push(...(page.DBInstances ?? []).map((i) => instanceOf(i, writers)));
+      marker = page.Marker;
+    } while (marker);
+    return { id: cluster.DBClusterIdentifier, status: cluster.Status ?? 'unknown', engine: cluster.Engine ?? 'unknown', instances, latestRestorableTime: cluster.LatestRestorableTime };
+  }
+
+  async pendingMaintenance(scope: RdsScope, ids: string[], signal?: AbortSignal): Promise<MaintenanceAction[]> {
+    const actions: MaintenanceAction[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(new DescribePendingMaintenanceActionsCommand({ Filters: [{ Name: scope === 'cluster' ? 'db-cluster-id' : 'db-instance-id', Values: ids }], Marker: marker }), {
+        abortSignal: signal,
+      });
+      for (const r of out.PendingMaintenanceActions ?? []) {
+        const resource = (r.ResourceIdentifier ?? '').split(':').at(-1) ?? '?';
+        for (const d of r.PendingMaintenanceActionDetails ?? []) {
+          const dates = [d.AutoAppliedAfterDate, d.ForcedApplyDate, d.CurrentApplyDate].filter((x): x is Date => x instanceof Date);
+          const appliesAt = dates.sort((a, b) => a.getTime() - b.getTime())[0];
+          actions.push({ resource, action: d.Action ?? 'unknown', description: d.Description, appliesAt });
+        }
+      }
+      marker = out.Marker;
+    } while (marker);
+    return actions;
+  }
+
+  async latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined> {
+    const snapshots: DocdbSnapshot[] = [];
+    let marker: string | undefined;
+    do {
+      if (scope === 'cluster') {
+        const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
+        for (const s of out.DBClusterSnapshots ?? [])
+          if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier) snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+        marker = out.Marker;
+      } else {
+        const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
+        for (const s of out.DBSnapshots ?? [])
+          if (s.SnapshotCreateTime && s.DBSnapshotIdentifier) snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+        marker = out.Marker;
+      }
+    } while (marker);
+    return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  }
+
+  async createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<DocdbSnapshot> {
+    const Tags = [{ Key: 'created-by', Value: 'vigil' }];
+    if (scope === 'cluster') {
+      const s = (await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId, Tags }))).DBClusterSnapshot;
+      return { id: s?.DBClusterSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };
+    }
+    const s = (await this.writes.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId, Tags }))).DBSnapshot;
+    return { id: s?.DBSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };
+  }
+
+  async snapshotStatus(scope: RdsScope, id: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      if (scope === 'cluster')
+        return (await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId }), { abortSignal: signal })).DBClusterSnapshots?.[0]
+          ?.Status;
+      return (await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId }), { abortSignal: signal })).DBSnapshots?.[0]?.Status;
+    } catch (err) {
+      if (['DBClusterSnapshotNotFoundFault', 'DBSnapshotNotFoundFault'].includes((err as Error).name)) return undefined;
+      throw err;
+    }
+  }
+
+  async failover(clusterId: string, targetInstance?: string): Promise<void> {
+    await this.writes.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }));
+  }
+
+  async reboot(instanceId: string, forceFailover: boolean): Promise<void> {
+    await this.writes.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instanceId, ...(forceFailover ? { ForceFailover: true } : {}) }));
+  }
+
+  async eventsSince(instanceId: string, since: Date, signal?: AbortSignal): Promise<{ at: Date; message: string }[]> {
+    const events: { at: Date; message: string }[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(new DescribeEventsCommand({ SourceType: 'db-instance', SourceIdentifier: instanceId, StartTime: since, Marker: marker }), { abortSignal: signal });
+      for (const e of out.Events ?? []) if (e.Date) events.push({ at: e.Date, message: e.Message ?? '' });
+      marker = out.Marker;
+    } while (marker);
+    return events;
+  }
+
+  /** A read whose "not found" answer means the configured target is wrong, said as such. */
+  private async read<T>(call: () => Promise<T>, notFound: string, what: string): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as Error).name === notFound) throw new TargetUnresolvedError(`${what} not found: check the identifier and the region`);
+      throw err;
+    }
+  }
+}

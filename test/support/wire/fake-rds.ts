@@ -1,0 +1,121 @@
+import type { Service, WireResponse } from './faulty-handler.js';
+
+/**
+ * One RDS PostgreSQL instance (`orders-db`) and one Aurora cluster (`orders-aurora`) behind the awsQuery
+ * protocol, in process, shaped as the RDS API reference shows them. It keeps what it really did:
+ * snapshots, reboots, failovers, so a test can count them.
+ */
+export class FakeRds {
+  readonly instance = 'orders-db';
+  readonly cluster = 'orders-aurora';
+  readonly members = ['orders-aurora-1', 'orders-aurora-2'];
+  writer = 'orders-aurora-1';
+  instanceStatus = 'available';
+  snapshots: string[] = [];
+  reboots: string[] = [];
+  failovers: string[] = [];
+  events: { at: string; message: string }[] = [];
+  /** Describe pages: how many instances each DescribeDBInstances page holds (the rest follow a Marker). */
+  pageSize = 100;
+
+  readonly handler: Service = async (_request, body): Promise<WireResponse> => {
+    const form = new URLSearchParams(body);
+    const action = form.get('Action')!;
+    switch (action) {
+      case 'DescribeDBInstances': {
+        const id = form.get('DBInstanceIdentifier');
+        if (id && id !== this.instance && !this.members.includes(id)) return fault('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
+        const all = id ? [id] : this.members;
+        const start = Number(form.get('Marker') ?? 0);
+        const page = all.slice(start, start + this.pageSize);
+        const marker = start + this.pageSize < all.length ? `<Marker>${start + this.pageSize}</Marker>` : '';
+        return ok(action, `<DBInstances>${page.map((i) => `<DBInstance>${this.instanceXml(i)}</DBInstance>`).join('')}</DBInstances>${marker}`);
+      }
+      case 'DescribeDBClusters':
+        if (form.get('DBClusterIdentifier') !== this.cluster) return fault('DBClusterNotFoundFault', `DBCluster ${form.get('DBClusterIdentifier')} not found.`, 404);
+        return ok(action, `<DBClusters><DBCluster>${this.clusterXml()}</DBCluster></DBClusters>`);
+      case 'DescribePendingMaintenanceActions':
+        return ok(action, '<PendingMaintenanceActions></PendingMaintenanceActions>');
+      case 'CreateDBSnapshot':
+      case 'CreateDBClusterSnapshot': {
+        const cluster = action === 'CreateDBClusterSnapshot';
+        const id = form.get(cluster ? 'DBClusterSnapshotIdentifier' : 'DBSnapshotIdentifier')!;
+        if (this.snapshots.includes(id))
+          return fault(cluster ? 'DBClusterSnapshotAlreadyExistsFault' : 'DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
+        this.snapshots.push(id);
+        const tag = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
+        return ok(action, `<${tag}>${this.snapshotXml(id, cluster)}</${tag}>`);
+      }
+      case 'DescribeDBSnapshots':
+      case 'DescribeDBClusterSnapshots': {
+        const cluster = action === 'DescribeDBClusterSnapshots';
+        const id = form.get(cluster ? 'DBClusterSnapshotIdentifier' : 'DBSnapshotIdentifier');
+        if (id && !this.snapshots.includes(id)) return fault(cluster ? 'DBClusterSnapshotNotFoundFault' : 'DBSnapshotNotFound', `Snapshot ${id} not found.`, 404);
+        const tag = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
+        return ok(action, `<${tag}s>${(id ? [id] : this.snapshots).map((s) => `<${tag}>${this.snapshotXml(s, cluster)}</${tag}>`).join('')}</${tag}s>`);
+      }
+      case 'RebootDBInstance': {
+        const id = form.get('DBInstanceIdentifier')!;
+        if (this.instanceStatus !== 'available') return fault('InvalidDBInstanceState', `DB instance ${id} is not in the available state.`);
+        this.reboots.push(id);
+        this.instanceStatus = 'rebooting';
+        this.events.push({ at: '2026-11-23T03:00:05Z', message: 'DB instance restarted' });
+        return ok(action, `<DBInstance>${this.instanceXml(id)}</DBInstance>`);
+      }
+      case 'DescribeEvents':
+        return ok(
+          action,
+          `<Events>${this.events.map((e) => `<Event><SourceIdentifier>${this.instance}</SourceIdentifier><SourceType>db-instance</SourceType><Message>${e.message}</Message><Date>${e.at}</Date></Event>`).join('')}</Events>`,
+        );
+      case 'FailoverDBCluster':
+        this.failovers.push(form.get('TargetDBInstanceIdentifier') ?? '');
+        this.writer = form.get('TargetDBInstanceIdentifier') ?? this.members[1]!;
+        return ok(action, `<DBCluster>${this.clusterXml()}</DBCluster>`);
+      default:
+        return fault('InvalidAction', `fake RDS does not answer ${action}`);
+    }
+  };
+
+  private instanceXml(id: string) {
+    const member = this.members.includes(id);
+    const status = member ? 'available' : this.instanceStatus;
+    return [
+      `<DBInstanceIdentifier>${id}</DBInstanceIdentifier><DBInstanceClass>db.r6g.large</DBInstanceClass><Engine>${member ? 'aurora-postgresql' : 'postgres'}</Engine>`,
+      `<DBInstanceStatus>${status}</DBInstanceStatus><AvailabilityZone>eu-west-1a</AvailabilityZone>`,
+      member
+        ? `<DBClusterIdentifier>${this.cluster}</DBClusterIdentifier>`
+        : '<AllocatedStorage>200</AllocatedStorage><MaxAllocatedStorage>1000</MaxAllocatedStorage><LatestRestorableTime>2026-11-23T02:58:00Z</LatestRestorableTime><MultiAZ>true</MultiAZ>',
+    ].join('');
+  }
+
+  private clusterXml() {
+    const members = this.members
+      .map((id) => `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`)
+      .join('');
+    return `<DBClusterIdentifier>${this.cluster}</DBClusterIdentifier><Status>available</Status><Engine>aurora-postgresql</Engine><LatestRestorableTime>2026-11-23T02:58:00Z</LatestRestorableTime><DBClusterMembers>${members}</DBClusterMembers>`;
+  }
+
+  private snapshotXml(id: string, cluster: boolean) {
+    const owner = cluster
+      ? `<DBClusterSnapshotIdentifier>${id}</DBClusterSnapshotIdentifier><DBClusterIdentifier>${this.cluster}</DBClusterIdentifier>`
+      : `<DBSnapshotIdentifier>${id}</DBSnapshotIdentifier><DBInstanceIdentifier>${this.instance}</DBInstanceIdentifier>`;
+    return `${owner}<Status>creating</Status><SnapshotType>manual</SnapshotType><SnapshotCreateTime>2026-11-23T03:00:00Z</SnapshotCreateTime>`;
+  }
+}
+
+/** An awsQuery answer of the RDS family (RDS, DocumentDB). */
+export function ok(action: string, inner: string): WireResponse {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/xml' },
+    body: `<${action}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`,
+  };
+}
+
+export function fault(code: string, message: string, statusCode = 400): WireResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'text/xml' },
+    body: `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+  };
+}
