@@ -65,8 +65,7 @@ export class AlarmResponder extends Construct {
     for (const fn of [this.onAlarm, this.remediate]) {
       state.grantRunbooks(fn);
       // What its runbooks' diagnose and verify steps run.
-      access.grantProbes(fn, runbookChecks);
-      access.grantRemediations(fn);
+      access.grantRemediations(fn, runbookChecks);
     }
 
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');

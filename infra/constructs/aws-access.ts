@@ -24,18 +24,16 @@ export class AwsAccess {
 
   /** What these checks' probes read (a function's own checks: no other check's secret or service). */
   grantProbes(grantee: IGrantable, checks: readonly CheckConfig[]): void {
-    grant(
-      grantee,
-      checks.flatMap((c) => [...(probeRegistry.get(c.kind)?.permissions?.(c as never, stackArns) ?? []), ...secretGrants(c)]),
-    );
+    grant(grantee, this.probeGrants(checks));
   }
 
-  /** Acting on the configured remediation targets, and reading what their plans read. */
-  grantRemediations(grantee: IGrantable): void {
-    grant(
-      grantee,
-      this.config.remediations.flatMap((r) => [...(remediationRegistry.get(r.kind)?.permissions?.(r as never, stackArns) ?? []), ...secretGrants(r)]),
-    );
+  /** Acting on the configured remediation targets and reading what their plans read; and what these checks (runbook steps) read. */
+  grantRemediations(grantee: IGrantable, checks: readonly CheckConfig[] = []): void {
+    grant(grantee, [...this.probeGrants(checks), ...this.config.remediations.flatMap((r) => [...(remediationRegistry.get(r.kind)?.permissions?.(r as never, stackArns) ?? []), ...secretGrants(r)])]);
+  }
+
+  private probeGrants(checks: readonly CheckConfig[]): Grant[] {
+    return checks.flatMap((c) => [...(probeRegistry.get(c.kind)?.permissions?.(c as never, stackArns) ?? []), ...secretGrants(c)]);
   }
 }
 
@@ -62,9 +60,17 @@ function grant(grantee: IGrantable, grants: Grant[]): void {
     merged.set(shape, into);
     if (g.wildcard) for (const r of g.resources.filter((x) => x.includes('*'))) (reasons.get(r) ?? reasons.set(r, new Set()).get(r)!).add(g.wildcard);
   }
+  // Then statements on the same resources under the same conditions become one: their actions' union.
+  const statements = new Map<string, { actions: Set<string>; resources: string[]; conditions?: Record<string, Record<string, string[]>> | undefined }>();
   for (const { actions, resources, conditions } of merged.values()) {
     const condition = conditions && Object.fromEntries(Object.entries(conditions).map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, [...v]]))]));
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [...resources], ...(condition ? { conditions: condition } : {}) }));
+    const key = JSON.stringify([[...resources].sort(), condition ?? null]);
+    const into = statements.get(key) ?? { actions: new Set<string>(), resources: [...resources], conditions: condition };
+    for (const a of actions) into.actions.add(a);
+    statements.set(key, into);
+  }
+  for (const { actions, resources, conditions } of statements.values()) {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources, ...(conditions ? { conditions } : {}) }));
   }
   for (const [resource, why] of reasons) acknowledgeWildcards(grantee.grantPrincipal as unknown as IConstruct, [resource], [...why].join(' '));
 }

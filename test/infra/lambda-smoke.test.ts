@@ -9,11 +9,12 @@ import { NODE_22 } from '../support/node22.js';
 import { loadConfigFile } from '../../shared/config/load.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
+import { FakeRds } from '../support/wire/fake-rds.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
 
 // Each function as Lambda runs it: its built asset, loaded by its Handler property in a fresh Node.js 22
-// process, invoked with the sample events and the schedules' exact Input; DynamoDB, SNS and ECS answer
+// process, invoked with the sample events and the schedules' exact Input; DynamoDB, SNS, ECS and RDS answer
 // on loopback, and every call they receive must be one the function's role allows.
 
 const run = promisify(execFile);
@@ -34,7 +35,12 @@ beforeAll(async () => {
 
   local = await startLocalDynamo();
   await createStateTable(local.client, TABLE);
-  servers = await Promise.all([serve('dynamodb', forwardTo(local.endpoint), calls), serve('sns', new FakeSns().handler, calls), serve('ecs', new FakeEcs().handler, calls)]);
+  servers = await Promise.all([
+    serve('dynamodb', forwardTo(local.endpoint), calls),
+    serve('sns', new FakeSns().handler, calls),
+    serve('ecs', new FakeEcs().handler, calls),
+    serve('rds', new FakeRds().handler, calls),
+  ]);
 }, 240_000);
 
 afterAll(async () => {
@@ -43,7 +49,7 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs] = servers;
+  const [dynamodb, sns, ecs, rds] = servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -57,6 +63,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb!.url,
       AWS_ENDPOINT_URL_SNS: sns!.url,
       AWS_ENDPOINT_URL_ECS: ecs!.url,
+      AWS_ENDPOINT_URL_RDS: rds!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -72,7 +79,10 @@ const actionOf = (site: string) => {
 
 const fnFor = (prefix: string) => functions.find((f) => f.id.startsWith(prefix) && !f.id.startsWith(`${prefix}Vpc`))!;
 const sample = (name: string) => JSON.parse(readFileSync(join(EVENTS, name), 'utf8'));
-const samplesOf = (prefix: string) => readdirSync(EVENTS).filter((f) => f.startsWith(prefix)).sort();
+const samplesOf = (prefix: string) =>
+  readdirSync(EVENTS)
+    .filter((f) => f.startsWith(prefix))
+    .sort();
 
 describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22', () => {
   it('runs on Node.js 22', async () => {
@@ -80,7 +90,7 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     expect(stdout.trim()).toMatch(/^v22\./);
   });
 
-  it('publishes the stream record\'s notification through its role\'s sns:Publish, and a second delivery of it sends nothing', async () => {
+  it("publishes the stream record's notification through its role's sns:Publish, and a second delivery of it sends nothing", async () => {
     const first = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
     expect(first.calls).toContain('sns Publish');
     const again = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
@@ -93,24 +103,30 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     ['NotifierFunction', 'notify-'],
     ['AlarmsRemediate', 'remediate-'],
     ['Incidents', 'incidents-'],
-  ])('%s answers every sample event, and every AWS call it makes is one its role allows', async (prefix, events) => {
-    const fn = fnFor(prefix);
-    for (const name of samplesOf(events)) {
-      const { result, calls } = await invoke(fn, sample(name));
-      expect(result, name).not.toBeNull();
-      const denied = calls.map(actionOf).filter((a) => !fn.allowed.has(a));
-      expect(denied, `${name}: calls its role does not allow`).toEqual([]);
-    }
-  }, 120_000);
+  ])(
+    '%s answers every sample event, and every AWS call it makes is one its role allows',
+    async (prefix, events) => {
+      const fn = fnFor(prefix);
+      for (const name of samplesOf(events)) {
+        const { result, calls } = await invoke(fn, sample(name));
+        expect(result, name).not.toBeNull();
+        const denied = calls.map(actionOf).filter((a) => !fn.allowed.has(a));
+        expect(denied, `${name}: calls its role does not allow`).toEqual([]);
+      }
+    },
+    120_000,
+  );
 
-  it('runs every schedule\'s exact Input in its run-checks function', async () => {
+  it("runs every schedule's exact Input in its run-checks function", async () => {
     expect(schedules.length).toBeGreaterThan(0);
     for (const schedule of schedules) {
       const fn = functions.find((f) => f.id === schedule.target)!;
       const { result, calls } = await invoke(fn, schedule.input);
       expect(result).toMatchObject({ ran: (schedule.input as { checks: string[] }).checks.length });
       expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
+      // The RDS check's calls reached the fake (its client is in this function's bundle) and its role allows them.
+      if ((schedule.input as { checks: string[] }).checks.includes('orders-db-status'))
+        expect(calls).toEqual(expect.arrayContaining(['rds DescribeDBInstances', 'rds DescribePendingMaintenanceActions']));
     }
   }, 120_000);
-
 });

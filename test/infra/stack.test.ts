@@ -48,9 +48,24 @@ describe('VigilStack', () => {
       { expression: 'rate(6 hours)', checks: ['api-certificate'] },
       { expression: 'rate(5 minutes)', checks: ['api-dns'] },
       { expression: 'rate(1 minute)', checks: ['orders-db-port', 'billing-db-blocking', 'billing-db-long-queries'] },
-      { expression: 'rate(1 minute)', checks: ['orders-api-service', 'orders-alb-5xx', 'orders-cache-memory', 'billing-consumer-lag', 'orders-dlq-depth', 'orders-worker-errors'] },
-      { expression: 'rate(5 minutes)', checks: ['orders-api-cpu'] },
+      {
+        expression: 'rate(1 minute)',
+        checks: [
+          'orders-api-service',
+          'orders-alb-5xx',
+          'orders-cache-memory',
+          'billing-consumer-lag',
+          'orders-dlq-depth',
+          'orders-worker-errors',
+          'orders-db-connections',
+          'orders-db-replica-lag',
+          'orders-alb-targets',
+        ],
+      },
+      { expression: 'rate(5 minutes)', checks: ['orders-api-cpu', 'orders-db-status', 'orders-api-autoscaling', 'orders-api-errors', 'orders-web-5xx'] },
       { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
+      { expression: 'cron(0 7 * * ? *)', checks: ['orders-db-backup'] },
+      { expression: 'rate(15 minutes)', checks: ['orders-api-auth-failures'] },
       { expression: 'rate(5 minutes)', checks: ['billing-db-idle-tx'] },
     ]);
   });
@@ -215,8 +230,22 @@ describe('VigilStack', () => {
     const listTasks = statements.find((st: { Action: unknown }) => st.Action === 'ecs:ListTasks');
     expect(listTasks.Condition.ArnEquals['ecs:cluster']).toBeDefined();
     const star = statements.filter((st: { Resource: unknown }) => st.Resource === '*').map((st: { Action: unknown }) => st.Action);
-    // ListStreams: the stream of check transitions that start runbooks; DescribeScalableTargets: the bounds scale-out keeps to. Neither has resource-level permissions.
-    expect(star).toEqual(['ecs:ListTasks', 'cloudwatch:GetMetricData', 'application-autoscaling:DescribeScalableTargets', 'dynamodb:ListStreams']);
+    // Only reads take "*", each because IAM accepts nothing narrower: ListTasks (held to the cluster by a condition), the
+    // reads of the runbooks' checks and of scale-out's bounds, and ListStreams (the stream of check transitions).
+    expect((star.flat() as string[]).filter((a) => !/^[a-z-]+:(Describe|Get|List)/.test(a))).toEqual([]);
+    expect(star).toEqual([
+      'ecs:ListTasks',
+      [
+        'cloudwatch:GetMetricData',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:DescribeScalingActivities',
+        'rds:DescribeEvents',
+      ],
+      'dynamodb:ListStreams',
+    ]);
   });
 
   it('creates no alarm rule when no runbook is configured', () => {

@@ -137,4 +137,10 @@ describe('ecs-autoscaling probe', () => {
     aas.on(DescribeScalableTargetsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
     expect(await run()).toMatchObject({ status: 'error', summary: expect.stringContaining('Rate exceeded') });
   });
+
+  it('only warns at its maximum when the CPU metric has no datapoint', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 10 })] });
+    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'r0_value', StatusCode: 'Complete', Values: [], Timestamps: [] }] });
+    expect(await run()).toMatchObject({ status: 'warn', summary: '10 tasks (autoscaling 2–10): at its maximum of 10 tasks' });
+  });
 });

@@ -104,4 +104,9 @@ describe('lb-targets probe', () => {
   it('refuses a target that is neither an ARN nor a name, naming the field', async () => {
     await expect(run({ target: 'targetgroup/orders api' })).rejects.toThrow(/checks\[0\]\.target: expected a target group ARN or name/);
   });
+
+  it('is an error, not a pass, while the load balancer API throttles', async () => {
+    elb.on(DescribeTargetHealthCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }));
+    expect(await run()).toMatchObject({ status: 'error', summary: expect.stringContaining('Rate exceeded') });
+  });
 });

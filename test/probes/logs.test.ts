@@ -131,4 +131,12 @@ describe('logs probe: a Logs Insights query', () => {
     expect(await run({ query: 'filter @message like /ERROR/', timeoutMs: 200 })).toMatchObject({ status: expect.stringMatching(/fail|error/) });
     expect(logs.commandCalls(StopQueryCommand).map((c) => c.args[0].input)).toEqual([{ queryId: 'q-2' }]);
   });
+
+});
+
+describe('logs probe under throttling', () => {
+  it('is an error, not a quiet window, while CloudWatch Logs throttles', async () => {
+    logs.on(FilterLogEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    expect(await run({ pattern: 'ERROR' })).toMatchObject({ status: 'error', summary: expect.stringContaining('Rate exceeded') });
+  });
 });

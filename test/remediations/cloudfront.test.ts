@@ -84,4 +84,21 @@ describe('cloudfront-invalidate', () => {
     expect(() => config(['static/*'])).toThrow(/remediations\[0\]\.paths\[0\]: expected a path starting with "\/"/);
     expect(() => config(['/*/app.js'])).toThrow(/remediations\[0\]\.paths\[0\]: expected a path starting with "\/", a "\*" only at its end/);
   });
+
+  it('reads back across pages of invalidations', async () => {
+    const plan = await cloudfrontInvalidate.plan(settings, ctx);
+    const now = new Date();
+    const item = (Id: string) => ({ Id, CreateTime: now, Status: 'InProgress' });
+    cf.on(ListInvalidationsCommand)
+      .resolvesOnce({ InvalidationList: { Marker: '', NextMarker: 'p2', MaxItems: 20, IsTruncated: true, Quantity: 1, Items: [item('IA')] } })
+      .resolvesOnce({ InvalidationList: { Marker: 'p2', MaxItems: 20, IsTruncated: false, Quantity: 1, Items: [item('IB')] } });
+    cf.on(GetInvalidationCommand, { Id: 'IA' }).resolves({
+      Invalidation: { Id: 'IA', Status: 'InProgress', CreateTime: now, InvalidationBatch: { Paths: { Quantity: 1, Items: ['/*'] }, CallerReference: 'other' } },
+    });
+    cf.on(GetInvalidationCommand, { Id: 'IB' }).resolves({
+      Invalidation: { Id: 'IB', Status: 'Completed', CreateTime: now, InvalidationBatch: { Paths: { Quantity: 2, Items: settings.paths }, CallerReference: plan.change.callerReference as string } },
+    });
+    expect(await cloudfrontInvalidate.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'invalidation IB of E2QWRUHAPOMQZL Completed' });
+    expect(cf.commandCalls(ListInvalidationsCommand)[1]!.args[0].input).toMatchObject({ Marker: 'p2' });
+  });
 });
