@@ -147,15 +147,12 @@ async function afterLostAnswer(remediation: RemediationConfig, plan: Plan, req: 
   const found = await reconcile(remediation, plan, deps);
   if (found.applied === 'no') return notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`);
   const result = found.applied === 'yes' ? `the reply was lost (${error}); reading the target shows it was applied: ${found.detail}` : `outcome unknown (${error}); ${found.detail}`;
-  await settleGuard(
-    deps.store,
-    targetKey,
-    { eventId: req.eventId, remediation: remediation.id },
-    found.applied === 'yes' ? 'done' : 'unknown',
-    deps.clock,
-    remediation.circuitBreaker.failures,
-    result,
-  );
+  return recordFound(remediation, plan, req, deps, targetKey, found, result);
+}
+
+/** What reading the target found of an action that may have happened: done, or unknown; either way acted on. */
+async function recordFound(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, found: Reconciled, result: string): Promise<ActOutcome> {
+  await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
   return { outcome: 'acted', plan, result, targetKey, remediation };
 }
 
@@ -173,16 +170,7 @@ async function resume(remediation: RemediationConfig, prior: ActionRecord, req: 
       const found = await reconcile(remediation, plan, deps);
       if (found.applied === 'no') return carryOut(remediation, plan, req, deps, targetKey);
       const result = found.applied === 'yes' ? `an earlier attempt's action took effect: ${found.detail}` : `an earlier attempt's action has an unknown outcome: ${found.detail}`;
-      await settleGuard(
-        deps.store,
-        targetKey,
-        { eventId: req.eventId, remediation: remediation.id },
-        found.applied === 'yes' ? 'done' : 'unknown',
-        deps.clock,
-        remediation.circuitBreaker.failures,
-        result,
-      );
-      return { outcome: 'acted', plan, result, targetKey, remediation };
+      return recordFound(remediation, plan, req, deps, targetKey, found, result);
     }
     case 'not-applied':
       return { outcome: 'failed', plan, reason: prior.result ?? `${remediation.id} was not applied`, remediation };
