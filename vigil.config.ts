@@ -306,6 +306,8 @@ export default defineConfig({
     { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'observe' },
     { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', forceFailover: true, mode: 'propose', proposalMinutes: 15 },
     { id: 'orders-web-invalidate', kind: 'cloudfront-invalidate', target: 'E2QWRUHAPOMQZL', paths: ['/index.html', '/static/*'], mode: 'propose' },
+    // Run by hand from the console when the reports cluster's writer is in trouble: a proposal a second person approves.
+    { id: 'reports-aurora-failover', kind: 'rds-failover', target: 'reports-aurora', mode: 'propose' },
   ],
   // CloudWatch alarms the stack creates: the guides' own rules. A runbook answers one by id.
   alarms: [
