@@ -4,6 +4,8 @@ import { defineConfig } from './shared/config/index.js';
 
 // The billing database, as its checks and remediations reach it: the password from Secrets Manager.
 const billingDb = { target: 'billing-db.internal.example.com:5432/billing', password: { secret: 'billing-db-vigil' } };
+// ElastiCache with in-transit encryption and an AUTH token in Secrets Manager.
+const ordersCache = { target: 'orders-cache.abc123.euw1.cache.amazonaws.com:6379', tls: true, password: { secret: 'orders-cache-auth' } };
 
 export default defineConfig({
   defaults: { timeoutMs: 10_000, concurrency: 50 },
@@ -153,6 +155,27 @@ export default defineConfig({
       severity: 'P2',
       tags: { service: 'orders' },
       noData: 'ok',
+    },
+    // The guides' Redis questions, asked of Redis itself: cache misses, and what holds the memory.
+    {
+      id: 'orders-cache-hit-rate',
+      kind: 'redis',
+      ...ordersCache,
+      measure: 'hit-rate',
+      description: 'Cache misses: the hit rate falling after a deploy or an eviction storm.',
+      schedule: 'rate(5 minutes)',
+      severity: 'P3',
+      tags: { service: 'orders' },
+    },
+    {
+      id: 'orders-cache-big-keys',
+      kind: 'redis',
+      ...ordersCache,
+      measure: 'big-keys',
+      description: 'The biggest keys, weekly: what to expire or split.',
+      schedule: 'cron(0 4 ? * MON *)',
+      severity: 'P4',
+      tags: { service: 'orders' },
     },
     // The guides' database questions on RDS: is it up, is maintenance coming, are the backups fresh, is the pool near its limit.
     {
@@ -306,6 +329,8 @@ export default defineConfig({
     { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'observe' },
     { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', forceFailover: true, mode: 'propose', proposalMinutes: 15 },
     { id: 'orders-web-invalidate', kind: 'cloudfront-invalidate', target: 'E2QWRUHAPOMQZL', paths: ['/index.html', '/static/*'], mode: 'propose' },
+    // "Clear a key pattern": the product cache after a bad price import, proposed for a human to approve.
+    { id: 'orders-cache-clear-products', kind: 'redis-delete-keys', ...ordersCache, pattern: 'cache:product:*', maxKeys: 5000, mode: 'propose' },
     // Run by hand from the console when the reports cluster's writer is in trouble: a proposal a second person approves.
     { id: 'reports-aurora-failover', kind: 'rds-failover', target: 'reports-aurora', mode: 'propose' },
   ],

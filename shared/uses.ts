@@ -3,7 +3,7 @@ export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb', 'rds', 'elb', 
 export type AwsClient = (typeof AWS_CLIENTS)[number];
 
 /** Database drivers a probe or remediation may load. */
-export const DRIVERS = ['pg', 'mongodb'] as const;
+export const DRIVERS = ['pg', 'mongodb', '@redis/client'] as const;
 export type Driver = (typeof DRIVERS)[number];
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MONGO_MEASURES } from '../shared/db/mongo-measures.js';
 import { PG_MEASURES } from '../shared/db/pg-measures.js';
+import { REDIS_MEASURES } from '../shared/db/redis-measures.js';
 import { PRESETS } from '../shared/probes/metric-presets.js';
 import { probeRegistry } from '../shared/probes/index.js';
 import { remediationRegistry } from '../shared/remediations/index.js';
@@ -37,7 +38,11 @@ describe('the README against the registry', () => {
   });
 
   it('names every measure of the database probes in their rows', () => {
-    for (const [kind, measures] of [['pg', PG_MEASURES], ['mongo', MONGO_MEASURES]] as const) {
+    for (const [kind, measures] of [
+      ['pg', PG_MEASURES],
+      ['mongo', MONGO_MEASURES],
+      ['redis', REDIS_MEASURES],
+    ] as const) {
       const missing = measures.filter((m) => !row(kind).includes(`\`${m}\``));
       expect(missing, kind).toEqual([]);
     }

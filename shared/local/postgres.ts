@@ -71,7 +71,7 @@ export async function startLocalPostgres(options: { maxConnections?: number; pre
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

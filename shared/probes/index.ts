@@ -9,6 +9,7 @@ import { logsProbe } from './logs.js';
 import { mongoProbe } from './mongo.js';
 import { pgProbe } from './pg.js';
 import { rdsProbe } from './rds.js';
+import { redisProbe } from './redis.js';
 import type { Probe } from './probe.js';
 import { tcpProbe } from './tcp.js';
 import { tlsProbe } from './tls.js';
@@ -28,6 +29,7 @@ export const allProbes = [
   lbTargetsProbe,
   ecsAutoscalingProbe,
   logsProbe,
+  redisProbe,
 ] as const;
 
 export const probeRegistry: ReadonlyMap<string, Probe> = new Map(allProbes.map((p) => [p.kind, p as unknown as Probe]));

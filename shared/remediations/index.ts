@@ -11,6 +11,7 @@ import { pgTerminateIdle } from './pg-terminate-idle.js';
 import { rdsFailover } from './rds-failover.js';
 import { rdsReboot } from './rds-reboot.js';
 import { rdsSnapshot } from './rds-snapshot.js';
+import { redisDeleteKeys } from './redis-delete-keys.js';
 import type { Remediation } from './remediation.js';
 
 /** Every remediation Vigil knows. Adding one: its file, its test, and one entry here. */
@@ -28,6 +29,7 @@ export const allRemediations = [
   rdsFailover,
   rdsReboot,
   cloudfrontInvalidate,
+  redisDeleteKeys,
 ] as const;
 
 export const remediationRegistry: ReadonlyMap<string, Remediation> = new Map(allRemediations.map((r) => [r.kind, r as unknown as Remediation]));

@@ -49,12 +49,12 @@ describe('parseConfig', () => {
     {
       name: 'an unknown kind',
       raw: { checks: [{ ...http, kind: 'htp' }] },
-      expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs (check "api-health")',
+      expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis (check "api-health")',
     },
     {
       name: 'a missing kind',
       raw: { checks: [{ id: 'a', target: 'x' }] },
-      expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs (check "a")',
+      expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis (check "a")',
     },
     { name: 'a misspelt field', raw: { checks: [{ ...http, thershold: 1 }] }, expected: 'checks[0]: Unrecognized key: "thershold" (check "api-health")' },
     { name: 'a bad URL', raw: { checks: [{ ...http, target: 'api.example.com/health' }] }, expected: 'checks[0].target: expected an http:// or https:// URL (check "api-health")' },

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { bundle, NODE_OPTIONS } from '../../infra/bundle.js';
+import { bundle, NODE_OPTIONS, type Driver } from '../../infra/bundle.js';
+import { redisServerBin, startLocalRedis } from '../../shared/local/redis.js';
 import { needsOf } from '../../infra/needs.js';
 import { parseConfig } from '../../shared/config/load.js';
 import rawConfig from '../../vigil.config.js';
@@ -26,7 +27,7 @@ const codeOf = (dir: string) =>
     .join('\n');
 
 /** Builds run-checks with `config`, then runs one of its checks from the bundle in a fresh Node process. */
-async function runBuilt(built: typeof config, drivers: ('pg' | 'mongodb')[], checkId: string) {
+async function runBuilt(built: typeof config, drivers: Driver[], checkId: string) {
   const bundled = await bundle({ name: 'run-checks', outdir: outdir(), drivers, config: built });
   const run = `import(${JSON.stringify(bundled.outfile)}).then((m) => m.handler({ checks: [${JSON.stringify(checkId)}] })).then((r) => console.log(JSON.stringify(r)))`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
@@ -48,7 +49,7 @@ describe('function bundles', () => {
     expect(built.totalBytes).toBeGreaterThan(built.entryBytes);
   }, 60_000);
 
-  it('carry zod\'s English messages and none of its other locales', async () => {
+  it("carry zod's English messages and none of its other locales", async () => {
     const dir = outdir();
     await bundle({ name: 'incidents', outdir: dir, drivers: [], config });
     const code = codeOf(dir);
@@ -66,10 +67,29 @@ describe('function bundles', () => {
     { driver: 'pg' as const, check: { id: 'orders-db', kind: 'pg', target: '127.0.0.1:1/orders', password: { value: 'not-a-secret' }, ssl: 'disable' } },
     // Its driver parses the address with Node's own URL class in the bundle (infra/bundle.ts, nativeUrl).
     { driver: 'mongodb' as const, check: { id: 'orders-mongo', kind: 'mongo', target: '127.0.0.1:1', password: { value: 'not-a-secret' }, tls: false } },
-  ])('load the $driver driver on first use and reach a server with it', async ({ driver, check }) => {
-    const [finding] = await runBuilt(parseConfig({ checks: [check] }), [driver], check.id);
-    expect(finding).toMatchObject({ checkId: check.id, status: 'fail', summary: expect.stringMatching(/connection refused/) });
-  }, 60_000);
+  ])(
+    'load the $driver driver on first use and reach a server with it',
+    async ({ driver, check }) => {
+      const [finding] = await runBuilt(parseConfig({ checks: [check] }), [driver], check.id);
+      expect(finding).toMatchObject({ checkId: check.id, status: 'fail', summary: expect.stringMatching(/connection refused/) });
+    },
+    60_000,
+  );
+
+  it.skipIf(!redisServerBin())(
+    'load the Redis client on first use and measure a real server with it',
+    async () => {
+      const redis = await startLocalRedis();
+      try {
+        const check = { id: 'orders-cache', kind: 'redis', target: redis.target, measure: 'memory' };
+        const [finding] = await runBuilt(parseConfig({ checks: [check] }), ['@redis/client'], check.id);
+        expect(finding).toMatchObject({ checkId: 'orders-cache', status: 'warn', summary: expect.stringMatching(/no maxmemory set/) });
+      } finally {
+        await redis.stop();
+      }
+    },
+    60_000,
+  );
 
   it('leave out the AWS SDK clients no check or remediation calls', async () => {
     const none = outdir();
@@ -87,7 +107,7 @@ describe('function bundles', () => {
     expect(codeOf(withMetrics)).toContain('GraniteServiceVersion20100801');
   }, 60_000);
 
-  it('name Vigil\'s own source file and line in a stack trace, run as deployed', async () => {
+  it("name Vigil's own source file and line in a stack trace, run as deployed", async () => {
     const dir = outdir();
     const { outfile } = await bundle({ name: 'run-checks', outdir: dir, drivers: [], config });
     // An event whose field throws when read: the stack passes through the bundle's event validation.

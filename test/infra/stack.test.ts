@@ -64,6 +64,8 @@ describe('VigilStack', () => {
       },
       { expression: 'rate(5 minutes)', checks: ['orders-api-cpu', 'orders-db-status', 'orders-api-autoscaling', 'orders-api-errors', 'orders-web-5xx'] },
       { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
+      { expression: 'rate(5 minutes)', checks: ['orders-cache-hit-rate'] },
+      { expression: 'cron(0 4 ? * MON *)', checks: ['orders-cache-big-keys'] },
       { expression: 'cron(0 7 * * ? *)', checks: ['orders-db-backup'] },
       { expression: 'rate(15 minutes)', checks: ['orders-api-auth-failures'] },
       { expression: 'rate(5 minutes)', checks: ['billing-db-idle-tx'] },

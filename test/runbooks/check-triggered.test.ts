@@ -153,8 +153,8 @@ describe('a runbook that answers both a check and an alarm', () => {
   });
 
   it('names a check id or kind that does not exist', () => {
-    expect(() => parseConfig({ checks: [{ id: 'api-health', kind: 'http', target: 'https://example.com' }], runbooks: [{ id: 'rb', match: { checks: { ids: ['nope'], kinds: ['redis'] } }, steps: [{ escalate: 'x' }] }] })).toThrow(
-      /runbooks\[0\]\.match\.checks\.ids\[0\]: no check has id "nope"[\s\S]*runbooks\[0\]\.match\.checks\.kinds\[0\]: no probe has kind "redis"/,
+    expect(() => parseConfig({ checks: [{ id: 'api-health', kind: 'http', target: 'https://example.com' }], runbooks: [{ id: 'rb', match: { checks: { ids: ['nope'], kinds: ['memcached'] } }, steps: [{ escalate: 'x' }] }] })).toThrow(
+      /runbooks\[0\]\.match\.checks\.ids\[0\]: no check has id "nope"[\s\S]*runbooks\[0\]\.match\.checks\.kinds\[0\]: no probe has kind "memcached"/,
     );
   });
 });

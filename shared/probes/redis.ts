@@ -1,0 +1,54 @@
+import * as z from '../zod.js';
+import { measureRedis, REDIS_MEASURES } from '../db/redis-measures.js';
+import { redisConnectionShape, withRedis } from '../db/redis-session.js';
+import { lowerLimits, upperLimits } from '../thresholds.js';
+import { databaseFailure } from './database-failure.js';
+import { defineProbe } from './probe.js';
+
+const MIB = 1024 * 1024;
+
+const settings = z.strictObject({
+  ...redisConnectionShape,
+  /** What to look at: one runbook question per check. Default: ping. */
+  measure: z._default(z.enum(REDIS_MEASURES), 'ping'),
+  thresholds: z.prefault(
+    z.strictObject({
+      latencyMs: upperLimits(50, 500),
+      memoryPercent: upperLimits(80, 90),
+      fragmentationRatio: upperLimits(1.5, 3),
+      evictionsPerSecond: upperLimits(1, 100),
+      /** hit-rate: warn and fail at or below. */
+      hitRatePercent: lowerLimits(80, 50),
+      connectedClients: upperLimits(5000, 10000),
+      blockedClients: upperLimits(1, 50),
+      replicationLagSeconds: upperLimits(10, 60),
+      noTtlPercent: upperLimits(50, 90),
+      bigKeyBytes: upperLimits(10 * MIB, 100 * MIB),
+    }),
+    {},
+  ),
+  /** ttl, big-keys: keys read with SCAN (and TTL or MEMORY USAGE each), per shard. Default: 1000. */
+  sampleKeys: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 1000),
+  /** evictions, hit-rate: how long the counters are watched. Default: 2. */
+  sampleSeconds: z._default(z.number().check(z.positive(), z.maximum(10)), 2),
+});
+
+export const redisProbe = defineProbe({
+  kind: 'redis',
+  description: 'Redis, Valkey and ElastiCache: PING, memory against maxmemory, fragmentation, evictions, hit rate, clients, replication, keys without a TTL and the biggest keys (sampled).',
+  settings,
+  uses: { driver: '@redis/client' },
+  describeTarget: (check) => check.target,
+  secrets: (check) => (check.password && 'value' in check.password ? [check.password.value] : []),
+  async run(check, { signal, aws, timeoutMs }) {
+    // Sampling stops well before the check's time limit, so the finding says what it saw.
+    const until = Date.now() + Math.round(timeoutMs * 0.6);
+    try {
+      return await withRedis(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (nodes) => measureRedis(nodes, check.measure, { ...check, until }));
+    } catch (err) {
+      return databaseFailure(err, signal, check.measure === 'ping' ? 'connectivity' : check.measure, (e) =>
+        /^(ERR|WRONGPASS|NOAUTH|NOPERM|LOADING|READONLY|CLUSTERDOWN|MOVED)/.test((e as Error)?.message ?? '') ? (e as Error).message : undefined,
+      );
+    }
+  },
+});

@@ -1,0 +1,67 @@
+import * as z from '../zod.js';
+import { redisConnectionShape, scanKeys, withRedis, type RedisNode } from '../db/redis-session.js';
+import { defineRemediation, RemediationRefusedError } from './remediation.js';
+
+const UNLINK_BATCH = 100;
+const SAMPLE = 5;
+
+/** A glob with enough literal text to name a family of keys: never everything. */
+const pattern = z.string().check(
+  z.maxLength(512),
+  z.refine((p) => p.replace(/[*?[\]\\^-]/g, '').length >= 3, 'name the keys: at least 3 literal characters, e.g. "cache:product:*" (Vigil never deletes every key)'),
+);
+
+const settings = z.strictObject({
+  ...redisConnectionShape,
+  /** A SCAN MATCH glob, e.g. `cache:product:*`. */
+  pattern,
+  /** At most this many keys per action, per shard. Default: 1000. */
+  maxKeys: z._default(z.int().check(z.minimum(1), z.maximum(100_000)), 1000),
+  /** Scanning and unlinking stop after this long. Default: 10. */
+  maxSeconds: z._default(z.number().check(z.positive(), z.maximum(60)), 10),
+});
+
+type Settings = z.output<typeof settings>;
+
+/** Deletes keys by pattern: SCAN and UNLINK, capped in count and time. Never FLUSHALL or FLUSHDB. */
+export const redisDeleteKeys = defineRemediation({
+  kind: 'redis-delete-keys',
+  description: 'Deletes the keys matching a pattern (SCAN, then UNLINK in batches), capped in count and time; a dry run counts them and shows a sample.',
+  risk: 'low',
+  uses: { driver: '@redis/client' },
+  settings,
+  targetKey: (s) => `redis:${s.target}`,
+  async plan(s, { aws, signal }) {
+    const found = await onEachShard(s, signal, aws, (node, until) => scanKeys(node, { match: s.pattern, maxKeys: s.maxKeys, maxCalls: 10_000, until }));
+    const count = found.reduce((n, f) => n + f.keys.length, 0);
+    if (!count) throw new RemediationRefusedError(`no keys match ${JSON.stringify(s.pattern)} on ${s.target}`);
+    const bounded = found.some((f) => !f.complete) ? ` (the first ${count} found; more match)` : '';
+    const sample = found.flatMap((f) => f.keys).slice(0, SAMPLE);
+    return {
+      summary: `unlink ${count} key${count > 1 ? 's' : ''} matching ${JSON.stringify(s.pattern)} on ${s.target}${bounded}, e.g. ${sample.join(', ')}`,
+      change: { pattern: s.pattern, planned: count, sample },
+    };
+  },
+  async execute(s, _plan, { aws, signal }) {
+    // Keys are re-selected: what matches now, within the same caps, is what goes.
+    const unlinked = await onEachShard(s, signal, aws, async (node, until) => {
+      const { keys } = await scanKeys(node, { match: s.pattern, maxKeys: s.maxKeys, maxCalls: 10_000, until });
+      let n = 0;
+      for (let i = 0; i < keys.length && Date.now() < until; i += UNLINK_BATCH) n += Number(await node.send(['UNLINK', ...keys.slice(i, i + UNLINK_BATCH)]));
+      return n;
+    });
+    return `unlinked ${unlinked.reduce((a, b) => a + b, 0)} keys matching ${JSON.stringify(s.pattern)} on ${s.target}`;
+  },
+  async reconcile(s, plan, { aws, signal }) {
+    const left = await onEachShard(s, signal, aws, (node, until) => scanKeys(node, { match: s.pattern, maxKeys: s.maxKeys, maxCalls: 10_000, until }));
+    const count = left.reduce((n, f) => n + f.keys.length, 0);
+    const planned = plan.change.planned as number;
+    if (count < planned) return { applied: 'yes', detail: `${count} keys match ${JSON.stringify(s.pattern)} now, against ${planned} planned` };
+    return { applied: 'no', detail: `${count} keys still match ${JSON.stringify(s.pattern)}` };
+  },
+});
+
+async function onEachShard<T>(s: Settings, signal: AbortSignal | undefined, aws: Parameters<typeof withRedis>[1]['aws'], work: (node: RedisNode, until: number) => Promise<T>): Promise<T[]> {
+  const until = Date.now() + s.maxSeconds * 1000;
+  return withRedis(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: s.maxSeconds * 1000 }, (nodes) => Promise.all(nodes.map((n) => work(n, until))));
+}
