@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
 import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../shared/config/schedule-plan.js';
 import type { VigilConfig } from '../shared/config/schema.js';
+import { Heartbeats } from './constructs/heartbeats.js';
 import { AlarmResponder } from './constructs/alarm-responder.js';
 import { Alerting } from './constructs/alerting.js';
 import { AwsAccess } from './constructs/aws-access.js';
@@ -138,6 +139,7 @@ export class Vigil extends Construct {
     this.incidentsFunction = incidents;
     this.remediateFunction = alarms.remediate;
     this.onAlarmFunction = alarms.onAlarm;
+    if (config.checks.some((c) => c.kind === 'heartbeat')) new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters });
 
     // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -161,7 +163,7 @@ export class Vigil extends Construct {
     } else {
       const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
-      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter(reachesDatabase)].map((x) => x.target);
+      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter(reachesDatabase)].flatMap((x) => (typeof x.target === "string" ? [x.target] : []));
       const ports = new Set(targets.flatMap(targetPorts).filter((p) => p !== 443));
       // Checks are placed in the VPC to reach private addresses: their ports go only there.
       const privately = network.cidr ? [network.cidr] : ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

@@ -7,7 +7,7 @@ function capture() {
 }
 
 describe('npm start (the demo)', () => {
-  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, an alarm runbook dry run, and a leaked database transaction fixed', async () => {
+  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, an alarm runbook dry run, a leaked database transaction fixed, and a heartbeat going missing', async () => {
     const { out, io } = capture();
     const code = await runDemo({ intervalMs: 0, io, signal: new AbortController().signal });
     const text = out.join('\n');
@@ -27,6 +27,8 @@ describe('npm start (the demo)', () => {
       'Subject: [P1][OPEN] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed: 3 out of the last ...',
       expect.stringMatching(/^Subject: \[P2\]\[OPEN\] billing-db-idle-tx: 1 session idle in a transaction/),
       'Subject: [P2][RESOLVED] billing-db-idle-tx: no session idle in a transaction for over 0.01 min',
+      'Subject: [P2][OPEN] nightly-backup: missing: last report 5 min ago (expected every 3 min, 1 min grace): b...',
+      'Subject: [P2][RESOLVED] nightly-backup: reported 1 min ago: backup finished after the host came back',
     ]);
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
     expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
@@ -40,6 +42,10 @@ describe('npm start (the demo)', () => {
     expect(text).toMatch(/runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · verify billing-db-idle-tx: passed/);
     expect(text).toContain("billing-worker's own connection: terminated by the server");
     expect(text).toContain("the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended.");
+    // A heartbeat goes missing: the job posts to the local function URL, stops, and its incident opens, then resolves.
+    expect(text).toMatch(/the job reports in: POST http:\/\/127\.0\.0\.1:\d+\/nightly-backup → 200/);
+    expect(text).toMatch(/check: fail · missing: last report 5 min ago \(expected every 3 min, 1 min grace\): backup finished, 12\.4 GB · incident opened/);
+    expect(text).toMatch(/check: ok · reported 1 min ago: backup finished after the host came back · incident resolved/);
   });
 
   it('stops at once and cleans up when interrupted', async () => {

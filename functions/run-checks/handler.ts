@@ -1,4 +1,4 @@
-import type { AwsPorts } from '../../shared/aws/ports.js';
+import { sdkPorts, type AwsPorts } from '../../shared/aws/ports.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { runSelection } from '../../shared/engine/index.js';
@@ -49,7 +49,9 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     const { dryRun, ...selection } = parsed.data;
     let findings: Finding[];
     try {
-      findings = await runSelection(config, { ...selection, inParts: true }, { clock, aws });
+      // Heartbeat checks read their reports from the same table the round writes to.
+      const ports = store ? { ...(aws ?? sdkPorts()), heartbeats: store } : aws;
+      findings = await runSelection(config, { ...selection, inParts: true }, { clock, ...(ports ? { aws: ports } : {}) });
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runDemo } from '../demo/scenario.js';
 import { ConfigError, VigilError } from '../errors.js';
 import { parseDuration } from './duration.js';
+import { heartbeatCommand, heartbeatUsage } from './heartbeat.js';
 import { invokeCommand, invokeUsage } from './invoke.js';
 import { processIo, type Io } from './io.js';
 import { runCommand, runUsage } from './run.js';
@@ -9,6 +10,7 @@ import { runCommand, runUsage } from './run.js';
 const USAGE = `Usage:
   ${runUsage}
   ${invokeUsage}
+  ${heartbeatUsage}
   vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
 
 /** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
@@ -23,6 +25,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await runCommand(args, io, stop.signal);
       case 'invoke':
         return await invokeCommand(args, io);
+      case 'heartbeat':
+        return await heartbeatCommand(args, io);
       case 'demo':
         return await demoCommand(args, io, stop.signal);
       case undefined:

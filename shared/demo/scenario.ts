@@ -11,6 +11,7 @@ import { silentLog, type Log } from '../log.js';
 import type { Notification } from '../notifications/message.js';
 import { startLocalRuntime } from '../local/runtime.js';
 import { runAlarmScene } from './alarm-scene.js';
+import { runHeartbeatScene } from './heartbeat-scene.js';
 import { runPostgresScene } from './postgres-scene.js';
 import { DEMO_CERT_DAYS, DEMO_HOSTNAME, startDemoTargets, type ApiHealth, type DemoTargets } from './targets.js';
 
@@ -121,13 +122,20 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     const database = await runPostgresScene(runtime, { now: clock.now, advance: () => void (minute += 1) }, io);
     for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
     if ('deviations' in database) deviations.push(...database.deviations.map((d) => `database: ${d}`));
+    if (signal.aborted) return stopped(io);
+    const heartbeat = await runHeartbeatScene(runtime, { now: clock.now, advance: (minutes = 1) => void (minute += minutes) }, io);
+    for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
+    deviations.push(...heartbeat.deviations.map((d) => `heartbeat: ${d}`));
     if (deviations.length) {
       io.err(`\nThe demo did not go as expected:\n${deviations.map((d) => `  - ${d}`).join('\n')}`);
       return 1;
     }
     io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery;');
     io.out('the alarm ran its runbook as a dry run and changed nothing;');
-    io.out(`${'skipped' in database ? `the database scene was skipped (${database.skipped})` : 'the leaked transaction was found, and its incident\'s runbook terminated it, verified it gone and the next round resolved it, unattended'}. Targets, PostgreSQL and local DynamoDB stopped.`);
+    io.out(
+      `${'skipped' in database ? `the database scene was skipped (${database.skipped})` : "the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended"}. Targets, PostgreSQL and local DynamoDB stopped.`,
+    );
+    io.out('The nightly job reported in, went missing past its grace (an incident opened) and came back (it resolved).');
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
   } finally {

@@ -5,6 +5,8 @@ import https from 'node:https';
  * The HTTP probe's client, on node:http rather than fetch: fetch costs about three times
  * the CPU per request (bench/results.md), and CPU is what a Lambda round is billed for.
  */
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 export interface HttpRequest {
   url: URL;
   method: string;
@@ -14,13 +16,30 @@ export interface HttpRequest {
   followRedirects: boolean;
   /** Body bytes read at most; the rest is never downloaded. */
   maxBodyBytes: number;
+  /** A connection of its own, so DNS, connect and TLS are measured every time. Default: a kept-alive one. */
+  freshConnection?: boolean;
+}
+
+/** Each phase of the final request, in ms: DNS, TCP connect and TLS are 0 on a reused connection. */
+export interface Timings {
+  dnsMs: number;
+  connectMs: number;
+  tlsMs: number;
+  /** From sending the request to the response's headers: the server's own time, mostly. */
+  firstByteMs: number;
+  /** From the first request (redirects included) to the body's last byte. */
+  totalMs: number;
+  reusedConnection: boolean;
 }
 
 export interface HttpResponse {
   status: number;
   /** From the first byte sent to the final response's headers, redirects included. */
   latencyMs: number;
+  /** The final response's headers, names lower-cased (repeated ones joined with ", "). */
+  headers: Record<string, string>;
   body: string;
+  timings: Timings;
 }
 
 // Kept alive so a round's checks of one host share connections, as fetch's did.
@@ -35,13 +54,14 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   let { url, method, body } = request;
   let headers: Record<string, string> = { 'user-agent': 'vigil-probe', ...request.headers };
   for (let hops = 0; ; hops++) {
-    const response = await send(url, method, headers, body, request.signal);
+    const { response, phases } = await send(url, method, headers, body, request.signal, request.freshConnection === true);
     const location = response.headers.location;
     const status = response.statusCode ?? 0;
     if (!request.followRedirects || !REDIRECT_CODES.has(status) || !location) {
       const latencyMs = Math.round(performance.now() - started);
       const text = method === 'HEAD' ? '' : await readCapped(response, request.maxBodyBytes);
-      return { status, latencyMs, body: text };
+      const totalMs = Math.round(performance.now() - started);
+      return { status, latencyMs, headers: flat(response.headers), body: text, timings: { ...phases, totalMs } };
     }
     response.resume();
     if (hops === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
@@ -58,27 +78,56 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   }
 }
 
-async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+type Sent = { response: IncomingMessage; phases: Omit<Timings, 'totalMs'> };
+
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, fresh: boolean): Promise<Sent> {
   try {
-    return await sendOnce(url, method, headers, body, signal);
+    return await sendOnce(url, method, headers, body, signal, fresh);
   } catch (err) {
     // A kept-alive connection the server closed while idle (or while Lambda was frozen) fails
     // before any answer: a safe request is sent once more, on a fresh connection.
-    if ((err as { reusedSocket?: boolean }).reusedSocket && (method === 'GET' || method === 'HEAD') && !signal.aborted) {
-      return sendOnce(url, method, headers, body, signal);
+    if ((err as { reusedSocket?: boolean }).reusedSocket && (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') && !signal.aborted) {
+      return sendOnce(url, method, headers, body, signal, fresh);
     }
     throw err;
   }
 }
 
-function sendOnce(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+function sendOnce(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, fresh: boolean): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
     const client = protocol === 'https:' ? https : http;
-    const req = client.request(url, { method, headers, agent: agents[protocol], signal }, resolve);
+    const t0 = performance.now();
+    const at: { lookup?: number; connect?: number; secure?: number; sent?: number } = {};
+    const since = (a: number | undefined, b: number) => (a === undefined ? 0 : Math.round((a - b) * 10) / 10);
+    const req = client.request(url, { method, headers, agent: fresh ? false : agents[protocol], signal }, (response) => {
+      const now = performance.now();
+      const reused = req.reusedSocket;
+      const connected = at.connect ?? t0;
+      resolve({
+        response,
+        phases: {
+          dnsMs: since(at.lookup, t0),
+          connectMs: at.connect === undefined ? 0 : since(at.connect, at.lookup ?? t0),
+          tlsMs: at.secure === undefined ? 0 : since(at.secure, connected),
+          firstByteMs: Math.round((now - (at.sent ?? at.secure ?? connected)) * 10) / 10,
+          reusedConnection: reused,
+        },
+      });
+    });
+    req.on('socket', (socket) => {
+      socket.once('lookup', () => (at.lookup = performance.now()));
+      socket.once('connect', () => (at.connect = performance.now()));
+      socket.once('secureConnect', () => (at.secure = performance.now()));
+    });
+    req.on('finish', () => (at.sent = performance.now()));
     req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(body);
   });
+}
+
+function flat(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])));
 }
 
 function readCapped(response: IncomingMessage, maxBytes: number): Promise<string> {

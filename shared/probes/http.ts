@@ -5,16 +5,19 @@ import { knownSecrets } from '../secrets/mask.js';
 import { passwordSource, resolveCredentials, resolveSecret, secretSource, type SecretsPort } from '../secrets/credentials.js';
 import { gradeUpper, upperLimits } from '../thresholds.js';
 import { readHealthReport } from './health-report.js';
-import { httpRequest, type HttpResponse } from './http-client.js';
+import { checkAssertion, assertionSchema, type Assertion } from './http-assert.js';
+import { httpRequest, METHODS, type HttpRequest, type HttpResponse } from './http-client.js';
+import { refineSteps, runSteps, stepSchema } from './http-steps.js';
 import { describeNetworkError } from './network-errors.js';
 import { defineProbe } from './probe.js';
 
-const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const PHASES = ['dnsMs', 'connectMs', 'tlsMs', 'firstByteMs', 'totalMs'] as const;
+const optionalLimits = (warn: number, fail: number) => z.optional(upperLimits(warn, fail));
 
 const settings = z.strictObject({
   /** The URL to request. User info (`https://user:pass@…`) is sent as basic auth and never shown. */
   target: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
-  method: z._default(z.enum(['GET', 'HEAD', 'POST']), 'GET'),
+  method: z._default(z.enum(METHODS), 'GET'),
   /**
    * Request headers. A value can come from Secrets Manager or the environment (`{ secret }`, `{ env }`),
    * so no token needs to sit in the config; values of those and of sensitive names are never shown.
@@ -24,32 +27,41 @@ const settings = z.strictObject({
   basicAuth: z.optional(z.strictObject({ user: z.optional(z.string().check(z.minLength(1))), password: passwordSource })),
   /** Request body, for POST. */
   body: z.optional(z.string()),
-  /** Status codes that count as up. Default: [200]. */
-  expectStatus: z._default(z.array(z.int().check(z.minimum(100), z.maximum(599))).check(z.minLength(1)), [200]),
+  /** Status codes that count as up. Default: [200] ([200, 204] for a preflight). */
+  expectStatus: z.optional(z.array(z.int().check(z.minimum(100), z.maximum(599))).check(z.minLength(1))),
+  /**
+   * A CORS preflight: OPTIONS with this Origin and the method (and headers) a browser would ask for;
+   * the answer must allow them. E.g. `{ origin: 'https://shop.example.com', method: 'POST', headers: ['content-type'] }`.
+   */
+  preflight: z.optional(
+    z.strictObject({
+      origin: z.url({ protocol: /^https?$/, error: 'expected an origin such as "https://shop.example.com"' }),
+      method: z._default(z.enum(METHODS), 'GET'),
+      headers: z._default(z.array(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'expected a header name'))), []),
+    }),
+  ),
   /**
    * Read the body as a health report: `status` and each entry of `checks` (or `components`)
    * as healthy (ok), degraded (warn) or anything else (fail). Default: false.
    */
   healthReport: z._default(z.boolean(), false),
-  /** JSON body conditions, e.g. `{ path: 'checks.database', equals: 'healthy' }`. */
-  assertions: z._default(
-    z.array(
-      z.strictObject({
-        path: z.string().check(z.minLength(1)),
-        equals: jsonValue,
-        /** What a mismatch means. Default: fail. */
-        onMismatch: z._default(z.enum(['warn', 'fail']), 'fail'),
-      }),
-    ),
-    [],
-  ),
+  /** Conditions on the JSON body or the headers, e.g. `{ path: 'checks.database', equals: 'healthy' }`, `{ header: 'cache-control', contains: 'max-age' }`. */
+  assertions: z._default(z.array(assertionSchema), []),
   thresholds: z.prefault(
     z.strictObject({
       /** Time to response headers. Default: warn 500 ms, fail 2000 ms. */
       latencyMs: upperLimits(500, 2000),
+      /** Each phase, when given: DNS, TCP connect and TLS are then measured on a connection of the check's own. */
+      dnsMs: optionalLimits(100, 1000),
+      connectMs: optionalLimits(100, 1000),
+      tlsMs: optionalLimits(200, 1000),
+      firstByteMs: optionalLimits(500, 2000),
+      totalMs: optionalLimits(1000, 5000),
     }),
     {},
   ),
+  /** An API check: requests in order, sharing values (see README); each with its own assertions. */
+  steps: z.optional(z.array(stepSchema).check(z.minLength(1), z.maxLength(10))),
   followRedirects: z._default(z.boolean(), true),
   /** Body bytes read at most; a health payload is small. Default: 64 KiB. */
   maxBodyBytes: z._default(z.int().check(z.positive()), 64 * 1024),
@@ -63,6 +75,8 @@ export const httpProbe = defineProbe({
   settings,
   describeTarget: (check) => prepare(check).display,
   refine(check, ctx) {
+    if (check.steps) refineSteps(check.steps, ctx);
+    if (check.preflight && check.method !== 'GET') ctx.addIssue({ code: 'custom', path: ['method'], message: 'a preflight is an OPTIONS request: give the method it asks about as preflight.method' });
     if (!URL.canParse(check.target)) return; // already reported by the target's own rule
     const url = new URL(check.target);
     // Set twice, one would silently win over the other.
@@ -74,18 +88,20 @@ export const httpProbe = defineProbe({
   secrets: (check) => prepare(check).secrets,
   async run(check, { signal, aws, redact }): Promise<Observation> {
     const { url } = prepare(check);
+    let headers: Record<string, string>;
+    try {
+      headers = await resolveHeaders(check, aws.secrets);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      return { status: 'fail', summary: `request failed: ${describeNetworkError(err)}`, observed: {} };
+    }
+    const send = (request: Omit<HttpRequest, 'signal' | 'followRedirects' | 'maxBodyBytes' | 'freshConnection'>) =>
+      httpRequest({ ...request, signal, followRedirects: check.followRedirects, maxBodyBytes: check.maxBodyBytes, freshConnection: PHASES.slice(0, 3).some((p) => check.thresholds[p]) });
+    if (check.steps) return runSteps(check.steps, { base: url, headers, send, redact, signal, judge: (spec, response) => judgeResponse({ ...spec, thresholds: check.thresholds }, response, redact) });
+    const preflight = check.preflight && preflightHeaders(check.preflight);
     let response: HttpResponse;
     try {
-      const headers = await resolveHeaders(check, aws.secrets);
-      response = await httpRequest({
-        url,
-        method: check.method,
-        headers,
-        body: check.body,
-        signal,
-        followRedirects: check.followRedirects,
-        maxBodyBytes: check.maxBodyBytes,
-      });
+      response = await send({ url, method: preflight ? 'OPTIONS' : check.method, headers: { ...headers, ...preflight }, body: check.body });
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       return { status: 'fail', summary: `request failed: ${describeNetworkError(err)}`, observed: {} };
@@ -163,47 +179,96 @@ function prepare(check: HttpCheck): Prepared {
   return ready;
 }
 
+/** What one request is judged by: the check's own settings, or a step's. */
+export interface ResponseSpec {
+  expectStatus: number[];
+  assertions: Assertion[];
+  healthReport?: boolean;
+  preflight?: HttpCheck['preflight'];
+  thresholds?: HttpCheck['thresholds'];
+}
+
 // Whatever quotes the body is masked before it is cut short: no piece of a secret survives a cut.
-function judge(check: HttpCheck, { status: statusCode, latencyMs, body }: HttpResponse, redact: (text: string) => string): Observation {
-  const problems: { status: Status; text: string }[] = [];
-  if (!check.expectStatus.includes(statusCode)) {
-    problems.push({ status: 'fail', text: `HTTP ${statusCode} (expected ${check.expectStatus.join(' or ')})` });
-  }
-  const latencyStatus = gradeUpper(latencyMs, check.thresholds.latencyMs);
-  if (latencyStatus !== 'ok') {
-    const limit = check.thresholds.latencyMs[latencyStatus === 'fail' ? 'fail' : 'warn'];
-    problems.push({ status: latencyStatus, text: `slow: ${latencyMs} ms (${latencyStatus} at ${limit} ms)` });
-  }
-
-  const evidence: Record<string, unknown> = {};
-  const needsJson = check.healthReport || check.assertions.length > 0;
-  if (needsJson) {
-    const parsed = parseJson(body);
-    if (!parsed.ok) {
-      problems.push({ status: 'fail', text: `body is not JSON (${body.trim() === '' ? 'empty body' : `starts ${quote(redact(body))}`})` });
-    } else {
-      if (check.healthReport) {
-        const report = readHealthReport(parsed.value, redact);
-        evidence.health = report.components;
-        problems.push(...report.problems);
-      }
-      for (const a of check.assertions) {
-        const actual = valueAt(parsed.value, a.path);
-        if (actual !== a.equals) {
-          problems.push({ status: a.onMismatch, text: `${a.path} is ${quote(redact(JSON.stringify(actual) ?? 'undefined'))} (expected ${JSON.stringify(a.equals)})` });
-        }
-      }
-    }
-  }
-
+function judge(check: HttpCheck, response: HttpResponse, redact: (text: string) => string): Observation {
+  const expectStatus = check.expectStatus ?? (check.preflight ? [200, 204] : [200]);
+  const { problems, evidence } = judgeResponse({ ...check, expectStatus }, response, redact);
+  const { status: statusCode, latencyMs, body, timings } = response;
   const status = worst(...problems.map((p) => p.status));
   if (status !== 'ok') evidence.bodyExcerpt = redact(body).slice(0, 500);
+  const phases = Object.fromEntries(PHASES.map((p) => [p, timings[p]]));
+  if (timings.reusedConnection) evidence.reusedConnection = true;
   return {
     status,
     summary: problems.length ? problems.map((p) => p.text).join('; ') : `HTTP ${statusCode} in ${latencyMs} ms`,
-    observed: { statusCode, latencyMs, bodyBytes: Buffer.byteLength(body) },
+    observed: { statusCode, latencyMs, bodyBytes: Buffer.byteLength(body), ...phases },
     ...(Object.keys(evidence).length ? { evidence } : {}),
   };
+}
+
+/** The problems one response shows against its spec: status, latency and phases, preflight, health report, assertions. */
+export function judgeResponse(
+  spec: ResponseSpec,
+  { status: statusCode, latencyMs, headers, body, timings }: HttpResponse,
+  redact: (text: string) => string,
+): { problems: { status: Status; text: string }[]; evidence: Record<string, unknown> } {
+  const problems: { status: Status; text: string }[] = [];
+  const evidence: Record<string, unknown> = {};
+  if (!spec.expectStatus.includes(statusCode)) {
+    problems.push({ status: 'fail', text: `HTTP ${statusCode} (expected ${spec.expectStatus.join(' or ')})` });
+  }
+  const limits = { latencyMs: spec.thresholds?.latencyMs, ...Object.fromEntries(PHASES.map((p) => [p, spec.thresholds?.[p]])) };
+  const { reusedConnection: _reused, ...phases } = timings;
+  const measured: Record<string, number> = { latencyMs, ...phases };
+  for (const [name, limit] of Object.entries(limits)) {
+    if (!limit) continue;
+    const graded = gradeUpper(measured[name]!, limit);
+    if (graded !== 'ok')
+      problems.push({ status: graded, text: `slow${name === 'latencyMs' ? '' : ` ${PHASE_NAMES[name]}`}: ${measured[name]} ms (${graded} at ${limit[graded === 'fail' ? 'fail' : 'warn']} ms)` });
+  }
+  if (spec.preflight) problems.push(...judgePreflight(spec.preflight, headers));
+
+  const needsJson = spec.healthReport || spec.assertions.some((a) => a.path !== undefined);
+  const json = needsJson ? parseJson(body) : ({ ok: false } as const);
+  if (needsJson && !json.ok) problems.push({ status: 'fail', text: `body is not JSON (${body.trim() === '' ? 'empty body' : `starts ${quote(redact(body))}`})` });
+  if (spec.healthReport && json.ok) {
+    const report = readHealthReport(json.value, redact);
+    evidence.health = report.components;
+    problems.push(...report.problems);
+  }
+  for (const a of spec.assertions) {
+    const problem = checkAssertion(a, { json, headers }, (text) => quote(redact(text)));
+    if (problem) problems.push(problem);
+  }
+  return { problems, evidence };
+}
+
+const PHASE_NAMES: Record<string, string> = { dnsMs: 'DNS', connectMs: 'connect', tlsMs: 'TLS', firstByteMs: 'first byte', totalMs: 'total' };
+
+/** What a browser sends before a cross-origin request it must ask about. */
+function preflightHeaders(p: NonNullable<HttpCheck['preflight']>): Record<string, string> {
+  return { origin: new URL(p.origin).origin, 'access-control-request-method': p.method, ...(p.headers.length ? { 'access-control-request-headers': p.headers.join(', ').toLowerCase() } : {}) };
+}
+
+/** The answer allows the origin, the method and each header asked for, or the browser refuses the request. */
+function judgePreflight(p: NonNullable<HttpCheck['preflight']>, headers: Record<string, string>): { status: Status; text: string }[] {
+  const origin = new URL(p.origin).origin;
+  const problems: { status: Status; text: string }[] = [];
+  const allowOrigin = headers['access-control-allow-origin'];
+  if (allowOrigin !== '*' && allowOrigin !== origin)
+    problems.push({ status: 'fail', text: `CORS: ${origin} is not allowed (access-control-allow-origin ${allowOrigin === undefined ? 'missing' : JSON.stringify(allowOrigin)})` });
+  const list = (name: string) =>
+    (headers[name] ?? '')
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean);
+  const methods = list('access-control-allow-methods');
+  // GET, HEAD and POST are CORS-safelisted: allowed without being listed.
+  if (!['GET', 'HEAD', 'POST'].includes(p.method) && !methods.includes(p.method.toLowerCase()) && !methods.includes('*'))
+    problems.push({ status: 'fail', text: `CORS: method ${p.method} is not allowed (access-control-allow-methods ${JSON.stringify(headers['access-control-allow-methods'] ?? '')})` });
+  const allowed = list('access-control-allow-headers');
+  const missing = p.headers.filter((h) => !allowed.includes(h.toLowerCase()) && !allowed.includes('*'));
+  if (missing.length) problems.push({ status: 'fail', text: `CORS: header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not allowed` });
+  return problems;
 }
 
 function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
@@ -216,8 +281,3 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
 }
 
 const quote = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
-
-/** `checks.database` → body.checks.database; undefined when any step is missing. */
-export function valueAt(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
-}

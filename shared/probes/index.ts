@@ -3,6 +3,7 @@ import { docdbClusterProbe } from './docdb-cluster.js';
 import { ecsAutoscalingProbe } from './ecs-autoscaling.js';
 import { ecsServiceProbe } from './ecs-service.js';
 import { metricProbe } from './metric.js';
+import { heartbeatProbe } from './heartbeat.js';
 import { httpProbe } from './http.js';
 import { lbTargetsProbe } from './lb-targets.js';
 import { logsProbe } from './logs.js';
@@ -30,6 +31,7 @@ export const allProbes = [
   ecsAutoscalingProbe,
   logsProbe,
   redisProbe,
+  heartbeatProbe,
 ] as const;
 
 export const probeRegistry: ReadonlyMap<string, Probe> = new Map(allProbes.map((p) => [p.kind, p as unknown as Probe]));

@@ -7,6 +7,7 @@ import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
 import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
 import type { RunRecord } from '../runbooks/run-record.js';
+import type { HeartbeatReport } from '../heartbeats/report.js';
 import type { GuardState, KillSwitch } from '../guardrails/types.js';
 import { knownSecrets } from '../secrets/mask.js';
 
@@ -209,6 +210,28 @@ export class DynamoStateStore implements StateStore {
   async getProposal(id: string): Promise<Proposal | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.proposal(id), ConsistentRead: true }));
     return out.Item?.proposal as Proposal | undefined;
+  }
+
+  async getHeartbeat(checkId: string): Promise<HeartbeatReport | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.heartbeat(checkId), ConsistentRead: true }));
+    return out.Item?.heartbeat as HeartbeatReport | undefined;
+  }
+
+  /** The newest report wins: one that arrives after a later one (a retried request) changes nothing. */
+  async putHeartbeat(checkId: string, report: HeartbeatReport): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.heartbeat(checkId), type: 'heartbeat', heartbeat: report },
+          ConditionExpression: 'attribute_not_exists(pk) OR heartbeat.#at <= :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': report.at },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    }
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

@@ -4,6 +4,7 @@ import type { CheckState, Incident, Transition } from '../incidents/types.js';
 import { VigilError } from '../errors.js';
 import type { GuardState, KillSwitch } from '../guardrails/types.js';
 import type { RunRecord } from '../runbooks/run-record.js';
+import type { HeartbeatsPort } from '../heartbeats/report.js';
 
 /** Someone else wrote the item since it was read; read again and decide again. */
 export class StateConflictError extends VigilError {
@@ -22,7 +23,7 @@ export interface TimelineEntry {
 }
 
 /** Where Vigil keeps what it knows. Every write is one item, conditional where it decides anything. */
-export interface StateStore {
+export interface StateStore extends HeartbeatsPort {
   getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState>>;
   /** Writes `state` only if the stored version is still `expectedVersion` (undefined: no item yet); else StateConflictError. */
   putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void>;

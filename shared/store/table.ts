@@ -17,6 +17,7 @@ export const keys = {
   killSwitch: () => ({ pk: 'CONTROL', sk: 'KILL_SWITCH' }),
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'META' }),
   run: (id: string) => ({ pk: `RUN#${id}`, sk: 'META' }),
+  heartbeat: (checkId: string) => ({ pk: `HEARTBEAT#${checkId}`, sk: 'LATEST' }),
 };
 
 /** The sparse index holds active incidents only. */

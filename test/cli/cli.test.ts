@@ -80,7 +80,7 @@ describe('vigil run', () => {
   });
 
   it.each([
-    [['run', '--check', 'nope'], /unknown check id "nope"; known: api-health, api-certificate, api-dns, orders-db-port/],
+    [['run', '--check', 'nope'], /unknown check id "nope"; known: api-health, orders-api-flow, shop-cors, shop-assets-cached, api-certificate, api-dns, orders-db-port/],
     [['run', '--group', 'nope'], /unknown group "nope"; known: edge, databases/],
     [['run', '--every', '10'], /--every 10: expected a duration of at least 1s/],
     [['run', '--colour'], /Unknown option '--colour'/],
@@ -115,6 +115,6 @@ describe('vigil invoke', () => {
   it('names the known functions when given an unknown one', async () => {
     const io = capture();
     expect(await main(['invoke', 'nope', '--event', 'x.json'], io)).toBe(2);
-    expect(io.stderr()).toMatch(/unknown function "nope"; known: incidents, notify, on-alarm, remediate, run-checks/);
+    expect(io.stderr()).toMatch(/unknown function "nope"; known: heartbeat, incidents, notify, on-alarm, remediate, run-checks/);
   });
 });

@@ -25,9 +25,10 @@ describe('parseConfig', () => {
       enabled: true,
       tags: {},
       method: 'GET',
-      expectStatus: [200],
       thresholds: { latencyMs: { warn: 500, fail: 2000 } },
     });
+    // Unset, it is [200], or [200, 204] for a preflight (tested with the http probe).
+    expect(config.checks[0]).not.toHaveProperty('expectStatus');
   });
 
   it('loads the shipped sample config', async () => {
@@ -49,12 +50,13 @@ describe('parseConfig', () => {
     {
       name: 'an unknown kind',
       raw: { checks: [{ ...http, kind: 'htp' }] },
-      expected: 'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis (check "api-health")',
+      expected:
+        'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "api-health")',
     },
     {
       name: 'a missing kind',
       raw: { checks: [{ id: 'a', target: 'x' }] },
-      expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis (check "a")',
+      expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "a")',
     },
     { name: 'a misspelt field', raw: { checks: [{ ...http, thershold: 1 }] }, expected: 'checks[0]: Unrecognized key: "thershold" (check "api-health")' },
     { name: 'a bad URL', raw: { checks: [{ ...http, target: 'api.example.com/health' }] }, expected: 'checks[0].target: expected an http:// or https:// URL (check "api-health")' },

@@ -11,6 +11,7 @@ import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shar
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { FakeRds } from '../support/wire/fake-rds.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
+import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
 
 // Each function as Lambda runs it: its built asset, loaded by its Handler property in a fresh Node.js 22
@@ -21,6 +22,7 @@ const run = promisify(execFile);
 const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', import.meta.url));
 const EVENTS = fileURLToPath(new URL('../../events/', import.meta.url));
 const TABLE = 'vigil-smoke';
+const HEARTBEAT_TOKEN = 'smoke-heartbeat-token-4Kq9zW2mX7pL';
 
 type Fn = BuiltFunction;
 
@@ -40,6 +42,7 @@ beforeAll(async () => {
     serve('sns', new FakeSns().handler, calls),
     serve('ecs', new FakeEcs().handler, calls),
     serve('rds', new FakeRds().handler, calls),
+    serve('secretsmanager', fakeSecrets(new Map([['vigil-smoke/heartbeat/billing-db-backup', HEARTBEAT_TOKEN]])), calls),
   ]);
 }, 240_000);
 
@@ -49,7 +52,7 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds] = servers;
+  const [dynamodb, sns, ecs, rds, secretsmanager] = servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -64,6 +67,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_SNS: sns!.url,
       AWS_ENDPOINT_URL_ECS: ecs!.url,
       AWS_ENDPOINT_URL_RDS: rds!.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsmanager!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -116,6 +120,24 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     },
     120_000,
   );
+
+  it("records a job's report through the heartbeat function URL, with the token from Secrets Manager, and refuses a wrong one", async () => {
+    const fn = fnFor('HeartbeatsFunction');
+    const report = (token: string) => ({
+      rawPath: '/billing-db-backup',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ message: 'backup finished' }),
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST' } },
+    });
+    const ok = await invoke(fn, report(HEARTBEAT_TOKEN));
+    expect(ok.result).toMatchObject({ statusCode: 200 });
+    expect(ok.calls).toEqual(['secretsmanager GetSecretValue', 'dynamodb PutItem HEARTBEAT']);
+    expect(ok.calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
+    const refused = await invoke(fn, report('not-the-token'));
+    expect(refused.result).toMatchObject({ statusCode: 401 });
+    expect(refused.calls.filter((c) => c.startsWith('dynamodb'))).toEqual([]);
+  });
 
   it("runs every schedule's exact Input in its run-checks function", async () => {
     expect(schedules.length).toBeGreaterThan(0);

@@ -45,8 +45,10 @@ describe('VigilStack', () => {
     }));
     expect(targets).toEqual([
       { expression: 'rate(1 minute)', checks: ['api-health'] },
+      { expression: 'rate(5 minutes)', checks: ['orders-api-flow', 'api-dns'] },
+      { expression: 'rate(15 minutes)', checks: ['shop-cors'] },
+      { expression: 'rate(1 hour)', checks: ['shop-assets-cached'] },
       { expression: 'rate(6 hours)', checks: ['api-certificate'] },
-      { expression: 'rate(5 minutes)', checks: ['api-dns'] },
       { expression: 'rate(1 minute)', checks: ['orders-db-port', 'billing-db-blocking', 'billing-db-long-queries'] },
       {
         expression: 'rate(1 minute)',
@@ -64,6 +66,7 @@ describe('VigilStack', () => {
       },
       { expression: 'rate(5 minutes)', checks: ['orders-api-cpu', 'orders-db-status', 'orders-api-autoscaling', 'orders-api-errors', 'orders-web-5xx'] },
       { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
+      { expression: 'rate(15 minutes)', checks: ['billing-db-backup', 'certificate-renewal', 'billing-db-hygiene'] },
       { expression: 'rate(5 minutes)', checks: ['orders-cache-hit-rate'] },
       { expression: 'cron(0 4 ? * MON *)', checks: ['orders-cache-big-keys'] },
       { expression: 'cron(0 7 * * ? *)', checks: ['orders-db-backup'] },
@@ -280,6 +283,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       'AlertsTopicArn',
       'DashboardUrl',
       'EscalationsTopicArn',
+      'HeartbeatUrl',
       'IncidentsFunction',
       'OnAlarmFunction',
       'RemediateFunction',
@@ -290,6 +294,21 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(outputs.AlertsTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
     expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('#dashboards:name=vigil-test');
     for (const o of Object.values(outputs)) expect(o.Description).toMatch(/\w/);
+  });
+
+  it('gives each heartbeat a generated token, and its endpoint a public URL whose role may write heartbeat reports only', () => {
+    const secrets = Object.values(sample.findResources('AWS::SecretsManager::Secret')).map((s) => s.Properties);
+    expect(secrets.map((p) => p.Name).sort()).toEqual(['vigil-test/heartbeat/billing-db-backup', 'vigil-test/heartbeat/billing-db-hygiene', 'vigil-test/heartbeat/certificate-renewal']);
+    for (const p of secrets) expect(p.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true });
+    sample.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    const statements = Object.values(sample.findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('HeartbeatsFunction')))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const put = statements.find((st: { Action: unknown }) => st.Action === 'dynamodb:PutItem');
+    expect(put.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HEARTBEAT#*'] } });
+    // Nothing else on the table: no reads, no deletes.
+    expect((statements.flatMap((st: { Action: unknown }) => [st.Action].flat()) as string[]).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    expect(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))).toHaveLength(3);
   });
 
   it('leaves nothing behind on destroy that would stop the next deploy: only the state table is kept', () => {
