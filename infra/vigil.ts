@@ -139,7 +139,7 @@ export class Vigil extends Construct {
     this.incidentsFunction = incidents;
     this.remediateFunction = alarms.remediate;
     this.onAlarmFunction = alarms.onAlarm;
-    if (config.checks.some((c) => c.kind === 'heartbeat')) new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters });
+    if (config.checks.some((c) => c.kind === 'heartbeat')) new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters, ...(reserve ? { reservedConcurrency: 5 } : {}) });
 
     // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

@@ -42,7 +42,8 @@ export function createHeartbeatHandler({ config, store, tokenOf, log, clock = sy
     const method = request.requestContext?.http?.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST') return answer(405, { error: 'send GET or POST /<check id>' });
     const checkId = decodeURIComponent((request.rawPath ?? '/').replace(/^\/+|\/+$/g, ''));
-    if (!heartbeats.has(checkId)) return answer(404, { error: `no heartbeat check "${checkId.slice(0, 100)}"; the config's heartbeats are: ${[...heartbeats].join(', ')}` });
+    // The URL is public: which heartbeats exist is not told to a caller without a token.
+    if (!heartbeats.has(checkId)) return answer(404, { error: `no heartbeat check "${checkId.slice(0, 100)}": send POST /<the heartbeat check's id>` });
     const given = /^Bearer\s+(\S+)$/i.exec(request.headers?.authorization ?? '')?.[1];
     if (!given || !sameToken(given, await tokenOf(checkId))) {
       log.warn('heartbeat refused: missing or wrong token', { checkId });

@@ -14,6 +14,8 @@ export interface HeartbeatsProps {
   readonly state: StateTable;
   readonly prefix: string;
   readonly deadLetterQueue: IQueue;
+  /** Caps what a flood of requests to the public URL can take of the account's concurrency. @default no reservation */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export class Heartbeats extends Construct {
       environment: { TABLE_NAME: props.state.table.tableName, HEARTBEAT_SECRET_PREFIX: secretPrefix },
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: 0,
+      ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
     });
     for (const check of checks) {
       const token = new Secret(this, `Token-${check.id}`, {
