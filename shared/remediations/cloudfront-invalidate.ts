@@ -3,8 +3,8 @@ import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 /** CloudFront bills paths beyond 1000 a month; a runbook's fix names a few. */
 const MAX_PATHS = 15;
-/** Up to a minute of clock skew between Vigil and CloudFront when reading back. */
-const SKEW_MS = 60_000;
+/** Clock skew between Vigil and CloudFront allowed for when reading back: invalidations older than the plan by more are not looked at. */
+const SKEW_MS = 5 * 60_000;
 
 const path = z.string().check(z.regex(/^\/[^\s*]*\*?$/, 'expected a path starting with "/", a "*" only at its end, e.g. "/index.html" or "/static/*"'), z.maxLength(4000));
 

@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation, PartlyAppliedError, RemediationRefusedError } from './remediation.js';
 
 interface ScaleChange {
   from: number;
@@ -73,9 +73,15 @@ export const ecsScaleOut = defineRemediation({
       const bounds = await boundsOf(aws, s.target, signal);
       if (bounds?.max !== maxFrom) throw new RemediationRefusedError(`the autoscaling maximum of ${s.target} is now ${bounds?.max ?? 'gone'}, not ${maxFrom} as planned`);
       await aws.autoscaling!.setMaxCapacity(resourceOf(s.target), maxTo);
+      try {
+        await aws.ecs.updateService({ cluster, service, desiredCount: to });
+      } catch (err) {
+        throw new PartlyAppliedError(`the autoscaling maximum of ${s.target} was raised to ${maxTo}, then setting desiredCount failed: ${(err as Error).message}`);
+      }
+      return `desiredCount of ${s.target} set to ${to}, autoscaling maximum ${maxTo}`;
     }
     await aws.ecs.updateService({ cluster, service, desiredCount: to });
-    return `desiredCount of ${s.target} set to ${to}${maxTo !== undefined ? `, autoscaling maximum ${maxTo}` : ''}`;
+    return `desiredCount of ${s.target} set to ${to}`;
   },
   async reconcile(s, plan, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);

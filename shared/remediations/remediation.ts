@@ -30,6 +30,14 @@ export class RemediationRefusedError extends VigilError {
   override name = 'RemediationRefusedError';
 }
 
+/**
+ * A change of several calls stopped after one of them took effect. Not a refusal: the target is read
+ * back (`reconcile`), so the action is never recorded as if nothing had happened.
+ */
+export class PartlyAppliedError extends VigilError {
+  override name = 'PartlyAppliedError';
+}
+
 /** One kind of fix. `plan` only reads; `execute` does exactly what the plan says, or refuses if the target moved. */
 export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K extends string = string> {
   readonly kind: K;

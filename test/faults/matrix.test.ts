@@ -322,6 +322,19 @@ const DATABASE_CASES = [
     sites: ['rds DescribeDBClusters', 'rds FailoverDBCluster'],
     made: (w: World) => w.rds.failovers.length,
   },
+  {
+    key: 'cloudfront:E2QWRUHAPOMQZL',
+    remediation: { id: 'orders-web-invalidate', kind: 'cloudfront-invalidate', target: 'E2QWRUHAPOMQZL', paths: ['/index.html', '/static/*'], mode: 'auto' },
+    sites: ['cloudfront GetDistribution', 'cloudfront CreateInvalidation', 'cloudfront ListInvalidations', 'cloudfront GetInvalidation'],
+    made: (w: World) => w.cloudfront.created.length,
+  },
+  {
+    // At its autoscaling maximum: the maximum is raised (one change), then the count (a second call, same action).
+    key: 'ecs:prod/orders-api',
+    remediation: { id: 'orders-api-scale-out', kind: 'ecs-scale-out', target: 'prod/orders-api', step: 1, max: 10, raiseMaxTo: 6, mode: 'auto' },
+    sites: ['ecs DescribeServices', 'application-autoscaling DescribeScalableTargets', 'application-autoscaling RegisterScalableTarget', 'ecs UpdateService'],
+    made: (w: World) => Math.max(w.autoscaling.applied.length, w.ecs.applied.length),
+  },
 ] as const;
 
 describe.concurrent('database changes under faults', () => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { cloudfrontOperation } from './fake-cloudfront.js';
 
 /**
  * Faults injected where the network is: below the SDK's retry strategy, so the SDK's own retries
@@ -46,8 +47,11 @@ export function siteOf(request: WireRequest, body: string): string {
     const [prefix, op] = target.split('.');
     if (prefix?.startsWith('DynamoDB')) return `dynamodb ${op}${itemKind(op!, body)}`;
     if (prefix === 'secretsmanager') return `secretsmanager ${op}`;
+    if (prefix === 'AnyScaleFrontendService') return `application-autoscaling ${op}`;
     return `ecs ${op}`;
   }
+  // CloudFront's REST protocol names the operation by method and path.
+  if (request.hostname.startsWith('cloudfront')) return `cloudfront ${cloudfrontOperation(request.method, request.path.split('?')[0]!)}`;
   // The query protocols (SNS, DocumentDB) name the action in the form; the endpoint names the service.
   const action = new URLSearchParams(body).get('Action');
   return `${request.hostname.split('.')[0]} ${action}`;
@@ -63,7 +67,7 @@ function itemKind(op: string, body: string): string {
 
 /** The error a service sends for a fault, in its own protocol. */
 function faultReply(fault: 'throttle' | 'server', site: string): WireResponse {
-  const xml = ['sns', 'docdb', 'rds'].some((service) => site.startsWith(service));
+  const xml = ['sns', 'docdb', 'rds', 'cloudfront'].some((service) => site.startsWith(service));
   const code = fault === 'throttle' ? (xml ? 'Throttling' : 'ThrottlingException') : xml ? 'InternalError' : 'InternalFailure';
   const message = fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.';
   const statusCode = fault === 'throttle' ? 400 : 500;

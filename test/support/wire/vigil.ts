@@ -4,6 +4,8 @@ import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../../functions/remediate/handler.js';
 import { SdkDocdb } from '../../../shared/aws/docdb.js';
 import { SdkRds } from '../../../shared/aws/rds.js';
+import { SdkAutoscaling } from '../../../shared/aws/autoscaling.js';
+import { SdkCloudfront } from '../../../shared/aws/cloudfront.js';
 import { SdkEcs } from '../../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../../shared/aws/metrics.js';
 import type { VigilConfig } from '../../../shared/config/schema.js';
@@ -21,7 +23,14 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
   return {
     config,
     store: new DynamoStateStore(attempt.doc, world.table),
-    aws: { ecs: new SdkEcs(attempt.ecs), docdb: new SdkDocdb(attempt.docdb), rds: new SdkRds(attempt.rds), metrics: new BatchingMetrics() },
+    aws: {
+      ecs: new SdkEcs(attempt.ecs),
+      docdb: new SdkDocdb(attempt.docdb),
+      rds: new SdkRds(attempt.rds),
+      autoscaling: new SdkAutoscaling(attempt.autoscaling),
+      cloudfront: new SdkCloudfront(attempt.cloudfront),
+      metrics: new BatchingMetrics(),
+    },
     clock: world.clock,
     log,
     sleep: async (ms: number) => world.advance(ms),

@@ -8,6 +8,8 @@ import { createStateTable, type LocalDynamo } from '../../../shared/local/dynamo
 import { FakeEcs } from './fake-ecs.js';
 import { FakeDocdb } from './fake-docdb.js';
 import { FakeRds } from './fake-rds.js';
+import { FakeAutoscaling } from './fake-autoscaling.js';
+import { FakeCloudfront } from './fake-cloudfront.js';
 import { FakeSns } from './fake-sns.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
@@ -19,6 +21,8 @@ export class World {
   readonly sns = new FakeSns();
   readonly docdb = new FakeDocdb();
   readonly rds = new FakeRds();
+  readonly autoscaling = new FakeAutoscaling();
+  readonly cloudfront = new FakeCloudfront();
   /** What DynamoDB Streams would carry: one record per check-state write the table applied, in order. */
   readonly stream: DynamoDBRecord[] = [];
   /** Every fault that was injected, by site. */
@@ -87,6 +91,8 @@ export class World {
       sns: { ...common, endpoint: 'http://sns.local', requestHandler: wire(this.sns.handler) as never },
       docdb: { ...common, endpoint: 'http://docdb.local', requestHandler: wire(this.docdb.handler) as never },
       rds: { ...common, endpoint: 'http://rds.local', requestHandler: wire(this.rds.handler) as never },
+      autoscaling: { ...common, endpoint: 'http://autoscaling.local', requestHandler: wire(this.autoscaling.handler) as never },
+      cloudfront: { ...common, endpoint: 'http://cloudfront.local', requestHandler: wire(this.cloudfront.handler) as never },
       killed,
       kill,
     };
@@ -121,6 +127,8 @@ export interface Attempt {
   sns: ClientConfig;
   docdb: ClientConfig;
   rds: ClientConfig;
+  autoscaling: ClientConfig;
+  cloudfront: ClientConfig;
   /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;
