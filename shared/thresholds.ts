@@ -19,6 +19,18 @@ export function upperLimits(warn: number, fail: number) {
   );
 }
 
+/** Warn/fail limits for a value where higher is worse, graded only when given (`{}` takes these defaults). */
+export function optionalUpperLimits(warn: number, fail: number) {
+  return z.optional(
+    z
+      .strictObject({
+        warn: z._default(z.number().check(z.nonnegative()), warn),
+        fail: z._default(z.number().check(z.nonnegative()), fail),
+      })
+      .check(z.refine((l) => l.warn <= l.fail, { message: 'warn must not be above fail', path: ['warn'] })),
+  );
+}
+
 /** Warn/fail limits for a value where lower is worse (days left, free space). */
 export function lowerLimits(warn: number, fail: number) {
   return z.prefault(

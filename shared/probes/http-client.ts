@@ -116,9 +116,15 @@ function sendOnce(url: URL, method: string, headers: Record<string, string>, bod
       });
     });
     req.on('socket', (socket) => {
-      socket.once('lookup', () => (at.lookup = performance.now()));
-      socket.once('connect', () => (at.connect = performance.now()));
-      socket.once('secureConnect', () => (at.secure = performance.now()));
+      // A kept-alive socket is already connected: it has no phases to time, and listeners left on it would pile up.
+      if (!socket.connecting) return;
+      const marks = { lookup: () => (at.lookup = performance.now()), connect: () => (at.connect = performance.now()), secureConnect: () => (at.secure = performance.now()) };
+      for (const [event, mark] of Object.entries(marks)) socket.once(event, mark);
+      const unmark = () => {
+        for (const [event, mark] of Object.entries(marks)) socket.off(event, mark);
+      };
+      req.once('response', unmark);
+      req.once('close', unmark);
     });
     req.on('finish', () => (at.sent = performance.now()));
     req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));

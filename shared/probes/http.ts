@@ -3,7 +3,7 @@ import { worst, type Observation, type Status } from '../findings.js';
 import { isSensitiveName, redactUrl } from '../redact.js';
 import { knownSecrets } from '../secrets/mask.js';
 import { passwordSource, resolveCredentials, resolveSecret, secretSource, type SecretsPort } from '../secrets/credentials.js';
-import { gradeUpper, upperLimits } from '../thresholds.js';
+import { gradeUpper, optionalUpperLimits, upperLimits } from '../thresholds.js';
 import { readHealthReport } from './health-report.js';
 import { checkAssertion, assertionSchema, type Assertion } from './http-assert.js';
 import { httpRequest, METHODS, type HttpRequest, type HttpResponse } from './http-client.js';
@@ -12,7 +12,6 @@ import { describeNetworkError } from './network-errors.js';
 import { defineProbe } from './probe.js';
 
 const PHASES = ['dnsMs', 'connectMs', 'tlsMs', 'firstByteMs', 'totalMs'] as const;
-const optionalLimits = (warn: number, fail: number) => z.optional(upperLimits(warn, fail));
 
 const settings = z.strictObject({
   /** The URL to request. User info (`https://user:pass@…`) is sent as basic auth and never shown. */
@@ -52,11 +51,11 @@ const settings = z.strictObject({
       /** Time to response headers. Default: warn 500 ms, fail 2000 ms. */
       latencyMs: upperLimits(500, 2000),
       /** Each phase, when given: DNS, TCP connect and TLS are then measured on a connection of the check's own. */
-      dnsMs: optionalLimits(100, 1000),
-      connectMs: optionalLimits(100, 1000),
-      tlsMs: optionalLimits(200, 1000),
-      firstByteMs: optionalLimits(500, 2000),
-      totalMs: optionalLimits(1000, 5000),
+      dnsMs: optionalUpperLimits(100, 1000),
+      connectMs: optionalUpperLimits(100, 1000),
+      tlsMs: optionalUpperLimits(200, 1000),
+      firstByteMs: optionalUpperLimits(500, 2000),
+      totalMs: optionalUpperLimits(1000, 5000),
     }),
     {},
   ),
@@ -196,7 +195,6 @@ function judge(check: HttpCheck, response: HttpResponse, redact: (text: string) 
   const status = worst(...problems.map((p) => p.status));
   if (status !== 'ok') evidence.bodyExcerpt = redact(body).slice(0, 500);
   const phases = Object.fromEntries(PHASES.map((p) => [p, timings[p]]));
-  if (timings.reusedConnection) evidence.reusedConnection = true;
   return {
     status,
     summary: problems.length ? problems.map((p) => p.text).join('; ') : `HTTP ${statusCode} in ${latencyMs} ms`,

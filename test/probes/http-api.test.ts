@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
@@ -149,7 +150,27 @@ describe('timing per phase', () => {
     expect(g.status).toBe('ok');
     expect(g.observed).toMatchObject({ dnsMs: expect.any(Number), connectMs: expect.any(Number), tlsMs: 0, firstByteMs: expect.any(Number), totalMs: expect.any(Number) });
     expect(g.observed.connectMs).toBeGreaterThan(0);
-    expect(g.evidence?.reusedConnection).toBeUndefined();
+  });
+
+  it('grades no phase it was not given a threshold for, and keeps its connection alive', async () => {
+    const config = parseConfig({ checks: [{ id: 'x', kind: 'http', target: url('/metrics.json') }] });
+    expect(config.checks[0]).toMatchObject({ thresholds: { latencyMs: { warn: 500, fail: 2000 } } });
+    expect((config.checks[0] as { thresholds: Record<string, unknown> }).thresholds).not.toHaveProperty('connectMs');
+    // Counted at the server: a second round of the check reuses the first one's connection.
+    let connections = 0;
+    const server = createServer((_, res) => void res.writeHead(200).end('{}'));
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      await run({ target });
+      const again = await run({ target });
+      expect(again).toMatchObject({ status: 'ok', observed: { dnsMs: 0, connectMs: 0, tlsMs: 0 } });
+      expect(connections).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('grades the first byte on its own threshold and names the phase', async () => {
