@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { worst, type Observation, type Status } from '../findings.js';
 import { gradeLower, gradeUpper, type Limits } from '../thresholds.js';
-import { info, scanKeys, type RedisNode } from './redis-session.js';
+import { info, scanKeys, shownKey, type RedisNode } from './redis-session.js';
 
 export const REDIS_MEASURES = ['ping', 'memory', 'fragmentation', 'evictions', 'hit-rate', 'clients', 'replication', 'ttl', 'big-keys'] as const;
 export type RedisMeasure = (typeof REDIS_MEASURES)[number];
@@ -147,9 +147,9 @@ const measures: Record<RedisMeasure, (node: RedisNode, s: RedisSampling) => Prom
     const of = complete ? `all ${keys.length} keys` : `a sample of ${keys.length} keys`;
     return {
       status: gradeUpper(top.bytes, s.thresholds.bigKeyBytes),
-      summary: `biggest of ${of}: ${shortKey(top.key)} at ${mib(top.bytes)}`,
+      summary: `biggest of ${of}: ${shownKey(top.key)} at ${mib(top.bytes)}`,
       observed: { biggestBytes: top.bytes, sampled: keys.length },
-      evidence: { biggest: biggest.map((b) => ({ key: shortKey(b.key), size: mib(b.bytes) })) },
+      evidence: { biggest: biggest.map((b) => ({ key: shownKey(b.key), size: mib(b.bytes) })) },
     };
   },
 };
@@ -162,8 +162,6 @@ async function twoReadings(node: RedisNode, s: RedisSampling) {
   const second = await info(node, 'stats');
   return { first, second, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
-
-const shortKey = (key: string) => (key.length > 80 ? `${key.slice(0, 79)}…` : key);
 
 /** A measure over every node (each shard's primary in cluster mode): the worst one decides, and is named. */
 export async function measureRedis(nodes: RedisNode[], measure: RedisMeasure, s: RedisSampling): Promise<Observation> {

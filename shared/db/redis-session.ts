@@ -77,6 +77,21 @@ async function session<T>(conn: RedisConnection, creds: Credentials | undefined,
   }
 }
 
+/** A segment that looks like a token or an id someone could replay: long, with digits, no spaces. */
+const TOKEN_LIKE = /^(?=.*\d)[A-Za-z0-9_=+/.-]{16,}$/;
+
+/**
+ * A key as findings and plans show it: its shape, not the session id or token it may carry
+ * (`session:9f86…` shows as `session:… (40 chars)`), cut to 80 characters.
+ */
+export function shownKey(key: string): string {
+  const shape = key
+    .split(':')
+    .map((part) => (TOKEN_LIKE.test(part) ? `… (${part.length} chars)` : part))
+    .join(':');
+  return shape.length > 80 ? `${shape.slice(0, 79)}…` : shape;
+}
+
 /** INFO's `key:value` lines as a record (`# Section` headers and blanks skipped). */
 export function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};

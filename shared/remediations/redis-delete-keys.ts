@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { redisConnectionShape, scanKeys, withRedis, type RedisNode } from '../db/redis-session.js';
+import { redisConnectionShape, scanKeys, shownKey, withRedis, type RedisNode } from '../db/redis-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
 const UNLINK_BATCH = 100;
@@ -36,7 +36,11 @@ export const redisDeleteKeys = defineRemediation({
     const count = found.reduce((n, f) => n + f.keys.length, 0);
     if (!count) throw new RemediationRefusedError(`no keys match ${JSON.stringify(s.pattern)} on ${s.target}`);
     const bounded = found.some((f) => !f.complete) ? ` (the first ${count} found; more match)` : '';
-    const sample = found.flatMap((f) => f.keys).slice(0, SAMPLE);
+    // Shown by shape: a plan goes to the timeline and to notifications.
+    const sample = found
+      .flatMap((f) => f.keys)
+      .slice(0, SAMPLE)
+      .map(shownKey);
     return {
       summary: `unlink ${count} key${count > 1 ? 's' : ''} matching ${JSON.stringify(s.pattern)} on ${s.target}${bounded}, e.g. ${sample.join(', ')}`,
       change: { pattern: s.pattern, planned: count, sample },

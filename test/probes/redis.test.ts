@@ -65,6 +65,18 @@ describe.skipIf(!hasRedis)('redis probe on a single server', () => {
     expect(f).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^biggest of all 401 keys: report:big at 2(\.\d)? MiB$/) });
   });
 
+  it('shows a key that carries a token (a session id) by its shape, not whole', async () => {
+    const sessionId = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b';
+    await fill(redis.target, (c) => c.set(`session:${sessionId}`, 'x'.repeat(3 * 1024 * 1024)));
+    try {
+      const f = await run(redis.target, { measure: 'big-keys' });
+      expect(f.summary).toMatch(/biggest of all \d+ keys: session:… \(40 chars\) at 3(\.\d)? MiB$/);
+      expect(JSON.stringify(f)).not.toContain(sessionId.slice(0, 12));
+    } finally {
+      await fill(redis.target, (c) => c.del(`session:${sessionId}`));
+    }
+  });
+
   it('watches the hit rate and evictions over a short window', async () => {
     const lookups = fill(redis.target, async (c) => {
       for (let i = 0; i < 40; i++) await c.get(i % 4 === 0 ? 'absent' : `session:${i}`);

@@ -42,6 +42,14 @@ describe.skipIf(!redisServerBin())('redis-delete-keys', () => {
     expect(await redisDeleteKeys.reconcile(s, plan, ctx)).toMatchObject({ applied: 'yes' });
   });
 
+  it('lists keys that carry tokens by their shape in the plan, which goes to notifications', async () => {
+    await client.flushAll();
+    await client.set('session:tok:a1b2c3d4e5f6a7b8c9d0e1f2', 'x');
+    const plan = await redisDeleteKeys.plan(settings({ pattern: 'session:*' }), ctx);
+    expect(plan.summary).toMatch(/e\.g\. session:tok:… \(24 chars\)$/);
+    expect(JSON.stringify(plan)).not.toContain('a1b2c3d4e5f6');
+  });
+
   it('stops at maxKeys and says more match', async () => {
     const s = settings({ maxKeys: 100 });
     const plan = await redisDeleteKeys.plan(s, ctx);
