@@ -2,24 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { reportInput, shortMessage, type HeartbeatsPort } from '../../shared/heartbeats/report.js';
+import type { FunctionUrlRequest, FunctionUrlResponse } from '../../shared/events/function-url.js';
 import type { Log } from '../../shared/log.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
-
-/** A Lambda function URL's request (payload format 2.0): the fields this endpoint reads. */
-export interface UrlRequest {
-  rawPath?: string;
-  headers?: Record<string, string | undefined>;
-  queryStringParameters?: Record<string, string | undefined>;
-  body?: string;
-  isBase64Encoded?: boolean;
-  requestContext?: { http?: { method?: string } };
-}
-
-export interface UrlResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 export interface HeartbeatDeps {
   config: VigilConfig;
@@ -30,7 +15,7 @@ export interface HeartbeatDeps {
   clock?: Clock;
 }
 
-const answer = (statusCode: number, body: object): UrlResponse => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const answer = (statusCode: number, body: object): FunctionUrlResponse => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /**
  * Where a job reports in: `POST /<check id>` (or GET) with `Authorization: Bearer <token>`, and
@@ -38,7 +23,7 @@ const answer = (statusCode: number, body: object): UrlResponse => ({ statusCode,
  */
 export function createHeartbeatHandler({ config, store, tokenOf, log, clock = systemClock }: HeartbeatDeps) {
   const heartbeats = new Set(config.checks.filter((c) => c.kind === 'heartbeat').map((c) => c.id));
-  return async (request: UrlRequest): Promise<UrlResponse> => {
+  return async (request: FunctionUrlRequest): Promise<FunctionUrlResponse> => {
     const method = request.requestContext?.http?.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST') return answer(405, { error: 'send GET or POST /<check id>' });
     const checkId = decodeURIComponent((request.rawPath ?? '/').replace(/^\/+|\/+$/g, ''));

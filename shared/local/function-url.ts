@@ -1,18 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { FunctionUrlRequest, FunctionUrlResponse } from '../events/function-url.js';
 import { startHttpTarget, type LocalTarget } from './servers.js';
 
-/** A function URL's request and answer, as Lambda hands them over (payload format 2.0). */
-export interface FunctionUrlRequest {
-  rawPath: string;
-  headers: Record<string, string>;
-  queryStringParameters?: Record<string, string>;
-  body?: string;
-  isBase64Encoded: boolean;
-  requestContext: { http: { method: string } };
-}
-
 /** A Lambda function URL on loopback: each HTTP request becomes the event Lambda would pass, its answer the response. */
-export function serveFunctionUrl(handler: (request: FunctionUrlRequest) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }>): Promise<LocalTarget> {
+export function serveFunctionUrl(handler: (request: FunctionUrlRequest) => Promise<FunctionUrlResponse>): Promise<LocalTarget> {
   return startHttpTarget((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://local');
@@ -26,8 +17,8 @@ export function serveFunctionUrl(handler: (request: FunctionUrlRequest) => Promi
         ...(body ? { body } : {}),
         isBase64Encoded: false,
         requestContext: { http: { method: req.method ?? 'GET' } },
-      }).catch((): { statusCode: number; headers?: Record<string, string>; body?: string } => ({ statusCode: 502, body: 'the function failed' }));
-      res.writeHead(answer.statusCode, answer.headers ?? {}).end(answer.body ?? '');
+      }).catch((): FunctionUrlResponse => ({ statusCode: 502, headers: {}, body: 'the function failed' }));
+      res.writeHead(answer.statusCode, answer.headers).end(answer.body);
     })();
   });
 }
