@@ -24,7 +24,8 @@ export interface DocdbCluster {
   instances: DocdbInstance[];
 }
 
-export interface DocdbSnapshot {
+/** A cluster or instance snapshot, as the RDS family (RDS, Aurora, DocumentDB) describes it. */
+export interface Snapshot {
   id: string;
   status: string;
   createdAt: Date;
@@ -34,8 +35,8 @@ export interface DocdbSnapshot {
 export interface DocdbPort {
   describeCluster(clusterId: string, signal?: AbortSignal): Promise<DocdbCluster>;
   /** The newest automated snapshot, or undefined when there is none. */
-  latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined>;
-  createSnapshot(clusterId: string, snapshotId: string): Promise<DocdbSnapshot>;
+  latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<Snapshot | undefined>;
+  createSnapshot(clusterId: string, snapshotId: string): Promise<Snapshot>;
   /** The status of a manual snapshot by its identifier, or undefined when there is none. */
   snapshotStatus(clusterId: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined>;
   failover(clusterId: string, targetInstance?: string): Promise<void>;
@@ -65,8 +66,8 @@ export class SdkDocdb implements DocdbPort {
     };
   }
 
-  async latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined> {
-    const snapshots: DocdbSnapshot[] = [];
+  async latestAutomatedSnapshot(clusterId: string, signal?: AbortSignal): Promise<Snapshot | undefined> {
+    const snapshots: Snapshot[] = [];
     let marker: string | undefined;
     do {
       const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
@@ -78,7 +79,7 @@ export class SdkDocdb implements DocdbPort {
     return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   }
 
-  async createSnapshot(clusterId: string, snapshotId: string): Promise<DocdbSnapshot> {
+  async createSnapshot(clusterId: string, snapshotId: string): Promise<Snapshot> {
     const out = await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId, Tags: [{ Key: 'created-by', Value: 'vigil' }] }));
     const s = out.DBClusterSnapshot;
     return { id: s?.DBClusterSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };

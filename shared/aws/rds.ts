@@ -13,7 +13,7 @@ import {
   type RDSClientConfig,
   RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
-import type { DocdbSnapshot } from './docdb.js';
+import type { Snapshot } from './docdb.js';
 import { TargetUnresolvedError } from './errors.js';
 import { mutationRetries } from './retries.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
@@ -62,8 +62,8 @@ export interface RdsPort {
   describeCluster(id: string, signal?: AbortSignal): Promise<RdsCluster>;
   pendingMaintenance(scope: RdsScope, ids: string[], signal?: AbortSignal): Promise<MaintenanceAction[]>;
   /** The newest automated snapshot, or undefined when there is none. */
-  latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined>;
-  createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<DocdbSnapshot>;
+  latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<Snapshot | undefined>;
+  createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<Snapshot>;
   /** The status of a manual snapshot by its identifier, or undefined when there is none. */
   snapshotStatus(scope: RdsScope, id: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined>;
   failover(clusterId: string, targetInstance?: string): Promise<void>;
@@ -138,8 +138,8 @@ export class SdkRds implements RdsPort {
     return actions;
   }
 
-  async latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<DocdbSnapshot | undefined> {
-    const snapshots: DocdbSnapshot[] = [];
+  async latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<Snapshot | undefined> {
+    const snapshots: Snapshot[] = [];
     let marker: string | undefined;
     do {
       if (scope === 'cluster') {
@@ -157,7 +157,7 @@ export class SdkRds implements RdsPort {
     return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   }
 
-  async createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<DocdbSnapshot> {
+  async createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<Snapshot> {
     const Tags = [{ Key: 'created-by', Value: 'vigil' }];
     if (scope === 'cluster') {
       const s = (await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId, Tags }))).DBClusterSnapshot;
