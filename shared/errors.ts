@@ -27,3 +27,11 @@ export class ProbeTimeoutError extends VigilError {
     super(`timed out after ${timeoutMs} ms`);
   }
 }
+
+/**
+ * Vigil cannot look as configured or granted: a credential it cannot read, a privilege it lacks. Always
+ * an `error` finding (or a refused action) whose message names the fix, never a `fail` of the target.
+ */
+export class SetupError extends VigilError {
+  override name = 'SetupError';
+}

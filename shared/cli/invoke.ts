@@ -64,11 +64,18 @@ async function deliverLocalStream(local: LocalState): Promise<void> {
   await local.deliverStream(deployedConfig, vigilLog('notify'), readers);
 }
 
-/** 2: the payload was rejected; 1: the action it asked for failed or was refused; 0: anything else. */
+/**
+ * 2: the payload was rejected; 1: the action it asked for failed or was refused (a guardrail that held
+ * a manual run or an approval, a cooldown included); 0: anything else.
+ */
 export function exitCodeOf(result: unknown): number {
-  const r = (result ?? {}) as { error?: unknown; outcome?: unknown; steps?: { outcome?: unknown }[] };
+  const r = (result ?? {}) as { error?: unknown; outcome?: unknown; dryRun?: unknown; approvedBy?: unknown; steps?: { step?: string; outcome?: unknown }[] };
   if (r.error !== undefined) return 2;
   const failed = (o: unknown) => o === 'failed' || o === 'refused';
+  // A human asked for this very action: anything but doing it is a refusal.
+  if (r.dryRun === false) return r.outcome === 'acted' ? 0 : 1;
+  if (r.dryRun === true) return r.outcome === 'would refuse' ? 1 : 0;
+  if (r.approvedBy !== undefined) return (r.steps ?? []).some((s) => s.step?.startsWith('act ') && s.outcome !== 'acted') ? 1 : 0;
   return failed(r.outcome) || (r.steps ?? []).some((s) => failed(s.outcome)) ? 1 : 0;
 }
 

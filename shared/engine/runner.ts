@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { sdkPorts, type AwsPorts } from '../aws/ports.js';
 import { systemClock, type Clock } from '../clock.js';
-import { ProbeTimeoutError } from '../errors.js';
+import { ProbeTimeoutError, SetupError } from '../errors.js';
 import type { Finding, Observation } from '../findings.js';
 import type { Probe } from '../probes/probe.js';
 import { knownSecrets } from '../secrets/mask.js';
@@ -72,7 +72,7 @@ async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, ct
       return { status: 'fail', summary: `no answer: ${err.message}`, observed: { timeoutMs } };
     }
     const message = err instanceof Error ? err.message : String(err);
-    return { status: 'error', summary: `probe error: ${message}`, observed: {} };
+    return { status: 'error', summary: `${err instanceof SetupError ? 'setup error' : 'probe error'}: ${message}`, observed: {} };
   } finally {
     clearTimeout(timer);
   }

@@ -87,13 +87,8 @@ export const httpProbe = defineProbe({
   secrets: (check) => prepare(check).secrets,
   async run(check, { signal, aws, redact }): Promise<Observation> {
     const { url } = prepare(check);
-    let headers: Record<string, string>;
-    try {
-      headers = await resolveHeaders(check, aws.secrets);
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      return { status: 'fail', summary: `request failed: ${describeNetworkError(err)}`, observed: {} };
-    }
+    // A credential that cannot be read is Vigil's setup, not the target's failure: it throws, an `error` finding.
+    const headers = await resolveHeaders(check, aws.secrets);
     const send = (request: Omit<HttpRequest, 'signal' | 'followRedirects' | 'maxBodyBytes' | 'freshConnection'>) =>
       httpRequest({ ...request, signal, followRedirects: check.followRedirects, maxBodyBytes: check.maxBodyBytes, freshConnection: PHASES.slice(0, 3).some((p) => check.thresholds[p]) });
     if (check.steps) return runSteps(check.steps, { base: url, headers, send, redact, signal, judge: (spec, response) => judgeResponse({ ...spec, thresholds: check.thresholds }, response, redact) });

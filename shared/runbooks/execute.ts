@@ -49,6 +49,8 @@ export interface RunbookResult {
   state: string;
   runbook?: string;
   incidentId?: string;
+  /** For an approval's run: who approved it. */
+  approvedBy?: string;
   verdict: RunbookVerdict;
   steps: StepRecord[];
   /** Set when the event had already been handled: what its first delivery did. Nothing was done again. */
@@ -232,8 +234,8 @@ async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise
       return { ...(await afterAct(run, step.index, outcome, deps, () => notes++)), record: acted };
     }
     case 'verify': {
-      const checkId = step.verify.check ?? run.record.checkId!;
-      const passed = await verify({ ...step.verify, check: checkId }, deps);
+      const checkId = step.verify.check;
+      const passed = await verify(step.verify, deps);
       const { remediation, targetKey } = run.record.acted!;
       const circuit = deps.config.remediations.find((x) => x.id === remediation)!.circuitBreaker.failures;
       await settleGuard(deps.store, targetKey, { eventId: run.record.eventId, remediation }, passed.ok ? 'verified' : 'not-verified', deps.clock, circuit);
@@ -341,7 +343,7 @@ export function pending(run: Running, write: Promise<void>): void {
 }
 
 /** The runbook's verdict on the timeline, and the run closed with its result. */
-export async function finish(run: Running, base: { alarm?: string; check?: string; state: string }, deps: RunbookDeps): Promise<RunbookResult> {
+export async function finish(run: Running, base: { alarm?: string; check?: string; state: string; approvedBy?: string }, deps: RunbookDeps): Promise<RunbookResult> {
   await Promise.all(run.pending);
   const { record } = run;
   const trail = record.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');

@@ -7,6 +7,7 @@ import { brief, type IncidentBrief } from '../incidents/operations.js';
 import { activeIncidentState, checkIdOf } from '../incidents/operator.js';
 import { updateCheckState } from '../incidents/update-state.js';
 import { previewAct, targetKeyOf } from './act.js';
+import { triggeringChecks } from './check-trigger.js';
 import { done, runNote, runSteps, startRun, type RunbookDeps } from './execute.js';
 
 export interface ManualResult {
@@ -51,8 +52,8 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   }
 
   const by = req.approvedBy!;
-  const started = await startRun(deps, `manual#${requestId}`, eventId, manualRunbook(remediation, deps.config), {
-    ...(state ? { incidentId: state.incident.id, incidentVersion: state.version } : {}),
+  const started = await startRun(deps, `manual#${requestId}`, eventId, manualRunbook(remediation, deps.config, state?.checkId), {
+    ...(state ? { incidentId: state.incident.id, incidentVersion: state.version, checkId: state.checkId } : {}),
     approval: { by, step: 0 },
     actor: by,
     manual: true,
@@ -64,7 +65,8 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
 
   const [act, check] = run.record.steps;
   if (!act) throw new Error(`manual run ${run.record.id} ran no step`);
-  const verified = check && check.outcome !== 'skipped' ? check : undefined;
+  // Acted with nothing to verify against is said, not left out: the operator must know the fix is unchecked.
+  const verified = check && (check.outcome !== 'skipped' || act.outcome === 'acted') ? check : undefined;
   deps.log.warn(`manual ${remediation.id} by ${by}: ${act.outcome}: ${act.detail}`, { reason: req.reason });
   const result: ManualResult = { ...base, ...(act.plan ? { plan: act.plan } : {}), outcome: act.outcome, detail: act.detail, ...(verified ? { verified: verified.detail } : {}) };
   if (!state) return done(run, result, deps);
@@ -75,11 +77,22 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   return done(run, { ...result, incident: brief(written!.incident!) }, deps);
 }
 
-/** The remediation, then the verify step a runbook names right after it (none named, none run). */
-function manualRunbook(remediation: RemediationConfig, config: RunbookDeps['config']): RunbookConfig {
-  const verify = config.runbooks
-    .flatMap((rb) => rb.steps.map((s, i) => ('act' in s && s.act === remediation.id ? rb.steps[i + 1] : undefined)))
-    .find((s) => s !== undefined && 'verify' in s);
+/**
+ * The remediation, then the verify step a runbook names right after it (none named, none run). A verify
+ * that re-runs "the check that started me" re-runs the incident's check, or the one check its runbook
+ * watches; with neither, the run says it could not verify.
+ */
+function manualRunbook(remediation: RemediationConfig, config: RunbookDeps['config'], incidentCheck: string | undefined): RunbookConfig {
+  const found = config.runbooks
+    .flatMap((runbook) => runbook.steps.map((s, i) => ('act' in s && s.act === remediation.id ? { runbook, next: runbook.steps[i + 1] } : undefined)))
+    .find((x) => x?.next !== undefined && 'verify' in x.next);
+  const steps: RunbookConfig['steps'] = [{ act: remediation.id }];
+  if (found && 'verify' in found.next!) {
+    const { verify } = found.next;
+    const watched = triggeringChecks(found.runbook, config);
+    const check = verify.check ?? incidentCheck ?? (watched.length === 1 ? watched[0]!.id : undefined);
+    steps.push({ verify: { ...verify, ...(check ? { check } : {}) } });
+  }
   // Matched by no alarm: it exists only for this run.
-  return { id: `manual:${remediation.id}`, match: {}, severity: 'P3', resolveOnOk: false, steps: [{ act: remediation.id }, ...(verify ? [verify] : [])] };
+  return { id: `manual:${remediation.id}`, match: {}, severity: 'P3', resolveOnOk: false, steps };
 }

@@ -55,7 +55,7 @@ type VerifyStep = Extract<RunbookConfig['steps'][number], { verify: unknown }>['
 export type NextStep =
   | { index: number; kind: 'diagnose'; checks: string[] }
   | { index: number; kind: 'act'; remediation: string }
-  | { index: number; kind: 'verify'; verify: VerifyStep }
+  | { index: number; kind: 'verify'; verify: VerifyStep & { check: string } }
   | { index: number; kind: 'escalate'; reason: string }
   /** A step with nothing to do: verify when nothing was done, escalate after a fix. */
   | { index: number; kind: 'pass'; step: string; detail: string };
@@ -67,7 +67,12 @@ export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | und
   const step = runbook.steps[index]!;
   if ('diagnose' in step) return { index, kind: 'diagnose', checks: step.diagnose };
   if ('act' in step) return { index, kind: 'act', remediation: step.act };
-  if ('verify' in step) return run.acted ? { index, kind: 'verify', verify: step.verify } : { index, kind: 'pass', step: `verify ${step.verify.check ?? run.checkId}`, detail: 'nothing was done to verify' };
+  if ('verify' in step) {
+    const check = step.verify.check ?? run.checkId;
+    if (!run.acted) return { index, kind: 'pass', step: `verify ${check ?? ''}`.trim(), detail: 'nothing was done to verify' };
+    if (!check) return { index, kind: 'pass', step: 'verify', detail: 'not verified: the runbook re-runs the check that started it, and this run has none; name the incident' };
+    return { index, kind: 'verify', verify: { ...step.verify, check } };
+  }
   return run.verdict === 'fixed' ? { index, kind: 'pass', step: 'escalate', detail: 'fixed; no human needed' } : { index, kind: 'escalate', reason: step.escalate };
 }
 

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { VigilError } from '../errors.js';
+import { SetupError } from '../errors.js';
 import { knownSecrets } from './mask.js';
 
 const fromSecretsManager = z.strictObject({ secret: z.string().check(z.minLength(1)) });
@@ -29,7 +29,7 @@ export interface SecretsPort {
 }
 
 /** A credential could not be read; says which source, never the value. */
-export class CredentialsError extends VigilError {
+export class CredentialsError extends SetupError {
   override name = 'CredentialsError';
 }
 

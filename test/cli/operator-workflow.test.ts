@@ -148,3 +148,45 @@ describe('a runbook a check starts, with the CLI on a laptop', () => {
     }
   }, 60_000);
 });
+
+describe('a remediation run by hand that a check-started runbook also uses', () => {
+  // The runbook's verify names no check: "re-run the check that started me". Run by hand, there is no such run.
+  const config = {
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:PORT/health`, severity: 'P1', incident: { failureThreshold: 1 } }],
+    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'observe', cooldownMinutes: 15 }],
+    runbooks: [{ id: 'api-down', match: { checks: { ids: ['api-health'] } }, steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] }],
+  };
+  const write = () => writeFileSync(join(dir, 'manual.config.ts'), `export default ${JSON.stringify(config).replace('PORT', String(api.port))};`);
+  const request = { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: 'pods are wedged' };
+
+  it('acts on the incident, verifies with the incident\'s check, and tells the on-call what was done', async () => {
+    write();
+    healthy = false;
+    const round = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'manual.config.ts', '--reset');
+    expect(round.notified).toEqual([expect.stringMatching(/\[OPEN\] api-health/)]);
+    const before = ecs.applied.length;
+    healthy = true;
+    const manual = await invoke('remediate', { ...request, incident: 'api-health/1' }, '--config', 'manual.config.ts');
+    expect(manual.stderr).not.toMatch(/TypeError/);
+    expect(manual.code).toBe(0);
+    expect(ecs.applied.length - before).toBe(1);
+    expect(manual.answer).toMatchObject({ outcome: 'acted', verified: expect.stringMatching(/^api-health ok/) });
+    expect(manual.notified).toEqual([expect.stringMatching(/\[ACTION TAKEN\] api-health/)]);
+  }, 60_000);
+
+  it('without an incident, verifies the one check the runbook watches; a second run within the cooldown is refused with exit 1', async () => {
+    write();
+    healthy = true;
+    const before = ecs.applied.length;
+    const manual = await invoke('remediate', request, '--config', 'manual.config.ts', '--reset');
+    expect(manual.stderr).not.toMatch(/TypeError/);
+    expect(manual.code).toBe(0);
+    expect(ecs.applied.length - before).toBe(1);
+    expect(manual.answer).toMatchObject({ outcome: 'acted', verified: expect.stringMatching(/^api-health ok/) });
+
+    const again = await invoke('remediate', request, '--config', 'manual.config.ts');
+    expect(again.answer).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/cooldown/) });
+    expect(again.code).toBe(1);
+    expect(ecs.applied.length - before).toBe(1);
+  }, 60_000);
+});

@@ -50,10 +50,10 @@ describe('httpProbe', () => {
     expect(withBasic.evidence).toEqual({ bodyExcerpt: '{"error":"rejected credentials ops:***"}' });
   });
 
-  it('says which secret could not be read, and names no value', async () => {
+  it('says which secret could not be read, and names no value: an error of its setup, not a failing target', async () => {
     const aws = { secrets: { getSecret: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })) } } as never;
     const finding = await runOne({ kind: 'http', target: url('/whoami'), headers: { 'X-Api-Key': { secret: 'api-key' } } }, { aws });
-    expect(finding).toMatchObject({ status: 'fail', summary: 'request failed: secret api-key cannot be read: AccessDeniedException' });
+    expect(finding).toMatchObject({ status: 'error', summary: 'setup error: secret api-key cannot be read: AccessDeniedException' });
   });
 
   it('refuses Basic auth set twice, by basicAuth and by user info in the target', () => {

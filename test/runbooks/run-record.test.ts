@@ -38,6 +38,13 @@ describe('the run of a runbook', () => {
     expect(nextStep(fixed, runbook)).toEqual({ index: 3, kind: 'pass', step: 'escalate', detail: 'fixed; no human needed' });
   });
 
+  it('says it could not verify when its verify re-runs the starting check and nothing started it', () => {
+    const unnamed = { ...runbook, steps: [{ act: 'restart' }, { verify: { settleSeconds: 0, attempts: 1, intervalSeconds: 0 } }] };
+    const acted = advance(fresh(), { record: record('act restart', 'acted'), verdict: 'acted', acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' } });
+    expect(nextStep(acted, unnamed)).toMatchObject({ kind: 'pass', step: 'verify', detail: expect.stringMatching(/^not verified: /) });
+    expect(nextStep({ ...acted, checkId: 'api-health' }, unnamed)).toMatchObject({ kind: 'verify', verify: { check: 'api-health' } });
+  });
+
   it('runs nothing after a step that handed over', () => {
     expect(nextStep({ ...fresh(), next: 2, stopped: true }, runbook)).toBeUndefined();
   });
