@@ -1,5 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { TargetUnresolvedError } from './errors.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
 
 export type { MetricDataQuery };
 
@@ -15,7 +16,7 @@ export interface MetricsPort {
   getMetricData(queries: MetricDataQuery[], start: Date, end: Date, signal?: AbortSignal, region?: string): Promise<Map<string, MetricSeries>>;
 }
 
-type Waiting = { queries: MetricDataQuery[]; start: Date; end: Date; region: string | undefined; resolve: (m: Map<string, MetricSeries>) => void; reject: (e: unknown) => void };
+type Waiting = { queries: MetricDataQuery[]; start: Date; end: Date; region: string | undefined; signal: AbortSignal | undefined; resolve: (m: Map<string, MetricSeries>) => void; reject: (e: unknown) => void };
 
 const MAX_QUERIES = 500; // GetMetricData's limit per call
 
@@ -30,8 +31,8 @@ export class BatchingMetrics implements MetricsPort {
   private readonly elsewhere = new Map<string, CloudWatchClient>();
 
   constructor(
-    private readonly cloudwatch: CloudWatchClient = new CloudWatchClient({}),
-    private readonly clientFor: (region: string) => CloudWatchClient = (region) => new CloudWatchClient({ region }),
+    private readonly cloudwatch: CloudWatchClient = new CloudWatchClient({ requestHandler: REQUEST_TIMEOUTS }),
+    private readonly clientFor: (region: string) => CloudWatchClient = (region) => new CloudWatchClient({ region, requestHandler: REQUEST_TIMEOUTS }),
   ) {}
 
   /** GetMetricData calls made so far; for tests and benchmarks. */
@@ -39,9 +40,9 @@ export class BatchingMetrics implements MetricsPort {
     return this.calls;
   }
 
-  getMetricData(queries: MetricDataQuery[], start: Date, end: Date, _signal?: AbortSignal, region?: string): Promise<Map<string, MetricSeries>> {
+  getMetricData(queries: MetricDataQuery[], start: Date, end: Date, signal?: AbortSignal, region?: string): Promise<Map<string, MetricSeries>> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ queries, start, end, region, resolve, reject });
+      this.pending.push({ queries, start, end, region, signal, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -91,6 +92,12 @@ export class BatchingMetrics implements MetricsPort {
         ...(q.Expression ? { Expression: q.Expression.replace(/\b([a-z][a-zA-Z0-9_]*)\b/g, (id) => (w.queries.some((o) => o.Id === id) ? prefix(i) + id : id)) } : {}),
       })),
     );
+    // One call serves several checks: it is given up only when every one of them has given up.
+    const abandoned = new AbortController();
+    const signals = batch.map((w) => w.signal);
+    const onAbort = () => signals.every((s) => s?.aborted) && abandoned.abort();
+    for (const s of signals) s?.addEventListener('abort', onAbort, { once: true });
+    onAbort();
     try {
       const series = new Map<string, MetricSeries>();
       let nextToken: string | undefined;
@@ -98,6 +105,7 @@ export class BatchingMetrics implements MetricsPort {
         this.calls += 1;
         const out = await cloudwatch.send(
           new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: batch[0]!.start, EndTime: batch[0]!.end, ScanBy: 'TimestampDescending', NextToken: nextToken }),
+          { abortSignal: abandoned.signal },
         );
         for (const r of out.MetricDataResults ?? []) {
           if (r.StatusCode === 'PartialData' && !out.NextToken) throw new TargetUnresolvedError(`CloudWatch returned partial data for ${r.Id}`);
@@ -116,6 +124,8 @@ export class BatchingMetrics implements MetricsPort {
       });
     } catch (err) {
       for (const w of batch) w.reject(err);
+    } finally {
+      for (const s of signals) s?.removeEventListener('abort', onAbort);
     }
   }
 }

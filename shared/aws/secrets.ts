@@ -1,9 +1,10 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsPort } from '../secrets/credentials.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
 
 /** Secrets Manager through Powertools Parameters: cached for 5 minutes across warm invocations. */
 export class SdkSecrets implements SecretsPort {
-  private readonly provider = new SecretsProvider();
+  private readonly provider = new SecretsProvider({ clientConfig: { requestHandler: REQUEST_TIMEOUTS } });
 
   async getSecret(id: string, fresh: boolean): Promise<string> {
     const value = await this.provider.get(id, { maxAge: 300, forceFetch: fresh });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import type pg from 'pg';
 import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
@@ -34,7 +35,11 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
   const { host, port, database } = TARGET.exec(conn.target)!.groups!;
   // Loaded here, not at the top: only the functions that run PostgreSQL checks carry the driver.
   const { default: driver } = await import('pg');
+  // Our own socket, so a check past its timeout can cut it: the driver's end() only asks politely, and a
+  // server that never answers (or never finishes the TLS handshake it agreed to) would hold it open.
+  const socket = new Socket();
   const client = new driver.Client({
+    stream: () => socket,
     host,
     port: Number(port),
     database,
@@ -46,7 +51,7 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
     ssl: conn.ssl === 'disable' ? false : conn.ssl === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(conn.caBundle ? { ca: readFileSync(conn.caBundle, 'utf8') } : {}) },
   });
   // A check past its timeout closes the connection; the pending query fails with it.
-  const abort = () => void client.end().catch(() => undefined);
+  const abort = () => socket.destroy();
   ctx.signal.addEventListener('abort', abort, { once: true });
   client.on('error', () => undefined); // a server that drops us fails the pending query; nothing else to do
   try {
@@ -54,6 +59,10 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
     return await work(client);
   } finally {
     ctx.signal.removeEventListener('abort', abort);
+    // A polite goodbye when the server still answers; cut after a moment when it does not.
+    const cut = setTimeout(() => socket.destroy(), 1_000);
     await client.end().catch(() => undefined);
+    clearTimeout(cut);
+    socket.destroy();
   }
 }
