@@ -2,6 +2,7 @@ import type { Db, MongoClientOptions } from 'mongodb';
 import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
+import { SetupError } from '../errors.js';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -48,8 +49,9 @@ export function mongoClientOptions(conn: MongoConnection, creds: Credentials, ti
   };
 }
 
-/** MongoDB's code for a wrong user or password. */
+/** MongoDB's codes for a wrong user or password, and for a user without the privilege a command needs. */
 const AUTHENTICATION_FAILED = 18;
+const UNAUTHORIZED = 13;
 
 const isAuthFailure = (err: unknown): boolean => {
   const e = err as { code?: number; cause?: { code?: number } };
@@ -73,6 +75,12 @@ async function session<T>(conn: MongoConnection, creds: Credentials, ctx: { sign
   try {
     await client.connect();
     return await work(client.db('admin'));
+  } catch (err) {
+    const { code, codeName } = err as { code?: number; codeName?: string };
+    if (code === UNAUTHORIZED || codeName === 'Unauthorized') {
+      throw new SetupError(`${(err as Error).message} (Unauthorized 13): grant the user clusterMonitor on admin to read, and a role with killop to end operations (README, "Grants")`, { cause: err });
+    }
+    throw err;
   } finally {
     ctx.signal.removeEventListener('abort', abort);
     await client.close().catch(() => undefined);

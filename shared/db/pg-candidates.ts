@@ -3,6 +3,8 @@ import type { Reconciled, RemediationContext } from '../remediations/remediation
 import { withPg, type PgConnection } from './pg-session.js';
 import * as z from '../zod.js';
 import { maskSql } from './mask-sql.js';
+import { requirePg } from './pg-privileges.js';
+import { SetupError } from '../errors.js';
 
 /** Whose sessions a pg remediation may touch. Its own, replication and superusers' are never in reach unless said. */
 export const sessionFilterShape = {
@@ -35,6 +37,9 @@ export interface Candidate {
  * Never Vigil's own session, never a non-client backend (walsender, autovacuum, …), superusers only if allowed.
  */
 export async function candidates(db: pg.Client, where: string, ageOf: string, params: unknown[], f: SessionFilter): Promise<Candidate[]> {
+  // Blind to other roles' sessions it would find none and say "nothing to do"; unable to signal them it would fail after planning.
+  const role = await requirePg(db, 'choosing sessions', 'read-all-stats', 'signal-backend');
+  if (f.allowSuperusers && !role.superuser) throw new SetupError(`allowSuperusers: role ${role.user} is not a superuser, and only a superuser may end a superuser's session`);
   const base = params.length;
   const { rows } = await db.query(
     `SELECT a.pid, a.usename AS user, coalesce(a.application_name, '') AS application, a.datname AS database, a.state,

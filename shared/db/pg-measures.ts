@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { Observation } from '../findings.js';
 import { gradeLower, gradeUpper, type Limits } from '../thresholds.js';
 import { maskSql } from './mask-sql.js';
+import { requirePg } from './pg-privileges.js';
+import { SetupError } from '../errors.js';
 
 export interface PgLimits {
   latencyMs: Limits;
@@ -40,6 +42,7 @@ export const pgMeasures: Record<string, Measure> = {
   },
 
   async connections(db, limits): Promise<Observation> {
+    await requirePg(db, 'connections', 'read-all-stats');
     const { rows } = await db.query(`SELECT count(*)::int AS used, current_setting('max_connections')::int AS max,
       coalesce(state, 'unknown') AS state, usename AS user, application_name AS application
       FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY GROUPING SETS ((), (coalesce(state, 'unknown')), (usename), (application_name))`);
@@ -58,6 +61,7 @@ export const pgMeasures: Record<string, Measure> = {
   },
 
   async 'idle-in-transaction'(db, limits): Promise<Observation> {
+    await requirePg(db, 'idle-in-transaction', 'read-all-stats');
     const { rows } = await db.query(
       `SELECT ${SESSION_COLUMNS}, extract(epoch FROM now() - state_change) AS idle_seconds FROM pg_stat_activity
        WHERE state LIKE 'idle in transaction%' AND now() - state_change > $1::float8 * interval '1 minute' AND ${mine} ORDER BY state_change`,
@@ -74,6 +78,7 @@ export const pgMeasures: Record<string, Measure> = {
   },
 
   async 'long-queries'(db, limits): Promise<Observation> {
+    await requirePg(db, 'long-queries', 'read-all-stats');
     const { rows } = await db.query(
       `SELECT ${SESSION_COLUMNS}, extract(epoch FROM now() - query_start) AS running_seconds FROM pg_stat_activity
        WHERE state = 'active' AND backend_type = 'client backend' AND now() - query_start > $1::float8 * interval '1 minute' AND ${mine} ORDER BY query_start`,
@@ -90,6 +95,7 @@ export const pgMeasures: Record<string, Measure> = {
   },
 
   async blocking(db, limits): Promise<Observation> {
+    await requirePg(db, 'blocking', 'read-all-stats');
     const { rows } = await db.query(
       `SELECT ${SESSION_COLUMNS}, pg_blocking_pids(pid) AS blocked_by, extract(epoch FROM now() - coalesce(state_change, query_start)) AS waiting_seconds
        FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0 AND ${mine}`,
@@ -120,6 +126,7 @@ export const pgMeasures: Record<string, Measure> = {
   },
 
   async replication(db, limits): Promise<Observation> {
+    await requirePg(db, 'replication', 'read-all-stats');
     const { rows: [role] } = await db.query(`SELECT pg_is_in_recovery() AS replica, extract(epoch FROM now() - pg_last_xact_replay_timestamp()) AS replay_seconds`);
     if (role.replica) {
       const lag = role.replay_seconds === null ? undefined : Math.round(Number(role.replay_seconds));
@@ -135,10 +142,9 @@ export const pgMeasures: Record<string, Measure> = {
   },
 
   async 'slow-statements'(db, limits): Promise<Observation> {
+    await requirePg(db, 'slow-statements', 'read-all-stats');
     const { rows: ext } = await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
-    if (!ext.length) {
-      return { status: 'warn', summary: 'pg_stat_statements is not installed: add it to shared_preload_libraries and run CREATE EXTENSION pg_stat_statements', observed: {} };
-    }
+    if (!ext.length) throw new SetupError('pg_stat_statements is not installed: add it to shared_preload_libraries and run CREATE EXTENSION pg_stat_statements');
     const { rows } = await db.query(
       `SELECT queryid::text, calls::int, round(mean_exec_time::numeric, 1)::float8 AS mean_ms, round(total_exec_time::numeric)::float8 AS total_ms, query
        FROM pg_stat_statements WHERE mean_exec_time > $1 ORDER BY mean_exec_time DESC LIMIT 10`,

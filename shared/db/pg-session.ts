@@ -4,6 +4,7 @@ import type pg from 'pg';
 import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
+import { SetupError } from '../errors.js';
 
 const TARGET = /^(?<host>[A-Za-z0-9.-]+):(?<port>\d{1,5})\/(?<database>[A-Za-z0-9_$-]+)$/;
 
@@ -57,6 +58,10 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
   try {
     await client.connect();
     return await work(client);
+  } catch (err) {
+    // insufficient_privilege: Vigil's setup, not the database's failure.
+    if ((err as { code?: string }).code === '42501') throw new SetupError(`${(err as Error).message} (SQLSTATE 42501): grant the role what it names (README, "Grants")`, { cause: err });
+    throw err;
   } finally {
     ctx.signal.removeEventListener('abort', abort);
     // A polite goodbye when the server still answers; cut after a moment when it does not.

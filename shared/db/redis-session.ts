@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { passwordSource, withCredentials, type Credentials } from '../secrets/credentials.js';
+import { SetupError } from '../errors.js';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -49,6 +50,7 @@ async function session<T>(conn: RedisConnection, creds: Credentials | undefined,
     const [host, port] = h.split(':') as [string, string];
     return { host, port: Number(port) };
   });
+  const user = String(auth.username ?? 'default');
   const closers: (() => Promise<void>)[] = [];
   const abort = () => void Promise.all(closers.map((c) => c().catch(() => undefined)));
   ctx.signal.addEventListener('abort', abort, { once: true });
@@ -71,10 +73,20 @@ async function session<T>(conn: RedisConnection, creds: Credentials | undefined,
       }),
     );
     return await work(nodes.sort((a, b) => a.name.localeCompare(b.name)));
+  } catch (err) {
+    throw denied(err, user) ?? err;
   } finally {
     ctx.signal.removeEventListener('abort', abort);
     for (const close of closers) await close().catch(() => undefined);
   }
+}
+
+/** An ACL user without a command or key it needs: Redis names which, so the fix can too. */
+function denied(err: unknown, user: string): SetupError | undefined {
+  const message = (err as Error)?.message ?? '';
+  if (!message.startsWith('NOPERM')) return undefined;
+  const command = /run the '([^']+)' command/.exec(message)?.[1];
+  return new SetupError(`${message}; allow it with ACL SETUSER ${user} ${command ? `+${command}` : '+<command> or the key pattern it names'} (README, "Grants")`, { cause: err });
 }
 
 /** A segment that looks like a token or an id someone could replay: long, with digits, no spaces. */

@@ -46,3 +46,4 @@ function serverError(err: unknown): string | undefined {
   const { code, codeName } = err as { code?: number; codeName?: string };
   return codeName ? `${(err as Error).message} (${codeName}${code !== undefined ? ` ${code}` : ''})` : undefined;
 }
+

@@ -47,8 +47,9 @@ export const redisProbe = defineProbe({
       return await withRedis(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (nodes) => measureRedis(nodes, check.measure, { ...check, until }));
     } catch (err) {
       return databaseFailure(err, signal, check.measure === 'ping' ? 'connectivity' : check.measure, (e) =>
-        /^(ERR|WRONGPASS|NOAUTH|NOPERM|LOADING|READONLY|CLUSTERDOWN|MOVED)/.test((e as Error)?.message ?? '') ? (e as Error).message : undefined,
+        /^(ERR|WRONGPASS|NOAUTH|LOADING|READONLY|CLUSTERDOWN|MOVED)/.test((e as Error)?.message ?? '') ? (e as Error).message : undefined,
       );
     }
   },
 });
+

@@ -8,7 +8,9 @@ import { updateGuard } from '../guardrails/ops.js';
 import type { ActionOutcome, ActionRecord } from '../guardrails/types.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
-import type { Plan, Reconciled } from '../remediations/remediation.js';
+import { RemediationRefusedError, type Plan, type Reconciled } from '../remediations/remediation.js';
+import { TargetUnresolvedError } from '../aws/errors.js';
+import { SetupError } from '../errors.js';
 import { readDecideWrite } from '../store/read-decide-write.js';
 import type { GuardRead, StateStore } from '../store/state-store.js';
 import type { CheckState } from '../incidents/types.js';
@@ -104,7 +106,8 @@ async function planFor(remediation: RemediationConfig, deps: ActDeps): Promise<{
   try {
     return { plan: await remediationRegistry.get(remediation.kind)!.plan(remediation, { aws: deps.aws }) };
   } catch (err) {
-    const refused = (err as Error).name === 'RemediationRefusedError' || (err as Error).name === 'TargetUnresolvedError';
+    // Refused: the target offers nothing to do, or Vigil's setup (a grant, a credential) does not allow it; both name why.
+    const refused = err instanceof RemediationRefusedError || err instanceof TargetUnresolvedError || err instanceof SetupError;
     return { outcome: refused ? 'refused' : 'failed', reason: `${remediation.id} cannot plan: ${message(err)}`, remediation };
   }
 }

@@ -110,6 +110,14 @@ describe('mongo probe', () => {
       expect(s.commands[0]).toMatchObject({ currentOp: 1, active: true });
     });
 
+    it('is an error naming the role when the user may not see every client\'s operations (no clusterMonitor)', async () => {
+      const unauthorized = { ok: 0, errmsg: 'not authorized on admin to execute command { currentOp: 1 }', code: 13, codeName: 'Unauthorized' };
+      const s = await serve({ replies: { currentOp: unauthorized, serverStatus: unauthorized } });
+      for (const measure of ['long-ops', 'connections']) {
+        expect(await check(s, measure)).toMatchObject({ status: 'error', summary: expect.stringMatching(/^setup error: .*not authorized.*clusterMonitor/) });
+      }
+    });
+
     it('passes when nothing runs that long', async () => {
       const s = await serve({ replies: { currentOp: currentOp([mongodbOp({ opid: 1, seconds: 5 }), ...systemOps]) } });
       expect(await check(s, 'long-ops')).toMatchObject({ status: 'ok', summary: 'no operation running over 60 s' });

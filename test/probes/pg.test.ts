@@ -71,9 +71,9 @@ describe('pg probe', () => {
     expect(await check('replication')).toMatchObject({ status: 'ok', summary: 'primary with no replicas connected', observed: { replicas: 0 } });
   });
 
-  it('lists slow statements from pg_stat_statements, and says plainly when the extension is missing', async () => {
+  it('lists slow statements from pg_stat_statements, and says plainly when the extension is missing (it cannot see: an error)', async () => {
     await cluster.admin.client.query('DROP EXTENSION IF EXISTS pg_stat_statements');
-    expect(await check('slow-statements')).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^pg_stat_statements is not installed/) });
+    expect(await check('slow-statements')).toMatchObject({ status: 'error', summary: expect.stringMatching(/^setup error: pg_stat_statements is not installed/) });
     await cluster.admin.client.query('CREATE EXTENSION pg_stat_statements');
     await cluster.admin.client.query("SELECT pg_sleep(0.05), 'card 4111-1111' AS secret");
     const found = await check('slow-statements', { thresholds: { slowStatementMs: 20 } });

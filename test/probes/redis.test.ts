@@ -138,6 +138,20 @@ describe.skipIf(!hasRedis)('redis probe with AUTH, ACL users and TLS', () => {
     expect(await run(auth.target, { measure: 'memory' })).toMatchObject({ status: 'fail', summary: expect.stringContaining('NOAUTH') });
   });
 
+  it('names the ACL permission a user lacks, as an error: a check that cannot look never passes or pages as down', async () => {
+    const admin = createClient({ socket: { host: '127.0.0.1', port: auth.ports[0]! }, password: PASSWORD });
+    await admin.connect();
+    await admin.sendCommand(['ACL', 'SETUSER', 'no-info', 'on', '>no-info-Pw-41', '~*', '+@all', '-info']);
+    await admin.sendCommand(['ACL', 'SETUSER', 'orders-only', 'on', '>orders-Pw-77', '~orders:*', '+@all']);
+    await admin.set('session:abc', 'x');
+    admin.destroy();
+    expect(await run(auth.target, { user: 'no-info', password: { value: 'no-info-Pw-41' }, measure: 'memory' })).toMatchObject({
+      status: 'error',
+      summary: expect.stringMatching(/NOPERM.*'info'.*ACL SETUSER no-info \+info/),
+    });
+    expect(await run(auth.target, { user: 'orders-only', password: { value: 'orders-Pw-77' }, measure: 'ttl' })).toMatchObject({ status: 'error', summary: expect.stringMatching(/^setup error: NOPERM.*ACL SETUSER orders-only/) });
+  });
+
   it('speaks TLS, trusting the given CA, and refuses an untrusted one', async () => {
     expect(await run(tls.target, { tls: true, caBundle: caFile })).toMatchObject({ status: 'ok' });
     expect(await run(tls.target, { tls: true })).toMatchObject({ status: 'fail' });
