@@ -34,7 +34,10 @@ export async function loadConfigFile(path: string): Promise<VigilConfig> {
   }
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // tsx's own import, scoped to this file: a config in a team's repository, with no package.json
+    // saying "module" above it, loads as CommonJS there instead of failing as a cycle in Node's loader.
+    const { tsImport } = await import('tsx/esm/api');
+    mod = unwrapCommonJs((await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown });
   } catch (err) {
     throw new ConfigError(path, [{ path: '', message: `cannot be loaded: ${(err as Error).message.split('\n')[0]}` }]);
   }
@@ -42,6 +45,13 @@ export async function loadConfigFile(path: string): Promise<VigilConfig> {
     throw new ConfigError(path, [{ path: '', message: 'has no default export; end it with `export default defineConfig({ ... })`' }]);
   }
   return parseConfig(mod.default, path);
+}
+
+/** Loaded as CommonJS, the file's `export default` sits one level down, beside `__esModule`. */
+function unwrapCommonJs(mod: { default?: unknown }): { default?: unknown } {
+  const inner = mod.default as { default?: unknown; __esModule?: boolean } | undefined;
+  const wrapped = inner && typeof inner === 'object' && 'default' in inner && Object.keys(inner).every((k) => k === 'default' || k === '__esModule');
+  return wrapped ? { default: inner.default } : mod;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
