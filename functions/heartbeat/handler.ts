@@ -26,23 +26,27 @@ export function createHeartbeatHandler({ config, store, tokenOf, log, clock = sy
   return async (request: FunctionUrlRequest): Promise<FunctionUrlResponse> => {
     const method = request.requestContext?.http?.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST') return answer(405, { error: 'send GET or POST /<check id>' });
-    const checkId = decodeURIComponent((request.rawPath ?? '/').replace(/^\/+|\/+$/g, ''));
-    // The URL is public: which heartbeats exist is not told to a caller without a token.
-    if (!heartbeats.has(checkId)) return answer(404, { error: `no heartbeat check "${checkId.slice(0, 100)}": send POST /<the heartbeat check's id>` });
+    const checkId = pathId(request.rawPath);
+    if (checkId === undefined) return answer(400, { error: 'the path is not a valid URL path (a malformed percent-escape): send POST /<the heartbeat check\'s id>' });
+    // The URL is public: an unknown heartbeat and a wrong token get one answer, so a caller without a
+    // token learns nothing of which heartbeats exist.
     const given = /^Bearer\s+(\S+)$/i.exec(request.headers?.authorization ?? '')?.[1];
-    if (!given || !sameToken(given, await tokenOf(checkId))) {
-      log.warn('heartbeat refused: missing or wrong token', { checkId });
-      return answer(401, { error: 'send the heartbeat\'s token as "Authorization: Bearer <token>"' });
+    if (!heartbeats.has(checkId) || !given || !sameToken(given, await tokenOf(checkId))) {
+      log.warn('heartbeat refused: unknown heartbeat, or a missing or wrong token', { checkId: checkId.slice(0, 100) });
+      return answer(401, { error: 'send POST /<the heartbeat check\'s id> with its token as "Authorization: Bearer <token>"' });
     }
-    let fields: unknown = { ...request.queryStringParameters };
+    let fields: Record<string, unknown> = { ...request.queryStringParameters };
     if (request.body) {
+      let body: unknown;
       try {
-        fields = { ...(fields as object), ...JSON.parse(request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body) };
+        body = JSON.parse(request.isBase64Encoded ? Buffer.from(request.body, 'base64').toString('utf8') : request.body);
       } catch {
-        return answer(400, { error: 'the body is not JSON: send {"status": "ok", "message": "…"}, or no body' });
+        return answer(400, { error: REPORT_SHAPE });
       }
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return answer(400, { error: REPORT_SHAPE });
+      fields = { ...fields, ...(body as Record<string, unknown>) };
     }
-    const { token: _token, ...rest } = fields as Record<string, unknown>;
+    const { token: _token, ...rest } = fields;
     const parsed = reportInput.safeParse(rest);
     if (!parsed.success)
       return answer(400, { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'report'}: ${i.message}`).join('; '), example: { status: 'ok', message: 'backup finished, 12.4 GB' } });
@@ -52,6 +56,17 @@ export function createHeartbeatHandler({ config, store, tokenOf, log, clock = sy
     log.info('heartbeat', { checkId, status: report.status });
     return answer(200, { checkId, ...report });
   };
+}
+
+const REPORT_SHAPE = 'the body must be a JSON object, e.g. {"status": "ok", "message": "backup finished"}, or empty';
+
+/** The check id the path names, or undefined when the path does not decode (a malformed percent-escape). */
+function pathId(rawPath: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent((rawPath ?? '/').replace(/^\/+|\/+$/g, ''));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Compared in constant time, by digest so the lengths do not leak either. */

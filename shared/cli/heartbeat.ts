@@ -27,7 +27,11 @@ export async function heartbeatCommand(args: string[], io: Io): Promise<number> 
     throw new VigilError(`${checkId ? `"${checkId}" is not a heartbeat check` : 'name a heartbeat check'}; the config's heartbeats are: ${heartbeats.join(', ') || 'none'}. Usage: ${heartbeatUsage}`);
   }
   const parsed = reportInput.safeParse({ status: values.status, message: values.message });
-  if (!parsed.success) throw new VigilError(`--status ${values.status}: expected ok or fail. Usage: ${heartbeatUsage}`);
+  if (!parsed.success) {
+    // Each problem under the option that carries it: a long message is not a bad status.
+    const problems = parsed.error.issues.map((i) => (i.path[0] === 'status' ? `--status ${values.status}: expected ok or fail` : `--${String(i.path[0])}: ${i.message}`));
+    throw new VigilError(`${problems.join('; ')}. Usage: ${heartbeatUsage}`);
+  }
   const message = shortMessage(parsed.data.message);
   const report = { at: new Date().toISOString(), status: parsed.data.status, via: 'cli' as const, ...(message ? { message } : {}) };
   const table = values.table ?? process.env.TABLE_NAME;

@@ -51,5 +51,8 @@ describe('vigil heartbeat', () => {
     expect(wrong).toMatchObject({ code: 2, stderr: expect.stringContaining('"api" is not a heartbeat check; the config\'s heartbeats are: nightly-backup') });
     const bad = await vigil('heartbeat', 'nightly-backup', '--status', 'meh');
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--status meh: expected ok or fail') });
+    const long = await vigil('heartbeat', 'nightly-backup', '--message', 'x'.repeat(3000));
+    expect(long).toMatchObject({ code: 2, stderr: expect.stringMatching(/^--message: /) });
+    expect(long.stderr.split('. Usage:')[0]).not.toContain('--status');
   }, 60_000);
 });

@@ -139,6 +139,31 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     expect(refused.calls.filter((c) => c.startsWith('dynamodb'))).toEqual([]);
   });
 
+  it('answers hostile input at the public heartbeat URL plainly: never which heartbeats exist, never a crash, never a report it cannot read', async () => {
+    const fn = fnFor('HeartbeatsFunction');
+    const post = (rawPath: string, body: string | undefined, token = HEARTBEAT_TOKEN) => ({
+      rawPath,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { body }),
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST' } },
+    });
+    const unknown = (await invoke(fn, post('/weekly-reindex', undefined))).result as { statusCode: number; body: string };
+    const wrongToken = (await invoke(fn, post('/billing-db-backup', undefined, 'not-the-token'))).result as { statusCode: number; body: string };
+    expect(unknown).toEqual(wrongToken);
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.body).not.toContain('weekly-reindex');
+
+    const malformed = (await invoke(fn, post('/nightly%E0%A4%A-backup', undefined))).result as { statusCode: number; body: string };
+    expect(malformed).toMatchObject({ statusCode: 400, body: expect.stringMatching(/path/) });
+
+    for (const body of ['null', '"ok"', '["ok","fine"]', '42']) {
+      const answer = (await invoke(fn, post('/billing-db-backup', body))).result as { statusCode: number; body: string };
+      expect(answer, body).toMatchObject({ statusCode: 400, body: expect.stringMatching(/a JSON object/) });
+      expect(answer.body).not.toMatch(/Unrecognized keys/);
+    }
+  });
+
   it("runs every schedule's exact Input in its run-checks function", async () => {
     expect(schedules.length).toBeGreaterThan(0);
     for (const schedule of schedules) {
