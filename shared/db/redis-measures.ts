@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { worst, type Observation, type Status } from '../findings.js';
 import { gradeLower, gradeUpper, type Limits } from '../thresholds.js';
-import { info, scanKeys, shownKey, type RedisNode } from './redis-session.js';
+import { info, shownKey, walkKeys, type RedisNode } from './redis-session.js';
 
 export const REDIS_MEASURES = ['ping', 'memory', 'fragmentation', 'evictions', 'hit-rate', 'clients', 'replication', 'ttl', 'big-keys'] as const;
 export type RedisMeasure = (typeof REDIS_MEASURES)[number];
@@ -79,14 +79,20 @@ const measures: Record<RedisMeasure, (node: RedisNode, s: RedisSampling) => Prom
   },
 
   async 'hit-rate'(node, s): Promise<NodeReading> {
+    // Vigil's own TTL lookups (a ttl check in the same round) count as hits too: they are left out.
+    const ownBefore = ownLookupsOf(node);
     const { first, second, seconds } = await twoReadings(node, s);
-    const hits = num(second.keyspace_hits) - num(first.keyspace_hits);
-    const misses = num(second.keyspace_misses) - num(first.keyspace_misses);
-    // No lookups in the window: the counters since start are all there is to go on.
-    const [h, m, when] = hits + misses > 0 ? [hits, misses, `over ${seconds} s`] : [num(second.keyspace_hits), num(second.keyspace_misses), 'since start'];
+    const own = ownLookupsOf(node);
+    const ownHits = own.hits - ownBefore.hits;
+    const ownMisses = own.misses - ownBefore.misses;
+    const hits = num(second.keyspace_hits) - num(first.keyspace_hits) - ownHits;
+    const misses = num(second.keyspace_misses) - num(first.keyspace_misses) - ownMisses;
+    const leftOut = ownHits + ownMisses ? `; Vigil's own ${ownHits + ownMisses} lookups left out` : '';
+    // No lookups in the window: the counters since start are all there is to go on, every client's.
+    const [h, m, when] = hits + misses > 0 ? [hits, misses, `over ${seconds} s`] : [num(second.keyspace_hits), num(second.keyspace_misses), "since start, every client's lookups (Vigil's sampling included)"];
     if (h + m === 0) return { status: 'ok', summary: 'no key lookups yet', observed: {} };
     const percent = Math.round((1000 * h) / (h + m)) / 10;
-    return { status: gradeLower(percent, s.thresholds.hitRatePercent), summary: `hit rate ${percent}% ${when} (${h} hits, ${m} misses)`, observed: { hitRatePercent: percent } };
+    return { status: gradeLower(percent, s.thresholds.hitRatePercent), summary: `hit rate ${percent}% ${when} (${h} hits, ${m} misses${hits + misses > 0 ? leftOut : ''})`, observed: { hitRatePercent: percent } };
   },
 
   async clients(node, s): Promise<NodeReading> {
@@ -128,31 +134,73 @@ const measures: Record<RedisMeasure, (node: RedisNode, s: RedisSampling) => Prom
   },
 
   async ttl(node, s): Promise<NodeReading> {
-    const { keys, complete } = await scanKeys(node, { maxKeys: s.sampleKeys, maxCalls: Math.ceil(s.sampleKeys / 10), until: s.until });
-    if (!keys.length) return { status: 'ok', summary: 'no keys', observed: { sampled: 0 } };
-    // Sent together: the client pipelines them.
-    const ttls = (await Promise.all(keys.map((k) => node.send(['TTL', k])))).map(Number);
-    const without = ttls.filter((t) => t === -1).length;
-    const percent = Math.round((1000 * without) / keys.length) / 10;
-    const of = complete ? `all ${keys.length} keys` : `a sample of ${keys.length} keys`;
-    return { status: gradeUpper(percent, s.thresholds.noTtlPercent), summary: `${percent}% of ${of} have no TTL`, observed: { noTtlPercent: percent, sampled: keys.length } };
+    let without = 0;
+    const prefixes = new Map<string, number>();
+    const examples: string[] = [];
+    const walk = await walkKeys(node, { maxKeys: s.sampleKeys, until: s.until }, async (keys) => {
+      // Sent together: the client pipelines them.
+      const ttls = (await Promise.all(keys.map((k) => node.send(['TTL', k])))).map(Number);
+      countOwnLookups(node, ttls.filter((t) => t !== -2).length, ttls.filter((t) => t === -2).length);
+      keys.forEach((key, i) => {
+        if (ttls[i] !== -1) return;
+        without++;
+        const prefix = prefixOf(key);
+        prefixes.set(prefix, (prefixes.get(prefix) ?? 0) + 1);
+        if (examples.length < 5) examples.push(shownKey(key));
+      });
+    });
+    if (!walk.seen) return { status: 'ok', summary: 'no keys', observed: { sampled: 0 } };
+    const percent = Math.round((1000 * without) / walk.seen) / 10;
+    // A share is an estimate a sample can make: SCAN's order follows the keys' hashes, not their names.
+    const of = walk.complete ? `all ${walk.seen} keys` : `a sample of ${walk.seen} of ${await dbSize(node)} keys`;
+    const top = [...prefixes].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    return {
+      status: gradeUpper(percent, s.thresholds.noTtlPercent),
+      summary: `${percent}% of ${of} have no TTL${top.length ? `, most under ${top[0]![0]}*` : ''}`,
+      observed: { noTtlPercent: percent, sampled: walk.seen },
+      ...(without ? { evidence: { prefixes: Object.fromEntries(top), examples } } : {}),
+    };
   },
 
   async 'big-keys'(node, s): Promise<NodeReading> {
-    const { keys, complete } = await scanKeys(node, { maxKeys: s.sampleKeys, maxCalls: Math.ceil(s.sampleKeys / 10), until: s.until });
-    if (!keys.length) return { status: 'ok', summary: 'no keys', observed: { sampled: 0 } };
-    const sizes = await Promise.all(keys.map(async (key) => ({ key, bytes: Number(await node.send(['MEMORY', 'USAGE', key, 'SAMPLES', '5'])) || 0 })));
-    const biggest = sizes.sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+    let biggest: { key: string; bytes: number }[] = [];
+    const walk = await walkKeys(node, { maxKeys: s.sampleKeys, until: s.until }, async (keys) => {
+      // MEMORY USAGE reads no keyspace counters: the hit rate stays the application's.
+      const sizes = await Promise.all(keys.map(async (key) => ({ key, bytes: Number(await node.send(['MEMORY', 'USAGE', key, 'SAMPLES', '5'])) || 0 })));
+      biggest = [...biggest, ...sizes].sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+    });
+    if (!walk.seen) return { status: 'ok', summary: 'no keys', observed: { sampled: 0 } };
     const top = biggest[0]!;
-    const of = complete ? `all ${keys.length} keys` : `a sample of ${keys.length} keys`;
+    const status = gradeUpper(top.bytes, s.thresholds.bigKeyBytes);
+    const evidence = { biggest: biggest.map((b) => ({ key: shownKey(b.key), size: mib(b.bytes) })) };
+    if (walk.complete) return { status, summary: `biggest of all ${walk.seen} keys: ${shownKey(top.key)} at ${mib(top.bytes)}`, observed: { biggestBytes: top.bytes, sampled: walk.seen }, evidence };
+    // One big key is a needle: a walk that stopped short cannot say there is none.
+    const total = await dbSize(node);
+    const share = `${Math.round((1000 * walk.seen) / total) / 10}%`;
     return {
-      status: gradeUpper(top.bytes, s.thresholds.bigKeyBytes),
-      summary: `biggest of ${of}: ${shownKey(top.key)} at ${mib(top.bytes)}`,
-      observed: { biggestBytes: top.bytes, sampled: keys.length },
-      evidence: { biggest: biggest.map((b) => ({ key: shownKey(b.key), size: mib(b.bytes) })) },
+      status: worst(status, 'warn'),
+      summary: `saw ${walk.seen} of ${total} keys (${share}), the biggest ${shownKey(top.key)} at ${mib(top.bytes)}; a bigger key may be among the rest: raise sampleKeys or timeoutMs`,
+      observed: { biggestBytes: top.bytes, sampled: walk.seen, keys: total },
+      evidence,
     };
   },
 };
+
+/** TTL lookups Vigil made, per server, in this process: they count in the keyspace hit rate like any client's. */
+const ownLookups = new Map<string, { hits: number; misses: number }>();
+const ownLookupsOf = (node: RedisNode) => ({ ...(ownLookups.get(node.name) ?? { hits: 0, misses: 0 }) });
+function countOwnLookups(node: RedisNode, hits: number, misses: number): void {
+  const own = ownLookupsOf(node);
+  ownLookups.set(node.name, { hits: own.hits + hits, misses: own.misses + misses });
+}
+
+const dbSize = async (node: RedisNode) => Number(await node.send(['DBSIZE']));
+
+/** A key's family: up to and including its first separator (`session:`), or the key's shape when it has none. */
+function prefixOf(key: string): string {
+  const at = key.search(/[:._/-]/);
+  return at > 0 ? key.slice(0, at + 1) : shownKey(key);
+}
 
 /** INFO stats twice, `sampleSeconds` apart (less if the check's time runs short). */
 async function twoReadings(node: RedisNode, s: RedisSampling) {

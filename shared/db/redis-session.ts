@@ -124,13 +124,31 @@ export async function info(node: RedisNode, section: string): Promise<Record<str
  */
 export async function scanKeys(node: RedisNode, bounds: { match?: string; maxKeys: number; maxCalls: number; until: number }): Promise<{ keys: string[]; complete: boolean; calls: number }> {
   const keys: string[] = [];
+  const walked = await walkKeys(node, bounds, async (batch) => void keys.push(...batch));
+  return { keys, complete: walked.complete, calls: walked.calls };
+}
+
+/**
+ * The keyspace in SCAN's order, a reply at a time, to `each`: at most `maxKeys` keys (and `maxCalls`
+ * calls), no later than `until`. `complete` says whether the walk reached the end.
+ */
+export async function walkKeys(
+  node: RedisNode,
+  bounds: { match?: string; maxKeys: number; maxCalls?: number; until: number },
+  each: (keys: string[]) => Promise<void>,
+): Promise<{ seen: number; complete: boolean; calls: number }> {
   let cursor = '0';
+  let seen = 0;
   let calls = 0;
+  let cut = false;
   do {
-    const reply = (await node.send(['SCAN', cursor, ...(bounds.match ? ['MATCH', bounds.match] : []), 'COUNT', '200'])) as [string, string[]];
+    const reply = (await node.send(['SCAN', cursor, ...(bounds.match ? ['MATCH', bounds.match] : []), 'COUNT', '1000'])) as [string, string[]];
     calls++;
     cursor = String(reply[0]);
-    for (const k of reply[1]) if (keys.length < bounds.maxKeys) keys.push(String(k));
-  } while (cursor !== '0' && keys.length < bounds.maxKeys && calls < bounds.maxCalls && Date.now() < bounds.until);
-  return { keys, complete: cursor === '0', calls };
+    const keys = reply[1].slice(0, bounds.maxKeys - seen).map(String);
+    cut = keys.length < reply[1].length;
+    seen += keys.length;
+    if (keys.length) await each(keys);
+  } while (cursor !== '0' && seen < bounds.maxKeys && calls < (bounds.maxCalls ?? Infinity) && Date.now() < bounds.until);
+  return { seen, complete: cursor === '0' && !cut, calls };
 }

@@ -27,8 +27,11 @@ const settings = z.strictObject({
     }),
     {},
   ),
-  /** ttl, big-keys: keys read with SCAN (and TTL or MEMORY USAGE each), per shard. Default: 1000. */
-  sampleKeys: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 1000),
+  /**
+   * ttl, big-keys: at most this many keys walked with SCAN (and TTL or MEMORY USAGE each), per shard,
+   * within the check's time. A big-keys walk that stops short warns: it cannot say no key is bigger. Default: 100000.
+   */
+  sampleKeys: z._default(z.int().check(z.minimum(1), z.maximum(10_000_000)), 100_000),
   /** evictions, hit-rate: how long the counters are watched. Default: 2. */
   sampleSeconds: z._default(z.number().check(z.positive(), z.maximum(10)), 2),
 });

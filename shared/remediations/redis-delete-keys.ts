@@ -5,10 +5,32 @@ import { defineRemediation, RemediationRefusedError } from './remediation.js';
 const UNLINK_BATCH = 100;
 const SAMPLE = 5;
 
-/** A glob with enough literal text to name a family of keys: never everything. */
+const MIN_PREFIX = 3;
+
+/**
+ * The characters a SCAN MATCH glob starts with that match only themselves: up to its first `*`, `?`
+ * or `[` (a class such as `[^xyz]` matches nearly anything), with `\x` counting as the literal x.
+ */
+export function literalPrefix(glob: string): string {
+  let prefix = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' || c === '?' || c === '[') break;
+    if (c === '\\') {
+      if (i + 1 >= glob.length) break;
+      prefix += glob[++i];
+    } else prefix += c;
+  }
+  return prefix;
+}
+
+/** A glob whose start names a family of keys: never everything, never "everything but a few". */
 const pattern = z.string().check(
   z.maxLength(512),
-  z.refine((p) => p.replace(/[*?[\]\\^-]/g, '').length >= 3, 'name the keys: at least 3 literal characters, e.g. "cache:product:*" (Vigil never deletes every key)'),
+  z.refine(
+    (p) => literalPrefix(p).length >= MIN_PREFIX,
+    `name the keys: start with at least ${MIN_PREFIX} characters that match only themselves, e.g. "cache:product:*" (Vigil never deletes every key, and a wildcard or [class] at the start matches nearly all of them)`,
+  ),
 );
 
 const settings = z.strictObject({

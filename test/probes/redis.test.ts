@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCertificate, daysFrom } from '../../shared/local/certificates.js';
 import { redisServerBin, startLocalRedis, type LocalRedis } from '../../shared/local/redis.js';
 import { runOne } from '../support/checks.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { runChecks } from '../../shared/engine/runner.js';
+import { probeRegistry } from '../../shared/probes/index.js';
 
 // Against real redis-server processes on loopback ports (Debian's package), as the guides' questions ask them.
 
@@ -56,8 +59,8 @@ describe.skipIf(!hasRedis)('redis probe on a single server', () => {
   });
 
   it('counts keys without a TTL, over the whole keyspace when it is small', async () => {
-    expect(await run(redis.target, { measure: 'ttl' })).toMatchObject({ status: 'ok', summary: '25.2% of all 401 keys have no TTL', observed: { sampled: 401 } });
-    expect(await run(redis.target, { measure: 'ttl', sampleKeys: 50 })).toMatchObject({ summary: expect.stringMatching(/% of a sample of 50 keys have no TTL$/) });
+    expect(await run(redis.target, { measure: 'ttl' })).toMatchObject({ status: 'ok', summary: '25.2% of all 401 keys have no TTL, most under cache:*', observed: { sampled: 401 } });
+    expect(await run(redis.target, { measure: 'ttl', sampleKeys: 50 })).toMatchObject({ summary: expect.stringMatching(/% of a sample of 50 of 401 keys have no TTL/) });
   });
 
   it('finds the biggest key with MEMORY USAGE', async () => {
@@ -96,6 +99,76 @@ describe.skipIf(!hasRedis)('redis probe on a single server', () => {
 
   it('fails, saying why, when nothing listens', async () => {
     expect(await run('127.0.0.1:1')).toMatchObject({ status: 'fail', summary: expect.stringContaining('cannot connect') });
+  });
+});
+
+describe.skipIf(!hasRedis)('redis probe on a keyspace built to be unhealthy', () => {
+  // 40,000 keys; a 2.7 MiB hash far into SCAN's order; 5% of keys without a TTL, all under "orphan:".
+  let redis: LocalRedis;
+  let bigKey: string;
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    await fill(redis.target, async (c) => {
+      for (let batch = 0; batch < 40; batch++) {
+        const multi = c.multi();
+        for (let i = 0; i < 1000; i++) {
+          const n = batch * 1000 + i;
+          if (n % 20 === 0) multi.set(`orphan:${n}`, 'v');
+          else multi.set(`cache:item:${n}`, 'v', { EX: 3600 });
+        }
+        await multi.exec();
+      }
+      // The key SCAN reaches after more than half the keyspace becomes the big one.
+      const order: string[] = [];
+      let cursor = '0';
+      do {
+        const reply = (await c.sendCommand(['SCAN', cursor, 'COUNT', '1000'])) as [string, string[]];
+        cursor = String(reply[0]);
+        order.push(...reply[1].map(String));
+      } while (cursor !== '0');
+      bigKey = order.find((k, i) => i > 22_000 && k.startsWith('cache:'))!;
+      await c.del(bigKey);
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < 2700; i++) fields[`field:${i}`] = 'x'.repeat(1000);
+      await c.hSet(bigKey, fields);
+      await c.expire(bigKey, 3600);
+    });
+  }, 60_000);
+  afterAll(() => redis?.stop());
+
+  it('finds the big key wherever SCAN reaches it, walking the whole keyspace', async () => {
+    const f = await run(redis.target, { measure: 'big-keys', thresholds: { bigKeyBytes: { warn: 1024 * 1024, fail: 100 * 1024 * 1024 } }, timeoutMs: 20_000 });
+    expect(f).toMatchObject({ status: 'warn', summary: expect.stringMatching(new RegExp(`^biggest of all 40000 keys: ${bigKey} at 2\\.\\d MiB$`)) });
+  });
+
+  it('never says ok of a walk that could not reach every key: it says what share it saw', async () => {
+    const f = await run(redis.target, { measure: 'big-keys', sampleKeys: 1000 });
+    expect(f).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^saw 1000 of 40000 keys \(2\.5%\), the biggest .* at [\d.]+ MiB; a bigger key may be among the rest: raise sampleKeys or timeoutMs$/) });
+  });
+
+  it('names the keys without a TTL and their prefixes, so the on-call can act', async () => {
+    const f = await run(redis.target, { measure: 'ttl', timeoutMs: 20_000 });
+    expect(f).toMatchObject({ status: 'ok', summary: '5% of all 40000 keys have no TTL, most under orphan:*', observed: { noTtlPercent: 5 } });
+    expect(f.evidence).toMatchObject({ prefixes: { 'orphan:': 2000 }, examples: expect.arrayContaining([expect.stringMatching(/^orphan:\d+$/)]) });
+  });
+
+  it("leaves Vigil's own sampling out of the hit rate it reports", async () => {
+    const config = parseConfig({
+      checks: [
+        { id: 'cache-hit-rate', kind: 'redis', target: redis.target, measure: 'hit-rate', sampleSeconds: 2, timeoutMs: 20_000 },
+        { id: 'cache-ttl', kind: 'redis', target: redis.target, measure: 'ttl', timeoutMs: 20_000 },
+      ],
+    });
+    // The application: 30 hits and 30 misses while the window is open.
+    const app = (async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      await fill(redis.target, async (c) => {
+        for (let i = 0; i < 60; i++) await c.get(i % 2 ? 'absent:key' : `orphan:${i * 20}`);
+      });
+    })();
+    const [hitRate] = await runChecks(config.checks, { probes: probeRegistry, concurrency: 2, defaultTimeoutMs: 20_000 });
+    await app;
+    expect(hitRate).toMatchObject({ summary: expect.stringMatching(/^hit rate 50% over [\d.]+ s \(30 hits, 30 misses; Vigil's own 40000 lookups left out\)$/), status: 'fail' });
   });
 });
 
@@ -177,6 +250,6 @@ describe.skipIf(!hasRedis)('redis probe in cluster mode', () => {
     const f = await run(cluster.target, { cluster: true, measure: 'big-keys', thresholds: { bigKeyBytes: { warn: 1024 * 1024, fail: 100 * 1024 * 1024 } } });
     expect(f).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^3 shards; worst 127\.0\.0\.1:\d+: biggest of all \d+ keys: report:\{big\} at 3(\.\d)? MiB$/), observed: { shards: 3 } });
     expect((f.evidence!.shards as { node: string }[]).map((s) => s.node).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
-    expect(await run(cluster.target, { cluster: true, measure: 'ttl' })).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^3 shards; worst .*100% of all \d+ keys have no TTL$/) });
+    expect(await run(cluster.target, { cluster: true, measure: 'ttl' })).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^3 shards; worst .*100% of all \d+ keys have no TTL, most under cache:\*$/) });
   });
 });

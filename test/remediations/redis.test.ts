@@ -68,10 +68,25 @@ describe.skipIf(!redisServerBin())('redis-delete-keys', () => {
     await expect(redisDeleteKeys.plan(settings({ pattern: 'cache:none:*' }), ctx)).rejects.toThrow(/no keys match "cache:none:\*"/);
   });
 
-  it('never takes a pattern that names everything, naming the field', () => {
+  it('never takes a pattern that names everything, naming the field: only characters that match themselves, at its start, count', () => {
     const config = (pattern: string) =>
       parseConfig({ checks: [{ id: 'x', kind: 'tcp', target: 'db:5432' }], remediations: [{ id: 'clear', kind: 'redis-delete-keys', target: '127.0.0.1:6379', pattern }] });
-    for (const p of ['*', '**', '?*', '[a-z]*', 'a*']) expect(() => config(p), p).toThrow(/remediations\[0\]\.pattern: name the keys: at least 3 literal characters/);
-    expect(() => config('cache:*')).not.toThrow();
+    for (const p of ['*', '**', '?*', '[a-z]*', 'a*', '[^xyz]*', '[a-zA-Z]*', 'c?c*', '*:session:*', '[c]ache:*', 'ca\\', 'ab[c]*'])
+      expect(() => config(p), p).toThrow(/remediations\[0\]\.pattern: name the keys: start with at least 3 characters that match only themselves/);
+    for (const p of ['cache:*', 'cache:product:[0-9]*', 'ses\\*ion:*']) expect(() => config(p), p).not.toThrow();
+  });
+
+  it('spares every key outside its literal prefix on a real server, whatever the rest of the pattern says', async () => {
+    await client.flushAll();
+    for (let i = 0; i < 200; i++) await client.set(`cache:product:${i}`, 'stale');
+    for (let i = 0; i < 50; i++) await client.set(`cachet:${i}`, 'keep');
+    const keep = ['session:1', 'user:42', 'orders:queue', 'xyz', 'cache'];
+    for (const k of keep) await client.set(k, 'keep');
+    const s = settings({ pattern: 'cache:[^xyz]*' });
+    const plan = await redisDeleteKeys.plan(s, ctx);
+    expect(plan.change).toMatchObject({ planned: 200 });
+    await redisDeleteKeys.execute(s, plan, ctx);
+    expect(await client.dbSize()).toBe(50 + keep.length);
+    for (const k of keep) expect(await client.exists(k), k).toBe(1);
   });
 });
