@@ -28,6 +28,17 @@ describe('Redactor', () => {
     expect(masked).not.toContain(core.slice(0, 8));
   });
 
+  it('masks a run of 12 or more characters of a secret, in any of its forms, wherever it stands: keys included', () => {
+    const token = 'tok_9Fq2LmZx7Wp4Rk8Ns3Vb6Hd1';
+    const r = new Redactor().add(token);
+    expect(r.text(`db-${token.slice(-14)} is down`)).toBe('db-*** is down');
+    expect(r.text(`prefix ${token.slice(0, 12)}!`)).toBe('prefix ***!');
+    expect(r.deep({ [`db-${token.slice(5, 19)}`]: 'down' })).toEqual({ 'db-***': 'down' });
+    expect(r.text(Buffer.from(token).toString('base64').slice(4, 20))).toBe('***');
+    // Shorter runs are ordinary text: masking them would hide words, not secrets.
+    expect(r.text(`id ${token.slice(0, 11)}`)).toBe(`id ${token.slice(0, 11)}`);
+  });
+
   it('masks keys as well as values, and leaves everything else as it was', () => {
     const at = new Date('2026-12-01T00:00:00Z');
     expect(redactor.deep({ [`db-${SECRET}`]: 'down', n: 3, at, list: [SECRET, null] })).toEqual({ 'db-***': 'down', n: 3, at, list: ['***', null] });

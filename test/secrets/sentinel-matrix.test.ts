@@ -29,7 +29,7 @@ const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const TABLE = 'vigil-sentinel';
 
 const HTTP_PLACES = ['url-user-info', 'bearer-header', 'api-key-header', 'cookie-header', 'token-query', 'header-from-secret', 'header-from-env', 'basic-auth-from-secret'] as const;
-const HTTP_ECHOES = ['plain', 'json', 'base64', 'percent', 'redirect', 'straddle', 'component', 'not-json'] as const;
+const HTTP_ECHOES = ['plain', 'json', 'base64', 'percent', 'redirect', 'straddle', 'component', 'not-json', 'fragment'] as const;
 // A PostgreSQL server that asks for the password in clear text can echo it in its error message.
 const PG_PLACES = ['pg-password-value', 'pg-password-env', 'pg-password-secret'] as const;
 const PG_ECHOES = ['plain', 'json', 'base64', 'percent'] as const;
@@ -50,7 +50,7 @@ const secretName = (id: string) => `sentinel/${id}`;
 function checkFor(cell: (typeof cells)[number], origin: string, pgPort: number): Record<string, unknown> {
   const path = `/echo/${cell.echo}`;
   const pg = { id: cell.id, kind: 'pg', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, target: `127.0.0.1:${pgPort}/${cell.echo}`, user: 'vigil', ssl: 'disable' };
-  const base = { id: cell.id, kind: 'http', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, healthReport: ['json', 'component', 'not-json'].includes(cell.echo) };
+  const base = { id: cell.id, kind: 'http', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, healthReport: ['json', 'component', 'not-json', 'fragment'].includes(cell.echo) };
   const s = encodeURIComponent(cell.secret);
   switch (cell.place) {
     case 'url-user-info':
@@ -112,6 +112,9 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
       return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', checks: { [`${'c'.repeat(52)}${got}`]: 'down', cache: 'up' } }));
     case 'not-json':
       return text(503, `${got} is not allowed here`);
+    case 'fragment':
+      // Only the credential's tail, inside a JSON key: no whole form of it anywhere.
+      return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', checks: { [`db-${got.slice(-14)}`]: 'down' } }));
   }
 }
 
