@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
 import { parseConfig } from '../shared/config/load.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
 import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
 import { DynamoStateStore } from '../shared/store/dynamo-store.js';
 import { startSlowTarget } from './target.js';

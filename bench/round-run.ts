@@ -2,7 +2,7 @@
 // and the distinct CloudWatch metric series in the EMF output.
 import { createServer } from 'node:net';
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
 import { parseConfig } from '../shared/config/load.js';
 import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { coldStart } from './cold-start.js';
 import { parseConfig } from '../shared/config/load.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
 import { costModel, type Invocation } from './cost.js';
 import { child, makespan, median, pass, percentile, round, type PathSample } from './stats.js';
 

@@ -4,7 +4,7 @@ import { remediationRegistry } from '../shared/remediations/index.js';
 import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
 import { secretIds } from '../shared/config/secrets.js';
 import type { RunbookConfig } from '../shared/config/remediations.js';
-import { triggeringChecks } from '../shared/runbooks/check-trigger.js';
+import { triggeringChecks } from '../shared/config/triggers.js';
 
 /** What a function needs in its bundle to run these checks or remediations. */
 export interface Needs {

@@ -3,7 +3,8 @@ import { Peer, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup } from 'aws
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
-import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
+import { planSchedules } from '../shared/config/schedule-plan.js';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { Heartbeats } from './constructs/heartbeats.js';
 import { AlarmResponder } from './constructs/alarm-responder.js';

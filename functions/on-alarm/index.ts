@@ -4,7 +4,7 @@ import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
-import { lazySnsPublisher } from '../../shared/notifications/publisher.js';
+import { lazySnsPublisher } from '../../shared/notifications/lazy-sns-publisher.js';
 import { deployedStore } from '../../shared/store/deployed.js';
 import { createOnAlarmHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';

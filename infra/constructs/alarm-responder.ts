@@ -12,7 +12,7 @@ import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
 import { runbookCheckIds, runbookNeeds } from '../needs.js';
-import { triggeringChecks } from '../../shared/runbooks/check-trigger.js';
+import { triggeringChecks } from '../../shared/config/triggers.js';
 import { keys } from '../../shared/store/table.js';
 import { namesOf } from '../../shared/runbooks/match.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';

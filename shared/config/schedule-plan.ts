@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_CHECKS_PER_SCHEDULE } from './limits.js';
 import type { VigilConfig } from './schema.js';
 
 /** One EventBridge Scheduler schedule: which checks it runs, and how often. */
@@ -11,9 +12,6 @@ export interface PlannedSchedule {
   /** Which run-checks function it invokes: the one in the VPC, or the one outside. */
   network: 'public' | 'vpc';
 }
-
-/** Checks per invocation at most; keeps one invocation well inside the function's timeout. */
-export const MAX_CHECKS_PER_SCHEDULE = 50;
 
 /**
  * Checks that share a group and an expression run in one invocation; a check without a group gets a

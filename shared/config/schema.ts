@@ -5,7 +5,7 @@ import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
 import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
 import { networkSchema, placementSchema, type NetworkConfig } from './network.js';
-import { MAX_CHECKS_PER_SCHEDULE } from './schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from './limits.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 import { alarmSchema, nameOfAlarm, ruleAlarmIds, type AlarmConfig } from './alarms.js';

@@ -1,6 +1,6 @@
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { VigilError } from '../errors.js';
-import { MAX_CHECKS_PER_SCHEDULE as PER_INVOCATION } from '../config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE as PER_INVOCATION } from '../config/limits.js';
 
 export interface Selection {
   /** Check ids to run; runs them even when disabled. */

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../config/limits.js';
 
 /** What an EventBridge Scheduler schedule (or an operator) sends the run-checks function. */
 export const runChecksEvent = z

@@ -1,4 +1,4 @@
-import { roundsToCount } from '../runbooks/check-trigger.js';
+import { roundsToCount } from '../config/triggers.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import type { Status } from '../findings.js';
 

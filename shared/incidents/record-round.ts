@@ -7,7 +7,7 @@ import type { Log } from '../log.js';
 import type { StateStore } from '../store/state-store.js';
 import { applyFinding } from './apply-finding.js';
 import { policyFor } from './policy.js';
-import type { CheckState, Transition } from './types.js';
+import { isNewTransition, type Transition } from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -72,8 +72,4 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   await store.recordFindings(notable, new Date(now.getTime() + config.incidents.historyDays * DAY_MS));
   record.recorded = notable.length;
   return record;
-}
-
-export function isNewTransition(previous: CheckState | undefined, next: CheckState): boolean {
-  return next.transition !== undefined && next.transition.seq !== previous?.transition?.seq;
 }

@@ -69,3 +69,8 @@ export interface CheckState {
 export function isActive(incident: Incident | undefined): incident is Incident {
   return incident !== undefined && incident.state !== 'resolved';
 }
+
+/** Whether `next` carries a transition `previous` did not: the outbox's news. */
+export function isNewTransition(previous: CheckState | undefined, next: CheckState): boolean {
+  return next.transition !== undefined && next.transition.seq !== previous?.transition?.seq;
+}

@@ -1,7 +1,7 @@
-import type { CheckTriggerConfig, RunbookConfig } from '../config/remediations.js';
-import type { CheckConfig, VigilConfig } from '../config/schema.js';
-import { isNewTransition } from '../incidents/record-round.js';
-import { isActive, type CheckState } from '../incidents/types.js';
+import type { RunbookConfig } from '../config/remediations.js';
+import type { VigilConfig } from '../config/schema.js';
+import { selects } from '../config/triggers.js';
+import { isActive, isNewTransition, type CheckState } from '../incidents/types.js';
 
 /** A check's transition that starts a runbook: one run per trigger, however often the stream delivers it. */
 export interface CheckTrigger {
@@ -14,25 +14,6 @@ export interface CheckTrigger {
   cause: string;
   /** The same for every delivery of the one stream record, and different for every other trigger. */
   eventId: string;
-}
-
-/** Whether a runbook's check criteria (id, tags, kind; each given must hold) select this check. */
-export function selects(trigger: CheckTriggerConfig, check: Pick<CheckConfig, 'id' | 'kind' | 'tags'>): boolean {
-  if (trigger.ids && !trigger.ids.includes(check.id)) return false;
-  if (trigger.kinds && !trigger.kinds.includes(check.kind)) return false;
-  if (trigger.tags && !Object.entries(trigger.tags).every(([k, v]) => check.tags[k] === v)) return false;
-  return true;
-}
-
-/** The checks whose incidents start this runbook. */
-export function triggeringChecks(runbook: RunbookConfig, config: Pick<VigilConfig, 'checks'>): CheckConfig[] {
-  const trigger = runbook.match.checks;
-  return trigger ? config.checks.filter((c) => selects(trigger, c)) : [];
-}
-
-/** How far a check's failing streak must be counted: to the largest `failingRounds` a runbook waits for on it. */
-export function roundsToCount(check: Pick<CheckConfig, 'id' | 'kind' | 'tags'>, runbooks: readonly RunbookConfig[]): number {
-  return Math.max(0, ...runbooks.flatMap((r) => (r.match.checks?.failingRounds && selects(r.match.checks, check) ? [r.match.checks.failingRounds] : [])));
 }
 
 /**

@@ -7,7 +7,7 @@ import { brief, type IncidentBrief } from '../incidents/operations.js';
 import { activeIncidentState, checkIdOf } from '../incidents/operator.js';
 import { updateCheckState } from '../incidents/update-state.js';
 import { previewAct, targetKeyOf } from './act.js';
-import { triggeringChecks } from './check-trigger.js';
+import { triggeringChecks } from '../config/triggers.js';
 import { done, runNote, runSteps, startRun, type RunbookDeps } from './execute.js';
 
 export interface ManualResult {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { MAX_CHECKS_PER_SCHEDULE, planSchedules } from '../../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_SCHEDULE } from '../../shared/config/limits.js';
+import { planSchedules } from '../../shared/config/schedule-plan.js';
 
 const tcp = (id: string, extra: object = {}) => ({ id, kind: 'tcp', target: `${id}.internal:5432`, ...extra });
 
