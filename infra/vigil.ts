@@ -109,7 +109,7 @@ export class Vigil extends Construct {
     }
 
     if (config.alarms.length) new ConfigAlarms(this, 'ConfigAlarms', { config, alerts: alerting.alerts });
-    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
+    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, alerts: alerting.alerts, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
     const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
 

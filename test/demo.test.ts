@@ -25,8 +25,12 @@ describe('npm start (the demo)', () => {
       'Subject: [P1][ESCALATED] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] api-health: HTTP 200 in \d+ ms$/),
       'Subject: [P1][OPEN] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed: 3 out of the last ...',
+      // The alarm's runbook is in observe mode: what it would have done is told as a dry run.
+      expect.stringMatching(/^Subject: \[P1\]\[DRY RUN\] alarm:orders-api-5xx-rate: would force a new deployment of prod\/orders-api/),
       expect.stringMatching(/^Subject: \[P2\]\[OPEN\] billing-db-idle-tx: 1 session idle in a transaction/),
-      'Subject: [P2][RESOLVED] billing-db-idle-tx: no session idle in a transaction for over 0.01 min',
+      // Vigil terminated the session unattended, and says so; the resolution says who fixed it.
+      expect.stringMatching(/^Subject: \[P2\]\[ACTION TAKEN\] billing-db-idle-tx: terminated pid \d+ \(billing\/billing-worker, \d+ s\)$/),
+      'Subject: [P2][RESOLVED] billing-db-idle-tx: no session idle in a transaction for over 0.01 min (fixed by ...',
       'Subject: [P2][OPEN] nightly-backup: missing: last report 5 min ago (expected every 3 min, 1 min grace): b...',
       'Subject: [P2][RESOLVED] nightly-backup: reported 1 min ago: backup finished after the host came back',
     ]);
@@ -35,7 +39,7 @@ describe('npm start (the demo)', () => {
     expect(text).toMatch(/WARN +api-certificate .* certificate expires in 12 days/);
     expect(text).toContain('verdict: observed · changes made to ECS: 0');
     expect(text).toMatch(/1\. diagnose: done .* orders-api-service fail: running 1\/3, 2 pending/);
-    expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → alarm → diagnose → observed → verdict');
+    expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → observed → notified → alarm → diagnose → observed → verdict');
     expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing;');
     // Unattended: the incident's runbook, started from the stream, acts and verifies; nobody sent a payload.
     expect(text).toMatch(/runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · act billing-db-kill-idle-tx: acted · terminated pid (\d+) \(billing\/billing-worker, \d+ s\)/);

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { alarmEvent, type AlarmEvent } from '../../shared/events/alarm.js';
+import { alarmEvent } from '../../shared/events/alarm.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
-import { unhandledAlarm } from '../../shared/notifications/unhandled.js';
+import { alarmSource, checkSource, handledOnRetry, unhandledRun, type RunSource } from '../../shared/notifications/unhandled.js';
+import type { Notification } from '../../shared/notifications/message.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
 import { handleAlarm, meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { matchRunbook } from '../../shared/runbooks/match.js';
@@ -12,6 +13,7 @@ import { handleCheckTrigger } from '../../shared/runbooks/check-run.js';
 import { triggerFor } from '../../shared/runbooks/check-trigger.js';
 import { checkStatesIn } from '../../shared/notifications/stream.js';
 import { StateConflictError } from '../../shared/store/state-store.js';
+import { UnrecordedActionError } from '../../shared/runbooks/act.js';
 
 export interface OnAlarmDeps extends RunbookDeps {
   /** Where Vigil pages when it cannot record what it does (the escalation topic). */
@@ -37,7 +39,8 @@ const RESUME_MARGIN_MS = 60_000;
  */
 export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
-    if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID() });
+    // A stream record goes to one invocation at a time: whoever held its run before has ended.
+    if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
@@ -45,11 +48,13 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
       return { error: 'not a CloudWatch Alarm State Change event', problems: parsed.problems };
     }
     const alarm = parsed.data;
-    const run = { ...withDeadline(deps, context), holder: randomUUID() };
+    // Lambda retries an invocation under its request id: a retry takes over its own dead attempt's run at once.
+    const run = { ...withDeadline(deps, context), holder: randomUUID(), ...(context?.awsRequestId ? { invocation: context.awsRequestId } : {}) };
     for (let pause = 0; ; pause++) {
       try {
         const result = await handleAlarm(alarm, run);
         report(result, deps);
+        await followUp(result, () => alarmSource(alarm, matchRunbook(deps.config.runbooks, alarm, deps.config.alarms)?.runbook), deps);
         return result;
       } catch (err) {
         const wait = RESUME_AFTER_MS[pause];
@@ -62,7 +67,7 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
         }
         deps.log.error(`alarm ${alarm.detail.alarmName} not handled; it will be retried`, { eventId: alarm.id, error });
         // Another attempt holds the run and will finish it: nobody needs waking for that.
-        if (!(err instanceof RunInProgressError)) await page(alarm, error, deps);
+        if (!(err instanceof RunInProgressError)) await page(unhandledRun(alarmSource(alarm, matchRunbook(deps.config.runbooks, alarm, deps.config.alarms)?.runbook), error), alarm.id, deps);
         throw err;
       }
     }
@@ -77,7 +82,7 @@ const isStreamBatch = (event: unknown): event is DynamoDBStreamEvent =>
  * so a slow fix never holds up a round). A record that fails is handed back to the stream to deliver
  * again: its run goes on where it stopped, or replays what it did.
  */
-async function checkRuns(event: DynamoDBStreamEvent, deps: RunbookDeps): Promise<CheckRunsResult> {
+async function checkRuns(event: DynamoDBStreamEvent, deps: OnAlarmDeps): Promise<CheckRunsResult> {
   const runs: RunbookResult[] = [];
   const batchItemFailures: { itemIdentifier: string }[] = [];
   for (const record of event.Records) {
@@ -87,9 +92,13 @@ async function checkRuns(event: DynamoDBStreamEvent, deps: RunbookDeps): Promise
     try {
       const result = await handleCheckTrigger(trigger, deps);
       report(result, deps);
+      await followUp(result, () => checkSource(trigger), deps);
       runs.push(result);
     } catch (err) {
-      deps.log.error(`${trigger.checkId} ${trigger.cause}: runbook ${trigger.runbook.id} not finished; the stream delivers it again`, { eventId: trigger.eventId, error: knownSecrets.text(err instanceof Error ? err.message : String(err)) });
+      const error = knownSecrets.text(err instanceof Error ? err.message : String(err));
+      deps.log.error(`${trigger.checkId} ${trigger.cause}: runbook ${trigger.runbook.id} not finished; the stream delivers it again`, { eventId: trigger.eventId, error });
+      // As on the alarm path: a run that cannot record what it does pages, never goes silent.
+      if (!(err instanceof RunInProgressError)) await page(unhandledRun(checkSource(trigger), error), trigger.eventId, deps);
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
     }
   }
@@ -108,15 +117,21 @@ function report(result: RunbookResult, deps: RunbookDeps): void {
 
 /** AWS answering badly (throttled, 5xx, timed out) or a write race lost too often: worth going on after a pause. */
 function transient(err: unknown): boolean {
-  return err instanceof StateConflictError || (typeof err === 'object' && err !== null && '$metadata' in err);
+  const cause = err instanceof UnrecordedActionError ? err.cause : err;
+  return cause instanceof StateConflictError || (typeof cause === 'object' && cause !== null && '$metadata' in cause);
 }
 
-async function page(alarm: AlarmEvent, error: string, deps: OnAlarmDeps): Promise<void> {
+async function page(message: Notification, eventId: string, deps: OnAlarmDeps): Promise<void> {
   if (!deps.failLoud) return;
-  const match = matchRunbook(deps.config.runbooks, alarm, deps.config.alarms);
   try {
-    await deps.failLoud.publisher.publish(deps.failLoud.topic, unhandledAlarm(alarm, match?.runbook, error));
+    await deps.failLoud.publisher.publish(deps.failLoud.topic, message);
   } catch (err) {
-    deps.log.error('could not page about the unhandled alarm either; its retries and the dead-letter queue remain', { eventId: alarm.id, error: err instanceof Error ? err.message : String(err) });
+    deps.log.error('could not page about the unhandled run either; its retries and the dead-letter queue remain', { eventId, error: err instanceof Error ? err.message : String(err) });
   }
+}
+
+/** A run an earlier attempt could not finish, finished now: whoever was paged hears that it is over. */
+async function followUp(result: RunbookResult, source: () => RunSource, deps: OnAlarmDeps): Promise<void> {
+  if (!result.attempts || result.replay) return;
+  await page(handledOnRetry(source(), result.attempts, result.verdict), source().key, deps);
 }

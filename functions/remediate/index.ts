@@ -5,6 +5,7 @@ import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { deployedStore } from '../../shared/store/deployed.js';
 import { createRemediateHandler } from './handler.js';
+import { lazySnsPublisher } from '../../shared/notifications/lazy-sns-publisher.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';
 
@@ -20,5 +21,6 @@ export const handler = maskedHandler(
     // Replaced per invocation from Lambda's context.
     deadline: () => new Date(Date.now() + 60_000),
     remediateFunction: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'the Vigil remediate function',
+    ...(process.env.TOPIC_ARN ? { notices: { publisher: lazySnsPublisher(), topic: process.env.TOPIC_ARN } } : {}),
   }),
 );

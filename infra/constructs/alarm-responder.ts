@@ -23,8 +23,10 @@ export interface AlarmResponderProps {
   readonly access: AwsAccess;
   /** e.g. `vigil-prod`; the functions are named from it, as notifications name them. */
   readonly prefix: string;
-  /** Where on-alarm pages when it cannot record what it is doing. */
+  /** Where on-alarm pages when it cannot record what it is doing, and says when a retry finished it. */
   readonly escalations: ITopic;
+  /** Where an action run by hand on no incident is told (an action on an incident goes through the outbox). */
+  readonly alerts: ITopic;
   /** Where failed asynchronous invocations of the functions go. */
   readonly functionDeadLetters: IQueue;
   /** Cap concurrency: at most this many alarms handled at once, and two manual remediations. @default no cap */
@@ -59,7 +61,9 @@ export class AlarmResponder extends Construct {
     // Fail loud: an alarm whose handling cannot be recorded still pages someone.
     grantPublishing(this.onAlarm, props.escalations);
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.
-    this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, ...common, retryAttempts: 0, ...cap(2) });
+    this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, ...common, environment: { ...environment, TOPIC_ARN: props.alerts.topicArn }, retryAttempts: 0, ...cap(2) });
+    // Every action reaches a person: one on no incident is told on the alerts topic.
+    grantPublishing(this.remediate, props.alerts);
     const stepChecks = runbookCheckIds(config);
     const runbookChecks = config.checks.filter((c) => stepChecks.has(c.id));
     for (const fn of [this.onAlarm, this.remediate]) {

@@ -30,3 +30,17 @@ export function isAmbiguous(err: unknown): boolean {
   // A 4xx answer is the service refusing: nothing was applied. Everything else might have been.
   return !(status !== undefined && status >= 400 && status < 500);
 }
+
+/** Network errors raised before a request could leave: it was never sent. */
+const NEVER_LEFT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A request that may have been applied with no answer back: a reset after sending, a timeout waiting
+ * for the reply, an attempt that died. An error answer (any status) or a connection never made is not one.
+ */
+export function unanswered(err: unknown): boolean {
+  const e = err as { $metadata?: { httpStatusCode?: number }; code?: string; message?: string };
+  if (e?.$metadata?.httpStatusCode !== undefined) return false;
+  if (e?.code && NEVER_LEFT.has(e.code)) return false;
+  return !/^connect ETIMEDOUT|without establishing a connection/.test(e?.message ?? '');
+}

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors.js';
 import { LOCAL_STATE_TABLE, openLocalState, type LocalState, type StreamReader } from '../local/state.js';
+import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from '../local/runtime.js';
 import type { Io } from './io.js';
 
 /** Where `vigil invoke` keeps its local state between invocations: `.vigil/` in the project, or VIGIL_STATE_DIR. */
@@ -99,8 +100,11 @@ async function localTable(io: Io): Promise<LocalState> {
   const state = await openLocalState(stateDir(), (line) => io.err(line));
   const saved = { ...process.env };
   process.env.TABLE_NAME = LOCAL_STATE_TABLE;
-  // The SDK's per-service endpoint setting: only DynamoDB goes local; other AWS calls are real.
+  // The SDK's per-service endpoint setting: DynamoDB and SNS go local; other AWS calls are real.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = state.endpoint;
+  process.env.AWS_ENDPOINT_URL_SNS = state.endpoint;
+  process.env.TOPIC_ARN ??= LOCAL_TOPIC;
+  process.env.ESCALATION_TOPIC_ARN ??= LOCAL_ESCALATION_TOPIC;
   process.env.AWS_REGION ??= 'eu-west-1';
   if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   io.err(`TABLE_NAME is not set: using the local state in ${stateDir()} (kept between invocations; --reset clears it). Set TABLE_NAME to use a deployed table.`);

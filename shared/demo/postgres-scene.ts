@@ -82,6 +82,9 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
     for (const step of run?.steps ?? []) io.out(`   runbook ${run!.runbook} (${run!.check} ${run!.state}) · ${step.step}: ${step.outcome} · ${step.detail}`);
     const act = run?.steps.find((step) => step.step === 'act billing-db-kill-idle-tx');
     if (run?.verdict !== 'fixed' || !act?.detail.includes(`pid ${pid}`)) deviations.push(`the incident's runbook: ${run ? `${run.verdict} (${run.steps.map((st) => `${st.step}: ${st.outcome}`).join('; ')})` : 'did not run'}`);
+    // Every action reaches a person: the on-call was sent what Vigil did, naming the session.
+    const told = (await runtime.store.getTimeline('billing-db-idle-tx/1')).some((e) => e.kind === 'notified' && e.summary.includes('[ACTION TAKEN]') && e.summary.includes(`pid ${pid}`));
+    if (!told) deviations.push(`no [ACTION TAKEN] message named pid ${pid}`);
     const victimGone = await leaked.query('SELECT 1').then(() => false, () => true);
     io.out(`   billing-worker's own connection: ${victimGone ? 'terminated by the server' : 'STILL ALIVE'}`);
     if (!victimGone) deviations.push('the leaked session survived');

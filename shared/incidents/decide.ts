@@ -12,6 +12,8 @@ export interface FindingContext {
   /** The silence covering this check now, if any. */
   silence: Silence | undefined;
   now: Date;
+  /** The event the finding comes from (an alarm's): applied once, however often it is delivered. */
+  eventId?: string;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface FindingContext {
  */
 export function decideIncident(previous: CheckState | undefined, finding: Finding, ctx: FindingContext): CheckState | undefined {
   const { policy, now } = ctx;
+  if (ctx.eventId !== undefined && previous?.lastEvent === ctx.eventId) return undefined;
   const failing = isFailing(finding.status, policy);
   let state = previous ?? blank(finding);
   if (previous && previous.target !== finding.target) state = retargeted(previous, finding, now);
@@ -39,7 +42,7 @@ export function decideIncident(previous: CheckState | undefined, finding: Findin
   const withTransition = transitionFor(next, finding, ctx);
   const result = withTransition ?? next;
   if (previous && !withTransition && sameAs(previous, result)) return undefined;
-  return { ...result, version: (previous?.version ?? 0) + 1 };
+  return { ...result, version: (previous?.version ?? 0) + 1, ...(ctx.eventId !== undefined ? { lastEvent: ctx.eventId } : {}) };
 }
 
 function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext): CheckState | undefined {

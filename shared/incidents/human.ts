@@ -1,6 +1,6 @@
 import { VigilError } from '../errors.js';
 import { transition } from './decide.js';
-import type { CheckState, Transition } from './types.js';
+import type { ActionTold, CheckState, Transition } from './types.js';
 
 export interface HumanAction {
   op: 'ack' | 'resolve' | 'silence' | 'unsilence';
@@ -20,10 +20,11 @@ export class ActionRefusedError extends VigilError {
  * Vigil hands over to a human: a runbook could not fix it, or a guardrail stopped it. Once per
  * incident, however many events ask; nothing to do for an incident no longer active.
  */
-export function decideEscalation(state: CheckState | undefined, incidentId: string, reason: string, now: Date): CheckState | undefined {
+export function decideEscalation(state: CheckState | undefined, incidentId: string, reason: string, now: Date, run?: Transition['run']): CheckState | undefined {
   const incident = state?.incident;
   if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved' || incident.escalatedAt) return undefined;
-  return transition({ ...state, version: state.version + 1 }, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
+  const next = transition({ ...state, version: state.version + 1 }, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
+  return run ? { ...next, transition: { ...next.transition!, run } } : next;
 }
 
 /** A plan waits for approval; the notification carries the exact payload that approves it. */
@@ -36,11 +37,21 @@ export function decideProposal(state: CheckState | undefined, incidentId: string
   return { ...next, transition: { ...next.transition!, approval } };
 }
 
-/** A human ran a remediation for the incident: recorded, and the on-call told what was done. */
-export function decideActed(state: CheckState | undefined, incidentId: string, by: string, what: string, now: Date): CheckState {
+/** Actions an incident keeps: enough for its resolution to say what fixed it. */
+const ACTIONS_KEPT = 5;
+
+/**
+ * Something was done for the incident (a runbook's action or dry run, a human's through Vigil):
+ * recorded, and the on-call told. Once per run and step, however often a retried attempt records it;
+ * a resolved incident is still told of it. Nothing to record without the incident.
+ */
+export function decideActed(state: CheckState | undefined, incidentId: string, action: ActionTold, now: Date): CheckState | undefined {
   const incident = state?.incident;
-  if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
-  return transition({ ...state, version: state.version + 1 }, incident, 'acted', now, what, by);
+  if (!state || !incident || incident.id !== incidentId) return undefined;
+  if (action.run !== undefined && incident.actions?.some((a) => a.run === action.run && a.step === action.step)) return undefined;
+  const told = { ...incident, actions: [...(incident.actions ?? []), action].slice(-ACTIONS_KEPT) };
+  const next = transition({ ...state, version: state.version + 1 }, told, action.dryRun ? 'observed' : 'acted', now, action.summary, action.by);
+  return { ...next, transition: { ...next.transition!, action, ...(action.run && action.runbook ? { run: { id: action.run, runbook: action.runbook } } : {}) } };
 }
 
 /** The check's state after an operator acts on its incident; refuses what does not apply. */

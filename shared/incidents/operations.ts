@@ -112,7 +112,9 @@ async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, de
   const done = wasOpen ? `circuit on ${req.target} closed; automatic actions may run again` : `circuit on ${req.target} was not open; its failure count is back to 0`;
   deps.log.warn(`${done} (${req.by}: ${req.reason})`);
   if (!req.incident) return { done };
-  const state = await updateCheckState(deps.store, checkIdOf(req.incident), (s) => decideActed(s, req.incident!, req.by, `reset the circuit on ${req.target}: ${req.reason}`, deps.clock.now()));
+  const at = deps.clock.now();
+  const action = { by: req.by, at: at.toISOString(), summary: `reset the circuit on ${req.target}: ${req.reason}`, target: req.target };
+  const state = await updateCheckState(deps.store, checkIdOf(req.incident), (s) => decideActed(s, req.incident!, action, at));
   return acted(done, state!);
 }
 

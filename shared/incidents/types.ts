@@ -4,7 +4,7 @@ import type { Status } from '../findings.js';
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 
 /** Each kind becomes a notification (none while the incident is silenced): one, or two copies with one key if SNS's reply was lost. */
-export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced' | 'unsilenced' | 'proposed' | 'acted';
+export type TransitionKind = 'opened' | 'repeated' | 'escalated' | 'acknowledged' | 'resolved' | 'silenced' | 'unsilenced' | 'proposed' | 'acted' | 'observed';
 
 export interface Incident {
   /** `<checkId>/<n>`: readable, and it names the check state that owns it. */
@@ -35,6 +35,30 @@ export interface Incident {
   /** `vigil` when it recovered by itself. */
   resolvedBy?: string;
   previousId?: string;
+  /** What was done for it, Vigil's actions and humans' through Vigil, newest last (the last few). */
+  actions?: ActionTold[];
+}
+
+/** An action someone took for an incident, as the on-call is told of it. */
+export interface ActionTold {
+  /** `vigil`, or the human who ran or approved it. */
+  by: string;
+  at: string;
+  /** What was done, in a line: the plan's summary, or the operator's action. */
+  summary: string;
+  /** What the target answered. */
+  result?: string;
+  remediation?: string;
+  /** What it acted on, e.g. `ecs:prod/orders-api`. */
+  target?: string;
+  /** Observe mode: what it would have done; nothing was changed. */
+  dryRun?: boolean;
+  /** Why, as the human who ran it by hand said. */
+  reason?: string;
+  runbook?: string;
+  /** The run and step it belongs to: one message per action, however often a retry records it. */
+  run?: string;
+  step?: number;
 }
 
 export interface Transition {
@@ -48,6 +72,10 @@ export interface Transition {
   reason?: string;
   /** For `proposed`: what approves it, and until when. */
   approval?: { payload: Record<string, unknown>; function: string; expiresAt: string };
+  /** For `acted` (and `observed`, a dry run): what was done, or would have been. */
+  action?: ActionTold;
+  /** The runbook run that wrote it (an action, or the escalation that hands over after one). */
+  run?: { id: string; runbook: string };
 }
 
 /** One item per check: what its findings have been lately, and its current (or last) incident. */
@@ -64,6 +92,8 @@ export interface CheckState {
   incident?: Incident;
   /** The latest transition. A new one here is the outbox entry the notify function sends. */
   transition?: Transition;
+  /** The alarm event last applied: its retried delivery is the same evidence, counted once. */
+  lastEvent?: string;
 }
 
 export function isActive(incident: Incident | undefined): incident is Incident {

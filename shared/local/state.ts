@@ -49,10 +49,22 @@ export async function openLocalState(dir: string, print: (line: string) => void)
   });
   const writes: DynamoDBRecord[] = [];
   let sequence = Date.now() * 1000;
+  let published = 0;
+  const record = (topic: string, n: Notification) => {
+    print(`notification (${topic === LOCAL_ESCALATION_TOPIC ? 'escalations' : 'alerts'} topic): ${n.subject}`);
+    appendFileSync(join(dir, 'notifications.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), topic, ...n })}\n`);
+  };
   const tap = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
+    // SNS, as a function publishes to it directly (a page, an action on no incident): printed and kept like the rest.
+    const form = req.headers['x-amz-target'] ? undefined : new URLSearchParams(body);
+    if (form?.get('Action') === 'Publish') {
+      record(form.get('TopicArn') ?? LOCAL_TOPIC, { subject: form.get('Subject') ?? '', body: form.get('Message') ?? '', attributes: {} });
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(`<PublishResponse><PublishResult><MessageId>local-sns-${++published}</MessageId></PublishResult></PublishResponse>`);
+      return;
+    }
     try {
       const put = checkStatePut(req.headers['x-amz-target'], body);
       const old = put ? (await client.send(new GetItemCommand({ TableName: LOCAL_STATE_TABLE, Key: put.key }))).Item : undefined;
@@ -77,8 +89,7 @@ export async function openLocalState(dir: string, print: (line: string) => void)
       const publisher = {
         publish: async (topic: string, n: Notification) => {
           sent.push(n);
-          print(`notification (${topic === LOCAL_ESCALATION_TOPIC ? 'escalations' : 'alerts'} topic): ${n.subject}`);
-          appendFileSync(join(dir, 'notifications.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), topic, ...n })}\n`);
+          record(topic, n);
           return { messageId: `local-${sent.length}` };
         },
       };

@@ -1,8 +1,9 @@
+import { unanswered } from '../aws/retries.js';
 import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore, TimelineEntry } from '../store/state-store.js';
 import { buildNotification } from './message.js';
 import type { Publisher } from './publisher.js';
 import type { StreamTransition } from './stream.js';
@@ -19,27 +20,53 @@ export interface NotifyDeps {
 }
 
 /**
- * Sends first, records after: the only thing on the way to SNS is the read that tells whether this
- * transition was sent already (its `notified` line). A record delivered again after that line is
- * written sends nothing; one delivered again before it (a lost Publish reply, an attempt killed
- * right after publishing) sends a copy with the same deduplication key.
+ * Sends of one message that went unanswered (a lost reply, a timeout waiting for it) before notify
+ * stops sending it: each was likely delivered already.
+ */
+export const MAX_UNANSWERED_SENDS = 2;
+
+/**
+ * At least once, and few copies. The transition's delivery line (`<seq>.1` on its timeline) says
+ * where its message stands: `sending` with the count of sends that went unanswered, then `notified`
+ * (or `not-notified`, silenced) once final. After MAX_UNANSWERED_SENDS it is recorded as sent, not
+ * sent again. Nothing the table does stops a send: a line notify cannot read is sent anyway, and one
+ * it cannot write lets a retry send again (every copy carries the same deduplication key). An attempt
+ * that dies right after sending is one more copy on each delivery of the record (docs/state.md).
  */
 export async function deliver({ state, transition }: StreamTransition, deps: NotifyDeps): Promise<void> {
   const { store, config, log } = deps;
   const incident = state.incident;
-  const sentKey = `${transition.seq}.1`;
-  const sent = await store.getTimelineEntry(incident.id, transition.at, sentKey);
-  if (!sent && incident.silenced && transition.kind !== 'silenced') {
-    await store.appendTimeline(incident.id, { at: transition.at, kind: 'not-notified', by: 'vigil', summary: `silenced: ${incident.silenceReason ?? 'by an operator'}`, key: sentKey });
+  const line = (kind: string, summary: string, sends?: number): TimelineEntry => ({ at: transition.at, kind, by: 'vigil', summary, key: `${transition.seq}.1`, ...(sends ? { sends } : {}) });
+  const recorded = await store.getTimelineEntry(incident.id, transition.at, `${transition.seq}.1`).catch((err: unknown) => {
+    log.warn('could not read whether this transition was sent; sending it (a copy at worst)', { incidentId: incident.id, error: messageOf(err) });
+    return undefined;
+  });
+  const final = recorded && recorded.kind !== 'sending';
+  if (!final && incident.silenced && transition.kind !== 'silenced') {
+    await store.putDeliveryLine(incident.id, line('not-notified', `silenced: ${incident.silenceReason ?? 'by an operator'}`));
     log.info(`${incident.id} ${transition.kind}, silenced: not sent`, { incidentId: incident.id });
-  } else if (!sent) {
+  } else if (!final) {
+    const sends = recorded?.sends ?? 0;
     const check = config.checks.find((c) => c.id === incident.checkId);
     const message = buildNotification(incident, transition, { check, policy: check ? policyFor(check, config) : undefined, incidentsFunction: deps.incidentsFunction });
-    const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
-    const { messageId } = await deps.publisher.publish(topic, message);
-    await store.appendTimeline(incident.id, { at: transition.at, kind: 'notified', by: 'vigil', summary: message.subject, key: sentKey });
-    deps.meter?.count('Notifications', 1, { name: 'Kind', value: transition.kind });
-    log.info(`notified: ${message.subject}`, { incidentId: incident.id, transition: transition.kind, messageId });
+    if (sends >= MAX_UNANSWERED_SENDS) {
+      await store.putDeliveryLine(incident.id, line('notified', `${message.subject} (sent ${sends} times, no answer: most likely delivered)`, sends));
+      deps.meter?.count('NotificationsUnconfirmed', 1, { name: 'Kind', value: transition.kind });
+      log.error(`sent ${sends} times with no answer; not sending again: ${message.subject}`, { incidentId: incident.id, transition: transition.kind });
+    } else {
+      const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
+      let messageId: string;
+      try {
+        ({ messageId } = await deps.publisher.publish(topic, message));
+      } catch (err) {
+        // No answer: it may be out already, and counts. An error answer, or no connection: not sent, not counted.
+        if (unanswered(err)) await tryMark(store, incident.id, line('sending', message.subject, sends + 1), log);
+        throw err;
+      }
+      await store.putDeliveryLine(incident.id, line('notified', message.subject, sends ? sends + 1 : undefined));
+      deps.meter?.count('Notifications', 1, { name: 'Kind', value: transition.kind });
+      log.info(`notified: ${message.subject}`, { incidentId: incident.id, transition: transition.kind, messageId });
+    }
   }
   await store.putIncident(incident, transition);
   await store.appendTimeline(incident.id, {
@@ -52,6 +79,17 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
   });
   if (deps.meter) await gaugeOpenIncidents(deps);
 }
+
+/** The count of unanswered sends, if the table takes it: a table that does not must not stop the message. */
+async function tryMark(store: StateStore, incidentId: string, entry: TimelineEntry, log: Log): Promise<void> {
+  try {
+    await store.putDeliveryLine(incidentId, entry);
+  } catch (err) {
+    log.warn('could not count this send; a retry may send another copy', { incidentId, error: messageOf(err) });
+  }
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The dashboard's open-incident level, after the message: a failing count costs a data point, never a notification. */
 async function gaugeOpenIncidents(deps: NotifyDeps): Promise<void> {

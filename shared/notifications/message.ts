@@ -23,6 +23,7 @@ const HEADLINE: Record<Transition['kind'], string> = {
   unsilenced: 'UNSILENCED',
   proposed: 'APPROVAL NEEDED',
   acted: 'ACTION TAKEN',
+  observed: 'DRY RUN',
 };
 
 export interface MessageContext {
@@ -34,12 +35,15 @@ export interface MessageContext {
 
 /** The SNS message for one transition: readable subject and body, attributes for subscription filters. */
 export function buildNotification(incident: Incident, transition: Transition, ctx: MessageContext): Notification {
+  const action = transition.action;
   const headline = HEADLINE[transition.kind];
   const count = transition.kind === 'opened' ? ` for ${incident.failuresAtOpen} checks` : '';
   const tags = ctx.check?.tags ?? {};
   const dedupKey = dedupKeyOf(incident.id, transition.seq);
+  // An action's subject says what was done; a resolution after Vigil's, who fixed it.
+  const headlineText = action ? (action.result && !action.dryRun ? action.result : `${action.dryRun ? 'would ' : ''}${action.summary}`) : `${incident.summary}${count}${fixedByVigil(incident, transition) ? ' (fixed by Vigil)' : ''}`;
   return {
-    subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}: ${incident.summary}${count}`),
+    subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}: ${headlineText}`),
     body: truncate(`${body(incident, transition, ctx)}\n\n${dedupLine(dedupKey)}`, BODY_MAX),
     attributes: {
       dedupKey,
@@ -53,20 +57,46 @@ export function buildNotification(incident: Incident, transition: Transition, ct
   };
 }
 
+/** The action Vigil took that a recovery follows: named in the resolution, so nobody thinks it healed alone. */
+function fixedByVigil(incident: Incident, t: Transition): string | undefined {
+  if (t.kind !== 'resolved' || t.by !== 'vigil') return undefined;
+  const last = incident.actions?.filter((a) => !a.dryRun && a.by === 'vigil').at(-1);
+  return last && (last.result ?? last.summary);
+}
+
 function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   const lines: string[] = [];
+  const fixed = fixedByVigil(incident, t);
+  const acted = t.action;
   const what = {
     opened: `${incident.checkId} is failing.`,
     repeated: `${incident.checkId} is still failing and nobody has acknowledged it (reminder ${incident.notificationsSent - 1}).`,
-    escalated: `${incident.checkId} has not been acknowledged within its response time.`,
+    escalated: t.run
+      ? `Vigil's runbook ${t.run.runbook} hands ${incident.checkId} over to you: ${t.reason ?? 'it could not fix it'}.`
+      : `${incident.checkId} has not been acknowledged within its response time.`,
     acknowledged: `${t.by} acknowledged ${incident.checkId}.`,
-    resolved: t.by === 'vigil' ? `${incident.checkId} recovered.` : `${t.by} resolved ${incident.checkId}.`,
+    resolved: fixed ? `${incident.checkId} recovered; fixed by Vigil: ${fixed}.` : t.by === 'vigil' ? `${incident.checkId} recovered.` : `${t.by} resolved ${incident.checkId}.`,
     silenced: `${t.by} silenced ${incident.checkId}: no more notifications for this incident${incident.silencedUntil ? ` until ${incident.silencedUntil}` : ''}.`,
     unsilenced: `${t.by} lifted the silence on ${incident.checkId}: notifications resume.`,
     proposed: `Vigil proposes a fix for ${incident.checkId} and needs a human to approve it.`,
-    acted: `${t.by} took an action for ${incident.checkId}.`,
+    acted: !acted ? `${t.by} took an action for ${incident.checkId}.` : acted.by === 'vigil' ? `Vigil acted on ${incident.checkId}, by itself.` : `${acted.by} acted on ${incident.checkId} through Vigil.`,
+    observed: `Vigil would have acted on ${incident.checkId} (dry run: its remediation is in observe mode; nothing was changed).`,
   }[t.kind];
   lines.push(what, '');
+  if (acted) {
+    lines.push(`Did:       ${acted.dryRun ? 'would ' : ''}${acted.summary}`);
+    if (acted.result) lines.push(`${acted.dryRun ? 'Why not:  ' : 'Result:   '} ${acted.result}`);
+    if (acted.remediation) lines.push(`Action:    ${acted.remediation}${acted.target ? ` on ${acted.target}` : ''}${acted.dryRun ? ' (dry run)' : ''}`);
+    if (acted.reason) lines.push(`Why:       ${acted.reason}`);
+    if (acted.run) lines.push(`Run:       ${acted.run}${acted.runbook ? ` (runbook ${acted.runbook})` : ''}`);
+    lines.push('');
+  }
+  if (t.kind === 'escalated' && t.run) {
+    const done = (incident.actions ?? []).filter((a) => a.run === t.run!.id);
+    for (const a of done) lines.push(`Vigil did: ${a.dryRun ? 'would ' : ''}${a.summary}${a.result && !a.dryRun ? ` (${a.result})` : ''}`);
+    if (!done.length) lines.push('Vigil did nothing: see why above.');
+    lines.push('');
+  }
   lines.push(`Summary:   ${incident.summary}`);
   lines.push(`Target:    ${incident.target}`);
   lines.push(`Severity:  ${incident.severity}${ctx.policy ? ` (respond within ${minutes(ctx.policy.respondMinutes)})` : ''}`);
@@ -75,7 +105,8 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   if (observed) lines.push(`Observed:  ${observed}`);
-  if (t.reason) lines.push(`Why:       ${t.reason}`);
+  // An action's and a runbook's hand-over say theirs above.
+  if (t.reason && !acted && !(t.kind === 'escalated' && t.run)) lines.push(`Why:       ${t.reason}`);
   lines.push(`Incident:  ${incident.id} (${incident.state})${incident.previousId ? `, follows ${incident.previousId}` : ''}`);
   if (ctx.check?.runbook) lines.push('', 'Runbook:', ctx.check.runbook);
   if (t.approval) {

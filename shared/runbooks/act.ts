@@ -10,7 +10,7 @@ import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
 import { RemediationRefusedError, type Plan, type Reconciled } from '../remediations/remediation.js';
 import { TargetUnresolvedError } from '../aws/errors.js';
-import { SetupError } from '../errors.js';
+import { SetupError, VigilError } from '../errors.js';
 import { readDecideWrite } from '../store/read-decide-write.js';
 import type { GuardRead, StateStore } from '../store/state-store.js';
 import type { CheckState } from '../incidents/types.js';
@@ -45,6 +45,8 @@ type Stopped<K> = { outcome: K; plan?: Plan; reason: string; remediation: Remedi
 
 export type ActOutcome =
   | { outcome: 'acted'; plan: Plan; result: string; targetKey: string; remediation: RemediationConfig }
+  /** The call may or may not have taken effect, and reading the target could not tell: a human must look. */
+  | { outcome: 'unknown'; plan: Plan; result: string; targetKey: string; remediation: RemediationConfig }
   | Held<'observed'>
   | Held<'proposed'>
   | Held<'skipped'>
@@ -131,18 +133,30 @@ async function carryOut(remediation: RemediationConfig, plan: Plan, req: ActRequ
   // dies mid-action still leaves this trace (the write is already on its way) and an expiring lock.
   const noting = req.note('acting', plan.summary, `${remediation.id} (${remediation.mode}${req.approved ? ', approved' : ''})`);
   noting.catch(() => undefined); // awaited below, once the action's outcome is recorded
-  let outcome: ActOutcome;
+  let result: string;
   try {
-    const result = await impl.execute(remediation, plan, { aws: deps.aws });
-    await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, 'done', deps.clock, remediation.circuitBreaker.failures, result);
-    outcome = { outcome: 'acted', plan, result, targetKey, remediation };
+    result = await impl.execute(remediation, plan, { aws: deps.aws });
   } catch (err) {
-    outcome = isAmbiguous(err)
+    const outcome = isAmbiguous(err)
       ? await afterLostAnswer(remediation, plan, req, deps, targetKey, message(err))
       : await notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed: ${message(err)}`);
+    await noting;
+    return outcome;
+  }
+  // The call was made. A store that cannot take its record never turns it into a failure: the claim
+  // stays (a retry, or the next event, reads the target back), and what is known is said.
+  try {
+    await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, 'done', deps.clock, remediation.circuitBreaker.failures, result);
+  } catch (err) {
+    throw new UnrecordedActionError(`${remediation.id} acted (${result}); its outcome could not be recorded: ${message(err)}`, { cause: err });
   }
   await noting;
-  return outcome;
+  return { outcome: 'acted', plan, result, targetKey, remediation };
+}
+
+/** An action that happened and that the state store would not record: never reported as not done. */
+export class UnrecordedActionError extends VigilError {
+  override name = 'UnrecordedActionError';
 }
 
 /** The call's answer never came back: read the target and record the truth. */
@@ -153,10 +167,10 @@ async function afterLostAnswer(remediation: RemediationConfig, plan: Plan, req: 
   return recordFound(remediation, plan, req, deps, targetKey, found, result);
 }
 
-/** What reading the target found of an action that may have happened: done, or unknown; either way acted on. */
+/** What reading the target found of an action that may have happened: done, or unknown (it holds the cooldown either way). */
 async function recordFound(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, found: Reconciled, result: string): Promise<ActOutcome> {
   await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
-  return { outcome: 'acted', plan, result, targetKey, remediation };
+  return { outcome: found.applied === 'yes' ? 'acted' : 'unknown', plan, result, targetKey, remediation };
 }
 
 async function notApplied(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, reason: string): Promise<ActOutcome> {
@@ -177,6 +191,8 @@ async function resume(remediation: RemediationConfig, prior: ActionRecord, req: 
     }
     case 'not-applied':
       return { outcome: 'failed', plan, reason: prior.result ?? `${remediation.id} was not applied`, remediation };
+    case 'unknown':
+      return { outcome: 'unknown', plan, result: prior.result ?? `${remediation.id} has an unknown outcome`, targetKey, remediation };
     default:
       return { outcome: 'acted', plan, result: prior.result ?? `already acted for this event at ${prior.at}`, targetKey, remediation };
   }

@@ -8,13 +8,15 @@ import { runChecks } from '../engine/runner.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import type { Finding } from '../findings.js';
 import { applyFinding } from '../incidents/apply-finding.js';
-import { decideEscalation, decideProposal } from '../incidents/human.js';
+import { decideActed, decideEscalation, decideProposal } from '../incidents/human.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { isFailing, type IncidentPolicy } from '../incidents/policy.js';
-import { isActive, type CheckState } from '../incidents/types.js';
+import { isActive, type ActionTold, type CheckState } from '../incidents/types.js';
 import { updateCheckState } from '../incidents/update-state.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
+import { actionNotice } from '../notifications/action-notice.js';
+import type { Publisher } from '../notifications/publisher.js';
 import { probeRegistry } from '../probes/index.js';
 import { VigilError } from '../errors.js';
 import { StateConflictError, type GuardRead, type StateStore } from '../store/state-store.js';
@@ -34,9 +36,15 @@ export interface RunbookDeps {
   remediateFunction: string;
   /** When this invocation will be stopped: a run's lease lasts no longer, so a retry after a crash can take over. */
   deadline: () => Date;
-  /** Who holds a run's lease: one id per invocation, so the invocation going on after a failed write finds the run its own. */
+  /** Who holds a run's lease: one id per attempt, so the attempt going on after a failed write finds the run its own. */
   holder?: string;
+  /** The Lambda request id, the same for every retry of one invocation: a retry takes over its own dead attempt's run at once. */
+  invocation?: string;
+  /** A stream record's run: one invocation at a time holds it, so a lease found is a dead attempt's. */
+  holderGone?: boolean;
   meter?: Meter;
+  /** Where an action with no incident to carry its message is told (the alerts topic): a manual run on no incident. */
+  notices?: { publisher: Publisher; topic: string };
 }
 
 export type { RunbookVerdict, StepRecord } from './run-record.js';
@@ -55,6 +63,8 @@ export interface RunbookResult {
   steps: StepRecord[];
   /** Set when the event had already been handled: what its first delivery did. Nothing was done again. */
   replay?: { of: string; at: string; firstVerdict: RunbookVerdict };
+  /** Set when an earlier attempt failed or died before this one finished the run. */
+  attempts?: number;
 }
 
 /** A run as this attempt carries it: the stored record, and what only this attempt holds. */
@@ -135,11 +145,11 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
  * first delivery's result when it is over. A run another attempt is still on is waited for.
  */
 export async function startRun(deps: RunbookDeps, id: string, eventId: string, runbook: RunbookConfig, seed: Partial<RunRecord> = {}): Promise<{ run: Running } | { replay: unknown }> {
-  const holder = deps.holder ?? randomUUID();
+  const me = { holder: deps.holder ?? randomUUID(), invocation: deps.invocation, holderGone: deps.holderGone };
   const until = deps.deadline();
   const running = (record: RunRecord): { run: Running } => ({ run: { record, runbook, pending: [] } });
   try {
-    return running(await persist(deps.store, { ...newRun(id, eventId, runbook.id, holder, until, deps.clock.now()), ...seed }));
+    return running(await persist(deps.store, { ...newRun(id, eventId, runbook.id, me, until, deps.clock.now()), ...seed }));
   } catch (err) {
     if (!(err instanceof StateConflictError)) throw err;
   }
@@ -147,7 +157,7 @@ export async function startRun(deps: RunbookDeps, id: string, eventId: string, r
   let polls = Math.floor((until.getTime() - deps.clock.now().getTime()) / RUN_POLL_MS) - 1;
   for (;;) {
     const found = (await deps.store.getRun(id))!;
-    const joined = joinRun(found, holder, until, deps.clock.now());
+    const joined = joinRun(found, me, until, deps.clock.now());
     if ('replay' in joined) return { replay: replayOf(joined.replay) };
     if ('take' in joined) {
       try {
@@ -178,7 +188,7 @@ function replayOf(run: RunRecord): unknown {
 /** A failed attempt lets go of its run at once, so Lambda's retry need not wait for the lease to run out. */
 export async function release(run: Running, deps: RunbookDeps): Promise<void> {
   try {
-    run.record = await persist(deps.store, { ...run.record, lease: { holder: run.record.lease?.holder ?? '', until: deps.clock.now().toISOString() } });
+    run.record = await persist(deps.store, { ...run.record, lease: { ...(run.record.lease ?? { holder: '' }), until: deps.clock.now().toISOString() } });
   } catch {
     // The store is what failed: the lease runs out at this attempt's deadline instead.
   }
@@ -242,9 +252,13 @@ async function perform(step: NextStep, run: Running, deps: RunbookDeps): Promise
       await runNote(run, deps, step.index + 1, 0, passed.ok ? 'verified' : 'not-verified', passed.detail);
       return { record: record(`verify ${checkId}`, passed.ok ? 'passed' : 'failed', passed.detail), verdict: passed.ok ? 'fixed' : 'acted' };
     }
-    case 'escalate':
-      await escalate(run, deps, step.reason);
-      return { record: record('escalate', 'escalated', step.reason), verdict: 'escalated', stop: true };
+    case 'escalate': {
+      // What the run saw last goes with the hand-over: the verify that failed says why.
+      const verified = run.record.steps.findLast((s) => s.step.startsWith('verify ') && s.outcome === 'failed');
+      const reason = verified ? `${step.reason} (${verified.detail})` : step.reason;
+      await escalate(run, deps, reason);
+      return { record: record('escalate', 'escalated', reason), verdict: 'escalated', stop: true };
+    }
   }
 }
 
@@ -254,9 +268,18 @@ async function afterAct(run: Running, stepIndex: number, o: ActOutcome, deps: Ru
   switch (o.outcome) {
     case 'acted':
       await line('acted', o.result);
+      await tell(run, stepIndex, { summary: o.plan.summary, result: o.result, remediation: o.remediation.id, target: o.targetKey }, deps);
       return { verdict: 'acted', acted: { remediation: o.remediation.id, targetKey: o.targetKey } };
+    case 'unknown':
+      await line('unknown', o.result);
+      await tell(run, stepIndex, { summary: o.plan.summary, result: o.result, remediation: o.remediation.id, target: o.targetKey }, deps);
+      // Neither verify nor the next step can rest on an action nobody can say happened.
+      if (run.record.manual) return { stop: true };
+      await escalate(run, deps, `${o.remediation.id} may or may not have acted on ${o.targetKey}, and reading it back could not tell: look at it first`);
+      return { verdict: 'escalated', stop: true };
     case 'observed':
       await line('observed', `would ${o.plan.summary}`, o.reason);
+      await tell(run, stepIndex, { summary: o.plan.summary, result: o.reason, remediation: o.remediation.id, target: targetKeyOf(o.remediation.id, deps.config), dryRun: true }, deps);
       return { verdict: 'observed', stop: true };
     case 'skipped':
       await line('skipped', o.plan.summary, o.reason);
@@ -317,8 +340,29 @@ function check(ids: string[], deps: RunbookDeps): Promise<Finding[]> {
 
 async function escalate(run: Running, deps: RunbookDeps, reason: string): Promise<void> {
   const incidentId = run.record.incidentId!;
+  const by = { id: run.record.id, runbook: run.runbook.id };
   // Once per incident: a second escalation (another event, a retried attempt) writes nothing.
-  await updateCheckState(deps.store, checkIdOf(incidentId), (s: CheckState | undefined) => decideEscalation(s, incidentId, reason, deps.clock.now()));
+  await updateCheckState(deps.store, checkIdOf(incidentId), (s: CheckState | undefined) => decideEscalation(s, incidentId, reason, deps.clock.now(), by));
+}
+
+/**
+ * Every action reaches a person: on the run's incident, an `acted` transition (the outbox sends
+ * [ACTION TAKEN], or [DRY RUN]); without one (a manual run on no incident), a message of its own.
+ * Recorded once per run and step, so a retried attempt tells nobody twice.
+ */
+async function tell(run: Running, stepIndex: number, what: Pick<ActionTold, 'summary' | 'result' | 'remediation' | 'target' | 'dryRun'>, deps: RunbookDeps): Promise<void> {
+  const { record } = run;
+  const now = deps.clock.now();
+  const action: ActionTold = { by: record.actor ?? 'vigil', at: now.toISOString(), ...what, ...(record.manualReason ? { reason: record.manualReason } : {}), runbook: run.runbook.id, run: record.id, step: stepIndex };
+  if (!record.incidentId) {
+    await deps.notices?.publisher.publish(deps.notices.topic, actionNotice(action));
+    return;
+  }
+  const incidentId = record.incidentId;
+  const state = await updateCheckState(deps.store, checkIdOf(incidentId), (s) => decideActed(s, incidentId, action, now));
+  // The incident changed by this run's own hand: the run's later steps plan on it as it now stands.
+  const own = state?.transition?.action;
+  if (state && own?.run === record.id && own.step === stepIndex) run.record = { ...record, incidentVersion: state.version };
 }
 
 /** Timeline keys sort as the run wrote them: by step, then by line within the step; the same for every attempt. */
@@ -348,7 +392,7 @@ export async function finish(run: Running, base: { alarm?: string; check?: strin
   const { record } = run;
   const trail = record.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
   await runNote(run, deps, 99, 0, 'verdict', record.verdict, trail || undefined);
-  return done(run, { ...base, runbook: run.runbook.id, incidentId: record.incidentId!, verdict: record.verdict, steps: record.steps }, deps);
+  return done(run, { ...base, runbook: run.runbook.id, incidentId: record.incidentId!, verdict: record.verdict, steps: record.steps, ...(record.attempts > 1 ? { attempts: record.attempts } : {}) }, deps);
 }
 
 /** The run closed with its result, which a replay of its event then quotes. */
@@ -377,7 +421,7 @@ function findingContext(runbook: RunbookConfig, event: AlarmEvent, deps: Runbook
   const policy: IncidentPolicy = { failureThreshold: 1, successThreshold: 1, openOnWarn: false, maxRepeats, ...severities[runbook.severity] };
   const now = deps.clock.now();
   const silence = activeSilence(deps.config.silences, { id: alarmCheckId(event.detail.alarmName), tags: event.detail.alarmTags ?? {} }, now);
-  return { policy, severity: runbook.severity, silence, now };
+  return { policy, severity: runbook.severity, silence, now, eventId: event.id };
 }
 
 /** A runbook's verdict and each action's outcome, as Vigil's own metrics. */

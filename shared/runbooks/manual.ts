@@ -2,10 +2,8 @@ import type { RemediationConfig, RunbookConfig } from '../config/remediations.js
 import { riskOf } from '../config/remediations.js';
 import { VigilError } from '../errors.js';
 import type { ManualRequest } from '../events/remediate.js';
-import { decideActed } from '../incidents/human.js';
 import { brief, type IncidentBrief } from '../incidents/operations.js';
-import { activeIncidentState, checkIdOf } from '../incidents/operator.js';
-import { updateCheckState } from '../incidents/update-state.js';
+import { activeIncidentState } from '../incidents/operator.js';
 import { previewAct, targetKeyOf } from './act.js';
 import { triggeringChecks } from '../config/triggers.js';
 import { done, runNote, runSteps, startRun, type RunbookDeps } from './execute.js';
@@ -57,6 +55,7 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
     approval: { by, step: 0 },
     actor: by,
     manual: true,
+    manualReason: req.reason,
   });
   if ('replay' in started) return started.replay as ManualResult;
   const run = started.run;
@@ -70,11 +69,9 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   deps.log.warn(`manual ${remediation.id} by ${by}: ${act.outcome}: ${act.detail}`, { reason: req.reason });
   const result: ManualResult = { ...base, ...(act.plan ? { plan: act.plan } : {}), outcome: act.outcome, detail: act.detail, ...(verified ? { verified: verified.detail } : {}) };
   if (!state) return done(run, result, deps);
-  if (act.outcome !== 'acted') return done(run, { ...result, incident: brief(state.incident) }, deps);
-  // The on-call hears of what a human did to their incident.
-  const told = `${act.detail}${verified ? `; ${verified.outcome === 'passed' ? 'verified' : 'NOT verified'}: ${verified.detail}` : ''} (${req.reason})`;
-  const written = await updateCheckState(deps.store, checkIdOf(state.incident.id), (s) => decideActed(s, state.incident.id, by, told, deps.clock.now()));
-  return done(run, { ...result, incident: brief(written!.incident!) }, deps);
+  // The on-call has heard of the action from its step ([ACTION TAKEN]); the answer shows the incident as it now stands.
+  const now = (await deps.store.getCheckStates([state.checkId])).get(state.checkId)?.incident ?? state.incident;
+  return done(run, { ...result, incident: brief(now) }, deps);
 }
 
 /**

@@ -33,6 +33,8 @@ export interface RunRecord {
   actor?: string;
   /** A human ran it by hand and reads its answer: a step that fails goes back to them, not to an escalation. */
   manual?: boolean;
+  /** Why the human ran it, as they said it: the message of an action on no incident carries it. */
+  manualReason?: string;
   /** The action this run took, for its verify step. */
   acted?: { remediation: string; targetKey: string };
   /** The check whose incident started the run; a verify step without a check of its own re-runs it. */
@@ -40,13 +42,29 @@ export interface RunRecord {
   /** A step handed over (to a human, an approval, a guardrail): nothing after it runs. */
   stopped?: boolean;
   status: 'running' | 'done';
-  /** The attempt running it, until when: a retry after a crash takes over once it expires. */
-  lease?: { holder: string; until: string };
+  /** The attempt running it, until when: a retry after a crash takes over once it expires, or at once when it knows the holder has ended. */
+  lease?: Lease;
   attempts: number;
   startedAt: string;
   finishedAt?: string;
   /** What the run returned, for a replay of its event to quote. */
   result?: Record<string, unknown>;
+}
+
+export interface Lease {
+  /** The attempt: one per handler call. */
+  holder: string;
+  /** The Lambda invocation, which keeps its request id across Lambda's retries of it. */
+  invocation?: string;
+  until: string;
+}
+
+/** Who asks to run: this attempt, its invocation, and whether the caller knows any other holder has ended. */
+export interface Claimant {
+  holder: string;
+  invocation?: string | undefined;
+  /** A stream record is delivered to one invocation at a time: whoever held its run before has ended. */
+  holderGone?: boolean | undefined;
 }
 
 type VerifyStep = Extract<RunbookConfig['steps'][number], { verify: unknown }>['verify'];
@@ -97,19 +115,23 @@ export function advance(run: RunRecord, done: StepDone): RunRecord {
   };
 }
 
-/** A new run for an event, held by `holder` until `until`. */
-export function newRun(id: string, eventId: string, runbook: string, holder: string, until: Date, now: Date): RunRecord {
-  return { id, version: 0, runbook, eventId, next: 0, steps: [], verdict: 'recorded', status: 'running', lease: { holder, until: until.toISOString() }, attempts: 1, startedAt: now.toISOString() };
+/** A new run for an event, held by `claimant` until `until`. */
+export function newRun(id: string, eventId: string, runbook: string, claimant: Claimant, until: Date, now: Date): RunRecord {
+  return { id, version: 0, runbook, eventId, next: 0, steps: [], verdict: 'recorded', status: 'running', lease: leaseOf(claimant, until), attempts: 1, startedAt: now.toISOString() };
 }
 
+const leaseOf = ({ holder, invocation }: Claimant, until: Date): Lease => ({ holder, ...(invocation ? { invocation } : {}), until: until.toISOString() });
+
 /** What to do with a run found already stored for this event. Pure. */
-export function joinRun(found: RunRecord, holder: string, until: Date, now: Date): { take: RunRecord } | { replay: RunRecord } | { wait: string } {
+export function joinRun(found: RunRecord, me: Claimant, until: Date, now: Date): { take: RunRecord } | { replay: RunRecord } | { wait: string } {
   if (found.status === 'done') return { replay: found };
-  // This invocation's own run, found again after a failed write: its lease runs on.
-  if (found.lease?.holder === holder) return { take: { ...found, lease: { holder, until: until.toISOString() } } };
-  if (found.lease && new Date(found.lease.until) > now) return { wait: found.lease.until };
+  // This attempt's own run, found again after a failed write: its lease runs on.
+  if (found.lease?.holder === me.holder) return { take: { ...found, lease: leaseOf(me, until) } };
+  // An earlier attempt of this invocation (Lambda retries after it ended), or a holder the caller knows has ended.
+  const ended = me.holderGone || (me.invocation !== undefined && found.lease?.invocation === me.invocation);
+  if (!ended && found.lease && new Date(found.lease.until) > now) return { wait: found.lease.until };
   // Its last attempt died (or timed out): take it over where it stopped.
-  return { take: { ...found, lease: { holder, until: until.toISOString() }, attempts: found.attempts + 1 } };
+  return { take: { ...found, lease: leaseOf(me, until), attempts: found.attempts + 1 } };
 }
 
 /** The run, over: its lease released and its result kept for replays. */

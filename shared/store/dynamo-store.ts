@@ -110,6 +110,23 @@ export class DynamoStateStore implements StateStore {
     }
   }
 
+  async putDeliveryLine(incidentId: string, entry: TimelineEntry): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.timeline(incidentId, entry.at, entry.key), type: 'timeline', entry },
+          // A line that says the message went out (or was held) is final; one that counts sends is not.
+          ConditionExpression: 'attribute_not_exists(pk) OR #entry.kind = :sending',
+          ExpressionAttributeNames: { '#entry': 'entry' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // final already: a retry
+    }
+  }
+
   async getTimelineEntry(incidentId: string, at: string, key: string): Promise<TimelineEntry | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.timeline(incidentId, at, key), ConsistentRead: true }));
     return out.Item?.entry as TimelineEntry | undefined;

@@ -20,6 +20,8 @@ export interface TimelineEntry {
   reason?: string;
   /** Makes a retried write of the same entry land on the same item. */
   key: string;
+  /** For a notification's delivery line: the sends whose outcome is unknown so far. */
+  sends?: number;
 }
 
 /** Where Vigil keeps what it knows. Every write is one item, conditional where it decides anything. */
@@ -38,6 +40,8 @@ export interface StateStore extends HeartbeatsPort {
   getTimeline(incidentId: string): Promise<TimelineEntry[]>;
   /** One entry by its time and key, as written: how notify knows it has already sent a transition. */
   getTimelineEntry(incidentId: string, at: string, key: string): Promise<TimelineEntry | undefined>;
+  /** A notification's delivery line: written over a `sending` line (a send under way), never over a final one. */
+  putDeliveryLine(incidentId: string, entry: TimelineEntry): Promise<void>;
   /** Keeps the incident's own record current; an older transition never overwrites a newer one. */
   putIncident(incident: Incident, transition: Transition): Promise<void>;
   getIncident(incidentId: string): Promise<Incident | undefined>;

@@ -74,7 +74,7 @@ describe("the operator's workflow, with the CLI on a laptop", () => {
     const alarm = await invoke('on-alarm', 'alarm-metric.json');
     expect(alarm.answer).toMatchObject({ runbook: 'orders-api-5xx', verdict: 'fixed' });
     expect(ecs.applied).toHaveLength(1);
-    expect(alarm.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] alarm:orders-api-5xx-rate: /)]);
+    expect(alarm.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] alarm:orders-api-5xx-rate: /), 'alerts: [P1][ACTION TAKEN] alarm:orders-api-5xx-rate: new deployment of prod/orders-api started']);
 
     // The same event delivered again: the first answer, no second restart, no second message.
     const again = await invoke('on-alarm', 'alarm-metric.json');
@@ -138,11 +138,11 @@ describe('a runbook a check starts, with the CLI on a laptop', () => {
     const restarted = setInterval(() => ecs.applied.length > before && (healthy = true), 5);
     try {
       const round = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'auto.config.ts', '--reset');
-      expect(round.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] api-health/)]);
+      expect(round.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] api-health/), 'alerts: [P1][ACTION TAKEN] api-health: new deployment of prod/orders-api started']);
       expect(ecs.applied.length - before).toBe(1);
       expect(round.stderr).toMatch(/api-health opened: fixed/);
       const next = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'auto.config.ts');
-      expect(next.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[RESOLVED\] api-health/)]);
+      expect(next.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[RESOLVED\] api-health: .*\(fixed by Vigil\)$/)]);
     } finally {
       clearInterval(restarted);
     }
@@ -163,7 +163,8 @@ describe('a remediation run by hand that a check-started runbook also uses', () 
     write();
     healthy = false;
     const round = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'manual.config.ts', '--reset');
-    expect(round.notified).toEqual([expect.stringMatching(/\[OPEN\] api-health/)]);
+    // Its runbook, in observe mode, says what it would have done.
+    expect(round.notified).toEqual([expect.stringMatching(/\[OPEN\] api-health/), expect.stringMatching(/\[DRY RUN\] api-health: would force a new deployment of prod\/orders-api/)]);
     const before = ecs.applied.length;
     healthy = true;
     const manual = await invoke('remediate', { ...request, incident: 'api-health/1' }, '--config', 'manual.config.ts');
@@ -183,6 +184,8 @@ describe('a remediation run by hand that a check-started runbook also uses', () 
     expect(manual.code).toBe(0);
     expect(ecs.applied.length - before).toBe(1);
     expect(manual.answer).toMatchObject({ outcome: 'acted', verified: expect.stringMatching(/^api-health ok/) });
+    // No incident carries it, so it is told on its own.
+    expect(manual.notified).toEqual(['alerts: [ACTION TAKEN] ecs:prod/orders-api: new deployment of prod/orders-api started (by alice)']);
 
     const again = await invoke('remediate', request, '--config', 'manual.config.ts');
     expect(again.answer).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/cooldown/) });

@@ -8,7 +8,7 @@ import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
 import { T0 } from '../support/findings.js';
 import type { Fault } from '../support/wire/faulty-handler.js';
-import { deliverCheckRecord } from '../support/wire/vigil.js';
+import { deliverCheckRecord, ESCALATIONS } from '../support/wire/vigil.js';
 import { World } from '../support/wire/world.js';
 
 // A runbook a check's incident starts, under the faults of the exactly-once matrix: each fault at each
@@ -44,6 +44,26 @@ async function opened(world: World) {
 
 const SITES = ['ecs DescribeServices', 'ecs UpdateService', 'dynamodb PutItem RUN', 'dynamodb GetItem GUARD', 'dynamodb PutItem GUARD', 'dynamodb PutItem CHECK', 'dynamodb PutItem TIMELINE'];
 const FAULTS: Fault[] = ['throttle', 'server', 'before', 'lost', 'hang', 'kill'];
+
+describe('a check-triggered runbook whose attempt failed right after acting', () => {
+  it('is taken over at once by the stream\'s next delivery, not waited out to the dead attempt\'s lease', async () => {
+    const world = await World.create(local, T0);
+    const record = await opened(world);
+    const started = world.now.getTime();
+    // The run's record cannot be saved after the restart, nor its lease released: a short store fault.
+    world.pick = (s, n) => (s === 'dynamodb PutItem RUN' && n >= 2 && n <= 7 ? 'server' : undefined);
+    const out = await deliverCheckRecord(world, config, record);
+    expect(out.ends.map((e) => e.ended)).toEqual(['threw', 'returned']);
+    expect(world.ecs.applied).toHaveLength(1);
+    // The retry came a minute later (the model's redelivery); the run's own waits (settle, verify) are the rest.
+    expect(world.now.getTime() - started).toBeLessThan(5 * 60_000);
+    // As on the alarm path: the failed attempt paged, saying it will be retried; the retry said it was handled.
+    expect(world.sns.on(ESCALATIONS).map((m) => m.subject)).toEqual([
+      '[P1][VIGIL ERROR] api-health: not handled yet, retrying',
+      '[P1][VIGIL RECOVERED] api-health: handled on attempt 2 (escalated)',
+    ]);
+  });
+});
 
 describe('a check-triggered runbook under faults, the stream delivering again', () => {
   it.each(SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s: at most one deployment, the incident escalated, and a second delivery replays', async (site, fault) => {

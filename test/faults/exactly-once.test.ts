@@ -171,7 +171,7 @@ describe('6. notifications', () => {
     world.pick = (site) => (site === 'dynamodb Query' ? 'server' : undefined);
     const { deadLettered } = await drainStream(world, cfg);
     expect(deadLettered).toEqual([]);
-    expect(world.sns.published.map((m) => m.subject.slice(0, 14))).toEqual(['[P1][OPEN] ala', '[P1][ESCALATED']);
+    expect(world.sns.published.map((m) => m.subject.slice(0, 14))).toEqual(['[P1][OPEN] ala', '[P1][ACTION TA', '[P1][ESCALATED']);
   });
 });
 

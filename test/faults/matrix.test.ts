@@ -31,7 +31,12 @@ const SITES = [
   'sns Publish',
   'dynamodb Query',
 ] as const;
-const MODES = ['first', 'every'] as const;
+/** On its first call only; on every call; on every call but the first (a claim that lands, then its settle write that never does). */
+const MODES = ['first', 'every', 'after-first'] as const;
+/** The copies of one transition's message: at most two sends that went unanswered (docs/state.md). */
+const MAX_COPIES = 2;
+/** When every attempt dies right after sending, or the table takes no record of it: one per delivery of the record, bisection included. */
+const MAX_COPIES_PER_DELIVERY = 8;
 
 let local: LocalDynamo;
 let api: LocalTarget;
@@ -44,7 +49,7 @@ afterAll(async () => {
   await local.close();
   if (!table.size) return;
   const rows = SITES.flatMap((site) => FAULTS.map((fault) => table.get(`${site} × ${fault}`)).filter(Boolean));
-  console.log(['fault matrix: each call site × each fault, on its first call | on every call (deployments, who was told, attempts: r returned, t threw, k killed)', ...rows].join('\n'));
+  console.log(['fault matrix: each call site × each fault, on its first call | on every call | on every call but the first (deployments, who was told, attempts: r returned, t threw, k killed)', ...rows].join('\n'));
 });
 
 const config = (mode: 'auto' | 'propose' | 'observe' = 'auto') =>
@@ -69,7 +74,8 @@ interface Cell {
 /** One cell: the event through on-alarm (3 attempts), the stream through notify, then a replay; the invariants checked. */
 async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): Promise<Cell> {
   const cfg = config();
-  const world = await World.create(local, T0, (s, n) => (s === site && (mode === 'every' || n === 1) ? fault : undefined));
+  const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
+  const world = await World.create(local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -91,11 +97,11 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
 
     if (deployments > 1) fail(`${deployments} deployments for one event`);
     if (deployments === 1 && (!action || action.outcome === 'not-applied')) fail(`a deployment happened but the guard records ${action ? 'it as not applied' : 'no action'}`);
-    if (deployments === 0 && action && action.outcome !== 'not-applied') fail(`no deployment happened but the guard records one (${action.outcome ?? 'in flight'})`);
+    if (deployments === 0 && action && !['not-applied', 'unknown'].includes(action.outcome ?? '')) fail(`no deployment happened but the guard records one (${action.outcome ?? 'in flight'})`);
     if (deployments === 1 && !delivered.deadLettered && !['verified', 'not-verified'].includes(action?.outcome ?? '')) fail('acted, but verify never ran');
     // Told: by a message, or, when SNS or the table is down for good, by the alarmed dead-letter queue the record lands in.
     // An attempt killed at the same call every time can say nothing: there the alarmed dead-letter queue is what tells.
-    const told = escalated || paged || deadLettered.length > 0 || (fault === 'kill' && mode === 'every' && delivered.deadLettered);
+    const told = escalated || paged || deadLettered.length > 0 || (fault === 'kill' && mode !== 'first' && delivered.deadLettered);
     if (deployments === 1 && !told) fail('acted, verify failed, and nobody was escalated');
     if (delivered.deadLettered && !told) fail('dead-lettered and nobody was paged');
     if (!delivered.deadLettered && run?.status !== 'done') fail(`handled, but the run is ${run?.status ?? 'missing'}`);
@@ -104,12 +110,24 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
 
     const keys = world.sns.published.map((m) => m.attributes.dedupKey);
     const transitions = world.stream.map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>).state).filter((s) => s.transition && s.incident);
-    for (const t of new Map(transitions.map((s) => [`${s.incident.id}#${s.transition.seq}`, s])).keys()) {
+    // Only SNS refusing every send for good can keep a message from going out; a lost reply, a table that fails, a dead attempt cannot.
+    const snsDown = site === 'sns Publish' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
+    // Every attempt of notify dies before it can send: only the alarmed dead-letter queue can tell.
+    const notifyNeverSends = site === 'dynamodb GetItem INCIDENT' && mode !== 'first' && fault === 'kill';
+    // A send whose attempt dies right after it, or whose record the table never takes, is one more copy on each delivery.
+    const copiesPerDelivery = (site === 'sns Publish' && fault === 'kill') || (site === 'dynamodb PutItem INCIDENT' && mode !== 'first');
+    for (const [t, state] of new Map(transitions.map((s) => [`${s.incident.id}#${s.transition.seq}`, s]))) {
       const copies = keys.filter((k) => k === t).length;
-      if (copies === 0 && !deadLettered.length) fail(`transition ${t} sent no message`);
-      // A table that never takes the "sent" line makes every retry send again: the same key each time, for subscribers to drop.
+      if (copies === 0 && !snsDown && !notifyNeverSends) fail(`transition ${t} (${state.transition.kind}) sent no message`);
+      if (copies > (copiesPerDelivery ? MAX_COPIES_PER_DELIVERY : MAX_COPIES)) fail(`transition ${t} sent ${copies} copies`);
       if (copies > 1 && !lostPublish && mode === 'first') fail(`transition ${t} sent ${copies} messages with no lost Publish reply`);
+      // A retried event is the same event: it reminds nobody of anything.
+      if (state.transition.kind === 'repeated') fail(`a reminder (${t}) from one event retried`);
     }
+    const bodies = world.sns.published.map((m) => `${m.subject}\n${m.message}`);
+    if (deployments === 1 && bodies.some((b) => /orders-api-restart failed|was not applied/.test(b))) fail('a deployment happened, and a message says the action failed');
+    if (deployments === 1 && run?.status === 'done' && !snsDown && !notifyNeverSends && !bodies.some((b) => b.includes('[ACTION TAKEN]'))) fail('acted, and no [ACTION TAKEN] message says so');
+    if (paged && run?.status === 'done' && !snsDown && !world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[VIGIL RECOVERED]'))) fail('paged [VIGIL ERROR], handled on a later attempt, and no follow-up says so');
     if (unhandled.length) fail(`unhandled rejection: ${String(unhandled[0])}`);
     if (run?.status === 'done') {
       world.pick = () => undefined;
@@ -136,8 +154,9 @@ describe.concurrent('the fault matrix', () => {
       async (fault) => {
         const first = await cell(site, fault, 'first');
         const every = await cell(site, fault, 'every');
-        table.set(`${site} × ${fault}`, `${`${site} × ${fault}`.padEnd(42)} ${first.outcome.padEnd(52)} | ${every.outcome}`);
-        expect([...first.broken, ...every.broken]).toEqual([]);
+        const later = await cell(site, fault, 'after-first');
+        table.set(`${site} × ${fault}`, `${`${site} × ${fault}`.padEnd(42)} ${first.outcome.padEnd(52)} | ${every.outcome.padEnd(52)} | ${later.outcome}`);
+        expect([...first.broken, ...every.broken, ...later.broken]).toEqual([]);
       },
       60_000,
     );
@@ -346,7 +365,8 @@ describe.concurrent('database changes under faults', () => {
         remediations: [c.remediation],
         runbooks: [{ id: 'database-change', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P1', steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }] }],
       });
-      const world = await World.create(local, T0, (s, n) => (s === site && (mode === 'every' || n === 1) ? fault : undefined));
+      const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
+      const world = await World.create(local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
       const delivered = await deliverAlarm(world, cfg, samples.metric);
       const { deadLettered } = await drainStream(world, cfg);
       const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(c.key);
@@ -358,7 +378,11 @@ describe.concurrent('database changes under faults', () => {
       const broken: string[] = [];
       if (made > 1) broken.push(`${made} changes for one event`);
       if (made === 1 && (!action || action.outcome === 'not-applied')) broken.push('a change happened but the guard does not record it');
-      if (made === 0 && action && action.outcome !== 'not-applied') broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
+      // "unknown" is the truth when neither the call's answer nor a read-back could tell: it holds the cooldown, and a human is told to look.
+      // A claim every attempt died on before reading the target stays in flight: the next event's orphan settlement reads it.
+      const everyAttemptKilled = fault === 'kill' && mode !== 'first' && delivered.deadLettered;
+      if (made === 0 && action && !['not-applied', 'unknown'].includes(action.outcome ?? '') && !(everyAttemptKilled && action.outcome === undefined)) broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
+      if (action?.outcome === 'unknown' && !world.sns.published.some((m) => m.message.includes('may or may not have acted'))) broken.push('an unknown outcome, and nobody told to look');
       if (acted && made === 0) broken.push('said "acted" with nothing done');
       if (!told) broken.push('nobody was told');
       expect(broken).toEqual([]);

@@ -85,9 +85,16 @@ describe('on-alarm handler', () => {
     expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
     expect(result.steps[0]!.detail).toMatch(/^orders-api-service ok: running 3\/3, steady; api-health ok: HTTP 200 in \d+ ms$/);
     expect(t.updates()).toBe(1);
-    expect(await t.timeline()).toEqual(['opened', 'notified', 'alarm', 'diagnose', 'acting', 'acted', 'verified', 'verdict']);
+    expect(await t.timeline()).toEqual(['opened', 'notified', 'acted', 'notified', 'alarm', 'diagnose', 'acting', 'acted', 'verified', 'verdict']);
     expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).at(-1)).toMatchObject({ summary: 'fixed', reason: expect.stringMatching(/^diagnose: done \(\d+ ms\); act orders-api-restart: acted \(\d+ ms\); verify api-health: passed \(\d+ ms\); escalate: skipped \(\d+ ms\)$/) });
-    expect(t.sent.map((n) => n.subject)).toEqual([expect.stringMatching(/^\[P1\]\[OPEN\] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed/)]);
+    // The on-call hears it opened, and what Vigil did about it.
+    expect(t.sent.map((n) => n.subject)).toEqual([
+      expect.stringMatching(/^\[P1\]\[OPEN\] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed/),
+      '[P1][ACTION TAKEN] alarm:orders-api-5xx-rate: new deployment of prod/orders-api started',
+    ]);
+    expect(t.sent[1]!.body).toMatch(
+      /^Vigil acted on alarm:orders-api-5xx-rate, by itself\.\n\nDid: +force a new deployment of prod\/orders-api \(3\/3 running, orders-api:42\)\nResult: +new deployment of prod\/orders-api started\nAction: +orders-api-restart on ecs:prod\/orders-api\nRun: +alarm#.+ \(runbook orders-api-5xx\)\n/,
+    );
   });
 
   it('in observe mode records exactly what it would do, and does nothing', async () => {
@@ -96,6 +103,11 @@ describe('on-alarm handler', () => {
     expect(result.verdict).toBe('observed');
     expect(result.steps[1]).toMatchObject({ outcome: 'observed', detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): mode observe: dry run, nothing done' });
     expect(t.updates()).toBe(0);
+    // What it would have done is told too, as what it is: a dry run.
+    expect(t.sent.at(-1)).toMatchObject({
+      subject: expect.stringMatching(/^\[P1\]\[DRY RUN\] alarm:orders-api-5xx-rate: would force a new deployment of prod\/orders-api/),
+      body: expect.stringContaining('(dry run: its remediation is in observe mode; nothing was changed)'),
+    });
   });
 
   it('escalates when verification fails, after one action', async () => {
@@ -104,7 +116,12 @@ describe('on-alarm handler', () => {
     const result = (await t.onAlarm(samples.metric)) as RunbookResult;
     expect(result.verdict).toBe('escalated');
     expect(result.steps.at(-2)).toMatchObject({ step: 'verify api-health', outcome: 'failed', detail: expect.stringMatching(/^api-health still fail after 2 attempts: HTTP 503/) });
-    expect(t.sent.map((n) => n.subject.slice(0, 14))).toEqual(['[P1][OPEN] ala', '[P1][ESCALATED']);
+    expect(t.sent.map((n) => n.subject.slice(0, 18))).toEqual(['[P1][OPEN] alarm:o', '[P1][ACTION TAKEN]', '[P1][ESCALATED] al']);
+    // The hand-over says what the runbook did and that it did not help, not that nobody acknowledged.
+    const escalation = t.sent.at(-1)!.body;
+    expect(escalation).toMatch(/^Vigil's runbook orders-api-5xx hands alarm:orders-api-5xx-rate over to you: restart did not help \(api-health still fail after 2 attempts: HTTP 503/);
+    expect(escalation).toContain('Vigil did: force a new deployment of prod/orders-api (3/3 running, orders-api:42) (new deployment of prod/orders-api started)');
+    expect(escalation).not.toContain('acknowledged within');
     expect(t.updates()).toBe(1);
   });
 
@@ -284,7 +301,7 @@ describe('a runbook whose first step acts', () => {
     const t = await setup({}, actsFirst);
     expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'fixed' });
     expect(t.updates()).toBe(1);
-    expect(await t.timeline()).toEqual(['opened', 'notified', 'alarm', 'acting', 'acted', 'verified', 'verdict']);
+    expect(await t.timeline()).toEqual(['opened', 'notified', 'acted', 'notified', 'alarm', 'acting', 'acted', 'verified', 'verdict']);
   });
 
   it('makes exactly one UpdateService for 100 concurrent alarm deliveries on one target', async () => {

@@ -38,8 +38,8 @@ describe('remediate handler: an operator runs a remediation by hand', () => {
       incident: { id: 'api-health/1', state: 'open' },
     });
     expect(ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'prod', service: 'orders-api', forceNewDeployment: true }]);
-    expect(t.sent.at(-1)).toMatchObject({ subject: expect.stringMatching(/^\[P3\]\[ACTION TAKEN\] api-health/), body: expect.stringContaining('alice took an action for api-health.') });
-    expect(t.sent.at(-1)!.body).toContain('Why:       new deployment of prod/orders-api started; verified: api-health ok');
+    expect(t.sent.at(-1)).toMatchObject({ subject: '[P3][ACTION TAKEN] api-health: new deployment of prod/orders-api started', body: expect.stringContaining('alice acted on api-health through Vigil.') });
+    expect(t.sent.at(-1)!.body).toContain('Result:    new deployment of prod/orders-api started\nAction:    orders-api-restart on ecs:prod/orders-api\nWhy:       5XX since the deploy');
     const timeline = (await t.store.getTimeline('api-health/1')).map((e) => `${e.kind} by ${e.by}`);
     expect(timeline).toEqual(expect.arrayContaining(['manual by alice', 'acting by alice', 'verified by alice', 'acted by alice']));
   });

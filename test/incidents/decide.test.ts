@@ -94,6 +94,15 @@ describe('decideIncident', () => {
     expect(next?.streak).toEqual({ failing: true, count: 1 });
   });
 
+  it('counts an event once: the same alarm event delivered again, minutes later, reminds nobody', () => {
+    const ctx = (minute: number) => ({ policy: { ...policy, failureThreshold: 1 }, severity: 'P1' as const, silence: undefined, now: minutesAfter(T0, minute), eventId: 'alarm-event-1' });
+    const opened = decideIncident(undefined, finding('fail', T0), ctx(0))!;
+    expect(opened).toMatchObject({ lastEvent: 'alarm-event-1', transition: { kind: 'opened' } });
+    expect(decideIncident(opened, finding('fail', minutesAfter(T0, 9)), ctx(9))).toBeUndefined();
+    // Another event is new evidence.
+    expect(decideIncident(opened, finding('fail', minutesAfter(T0, 9)), { ...ctx(9), eventId: 'alarm-event-2' })).toMatchObject({ transition: { kind: 'repeated' } });
+  });
+
   it('bumps the version on every write', () => {
     const { steps } = play(['fail', 'fail', 'ok', 'ok']);
     expect(steps.map((s) => s.state?.version)).toEqual([1, 2, 3, 4]);

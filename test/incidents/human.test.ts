@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideIncident } from '../../shared/incidents/decide.js';
-import { decideEscalation, decideHumanAction, decideProposal } from '../../shared/incidents/human.js';
+import { decideActed, decideEscalation, decideHumanAction, decideProposal } from '../../shared/incidents/human.js';
 import type { IncidentPolicy } from '../../shared/incidents/policy.js';
 import type { CheckState } from '../../shared/incidents/types.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
@@ -58,6 +58,20 @@ describe('decideEscalation and decideProposal', () => {
     const resolved = decideHumanAction(open, { op: 'resolve', ...alice }, later);
     expect(decideEscalation(resolved, 'api-health/1', 'x', later)).toBeUndefined();
     expect(decideEscalation(open, 'api-health/0', 'x', later)).toBeUndefined();
+  });
+
+  it('records an action once per run and step, tells of it even on a resolved incident, and keeps the last few', () => {
+    const action = { by: 'vigil', at: later.toISOString(), summary: 'terminate 1 idle-in-transaction session: pid 2791', result: 'terminated pid 2791', remediation: 'orders-db-terminate-idle', run: 'check#api-health/1#1', step: 0, runbook: 'leaked-tx' };
+    const acted = decideActed(open, 'api-health/1', action, later)!;
+    expect(acted.transition).toMatchObject({ kind: 'acted', by: 'vigil', action, run: { id: 'check#api-health/1#1', runbook: 'leaked-tx' } });
+    expect(acted.incident!.actions).toEqual([action]);
+    expect(decideActed(acted, 'api-health/1', action, minutesAfter(T0, 4))).toBeUndefined();
+    const resolved = decideHumanAction(open, { op: 'resolve', ...alice }, later);
+    expect(decideActed(resolved, 'api-health/1', action, later)?.transition).toMatchObject({ kind: 'acted' });
+    expect(decideActed(open, 'api-health/9', action, later)).toBeUndefined();
+    let many: CheckState = open;
+    for (let step = 0; step < 8; step++) many = decideActed(many, 'api-health/1', { ...action, step }, later)!;
+    expect(many.incident!.actions!.map((a) => a.step)).toEqual([3, 4, 5, 6, 7]);
   });
 
   it('proposes a plan once, however often the same proposal is made', () => {

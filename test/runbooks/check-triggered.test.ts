@@ -86,8 +86,13 @@ describe('a runbook started by a check', () => {
     await t.round(1);
     expect((await t.state()).incident).toMatchObject({ state: 'resolved' });
     expect(await t.timeline()).toEqual(expect.arrayContaining(['opened', 'runbook', 'diagnose', 'acting', 'acted', 'verified', 'verdict', 'resolved']));
-    // As on the alarm path: the on-call hears it opened and resolved; what Vigil did is on the timeline.
-    expect(t.sent.map((n) => n.subject.slice(0, 22))).toEqual(['[P1][OPEN] api-health:', '[P1][RESOLVED] api-hea']);
+    // As on the alarm path: the on-call hears it opened, what Vigil did, and that Vigil's fix resolved it.
+    expect(t.sent.map((n) => n.subject)).toEqual([
+      expect.stringMatching(/^\[P1\]\[OPEN\] api-health:/),
+      '[P1][ACTION TAKEN] api-health: new deployment of prod/orders-api started',
+      expect.stringMatching(/^\[P1\]\[RESOLVED\] api-health: .* \(fixed by Vigil\)$/),
+    ]);
+    expect(t.sent[2]!.body).toMatch(/^api-health recovered; fixed by Vigil: new deployment of prod\/orders-api started\./);
   });
 
   it('acts once when the stream delivers the same record again, and replays the first result', async () => {

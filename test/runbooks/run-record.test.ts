@@ -16,7 +16,7 @@ const config = parseConfig({
 });
 const runbook = config.runbooks[0]!;
 const record = (step: string, outcome: string) => ({ step, outcome, detail: '', durationMs: 0 });
-const fresh = (): RunRecord => newRun('alarm#e-1', 'e-1', runbook.id, 'attempt-1', minutesAfter(T0, 10), T0);
+const fresh = (): RunRecord => newRun('alarm#e-1', 'e-1', runbook.id, { holder: 'attempt-1' }, minutesAfter(T0, 10), T0);
 
 describe('the run of a runbook', () => {
   it('goes diagnose, act, verify, escalate when the action does not fix it', () => {
@@ -61,19 +61,31 @@ describe('joining a stored run', () => {
   it('answers a finished run as a replay', () => {
     const done = finishRun(stored, { verdict: 'fixed' }, minutesAfter(T0, 2));
     expect(done.lease).toBeUndefined();
-    expect(joinRun(done, 'attempt-2', minutesAfter(T0, 20), minutesAfter(T0, 3))).toEqual({ replay: done });
+    expect(joinRun(done, { holder: 'attempt-2' }, minutesAfter(T0, 20), minutesAfter(T0, 3))).toEqual({ replay: done });
   });
 
   it('waits for a run another attempt still holds', () => {
-    expect(joinRun(stored, 'attempt-2', minutesAfter(T0, 20), minutesAfter(T0, 5))).toEqual({ wait: minutesAfter(T0, 10).toISOString() });
+    expect(joinRun(stored, { holder: 'attempt-2' }, minutesAfter(T0, 20), minutesAfter(T0, 5))).toEqual({ wait: minutesAfter(T0, 10).toISOString() });
   });
 
   it('takes over a run whose attempt died, once its lease has run out', () => {
-    expect(joinRun(stored, 'attempt-2', minutesAfter(T0, 20), minutesAfter(T0, 11))).toEqual({ take: { ...stored, lease: { holder: 'attempt-2', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 } });
+    expect(joinRun(stored, { holder: 'attempt-2' }, minutesAfter(T0, 20), minutesAfter(T0, 11))).toEqual({ take: { ...stored, lease: { holder: 'attempt-2', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 } });
+  });
+
+  it("takes over at once from an earlier attempt of its own invocation: Lambda retries only after that attempt ended", () => {
+    const held = { ...stored, lease: { holder: 'attempt-1', invocation: 'request-7', until: minutesAfter(T0, 10).toISOString() } };
+    const retry = joinRun(held, { holder: 'attempt-2', invocation: 'request-7' }, minutesAfter(T0, 20), minutesAfter(T0, 2));
+    expect(retry).toEqual({ take: { ...stored, lease: { holder: 'attempt-2', invocation: 'request-7', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 } });
+    // A duplicate delivery is another invocation: it waits for the first.
+    expect(joinRun(held, { holder: 'attempt-9', invocation: 'request-8' }, minutesAfter(T0, 20), minutesAfter(T0, 2))).toEqual({ wait: minutesAfter(T0, 10).toISOString() });
+  });
+
+  it("takes over at once when its caller knows the holder is gone: a stream record goes to one invocation at a time", () => {
+    expect(joinRun(stored, { holder: 'attempt-2', holderGone: true }, minutesAfter(T0, 20), minutesAfter(T0, 2))).toMatchObject({ take: { attempts: 2, lease: { holder: 'attempt-2' } } });
   });
 
   it('goes on with its own run after a failed write in the same invocation, its lease renewed', () => {
     const released = { ...stored, lease: { holder: 'attempt-1', until: minutesAfter(T0, 5).toISOString() } };
-    expect(joinRun(released, 'attempt-1', minutesAfter(T0, 10), minutesAfter(T0, 6))).toEqual({ take: { ...stored, lease: { holder: 'attempt-1', until: minutesAfter(T0, 10).toISOString() } } });
+    expect(joinRun(released, { holder: 'attempt-1' }, minutesAfter(T0, 10), minutesAfter(T0, 6))).toEqual({ take: { ...stored, lease: { holder: 'attempt-1', until: minutesAfter(T0, 10).toISOString() } } });
   });
 });

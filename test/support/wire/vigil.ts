@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createNotifyHandler } from '../../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
@@ -65,7 +66,7 @@ export function notifyIn(world: World, attempt: Attempt, config: VigilConfig, lo
 
 /** An alarm event delivered to on-alarm with Lambda's asynchronous retries. */
 export function deliverAlarm(world: World, config: VigilConfig, event: unknown, log?: Log) {
-  return invokeAsync(world, (attempt, deadline) => onAlarmIn(world, attempt, deadline, config, log)(event));
+  return invokeAsync(world, (attempt, deadline, context) => onAlarmIn(world, attempt, deadline, config, log)(event, context));
 }
 
 /**
@@ -127,7 +128,9 @@ export function deliverCheckRecord(world: World, config: VigilConfig, record: Dy
   return invokeAsync(
     world,
     async (attempt, deadline) => {
-      const answer = (await onAlarmIn(world, attempt, deadline, config, log)({ Records: [record] } as DynamoDBStreamEvent)) as { batchItemFailures: unknown[] };
+      // Each delivery of a stream batch is an invocation of its own, with its own request id.
+      const context = { awsRequestId: `stream-${randomUUID()}` };
+      const answer = (await onAlarmIn(world, attempt, deadline, config, log)({ Records: [record] } as DynamoDBStreamEvent, context)) as { batchItemFailures: unknown[] };
       if (answer.batchItemFailures.length) throw new Error('batch item failure: the stream delivers the record again');
       return answer;
     },

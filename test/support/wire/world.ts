@@ -14,6 +14,7 @@ import { FakeSns } from './fake-sns.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
 let tables = 0;
+let invocations = 0;
 
 /** Everything one scenario's Lambda attempts share: the table, the services, the clock, the faults. */
 export class World {
@@ -145,14 +146,16 @@ export const FUNCTION_TIMEOUT_MS = 10 * 60_000;
  * Lambda's asynchronous invocation: up to 3 attempts, a minute and then two apart; an attempt that
  * dies is over at the function's timeout, and its retry is a cold start. After the last, the DLQ.
  */
-export async function invokeAsync(world: World, run: (attempt: Attempt, deadline: Date) => Promise<unknown>, attempts = 3): Promise<{ ends: AttemptEnd[]; deadLettered: boolean }> {
+export async function invokeAsync(world: World, run: (attempt: Attempt, deadline: Date, context: { awsRequestId: string }) => Promise<unknown>, attempts = 3): Promise<{ ends: AttemptEnd[]; deadLettered: boolean }> {
   const ends: AttemptEnd[] = [];
+  // Lambda retries an invocation with the same request id: how an attempt knows an earlier one of its own has ended.
+  const context = { awsRequestId: `invocation-${++invocations}` };
   for (let i = 0; i < attempts; i++) {
     if (i > 0) world.advance(i * 60_000);
     const started = world.now.getTime();
     const attempt = world.coldStart();
     const end = await Promise.race([
-      run(attempt, new Date(started + FUNCTION_TIMEOUT_MS)).then(
+      run(attempt, new Date(started + FUNCTION_TIMEOUT_MS), context).then(
         (value): AttemptEnd => ({ ended: 'returned', value }),
         (err: unknown): AttemptEnd => ({ ended: 'threw', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
       ),
