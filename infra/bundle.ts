@@ -125,13 +125,15 @@ const nativeUrl: Plugin = {
 
 /**
  * Code the AWS SDK imports lazily and that never runs in a Lambda function: browser user-agent parsing
- * (bowser) and event-stream responses (no API Vigil calls has them). Each becomes a stub that says so.
+ * (bowser) and event-stream responses (no API Vigil calls has them). Each lazy import becomes a stub
+ * that says so; a client that imports the module at its top (CloudWatch Logs does, for StartLiveTail)
+ * gets the real one, or it could not load at all.
  */
 const NOT_ON_LAMBDA = [/^bowser$/, /^@smithy\/core\/event-streams$/];
 const notOnLambda: Plugin = {
   name: 'not-on-lambda',
   setup(b) {
-    for (const filter of NOT_ON_LAMBDA) b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-on-lambda' }));
+    for (const filter of NOT_ON_LAMBDA) b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'not-on-lambda' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'not-on-lambda' }, (args) => ({ contents: `throw new Error(${JSON.stringify(`${args.path} is not in Vigil's Lambda bundle: it only runs in browsers or for event-stream APIs`)});`, loader: 'js' }));
   },
 };

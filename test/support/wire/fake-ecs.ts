@@ -36,6 +36,14 @@ export class FakeEcs {
         return ok({ taskArns: [] });
       case 'DescribeTasks':
         return ok({ tasks: [], failures: [] });
+      // The deployment history a rollback reads: the latest deployment and the revision it replaced.
+      case 'ListServiceDeployments':
+        return ok({ serviceDeployments: [{ serviceDeploymentArn: `arn:aws:ecs:eu-west-1:123456789012:service-deployment/${this.cluster}/${this.service}/latest`, status: 'SUCCESSFUL' }] });
+      case 'DescribeServiceDeployments':
+        return ok({ serviceDeployments: [{ sourceServiceRevisions: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/41', requestedTaskCount: 3 }], targetServiceRevision: { arn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/42' } }], failures: [] });
+      case 'DescribeServiceRevisions':
+        // The revision the latest deployment replaced: the one before it, or :41 before any.
+        return ok({ serviceRevisions: [{ serviceRevisionArn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/previous', taskDefinition: this.deployments[1]?.taskDefinition ?? this.taskDefinition.replace(/:\d+$/, ':41') }], failures: [] });
       default:
         return { statusCode: 400, headers: {}, body: JSON.stringify({ __type: 'InvalidParameterException', message: `fake ECS does not answer ${op}` }) };
     }

@@ -7,7 +7,7 @@ import type { Service, WireResponse } from './faulty-handler.js';
  */
 export class FakeRds {
   readonly instance = 'orders-db';
-  readonly cluster = 'orders-aurora';
+  constructor(readonly cluster = 'orders-aurora') {}
   readonly members = ['orders-aurora-1', 'orders-aurora-2'];
   writer = 'orders-aurora-1';
   instanceStatus = 'available';

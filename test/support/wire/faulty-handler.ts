@@ -48,6 +48,8 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix?.startsWith('DynamoDB')) return `dynamodb ${op}${itemKind(op!, body)}`;
     if (prefix === 'secretsmanager') return `secretsmanager ${op}`;
     if (prefix === 'AnyScaleFrontendService') return `application-autoscaling ${op}`;
+    if (prefix === 'Logs_20140328') return `logs ${op}`;
+    if (prefix === 'GraniteServiceVersion20100801') return `cloudwatch ${op}`;
     return `ecs ${op}`;
   }
   // CloudFront's REST protocol names the operation by method and path.
