@@ -2,7 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Vigil, type VigilProps } from './vigil.js';
 
-export { MAX_SCHEDULES, runChecksTimeout, Vigil, type VigilProps } from './vigil.js';
+export { runChecksTimeout, Vigil, type VigilProps } from './vigil.js';
 
 export interface VigilStackProps extends StackProps, VigilProps {}
 

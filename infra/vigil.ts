@@ -1,5 +1,6 @@
-import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
-import { Peer, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Peer, Port, SecurityGroup, Subnet, Vpc, type IPeer, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { isIP } from 'node:net';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
@@ -18,6 +19,9 @@ import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
 import { ConfigAlarms } from './constructs/config-alarms.js';
+import { checkLimitsOnce } from './limits.js';
+import type { Egress } from '../shared/permissions.js';
+import { probeRegistry } from '../shared/probes/index.js';
 
 /** Vigil in a CDK app: everything `cdk deploy` puts into an account, from one validated config. */
 export interface VigilProps {
@@ -30,10 +34,11 @@ export interface VigilProps {
   /** Subscribed to the escalation topic. @default none */
   readonly escalationEmail?: string;
   /**
-   * Reserve concurrency for the functions that act (on-alarm 10, remediate 2, incidents 2), so an
-   * alarm storm cannot act without bound or starve the account. Lambda keeps 100 executions
-   * unreserved, so this needs an account limit of at least 114 (the usual 1,000 is plenty; a new
-   * account's may be 10). @default false
+   * Reserve concurrency for the functions that act (on-alarm 10, remediate 2, incidents 2) and the
+   * public heartbeat URL (5, when the config has heartbeats), so an alarm storm cannot act without
+   * bound and a flood of requests cannot starve the account. Lambda keeps 100 executions unreserved,
+   * so this needs an account limit of at least 119 (114 without heartbeats; the usual 1,000 is
+   * plenty; a new account's may be 10). @default false
    */
   readonly reserveConcurrency?: boolean;
   /** The state table a destroyed deployment kept, to reattach to it. @default a new table */
@@ -45,9 +50,6 @@ export interface VigilProps {
    */
   readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic };
 }
-
-/** What is left of CloudFormation's 500 resources per stack after Vigil's own (about 70). */
-export const MAX_SCHEDULES = 400;
 
 /**
  * Vigil as a construct, for a CDK app a platform team already has; `VigilStack` is the stand-alone
@@ -65,8 +67,9 @@ export class Vigil extends Construct {
 
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
-    const { config } = props;
     const prefix = `vigil-${props.environmentName}`;
+    // Everything below, the functions' bundles included, sees the alarms by the names they are deployed under.
+    const config = withDeployedAlarmNames(props.config, prefix);
     const reserve = props.reserveConcurrency ?? false;
 
     const state = new StateTable(this, 'State', { ...(props.existingTable ? { existing: props.existingTable } : {}) });
@@ -91,10 +94,8 @@ export class Vigil extends Construct {
 
     const access = new AwsAccess(config);
     const plan = planSchedules(config);
-    if (plan.length > MAX_SCHEDULES) {
-      // CloudFormation allows 500 resources per stack; each schedule is one.
-      throw new Error(`${plan.length} schedules would not fit in one CloudFormation stack (at most ${MAX_SCHEDULES} here): give checks a "group", and checks of a group that share a schedule run up to ${MAX_CHECKS_PER_SCHEDULE} per invocation`);
-    }
+    // What AWS would refuse at deploy (resources, template size, filters, names) is refused here, saying what to change.
+    checkLimitsOnce(Stack.of(this));
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
     const runChecksProps = { name: 'run-checks', config, timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
     const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
@@ -113,6 +114,9 @@ export class Vigil extends Construct {
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
     const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
 
+    const heartbeatChecks = config.checks.filter((c) => c.kind === 'heartbeat').length;
+    const heartbeats = heartbeatChecks ? new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters, ...(reserve ? { reservedConcurrency: 5 } : {}) }) : undefined;
+
     new Monitoring(this, 'Monitoring', {
       prefix,
       functions: {
@@ -122,7 +126,11 @@ export class Vigil extends Construct {
         'on-alarm': alarms.onAlarm,
         remediate: alarms.remediate,
         incidents,
+        ...(heartbeats ? { heartbeat: heartbeats.fn } : {}),
       },
+      // The public URL: a flood of requests is alarmed like a failure (jobs report once a period).
+      ...(heartbeats ? { publicFunction: { fn: heartbeats.fn, floodPer5Minutes: Math.max(100, 20 * heartbeatChecks) } } : {}),
+      ...(alarms.readsStream ? { runbookStreamReader: alarms.onAlarm } : {}),
       deadLetters: {
         'schedule-dlq': scheduleDeadLetters,
         'function-dlq': functionDeadLetters,
@@ -140,7 +148,6 @@ export class Vigil extends Construct {
     this.incidentsFunction = incidents;
     this.remediateFunction = alarms.remediate;
     this.onAlarmFunction = alarms.onAlarm;
-    if (config.checks.some((c) => c.kind === 'heartbeat')) new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters, ...(reserve ? { reservedConcurrency: 5 } : {}) });
 
     // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -164,15 +171,33 @@ export class Vigil extends Construct {
     } else {
       const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
-      const targets = [...config.checks.filter((c) => c.network === 'vpc'), ...config.remediations.filter(reachesDatabase)].flatMap((x) => (typeof x.target === "string" ? [x.target] : []));
-      const ports = new Set(targets.flatMap(targetPorts).filter((p) => p !== 443));
-      // Checks are placed in the VPC to reach private addresses: their ports go only there.
+      // Checks are placed in the VPC to reach private addresses: their ports go only there. A runbook's
+      // step may run a public check from the VPC-placed on-alarm function: its port goes anywhere.
       const privately = network.cidr ? [network.cidr] : ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
-      for (const port of ports) for (const cidr of privately) sg.addEgressRule(Peer.ipv4(cidr), Port.tcp(port), 'a checked target');
+      const stepChecks = runbooksReachVpc(config) ? runbookCheckIds(config) : new Set<string>();
+      const rules = new Map<string, { peer: IPeer; port: Port }>();
+      const allow = (e: Egress, to: string[]) => {
+        for (const cidr of e.host && isIP(e.host) ? [`${e.host}/32`] : to) rules.set(`${e.protocol} ${e.port} ${cidr}`, { peer: cidr === '0.0.0.0/0' ? Peer.anyIpv4() : Peer.ipv4(cidr), port: e.protocol === 'udp' ? Port.udp(e.port) : Port.tcp(e.port) });
+      };
+      for (const check of config.checks) {
+        const inVpc = check.network === 'vpc';
+        if (!inVpc && !stepChecks.has(check.id)) continue;
+        for (const e of egressOf(check)) if (e.port !== 443 || e.protocol !== 'tcp') allow(e, inVpc ? privately : ['0.0.0.0/0']);
+      }
+      for (const r of config.remediations.filter(reachesDatabase)) for (const port of targetPorts(r.target)) if (port !== 443) allow({ protocol: 'tcp', port }, privately);
+      for (const [description, { peer, port }] of rules) sg.addEgressRule(peer, port, `a checked target (${description})`);
       securityGroups = [sg];
     }
     return { vpc, subnets, securityGroups };
   }
+}
+
+/**
+ * A config alarm is deployed as `vigil-<environment>-<id>` unless it names itself: two environments of
+ * one config, or two Vigils in one stack, never define (nor answer) the same alarm, nor take a team's.
+ */
+export function withDeployedAlarmNames(config: VigilConfig, prefix: string): VigilConfig {
+  return config.alarms.some((a) => !a.name) ? { ...config, alarms: config.alarms.map((a) => ({ ...a, name: a.name ?? `${prefix}-${a.id}` })) } : config;
 }
 
 /** Long enough for the largest planned invocation: its checks in waves of `concurrency`, each wave up to the longest timeout. */
@@ -190,6 +215,13 @@ function runbooksReachVpc(config: VigilConfig): boolean {
 
 /** Remediations that connect to a database themselves (not through an AWS API), so from inside the VPC. */
 const reachesDatabase = (r: { kind: string }) => driverOf(r.kind) !== undefined;
+
+/** The connections a check's probe makes: as its probe declares them, else over TCP to the ports its target names. */
+function egressOf(check: VigilConfig['checks'][number]): Egress[] {
+  const probe = probeRegistry.get(check.kind);
+  if (probe?.egress) return probe.egress(check as never);
+  return typeof check.target === 'string' ? targetPorts(check.target).map((port) => ({ protocol: 'tcp' as const, port })) : [];
+}
 
 /** The TCP ports a check's target talks to, when its target names one (URLs by their scheme). */
 function targetPorts(target: string): number[] {

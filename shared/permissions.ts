@@ -23,3 +23,13 @@ export const literalArns = (region = 'eu-west-1', account = '123456789012'): Arn
   of: (service, resource) => `arn:aws:${service}:${region}:${account}:${resource}`,
   global: (service, resource) => `arn:aws:${service}::${account}:${resource}`,
 });
+
+/**
+ * A connection a probe makes other than HTTPS (443, open to AWS anyway): what a VPC-placed function's
+ * security group must let out. `host` when the probe knows the address (a DNS server); else its target's.
+ */
+export interface Egress {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  host?: string;
+}

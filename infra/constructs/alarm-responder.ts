@@ -13,7 +13,6 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
 import { runbookCheckIds, runbookNeeds } from '../needs.js';
 import { triggeringChecks } from '../../shared/config/triggers.js';
-import { keys } from '../../shared/store/table.js';
 import { namesOf } from '../../shared/runbooks/match.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
 
@@ -41,6 +40,8 @@ export class AlarmResponder extends Construct {
   readonly remediate: VigilFunction;
   readonly deadLetters: DeadLetterQueue;
   readonly rule: Rule | undefined;
+  /** Whether on-alarm reads the state table's stream (some runbook is started by a check). */
+  readsStream = false;
 
   constructor(scope: Construct, id: string, props: AlarmResponderProps) {
     super(scope, id);
@@ -86,11 +87,12 @@ export class AlarmResponder extends Construct {
 
   /**
    * The runbooks Vigil's own checks start: the state table's stream into on-alarm, only the writes of
-   * those checks' states. A second reader of the stream beside notify, so a slow fix delays no message.
+   * failing checks' states. A second reader of the stream beside notify, so a slow fix delays no message.
    */
   private readCheckTransitions(config: VigilConfig, state: StateTable): void {
     const checks = [...new Set(config.runbooks.flatMap((r) => triggeringChecks(r, config).map((c) => c.id)))];
     if (!checks.length) return;
+    this.readsStream = true;
     this.onAlarm.addEventSource(
       new DynamoEventSource(state.table, {
         // From now on: transitions written before the deploy are not acted on, however recent.
@@ -103,7 +105,9 @@ export class AlarmResponder extends Construct {
         // A fix for an hour-old transition is a guess about a system that has moved on.
         maxRecordAge: Duration.hours(1),
         onFailure: new SqsDlq(this.deadLetters),
-        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.isEqual('check') }, pk: { S: checks.map((id) => keys.checkState(id).pk) } } } })],
+        // A runbook starts only while its check fails. The function decides which (triggerFor): a list of
+        // check keys here would outgrow Lambda's 4,096-character filter at a few hundred checks.
+        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.isEqual('check') }, failing: { BOOL: FilterRule.isEqual(true) } } } })],
       }),
     );
     Validations.of(this.onAlarm.role!).acknowledge({

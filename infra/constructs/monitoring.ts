@@ -6,7 +6,9 @@ import type { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TRANSITION_KINDS } from '../../shared/incidents/types.js';
 import { METRICS_NAMESPACE, type DimensionName, type MetricName } from '../../shared/metrics.js';
+import { RUNBOOK_VERDICTS } from '../../shared/runbooks/run-record.js';
 
 export interface MonitoringProps {
   /** e.g. `vigil-prod`: names the dashboard and the alarms. */
@@ -18,6 +20,10 @@ export interface MonitoringProps {
   readonly schedules: ScheduleGroup;
   /** The function reading the state table's stream, whose falling behind delays every notification. */
   readonly streamReader: IFunction;
+  /** on-alarm, when it reads the stream too: its falling behind delays the runbooks checks start. @default none */
+  readonly runbookStreamReader?: IFunction;
+  /** A function behind a public URL, and the invocations in five minutes past which it is a flood. @default none */
+  readonly publicFunction?: { readonly fn: IFunction; readonly floodPer5Minutes: number };
   /** Where Vigil's alarms about itself go. */
   readonly topic: ITopic;
 }
@@ -56,6 +62,13 @@ export class Monitoring extends Construct {
     alarm('schedules-failing', 'schedules could not invoke run-checks (target errors or dropped invocations)', sumOf({ errors: props.schedules.metricTargetErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), dropped: props.schedules.metricDropped({ period: FIVE_MINUTES, statistic: 'Sum' }) }));
     alarm('functions-throttled', 'Lambda throttled a Vigil function: the account or its reserved concurrency is at its limit', sumOf(Object.fromEntries(Object.values(props.functions).map((fn, i) => [`t${i}`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' })]))));
     alarm('notify-stream-behind', 'notify is five minutes or more behind the state table\'s stream: notifications are late', props.streamReader.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' }), 5 * 60_000);
+    if (props.runbookStreamReader) {
+      alarm('on-alarm-stream-behind', "on-alarm is five minutes or more behind the state table's stream: the runbooks checks start are late", props.runbookStreamReader.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' }), 5 * 60_000);
+    }
+    if (props.publicFunction) {
+      const { fn, floodPer5Minutes } = props.publicFunction;
+      alarm('heartbeat-flood', `the public heartbeat URL took ${floodPer5Minutes} requests or more in five minutes: jobs report once a period, so this is a flood (or a misbehaving job)`, fn.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }), floodPer5Minutes);
+    }
 
     const functions = Object.entries(props.functions);
     this.dashboard = new Dashboard(this, 'Dashboard', {
@@ -68,8 +81,12 @@ export class Monitoring extends Construct {
           graph('Incident transitions', ['opened', 'escalated', 'acknowledged', 'resolved'].map((k) => vigil('IncidentTransitions', 'Sum', 'Kind', k)), 6),
         ],
         [
-          graph('Remediations by outcome', ['acted', 'observed', 'proposed', 'skipped', 'escalated', 'refused', 'failed', 'stale'].map((o) => vigil('Remediations', 'Sum', 'Outcome', o))),
-          graph('Runbook verdicts', ['fixed', 'escalated', 'observed', 'proposed', 'skipped'].map((v) => vigil('RunbookVerdicts', 'Sum', 'Verdict', v))),
+          graph('Remediations by outcome', ['acted', 'unknown', 'observed', 'proposed', 'skipped', 'escalated', 'refused', 'failed', 'stale'].map((o) => vigil('Remediations', 'Sum', 'Outcome', o))),
+          graph('Runbook verdicts', RUNBOOK_VERDICTS.map((v) => vigil('RunbookVerdicts', 'Sum', 'Verdict', v))),
+        ],
+        [
+          graph('Notifications sent, by transition', TRANSITION_KINDS.map((k) => vigil('Notifications', 'Sum', 'Kind', k))),
+          graph('Notifications sent with no answer (most likely delivered)', TRANSITION_KINDS.map((k) => vigil('NotificationsUnconfirmed', 'Sum', 'Kind', k))),
         ],
         [
           graph('Function errors', functions.map(([name, fn]) => fn.metricErrors({ label: name, period: FIVE_MINUTES }))),

@@ -30,8 +30,10 @@ export function planSchedules(config: VigilConfig): PlannedSchedule[] {
   }
   return [...buckets.values()].flatMap(({ base, expression, network, checks }) => {
     const chunks = chunk(checks, MAX_CHECKS_PER_SCHEDULE);
-    // A group split across networks gets two schedules; the hash keeps their names apart.
-    const stem = `${base.slice(0, 48)}-${shortHash(network === 'vpc' ? `${expression} vpc` : expression)}`;
+    // A group split across networks gets two schedules; the hash keeps their names apart. A base past 48
+    // characters is cut and tagged with its own hash, so two long ids that share a start stay apart.
+    const name = base.length <= 48 ? base : `${base.slice(0, 39)}.${shortHash(base)}`;
+    const stem = `${name}-${shortHash(network === 'vpc' ? `${expression} vpc` : expression)}`;
     return chunks.map((ids, i) => ({ name: chunks.length > 1 ? `${stem}-${i + 1}` : stem, expression, checks: ids, network }));
   });
 }

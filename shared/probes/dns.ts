@@ -30,6 +30,12 @@ export const dnsProbe = defineProbe({
   kind: 'dns',
   description: 'Resolves a name; checks it answers, with the expected records, quickly.',
   settings,
+  // A server of its own is asked over UDP (and TCP for a long answer); the VPC's resolver needs no rule.
+  egress: (check) => {
+    if (!check.server) return [];
+    const [host, port] = check.server.split(':');
+    return (['udp', 'tcp'] as const).map((protocol) => ({ protocol, port: Number(port ?? 53), host: host! }));
+  },
   describeTarget: (check) => `${check.target} ${check.recordType}`,
   secrets: () => [],
   async run(check, { signal }): Promise<Observation> {

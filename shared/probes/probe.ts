@@ -3,7 +3,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Observation } from '../findings.js';
 import type { Uses } from '../uses.js';
-import type { Arns, Grant } from '../permissions.js';
+import type { Arns, Egress, Grant } from '../permissions.js';
 
 export interface ProbeContext {
   /** Aborted when the check's timeout passes; pass it on to every I/O call. */
@@ -32,6 +32,8 @@ export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends st
   readonly uses?: Uses;
   /** The IAM statements its `run` needs for this check's target (a secret it names is granted apart). Default: none. */
   permissions?(check: z.output<S>, arns: Arns): Grant[];
+  /** The connections its `run` makes, for a security group to allow. Default: over TCP, the ports its target names. */
+  egress?(check: z.output<S>): Egress[];
   /** The target as findings show it: no credentials. */
   describeTarget(check: z.output<S>): string;
   /** Rules across settings (this needs that); problems are added to `ctx` with their path. */

@@ -1,6 +1,7 @@
 import type { RunbookConfig } from '../config/remediations.js';
 
-export type RunbookVerdict = 'fixed' | 'escalated' | 'observed' | 'proposed' | 'skipped' | 'acted' | 'resolved' | 'recorded' | 'unmatched';
+export const RUNBOOK_VERDICTS = ['fixed', 'acted', 'escalated', 'observed', 'proposed', 'skipped', 'resolved', 'recorded', 'unmatched'] as const;
+export type RunbookVerdict = (typeof RUNBOOK_VERDICTS)[number];
 
 export interface StepRecord {
   step: string;

@@ -62,7 +62,8 @@ export class DynamoStateStore implements StateStore {
 
   async putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void> {
     // The version guard: two rounds racing on one check cannot both win.
-    await this.conditionalPut({ ...keys.checkState(state.checkId), type: 'check', version: state.version, state }, expectedVersion, `check ${state.checkId}`);
+    // `failing` at the top of the item: what on-alarm's stream filter reads, the same size however many checks start runbooks.
+    await this.conditionalPut({ ...keys.checkState(state.checkId), type: 'check', version: state.version, failing: state.streak.failing, state }, expectedVersion, `check ${state.checkId}`);
   }
 
   async recordFindings(findings: readonly Finding[], expiresAt: Date): Promise<void> {

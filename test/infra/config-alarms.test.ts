@@ -52,10 +52,11 @@ describe('alarms defined in the config', () => {
 
   it('creates each metric alarm with its threshold, comparison, periods, datapoints and missing-data rule', () => {
     // Beside Vigil's own alarms on itself, one per metric alarm of the config.
-    const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
-    expect(names.filter((n) => typeof n === 'string' && !n.startsWith('vigil-'))).toEqual(['orders-5xx', 'orders-p95', 'prod-orders-running-below-desired']);
+    // Named per environment (vigil-<environment>-<id>) unless the config names one: two environments never share an alarm.
+    const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
+    expect(names.filter((n) => !n.startsWith('vigil-test-') || /orders/.test(n))).toEqual(['vigil-test-orders-5xx', 'vigil-test-orders-p95', 'prod-orders-running-below-desired']);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-5xx',
+      AlarmName: 'vigil-test-orders-5xx',
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 5,
       EvaluationPeriods: 5,
@@ -67,7 +68,7 @@ describe('alarms defined in the config', () => {
       ],
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'orders-p95',
+      AlarmName: 'vigil-test-orders-p95',
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 2,
       EvaluationPeriods: 3,
@@ -78,7 +79,7 @@ describe('alarms defined in the config', () => {
   });
 
   it("watches the preset's metric math, as the metric check reads it", () => {
-    const [fiveXx] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'orders-5xx' } }));
+    const [fiveXx] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'vigil-test-orders-5xx' } }));
     const metrics = fiveXx!.Properties.Metrics as { Id: string; Expression?: string; ReturnData: boolean; MetricStat?: { Metric: { MetricName: string }; Stat: string; Period: number } }[];
     expect(metrics.map((m) => [m.Id, m.MetricStat?.Metric.MetricName ?? m.Expression, m.ReturnData])).toEqual([
       ['elb5xx', 'HTTPCode_ELB_5XX_Count', false],
@@ -92,16 +93,16 @@ describe('alarms defined in the config', () => {
     const composites = Object.entries(t.findResources('AWS::CloudWatch::CompositeAlarm'));
     expect(composites).toHaveLength(1);
     const [, composite] = composites[0]!;
-    expect(composite.Properties.AlarmRule).toBe('ALARM("orders-5xx") AND ALARM("prod-orders-running-below-desired")');
+    expect(composite.Properties.AlarmRule).toBe('ALARM("vigil-test-orders-5xx") AND ALARM("prod-orders-running-below-desired")');
     expect(composite.DependsOn).toHaveLength(2);
   });
 
   it('routes the alarms runbooks answer to on-alarm through EventBridge, and the others to the alerts topic', () => {
     const [rule] = Object.values(t.findResources('AWS::Events::Rule'));
-    expect(rule!.Properties.EventPattern.detail).toEqual({ alarmName: ['orders-5xx', 'orders-down'] });
-    const [answered] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'orders-5xx' } }));
+    expect(rule!.Properties.EventPattern.detail).toEqual({ alarmName: ['vigil-test-orders-5xx', 'vigil-test-orders-down'] });
+    const [answered] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'vigil-test-orders-5xx' } }));
     expect(answered!.Properties.AlarmActions).toBeUndefined();
-    const [other] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'orders-p95' } }));
+    const [other] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'vigil-test-orders-p95' } }));
     expect(JSON.stringify(other!.Properties.AlarmActions)).toMatch(/Alerts/);
     expect(JSON.stringify(other!.Properties.OKActions)).toMatch(/Alerts/);
   });
@@ -133,7 +134,7 @@ describe('an alarms section that cannot be deployed', () => {
       /alarms\[0\]\.preset: cloudfront-5xx-rate reads metrics in us-east-1, and an alarm must be in its metric's region; this stack deploys to eu-west-1\. Watch it with a `metric` check/,
     );
     expect(() => inRegion()).toThrow(/this stack deploys to a region not set at synth/);
-    const alarm = Object.values(Template.fromStack(inRegion('us-east-1')).findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmName === 'cdn-5xx');
+    const alarm = Object.values(Template.fromStack(inRegion('us-east-1')).findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmName === 'vigil-test-cdn-5xx');
     expect(alarm?.Properties.Metrics[0].MetricStat.Metric).toEqual({
       Namespace: 'AWS/CloudFront',
       MetricName: '5xxErrorRate',

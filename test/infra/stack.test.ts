@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Vigil, VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
+import { TRANSITION_KINDS } from '../../shared/incidents/types.js';
+import { RUNBOOK_VERDICTS } from '../../shared/runbooks/run-record.js';
 
 /** Skips bundling the functions' code: these tests read the template (bench/ measures the bundles). */
 const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
@@ -180,7 +182,8 @@ describe('VigilStack', () => {
       EventPattern: {
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
-        detail: { alarmName: ['orders-api-5xx-rate', 'orders-api-degraded', { prefix: 'orders-api-deploy-' }] },
+        // The config's alarms by the names they are deployed under; the team's own by name or prefix.
+        detail: { alarmName: ['vigil-test-orders-api-5xx-rate', 'vigil-test-orders-api-degraded', { prefix: 'orders-api-deploy-' }] },
       },
       Targets: [
         Match.objectLike({
@@ -344,6 +347,12 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       ['vigil-test-on-alarm', 10],
       ['vigil-test-remediate', 2],
     ]);
+    // With heartbeats, the public URL is capped too: 19 reserved, so the account needs 119 (VigilProps and the README say so).
+    const withHeartbeats = Template.fromStack(
+      new VigilStack(new App(noBundling), 'Capped', { config: parseConfig({ checks: [{ id: 'nightly', kind: 'heartbeat', periodMinutes: 1440 }] }), environmentName: 'test', reserveConcurrency: true }),
+    );
+    const total = Object.values(withHeartbeats.findResources('AWS::Lambda::Function')).reduce((n, f) => n + (f.Properties.ReservedConcurrentExecutions ?? 0), 0);
+    expect(total).toBe(19);
   });
 
   it('places only the checks marked for the VPC in a function in its subnets, allowed out to their ports and HTTPS', () => {
@@ -471,7 +480,7 @@ describe('VigilStack: runbooks started by checks', () => {
     remediations: [{ id: 'kill-idle', kind: 'pg-terminate-idle', target: 'db.internal:5432/billing', password: { env: 'PW' } }],
   };
 
-  it("reads the state table's stream into on-alarm, from now on, one record at a time, only the writes of the checks that start runbooks", () => {
+  it("reads the state table's stream into on-alarm, from now on, one record at a time, only the writes of failing checks (the function picks the runbook's)", () => {
     const t = synth(parseConfig({ ...base, runbooks: [{ id: 'idle', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'kill-idle' }, { verify: {} }] }] }));
     const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
     const onAlarm = mappings.filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'));
@@ -484,7 +493,7 @@ describe('VigilStack: runbooks started by checks', () => {
       MaximumRecordAgeInSeconds: 3600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(JSON.parse(onAlarm[0]!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['check'] }, pk: { S: ['CHECK#billing-db-idle-tx'] } } } });
+    expect(JSON.parse(onAlarm[0]!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['check'] }, failing: { BOOL: [true] } } } });
     expect(onAlarm[0]!.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
     // No alarm is answered, so no EventBridge rule; the on-alarm function carries the driver its verify step needs.
     t.resourceCountIs('AWS::Events::Rule', 0);
@@ -544,15 +553,17 @@ describe('VigilStack at scale', () => {
     expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
   });
 
-  it('refuses, with the fix, a config whose schedules would not fit in one stack', () => {
-    const checks = Array.from({ length: 401 }, (_, i) => ({ id: `c-${i}`, kind: 'tcp' as const, target: `c-${i}.internal:1` }));
-    expect(() => synth(parseConfig({ checks }))).toThrow('401 schedules would not fit in one CloudFormation stack (at most 400 here): give checks a "group"');
+  it('refuses, with the fix, a config whose schedules would not fit in one stack (test/infra/limits.test.ts holds every limit)', () => {
+    const checks = Array.from({ length: 480 }, (_, i) => ({ id: `c-${i}`, kind: 'tcp' as const, target: `c-${i}.internal:1` }));
+    expect(() => synth(parseConfig({ checks }))).toThrow(/resources; CloudFormation allows 500 in one stack\. 480 of them are schedules.*: give checks a "group"/);
   });
 });
 
 describe('VigilStack: who watches the watcher', () => {
-  // Vigil's alarms on itself, not the sample config's alarms section (test/infra/config-alarms.test.ts).
-  const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm')).filter((a) => String(a.Properties.AlarmName).startsWith('vigil-test-'));
+  // Vigil's alarms on itself, not the sample config's alarms section (test/infra/config-alarms.test.ts), deployed under the same prefix.
+  let configAlarms: Set<string>;
+  beforeAll(async () => void (configAlarms = new Set((await loadConfigFile('vigil.config.ts')).alarms.map((a) => `vigil-test-${a.id}`))));
+  const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm')).filter((a) => String(a.Properties.AlarmName).startsWith('vigil-test-') && !configAlarms.has(a.Properties.AlarmName));
 
   it("alarms to the alerts topic on every function's errors, throttles, every dead-letter queue, failing schedules and a stream falling behind", () => {
     const names = alarms()
@@ -563,11 +574,14 @@ describe('VigilStack: who watches the watcher', () => {
         'alarm-rule-dlq-dead-letters',
         'function-dlq-dead-letters',
         'functions-throttled',
+        'heartbeat-errors',
+        'heartbeat-flood',
         'incidents-errors',
         'notify-dlq-dead-letters',
         'notify-errors',
         'notify-stream-behind',
         'on-alarm-errors',
+        'on-alarm-stream-behind',
         'remediate-errors',
         'run-checks-errors',
         'schedule-dlq-dead-letters',
@@ -588,7 +602,8 @@ describe('VigilStack: who watches the watcher', () => {
       const [expression] = byName(name).Metrics.filter((m: { Expression?: string }) => m.Expression);
       expect(expression.Expression).toMatch(/^FILL\(\w+, 0\)( \+ FILL\(\w+, 0\))+$/);
     }
-    expect(byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(5);
+    // Every function's, the public heartbeat URL's included.
+    expect(byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(6);
   });
 
   it("alarms when notify falls five minutes behind the state table's stream", () => {
@@ -619,6 +634,18 @@ describe('VigilStack: who watches the watcher', () => {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
     expect(body).toContain('\\"Vigil\\",\\"CheckOutcomes\\"');
+    // Every verdict a run ends with, and every message sent: none is left off the dashboard.
+    for (const verdict of RUNBOOK_VERDICTS) expect(body).toContain(`\\"Verdict\\",\\"${verdict}\\"`);
+    expect(body).toContain('\\"title\\":\\"Notifications sent, by transition\\"');
+    for (const kind of TRANSITION_KINDS) expect(body).toMatch(new RegExp(`\\\\"Notifications\\\\",[^\\]]*\\\\"${kind}\\\\"`));
+  });
+
+  it('raises an autoscaling maximum only on ECS services\' desired count: scalable target ids are AWS\'s, so conditions hold it', () => {
+    const t = synth(parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }], remediations: [{ id: 'scale', kind: 'ecs-scale-out', target: 'prod/orders-api', max: 10, raiseMaxTo: 12 }] }));
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]);
+    const register = statements.filter((st) => [st.Action].flat().includes('application-autoscaling:RegisterScalableTarget'));
+    expect(register.length).toBeGreaterThan(0);
+    for (const st of register) expect(st.Condition).toEqual({ StringEquals: { 'application-autoscaling:service-namespace': ['ecs'], 'application-autoscaling:scalable-dimension': ['ecs:service:DesiredCount'] } });
   });
 });
 
