@@ -13,6 +13,8 @@ export const AWS_LIMITS = {
   scheduleNameChars: 64,
   /** CloudWatch: an alarm's name. */
   alarmNameChars: 255,
+  /** Lambda: a function's name (`vigil-<environment>-incidents` the longest Vigil gives). */
+  functionNameChars: 64,
 } as const;
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -78,4 +80,15 @@ export function checkLimitsOnce(stack: Stack): void {
   if (checked.has(stack)) return;
   checked.add(stack);
   stack.node.addValidation(stackLimits(stack));
+}
+
+/** The longest suffix Vigil puts after `vigil-<environment>` in a function's name. */
+const LONGEST_SUFFIX = '-incidents'.length;
+
+/** Throws when an environment name would make a name AWS refuses: it names functions, the schedule group and secrets. */
+export function checkEnvironmentName(name: string): void {
+  const most = AWS_LIMITS.functionNameChars - 'vigil-'.length - LONGEST_SUFFIX;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || name.length > most) {
+    throw new Error(`environmentName "${name.slice(0, 80)}": use at most ${most} lowercase letters, digits and dashes; it names the functions (vigil-${name.slice(0, 8)}…-incidents), which Lambda holds to ${AWS_LIMITS.functionNameChars} characters`);
+  }
 }

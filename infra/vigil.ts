@@ -19,7 +19,7 @@ import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
 import { ConfigAlarms } from './constructs/config-alarms.js';
-import { checkLimitsOnce } from './limits.js';
+import { checkEnvironmentName, checkLimitsOnce } from './limits.js';
 import type { Egress } from '../shared/permissions.js';
 import { probeRegistry } from '../shared/probes/index.js';
 
@@ -67,6 +67,7 @@ export class Vigil extends Construct {
 
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
+    checkEnvironmentName(props.environmentName);
     const prefix = `vigil-${props.environmentName}`;
     // Everything below, the functions' bundles included, sees the alarms by the names they are deployed under.
     const config = withDeployedAlarmNames(props.config, prefix);

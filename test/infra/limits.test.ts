@@ -103,6 +103,10 @@ describe('names AWS needs unique', () => {
     expect(() => synth(clash())).toThrow(/alarms\[1\]\.name: duplicate alarm name "dup" \(also alarms\[0\]\)/);
   });
 
+  it('refuses an environment name that would make a function name longer than Lambda allows', () => {
+    expect(() => synth(parseConfig({ checks: [tcp(0)] }), 'a'.repeat(50))).toThrow(/environmentName "a+": use at most 48 lowercase letters, digits and dashes; it names the functions .*Lambda holds to 64 characters/);
+  });
+
   it('gives two long check ids that share 48 characters schedules of their own, each within 64 characters', () => {
     const stem = 'orders-api-health-of-the-primary-region-endpoint';
     const checks = [`${stem}-first-of-two`, `${stem}-second-of-two`].map((id) => ({ id, kind: 'tcp' as const, target: 'api.internal:443' }));
