@@ -26,7 +26,8 @@ export default defineConfig({
         { path: 'checks.cache', equals: 'healthy', onMismatch: 'warn' },
       ],
       thresholds: { latencyMs: { warn: 500, fail: 2000 } },
-      runbook: 'Unhealthy database: check the pg-connections check and the connection pool. 503 for every request: check the ECS service (running vs desired count, recent deployment).',
+      runbook:
+        'Unhealthy database: check the pg-connections check and the connection pool. 503 for every request: check the ECS service (running vs desired count, recent deployment).',
     },
     // The guides' other HTTP questions: is the order flow working end to end, may the shop call the API, are assets cached.
     {
@@ -42,7 +43,13 @@ export default defineConfig({
       headers: { 'x-api-key': { secret: 'orders-synthetic-api-key' } },
       thresholds: { latencyMs: { warn: 800, fail: 3000 }, firstByteMs: { warn: 500, fail: 2000 } },
       steps: [
-        { name: 'log in', method: 'POST', path: '/auth/token', body: { client_id: 'vigil-synthetic', scope: 'orders' }, extract: { token: { path: 'access_token' } } },
+        {
+          name: 'log in',
+          method: 'POST',
+          path: '/auth/token',
+          body: { client_id: 'vigil-synthetic', scope: 'orders' },
+          extract: { token: { path: 'access_token' } },
+        },
         {
           name: 'create order',
           method: 'POST',
@@ -420,7 +427,14 @@ export default defineConfig({
   ],
   // New remediations start in observe mode: they record what they would do, and do nothing.
   remediations: [
-    { id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'observe', cooldownMinutes: 15, maxActions: { count: 3, windowMinutes: 60 } },
+    {
+      id: 'orders-api-restart',
+      kind: 'ecs-restart',
+      target: 'prod/orders-api',
+      mode: 'observe',
+      cooldownMinutes: 15,
+      maxActions: { count: 3, windowMinutes: 60 },
+    },
     { id: 'orders-api-scale-out', kind: 'ecs-scale-out', target: 'prod/orders-api', step: 2, max: 12, raiseMaxTo: 12, mode: 'observe' },
     { id: 'orders-api-rollback', kind: 'ecs-rollback', target: 'prod/orders-api', mode: 'propose', proposalMinutes: 30 },
     // The guides' database steps. Terminating the blocker rolls its transaction back: a human approves it.
@@ -509,7 +523,12 @@ export default defineConfig({
       severity: 'P2',
       tags: { service: 'orders' },
     },
-    { id: 'orders-api-degraded', description: 'slow or saturated: p95 above 2 s or CPU above 90%', composite: 'ALARM(orders-api-p95) OR ALARM(orders-api-cpu-critical)', severity: 'P2' },
+    {
+      id: 'orders-api-degraded',
+      description: 'slow or saturated: p95 above 2 s or CPU above 90%',
+      composite: 'ALARM(orders-api-p95) OR ALARM(orders-api-cpu-critical)',
+      severity: 'P2',
+    },
   ],
   runbooks: [
     // Started by Vigil's own checks, from the state table's stream, when their incident opens.
@@ -525,17 +544,32 @@ export default defineConfig({
         { escalate: 'restart did not bring /health back; look at the stopped tasks and the last deployment' },
       ],
     },
-    { id: 'billing-db-lock-chain', match: { checks: { ids: ['billing-db-blocking'] } }, severity: 'P1', steps: [{ act: 'billing-db-terminate-blocker' }, { verify: { settleSeconds: 5 } }] },
+    {
+      id: 'billing-db-lock-chain',
+      match: { checks: { ids: ['billing-db-blocking'] } },
+      severity: 'P1',
+      steps: [{ act: 'billing-db-terminate-blocker' }, { verify: { settleSeconds: 5 } }],
+    },
     {
       id: 'billing-db-leaked-transaction',
       match: { checks: { ids: ['billing-db-idle-tx'] } },
       severity: 'P2',
-      steps: [{ act: 'billing-db-terminate-idle' }, { verify: { settleSeconds: 5 } }, { escalate: 'the idle transaction came back: find the code path that leaks it' }],
+      steps: [
+        { act: 'billing-db-terminate-idle' },
+        { verify: { settleSeconds: 5 } },
+        { escalate: 'the idle transaction came back: find the code path that leaks it' },
+      ],
     },
-    { id: 'billing-db-long-queries', match: { checks: { ids: ['billing-db-long-queries'] } }, severity: 'P2', steps: [{ act: 'billing-db-cancel-long-queries' }, { verify: { settleSeconds: 15 } }] },
+    {
+      id: 'billing-db-long-queries',
+      match: { checks: { ids: ['billing-db-long-queries'] } },
+      severity: 'P2',
+      steps: [{ act: 'billing-db-cancel-long-queries' }, { verify: { settleSeconds: 15 } }],
+    },
     {
       id: 'orders-db-unavailable',
-      description: 'The database is failed or wedged: look at its connections and the API errors, snapshot, reboot onto the standby (approved), check, hand over.',
+      description:
+        'The database is failed or wedged: look at its connections and the API errors, snapshot, reboot onto the standby (approved), check, hand over.',
       match: { checks: { ids: ['orders-db-status'] } },
       severity: 'P1',
       steps: [

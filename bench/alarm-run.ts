@@ -38,8 +38,31 @@ const config = parseConfig({
 async function openedRecord(i: number) {
   const checkId = `svc-${i}-health`;
   const at = new Date().toISOString();
-  const incident = { id: `${checkId}/1`, checkId, target: `svc-${i}.internal:443`, severity: 'P2', state: 'open', silenced: false, openedAt: at, failingSince: at, summary: 'connect ECONNREFUSED', observed: {}, failuresAtOpen: 2, notificationsSent: 0 };
-  const state = { checkId, target: incident.target, version: 3, status: 'fail', statusSince: at, streak: { failing: true, count: 2 }, incidentCount: 1, incident, transition: { seq: 1, kind: 'opened', incidentId: incident.id, at, by: 'vigil' } } as CheckState;
+  const incident = {
+    id: `${checkId}/1`,
+    checkId,
+    target: `svc-${i}.internal:443`,
+    severity: 'P2',
+    state: 'open',
+    silenced: false,
+    openedAt: at,
+    failingSince: at,
+    summary: 'connect ECONNREFUSED',
+    observed: {},
+    failuresAtOpen: 2,
+    notificationsSent: 0,
+  };
+  const state = {
+    checkId,
+    target: incident.target,
+    version: 3,
+    status: 'fail',
+    statusSince: at,
+    streak: { failing: true, count: 2 },
+    incidentCount: 1,
+    incident,
+    transition: { seq: 1, kind: 'opened', incidentId: incident.id, at, by: 'vigil' },
+  } as CheckState;
   await store.putCheckState(state, undefined);
   return { Records: [streamRecord(undefined, state, i + 1)] };
 }
@@ -85,7 +108,14 @@ const onAlarm = createOnAlarmHandler({
 
 const samples: PathSample[] = [];
 for (let i = 0; i < total; i++) {
-  const event = fromChecks ? await openedRecord(i) : { ...sample, id: `bench-${i}`, resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:svc-${i}-5xx`], detail: { ...sample.detail, alarmName: `svc-${i}-5xx` } };
+  const event = fromChecks
+    ? await openedRecord(i)
+    : {
+        ...sample,
+        id: `bench-${i}`,
+        resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:svc-${i}-5xx`],
+        detail: { ...sample.detail, alarmName: `svc-${i}-5xx` },
+      };
   requests = [];
   acted = 0;
   entered = performance.now();

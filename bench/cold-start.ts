@@ -13,11 +13,23 @@ const config = parseConfig(rawConfig);
 
 const OUT = join(ROOT, 'bench', '.out');
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
-const ENV = { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', REMEDIATE_FUNCTION: 'bench', TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench', ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench-escalations' };
+const ENV = {
+  ...process.env,
+  TABLE_NAME: 'bench',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  REMEDIATE_FUNCTION: 'bench',
+  TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench',
+  ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench-escalations',
+};
 
 /** Import time of a module in a fresh Node process, run with the options a deployed function has. */
 function loadOnce(file: string): number {
-  const out = execFileSync(process.execPath, [...NODE_OPTIONS.split(' '), '--no-warnings', join(ROOT, 'bench', 'load-time.mjs'), file], { encoding: 'utf8', env: ENV });
+  const out = execFileSync(process.execPath, [...NODE_OPTIONS.split(' '), '--no-warnings', join(ROOT, 'bench', 'load-time.mjs'), file], {
+    encoding: 'utf8',
+    env: ENV,
+  });
   return (JSON.parse(out) as { ms: number }).ms;
 }
 
@@ -34,7 +46,17 @@ function loadMs(files: string[]): Map<string, number> {
 /** The same code unbundled, as a zip of node_modules would deploy it: Vigil's code in one file, every package loaded from node_modules. */
 async function unbundled(name: string): Promise<string> {
   const outfile = join(OUT, 'unbundled', name, 'index.mjs');
-  await build({ entryPoints: [join(ROOT, 'functions', name, 'index.ts')], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node22', plugins: [withConfig(config)], logLevel: 'error' });
+  await build({
+    entryPoints: [join(ROOT, 'functions', name, 'index.ts')],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    plugins: [withConfig(config)],
+    logLevel: 'error',
+  });
   return outfile;
 }
 
@@ -75,12 +97,28 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   // What the chosen dependencies cost before any of Vigil's code, built the same way (bench/floor/).
   const floors = [];
   for (const name of ['dynamodb', 'stack']) {
-    floors.push(await bundle({ name: `floor-${name}`, entry: join(ROOT, 'bench', 'floor', `${name}.ts`), outdir: join(OUT, `floor-${name}`), drivers: [], aws: [], config }));
+    floors.push(
+      await bundle({
+        name: `floor-${name}`,
+        entry: join(ROOT, 'bench', 'floor', `${name}.ts`),
+        outdir: join(OUT, `floor-${name}`),
+        drivers: [],
+        aws: [],
+        config,
+      }),
+    );
   }
   const ms = loadMs([...new Set([empty, ...floors.map((f) => f.outfile), ...builds.flatMap((b) => [b.built.outfile, b.plain])])]);
   const emptyMs = ms.get(empty)!;
   const [dynamodbMs, stackMs] = floors.map((f) => ms.get(f.outfile)! - emptyMs) as [number, number];
-  const rows: Row[] = builds.map(({ fn, drivers, built, plain }) => ({ fn, drivers, entry: built.entryBytes, total: built.totalBytes, loadMs: ms.get(built.outfile)! - emptyMs, unbundledMs: ms.get(plain)! - emptyMs }));
+  const rows: Row[] = builds.map(({ fn, drivers, built, plain }) => ({
+    fn,
+    drivers,
+    entry: built.entryBytes,
+    total: built.totalBytes,
+    loadMs: ms.get(built.outfile)! - emptyMs,
+    unbundledMs: ms.get(plain)! - emptyMs,
+  }));
   const lines = rows.map((r) => {
     // The issue names 600 KB for SDK-only functions and 1.2 MB for MongoDB's; pg's is held to the driver budget.
     const budget = r.drivers.length ? 1200 * 1024 : 600 * 1024;
@@ -89,7 +127,7 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   const markdown = [
     `Empty handler baseline: ${round(emptyMs, 2)} ms to import (median of ${RUNS} fresh processes). Load times below are medians over ${RUNS} fresh processes, run with the NODE_OPTIONS a deployed function has (\`${NODE_OPTIONS}\`), minus that baseline; every module (the baseline too) takes one turn per round, so background load on the machine falls on all alike. "Entry" is what a cold start loads before the first event: the entry file and the chunks it imports statically. "Total" adds the chunks loaded on first use (SDK clients, drivers). Each function is built as the stack builds it for vigil.config.ts: only the drivers and SDK clients its checks and remediations use (the pg and mongodb rows add a database check with a Secrets Manager password). Unbundled: the same code in one file, every package loaded from node_modules.`,
     '',
-    '| function | entry | total | size target | load (over empty) | Vigil\'s part (over the stack floor) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |',
+    "| function | entry | total | size target | load (over empty) | Vigil's part (over the stack floor) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |",
     '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...lines,
     '',

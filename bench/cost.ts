@@ -36,7 +36,9 @@ const usd = (x: number) => (x >= 100 ? `$${Math.round(x).toLocaleString('en')}` 
 
 /** The monthly charges that do not grow with checks, counted in the stack synthesized for vigil.config.ts. */
 function fixedMonthly(series: number) {
-  const template = Template.fromStack(new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Cost', { config: parseConfig(rawConfig), environmentName: 'cost' }));
+  const template = Template.fromStack(
+    new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Cost', { config: parseConfig(rawConfig), environmentName: 'cost' }),
+  );
   const count = (type: string) => Object.keys(template.findResources(type)).length;
   // An alarm is billed per metric it watches: one, or each metric of its math expression.
   const alarmMetrics = Object.values(template.findResources('AWS::CloudWatch::Alarm')).reduce<number>(
@@ -45,7 +47,13 @@ function fixedMonthly(series: number) {
   );
   const keys = count('AWS::KMS::Key');
   const dashboards = count('AWS::CloudWatch::Dashboard');
-  return { alarmMetrics, keys, dashboards, series, usd: alarmMetrics * PRICE.alarmMonth + keys * PRICE.kmsKeyMonth + dashboards * PRICE.dashboardMonth + series * PRICE.metricSeriesMonth };
+  return {
+    alarmMetrics,
+    keys,
+    dashboards,
+    series,
+    usd: alarmMetrics * PRICE.alarmMonth + keys * PRICE.kmsKeyMonth + dashboards * PRICE.dashboardMonth + series * PRICE.metricSeriesMonth,
+  };
 }
 
 export function costModel(measured: (Invocation & { latencyMs: number })[], series: number): string {
@@ -86,7 +94,10 @@ export function costModel(measured: (Invocation & { latencyMs: number })[], seri
     '',
     `| checks every minute (${RUNS_PER_MONTH.toLocaleString('en')} runs each a month) | Vigil, targets at ${rows.map((r) => `${r.m.latencyMs} ms`).join(' / ')} | CloudWatch Synthetics ($0.0012 a run) | Route 53 health checks ($0.50–$0.75 a check a month) |`,
     '| ---: | ---: | ---: | ---: |',
-    ...[100, 1000].map((n) => `| ${n.toLocaleString('en')} | ${rows.map((r) => usd(monthly(n, r.perMillion))).join(' / ')} a month | ${usd(n * RUNS_PER_MONTH * PRICE.syntheticsRun)} | ${usd(n * r53low)}–${usd(n * r53high)} |`),
+    ...[100, 1000].map(
+      (n) =>
+        `| ${n.toLocaleString('en')} | ${rows.map((r) => usd(monthly(n, r.perMillion))).join(' / ')} a month | ${usd(n * RUNS_PER_MONTH * PRICE.syntheticsRun)} | ${usd(n * r53low)}–${usd(n * r53high)} |`,
+    ),
     `| per million check executions | ${rows.map((r) => usd(r.perMillion)).join(' / ')} | ${usd(PRICE.syntheticsRun * 1e6)} | ${usd((r53low / RUNS_PER_MONTH) * 1e6)}–${usd((r53high / RUNS_PER_MONTH) * 1e6)} (a month's price over one run a minute) |`,
     '',
     'Route 53 checks from several regions every 30 s and Synthetics runs a browser: they buy more per run than one HTTP request. The comparison is for the runbook check a team would otherwise write as a canary or a health check.',

@@ -19,7 +19,9 @@ const units = { read: 0, write: 0 };
 dynamo.client.middlewareStack.add(
   (next, context) => async (args) => {
     const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
-    const items = input.RequestItems ? Object.values(input.RequestItems).reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0) : 1;
+    const items = input.RequestItems
+      ? Object.values(input.RequestItems).reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0)
+      : 1;
     if (/^(Put|Update|Delete|BatchWrite)/.test(context.commandName!)) units.write += items;
     else if (/^(Get|BatchGet|Query)/.test(context.commandName!)) units.read += items;
     return next(args);
@@ -28,9 +30,20 @@ dynamo.client.middlewareStack.add(
 );
 
 const config = parseConfig({
-  checks: Array.from({ length: MAX_CHECKS_PER_SCHEDULE }, (_, i) => ({ id: `api-${i}`, group: 'apis', kind: 'http', target: `${target.base}/ok`, schedule: 'rate(1 minute)' })),
+  checks: Array.from({ length: MAX_CHECKS_PER_SCHEDULE }, (_, i) => ({
+    id: `api-${i}`,
+    group: 'apis',
+    kind: 'http',
+    target: `${target.base}/ok`,
+    schedule: 'rate(1 minute)',
+  })),
 });
-const handler = createRunChecksHandler({ config, log: new Logger({ serviceName: 'vigil' }), store: new DynamoStateStore(dynamo.doc, 'bench'), meter: emfMeter() });
+const handler = createRunChecksHandler({
+  config,
+  log: new Logger({ serviceName: 'vigil' }),
+  store: new DynamoStateStore(dynamo.doc, 'bench'),
+  meter: emfMeter(),
+});
 
 // Count what the function would send to CloudWatch Logs; show none of it.
 let logBytes = 0;
@@ -52,5 +65,7 @@ for (let i = 0; i < warmup + measured; i++) {
 }
 target.stop();
 await dynamo.close();
-print(`${JSON.stringify({ checks: MAX_CHECKS_PER_SCHEDULE, concurrency: config.defaults.concurrency, runs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+print(
+  `${JSON.stringify({ checks: MAX_CHECKS_PER_SCHEDULE, concurrency: config.defaults.concurrency, runs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);
 process.exit(0);

@@ -10,11 +10,26 @@ const kinds = [
   (i: number) => ({ kind: 'metric', preset: 'ecs-cpu', target: `prod/svc-${i}` }),
 ];
 // As a large team would write it: checks grouped by service family, most every minute.
-const raw = { checks: Array.from({ length: n }, (_, i) => ({ id: `check-${i}`, group: `family-${i % 200}`, schedule: i % 5 === 0 ? 'rate(5 minutes)' : 'rate(1 minute)', ...kinds[i % kinds.length]!(i) })) };
+const raw = {
+  checks: Array.from({ length: n }, (_, i) => ({
+    id: `check-${i}`,
+    group: `family-${i % 200}`,
+    schedule: i % 5 === 0 ? 'rate(5 minutes)' : 'rate(1 minute)',
+    ...kinds[i % kinds.length]!(i),
+  })),
+};
 const cpu = process.cpuUsage();
 const config = parseConfig(raw);
 const plan = planSchedules(config);
 const used = process.cpuUsage(cpu);
 const perSecond = plan.reduce((sum, s) => sum + 1 / (s.expression === 'rate(1 minute)' ? 60 : 300), 0);
-console.log(JSON.stringify({ cpuMs: (used.user + used.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, schedules: plan.length, invocationsPerSecond: perSecond, checks: config.checks.length }));
+console.log(
+  JSON.stringify({
+    cpuMs: (used.user + used.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    schedules: plan.length,
+    invocationsPerSecond: perSecond,
+    checks: config.checks.length,
+  }),
+);
 process.exit(0);

@@ -33,7 +33,10 @@ const store = new DynamoStateStore(dynamo.doc, 'bench');
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as never;
 
 const configWith = (failing: number) =>
-  parseConfig({ defaults: { concurrency: 64, timeoutMs: 2000 }, checks: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, group: 'all', kind: 'tcp', target: `127.0.0.1:${i < failing ? closedPort : openPort}` })) });
+  parseConfig({
+    defaults: { concurrency: 64, timeoutMs: 2000 },
+    checks: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, group: 'all', kind: 'tcp', target: `127.0.0.1:${i < failing ? closedPort : openPort}` })),
+  });
 
 /** One round; its writes, and the metric series its EMF lines declare. */
 async function round(failing: number) {
@@ -44,7 +47,10 @@ async function round(failing: number) {
   process.stdout.write = ((chunk: string | Uint8Array) => {
     for (const line of String(chunk).split('\n')) {
       if (!line.includes('CloudWatchMetrics')) continue;
-      const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<string, unknown>;
+      const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } } & Record<
+        string,
+        unknown
+      >;
       for (const d of emf._aws.CloudWatchMetrics) {
         for (const dims of d.Dimensions) for (const m of d.Metrics) series.add(`${d.Namespace}/${m.Name}/${dims.map((k) => `${k}=${emf[k]}`).join(',')}`);
       }

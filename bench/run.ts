@@ -16,7 +16,12 @@ const cold = await coldStart();
 sections.push('## Cold start', '', cold.markdown);
 
 log('engine throughput: 1,000 HTTP checks, 10% hanging…');
-interface Throughput { wallMs: number; cpuMs: number; peakRssMb: number; ok: number }
+interface Throughput {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+  ok: number;
+}
 const LATENCY = 20;
 const TIMEOUT = 1000;
 const CHECKS = 1000;
@@ -25,7 +30,8 @@ const throughputRows = [16, 64, 256].map((concurrency) => {
   const measure = (mode: string) => {
     const run = child<Throughput>('./throughput-run.ts', [mode, String(CHECKS), String(concurrency), String(LATENCY), String(TIMEOUT)]);
     // A round whose checks did not get their answers measured something else: stop rather than report it.
-    if (run.ok !== durations.filter((d) => d === LATENCY).length) throw new Error(`${mode} at concurrency ${concurrency}: ${run.ok} of the answering checks passed`);
+    if (run.ok !== durations.filter((d) => d === LATENCY).length)
+      throw new Error(`${mode} at concurrency ${concurrency}: ${run.ok} of the answering checks passed`);
     return run;
   };
   // Vigil and the bare loop take turns, so a slower spell of the machine falls on both.
@@ -43,7 +49,7 @@ sections.push(
   '',
   `${CHECKS.toLocaleString('en')} HTTP checks against a loopback server in its own process, answering from raw TCP so it takes little of the CPU it shares with the client: 900 answer after ${LATENCY} ms, 100 (every tenth) never answer and time out at ${TIMEOUT} ms. Median of ${REPEAT} fresh processes each, Vigil and the bare client taking turns; peak RSS is the largest.`,
   '',
-  '- **bound**: ceil(N / concurrency) × latency + timeout, the target\'s ideal.',
+  "- **bound**: ceil(N / concurrency) × latency + timeout, the target's ideal.",
   '- **floor**: the best any engine can do while keeping at most `concurrency` checks in flight, at zero cost per check. Below a concurrency of 100, the hanging checks fill every slot for a whole timeout, more than once, so the bound is out of reach by construction.',
   '- **bare client**: the same requests sent by a bare `node:http` loop at the same concurrency, with no engine: what this 2-core machine allows, the loopback server sharing its cores.',
   '',
@@ -53,7 +59,12 @@ sections.push(
 );
 
 log('planning 10,000 checks…');
-interface Planning { cpuMs: number; peakRssMb: number; schedules: number; invocationsPerSecond: number }
+interface Planning {
+  cpuMs: number;
+  peakRssMb: number;
+  schedules: number;
+  invocationsPerSecond: number;
+}
 const plans = Array.from({ length: REPEAT }, () => child<Planning>('./planning-run.ts', ['10000']));
 const plan = { ...plans[0]!, cpuMs: median(plans.map((p) => p.cpuMs)), rss: Math.max(...plans.map((p) => p.peakRssMb)) };
 // Little's law: concurrent executions = invocations per second × seconds each. An invocation's 50 checks
@@ -75,8 +86,17 @@ sections.push(
 );
 
 log('rounds against the local DynamoDB: writes and metric series…');
-interface RoundStats { writeRequests: number; writeItems: number; series: string[] }
-interface Rounds { n: number; first: RoundStats; steady: RoundStats; changed: RoundStats }
+interface RoundStats {
+  writeRequests: number;
+  writeItems: number;
+  series: string[];
+}
+interface Rounds {
+  n: number;
+  first: RoundStats;
+  steady: RoundStats;
+  changed: RoundStats;
+}
 const big = child<Rounds>('./round-run.ts', ['10000']);
 const few = child<Rounds>('./round-run.ts', ['10']);
 const many = child<Rounds>('./round-run.ts', ['1000']);
@@ -114,7 +134,7 @@ sections.push(
   '',
   `A recorded "CloudWatch Alarm State Change" event (events/alarm-metric.json) enters the on-alarm handler; the clock stops when the ECS UpdateService call is made (a mock that answers at once). On the way: the run record, the incident, the guard's lock, the timeline, all against dynalite. The runbook acts first (\`act\`, then \`escalate\`); each event names its own service, so no cooldown holds one back. ${ALARM_RUNS} warm events after 50 to warm up, in one process.`,
   '',
-  '- **Vigil\'s own time**: the path minus the time with a DynamoDB request in flight (overlapping requests count once).',
+  "- **Vigil's own time**: the path minus the time with a DynamoDB request in flight (overlapping requests count once).",
   '- **round trips**: DynamoDB requests the path waited for, one after another; requests sent alongside others count once. **requests** counts every request sent before the call.',
   '',
   ...pathTable(alarm, 'event', '≤ 4'),
@@ -128,7 +148,7 @@ sections.push(
   '',
   `The same, for a runbook a check starts: the state table's stream record of a check's incident opening (its state already written, as run-checks writes it) enters the on-alarm handler; the clock stops at the ECS UpdateService call. On the way: the run record, the guard and kill switch read with the incident, the guard's lock. ${ALARM_RUNS} warm records after 50, in one process.`,
   '',
-  ...pathTable(fromCheck, 'record', '≤ 4, as an alarm\'s'),
+  ...pathTable(fromCheck, 'record', "≤ 4, as an alarm's"),
 );
 
 log('one invocation as deployed, for the cost model…');
@@ -154,8 +174,20 @@ function pathTable(samples: PathSample[], from: string, tripsTarget: string): st
     '| measure | p50 | p99 | target | met |',
     '| --- | ---: | ---: | --- | --- |',
     `| Vigil's own time | ${p(own, 50)} | ${p(own, 99)} | p99 < 20 ms | ${pass(percentile(own, 99) < 20)} |`,
-    `| waiting on the local DynamoDB | ${p(samples.map((a) => a.waitingMs), 50)} | ${p(samples.map((a) => a.waitingMs), 99)} | (reported apart) | |`,
-    `| ${from} to UpdateService, in all | ${p(samples.map((a) => a.totalMs), 50)} | ${p(samples.map((a) => a.totalMs), 99)} | | |`,
+    `| waiting on the local DynamoDB | ${p(
+      samples.map((a) => a.waitingMs),
+      50,
+    )} | ${p(
+      samples.map((a) => a.waitingMs),
+      99,
+    )} | (reported apart) | |`,
+    `| ${from} to UpdateService, in all | ${p(
+      samples.map((a) => a.totalMs),
+      50,
+    )} | ${p(
+      samples.map((a) => a.totalMs),
+      99,
+    )} | | |`,
     `| round trips | ${median(samples.map((a) => a.roundTrips))} | ${trips} | ${tripsTarget} | ${pass(trips <= 4)} |`,
     `| requests | ${median(samples.map((a) => a.requests))} | ${Math.max(...samples.map((a) => a.requests))} | | |`,
   ];

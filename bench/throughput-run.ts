@@ -37,10 +37,17 @@ async function bare(): Promise<number> {
   const limit = pLimit(concurrency);
   const get = (url: string) =>
     new Promise<void>((resolve, reject) => {
-      http
-        .get(url, { agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => res.resume().on('end', resolve).on('error', reject))
-        .on('error', reject);
+      http.get(url, { agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject);
     });
-  const answered = await Promise.all(targets.map((url) => limit(() => get(url).then(() => 1, () => 0))));
+  const answered = await Promise.all(
+    targets.map((url) =>
+      limit(() =>
+        get(url).then(
+          () => 1,
+          () => 0,
+        ),
+      ),
+    ),
+  );
   return answered.reduce<number>((a, b) => a + b, 0);
 }

@@ -107,7 +107,10 @@ const zodEnglishOnly: Plugin = {
       if (!args.importer.includes('node_modules/zod/')) return undefined;
       return { path: resolve(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: ROOT }));
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: ROOT,
+    }));
   },
 };
 
@@ -119,7 +122,10 @@ const nativeUrl: Plugin = {
   name: 'native-url',
   setup(b) {
     b.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'native-url' }));
-    b.onLoad({ filter: /.*/, namespace: 'native-url' }, () => ({ contents: 'module.exports = { URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams };', loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'native-url' }, () => ({
+      contents: 'module.exports = { URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams };',
+      loader: 'js',
+    }));
   },
 };
 
@@ -133,8 +139,12 @@ const NOT_ON_LAMBDA = [/^bowser$/, /^@smithy\/core\/event-streams$/];
 const notOnLambda: Plugin = {
   name: 'not-on-lambda',
   setup(b) {
-    for (const filter of NOT_ON_LAMBDA) b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'not-on-lambda' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'not-on-lambda' }, (args) => ({ contents: `throw new Error(${JSON.stringify(`${args.path} is not in Vigil's Lambda bundle: it only runs in browsers or for event-stream APIs`)});`, loader: 'js' }));
+    for (const filter of NOT_ON_LAMBDA)
+      b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'not-on-lambda' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'not-on-lambda' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in Vigil's Lambda bundle: it only runs in browsers or for event-stream APIs`)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -147,7 +157,10 @@ function onlyClients(wanted: readonly AwsClient[]): Plugin {
       if (!left.length) return;
       b.onLoad({ filter: new RegExp(`shared[\\\\/]aws[\\\\/](${left.join('|')})\\.ts$`) }, (args) => {
         const client = /(\w+)\.ts$/.exec(args.path)![1];
-        return { contents: `throw new Error(${JSON.stringify(`this function was built without the ${client} client: none of its checks or remediations calls it (infra/needs.ts)`)});`, loader: 'js' };
+        return {
+          contents: `throw new Error(${JSON.stringify(`this function was built without the ${client} client: none of its checks or remediations calls it (infra/needs.ts)`)});`,
+          loader: 'js',
+        };
       });
     },
   };
@@ -166,7 +179,9 @@ export function withConfig(config: VigilConfig): Plugin {
       // JSON.parse of a string loads faster than the same object as a JavaScript literal.
       b.onLoad({ filter: /shared[\\/]config[\\/]deployed\.ts$/ }, () => ({
         contents: [
-          ...(secrets.length ? [`import { knownSecrets } from ${JSON.stringify(mask)};`, `knownSecrets.add(...JSON.parse(${JSON.stringify(JSON.stringify(secrets))}));`] : []),
+          ...(secrets.length
+            ? [`import { knownSecrets } from ${JSON.stringify(mask)};`, `knownSecrets.add(...JSON.parse(${JSON.stringify(JSON.stringify(secrets))}));`]
+            : []),
           `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(config))});`,
         ].join('\n'),
         loader: 'js',

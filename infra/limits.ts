@@ -53,23 +53,33 @@ export function problems(resources: Record<string, Resource>, templateBytes: num
     .join(', ');
   const split = 'or split the config across two Vigil stacks (README, "Deploy": more than one stack)';
   if (all.length > AWS_LIMITS.resources) {
-    out.push(`the stack holds ${all.length} resources; CloudFormation allows ${AWS_LIMITS.resources} in one stack. ${grown}: give checks a "group" (the checks of a group that share a schedule run up to 50 per invocation), fewer alarms or heartbeats here, ${split}`);
+    out.push(
+      `the stack holds ${all.length} resources; CloudFormation allows ${AWS_LIMITS.resources} in one stack. ${grown}: give checks a "group" (the checks of a group that share a schedule run up to 50 per invocation), fewer alarms or heartbeats here, ${split}`,
+    );
   }
   if (templateBytes > AWS_LIMITS.templateBytes) {
-    out.push(`the template is ${templateBytes.toLocaleString('en-US')} bytes; CloudFormation takes at most ${AWS_LIMITS.templateBytes.toLocaleString('en-US')}. ${grown}: shorter check ids and fewer schedules (give checks a "group"), ${split}`);
+    out.push(
+      `the template is ${templateBytes.toLocaleString('en-US')} bytes; CloudFormation takes at most ${AWS_LIMITS.templateBytes.toLocaleString('en-US')}. ${grown}: shorter check ids and fewer schedules (give checks a "group"), ${split}`,
+    );
   }
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::Lambda::EventSourceMapping') {
-      for (const f of ((p.FilterCriteria as { Filters?: { Pattern?: string }[] } | undefined)?.Filters ?? [])) {
-        if (typeof f.Pattern === 'string' && f.Pattern.length > AWS_LIMITS.filterPatternChars) out.push(`${id}: its event filter is ${f.Pattern.length} characters; Lambda allows ${AWS_LIMITS.filterPatternChars}`);
+      for (const f of (p.FilterCriteria as { Filters?: { Pattern?: string }[] } | undefined)?.Filters ?? []) {
+        if (typeof f.Pattern === 'string' && f.Pattern.length > AWS_LIMITS.filterPatternChars)
+          out.push(`${id}: its event filter is ${f.Pattern.length} characters; Lambda allows ${AWS_LIMITS.filterPatternChars}`);
       }
     }
-    if (r.Type === 'AWS::Scheduler::Schedule' && typeof p.Name === 'string' && p.Name.length > AWS_LIMITS.scheduleNameChars) out.push(`schedule ${p.Name}: ${p.Name.length} characters; EventBridge Scheduler allows ${AWS_LIMITS.scheduleNameChars}`);
-    if (r.Type.startsWith('AWS::CloudWatch::') && typeof p.AlarmName === 'string' && p.AlarmName.length > AWS_LIMITS.alarmNameChars) out.push(`alarm ${p.AlarmName.slice(0, 40)}…: ${p.AlarmName.length} characters; CloudWatch allows ${AWS_LIMITS.alarmNameChars}`);
+    if (r.Type === 'AWS::Scheduler::Schedule' && typeof p.Name === 'string' && p.Name.length > AWS_LIMITS.scheduleNameChars)
+      out.push(`schedule ${p.Name}: ${p.Name.length} characters; EventBridge Scheduler allows ${AWS_LIMITS.scheduleNameChars}`);
+    if (r.Type.startsWith('AWS::CloudWatch::') && typeof p.AlarmName === 'string' && p.AlarmName.length > AWS_LIMITS.alarmNameChars)
+      out.push(`alarm ${p.AlarmName.slice(0, 40)}…: ${p.AlarmName.length} characters; CloudWatch allows ${AWS_LIMITS.alarmNameChars}`);
   }
-  const alarmNames = all.filter((r) => r.Type.startsWith('AWS::CloudWatch::') && typeof r.Properties?.AlarmName === 'string').map((r) => r.Properties!.AlarmName as string);
-  for (const name of new Set(alarmNames.filter((n, i) => alarmNames.indexOf(n) !== i))) out.push(`two alarms in this stack are named "${name}": CloudWatch keeps one alarm per name; give one a name of its own`);
+  const alarmNames = all
+    .filter((r) => r.Type.startsWith('AWS::CloudWatch::') && typeof r.Properties?.AlarmName === 'string')
+    .map((r) => r.Properties!.AlarmName as string);
+  for (const name of new Set(alarmNames.filter((n, i) => alarmNames.indexOf(n) !== i)))
+    out.push(`two alarms in this stack are named "${name}": CloudWatch keeps one alarm per name; give one a name of its own`);
   return out;
 }
 
@@ -89,6 +99,8 @@ const LONGEST_SUFFIX = '-incidents'.length;
 export function checkEnvironmentName(name: string): void {
   const most = AWS_LIMITS.functionNameChars - 'vigil-'.length - LONGEST_SUFFIX;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || name.length > most) {
-    throw new Error(`environmentName "${name.slice(0, 80)}": use at most ${most} lowercase letters, digits and dashes; it names the functions (vigil-${name.slice(0, 8)}…-incidents), which Lambda holds to ${AWS_LIMITS.functionNameChars} characters`);
+    throw new Error(
+      `environmentName "${name.slice(0, 80)}": use at most ${most} lowercase letters, digits and dashes; it names the functions (vigil-${name.slice(0, 8)}…-incidents), which Lambda holds to ${AWS_LIMITS.functionNameChars} characters`,
+    );
   }
 }

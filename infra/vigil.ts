@@ -75,7 +75,11 @@ export class Vigil extends Construct {
 
     const state = new StateTable(this, 'State', { ...(props.existingTable ? { existing: props.existingTable } : {}) });
     const tableEnv = { TABLE_NAME: state.table.tableName };
-    const alerting = new Alerting(this, 'Alerting', { alertEmail: props.alertEmail, escalationEmail: props.escalationEmail, ...(props.topics ? { topics: props.topics } : {}) });
+    const alerting = new Alerting(this, 'Alerting', {
+      alertEmail: props.alertEmail,
+      escalationEmail: props.escalationEmail,
+      ...(props.topics ? { topics: props.topics } : {}),
+    });
     const functionDeadLetters = new DeadLetterQueue(this, 'FunctionDeadLetters');
 
     const incidentsName = `${prefix}-incidents`;
@@ -98,25 +102,54 @@ export class Vigil extends Construct {
     // What AWS would refuse at deploy (resources, template size, filters, names) is refused here, saying what to change.
     checkLimitsOnce(Stack.of(this));
     // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
-    const runChecksProps = { name: 'run-checks', config, timeout: runChecksTimeout(config), environment: tableEnv, deadLetterQueue: functionDeadLetters, retryAttempts: 0 };
+    const runChecksProps = {
+      name: 'run-checks',
+      config,
+      timeout: runChecksTimeout(config),
+      environment: tableEnv,
+      deadLetterQueue: functionDeadLetters,
+      retryAttempts: 0,
+    };
     const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
     const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));
     const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public') });
     const placement = config.network ? this.placement(config, config.network) : undefined;
-    const runChecksVpc = plan.some((s) => s.network === 'vpc') ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), vpc: placement! }) : undefined;
-    for (const [fn, network] of [[runChecks, 'public'], [runChecksVpc, 'vpc']] as const) {
+    const runChecksVpc = plan.some((s) => s.network === 'vpc')
+      ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), vpc: placement! })
+      : undefined;
+    for (const [fn, network] of [
+      [runChecks, 'public'],
+      [runChecksVpc, 'vpc'],
+    ] as const) {
       if (!fn) continue;
       state.grantRecordRounds(fn);
       access.grantProbes(fn, checksOn(network));
     }
 
     if (config.alarms.length) new ConfigAlarms(this, 'ConfigAlarms', { config, alerts: alerting.alerts });
-    const alarms = new AlarmResponder(this, 'Alarms', { config, state, access, prefix, functionDeadLetters, alerts: alerting.alerts, escalations: alerting.escalations, ...(reserve ? { onAlarmConcurrency: 10 } : {}), ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}) });
+    const alarms = new AlarmResponder(this, 'Alarms', {
+      config,
+      state,
+      access,
+      prefix,
+      functionDeadLetters,
+      alerts: alerting.alerts,
+      escalations: alerting.escalations,
+      ...(reserve ? { onAlarmConcurrency: 10 } : {}),
+      ...(placement && runbooksReachVpc(config) ? { vpc: placement } : {}),
+    });
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
-    const schedules = new CheckSchedules(this, 'Schedules', { plan, targets: { public: runChecks, vpc: runChecksVpc }, deadLetterQueue: scheduleDeadLetters, groupName: prefix });
+    const schedules = new CheckSchedules(this, 'Schedules', {
+      plan,
+      targets: { public: runChecks, vpc: runChecksVpc },
+      deadLetterQueue: scheduleDeadLetters,
+      groupName: prefix,
+    });
 
     const heartbeatChecks = config.checks.filter((c) => c.kind === 'heartbeat').length;
-    const heartbeats = heartbeatChecks ? new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters, ...(reserve ? { reservedConcurrency: 5 } : {}) }) : undefined;
+    const heartbeats = heartbeatChecks
+      ? new Heartbeats(this, 'Heartbeats', { config, state, prefix, deadLetterQueue: functionDeadLetters, ...(reserve ? { reservedConcurrency: 5 } : {}) })
+      : undefined;
 
     new Monitoring(this, 'Monitoring', {
       prefix,
@@ -153,11 +186,19 @@ export class Vigil extends Construct {
     // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('IncidentsFunction', incidents.functionName, 'Invoke from the Lambda console to list, get, ack, resolve and silence incidents');
-    output('RemediateFunction', alarms.remediate.functionName, 'Invoke to run a remediation by hand (dry run first), approve a proposal, or flip the kill switch');
+    output(
+      'RemediateFunction',
+      alarms.remediate.functionName,
+      'Invoke to run a remediation by hand (dry run first), approve a proposal, or flip the kill switch',
+    );
     output('OnAlarmFunction', alarms.onAlarm.functionName, 'Answers CloudWatch alarm state changes with their runbooks');
     output('AlertsTopicArn', alerting.alerts.topicArn, 'Subscribe people, chat (AWS Chatbot) or a pager here; filter on severity, service, transition');
     output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
-    output('DashboardUrl', `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${prefix}`, 'What Vigil sees and does, and how Vigil itself is doing');
+    output(
+      'DashboardUrl',
+      `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${prefix}`,
+      'What Vigil sees and does, and how Vigil itself is doing',
+    );
     output('StateTableName', state.table.tableName, 'Kept on destroy: pass as -c stateTable to deploy again on the same history');
     output('StateTableStreamArn', state.table.tableStreamArn ?? '', 'Pass as -c stateTableStream with -c stateTable');
   }
@@ -165,12 +206,18 @@ export class Vigil extends Construct {
   /** The configured subnets, and the configured security groups or one that lets out only what the checks need. */
   private placement(config: VigilConfig, network: NetworkConfig) {
     const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: network.vpcId, availabilityZones: network.subnets.map((s) => s.availabilityZone) });
-    const subnets = { subnets: network.subnets.map((s, i) => Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s.id, availabilityZone: s.availabilityZone })) };
+    const subnets = {
+      subnets: network.subnets.map((s, i) => Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s.id, availabilityZone: s.availabilityZone })),
+    };
     let securityGroups: ISecurityGroup[];
     if (network.securityGroupIds) {
       securityGroups = network.securityGroupIds.map((sg, i) => SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, sg));
     } else {
-      const sg = new SecurityGroup(this, 'ChecksSecurityGroup', { vpc, description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only', allowAllOutbound: false });
+      const sg = new SecurityGroup(this, 'ChecksSecurityGroup', {
+        vpc,
+        description: 'Vigil checks in the VPC: out to the checked ports and HTTPS only',
+        allowAllOutbound: false,
+      });
       sg.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (DynamoDB, CloudWatch, SNS) and HTTPS targets');
       // Checks are placed in the VPC to reach private addresses: their ports go only there. A runbook's
       // step may run a public check from the VPC-placed on-alarm function: its port goes anywhere.
@@ -178,14 +225,19 @@ export class Vigil extends Construct {
       const stepChecks = runbooksReachVpc(config) ? runbookCheckIds(config) : new Set<string>();
       const rules = new Map<string, { peer: IPeer; port: Port }>();
       const allow = (e: Egress, to: string[]) => {
-        for (const cidr of e.host && isIP(e.host) ? [`${e.host}/32`] : to) rules.set(`${e.protocol} ${e.port} ${cidr}`, { peer: cidr === '0.0.0.0/0' ? Peer.anyIpv4() : Peer.ipv4(cidr), port: e.protocol === 'udp' ? Port.udp(e.port) : Port.tcp(e.port) });
+        for (const cidr of e.host && isIP(e.host) ? [`${e.host}/32`] : to)
+          rules.set(`${e.protocol} ${e.port} ${cidr}`, {
+            peer: cidr === '0.0.0.0/0' ? Peer.anyIpv4() : Peer.ipv4(cidr),
+            port: e.protocol === 'udp' ? Port.udp(e.port) : Port.tcp(e.port),
+          });
       };
       for (const check of config.checks) {
         const inVpc = check.network === 'vpc';
         if (!inVpc && !stepChecks.has(check.id)) continue;
         for (const e of egressOf(check)) if (e.port !== 443 || e.protocol !== 'tcp') allow(e, inVpc ? privately : ['0.0.0.0/0']);
       }
-      for (const r of config.remediations.filter(reachesDatabase)) for (const port of targetPorts(r.target)) if (port !== 443) allow({ protocol: 'tcp', port }, privately);
+      for (const r of config.remediations.filter(reachesDatabase))
+        for (const port of targetPorts(r.target)) if (port !== 443) allow({ protocol: 'tcp', port }, privately);
       for (const [description, { peer, port }] of rules) sg.addEgressRule(peer, port, `a checked target (${description})`);
       securityGroups = [sg];
     }

@@ -10,7 +10,8 @@ export interface Meter {
 
 export const METRICS_NAMESPACE = 'Vigil';
 
-export type MetricName = 'CheckOutcomes' | 'IncidentTransitions' | 'OpenIncidents' | 'Notifications' | 'NotificationsUnconfirmed' | 'RunbookVerdicts' | 'Remediations';
+export type MetricName =
+  'CheckOutcomes' | 'IncidentTransitions' | 'OpenIncidents' | 'Notifications' | 'NotificationsUnconfirmed' | 'RunbookVerdicts' | 'Remediations';
 export type DimensionName = 'Status' | 'Kind' | 'Verdict' | 'Outcome';
 
 export const silentMeter: Meter = { count() {}, gauge() {} };

@@ -42,10 +42,14 @@ describe('npm start (the demo)', () => {
     expect(text).toContain('timeline of alarm:orders-api-5xx-rate/1: opened → notified → observed → notified → alarm → diagnose → observed → verdict');
     expect(text).toContain('the alarm ran its runbook as a dry run and changed nothing;');
     // Unattended: the incident's runbook, started from the stream, acts and verifies; nobody sent a payload.
-    expect(text).toMatch(/runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · act billing-db-kill-idle-tx: acted · terminated pid (\d+) \(billing\/billing-worker, \d+ s\)/);
+    expect(text).toMatch(
+      /runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · act billing-db-kill-idle-tx: acted · terminated pid (\d+) \(billing\/billing-worker, \d+ s\)/,
+    );
     expect(text).toMatch(/runbook billing-db-leaked-transaction \(billing-db-idle-tx opened\) · verify billing-db-idle-tx: passed/);
     expect(text).toContain("billing-worker's own connection: terminated by the server");
-    expect(text).toContain("the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended.");
+    expect(text).toContain(
+      "the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended.",
+    );
     // A heartbeat goes missing: the job posts to the local function URL, stops, and its incident opens, then resolves.
     expect(text).toMatch(/the job reports in: POST http:\/\/127\.0\.0\.1:\d+\/nightly-backup → 200/);
     expect(text).toMatch(/check: fail · missing: last report 5 min ago \(expected every 3 min, 1 min grace\): backup finished, 12\.4 GB · incident opened/);

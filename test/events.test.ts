@@ -9,7 +9,9 @@ import { ecs, startConsole, type Console } from './support/console.js';
 import { mockDeploymentHistory } from './support/ecs-fixtures.js';
 
 const DIR = new URL('../events/', import.meta.url);
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string) => JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Record<string, unknown>;
 
 type Result = Record<string, unknown>;
@@ -24,7 +26,10 @@ const openIncident = (t: Console) => t.openIncident();
 
 /** One case per sample: the handler it goes to, and what a user would see it do. */
 const cases: Record<string, Case> = {
-  'run-checks.json': { fn: 'run-checks', then: (r) => expect(r).toMatchObject({ ran: 1, recorded: true, findings: [{ checkId: 'api-health', status: 'ok' }] }) },
+  'run-checks.json': {
+    fn: 'run-checks',
+    then: (r) => expect(r).toMatchObject({ ran: 1, recorded: true, findings: [{ checkId: 'api-health', status: 'ok' }] }),
+  },
   'run-checks-now.json': {
     fn: 'run-checks',
     before: (t) => Promise.resolve(t.setHealthy(false)),
@@ -33,33 +38,60 @@ const cases: Record<string, Case> = {
       expect(await t.items()).toEqual([]);
     },
   },
-  'alarm-metric.json': { fn: 'on-alarm', then: (r, t) => (expect(r).toMatchObject({ runbook: 'orders-api-5xx', verdict: 'observed' }), expect(t.updates()).toBe(0)) },
+  'alarm-metric.json': {
+    fn: 'on-alarm',
+    then: (r, t) => (expect(r).toMatchObject({ runbook: 'orders-api-5xx', verdict: 'observed' }), expect(t.updates()).toBe(0)),
+  },
   'alarm-composite.json': { fn: 'on-alarm', then: (r) => expect(r).toMatchObject({ alarm: 'orders-api-degraded', verdict: 'observed' }) },
-  'alarm-ok.json': { fn: 'on-alarm', before: (t) => t.handlers['on-alarm']!(load('alarm-metric.json') as never), then: (r) => expect(r).toMatchObject({ verdict: 'resolved', incidentId: 'alarm:orders-api-5xx-rate/1' }) },
-  'alarm-insufficient-data.json': { fn: 'on-alarm', then: (r, t) => (expect(r).toMatchObject({ verdict: 'recorded', steps: [] }), expect(t.updates()).toBe(0)) },
+  'alarm-ok.json': {
+    fn: 'on-alarm',
+    before: (t) => t.handlers['on-alarm']!(load('alarm-metric.json') as never),
+    then: (r) => expect(r).toMatchObject({ verdict: 'resolved', incidentId: 'alarm:orders-api-5xx-rate/1' }),
+  },
+  'alarm-insufficient-data.json': {
+    fn: 'on-alarm',
+    then: (r, t) => (expect(r).toMatchObject({ verdict: 'recorded', steps: [] }), expect(t.updates()).toBe(0)),
+  },
   'alarm-deploy-failed.json': {
     fn: 'on-alarm',
     before: () => Promise.resolve(mockDeploymentHistory(ecs)),
     then: (r, t) => {
       expect(r).toMatchObject({ runbook: 'orders-api-deploy-failed', verdict: 'proposed' });
-      expect(t.sent.at(-1)!.body).toContain(JSON.stringify(load('remediate-approve.json')).replace('"alice"', '"your-name"').replace('"bad deploy at 03:02, rolling back"', '"why this is right"'));
+      expect(t.sent.at(-1)!.body).toContain(
+        JSON.stringify(load('remediate-approve.json')).replace('"alice"', '"your-name"').replace('"bad deploy at 03:02, rolling back"', '"why this is right"'),
+      );
     },
   },
   'alarm-check-opened.json': {
     fn: 'on-alarm',
     before: openIncident,
     // The stream record of api-health's incident opening: its runbook runs (the restart is in observe mode).
-    then: (r, t) => (expect(r).toMatchObject({ batchItemFailures: [], runs: [{ check: 'api-health', state: 'opened', runbook: 'api-health-failing' }] }), expect(t.updates()).toBe(0)),
+    then: (r, t) => (
+      expect(r).toMatchObject({ batchItemFailures: [], runs: [{ check: 'api-health', state: 'opened', runbook: 'api-health-failing' }] }),
+      expect(t.updates()).toBe(0)
+    ),
   },
   'notify-stream.json': {
     fn: 'notify',
-    then: (r, t) => (expect(r).toEqual({ batchItemFailures: [] }), expect(t.subjects()).toEqual([expect.stringMatching(/^\[P1\]\[OPEN\] api-health: HTTP 503/)])),
+    then: (r, t) => (
+      expect(r).toEqual({ batchItemFailures: [] }),
+      expect(t.subjects()).toEqual([expect.stringMatching(/^\[P1\]\[OPEN\] api-health: HTTP 503/)])
+    ),
   },
-  'remediate-dry-run.json': { fn: 'remediate', then: (r, t) => (expect(r).toMatchObject({ outcome: 'would act', plan: expect.stringMatching(/^force a new deployment of prod\/orders-api/) }), expect(t.updates()).toBe(0)) },
+  'remediate-dry-run.json': {
+    fn: 'remediate',
+    then: (r, t) => (
+      expect(r).toMatchObject({ outcome: 'would act', plan: expect.stringMatching(/^force a new deployment of prod\/orders-api/) }),
+      expect(t.updates()).toBe(0)
+    ),
+  },
   'remediate-run.json': {
     fn: 'remediate',
     before: async (t) => (await openIncident(t), t.setHealthy(true)),
-    then: (r, t) => (expect(r).toMatchObject({ outcome: 'acted', incident: { id: 'api-health/1' }, verified: expect.stringMatching(/^api-health ok/) }), expect(t.updates()).toBe(1)),
+    then: (r, t) => (
+      expect(r).toMatchObject({ outcome: 'acted', incident: { id: 'api-health/1' }, verified: expect.stringMatching(/^api-health ok/) }),
+      expect(t.updates()).toBe(1)
+    ),
   },
   'remediate-approve.json': {
     fn: 'remediate',
@@ -78,11 +110,34 @@ const cases: Record<string, Case> = {
     before: (t) => t.handlers.remediate!(load('remediate-automation-off.json') as never),
     then: async (_, t) => expect((await t.store.getGuard('ecs:prod/orders-api')).killSwitch).toMatchObject({ automationEnabled: true }),
   },
-  'incidents-list.json': { fn: 'incidents', before: openIncident, then: (r) => expect(r).toMatchObject({ count: 1, incidents: [{ id: 'api-health/1', state: 'open' }] }) },
-  'incidents-get.json': { fn: 'incidents', before: openIncident, then: (r) => expect(r).toMatchObject({ incident: { id: 'api-health/1' }, timeline: [expect.stringMatching(/opened/), expect.stringMatching(/notified/)] }) },
-  'incidents-ack.json': { fn: 'incidents', before: openIncident, then: (r, t) => (expect(r).toMatchObject({ incident: { state: 'acknowledged', acknowledgedBy: 'alice' } }), expect(t.subjects().at(-1)).toMatch(/\[ACK\]/)) },
-  'incidents-resolve.json': { fn: 'incidents', before: openIncident, then: (r, t) => (expect(r).toMatchObject({ incident: { state: 'resolved', resolvedBy: 'alice' } }), expect(t.subjects().at(-1)).toMatch(/\[RESOLVED\]/)) },
-  'incidents-silence.json': { fn: 'incidents', before: openIncident, then: (r, t) => (expect(r).toMatchObject({ done: 'api-health silenced until 2026-11-23T05:01:00.000Z' }), expect(t.subjects().at(-1)).toMatch(/\[SILENCED\]/)) },
+  'incidents-list.json': {
+    fn: 'incidents',
+    before: openIncident,
+    then: (r) => expect(r).toMatchObject({ count: 1, incidents: [{ id: 'api-health/1', state: 'open' }] }),
+  },
+  'incidents-get.json': {
+    fn: 'incidents',
+    before: openIncident,
+    then: (r) => expect(r).toMatchObject({ incident: { id: 'api-health/1' }, timeline: [expect.stringMatching(/opened/), expect.stringMatching(/notified/)] }),
+  },
+  'incidents-ack.json': {
+    fn: 'incidents',
+    before: openIncident,
+    then: (r, t) => (expect(r).toMatchObject({ incident: { state: 'acknowledged', acknowledgedBy: 'alice' } }), expect(t.subjects().at(-1)).toMatch(/\[ACK\]/)),
+  },
+  'incidents-resolve.json': {
+    fn: 'incidents',
+    before: openIncident,
+    then: (r, t) => (expect(r).toMatchObject({ incident: { state: 'resolved', resolvedBy: 'alice' } }), expect(t.subjects().at(-1)).toMatch(/\[RESOLVED\]/)),
+  },
+  'incidents-silence.json': {
+    fn: 'incidents',
+    before: openIncident,
+    then: (r, t) => (
+      expect(r).toMatchObject({ done: 'api-health silenced until 2026-11-23T05:01:00.000Z' }),
+      expect(t.subjects().at(-1)).toMatch(/\[SILENCED\]/)
+    ),
+  },
   'incidents-unsilence.json': {
     fn: 'incidents',
     before: async (t) => (await openIncident(t), await t.handlers.incidents!(load('incidents-silence.json') as never)),
@@ -90,7 +145,10 @@ const cases: Record<string, Case> = {
   },
   'incidents-reset-circuit.json': {
     fn: 'incidents',
-    before: async (t) => (t.setHealthy(false), await t.handlers.remediate!({ remediation: 'orders-api-restart', dryRun: false, approvedBy: 'bob', reason: 'x' } as never)),
+    before: async (t) => (
+      t.setHealthy(false),
+      await t.handlers.remediate!({ remediation: 'orders-api-restart', dryRun: false, approvedBy: 'bob', reason: 'x' } as never)
+    ),
     then: (r) => expect(r).toEqual({ done: 'circuit on ecs:prod/orders-api was not open; its failure count is back to 0' }),
   },
 };
@@ -123,7 +181,11 @@ describe('sample events in events/', () => {
       for (const id of (e.checks as string[] | undefined) ?? []) expect(checks, file).toContain(id);
       if (typeof e.check === 'string') expect(checks, file).toContain(e.check);
       if (typeof e.incident === 'string') expect(checks, file).toContain(e.incident.split('/')[0]);
-      if (typeof e.remediation === 'string') expect(config.remediations.map((r) => r.id), file).toContain(e.remediation);
+      if (typeof e.remediation === 'string')
+        expect(
+          config.remediations.map((r) => r.id),
+          file,
+        ).toContain(e.remediation);
       if (typeof e.target === 'string') expect(targets, file).toContain(e.target);
       if (e['detail-type'] === 'CloudWatch Alarm State Change' && (e.detail as { state: { value: string } }).state.value !== 'INSUFFICIENT_DATA') {
         expect(matchRunbook(config.runbooks, e as unknown as AlarmEvent), file).toBeDefined();

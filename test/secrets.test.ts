@@ -20,9 +20,9 @@ beforeAll(async () => {
   // A server that puts the credentials it received into its error payload, as careless ones do.
   api = await startHttpTarget((req, res) => {
     const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
-    res.writeHead(503, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ status: `login failed for ${basic}`, checks: { database: `token ${req.headers['x-api-token']} rejected` } }),
-    );
+    res
+      .writeHead(503, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: `login failed for ${basic}`, checks: { database: `token ${req.headers['x-api-token']} rejected` } }));
   });
 });
 afterAll(async () => {
@@ -56,23 +56,30 @@ describe('secrets', () => {
 
     const everything = [JSON.stringify(await allItems(runtime.dynamo, 'vigil-local')), text(), JSON.stringify(results), JSON.stringify(sent)].join('\n');
     // The secrets went through the whole pipeline (masked), so this test can fail.
-    expect(sent.map((n) => n.subject)).toEqual([
-      '[P1][OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected) for 1 checks',
-      '[P1][STILL OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected)',
-      '[P1][ESCALATED] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected)',
-      '[P1][STILL OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected)',
-    ].map((s) => (s.length > 99 ? `${s.slice(0, 96)}...` : s)));
+    expect(sent.map((n) => n.subject)).toEqual(
+      [
+        '[P1][OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected) for 1 checks',
+        '[P1][STILL OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected)',
+        '[P1][ESCALATED] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected)',
+        '[P1][STILL OPEN] api-health: HTTP 503 (expected 200); status login failed for ops:*** (database token *** rejected)',
+      ].map((s) => (s.length > 99 ? `${s.slice(0, 96)}...` : s)),
+    );
     expect(everything).toContain('login failed for ops:***');
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain(TOKEN);
   });
 
   it('are taken out of a driver error, its message and its stack, before it leaves', async () => {
-    const failing = withCredentials({ value: PASSWORD }, undefined, () => false, async () => {
-      const driverError = new Error(`connect failed for postgres://vigil:${PASSWORD}@db:5432`);
-      void driverError.stack; // once read, a stack is fixed text, password and all
-      throw driverError;
-    });
+    const failing = withCredentials(
+      { value: PASSWORD },
+      undefined,
+      () => false,
+      async () => {
+        const driverError = new Error(`connect failed for postgres://vigil:${PASSWORD}@db:5432`);
+        void driverError.stack; // once read, a stack is fixed text, password and all
+        throw driverError;
+      },
+    );
     const err = (await failing.catch((e: unknown) => e)) as Error;
     expect(err.message).toBe('connect failed for postgres://***@db:5432');
     expect(err.stack).not.toContain(PASSWORD);

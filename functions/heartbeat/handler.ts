@@ -15,7 +15,11 @@ export interface HeartbeatDeps {
   clock?: Clock;
 }
 
-const answer = (statusCode: number, body: object): FunctionUrlResponse => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const answer = (statusCode: number, body: object): FunctionUrlResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /**
  * Where a job reports in: `POST /<check id>` (or GET) with `Authorization: Bearer <token>`, and
@@ -27,7 +31,8 @@ export function createHeartbeatHandler({ config, store, tokenOf, log, clock = sy
     const method = request.requestContext?.http?.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST') return answer(405, { error: 'send GET or POST /<check id>' });
     const checkId = pathId(request.rawPath);
-    if (checkId === undefined) return answer(400, { error: 'the path is not a valid URL path (a malformed percent-escape): send POST /<the heartbeat check\'s id>' });
+    if (checkId === undefined)
+      return answer(400, { error: "the path is not a valid URL path (a malformed percent-escape): send POST /<the heartbeat check's id>" });
     // The URL is public: an unknown heartbeat and a wrong token get one answer, so a caller without a
     // token learns nothing of which heartbeats exist.
     const given = /^Bearer\s+(\S+)$/i.exec(request.headers?.authorization ?? '')?.[1];
@@ -49,7 +54,10 @@ export function createHeartbeatHandler({ config, store, tokenOf, log, clock = sy
     const { token: _token, ...rest } = fields;
     const parsed = reportInput.safeParse(rest);
     if (!parsed.success)
-      return answer(400, { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'report'}: ${i.message}`).join('; '), example: { status: 'ok', message: 'backup finished, 12.4 GB' } });
+      return answer(400, {
+        error: parsed.error.issues.map((i) => `${i.path.join('.') || 'report'}: ${i.message}`).join('; '),
+        example: { status: 'ok', message: 'backup finished, 12.4 GB' },
+      });
     const message = shortMessage(parsed.data.message);
     const report = { at: clock.now().toISOString(), status: parsed.data.status, via: 'url' as const, ...(message ? { message } : {}) };
     await store.putHeartbeat(checkId, report);

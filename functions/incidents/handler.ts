@@ -7,12 +7,21 @@ import type { Meter } from '../../shared/metrics.js';
 import { remediationRegistry } from '../../shared/remediations/index.js';
 
 /** The transition each operator request makes on its incident, for the dashboard's series. */
-const TRANSITION: Partial<Record<string, TransitionKind>> = { ack: 'acknowledged', resolve: 'resolved', silence: 'silenced', unsilence: 'unsilenced', 'reset-circuit': 'acted' };
+const TRANSITION: Partial<Record<string, TransitionKind>> = {
+  ack: 'acknowledged',
+  resolve: 'resolved',
+  silence: 'silenced',
+  unsilence: 'unsilenced',
+  'reset-circuit': 'acted',
+};
 
 /** What the examples in an error reply name: this config's first check and first remediation's target. */
 function exampleNames(config: OperatorDeps['config']): { check: string; target: string } {
   const remediation = config.remediations[0];
-  return { check: config.checks[0]?.id ?? 'api-health', target: remediation ? remediationRegistry.get(remediation.kind)!.targetKey(remediation as never) : 'ecs:prod/orders-api' };
+  return {
+    check: config.checks[0]?.id ?? 'api-health',
+    target: remediation ? remediationRegistry.get(remediation.kind)!.targetKey(remediation as never) : 'ecs:prod/orders-api',
+  };
 }
 
 /** The operator's console: list, read, acknowledge, resolve and silence incidents; reset a circuit. */

@@ -14,7 +14,7 @@ export function createNotifyHandler(deps: NotifyDeps) {
     if (!Array.isArray(event?.Records)) {
       // Someone invoked it by hand: its only input is the table's stream (events/notify-stream.json shows one).
       deps.log.error('not a DynamoDB stream event');
-      return { batchItemFailures: [], error: 'not a DynamoDB stream event: notify reads the state table\'s stream; see events/notify-stream.json' };
+      return { batchItemFailures: [], error: "not a DynamoDB stream event: notify reads the state table's stream; see events/notify-stream.json" };
     }
     for (const record of event.Records) {
       const found = transitionIn(record);

@@ -61,13 +61,17 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
         // It leaves through the log and a page: no secret or connection string in it, whatever threw.
         const error = knownSecrets.text(err instanceof Error ? err.message : String(err));
         if (wait !== undefined && transient(err) && run.clock.now().getTime() + wait + RESUME_MARGIN_MS < run.deadline().getTime()) {
-          deps.log.warn(`alarm ${alarm.detail.alarmName}: the state store failed; going on where the run stopped in ${wait / 1000} s`, { eventId: alarm.id, error });
+          deps.log.warn(`alarm ${alarm.detail.alarmName}: the state store failed; going on where the run stopped in ${wait / 1000} s`, {
+            eventId: alarm.id,
+            error,
+          });
           await deps.sleep(wait);
           continue;
         }
         deps.log.error(`alarm ${alarm.detail.alarmName} not handled; it will be retried`, { eventId: alarm.id, error });
         // Another attempt holds the run and will finish it: nobody needs waking for that.
-        if (!(err instanceof RunInProgressError)) await page(unhandledRun(alarmSource(alarm, matchRunbook(deps.config.runbooks, alarm, deps.config.alarms)?.runbook), error), alarm.id, deps);
+        if (!(err instanceof RunInProgressError))
+          await page(unhandledRun(alarmSource(alarm, matchRunbook(deps.config.runbooks, alarm, deps.config.alarms)?.runbook), error), alarm.id, deps);
         throw err;
       }
     }
@@ -96,7 +100,10 @@ async function checkRuns(event: DynamoDBStreamEvent, deps: OnAlarmDeps): Promise
       runs.push(result);
     } catch (err) {
       const error = knownSecrets.text(err instanceof Error ? err.message : String(err));
-      deps.log.error(`${trigger.checkId} ${trigger.cause}: runbook ${trigger.runbook.id} not finished; the stream delivers it again`, { eventId: trigger.eventId, error });
+      deps.log.error(`${trigger.checkId} ${trigger.cause}: runbook ${trigger.runbook.id} not finished; the stream delivers it again`, {
+        eventId: trigger.eventId,
+        error,
+      });
       // As on the alarm path: a run that cannot record what it does pages, never goes silent.
       if (!(err instanceof RunInProgressError)) await page(unhandledRun(checkSource(trigger), error), trigger.eventId, deps);
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
@@ -107,7 +114,10 @@ async function checkRuns(event: DynamoDBStreamEvent, deps: OnAlarmDeps): Promise
 
 function report(result: RunbookResult, deps: RunbookDeps): void {
   if (result.replay) {
-    deps.log.info(`replay: ${result.alarm ?? result.check} ${result.state} was handled at ${result.replay.at}: ${result.replay.firstVerdict}; nothing done again`, { eventId: result.replay.of });
+    deps.log.info(
+      `replay: ${result.alarm ?? result.check} ${result.state} was handled at ${result.replay.at}: ${result.replay.firstVerdict}; nothing done again`,
+      { eventId: result.replay.of },
+    );
     return;
   }
   // A replay is not counted again.
@@ -126,7 +136,10 @@ async function page(message: Notification, eventId: string, deps: OnAlarmDeps): 
   try {
     await deps.failLoud.publisher.publish(deps.failLoud.topic, message);
   } catch (err) {
-    deps.log.error('could not page about the unhandled run either; its retries and the dead-letter queue remain', { eventId, error: err instanceof Error ? err.message : String(err) });
+    deps.log.error('could not page about the unhandled run either; its retries and the dead-letter queue remain', {
+      eventId,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }
 

@@ -50,7 +50,14 @@ export class AlarmResponder extends Construct {
     const environment = { TABLE_NAME: state.table.tableName, REMEDIATE_FUNCTION: remediateName };
 
     // Verify steps wait for the target to settle: room for the longest runbook.
-    const common = { config, timeout: Duration.minutes(10), environment, deadLetterQueue: props.functionDeadLetters, ...(props.vpc ? { vpc: props.vpc } : {}), ...runbookNeeds(config) };
+    const common = {
+      config,
+      timeout: Duration.minutes(10),
+      environment,
+      deadLetterQueue: props.functionDeadLetters,
+      ...(props.vpc ? { vpc: props.vpc } : {}),
+      ...runbookNeeds(config),
+    };
     const cap = (n: number) => (props.onAlarmConcurrency ? { reservedConcurrency: n } : {});
     this.onAlarm = new VigilFunction(this, 'OnAlarm', {
       name: 'on-alarm',
@@ -62,7 +69,14 @@ export class AlarmResponder extends Construct {
     // Fail loud: an alarm whose handling cannot be recorded still pages someone.
     grantPublishing(this.onAlarm, props.escalations);
     // Invoked by hand (synchronously): retrying a manual action on its own would surprise its operator.
-    this.remediate = new VigilFunction(this, 'Remediate', { name: 'remediate', functionName: remediateName, ...common, environment: { ...environment, TOPIC_ARN: props.alerts.topicArn }, retryAttempts: 0, ...cap(2) });
+    this.remediate = new VigilFunction(this, 'Remediate', {
+      name: 'remediate',
+      functionName: remediateName,
+      ...common,
+      environment: { ...environment, TOPIC_ARN: props.alerts.topicArn },
+      retryAttempts: 0,
+      ...cap(2),
+    });
     // Every action reaches a person: one on no incident is told on the alerts topic.
     grantPublishing(this.remediate, props.alerts);
     const stepChecks = runbookCheckIds(config);

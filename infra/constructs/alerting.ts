@@ -34,15 +34,24 @@ export class Alerting extends Construct {
 
   private ownTopics(): [Topic, Topic] {
     // Deleted with the stack (after KMS's 30-day waiting period): nothing outlives the topics it encrypts.
-    const key = new Key(this, 'Key', { description: 'Encrypts Vigil notifications at rest', enableKeyRotation: true, pendingWindow: Duration.days(30), removalPolicy: RemovalPolicy.DESTROY });
+    const key = new Key(this, 'Key', {
+      description: 'Encrypts Vigil notifications at rest',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: key, enforceSSL: true });
     const escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: key, enforceSSL: true });
     // Vigil's alarms on itself publish to the alerts topic. Its policy replaces SNS's default one, so
     // CloudWatch must be let in by name, for this account's alarms only; and it needs the key.
     const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
-    alerts.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['sns:Publish'], resources: [alerts.topicArn], conditions: fromThisAccount }));
-    key.addToResourcePolicy(new PolicyStatement({ principals: [cloudwatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromThisAccount }));
+    alerts.addToResourcePolicy(
+      new PolicyStatement({ principals: [cloudwatch], actions: ['sns:Publish'], resources: [alerts.topicArn], conditions: fromThisAccount }),
+    );
+    key.addToResourcePolicy(
+      new PolicyStatement({ principals: [cloudwatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromThisAccount }),
+    );
     return [alerts, escalations];
   }
 }

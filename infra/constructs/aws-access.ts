@@ -29,7 +29,10 @@ export class AwsAccess {
 
   /** Acting on the configured remediation targets and reading what their plans read; and what these checks (runbook steps) read. */
   grantRemediations(grantee: IGrantable, checks: readonly CheckConfig[] = []): void {
-    grant(grantee, [...this.probeGrants(checks), ...this.config.remediations.flatMap((r) => [...(remediationRegistry.get(r.kind)?.permissions?.(r as never, stackArns) ?? []), ...secretGrants(r)])]);
+    grant(grantee, [
+      ...this.probeGrants(checks),
+      ...this.config.remediations.flatMap((r) => [...(remediationRegistry.get(r.kind)?.permissions?.(r as never, stackArns) ?? []), ...secretGrants(r)]),
+    ]);
   }
 
   private probeGrants(checks: readonly CheckConfig[]): Grant[] {
@@ -40,7 +43,14 @@ export class AwsAccess {
 /** A secret named without its ARN matches its six-character suffix, and nothing longer. */
 function secretGrants(settings: object): Grant[] {
   const ids = secretIds(settings);
-  return ids.length ? [{ actions: ['secretsmanager:GetSecretValue'], resources: ids.map((id) => (id.startsWith('arn:') ? id : stackArns.of('secretsmanager', `secret:${id}-??????`))) }] : [];
+  return ids.length
+    ? [
+        {
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: ids.map((id) => (id.startsWith('arn:') ? id : stackArns.of('secretsmanager', `secret:${id}-??????`))),
+        },
+      ]
+    : [];
 }
 
 /**
@@ -63,7 +73,9 @@ function grant(grantee: IGrantable, grants: Grant[]): void {
   // Then statements on the same resources under the same conditions become one: their actions' union.
   const statements = new Map<string, { actions: Set<string>; resources: string[]; conditions?: Record<string, Record<string, string[]>> | undefined }>();
   for (const { actions, resources, conditions } of merged.values()) {
-    const condition = conditions && Object.fromEntries(Object.entries(conditions).map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, [...v]]))]));
+    const condition =
+      conditions &&
+      Object.fromEntries(Object.entries(conditions).map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, [...v]]))]));
     const key = JSON.stringify([[...resources].sort(), condition ?? null]);
     const into = statements.get(key) ?? { actions: new Set<string>(), resources: [...resources], conditions: condition };
     for (const a of actions) into.actions.add(a);

@@ -46,7 +46,11 @@ export class CheckSchedules extends Construct {
     const stack = Stack.of(this);
     const targets = [props.targets.public, props.targets.vpc].filter((t) => t !== undefined);
     for (const role of stack.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget-'))) {
-      acknowledgeWildcards(role, targets.map((t) => `${t.functionArn}:*`), 'The scheduler may invoke only the run-checks function; ":*" covers its versions and aliases, as the Scheduler target grants it.');
+      acknowledgeWildcards(
+        role,
+        targets.map((t) => `${t.functionArn}:*`),
+        'The scheduler may invoke only the run-checks function; ":*" covers its versions and aliases, as the Scheduler target grants it.',
+      );
     }
   }
 }

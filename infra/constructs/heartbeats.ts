@@ -49,12 +49,19 @@ export class Heartbeats extends Construct {
       });
       token.grantRead(this.fn);
       // A token a job holds is rotated by hand, with the job: a rotation Lambda could not tell the job.
-      Validations.of(token).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'The token lives in the job that reports in: rotated by hand, together with the job, not by a rotation function.' });
+      Validations.of(token).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'The token lives in the job that reports in: rotated by hand, together with the job, not by a rotation function.',
+      });
     }
     // Only heartbeat items, by their key: a leaked token can write a report, nothing else.
     const { tableArn } = props.state.table;
     this.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keys.heartbeat('').pk}*`] } } }),
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keys.heartbeat('').pk}*`] } },
+      }),
     );
     this.url = this.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     new CfnOutput(scope, 'HeartbeatUrl', {

@@ -45,7 +45,7 @@ export class Notifier extends Construct {
     grantPublishing(this.function, alerting.alerts, alerting.escalations);
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; every other stream action names the table\'s stream.',
+      reason: "dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; every other stream action names the table's stream.",
     });
 
     this.function.addEventSource(

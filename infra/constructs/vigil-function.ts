@@ -84,10 +84,20 @@ export class VigilFunction extends Function {
       },
     });
     Validations.of(this).acknowledge(
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime Vigil is built and tested for (the machines that test it run Node 20 and 22); a newer runtime is adopted after the suite passes on it.' },
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 is the runtime Vigil is built and tested for (the machines that test it run Node 20 and 22); a newer runtime is adopted after the suite passes on it.',
+      },
       { id: 'Serverless-LambdaLatestVersion', reason: 'Same as AwsSolutions-L1: Node.js 22 is the tested runtime.' },
-      { id: 'Serverless-LambdaDLQ', reason: 'Failed asynchronous invocations go to an on-failure destination (an SQS queue, alarmed), which keeps the request and the error, unlike a DLQ.' },
-      { id: 'Serverless-LambdaTracing', reason: 'Structured JSON logs and EMF metrics carry what an operator needs; X-Ray would add cost per check run for little more.' },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Failed asynchronous invocations go to an on-failure destination (an SQS queue, alarmed), which keeps the request and the error, unlike a DLQ.',
+      },
+      {
+        id: 'Serverless-LambdaTracing',
+        reason: 'Structured JSON logs and EMF metrics carry what an operator needs; X-Ray would add cost per check run for little more.',
+      },
     );
   }
 }
@@ -111,7 +121,10 @@ function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>): Code {
           try {
             const configFile = join(scratch, 'config.json');
             writeFileSync(configFile, JSON.stringify(config));
-            execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'bundle.ts'), JSON.stringify({ ...request, outdir, configFile })], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+            execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'infra', 'bundle.ts'), JSON.stringify({ ...request, outdir, configFile })], {
+              cwd: ROOT,
+              stdio: ['ignore', 'inherit', 'inherit'],
+            });
           } finally {
             rmSync(scratch, { recursive: true, force: true });
           }

@@ -62,9 +62,11 @@ export class SdkAutoscaling implements AutoscalingPort {
     const t = out.ScalableTargets?.[0];
     if (!t) return undefined;
     const s = t.SuspendedState ?? {};
-    const suspended = [s.DynamicScalingInSuspended && 'scale-in', s.DynamicScalingOutSuspended && 'scale-out', s.ScheduledScalingSuspended && 'scheduled'].filter(
-      (x): x is string => typeof x === 'string',
-    );
+    const suspended = [
+      s.DynamicScalingInSuspended && 'scale-in',
+      s.DynamicScalingOutSuspended && 'scale-out',
+      s.ScheduledScalingSuspended && 'scheduled',
+    ].filter((x): x is string => typeof x === 'string');
     return { min: t.MinCapacity ?? 0, max: t.MaxCapacity ?? 0, suspended };
   }
 

@@ -1,4 +1,11 @@
-import { CloudFrontClient, type CloudFrontClientConfig, CreateInvalidationCommand, GetDistributionCommand, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  type CloudFrontClientConfig,
+  CreateInvalidationCommand,
+  GetDistributionCommand,
+  GetInvalidationCommand,
+  ListInvalidationsCommand,
+} from '@aws-sdk/client-cloudfront';
 import { TargetUnresolvedError } from './errors.js';
 import { mutationRetries } from './retries.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
@@ -40,19 +47,26 @@ export class SdkCloudfront implements CloudfrontPort {
   }
 
   async invalidate(id: string, paths: string[], callerReference: string): Promise<Invalidation> {
-    const out = await this.writes.send(new CreateInvalidationCommand({ DistributionId: id, InvalidationBatch: { Paths: { Quantity: paths.length, Items: paths }, CallerReference: callerReference } }));
+    const out = await this.writes.send(
+      new CreateInvalidationCommand({
+        DistributionId: id,
+        InvalidationBatch: { Paths: { Quantity: paths.length, Items: paths }, CallerReference: callerReference },
+      }),
+    );
     return { id: out.Invalidation?.Id ?? '?', status: out.Invalidation?.Status ?? 'InProgress', createdAt: out.Invalidation?.CreateTime };
   }
 
   async findInvalidation(id: string, callerReference: string, since: Date, signal?: AbortSignal): Promise<Invalidation | undefined> {
     let marker: string | undefined;
     do {
-      const list = (await this.client.send(new ListInvalidationsCommand({ DistributionId: id, Marker: marker, MaxItems: 20 }), { abortSignal: signal })).InvalidationList;
+      const list = (await this.client.send(new ListInvalidationsCommand({ DistributionId: id, Marker: marker, MaxItems: 20 }), { abortSignal: signal }))
+        .InvalidationList;
       // Newest first: the walk ends at the first one older than the plan.
       for (const item of list?.Items ?? []) {
         if (item.CreateTime && item.CreateTime < since) return undefined;
         const got = (await this.client.send(new GetInvalidationCommand({ DistributionId: id, Id: item.Id }), { abortSignal: signal })).Invalidation;
-        if (got?.InvalidationBatch?.CallerReference === callerReference) return { id: got.Id ?? '?', status: got.Status ?? 'unknown', createdAt: got.CreateTime };
+        if (got?.InvalidationBatch?.CallerReference === callerReference)
+          return { id: got.Id ?? '?', status: got.Status ?? 'unknown', createdAt: got.CreateTime };
       }
       marker = list?.IsTruncated ? list.NextMarker : undefined;
     } while (marker);

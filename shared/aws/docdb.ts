@@ -58,11 +58,18 @@ export class SdkDocdb implements DocdbPort {
     const cluster = out.DBClusters?.[0];
     if (!cluster?.DBClusterIdentifier) throw new TargetUnresolvedError(`DocumentDB cluster ${clusterId} not found`);
     const writers = new Set((cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier));
-    const instances = await this.client.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }), { abortSignal: signal });
+    const instances = await this.client.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }), {
+      abortSignal: signal,
+    });
     return {
       id: cluster.DBClusterIdentifier,
       status: cluster.Status ?? 'unknown',
-      instances: (instances.DBInstances ?? []).map((i) => ({ id: i.DBInstanceIdentifier ?? '?', status: i.DBInstanceStatus ?? 'unknown', writer: writers.has(i.DBInstanceIdentifier), availabilityZone: i.AvailabilityZone })),
+      instances: (instances.DBInstances ?? []).map((i) => ({
+        id: i.DBInstanceIdentifier ?? '?',
+        status: i.DBInstanceStatus ?? 'unknown',
+        writer: writers.has(i.DBInstanceIdentifier),
+        availabilityZone: i.AvailabilityZone,
+      })),
     };
   }
 
@@ -70,9 +77,12 @@ export class SdkDocdb implements DocdbPort {
     const snapshots: Snapshot[] = [];
     let marker: string | undefined;
     do {
-      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
+      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, SnapshotType: 'automated', Marker: marker }), {
+        abortSignal: signal,
+      });
       for (const s of out.DBClusterSnapshots ?? []) {
-        if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier) snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+        if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier)
+          snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
       }
       marker = out.Marker;
     } while (marker);
@@ -80,14 +90,22 @@ export class SdkDocdb implements DocdbPort {
   }
 
   async createSnapshot(clusterId: string, snapshotId: string): Promise<Snapshot> {
-    const out = await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId, Tags: [{ Key: 'created-by', Value: 'vigil' }] }));
+    const out = await this.writes.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: clusterId,
+        DBClusterSnapshotIdentifier: snapshotId,
+        Tags: [{ Key: 'created-by', Value: 'vigil' }],
+      }),
+    );
     const s = out.DBClusterSnapshot;
     return { id: s?.DBClusterSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };
   }
 
   async snapshotStatus(clusterId: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined> {
     try {
-      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId }), { abortSignal: signal });
+      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId }), {
+        abortSignal: signal,
+      });
       return out.DBClusterSnapshots?.[0]?.Status;
     } catch (err) {
       if ((err as Error).name === 'DBClusterSnapshotNotFoundFault') return undefined;
@@ -96,6 +114,8 @@ export class SdkDocdb implements DocdbPort {
   }
 
   async failover(clusterId: string, targetInstance?: string): Promise<void> {
-    await this.writes.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }));
+    await this.writes.send(
+      new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }),
+    );
   }
 }

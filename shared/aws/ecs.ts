@@ -99,7 +99,9 @@ export class SdkEcs implements EcsPort {
   }
 
   async recentlyStoppedTasks(cluster: string, service: string, limit: number, signal?: AbortSignal): Promise<StoppedTask[]> {
-    const list = await this.ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: limit }), { abortSignal: signal });
+    const list = await this.ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED', maxResults: limit }), {
+      abortSignal: signal,
+    });
     if (!list.taskArns?.length) return [];
     const out = await this.ecs.send(new DescribeTasksCommand({ cluster, tasks: list.taskArns }), { abortSignal: signal });
     return (out.tasks ?? [])
@@ -117,7 +119,9 @@ export class SdkEcs implements EcsPort {
     const listed = await this.ecs.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: 1 }), { abortSignal: signal });
     const latest = listed.serviceDeployments?.[0];
     if (!latest?.serviceDeploymentArn) throw new TargetUnresolvedError(`${cluster}/${service} has no deployment history to roll back to`);
-    const described = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn] }), { abortSignal: signal });
+    const described = await this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest.serviceDeploymentArn] }), {
+      abortSignal: signal,
+    });
     const sources = described.serviceDeployments?.[0]?.sourceServiceRevisions ?? [];
     if (described.failures?.length || sources.length !== 1) {
       throw new TargetUnresolvedError(`the latest deployment of ${cluster}/${service} has ${sources.length} source revisions; rollback needs exactly one`);
@@ -128,7 +132,13 @@ export class SdkEcs implements EcsPort {
     return taskDefinition;
   }
 
-  async updateService(input: { cluster: string; service: string; forceNewDeployment?: boolean; desiredCount?: number; taskDefinition?: string }): Promise<void> {
+  async updateService(input: {
+    cluster: string;
+    service: string;
+    forceNewDeployment?: boolean;
+    desiredCount?: number;
+    taskDefinition?: string;
+  }): Promise<void> {
     await this.writes.send(new UpdateServiceCommand(input));
   }
 }

@@ -1,4 +1,9 @@
-import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, type ElasticLoadBalancingV2ClientConfig } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2ClientConfig,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { TargetUnresolvedError } from './errors.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
 
@@ -42,7 +47,8 @@ export class SdkElb implements ElbPort {
         })),
       };
     } catch (err) {
-      if ((err as Error).name === 'TargetGroupNotFoundException') throw new TargetUnresolvedError(`target group ${targetGroup} not found: check the ARN and the region`);
+      if ((err as Error).name === 'TargetGroupNotFoundException')
+        throw new TargetUnresolvedError(`target group ${targetGroup} not found: check the ARN and the region`);
       throw err;
     }
   }
@@ -54,7 +60,8 @@ export class SdkElb implements ElbPort {
       if (!arn) throw new TargetUnresolvedError(`target group ${name} not found`);
       return arn;
     } catch (err) {
-      if ((err as Error).name === 'TargetGroupNotFoundException') throw new TargetUnresolvedError(`target group ${name} not found: check the name and the region`);
+      if ((err as Error).name === 'TargetGroupNotFoundException')
+        throw new TargetUnresolvedError(`target group ${name} not found: check the name and the region`);
       throw err;
     }
   }

@@ -8,5 +8,9 @@ import { knownSecrets } from '../secrets/mask.js';
  * the log level (a passing check's DEBUG) costs nothing.
  */
 export function vigilLog(functionName: string): Log {
-  return new Logger({ serviceName: 'vigil', persistentKeys: { function: functionName }, jsonReplacerFn: (_key, value) => (typeof value === 'string' ? knownSecrets.text(value) : value) });
+  return new Logger({
+    serviceName: 'vigil',
+    persistentKeys: { function: functionName },
+    jsonReplacerFn: (_key, value) => (typeof value === 'string' ? knownSecrets.text(value) : value),
+  });
 }

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudWatchLogsClient, type CloudWatchLogsClientConfig, FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  type CloudWatchLogsClientConfig,
+  FilterLogEventsCommand,
+  GetQueryResultsCommand,
+  StartQueryCommand,
+  StopQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { TargetUnresolvedError } from './errors.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
 
@@ -84,9 +91,17 @@ export class SdkLogs implements LogsPort {
     try {
       // Insights takes epoch seconds.
       queryId = (
-        await this.client.send(new StartQueryCommand({ logGroupName: w.group, queryString: limited, startTime: Math.floor(w.start.getTime() / 1000), endTime: Math.ceil(w.end.getTime() / 1000) }), {
-          abortSignal: signal,
-        })
+        await this.client.send(
+          new StartQueryCommand({
+            logGroupName: w.group,
+            queryString: limited,
+            startTime: Math.floor(w.start.getTime() / 1000),
+            endTime: Math.ceil(w.end.getTime() / 1000),
+          }),
+          {
+            abortSignal: signal,
+          },
+        )
       ).queryId;
     } catch (err) {
       throw notFound(err, w.group);
@@ -111,7 +126,8 @@ export class SdkLogs implements LogsPort {
           });
           return { count: out.statistics?.recordsMatched ?? newest.length, capped: false, newest, bytesScanned: out.statistics?.bytesScanned };
         }
-        if (out.status !== 'Scheduled' && out.status !== 'Running') throw new TargetUnresolvedError(`Logs Insights query ${out.status?.toLowerCase() ?? 'ended'}: check the query`);
+        if (out.status !== 'Scheduled' && out.status !== 'Running')
+          throw new TargetUnresolvedError(`Logs Insights query ${out.status?.toLowerCase() ?? 'ended'}: check the query`);
         await sleep(this.pollMs, undefined, { signal });
       }
     } catch (err) {

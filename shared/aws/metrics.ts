@@ -16,7 +16,15 @@ export interface MetricsPort {
   getMetricData(queries: MetricDataQuery[], start: Date, end: Date, signal?: AbortSignal, region?: string): Promise<Map<string, MetricSeries>>;
 }
 
-type Waiting = { queries: MetricDataQuery[]; start: Date; end: Date; region: string | undefined; signal: AbortSignal | undefined; resolve: (m: Map<string, MetricSeries>) => void; reject: (e: unknown) => void };
+type Waiting = {
+  queries: MetricDataQuery[];
+  start: Date;
+  end: Date;
+  region: string | undefined;
+  signal: AbortSignal | undefined;
+  resolve: (m: Map<string, MetricSeries>) => void;
+  reject: (e: unknown) => void;
+};
 
 const MAX_QUERIES = 500; // GetMetricData's limit per call
 
@@ -89,7 +97,9 @@ export class BatchingMetrics implements MetricsPort {
       w.queries.map((q) => ({
         ...q,
         Id: prefix(i) + q.Id,
-        ...(q.Expression ? { Expression: q.Expression.replace(/\b([a-z][a-zA-Z0-9_]*)\b/g, (id) => (w.queries.some((o) => o.Id === id) ? prefix(i) + id : id)) } : {}),
+        ...(q.Expression
+          ? { Expression: q.Expression.replace(/\b([a-z][a-zA-Z0-9_]*)\b/g, (id) => (w.queries.some((o) => o.Id === id) ? prefix(i) + id : id)) }
+          : {}),
       })),
     );
     // One call serves several checks: it is given up only when every one of them has given up.
@@ -104,7 +114,13 @@ export class BatchingMetrics implements MetricsPort {
       do {
         this.calls += 1;
         const out = await cloudwatch.send(
-          new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: batch[0]!.start, EndTime: batch[0]!.end, ScanBy: 'TimestampDescending', NextToken: nextToken }),
+          new GetMetricDataCommand({
+            MetricDataQueries: queries,
+            StartTime: batch[0]!.start,
+            EndTime: batch[0]!.end,
+            ScanBy: 'TimestampDescending',
+            NextToken: nextToken,
+          }),
           { abortSignal: abandoned.signal },
         );
         for (const r of out.MetricDataResults ?? []) {

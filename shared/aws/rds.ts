@@ -97,34 +97,56 @@ export class SdkRds implements RdsPort {
   }
 
   async describeInstance(id: string, signal?: AbortSignal): Promise<RdsInstance> {
-    const out = await this.read(() => this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: signal }), 'DBInstanceNotFoundFault', `RDS instance ${id}`);
+    const out = await this.read(
+      () => this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: signal }),
+      'DBInstanceNotFoundFault',
+      `RDS instance ${id}`,
+    );
     const instance = out.DBInstances?.[0];
     if (!instance?.DBInstanceIdentifier) throw new TargetUnresolvedError(`RDS instance ${id} not found`);
     return instanceOf(instance);
   }
 
   async describeCluster(id: string, signal?: AbortSignal): Promise<RdsCluster> {
-    const out = await this.read(() => this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }), { abortSignal: signal }), 'DBClusterNotFoundFault', `RDS cluster ${id}`);
+    const out = await this.read(
+      () => this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }), { abortSignal: signal }),
+      'DBClusterNotFoundFault',
+      `RDS cluster ${id}`,
+    );
     const cluster = out.DBClusters?.[0];
     if (!cluster?.DBClusterIdentifier) throw new TargetUnresolvedError(`RDS cluster ${id} not found`);
     const writers = new Set((cluster.DBClusterMembers ?? []).filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier));
     const instances: RdsInstance[] = [];
     let marker: string | undefined;
     do {
-      const page = await this.client.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [id] }], Marker: marker }), { abortSignal: signal });
+      const page = await this.client.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [id] }], Marker: marker }), {
+        abortSignal: signal,
+      });
       instances.push(...(page.DBInstances ?? []).map((i) => instanceOf(i, writers)));
       marker = page.Marker;
     } while (marker);
-    return { id: cluster.DBClusterIdentifier, status: cluster.Status ?? 'unknown', engine: cluster.Engine ?? 'unknown', instances, latestRestorableTime: cluster.LatestRestorableTime };
+    return {
+      id: cluster.DBClusterIdentifier,
+      status: cluster.Status ?? 'unknown',
+      engine: cluster.Engine ?? 'unknown',
+      instances,
+      latestRestorableTime: cluster.LatestRestorableTime,
+    };
   }
 
   async pendingMaintenance(scope: RdsScope, ids: string[], signal?: AbortSignal): Promise<MaintenanceAction[]> {
     const actions: MaintenanceAction[] = [];
     let marker: string | undefined;
     do {
-      const out = await this.client.send(new DescribePendingMaintenanceActionsCommand({ Filters: [{ Name: scope === 'cluster' ? 'db-cluster-id' : 'db-instance-id', Values: ids }], Marker: marker }), {
-        abortSignal: signal,
-      });
+      const out = await this.client.send(
+        new DescribePendingMaintenanceActionsCommand({
+          Filters: [{ Name: scope === 'cluster' ? 'db-cluster-id' : 'db-instance-id', Values: ids }],
+          Marker: marker,
+        }),
+        {
+          abortSignal: signal,
+        },
+      );
       for (const r of out.PendingMaintenanceActions ?? []) {
         const resource = (r.ResourceIdentifier ?? '').split(':').at(-1) ?? '?';
         for (const d of r.PendingMaintenanceActionDetails ?? []) {
@@ -143,14 +165,20 @@ export class SdkRds implements RdsPort {
     let marker: string | undefined;
     do {
       if (scope === 'cluster') {
-        const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
+        const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated', Marker: marker }), {
+          abortSignal: signal,
+        });
         for (const s of out.DBClusterSnapshots ?? [])
-          if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier) snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+          if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier)
+            snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
         marker = out.Marker;
       } else {
-        const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated', Marker: marker }), { abortSignal: signal });
+        const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated', Marker: marker }), {
+          abortSignal: signal,
+        });
         for (const s of out.DBSnapshots ?? [])
-          if (s.SnapshotCreateTime && s.DBSnapshotIdentifier) snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+          if (s.SnapshotCreateTime && s.DBSnapshotIdentifier)
+            snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
         marker = out.Marker;
       }
     } while (marker);
@@ -160,7 +188,8 @@ export class SdkRds implements RdsPort {
   async createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<Snapshot> {
     const Tags = [{ Key: 'created-by', Value: 'vigil' }];
     if (scope === 'cluster') {
-      const s = (await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId, Tags }))).DBClusterSnapshot;
+      const s = (await this.writes.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId, Tags })))
+        .DBClusterSnapshot;
       return { id: s?.DBClusterSnapshotIdentifier ?? snapshotId, status: s?.Status ?? 'creating', createdAt: s?.SnapshotCreateTime ?? new Date() };
     }
     const s = (await this.writes.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId, Tags }))).DBSnapshot;
@@ -170,9 +199,13 @@ export class SdkRds implements RdsPort {
   async snapshotStatus(scope: RdsScope, id: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined> {
     try {
       if (scope === 'cluster')
-        return (await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId }), { abortSignal: signal })).DBClusterSnapshots?.[0]
-          ?.Status;
-      return (await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId }), { abortSignal: signal })).DBSnapshots?.[0]?.Status;
+        return (
+          await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: snapshotId }), {
+            abortSignal: signal,
+          })
+        ).DBClusterSnapshots?.[0]?.Status;
+      return (await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId }), { abortSignal: signal }))
+        .DBSnapshots?.[0]?.Status;
     } catch (err) {
       if (['DBClusterSnapshotNotFoundFault', 'DBSnapshotNotFoundFault'].includes((err as Error).name)) return undefined;
       throw err;
@@ -180,7 +213,9 @@ export class SdkRds implements RdsPort {
   }
 
   async failover(clusterId: string, targetInstance?: string): Promise<void> {
-    await this.writes.send(new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }));
+    await this.writes.send(
+      new FailoverDBClusterCommand({ DBClusterIdentifier: clusterId, ...(targetInstance ? { TargetDBInstanceIdentifier: targetInstance } : {}) }),
+    );
   }
 
   async reboot(instanceId: string, forceFailover: boolean): Promise<void> {
@@ -191,7 +226,10 @@ export class SdkRds implements RdsPort {
     const events: { at: Date; message: string }[] = [];
     let marker: string | undefined;
     do {
-      const out = await this.client.send(new DescribeEventsCommand({ SourceType: 'db-instance', SourceIdentifier: instanceId, StartTime: since, Marker: marker }), { abortSignal: signal });
+      const out = await this.client.send(
+        new DescribeEventsCommand({ SourceType: 'db-instance', SourceIdentifier: instanceId, StartTime: since, Marker: marker }),
+        { abortSignal: signal },
+      );
       for (const e of out.Events ?? []) if (e.Date) events.push({ at: e.Date, message: e.Message ?? '' });
       marker = out.Marker;
     } while (marker);

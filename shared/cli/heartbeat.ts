@@ -24,12 +24,16 @@ export async function heartbeatCommand(args: string[], io: Io): Promise<number> 
   const config = await loadConfigFile(values.config ?? 'vigil.config.ts');
   const heartbeats = config.checks.filter((c) => c.kind === 'heartbeat').map((c) => c.id);
   if (!checkId || !heartbeats.includes(checkId)) {
-    throw new VigilError(`${checkId ? `"${checkId}" is not a heartbeat check` : 'name a heartbeat check'}; the config's heartbeats are: ${heartbeats.join(', ') || 'none'}. Usage: ${heartbeatUsage}`);
+    throw new VigilError(
+      `${checkId ? `"${checkId}" is not a heartbeat check` : 'name a heartbeat check'}; the config's heartbeats are: ${heartbeats.join(', ') || 'none'}. Usage: ${heartbeatUsage}`,
+    );
   }
   const parsed = reportInput.safeParse({ status: values.status, message: values.message });
   if (!parsed.success) {
     // Each problem under the option that carries it: a long message is not a bad status.
-    const problems = parsed.error.issues.map((i) => (i.path[0] === 'status' ? `--status ${values.status}: expected ok or fail` : `--${String(i.path[0])}: ${i.message}`));
+    const problems = parsed.error.issues.map((i) =>
+      i.path[0] === 'status' ? `--status ${values.status}: expected ok or fail` : `--${String(i.path[0])}: ${i.message}`,
+    );
     throw new VigilError(`${problems.join('; ')}. Usage: ${heartbeatUsage}`);
   }
   const message = shortMessage(parsed.data.message);
@@ -42,7 +46,9 @@ export async function heartbeatCommand(args: string[], io: Io): Promise<number> 
     const dir = process.env.VIGIL_STATE_DIR || '.vigil';
     const local = await openLocalState(dir, (line) => io.err(line));
     try {
-      const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+      const db = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: local.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      );
       await new DynamoStateStore(db, LOCAL_STATE_TABLE).putHeartbeat(checkId, report);
     } finally {
       await local.close();

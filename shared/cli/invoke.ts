@@ -22,8 +22,14 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
  * action it asked for failed, 0 otherwise.
  */
 export async function invokeCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { event: { type: 'string' }, config: { type: 'string' }, reset: { type: 'boolean' } } });
-  const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { event: { type: 'string' }, config: { type: 'string' }, reset: { type: 'boolean' } },
+  });
+  const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const [name] = positionals;
   if (values.reset) {
     rmSync(stateDir(), { recursive: true, force: true });
@@ -107,7 +113,9 @@ async function localTable(io: Io): Promise<LocalState> {
   process.env.ESCALATION_TOPIC_ARN ??= LOCAL_ESCALATION_TOPIC;
   process.env.AWS_REGION ??= 'eu-west-1';
   if (!process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
-  io.err(`TABLE_NAME is not set: using the local state in ${stateDir()} (kept between invocations; --reset clears it). Set TABLE_NAME to use a deployed table.`);
+  io.err(
+    `TABLE_NAME is not set: using the local state in ${stateDir()} (kept between invocations; --reset clears it). Set TABLE_NAME to use a deployed table.`,
+  );
   return {
     ...state,
     close: async () => {

@@ -7,7 +7,12 @@ import { nameSchema, SEVERITIES } from './names.js';
 
 const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
-const COMPARISONS = { '>': 'GreaterThanThreshold', '>=': 'GreaterThanOrEqualToThreshold', '<': 'LessThanThreshold', '<=': 'LessThanOrEqualToThreshold' } as const;
+const COMPARISONS = {
+  '>': 'GreaterThanThreshold',
+  '>=': 'GreaterThanOrEqualToThreshold',
+  '<': 'LessThanThreshold',
+  '<=': 'LessThanOrEqualToThreshold',
+} as const;
 
 /**
  * A CloudWatch alarm the stack creates. What it watches is one of: a preset (the guides' metrics, as
@@ -48,11 +53,14 @@ export const alarmSchema = z
     z.superRefine((a, ctx) => {
       const sources = [a.preset, a.metric, a.math, a.composite].filter((s) => s !== undefined).length;
       if (sources !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of preset, metric, math or composite: what the alarm watches' });
-      if (a.preset && !a.target) ctx.addIssue({ code: 'custom', path: ['target'], message: `the preset ${a.preset} needs its target: ${PRESETS[a.preset].targetHint}` });
+      if (a.preset && !a.target)
+        ctx.addIssue({ code: 'custom', path: ['target'], message: `the preset ${a.preset} needs its target: ${PRESETS[a.preset].targetHint}` });
       const missing = a.preset && missingExtra(a.preset, a);
       if (missing) ctx.addIssue({ code: 'custom', path: [missing.path], message: missing.message });
-      if (!a.composite && a.threshold === undefined) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'required: the value the alarm compares with' });
-      if (a.datapointsToAlarm !== undefined && a.datapointsToAlarm > a.evaluationPeriods) ctx.addIssue({ code: 'custom', path: ['datapointsToAlarm'], message: 'at most evaluationPeriods' });
+      if (!a.composite && a.threshold === undefined)
+        ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'required: the value the alarm compares with' });
+      if (a.datapointsToAlarm !== undefined && a.datapointsToAlarm > a.evaluationPeriods)
+        ctx.addIssue({ code: 'custom', path: ['datapointsToAlarm'], message: 'at most evaluationPeriods' });
     }),
   );
 
@@ -67,7 +75,10 @@ export function ruleAlarmIds(rule: string): string[] {
 
 /** The rule as CloudWatch takes it: each alarm by its name, quoted. */
 export function compositeRule(rule: string, alarms: readonly AlarmConfig[]): string {
-  return rule.replace(/\b(ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^)"]+)"?\s*\)/g, (_, state: string, id: string) => `${state}("${nameOfAlarm(alarms.find((a) => a.id === id.trim())!)}")`);
+  return rule.replace(
+    /\b(ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^)"]+)"?\s*\)/g,
+    (_, state: string, id: string) => `${state}("${nameOfAlarm(alarms.find((a) => a.id === id.trim())!)}")`,
+  );
 }
 
 /** The CloudWatch comparison operator. */

@@ -8,7 +8,12 @@ export const networkSchema = z.strictObject({
   vpcId: z.string().check(z.regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id like "vpc-0a1b2c3d"')),
   /** Private subnets, in at least two availability zones for a Lambda that survives an AZ outage. */
   subnets: z
-    .array(z.strictObject({ id: z.string().check(z.regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id like "subnet-0a1b2c3d"')), availabilityZone: z.string().check(z.minLength(1)) }))
+    .array(
+      z.strictObject({
+        id: z.string().check(z.regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id like "subnet-0a1b2c3d"')),
+        availabilityZone: z.string().check(z.minLength(1)),
+      }),
+    )
     .check(z.minLength(1)),
   /** The addresses the checked ports may reach, e.g. the VPC's CIDR. Default: the private ranges (10/8, 172.16/12, 192.168/16). */
   cidr: z.optional(z.string().check(z.regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR like "10.20.0.0/16"'))),

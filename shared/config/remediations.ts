@@ -14,7 +14,10 @@ const guardShape = {
   /** No second action of this remediation on the target within this time. Default: 15. */
   cooldownMinutes: z._default(z.number().check(z.minimum(0)), 15),
   /** At most `count` actions on the target in `windowMinutes`, then escalate. Default: 3 per 60. */
-  maxActions: z.prefault(z.strictObject({ count: z._default(z.int().check(z.minimum(1)), 3), windowMinutes: z._default(z.number().check(z.positive()), 60) }), {}),
+  maxActions: z.prefault(
+    z.strictObject({ count: z._default(z.int().check(z.minimum(1)), 3), windowMinutes: z._default(z.number().check(z.positive()), 60) }),
+    {},
+  ),
   /** After this many actions in a row that fail verification, stop acting until someone resets it. Default: 3. */
   circuitBreaker: z.prefault(z.strictObject({ failures: z._default(z.int().check(z.minimum(1)), 3) }), {}),
   /** A proposal's approval must arrive within this time. Default: 30. */
@@ -33,7 +36,10 @@ function remediationSchemaOf(r: Remediation) {
   );
 }
 
-export const remediationSchema = z.discriminatedUnion('kind', allRemediations.map((r) => remediationSchemaOf(r as unknown as Remediation)) as unknown as [ReturnType<typeof remediationSchemaOf>]);
+export const remediationSchema = z.discriminatedUnion(
+  'kind',
+  allRemediations.map((r) => remediationSchemaOf(r as unknown as Remediation)) as unknown as [ReturnType<typeof remediationSchemaOf>],
+);
 
 type Guard = z.output<z.ZodMiniObject<typeof guardShape>>;
 type Remediations = (typeof allRemediations)[number];
@@ -42,7 +48,11 @@ type Remediations = (typeof allRemediations)[number];
 export type RemediationConfig = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? Guard & { kind: K } & z.output<S> : never) : never;
 
 /** A remediation as written in vigil.config.ts. */
-export type RemediationInput = Remediations extends infer R ? (R extends Remediation<infer S, infer K> ? z.input<z.ZodMiniObject<typeof guardShape>> & { kind: K } & z.input<S> : never) : never;
+export type RemediationInput = Remediations extends infer R
+  ? R extends Remediation<infer S, infer K>
+    ? z.input<z.ZodMiniObject<typeof guardShape>> & { kind: K } & z.input<S>
+    : never
+  : never;
 
 export function riskOf(r: { kind: string }): 'low' | 'high' {
   return remediationRegistry.get(r.kind)?.risk ?? 'high';
@@ -102,7 +112,11 @@ export const runbookSchema = z.strictObject({
       tags: z.optional(z.record(z.string(), z.string())),
       checks: z.optional(checkTrigger),
     })
-    .check(z.refine((m) => m.alarms || m.alarmNames || m.alarmPrefix || m.tags || m.checks, { message: 'give alarms (by id), alarmNames, alarmPrefix or tags (alarms), or checks (Vigil\'s own checks)' })),
+    .check(
+      z.refine((m) => m.alarms || m.alarmNames || m.alarmPrefix || m.tags || m.checks, {
+        message: "give alarms (by id), alarmNames, alarmPrefix or tags (alarms), or checks (Vigil's own checks)",
+      }),
+    ),
   /** Default: P2. */
   severity: z._default(z.enum(SEVERITIES), 'P2'),
   /** Resolve the incident when the alarm returns to OK. Default: true. */

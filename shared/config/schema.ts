@@ -91,21 +91,45 @@ export const configSchema = z
       const alarmIds = new Set(config.alarms.map((a) => a.id));
       config.alarms.forEach((alarm, i) => {
         for (const id of alarm.composite ? ruleAlarmIds(alarm.composite) : []) {
-          if (!alarmIds.has(id) || id === alarm.id) ctx.addIssue({ code: 'custom', path: ['alarms', i, 'composite'], message: `${id === alarm.id ? 'a composite alarm cannot name itself' : `no alarm has id "${id}"`}; name the alarms of this list by id, e.g. ALARM(orders-5xx)` });
+          if (!alarmIds.has(id) || id === alarm.id)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['alarms', i, 'composite'],
+              message: `${id === alarm.id ? 'a composite alarm cannot name itself' : `no alarm has id "${id}"`}; name the alarms of this list by id, e.g. ALARM(orders-5xx)`,
+            });
         }
       });
       const alarmNames = new Map<string, number>();
       config.alarms.forEach((alarm, i) => {
         const name = nameOfAlarm(alarm);
-        if (alarmNames.has(name)) ctx.addIssue({ code: 'custom', path: ['alarms', i, 'name'], message: `duplicate alarm name "${name}" (also alarms[${alarmNames.get(name)}])` });
+        if (alarmNames.has(name))
+          ctx.addIssue({ code: 'custom', path: ['alarms', i, 'name'], message: `duplicate alarm name "${name}" (also alarms[${alarmNames.get(name)}])` });
         alarmNames.set(name, i);
       });
       const kinds = new Set(allProbes.map((p) => p.kind));
       config.runbooks.forEach((runbook, i) => {
-        runbook.match.alarms?.forEach((id, k) => !alarmIds.has(id) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'alarms', k], message: `no alarm has id "${id}"; the alarms section defines: ${[...alarmIds].join(', ') || '(none)'}` }));
+        runbook.match.alarms?.forEach(
+          (id, k) =>
+            !alarmIds.has(id) &&
+            ctx.addIssue({
+              code: 'custom',
+              path: ['runbooks', i, 'match', 'alarms', k],
+              message: `no alarm has id "${id}"; the alarms section defines: ${[...alarmIds].join(', ') || '(none)'}`,
+            }),
+        );
         const trigger = runbook.match.checks;
-        trigger?.ids?.forEach((id, k) => !ids.has(id) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'ids', k], message: `no check has id "${id}"` }));
-        trigger?.kinds?.forEach((kind, k) => !kinds.has(kind as never) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'kinds', k], message: `no probe has kind "${kind}"; known: ${[...kinds].join(', ')}` }));
+        trigger?.ids?.forEach(
+          (id, k) => !ids.has(id) && ctx.addIssue({ code: 'custom', path: ['runbooks', i, 'match', 'checks', 'ids', k], message: `no check has id "${id}"` }),
+        );
+        trigger?.kinds?.forEach(
+          (kind, k) =>
+            !kinds.has(kind as never) &&
+            ctx.addIssue({
+              code: 'custom',
+              path: ['runbooks', i, 'match', 'checks', 'kinds', k],
+              message: `no probe has kind "${kind}"; known: ${[...kinds].join(', ')}`,
+            }),
+        );
         runbook.steps.forEach((step, j) => {
           const at = ['runbooks', i, 'steps', j];
           const unknownCheck = (id: string, path: PropertyKey[]) => !ids.has(id) && ctx.addIssue({ code: 'custom', path, message: `no check has id "${id}"` });
@@ -114,14 +138,20 @@ export const configSchema = z
           // Without a check of its own, verify re-runs the check that started the run: an alarm has none.
           const answersAlarms = runbook.match.alarmNames || runbook.match.alarmPrefix || runbook.match.tags || runbook.match.alarms;
           if ('verify' in step && step.verify.check === undefined && answersAlarms) {
-            ctx.addIssue({ code: 'custom', path: [...at, 'verify', 'check'], message: 'required in a runbook that answers alarms: which check shows the fix held' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [...at, 'verify', 'check'],
+              message: 'required in a runbook that answers alarms: which check shows the fix held',
+            });
           }
-          if ('act' in step && !remediationIds.has(step.act)) ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
+          if ('act' in step && !remediationIds.has(step.act))
+            ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
         });
       });
       if (!config.network) {
         config.checks.forEach((check, i) => {
-          if (check.network === 'vpc') ctx.addIssue({ code: 'custom', path: ['checks', i, 'network'], message: '"vpc" needs the top-level network: { vpcId, subnets } to run in' });
+          if (check.network === 'vpc')
+            ctx.addIssue({ code: 'custom', path: ['checks', i, 'network'], message: '"vpc" needs the top-level network: { vpcId, subnets } to run in' });
         });
       }
       // Ids name things in payloads, incidents and guards: two of one name would be one silently shadowing the other.

@@ -37,7 +37,12 @@ export const mongoMeasures: Record<(typeof MONGO_MEASURES)[number], Measure> = {
       status: gradeUpper(percent, limits.connectionsPercent),
       summary: `${current} of ${limit} connections in use (${percent}%)`,
       observed: { connections: current, maxConnections: limit, connectionsPercent: percent },
-      evidence: { current, available: Number(c.available), ...(c.active !== undefined ? { active: Number(c.active) } : {}), ...(c.totalCreated !== undefined ? { totalCreated: Number(c.totalCreated) } : {}) },
+      evidence: {
+        current,
+        available: Number(c.available),
+        ...(c.active !== undefined ? { active: Number(c.active) } : {}),
+        ...(c.totalCreated !== undefined ? { totalCreated: Number(c.totalCreated) } : {}),
+      },
     };
   },
 
@@ -48,7 +53,11 @@ export const mongoMeasures: Record<(typeof MONGO_MEASURES)[number], Measure> = {
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code !== undefined && NOT_APPLICABLE.has(code)) {
-        return { status: 'warn', summary: `replSetGetStatus is not available here (${(err as Error).message}); on DocumentDB, use the docdb-replica-lag metric preset`, observed: {} };
+        return {
+          status: 'warn',
+          summary: `replSetGetStatus is not available here (${(err as Error).message}); on DocumentDB, use the docdb-replica-lag metric preset`,
+          observed: {},
+        };
       }
       throw err;
     }
@@ -72,12 +81,20 @@ export const mongoMeasures: Record<(typeof MONGO_MEASURES)[number], Measure> = {
 function replicationOf(members: Document[] | undefined, limits: MongoLimits): Observation {
   const list = members ?? [];
   const primary = list.find((m) => m.stateStr === 'PRIMARY');
-  if (!primary) return { status: 'fail', summary: `no primary among ${list.length} members`, observed: { members: list.length }, evidence: { members: list.map(({ name, stateStr, health }) => ({ name, state: stateStr, health })) } };
+  if (!primary)
+    return {
+      status: 'fail',
+      summary: `no primary among ${list.length} members`,
+      observed: { members: list.length },
+      evidence: { members: list.map(({ name, stateStr, health }) => ({ name, state: stateStr, health })) },
+    };
   const rows = list.map((m) => ({
     name: String(m.name),
     state: String(m.stateStr),
     health: Number(m.health ?? 1),
-    ...(m.stateStr === 'SECONDARY' && m.optimeDate instanceof Date ? { lagSeconds: Math.max(0, Math.round(((primary.optimeDate as Date).getTime() - m.optimeDate.getTime()) / 1000)) } : {}),
+    ...(m.stateStr === 'SECONDARY' && m.optimeDate instanceof Date
+      ? { lagSeconds: Math.max(0, Math.round(((primary.optimeDate as Date).getTime() - m.optimeDate.getTime()) / 1000)) }
+      : {}),
   }));
   const secondaries = rows.filter((r) => r.state === 'SECONDARY');
   const down = rows.filter((r) => r.health === 0 || !['PRIMARY', 'SECONDARY', 'ARBITER'].includes(r.state));
@@ -85,8 +102,15 @@ function replicationOf(members: Document[] | undefined, limits: MongoLimits): Ob
   const worstLag = secondaries.find((r) => r.lagSeconds === lag);
   const status = worst(gradeUpper(lag, limits.lagSeconds), down.length ? 'warn' : 'ok', secondaries.length ? 'ok' : 'warn');
   const parts = [
-    secondaries.length ? `max lag ${lag} s${worstLag && lag > 0 ? ` (${worstLag.name})` : ''} over ${secondaries.length} secondar${secondaries.length > 1 ? 'ies' : 'y'}` : 'no secondary',
+    secondaries.length
+      ? `max lag ${lag} s${worstLag && lag > 0 ? ` (${worstLag.name})` : ''} over ${secondaries.length} secondar${secondaries.length > 1 ? 'ies' : 'y'}`
+      : 'no secondary',
     ...down.map((d) => `${d.name} ${d.health === 0 ? 'unreachable' : d.state}`),
   ];
-  return { status, summary: `primary ${primary.name}; ${parts.join('; ')}`, observed: { lagSeconds: lag, secondaries: secondaries.length, membersDown: down.length }, evidence: { members: rows } };
+  return {
+    status,
+    summary: `primary ${primary.name}; ${parts.join('; ')}`,
+    observed: { lagSeconds: lag, secondaries: secondaries.length, membersDown: down.length },
+    evidence: { members: rows },
+  };
 }

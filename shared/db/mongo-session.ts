@@ -11,7 +11,12 @@ export const mongoConnectionShape = {
   /** `host:port`, or several comma-separated for a replica set. Never a connection string: no password in it. */
   target: z
     .string()
-    .check(z.refine((t) => t.split(',').every((h) => HOST_PORT.test(h)), 'expected "host:port" or "host1:port,host2:port", e.g. "orders.cluster-abc.eu-west-1.docdb.amazonaws.com:27017"')),
+    .check(
+      z.refine(
+        (t) => t.split(',').every((h) => HOST_PORT.test(h)),
+        'expected "host:port" or "host1:port,host2:port", e.g. "orders.cluster-abc.eu-west-1.docdb.amazonaws.com:27017"',
+      ),
+    ),
   /** `documentdb` turns off retryable writes, which DocumentDB does not support. Default: mongodb. */
   flavor: z._default(z.enum(['mongodb', 'documentdb']), 'mongodb'),
   /** Default: the secret's `username`, else `vigil`. */
@@ -59,11 +64,20 @@ const isAuthFailure = (err: unknown): boolean => {
 };
 
 /** Connects, runs `work` on the admin database, disconnects; a rotated password is picked up after one authentication failure. */
-export function withMongo<T>(conn: MongoConnection, ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number }, work: (admin: Db) => Promise<T>): Promise<T> {
+export function withMongo<T>(
+  conn: MongoConnection,
+  ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number },
+  work: (admin: Db) => Promise<T>,
+): Promise<T> {
   return withCredentials(conn.password, ctx.aws?.secrets, isAuthFailure, (creds) => session(conn, creds, ctx, work));
 }
 
-async function session<T>(conn: MongoConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (admin: Db) => Promise<T>): Promise<T> {
+async function session<T>(
+  conn: MongoConnection,
+  creds: Credentials,
+  ctx: { signal: AbortSignal; timeoutMs: number },
+  work: (admin: Db) => Promise<T>,
+): Promise<T> {
   // Loaded here, not at the top: only the functions that run MongoDB checks carry the driver. It is
   // CommonJS: bundled, its exports sit behind the module's default (as pg's do); loaded through tsx
   // (the CLI), it has named exports only.
@@ -78,7 +92,10 @@ async function session<T>(conn: MongoConnection, creds: Credentials, ctx: { sign
   } catch (err) {
     const { code, codeName } = err as { code?: number; codeName?: string };
     if (code === UNAUTHORIZED || codeName === 'Unauthorized') {
-      throw new SetupError(`${(err as Error).message} (Unauthorized 13): grant the user clusterMonitor on admin to read, and a role with killop to end operations (README, "Grants")`, { cause: err });
+      throw new SetupError(
+        `${(err as Error).message} (Unauthorized 13): grant the user clusterMonitor on admin to read, and a role with killop to end operations (README, "Grants")`,
+        { cause: err },
+      );
     }
     throw err;
   } finally {

@@ -39,7 +39,8 @@ export interface Candidate {
 export async function candidates(db: pg.Client, where: string, ageOf: string, params: unknown[], f: SessionFilter): Promise<Candidate[]> {
   // Blind to other roles' sessions it would find none and say "nothing to do"; unable to signal them it would fail after planning.
   const role = await requirePg(db, 'choosing sessions', 'read-all-stats', 'signal-backend');
-  if (f.allowSuperusers && !role.superuser) throw new SetupError(`allowSuperusers: role ${role.user} is not a superuser, and only a superuser may end a superuser's session`);
+  if (f.allowSuperusers && !role.superuser)
+    throw new SetupError(`allowSuperusers: role ${role.user} is not a superuser, and only a superuser may end a superuser's session`);
   const base = params.length;
   const { rows } = await db.query(
     `SELECT a.pid, a.usename AS user, coalesce(a.application_name, '') AS application, a.datname AS database, a.state,

@@ -49,7 +49,13 @@ export const pgMeasures: Record<string, Measure> = {
     const total = rows.find((r) => r.state === null && r.user === null && r.application === null) ?? { used: 0, max: 1 };
     // Grouping sets leave the other columns null; pick each breakdown out by which column is set.
     const breakdown = (key: string) =>
-      Object.fromEntries(rows.filter((r) => r[key] !== null && ['state', 'user', 'application'].every((k) => k === key || r[k] === null)).sort((a, b) => b.used - a.used).slice(0, 10).map((r) => [r[key] || '(none)', r.used]));
+      Object.fromEntries(
+        rows
+          .filter((r) => r[key] !== null && ['state', 'user', 'application'].every((k) => k === key || r[k] === null))
+          .sort((a, b) => b.used - a.used)
+          .slice(0, 10)
+          .map((r) => [r[key] || '(none)', r.used]),
+      );
     const percent = Math.round((1000 * total.used) / total.max) / 10;
     const status = gradeUpper(percent, limits.connectionsPercent);
     return {
@@ -101,7 +107,8 @@ export const pgMeasures: Record<string, Measure> = {
        FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0 AND ${mine}`,
     );
     const waiting = rows.filter((r) => Number(r.waiting_seconds) >= limits.blockedSeconds);
-    if (!waiting.length) return { status: 'ok', summary: `no session waiting on a lock for ${limits.blockedSeconds} s or more`, observed: { blocked: rows.length } };
+    if (!waiting.length)
+      return { status: 'ok', summary: `no session waiting on a lock for ${limits.blockedSeconds} s or more`, observed: { blocked: rows.length } };
     const blocked = new Set(rows.map((r) => r.pid as number));
     const roots = [...new Set(rows.flatMap((r) => r.blocked_by as number[]))].filter((pid) => !blocked.has(pid));
     const { rows: rootRows } = await db.query(
@@ -127,7 +134,9 @@ export const pgMeasures: Record<string, Measure> = {
 
   async replication(db, limits): Promise<Observation> {
     await requirePg(db, 'replication', 'read-all-stats');
-    const { rows: [role] } = await db.query(`SELECT pg_is_in_recovery() AS replica, extract(epoch FROM now() - pg_last_xact_replay_timestamp()) AS replay_seconds`);
+    const {
+      rows: [role],
+    } = await db.query(`SELECT pg_is_in_recovery() AS replica, extract(epoch FROM now() - pg_last_xact_replay_timestamp()) AS replay_seconds`);
     if (role.replica) {
       const lag = role.replay_seconds === null ? undefined : Math.round(Number(role.replay_seconds));
       if (lag === undefined) return { status: 'warn', summary: 'replica has replayed nothing yet', observed: {} };
@@ -138,13 +147,19 @@ export const pgMeasures: Record<string, Measure> = {
     if (!rows.length) return { status: 'ok', summary: 'primary with no replicas connected', observed: { replicas: 0 } };
     const lag = Math.round(Math.max(...rows.map((r) => Number(r.lag_seconds))));
     const bytes = Math.max(...rows.map((r) => Number(r.lag_bytes ?? 0)));
-    return { status: gradeUpper(lag, limits.lagSeconds), summary: `${rows.length} replica${rows.length > 1 ? 's' : ''}, replay lag up to ${lag} s (${bytes} bytes)`, observed: { replicas: rows.length, lagSeconds: lag, lagBytes: bytes }, evidence: { replicas: rows } };
+    return {
+      status: gradeUpper(lag, limits.lagSeconds),
+      summary: `${rows.length} replica${rows.length > 1 ? 's' : ''}, replay lag up to ${lag} s (${bytes} bytes)`,
+      observed: { replicas: rows.length, lagSeconds: lag, lagBytes: bytes },
+      evidence: { replicas: rows },
+    };
   },
 
   async 'slow-statements'(db, limits): Promise<Observation> {
     await requirePg(db, 'slow-statements', 'read-all-stats');
     const { rows: ext } = await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
-    if (!ext.length) throw new SetupError('pg_stat_statements is not installed: add it to shared_preload_libraries and run CREATE EXTENSION pg_stat_statements');
+    if (!ext.length)
+      throw new SetupError('pg_stat_statements is not installed: add it to shared_preload_libraries and run CREATE EXTENSION pg_stat_statements');
     const { rows } = await db.query(
       `SELECT queryid::text, calls::int, round(mean_exec_time::numeric, 1)::float8 AS mean_ms, round(total_exec_time::numeric)::float8 AS total_ms, query
        FROM pg_stat_statements WHERE mean_exec_time > $1 ORDER BY mean_exec_time DESC LIMIT 10`,
@@ -161,10 +176,12 @@ export const pgMeasures: Record<string, Measure> = {
 
   /** The weekly hygiene report: nothing is on fire, but these cost disk, memory and vacuum time. */
   async hygiene(db, limits): Promise<Observation> {
-    const { rows: unused } = await db.query(`SELECT s.schemaname AS schema, s.relname AS table, s.indexrelname AS index, pg_relation_size(s.indexrelid)::float8 AS bytes
+    const { rows: unused } =
+      await db.query(`SELECT s.schemaname AS schema, s.relname AS table, s.indexrelname AS index, pg_relation_size(s.indexrelid)::float8 AS bytes
       FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid
       WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary ORDER BY bytes DESC LIMIT 10`);
-    const { rows: largest } = await db.query(`SELECT schemaname AS schema, relname AS table, pg_total_relation_size(relid)::float8 AS bytes, n_live_tup::float8 AS live_rows
+    const { rows: largest } =
+      await db.query(`SELECT schemaname AS schema, relname AS table, pg_total_relation_size(relid)::float8 AS bytes, n_live_tup::float8 AS live_rows
       FROM pg_stat_user_tables ORDER BY bytes DESC LIMIT 5`);
     const { rows: bloated } = await db.query(
       `SELECT schemaname AS schema, relname AS table, n_dead_tup::float8 AS dead_rows, n_live_tup::float8 AS live_rows,
@@ -172,7 +189,11 @@ export const pgMeasures: Record<string, Measure> = {
        FROM pg_stat_user_tables WHERE n_dead_tup >= $1 AND n_dead_tup::float8 / greatest(n_live_tup + n_dead_tup, 1) >= $2 / 100.0 ORDER BY n_dead_tup DESC LIMIT 10`,
       [limits.deadRowsMin, limits.deadPercent],
     );
-    const summary = [`${unused.length} unused index${unused.length === 1 ? '' : 'es'}`, `${bloated.length} table${bloated.length === 1 ? '' : 's'} over ${limits.deadPercent}% dead rows`, largest[0] ? `largest ${largest[0].table} (${Math.round(largest[0].bytes / 1048576)} MB)` : 'no tables'].join('; ');
+    const summary = [
+      `${unused.length} unused index${unused.length === 1 ? '' : 'es'}`,
+      `${bloated.length} table${bloated.length === 1 ? '' : 's'} over ${limits.deadPercent}% dead rows`,
+      largest[0] ? `largest ${largest[0].table} (${Math.round(largest[0].bytes / 1048576)} MB)` : 'no tables',
+    ].join('; ');
     return {
       status: bloated.length ? 'warn' : 'ok',
       summary,

@@ -26,7 +26,11 @@ export async function pgRole(db: pg.Client): Promise<PgRole> {
       pg_has_role(current_user, 'pg_signal_backend', 'USAGE') AS signal_backend
     FROM pg_roles r WHERE r.rolname = current_user`);
   const r = rows[0] as { user: string; superuser: boolean; read_all_stats: boolean; signal_backend: boolean };
-  return { user: r.user, superuser: r.superuser, has: { 'read-all-stats': r.superuser || r.read_all_stats, 'signal-backend': r.superuser || r.signal_backend } };
+  return {
+    user: r.user,
+    superuser: r.superuser,
+    has: { 'read-all-stats': r.superuser || r.read_all_stats, 'signal-backend': r.superuser || r.signal_backend },
+  };
 }
 
 /** Throws a SetupError naming the grant for the first privilege `what` needs and the role lacks. */

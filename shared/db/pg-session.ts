@@ -27,12 +27,21 @@ export type PgConnection = z.output<z.ZodMiniObject<typeof pgConnectionShape>>;
 const AUTH_FAILURES = new Set(['28P01', '28000']);
 
 /** Connects, runs `work`, disconnects; a rotated password is picked up after one authentication failure. */
-export function withPg<T>(conn: PgConnection, ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export function withPg<T>(
+  conn: PgConnection,
+  ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number },
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const isAuthFailure = (err: unknown) => AUTH_FAILURES.has((err as { code?: string }).code ?? '');
   return withCredentials(conn.password, ctx.aws?.secrets, isAuthFailure, (creds) => session(conn, creds, ctx, work));
 }
 
-async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal: AbortSignal; timeoutMs: number }, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function session<T>(
+  conn: PgConnection,
+  creds: Credentials,
+  ctx: { signal: AbortSignal; timeoutMs: number },
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const { host, port, database } = TARGET.exec(conn.target)!.groups!;
   // Loaded here, not at the top: only the functions that run PostgreSQL checks carry the driver.
   const { default: driver } = await import('pg');
@@ -49,7 +58,12 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
     application_name: 'vigil',
     connectionTimeoutMillis: ctx.timeoutMs,
     statement_timeout: ctx.timeoutMs,
-    ssl: conn.ssl === 'disable' ? false : conn.ssl === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true, ...(conn.caBundle ? { ca: readFileSync(conn.caBundle, 'utf8') } : {}) },
+    ssl:
+      conn.ssl === 'disable'
+        ? false
+        : conn.ssl === 'require'
+          ? { rejectUnauthorized: false }
+          : { rejectUnauthorized: true, ...(conn.caBundle ? { ca: readFileSync(conn.caBundle, 'utf8') } : {}) },
   });
   // A check past its timeout closes the connection; the pending query fails with it.
   const abort = () => socket.destroy();
@@ -60,7 +74,8 @@ async function session<T>(conn: PgConnection, creds: Credentials, ctx: { signal:
     return await work(client);
   } catch (err) {
     // insufficient_privilege: Vigil's setup, not the database's failure.
-    if ((err as { code?: string }).code === '42501') throw new SetupError(`${(err as Error).message} (SQLSTATE 42501): grant the role what it names (README, "Grants")`, { cause: err });
+    if ((err as { code?: string }).code === '42501')
+      throw new SetupError(`${(err as Error).message} (SQLSTATE 42501): grant the role what it names (README, "Grants")`, { cause: err });
     throw err;
   } finally {
     ctx.signal.removeEventListener('abort', abort);

@@ -47,8 +47,15 @@ const measures: Record<RedisMeasure, (node: RedisNode, s: RedisSampling) => Prom
     const m = await info(node, 'memory');
     const used = num(m.used_memory);
     const max = num(m.maxmemory);
-    const evidence = { usedMemory: mib(used), maxmemory: max ? mib(max) : 'none', policy: m.maxmemory_policy, fragmentationRatio: num(m.mem_fragmentation_ratio), peak: mib(num(m.used_memory_peak)) };
-    if (!max) return { status: 'warn', summary: `${mib(used)} used, no maxmemory set: it grows until the host runs out`, observed: { usedBytes: used }, evidence };
+    const evidence = {
+      usedMemory: mib(used),
+      maxmemory: max ? mib(max) : 'none',
+      policy: m.maxmemory_policy,
+      fragmentationRatio: num(m.mem_fragmentation_ratio),
+      peak: mib(num(m.used_memory_peak)),
+    };
+    if (!max)
+      return { status: 'warn', summary: `${mib(used)} used, no maxmemory set: it grows until the host runs out`, observed: { usedBytes: used }, evidence };
     const percent = Math.round((1000 * used) / max) / 10;
     return {
       status: gradeUpper(percent, s.thresholds.memoryPercent),
@@ -89,10 +96,17 @@ const measures: Record<RedisMeasure, (node: RedisNode, s: RedisSampling) => Prom
     const misses = num(second.keyspace_misses) - num(first.keyspace_misses) - ownMisses;
     const leftOut = ownHits + ownMisses ? `; Vigil's own ${ownHits + ownMisses} lookups left out` : '';
     // No lookups in the window: the counters since start are all there is to go on, every client's.
-    const [h, m, when] = hits + misses > 0 ? [hits, misses, `over ${seconds} s`] : [num(second.keyspace_hits), num(second.keyspace_misses), "since start, every client's lookups (Vigil's sampling included)"];
+    const [h, m, when] =
+      hits + misses > 0
+        ? [hits, misses, `over ${seconds} s`]
+        : [num(second.keyspace_hits), num(second.keyspace_misses), "since start, every client's lookups (Vigil's sampling included)"];
     if (h + m === 0) return { status: 'ok', summary: 'no key lookups yet', observed: {} };
     const percent = Math.round((1000 * h) / (h + m)) / 10;
-    return { status: gradeLower(percent, s.thresholds.hitRatePercent), summary: `hit rate ${percent}% ${when} (${h} hits, ${m} misses${hits + misses > 0 ? leftOut : ''})`, observed: { hitRatePercent: percent } };
+    return {
+      status: gradeLower(percent, s.thresholds.hitRatePercent),
+      summary: `hit rate ${percent}% ${when} (${h} hits, ${m} misses${hits + misses > 0 ? leftOut : ''})`,
+      observed: { hitRatePercent: percent },
+    };
   },
 
   async clients(node, s): Promise<NodeReading> {
@@ -173,7 +187,13 @@ const measures: Record<RedisMeasure, (node: RedisNode, s: RedisSampling) => Prom
     const top = biggest[0]!;
     const status = gradeUpper(top.bytes, s.thresholds.bigKeyBytes);
     const evidence = { biggest: biggest.map((b) => ({ key: shownKey(b.key), size: mib(b.bytes) })) };
-    if (walk.complete) return { status, summary: `biggest of all ${walk.seen} keys: ${shownKey(top.key)} at ${mib(top.bytes)}`, observed: { biggestBytes: top.bytes, sampled: walk.seen }, evidence };
+    if (walk.complete)
+      return {
+        status,
+        summary: `biggest of all ${walk.seen} keys: ${shownKey(top.key)} at ${mib(top.bytes)}`,
+        observed: { biggestBytes: top.bytes, sampled: walk.seen },
+        evidence,
+      };
     // One big key is a needle: a walk that stopped short cannot say there is none.
     const total = await dbSize(node);
     const share = `${Math.round((1000 * walk.seen) / total) / 10}%`;

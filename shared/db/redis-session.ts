@@ -9,7 +9,14 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 /** How Vigil reaches one Redis, Valkey or ElastiCache deployment. Shared by the redis probe and remediation. */
 export const redisConnectionShape = {
   /** `host:port`: the primary endpoint, or, with `cluster`, any node (or several, comma-separated) to discover the shards from. */
-  target: z.string().check(z.refine((t) => t.split(',').every((h) => HOST_PORT.test(h)), 'expected "host:port" or "host1:port,host2:port", e.g. "orders-cache.abc123.euw1.cache.amazonaws.com:6379"')),
+  target: z
+    .string()
+    .check(
+      z.refine(
+        (t) => t.split(',').every((h) => HOST_PORT.test(h)),
+        'expected "host:port" or "host1:port,host2:port", e.g. "orders-cache.abc123.euw1.cache.amazonaws.com:6379"',
+      ),
+    ),
   /** An ACL user (Redis 6+, ElastiCache RBAC). Default: the secret's `username`, else `default`. */
   user: z.optional(z.string().check(z.minLength(1))),
   /** AUTH password or ACL user's password. Default: none (no AUTH). */
@@ -33,19 +40,32 @@ export interface RedisNode {
 const isAuthFailure = (err: unknown): boolean => /WRONGPASS|NOAUTH|invalid username-password/i.test((err as Error)?.message ?? '');
 
 /** Connects, hands each primary to `work`, disconnects; a rotated password is picked up after one authentication failure. */
-export function withRedis<T>(conn: RedisConnection, ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number }, work: (nodes: RedisNode[]) => Promise<T>): Promise<T> {
+export function withRedis<T>(
+  conn: RedisConnection,
+  ctx: { signal: AbortSignal; aws?: AwsPorts; timeoutMs: number },
+  work: (nodes: RedisNode[]) => Promise<T>,
+): Promise<T> {
   if (!conn.password) return session(conn, undefined, ctx, work);
   return withCredentials(conn.password, ctx.aws?.secrets, isAuthFailure, (creds) => session(conn, creds, ctx, work));
 }
 
-async function session<T>(conn: RedisConnection, creds: Credentials | undefined, ctx: { signal: AbortSignal; timeoutMs: number }, work: (nodes: RedisNode[]) => Promise<T>): Promise<T> {
+async function session<T>(
+  conn: RedisConnection,
+  creds: Credentials | undefined,
+  ctx: { signal: AbortSignal; timeoutMs: number },
+  work: (nodes: RedisNode[]) => Promise<T>,
+): Promise<T> {
   // Loaded here, not at the top: only the functions that run Redis checks carry the client.
   // CommonJS: bundled, its exports sit behind the module's default; through tsx, they are named.
   const redis = (await import('@redis/client')) as typeof import('@redis/client') & { default?: typeof import('@redis/client') };
   const { createClient, createCluster } = redis.default ?? redis;
   const auth = creds ? { username: conn.user ?? creds.user ?? 'default', password: creds.password } : conn.user ? { username: conn.user } : {};
   // No reconnecting: a check measures one connection, and a remediation must not retry blindly.
-  const socket = { connectTimeout: ctx.timeoutMs, reconnectStrategy: false as const, ...(conn.tls ? { tls: true as const, ...(conn.caBundle ? { ca: readFileSync(conn.caBundle) } : {}) } : {}) };
+  const socket = {
+    connectTimeout: ctx.timeoutMs,
+    reconnectStrategy: false as const,
+    ...(conn.tls ? { tls: true as const, ...(conn.caBundle ? { ca: readFileSync(conn.caBundle) } : {}) } : {}),
+  };
   const hosts = conn.target.split(',').map((h) => {
     const [host, port] = h.split(':') as [string, string];
     return { host, port: Number(port) };
@@ -86,7 +106,10 @@ function denied(err: unknown, user: string): SetupError | undefined {
   const message = (err as Error)?.message ?? '';
   if (!message.startsWith('NOPERM')) return undefined;
   const command = /run the '([^']+)' command/.exec(message)?.[1];
-  return new SetupError(`${message}; allow it with ACL SETUSER ${user} ${command ? `+${command}` : '+<command> or the key pattern it names'} (README, "Grants")`, { cause: err });
+  return new SetupError(
+    `${message}; allow it with ACL SETUSER ${user} ${command ? `+${command}` : '+<command> or the key pattern it names'} (README, "Grants")`,
+    { cause: err },
+  );
 }
 
 /** A segment that looks like a token or an id someone could replay: long, with digits, no spaces. */
@@ -122,7 +145,10 @@ export async function info(node: RedisNode, section: string): Promise<Record<str
  * SCAN, bounded: at most `maxKeys` keys and `maxCalls` calls, and no later than `until`. Says whether
  * it saw the whole keyspace, so a sample is never reported as the whole.
  */
-export async function scanKeys(node: RedisNode, bounds: { match?: string; maxKeys: number; maxCalls: number; until: number }): Promise<{ keys: string[]; complete: boolean; calls: number }> {
+export async function scanKeys(
+  node: RedisNode,
+  bounds: { match?: string; maxKeys: number; maxCalls: number; until: number },
+): Promise<{ keys: string[]; complete: boolean; calls: number }> {
   const keys: string[] = [];
   const walked = await walkKeys(node, bounds, async (batch) => void keys.push(...batch));
   return { keys, complete: walked.complete, calls: walked.calls };

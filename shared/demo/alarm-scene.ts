@@ -21,7 +21,12 @@ export async function runAlarmScene(runtime: LocalRuntime, clock: Clock, io: Io)
           id: 'orders-api-5xx',
           match: { alarmNames: ['orders-api-5xx-rate'] },
           severity: 'P1',
-          steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'orders-api-service' } }, { escalate: 'restart did not help' }],
+          steps: [
+            { diagnose: ['orders-api-service'] },
+            { act: 'orders-api-restart' },
+            { verify: { check: 'orders-api-service' } },
+            { escalate: 'restart did not help' },
+          ],
         },
       ],
     },

@@ -16,7 +16,19 @@ import { silentLog } from '../log.js';
 export async function runHeartbeatScene(runtime: LocalRuntime, clock: Clock & { advance(minutes?: number): void }, io: Io): Promise<{ deviations: string[] }> {
   // Demo-sized: a job every 3 minutes, 1 minute of grace. The sample's nightly backup is 24 h and 2 h.
   const config = parseConfig(
-    { checks: [{ id: 'nightly-backup', kind: 'heartbeat', target: 'the nightly backup job', periodMinutes: 3, graceMinutes: 1, severity: 'P2', incident: { failureThreshold: 1 } }] },
+    {
+      checks: [
+        {
+          id: 'nightly-backup',
+          kind: 'heartbeat',
+          target: 'the nightly backup job',
+          periodMinutes: 3,
+          graceMinutes: 1,
+          severity: 'P2',
+          incident: { failureThreshold: 1 },
+        },
+      ],
+    },
     'demo heartbeat config',
   );
   const token = randomBytes(20).toString('hex');
@@ -25,7 +37,11 @@ export async function runHeartbeatScene(runtime: LocalRuntime, clock: Clock & { 
   const deviations: string[] = [];
   const url = `http://${endpoint.host}:${endpoint.port}/nightly-backup`;
   const jobReports = async (message: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', message }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'ok', message }),
+    });
     io.out(`   the job reports in: POST ${url} → ${res.status}`);
     if (res.status !== 200) deviations.push(`the heartbeat endpoint answered ${res.status}`);
   };

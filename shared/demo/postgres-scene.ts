@@ -21,7 +21,14 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
     return { skipped: 'PostgreSQL not installed' };
   }
   const db = await startLocalPostgres();
-  const leaked = new pg.Client({ host: db.host, port: db.port, database: 'postgres', user: 'billing', password: 'billing-local', application_name: 'billing-worker' });
+  const leaked = new pg.Client({
+    host: db.host,
+    port: db.port,
+    database: 'postgres',
+    user: 'billing',
+    password: 'billing-local',
+    application_name: 'billing-worker',
+  });
   leaked.on('error', () => undefined);
   try {
     const admin = new pg.Client({ host: db.host, port: db.port, database: 'postgres', user: db.user, password: db.password });
@@ -37,9 +44,19 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
     // Real ages on a real server: the demo's limits are seconds, the guides' are 30 minutes.
     const config = parseConfig(
       {
-        checks: [{ id: 'billing-db-idle-tx', kind: 'pg', ...connection, measure: 'idle-in-transaction', thresholds: { olderThanMinutes: 0.01 }, severity: 'P2' }],
-        remediations: [{ id: 'billing-db-kill-idle-tx', kind: 'pg-terminate-idle', ...connection, users: ['billing'], olderThanMinutes: 0.01, maxSessions: 3, mode: 'auto' }],
-        runbooks: [{ id: 'billing-db-leaked-transaction', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'billing-db-kill-idle-tx' }, { verify: { settleSeconds: 0, attempts: 3, intervalSeconds: 1 } }] }],
+        checks: [
+          { id: 'billing-db-idle-tx', kind: 'pg', ...connection, measure: 'idle-in-transaction', thresholds: { olderThanMinutes: 0.01 }, severity: 'P2' },
+        ],
+        remediations: [
+          { id: 'billing-db-kill-idle-tx', kind: 'pg-terminate-idle', ...connection, users: ['billing'], olderThanMinutes: 0.01, maxSessions: 3, mode: 'auto' },
+        ],
+        runbooks: [
+          {
+            id: 'billing-db-leaked-transaction',
+            match: { checks: { ids: ['billing-db-idle-tx'] } },
+            steps: [{ act: 'billing-db-kill-idle-tx' }, { verify: { settleSeconds: 0, attempts: 3, intervalSeconds: 1 } }],
+          },
+        ],
       },
       'demo database config',
     );
@@ -81,11 +98,17 @@ export async function runPostgresScene(runtime: LocalRuntime, clock: Clock & { a
     const [run] = runs;
     for (const step of run?.steps ?? []) io.out(`   runbook ${run!.runbook} (${run!.check} ${run!.state}) · ${step.step}: ${step.outcome} · ${step.detail}`);
     const act = run?.steps.find((step) => step.step === 'act billing-db-kill-idle-tx');
-    if (run?.verdict !== 'fixed' || !act?.detail.includes(`pid ${pid}`)) deviations.push(`the incident's runbook: ${run ? `${run.verdict} (${run.steps.map((st) => `${st.step}: ${st.outcome}`).join('; ')})` : 'did not run'}`);
+    if (run?.verdict !== 'fixed' || !act?.detail.includes(`pid ${pid}`))
+      deviations.push(`the incident's runbook: ${run ? `${run.verdict} (${run.steps.map((st) => `${st.step}: ${st.outcome}`).join('; ')})` : 'did not run'}`);
     // Every action reaches a person: the on-call was sent what Vigil did, naming the session.
-    const told = (await runtime.store.getTimeline('billing-db-idle-tx/1')).some((e) => e.kind === 'notified' && e.summary.includes('[ACTION TAKEN]') && e.summary.includes(`pid ${pid}`));
+    const told = (await runtime.store.getTimeline('billing-db-idle-tx/1')).some(
+      (e) => e.kind === 'notified' && e.summary.includes('[ACTION TAKEN]') && e.summary.includes(`pid ${pid}`),
+    );
     if (!told) deviations.push(`no [ACTION TAKEN] message named pid ${pid}`);
-    const victimGone = await leaked.query('SELECT 1').then(() => false, () => true);
+    const victimGone = await leaked.query('SELECT 1').then(
+      () => false,
+      () => true,
+    );
     io.out(`   billing-worker's own connection: ${victimGone ? 'terminated by the server' : 'STILL ALIVE'}`);
     if (!victimGone) deviations.push('the leaked session survived');
 

@@ -65,7 +65,15 @@ export function demoConfig(t: DemoTargets): VigilConfig {
           runbook: 'Unhealthy database: check the connection pool and the orders-db-port check.',
         },
         { id: 'api-certificate', kind: 'tls', target: `${t.tls.host}:${t.tls.port}`, ca: t.tls.ca, schedule: 'rate(6 hours)', severity: 'P2' },
-        { id: 'api-dns', kind: 'dns', target: DEMO_HOSTNAME, server: `${t.dns.host}:${t.dns.port}`, expect: ['127.0.0.1'], schedule: 'rate(5 minutes)', severity: 'P2' },
+        {
+          id: 'api-dns',
+          kind: 'dns',
+          target: DEMO_HOSTNAME,
+          server: `${t.dns.host}:${t.dns.port}`,
+          expect: ['127.0.0.1'],
+          schedule: 'rate(5 minutes)',
+          severity: 'P2',
+        },
         { id: 'orders-db-port', kind: 'tcp', target: `${t.db.host}:${t.db.port}`, schedule: 'rate(1 minute)', severity: 'P1' },
       ],
     },
@@ -117,7 +125,8 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     minute += 1;
     const scene = await runAlarmScene(runtime, clock, io);
     for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
-    if (scene.result.verdict !== 'observed' || scene.updates !== 0) deviations.push(`alarm: verdict ${scene.result.verdict} with ${scene.updates} ECS changes, expected a dry run (observed, 0)`);
+    if (scene.result.verdict !== 'observed' || scene.updates !== 0)
+      deviations.push(`alarm: verdict ${scene.result.verdict} with ${scene.updates} ECS changes, expected a dry run (observed, 0)`);
     if (signal.aborted) return stopped(io);
     const database = await runPostgresScene(runtime, { now: clock.now, advance: () => void (minute += 1) }, io);
     for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));

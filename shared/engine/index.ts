@@ -10,7 +10,11 @@ export { runChecks } from './runner.js';
 export { selectChecks, type Selection } from './select.js';
 
 /** Runs the checks a selection names, with the config's concurrency and timeouts. */
-export function runSelection(config: VigilConfig, selection: Selection, options: { clock?: Clock | undefined; aws?: AwsPorts | undefined } = {}): Promise<Finding[]> {
+export function runSelection(
+  config: VigilConfig,
+  selection: Selection,
+  options: { clock?: Clock | undefined; aws?: AwsPorts | undefined } = {},
+): Promise<Finding[]> {
   return runChecks(selectChecks(config, selection), {
     probes: probeRegistry,
     concurrency: config.defaults.concurrency,

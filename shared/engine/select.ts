@@ -44,7 +44,9 @@ function partOf(group: string, checks: CheckConfig[], part: number | undefined):
   const payload = (n: number) => `{ "group": "${group}", "part": ${n} }`;
   if (part === undefined) {
     if (parts <= 1) return checks;
-    throw new VigilError(`group "${group}" has ${checks.length} checks; one invocation runs at most ${PER_INVOCATION} within its timeout: send it in ${parts} parts, ${payload(1)} to ${payload(parts)}`);
+    throw new VigilError(
+      `group "${group}" has ${checks.length} checks; one invocation runs at most ${PER_INVOCATION} within its timeout: send it in ${parts} parts, ${payload(1)} to ${payload(parts)}`,
+    );
   }
   if (part > parts) throw new VigilError(`part ${part} of group "${group}": it has ${parts} part${parts === 1 ? '' : 's'} of at most ${PER_INVOCATION} checks`);
   return checks.slice((part - 1) * PER_INVOCATION, part * PER_INVOCATION);

@@ -48,14 +48,22 @@ export function decideRemediation(input: GuardInput): Verdict {
   }
   if (guard?.circuitOpenedAt) {
     const opened = guard.circuitOpenedAt;
-    return holding(guard, 'circuit', `circuit open since ${opened} after ${guard.failedVerifications} actions failed verification; reset it to act again`, (at) => at >= opened);
+    return holding(
+      guard,
+      'circuit',
+      `circuit open since ${opened} after ${guard.failedVerifications} actions failed verification; reset it to act again`,
+      (at) => at >= opened,
+    );
   }
   if (guard?.lease && new Date(guard.lease.until) > now) {
     return { verdict: 'skip', reason: `another action (${guard.lease.remediation}) holds this target until ${guard.lease.until}` };
   }
   const last = latest(actions.filter((a) => a.remediation === r.id));
   if (last && now.getTime() - new Date(last.at).getTime() < r.cooldownMinutes * MINUTE_MS) {
-    return { verdict: 'skip', reason: `cooldown: ${r.id} last acted at ${last.at}; next allowed after ${new Date(new Date(last.at).getTime() + r.cooldownMinutes * MINUTE_MS).toISOString()}` };
+    return {
+      verdict: 'skip',
+      reason: `cooldown: ${r.id} last acted at ${last.at}; next allowed after ${new Date(new Date(last.at).getTime() + r.cooldownMinutes * MINUTE_MS).toISOString()}`,
+    };
   }
   const windowMs = r.maxActions.windowMinutes * MINUTE_MS;
   const inWindow = actions.filter((a) => now.getTime() - new Date(a.at).getTime() < windowMs);
@@ -93,7 +101,16 @@ export function markEscalated(guard: GuardState | undefined, targetKey: string, 
 }
 
 /** The guard state that takes the lock and records the action, written with the version condition. */
-export function claim(guard: GuardState | undefined, targetKey: string, remediation: string, eventId: string, now: Date, leaseSeconds: number, keepMinutes: number, plan: Plan): GuardState {
+export function claim(
+  guard: GuardState | undefined,
+  targetKey: string,
+  remediation: string,
+  eventId: string,
+  now: Date,
+  leaseSeconds: number,
+  keepMinutes: number,
+  plan: Plan,
+): GuardState {
   const recent = (guard?.actions ?? []).filter((a) => now.getTime() - new Date(a.at).getTime() < keepMinutes * MINUTE_MS);
   return {
     targetKey,
@@ -118,7 +135,14 @@ export interface Claimed {
  * Records how the action (or its verification) came out; releases the lock; opens the circuit after
  * too many failures. Undefined when that is already recorded: a retried attempt counts nothing twice.
  */
-export function settle(guard: GuardState, claimed: Claimed, outcome: ActionOutcome, now: Date, circuitFailures: number, result?: string): GuardState | undefined {
+export function settle(
+  guard: GuardState,
+  claimed: Claimed,
+  outcome: ActionOutcome,
+  now: Date,
+  circuitFailures: number,
+  result?: string,
+): GuardState | undefined {
   const { eventId } = claimed;
   // One event may act on a target more than once (a snapshot, then the risky fix): each action is its own.
   const action = guard.actions.find((a) => a.eventId === eventId && a.remediation === claimed.remediation);

@@ -3,7 +3,11 @@ import type { StateStore } from '../store/state-store.js';
 import type { GuardState } from './types.js';
 
 /** Reads a target's guard, applies `change` (undefined: nothing to change), writes it with the version condition. No guard: nothing to change. */
-export async function updateGuard(store: StateStore, targetKey: string, change: (guard: GuardState) => GuardState | undefined): Promise<GuardState | undefined> {
+export async function updateGuard(
+  store: StateStore,
+  targetKey: string,
+  change: (guard: GuardState) => GuardState | undefined,
+): Promise<GuardState | undefined> {
   const { current, written } = await readDecideWrite({
     read: async () => (await store.getGuard(targetKey)).guard,
     decide: (guard) => (guard ? change(guard) : undefined),

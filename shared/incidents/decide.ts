@@ -74,14 +74,28 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
 
   if (!failing) {
     if (state.streak.count < policy.successThreshold) return undefined;
-    const resolved = { ...active, state: 'resolved' as const, resolvedAt: now.toISOString(), resolvedBy: 'vigil', summary: finding.summary, observed: finding.observed };
+    const resolved = {
+      ...active,
+      state: 'resolved' as const,
+      resolvedAt: now.toISOString(),
+      resolvedBy: 'vigil',
+      summary: finding.summary,
+      observed: finding.observed,
+    };
     return transition(state, resolved, 'resolved', now, `recovered: ${finding.summary}`);
   }
 
   if (active.silenced) {
     if (silence) return undefined;
     // The window is over and it is still failing: this is the first the on-call hears of it.
-    const unsilenced = { ...active, silenced: false, summary: finding.summary, observed: finding.observed, notificationsSent: 1, lastNotifiedAt: now.toISOString() };
+    const unsilenced = {
+      ...active,
+      silenced: false,
+      summary: finding.summary,
+      observed: finding.observed,
+      notificationsSent: 1,
+      lastNotifiedAt: now.toISOString(),
+    };
     delete unsilenced.silenceReason;
     return transition(state, unsilenced, 'opened', now, 'silence ended while still failing');
   }
@@ -94,7 +108,13 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
   }
   const sinceNotified = now.getTime() - new Date(active.lastNotifiedAt ?? active.openedAt).getTime();
   if (active.notificationsSent - 1 < policy.maxRepeats && sinceNotified >= policy.repeatMinutes * MINUTE_MS) {
-    const repeated = { ...active, notificationsSent: active.notificationsSent + 1, lastNotifiedAt: now.toISOString(), summary: finding.summary, observed: finding.observed };
+    const repeated = {
+      ...active,
+      notificationsSent: active.notificationsSent + 1,
+      lastNotifiedAt: now.toISOString(),
+      summary: finding.summary,
+      observed: finding.observed,
+    };
     return transition(state, repeated, 'repeated', now);
   }
   return undefined;
@@ -109,7 +129,15 @@ export function transition(state: CheckState, incident: Incident, kind: Transiti
 }
 
 function blank(finding: Finding): CheckState {
-  return { checkId: finding.checkId, target: finding.target, version: 0, status: finding.status, statusSince: finding.startedAt, streak: { failing: false, count: 0 }, incidentCount: 0 };
+  return {
+    checkId: finding.checkId,
+    target: finding.target,
+    version: 0,
+    status: finding.status,
+    statusSince: finding.startedAt,
+    streak: { failing: false, count: 0 },
+    incidentCount: 0,
+  };
 }
 
 /** A new target is a new fingerprint: the streak starts over, and an incident about the old target closes. */
@@ -121,5 +149,11 @@ function retargeted(previous: CheckState, finding: Finding, now: Date): CheckSta
 }
 
 function sameAs(a: CheckState, b: CheckState): boolean {
-  return a.status === b.status && a.streak.failing === b.streak.failing && a.streak.count === b.streak.count && a.target === b.target && a.statusSince === b.statusSince;
+  return (
+    a.status === b.status &&
+    a.streak.failing === b.streak.failing &&
+    a.streak.count === b.streak.count &&
+    a.target === b.target &&
+    a.statusSince === b.statusSince
+  );
 }

@@ -20,7 +20,13 @@ export class ActionRefusedError extends VigilError {
  * Vigil hands over to a human: a runbook could not fix it, or a guardrail stopped it. Once per
  * incident, however many events ask; nothing to do for an incident no longer active.
  */
-export function decideEscalation(state: CheckState | undefined, incidentId: string, reason: string, now: Date, run?: Transition['run']): CheckState | undefined {
+export function decideEscalation(
+  state: CheckState | undefined,
+  incidentId: string,
+  reason: string,
+  now: Date,
+  run?: Transition['run'],
+): CheckState | undefined {
   const incident = state?.incident;
   if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved' || incident.escalatedAt) return undefined;
   const next = transition({ ...state, version: state.version + 1 }, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
@@ -28,7 +34,13 @@ export function decideEscalation(state: CheckState | undefined, incidentId: stri
 }
 
 /** A plan waits for approval; the notification carries the exact payload that approves it. */
-export function decideProposal(state: CheckState | undefined, incidentId: string, summary: string, approval: NonNullable<Transition['approval']>, now: Date): CheckState | undefined {
+export function decideProposal(
+  state: CheckState | undefined,
+  incidentId: string,
+  summary: string,
+  approval: NonNullable<Transition['approval']>,
+  now: Date,
+): CheckState | undefined {
   const incident = state?.incident;
   if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
   // The same proposal again (a retried attempt): it was already sent.
@@ -51,7 +63,10 @@ export function decideActed(state: CheckState | undefined, incidentId: string, a
   if (action.run !== undefined && incident.actions?.some((a) => a.run === action.run && a.step === action.step)) return undefined;
   const told = { ...incident, actions: [...(incident.actions ?? []), action].slice(-ACTIONS_KEPT) };
   const next = transition({ ...state, version: state.version + 1 }, told, action.dryRun ? 'observed' : 'acted', now, action.summary, action.by);
-  return { ...next, transition: { ...next.transition!, action, ...(action.run && action.runbook ? { run: { id: action.run, runbook: action.runbook } } : {}) } };
+  return {
+    ...next,
+    transition: { ...next.transition!, action, ...(action.run && action.runbook ? { run: { id: action.run, runbook: action.runbook } } : {}) },
+  };
 }
 
 /** The check's state after an operator acts on its incident; refuses what does not apply. */
@@ -60,19 +75,41 @@ export function decideHumanAction(state: CheckState | undefined, action: HumanAc
   if (!state || !incident || incident.id !== action.incidentId) {
     throw new ActionRefusedError(`no incident ${action.incidentId}${incident ? `; the latest for ${state!.checkId} is ${incident.id}` : ''}`);
   }
-  if (incident.state === 'resolved') throw new ActionRefusedError(`incident ${incident.id} is already resolved (by ${incident.resolvedBy} at ${incident.resolvedAt})`);
+  if (incident.state === 'resolved')
+    throw new ActionRefusedError(`incident ${incident.id} is already resolved (by ${incident.resolvedBy} at ${incident.resolvedAt})`);
   const at = now.toISOString();
   const next = { ...state, version: state.version + 1 };
   switch (action.op) {
     case 'ack':
       if (incident.state === 'acknowledged') throw new ActionRefusedError(`incident ${incident.id} was already acknowledged by ${incident.acknowledgedBy}`);
-      return transition(next, { ...incident, state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: action.by }, 'acknowledged', now, action.reason, action.by);
+      return transition(
+        next,
+        { ...incident, state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: action.by },
+        'acknowledged',
+        now,
+        action.reason,
+        action.by,
+      );
     case 'resolve':
       // Counting starts over, so a target that is still failing opens a new incident only after the threshold.
-      return transition({ ...next, streak: { failing: false, count: 0 } }, { ...incident, state: 'resolved', resolvedAt: at, resolvedBy: action.by }, 'resolved', now, action.reason, action.by);
+      return transition(
+        { ...next, streak: { failing: false, count: 0 } },
+        { ...incident, state: 'resolved', resolvedAt: at, resolvedBy: action.by },
+        'resolved',
+        now,
+        action.reason,
+        action.by,
+      );
     case 'silence':
       // Silencing again moves the end: the on-call hears of the new end once.
-      return transition(next, { ...incident, silenced: true, silenceReason: action.reason, ...(action.until ? { silencedUntil: action.until } : {}) }, 'silenced', now, action.reason, action.by);
+      return transition(
+        next,
+        { ...incident, silenced: true, silenceReason: action.reason, ...(action.until ? { silencedUntil: action.until } : {}) },
+        'silenced',
+        now,
+        action.reason,
+        action.by,
+      );
     case 'unsilence': {
       if (!incident.silenced) throw new ActionRefusedError(`incident ${incident.id} is not silenced`);
       const { silenceReason: _reason, silencedUntil: _until, ...rest } = incident;

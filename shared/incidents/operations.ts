@@ -109,7 +109,9 @@ async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, de
   const wasOpen = before.circuitOpenedAt !== undefined;
   if (req.incident) await activeIncidentState(deps.store, req.incident); // refuse before changing anything
   await resetCircuit(deps.store, req.target);
-  const done = wasOpen ? `circuit on ${req.target} closed; automatic actions may run again` : `circuit on ${req.target} was not open; its failure count is back to 0`;
+  const done = wasOpen
+    ? `circuit on ${req.target} closed; automatic actions may run again`
+    : `circuit on ${req.target} was not open; its failure count is back to 0`;
   deps.log.warn(`${done} (${req.by}: ${req.reason})`);
   if (!req.incident) return { done };
   const at = deps.clock.now();
@@ -119,7 +121,10 @@ async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, de
 }
 
 /** The check a silence request names, and its active incident (which must be the one named, if one is). */
-async function target(req: { check?: string | undefined; incident?: string | undefined }, deps: OperatorDeps): Promise<{ checkId: string; active: Incident | undefined }> {
+async function target(
+  req: { check?: string | undefined; incident?: string | undefined },
+  deps: OperatorDeps,
+): Promise<{ checkId: string; active: Incident | undefined }> {
   if (req.incident) {
     const state = await activeIncidentState(deps.store, req.incident);
     return { checkId: state.checkId, active: state.incident };

@@ -23,7 +23,8 @@ export function applyHumanAction(store: StateStore, action: HumanAction, clock: 
 export async function activeIncidentState(store: StateStore, incidentId: string): Promise<CheckState & { incident: Incident }> {
   const checkId = checkIdOf(incidentId);
   const state = (await store.getCheckStates([checkId])).get(checkId);
-  if (!state?.incident || state.incident.id !== incidentId) throw new VigilError(`no active incident "${incidentId}"${state?.incident ? `; the latest for ${checkId} is ${state.incident.id}` : ''}`);
+  if (!state?.incident || state.incident.id !== incidentId)
+    throw new VigilError(`no active incident "${incidentId}"${state?.incident ? `; the latest for ${checkId} is ${state.incident.id}` : ''}`);
   if (!isActive(state.incident)) throw new VigilError(`incident ${incidentId} is already resolved`);
   return state as CheckState & { incident: Incident };
 }

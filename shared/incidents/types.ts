@@ -4,7 +4,18 @@ import type { Status } from '../findings.js';
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
 
 /** Each kind becomes a notification (none while the incident is silenced): one, or two copies with one key if SNS's reply was lost. */
-export const TRANSITION_KINDS = ['opened', 'repeated', 'escalated', 'acknowledged', 'resolved', 'silenced', 'unsilenced', 'proposed', 'acted', 'observed'] as const;
+export const TRANSITION_KINDS = [
+  'opened',
+  'repeated',
+  'escalated',
+  'acknowledged',
+  'resolved',
+  'silenced',
+  'unsilenced',
+  'proposed',
+  'acted',
+  'observed',
+] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
 export interface Incident {

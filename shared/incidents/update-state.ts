@@ -7,7 +7,11 @@ import type { CheckState } from './types.js';
  * undefined when there is nothing to change), and writes it with the version condition.
  * Returns the state as it now stands.
  */
-export async function updateCheckState(store: StateStore, checkId: string, change: (current: CheckState | undefined) => CheckState | undefined): Promise<CheckState | undefined> {
+export async function updateCheckState(
+  store: StateStore,
+  checkId: string,
+  change: (current: CheckState | undefined) => CheckState | undefined,
+): Promise<CheckState | undefined> {
   const { current, written } = await readDecideWrite({
     read: async () => (await store.getCheckStates([checkId])).get(checkId),
     decide: change,

@@ -25,7 +25,10 @@ export function postgresBin(): string | undefined {
 function versionedBins(): string[] {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return [];
-  return readdirSync(root).sort().reverse().map((v) => join(root, v, 'bin'));
+  return readdirSync(root)
+    .sort()
+    .reverse()
+    .map((v) => join(root, v, 'bin'));
 }
 
 /**
@@ -46,9 +49,21 @@ export async function startLocalPostgres(options: { maxConnections?: number; pre
     chownSync(join(dir, 'pw'), Number(stdout), Number(gid));
   }
   chmodSync(dir, 0o700);
-  const as = (program: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]) : run(join(bin, program), args));
+  const as = (program: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]) : run(join(bin, program), args);
   const data = join(dir, 'data');
-  await as('initdb', ['-D', data, '-U', 'postgres', `--pwfile=${join(dir, 'pw')}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
+  await as('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    `--pwfile=${join(dir, 'pw')}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const settings = [
     `-p ${port}`,

@@ -77,7 +77,8 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
         ...(options.password ? ['-a', options.password, '--no-auth-warning'] : []),
         ...args,
       ]);
-    if (options.aclUser) for (const port of ports) await cli(port, 'ACL', 'SETUSER', options.aclUser.name, 'on', `>${options.aclUser.password}`, '~*', '&*', '+@all');
+    if (options.aclUser)
+      for (const port of ports) await cli(port, 'ACL', 'SETUSER', options.aclUser.name, 'on', `>${options.aclUser.password}`, '~*', '&*', '+@all');
     if (count > 1) {
       await cli(ports[0]!, '--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes');
       await clusterReady(() => cli(ports[0]!, 'CLUSTER', 'INFO'));
@@ -92,7 +93,9 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     ports,
     target: `127.0.0.1:${ports[0]}`,
     async stop() {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.exitCode !== null ? resolve() : (s.once('exit', () => resolve()), s.kill('SIGTERM'))))));
+      await Promise.all(
+        servers.map((s) => new Promise<void>((resolve) => (s.exitCode !== null ? resolve() : (s.once('exit', () => resolve()), s.kill('SIGTERM'))))),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };

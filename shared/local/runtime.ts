@@ -30,7 +30,13 @@ type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchRespon
  * Vigil's AWS side on this machine: dynalite for the table, the real notify handler fed by a local
  * stream, and `onNotification` in place of SNS.
  */
-export async function startLocalRuntime(options: { config: VigilConfig; clock: Clock; log: Log; onNotification: (topic: string, n: Notification) => void; meter?: Meter }): Promise<LocalRuntime> {
+export async function startLocalRuntime(options: {
+  config: VigilConfig;
+  clock: Clock;
+  log: Log;
+  onNotification: (topic: string, n: Notification) => void;
+  meter?: Meter;
+}): Promise<LocalRuntime> {
   const dynamo = await startLocalDynamo();
   await createStateTable(dynamo.client, TABLE);
   const store = new DynamoStateStore(dynamo.doc, TABLE);
@@ -57,6 +63,8 @@ export async function startLocalRuntime(options: { config: VigilConfig; clock: C
     for (const read of readers) failures.push(...(await read(event)).batchItemFailures);
     return { batchItemFailures: failures };
   };
-  const streamed = withLocalStream(store, deliver, (record) => options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }));
+  const streamed = withLocalStream(store, deliver, (record) =>
+    options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }),
+  );
   return { store: streamed, dynamo, onStream: (handler) => void readers.push(handler), close: () => dynamo.close() };
 }

@@ -62,7 +62,9 @@ export async function openLocalState(dir: string, print: (line: string) => void)
     const form = req.headers['x-amz-target'] ? undefined : new URLSearchParams(body);
     if (form?.get('Action') === 'Publish') {
       record(form.get('TopicArn') ?? LOCAL_TOPIC, { subject: form.get('Subject') ?? '', body: form.get('Message') ?? '', attributes: {} });
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(`<PublishResponse><PublishResult><MessageId>local-sns-${++published}</MessageId></PublishResult></PublishResponse>`);
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(`<PublishResponse><PublishResult><MessageId>local-sns-${++published}</MessageId></PublishResult></PublishResponse>`);
       return;
     }
     try {
@@ -75,7 +77,9 @@ export async function openLocalState(dir: string, print: (line: string) => void)
       res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' }).end(text);
     } catch (err) {
       // As DynamoDB answers an internal failure: the SDK retries, and the handler sees it if it persists.
-      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (err as Error).message }));
+      res
+        .writeHead(500, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (err as Error).message }));
     }
   });
   await listen(tap);
@@ -93,14 +97,23 @@ export async function openLocalState(dir: string, print: (line: string) => void)
           return { messageId: `local-${sent.length}` };
         },
       };
-      const notify = createNotifyHandler({ config, store, publisher, log, topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC }, incidentsFunction: 'vigil invoke incidents' });
+      const notify = createNotifyHandler({
+        config,
+        store,
+        publisher,
+        log,
+        topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
+        incidentsFunction: 'vigil invoke incidents',
+      });
       // A reader's own writes (a runbook's escalation) are on the stream too: read until it is quiet.
       while (writes.length) {
         for (const record of writes.splice(0)) {
           for (const read of [notify, ...readers]) {
             let delivered = false;
-            for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS && !delivered; attempt++) delivered = (await read({ Records: [record] })).batchItemFailures.length === 0;
-            if (!delivered) print(`stream record ${record.eventID} undelivered after ${DELIVERY_ATTEMPTS} attempts; in AWS it would go to the dead-letter queue`);
+            for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS && !delivered; attempt++)
+              delivered = (await read({ Records: [record] })).batchItemFailures.length === 0;
+            if (!delivered)
+              print(`stream record ${record.eventID} undelivered after ${DELIVERY_ATTEMPTS} attempts; in AWS it would go to the dead-letter queue`);
           }
         }
       }
@@ -114,19 +127,33 @@ export async function openLocalState(dir: string, print: (line: string) => void)
 }
 
 /** The key and item of a PutItem that writes a check's state, the only writes notify reads. */
-function checkStatePut(target: string | string[] | undefined, body: string): { key: Record<string, AttributeValue>; item: Record<string, AttributeValue> } | undefined {
+function checkStatePut(
+  target: string | string[] | undefined,
+  body: string,
+): { key: Record<string, AttributeValue>; item: Record<string, AttributeValue> } | undefined {
   if (target !== 'DynamoDB_20120810.PutItem') return undefined;
   const { Item } = JSON.parse(body) as { Item?: Record<string, AttributeValue> };
   if (Item?.type?.S !== 'check' || !Item.pk || !Item.sk) return undefined;
   return { key: { pk: Item.pk, sk: Item.sk }, item: Item };
 }
 
-function streamRecord(key: Record<string, AttributeValue>, item: Record<string, AttributeValue>, old: Record<string, AttributeValue> | undefined, sequence: number): DynamoDBRecord {
+function streamRecord(
+  key: Record<string, AttributeValue>,
+  item: Record<string, AttributeValue>,
+  old: Record<string, AttributeValue> | undefined,
+  sequence: number,
+): DynamoDBRecord {
   return {
     eventID: `local-${sequence}`,
     eventName: old ? 'MODIFY' : 'INSERT',
     eventSource: 'aws:dynamodb',
-    dynamodb: { Keys: key as never, NewImage: item as never, ...(old ? { OldImage: old as never } : {}), SequenceNumber: String(sequence).padStart(21, '0'), StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    dynamodb: {
+      Keys: key as never,
+      NewImage: item as never,
+      ...(old ? { OldImage: old as never } : {}),
+      SequenceNumber: String(sequence).padStart(21, '0'),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
   };
 }
 

@@ -30,7 +30,11 @@ export function withLocalStream(store: StateStore, deliver: StreamHandler, onUnd
 }
 
 export function streamRecord(old: CheckState | undefined, next: CheckState, sequence: number): DynamoDBRecord {
-  const image = (state: CheckState) => marshall({ ...keys.checkState(state.checkId), type: 'check', version: state.version, failing: state.streak.failing, state }, { removeUndefinedValues: true });
+  const image = (state: CheckState) =>
+    marshall(
+      { ...keys.checkState(state.checkId), type: 'check', version: state.version, failing: state.streak.failing, state },
+      { removeUndefinedValues: true },
+    );
   return {
     eventID: `local-${sequence}`,
     eventName: old ? 'MODIFY' : 'INSERT',

@@ -36,7 +36,14 @@ export const MAX_UNANSWERED_SENDS = 2;
 export async function deliver({ state, transition }: StreamTransition, deps: NotifyDeps): Promise<void> {
   const { store, config, log } = deps;
   const incident = state.incident;
-  const line = (kind: string, summary: string, sends?: number): TimelineEntry => ({ at: transition.at, kind, by: 'vigil', summary, key: `${transition.seq}.1`, ...(sends ? { sends } : {}) });
+  const line = (kind: string, summary: string, sends?: number): TimelineEntry => ({
+    at: transition.at,
+    kind,
+    by: 'vigil',
+    summary,
+    key: `${transition.seq}.1`,
+    ...(sends ? { sends } : {}),
+  });
   const recorded = await store.getTimelineEntry(incident.id, transition.at, `${transition.seq}.1`).catch((err: unknown) => {
     log.warn('could not read whether this transition was sent; sending it (a copy at worst)', { incidentId: incident.id, error: messageOf(err) });
     return undefined;
@@ -48,7 +55,11 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
   } else if (!final) {
     const sends = recorded?.sends ?? 0;
     const check = config.checks.find((c) => c.id === incident.checkId);
-    const message = buildNotification(incident, transition, { check, policy: check ? policyFor(check, config) : undefined, incidentsFunction: deps.incidentsFunction });
+    const message = buildNotification(incident, transition, {
+      check,
+      policy: check ? policyFor(check, config) : undefined,
+      incidentsFunction: deps.incidentsFunction,
+    });
     if (sends >= MAX_UNANSWERED_SENDS) {
       await store.putDeliveryLine(incident.id, line('notified', `${message.subject} (sent ${sends} times, no answer: most likely delivered)`, sends));
       deps.meter?.count('NotificationsUnconfirmed', 1, { name: 'Kind', value: transition.kind });

@@ -41,7 +41,11 @@ export function buildNotification(incident: Incident, transition: Transition, ct
   const tags = ctx.check?.tags ?? {};
   const dedupKey = dedupKeyOf(incident.id, transition.seq);
   // An action's subject says what was done; a resolution after Vigil's, who fixed it.
-  const headlineText = action ? (action.result && !action.dryRun ? action.result : `${action.dryRun ? 'would ' : ''}${action.summary}`) : `${incident.summary}${count}${fixedByVigil(incident, transition) ? ' (fixed by Vigil)' : ''}`;
+  const headlineText = action
+    ? action.result && !action.dryRun
+      ? action.result
+      : `${action.dryRun ? 'would ' : ''}${action.summary}`
+    : `${incident.summary}${count}${fixedByVigil(incident, transition) ? ' (fixed by Vigil)' : ''}`;
   return {
     subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}: ${headlineText}`),
     body: truncate(`${body(incident, transition, ctx)}\n\n${dedupLine(dedupKey)}`, BODY_MAX),
@@ -75,11 +79,19 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
       ? `Vigil's runbook ${t.run.runbook} hands ${incident.checkId} over to you: ${t.reason ?? 'it could not fix it'}.`
       : `${incident.checkId} has not been acknowledged within its response time.`,
     acknowledged: `${t.by} acknowledged ${incident.checkId}.`,
-    resolved: fixed ? `${incident.checkId} recovered; fixed by Vigil: ${fixed}.` : t.by === 'vigil' ? `${incident.checkId} recovered.` : `${t.by} resolved ${incident.checkId}.`,
+    resolved: fixed
+      ? `${incident.checkId} recovered; fixed by Vigil: ${fixed}.`
+      : t.by === 'vigil'
+        ? `${incident.checkId} recovered.`
+        : `${t.by} resolved ${incident.checkId}.`,
     silenced: `${t.by} silenced ${incident.checkId}: no more notifications for this incident${incident.silencedUntil ? ` until ${incident.silencedUntil}` : ''}.`,
     unsilenced: `${t.by} lifted the silence on ${incident.checkId}: notifications resume.`,
     proposed: `Vigil proposes a fix for ${incident.checkId} and needs a human to approve it.`,
-    acted: !acted ? `${t.by} took an action for ${incident.checkId}.` : acted.by === 'vigil' ? `Vigil acted on ${incident.checkId}, by itself.` : `${acted.by} acted on ${incident.checkId} through Vigil.`,
+    acted: !acted
+      ? `${t.by} took an action for ${incident.checkId}.`
+      : acted.by === 'vigil'
+        ? `Vigil acted on ${incident.checkId}, by itself.`
+        : `${acted.by} acted on ${incident.checkId} through Vigil.`,
     observed: `Vigil would have acted on ${incident.checkId} (dry run: its remediation is in observe mode; nothing was changed).`,
   }[t.kind];
   lines.push(what, '');

@@ -4,4 +4,3 @@ import type { Notification } from './message.js';
 export interface Publisher {
   publish(topicArn: string, notification: Notification): Promise<{ messageId: string }>;
 }
-

@@ -32,7 +32,7 @@ export const checkSource = (trigger: { checkId: string; cause: string; eventId: 
   name: trigger.checkId,
   what: `${trigger.checkId} ${trigger.cause}`,
   runbook: trigger.runbook,
-  retries: 'the table\'s stream delivers it again, up to 4 times in all',
+  retries: "the table's stream delivers it again, up to 4 times in all",
   event: trigger.eventId,
 });
 
@@ -47,7 +47,16 @@ export function unhandledRun(source: RunSource, error: string): Notification {
   const { runbook } = source;
   const severity = severityOf(source);
   const dedupKey = `${source.key}#unhandled`;
-  const steps = runbook?.steps.map((s, i) => `  ${i + 1}. ${Object.entries(s).map(([k, v]) => `${k} ${typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : ((v as { check?: string }).check ?? 'the check that started it')}`).join('')}`) ?? [];
+  const steps =
+    runbook?.steps.map(
+      (s, i) =>
+        `  ${i + 1}. ${Object.entries(s)
+          .map(
+            ([k, v]) =>
+              `${k} ${typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : ((v as { check?: string }).check ?? 'the check that started it')}`,
+          )
+          .join('')}`,
+    ) ?? [];
   const body = [
     `Vigil could not finish handling ${source.what}: ${error}`,
     '',
@@ -61,7 +70,15 @@ export function unhandledRun(source: RunSource, error: string): Notification {
   return {
     subject: subjectLine(`[${severity}][VIGIL ERROR] ${source.name}: not handled yet, retrying`),
     body,
-    attributes: { dedupKey, severity, state: 'unhandled', transition: 'unhandled', checkId: source.key.startsWith('alarm#') ? `alarm:${source.name}` : source.name, service: 'none', tags: [] },
+    attributes: {
+      dedupKey,
+      severity,
+      state: 'unhandled',
+      transition: 'unhandled',
+      checkId: source.key.startsWith('alarm#') ? `alarm:${source.name}` : source.name,
+      service: 'none',
+      tags: [],
+    },
   };
 }
 
@@ -80,6 +97,14 @@ export function handledOnRetry(source: RunSource, attempts: number, verdict: str
   return {
     subject: subjectLine(`[${severity}][VIGIL RECOVERED] ${source.name}: handled on attempt ${attempts} (${verdict})`),
     body,
-    attributes: { dedupKey, severity, state: 'handled', transition: 'handled', checkId: source.key.startsWith('alarm#') ? `alarm:${source.name}` : source.name, service: 'none', tags: [] },
+    attributes: {
+      dedupKey,
+      severity,
+      state: 'handled',
+      transition: 'handled',
+      checkId: source.key.startsWith('alarm#') ? `alarm:${source.name}` : source.name,
+      service: 'none',
+      tags: [],
+    },
   };
 }

@@ -62,7 +62,9 @@ export const dnsProbe = defineProbe({
 
     return {
       status: worst(...problems.map((p) => p.status)),
-      summary: problems.length ? problems.map((p) => p.text).join('; ') : `${answers.length} ${check.recordType} in ${latencyMs} ms: ${answers.slice(0, 3).join(', ')}`,
+      summary: problems.length
+        ? problems.map((p) => p.text).join('; ')
+        : `${answers.length} ${check.recordType} in ${latencyMs} ms: ${answers.slice(0, 3).join(', ')}`,
       observed: { latencyMs, answers: answers.length },
       evidence: { answers },
     };

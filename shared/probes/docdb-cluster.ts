@@ -25,7 +25,8 @@ export const docdbClusterProbe = defineProbe({
     {
       actions: ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBInstances'],
       resources: [arns.of('rds', 'cluster-snapshot:*'), arns.of('rds', 'db:*')],
-      wildcard: "Listing a cluster's snapshots and instances filters by cluster id; IAM authorises those read-only list calls only on all snapshots and instances.",
+      wildcard:
+        "Listing a cluster's snapshots and instances filters by cluster id; IAM authorises those read-only list calls only on all snapshots and instances.",
     },
   ],
   describeTarget: (check) => check.target,
@@ -50,11 +51,23 @@ export const docdbClusterProbe = defineProbe({
     const observed = { instances: cluster.instances.length, instancesAvailable: cluster.instances.length - down.length };
     const evidence = { cluster: cluster.status, instances: cluster.instances };
     if (!writer) return { status: 'fail', summary: `${cluster.id} has no writer instance (${cluster.status})`, observed, evidence };
-    if (cluster.status !== 'available' && !TRANSIENT.has(cluster.status)) return { status: 'fail', summary: `${cluster.id} is ${cluster.status}`, observed, evidence };
-    if (writer.status !== 'available' && !TRANSIENT.has(writer.status)) return { status: 'fail', summary: `writer ${writer.id} is ${writer.status}`, observed, evidence };
+    if (cluster.status !== 'available' && !TRANSIENT.has(cluster.status))
+      return { status: 'fail', summary: `${cluster.id} is ${cluster.status}`, observed, evidence };
+    if (writer.status !== 'available' && !TRANSIENT.has(writer.status))
+      return { status: 'fail', summary: `writer ${writer.id} is ${writer.status}`, observed, evidence };
     if (cluster.status !== 'available' || down.length) {
-      return { status: 'warn', summary: `${cluster.id} is ${cluster.status}; ${down.map((i) => `${i.id} ${i.status}`).join(', ') || 'all instances available'}`, observed, evidence };
+      return {
+        status: 'warn',
+        summary: `${cluster.id} is ${cluster.status}; ${down.map((i) => `${i.id} ${i.status}`).join(', ') || 'all instances available'}`,
+        observed,
+        evidence,
+      };
     }
-    return { status: 'ok', summary: `${cluster.id} available, ${cluster.instances.length} instance${cluster.instances.length > 1 ? 's' : ''} available, writer ${writer.id}`, observed, evidence };
+    return {
+      status: 'ok',
+      summary: `${cluster.id} available, ${cluster.instances.length} instance${cluster.instances.length > 1 ? 's' : ''} available, writer ${writer.id}`,
+      observed,
+      evidence,
+    };
   },
 });

@@ -33,7 +33,11 @@ export const ecsAutoscalingProbe = defineProbe({
   permissions: (check, arns) => [
     serviceGrant(check.target, arns, ['ecs:DescribeServices']),
     {
-      actions: ['application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'application-autoscaling:DescribeScalingActivities'],
+      actions: [
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+        'application-autoscaling:DescribeScalingActivities',
+      ],
       resources: ['*'],
       wildcard: 'Application Auto Scaling Describe* actions have no resource-level permissions: AWS accepts only "*" (read-only).',
     },
@@ -86,19 +90,33 @@ export function judgeScaling(check: Check, view: ScalingView, now: Date): Observ
   if (scalable.suspended.length) problems.push({ status: 'warn', text: `scaling suspended: ${scalable.suspended.join(', ')}` });
   if (!policies.length) problems.push({ status: 'warn', text: 'no scaling policy' });
   for (const a of activities.filter((x) => TROUBLE.has(x.status)).slice(0, 2))
-    problems.push({ status: a.status === 'Failed' ? 'fail' : 'warn', text: `${a.status.toLowerCase()}: ${a.description}${a.message ? ` (${a.message})` : ''}` });
+    problems.push({
+      status: a.status === 'Failed' ? 'fail' : 'warn',
+      text: `${a.status.toLowerCase()}: ${a.description}${a.message ? ` (${a.message})` : ''}`,
+    });
   for (const a of activities.filter((x) => UNDER_WAY.has(x.status) && now.getTime() - x.startedAt.getTime() > check.stuckMinutes * MINUTE_MS).slice(0, 1)) {
     problems.push({ status: 'fail', text: `stuck ${Math.round((now.getTime() - a.startedAt.getTime()) / MINUTE_MS)} min ${a.status}: ${a.description}` });
   }
   const reversals = countReversals(activities);
   if (reversals >= check.thrashReversals) problems.push({ status: 'warn', text: `thrashing: ${reversals} changes of direction in ${check.windowMinutes} min` });
 
-  const observed = { desired, min: scalable.min, max: scalable.max, activities: activities.length, reversals, ...(cpu === undefined ? {} : { cpuPercent: Math.round(cpu * 10) / 10 }) };
+  const observed = {
+    desired,
+    min: scalable.min,
+    max: scalable.max,
+    activities: activities.length,
+    reversals,
+    ...(cpu === undefined ? {} : { cpuPercent: Math.round(cpu * 10) / 10 }),
+  };
   const evidence = {
     policies: policies.map((p) => ({ name: p.name, type: p.type, ...(p.targetValue === undefined ? {} : { targetValue: p.targetValue, metric: p.metric }) })),
-    activities: activities
-      .slice(0, 10)
-      .map((a) => ({ status: a.status, description: a.description, startedAt: a.startedAt.toISOString(), ...(a.message ? { message: a.message } : {}), ...(a.cause ? { cause: a.cause } : {}) })),
+    activities: activities.slice(0, 10).map((a) => ({
+      status: a.status,
+      description: a.description,
+      startedAt: a.startedAt.toISOString(),
+      ...(a.message ? { message: a.message } : {}),
+      ...(a.cause ? { cause: a.cause } : {}),
+    })),
   };
   const range = `${desired} tasks (autoscaling ${scalable.min}–${scalable.max})`;
   if (!problems.length)

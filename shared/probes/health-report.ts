@@ -43,7 +43,8 @@ export function readHealthReport(body: unknown, redact: (text: string) => string
   const failing = Object.entries(named)
     .filter(([, word]) => readStatusWord(word) !== 'ok')
     .map(([name, word]) => `${name} ${word}`);
-  const unhealthy = failing.length > MAX_NAMED_IN_SUMMARY ? [...failing.slice(0, MAX_NAMED_IN_SUMMARY), `${failing.length - MAX_NAMED_IN_SUMMARY} more`] : failing;
+  const unhealthy =
+    failing.length > MAX_NAMED_IN_SUMMARY ? [...failing.slice(0, MAX_NAMED_IN_SUMMARY), `${failing.length - MAX_NAMED_IN_SUMMARY} more`] : failing;
 
   if (status === undefined) {
     return { components: named, problems: [{ status: 'fail', text: 'health report has no "status"' }] };

@@ -21,7 +21,8 @@ const settings = z.strictObject({
  */
 export const heartbeatProbe = defineProbe({
   kind: 'heartbeat',
-  description: 'A job that reports in (backups, certificate renewals, hygiene jobs): fails when its report is missing past its period and grace, or says it failed.',
+  description:
+    'A job that reports in (backups, certificate renewals, hygiene jobs): fails when its report is missing past its period and grace, or says it failed.',
   settings,
   describeTarget: (check) => check.target ?? `heartbeat ${(check as { id?: string }).id ?? ''}`.trim(),
   secrets: () => [],
@@ -36,7 +37,8 @@ export const heartbeatProbe = defineProbe({
     const observed = { ageMinutes: Math.round(ageMinutes * 10) / 10 };
     const said = report.message ? `: ${report.message}` : '';
     const evidence = { lastReport: report };
-    if (ageMinutes > check.periodMinutes + grace) return { status: 'fail', summary: `missing: last report ${span(ageMinutes)} ago (expected ${expect})${said}`, observed, evidence };
+    if (ageMinutes > check.periodMinutes + grace)
+      return { status: 'fail', summary: `missing: last report ${span(ageMinutes)} ago (expected ${expect})${said}`, observed, evidence };
     if (report.status === 'fail') return { status: 'fail', summary: `the job reported failure ${span(ageMinutes)} ago${said}`, observed, evidence };
     return { status: 'ok', summary: `reported ${span(ageMinutes)} ago${said}`, observed, evidence };
   },

@@ -29,7 +29,8 @@ export const assertionSchema = z
     z.superRefine((a, ctx) => {
       if ((a.path === undefined) === (a.header === undefined)) ctx.addIssue({ code: 'custom', message: 'give one of "path" (the JSON body) or "header"' });
       const given = OPERATORS.filter((op) => a[op] !== undefined);
-      if (given.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of ${OPERATORS.join(', ')}${given.length ? ` (got ${given.join(', ')})` : ''}` });
+      if (given.length !== 1)
+        ctx.addIssue({ code: 'custom', message: `give exactly one of ${OPERATORS.join(', ')}${given.length ? ` (got ${given.join(', ')})` : ''}` });
     }),
   );
 
@@ -66,7 +67,8 @@ export function checkAssertion(a: Assertion, input: AssertionInput, show: (text:
   const fail = (expected: string) => ({ status: a.onMismatch, text: `${where} ${shown} (expected ${expected})` });
   if (a.exists !== undefined) return (actual !== undefined) === a.exists ? undefined : fail(a.exists ? 'present' : 'absent');
   if (a.equals !== undefined) return actual === a.equals || (a.header !== undefined && text === String(a.equals)) ? undefined : fail(JSON.stringify(a.equals));
-  if (a.contains !== undefined) return text?.includes(a.contains) || (Array.isArray(actual) && actual.includes(a.contains)) ? undefined : fail(`to contain ${JSON.stringify(a.contains)}`);
+  if (a.contains !== undefined)
+    return text?.includes(a.contains) || (Array.isArray(actual) && actual.includes(a.contains)) ? undefined : fail(`to contain ${JSON.stringify(a.contains)}`);
   if (a.matches !== undefined) return text !== undefined && new RegExp(a.matches).test(text) ? undefined : fail(`to match /${a.matches}/`);
   const n = typeof actual === 'number' ? actual : text !== undefined && text.trim() !== '' ? Number(text) : NaN;
   if (a.lessThan !== undefined) return n < a.lessThan ? undefined : fail(`below ${a.lessThan}`);

@@ -118,7 +118,11 @@ function sendOnce(url: URL, method: string, headers: Record<string, string>, bod
     req.on('socket', (socket) => {
       // A kept-alive socket is already connected: it has no phases to time, and listeners left on it would pile up.
       if (!socket.connecting) return;
-      const marks = { lookup: () => (at.lookup = performance.now()), connect: () => (at.connect = performance.now()), secureConnect: () => (at.secure = performance.now()) };
+      const marks = {
+        lookup: () => (at.lookup = performance.now()),
+        connect: () => (at.connect = performance.now()),
+        secureConnect: () => (at.secure = performance.now()),
+      };
       for (const [event, mark] of Object.entries(marks)) socket.once(event, mark);
       const unmark = () => {
         for (const [event, mark] of Object.entries(marks)) socket.off(event, mark);
@@ -133,7 +137,9 @@ function sendOnce(url: URL, method: string, headers: Record<string, string>, bod
 }
 
 function flat(headers: IncomingMessage['headers']): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])));
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
+  );
 }
 
 function readCapped(response: IncomingMessage, maxBytes: number): Promise<string> {

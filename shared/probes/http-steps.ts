@@ -25,7 +25,10 @@ export const stepSchema = z.strictObject({
   assertions: z._default(z.array(assertionSchema), []),
   /** Values later steps use, by name: from the JSON body (`{ path: 'access_token' }`) or a header (`{ header: 'location' }`). */
   extract: z._default(
-    z.record(z.string().check(z.regex(/^\w+$/, 'expected a name of letters, digits and _')), z.union([z.strictObject({ path: z.string() }), z.strictObject({ header: z.string() })])),
+    z.record(
+      z.string().check(z.regex(/^\w+$/, 'expected a name of letters, digits and _')),
+      z.union([z.strictObject({ path: z.string() }), z.strictObject({ header: z.string() })]),
+    ),
     {},
   ),
   /** Runs even after an earlier step failed: a clean-up. Default: false. */
@@ -39,11 +42,19 @@ export function refineSteps(steps: Step[], ctx: z.core.$RefinementCtx): void {
   const known = new Set<string>();
   const names = new Set<string>();
   steps.forEach((step, i) => {
-    if (names.has(step.name)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `two steps are named "${step.name}": each names itself in a failure` });
+    if (names.has(step.name))
+      ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `two steps are named "${step.name}": each names itself in a failure` });
     names.add(step.name);
-    const used = [step.path, ...Object.values(step.headers), typeof step.body === 'string' ? step.body : JSON.stringify(step.body ?? '')].flatMap((t) => [...t.matchAll(TEMPLATE)].map((m) => m[1]!));
+    const used = [step.path, ...Object.values(step.headers), typeof step.body === 'string' ? step.body : JSON.stringify(step.body ?? '')].flatMap((t) =>
+      [...t.matchAll(TEMPLATE)].map((m) => m[1]!),
+    );
     for (const name of used)
-      if (!known.has(name)) ctx.addIssue({ code: 'custom', path: ['steps', i], message: `{{${name}}} is not extracted by an earlier step${known.size ? ` (known: ${[...known].join(', ')})` : ''}` });
+      if (!known.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i],
+          message: `{{${name}}} is not extracted by an earlier step${known.size ? ` (known: ${[...known].join(', ')})` : ''}`,
+        });
     for (const name of Object.keys(step.extract)) known.add(name);
   });
 }

@@ -75,13 +75,18 @@ export const httpProbe = defineProbe({
   describeTarget: (check) => prepare(check).display,
   refine(check, ctx) {
     if (check.steps) refineSteps(check.steps, ctx);
-    if (check.preflight && check.method !== 'GET') ctx.addIssue({ code: 'custom', path: ['method'], message: 'a preflight is an OPTIONS request: give the method it asks about as preflight.method' });
+    if (check.preflight && check.method !== 'GET')
+      ctx.addIssue({ code: 'custom', path: ['method'], message: 'a preflight is an OPTIONS request: give the method it asks about as preflight.method' });
     if (!URL.canParse(check.target)) return; // already reported by the target's own rule
     const url = new URL(check.target);
     // Set twice, one would silently win over the other.
     const hasAuthHeader = Object.keys(check.headers).some((name) => name.toLowerCase() === 'authorization');
     if (check.basicAuth && (url.username || url.password || hasAuthHeader)) {
-      ctx.addIssue({ code: 'custom', path: ['basicAuth'], message: 'basicAuth, user info in the target and an Authorization header each set the same header: keep one' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['basicAuth'],
+        message: 'basicAuth, user info in the target and an Authorization header each set the same header: keep one',
+      });
     }
   },
   secrets: (check) => prepare(check).secrets,
@@ -90,8 +95,22 @@ export const httpProbe = defineProbe({
     // A credential that cannot be read is Vigil's setup, not the target's failure: it throws, an `error` finding.
     const headers = await resolveHeaders(check, aws.secrets);
     const send = (request: Omit<HttpRequest, 'signal' | 'followRedirects' | 'maxBodyBytes' | 'freshConnection'>) =>
-      httpRequest({ ...request, signal, followRedirects: check.followRedirects, maxBodyBytes: check.maxBodyBytes, freshConnection: PHASES.slice(0, 3).some((p) => check.thresholds[p]) });
-    if (check.steps) return runSteps(check.steps, { base: url, headers, send, redact, signal, judge: (spec, response) => judgeResponse({ ...spec, thresholds: check.thresholds }, response, redact) });
+      httpRequest({
+        ...request,
+        signal,
+        followRedirects: check.followRedirects,
+        maxBodyBytes: check.maxBodyBytes,
+        freshConnection: PHASES.slice(0, 3).some((p) => check.thresholds[p]),
+      });
+    if (check.steps)
+      return runSteps(check.steps, {
+        base: url,
+        headers,
+        send,
+        redact,
+        signal,
+        judge: (spec, response) => judgeResponse({ ...spec, thresholds: check.thresholds }, response, redact),
+      });
     const preflight = check.preflight && preflightHeaders(check.preflight);
     let response: HttpResponse;
     try {
@@ -138,7 +157,8 @@ export function credentialParts(name: string, value: string, sensitive = isSensi
       if (decoded.includes(':')) parts.push(decoded.slice(decoded.indexOf(':') + 1));
     }
   }
-  if (name.toLowerCase() === 'cookie') parts.push(...value.split(';').flatMap((pair) => (pair.includes('=') ? [pair.slice(pair.indexOf('=') + 1).trim()] : [])));
+  if (name.toLowerCase() === 'cookie')
+    parts.push(...value.split(';').flatMap((pair) => (pair.includes('=') ? [pair.slice(pair.indexOf('=') + 1).trim()] : [])));
   return parts;
 }
 
@@ -167,7 +187,9 @@ function prepare(check: HttpCheck): Prepared {
     url.password = '';
   }
   const sensitiveParams = [...url.searchParams].filter(([name]) => isSensitiveName(name));
-  const secrets = [...Object.entries(headers).flatMap(([name, value]) => credentialParts(name, value)), ...sensitiveParams.map(([, value]) => value)].filter(Boolean);
+  const secrets = [...Object.entries(headers).flatMap(([name, value]) => credentialParts(name, value)), ...sensitiveParams.map(([, value]) => value)].filter(
+    Boolean,
+  );
   const ready = { url, headers, display: redactUrl(url.href), secrets };
   prepared.set(check, ready);
   return ready;
@@ -216,13 +238,17 @@ export function judgeResponse(
     if (!limit) continue;
     const graded = gradeUpper(measured[name]!, limit);
     if (graded !== 'ok')
-      problems.push({ status: graded, text: `slow${name === 'latencyMs' ? '' : ` ${PHASE_NAMES[name]}`}: ${measured[name]} ms (${graded} at ${limit[graded === 'fail' ? 'fail' : 'warn']} ms)` });
+      problems.push({
+        status: graded,
+        text: `slow${name === 'latencyMs' ? '' : ` ${PHASE_NAMES[name]}`}: ${measured[name]} ms (${graded} at ${limit[graded === 'fail' ? 'fail' : 'warn']} ms)`,
+      });
   }
   if (spec.preflight) problems.push(...judgePreflight(spec.preflight, headers));
 
   const needsJson = spec.healthReport || spec.assertions.some((a) => a.path !== undefined);
   const json = needsJson ? parseJson(body) : ({ ok: false } as const);
-  if (needsJson && !json.ok) problems.push({ status: 'fail', text: `body is not JSON (${body.trim() === '' ? 'empty body' : `starts ${quote(redact(body))}`})` });
+  if (needsJson && !json.ok)
+    problems.push({ status: 'fail', text: `body is not JSON (${body.trim() === '' ? 'empty body' : `starts ${quote(redact(body))}`})` });
   if (spec.healthReport && json.ok) {
     const report = readHealthReport(json.value, redact);
     evidence.health = report.components;
@@ -239,7 +265,11 @@ const PHASE_NAMES: Record<string, string> = { dnsMs: 'DNS', connectMs: 'connect'
 
 /** What a browser sends before a cross-origin request it must ask about. */
 function preflightHeaders(p: NonNullable<HttpCheck['preflight']>): Record<string, string> {
-  return { origin: new URL(p.origin).origin, 'access-control-request-method': p.method, ...(p.headers.length ? { 'access-control-request-headers': p.headers.join(', ').toLowerCase() } : {}) };
+  return {
+    origin: new URL(p.origin).origin,
+    'access-control-request-method': p.method,
+    ...(p.headers.length ? { 'access-control-request-headers': p.headers.join(', ').toLowerCase() } : {}),
+  };
 }
 
 /** The answer allows the origin, the method and each header asked for, or the browser refuses the request. */
@@ -248,7 +278,10 @@ function judgePreflight(p: NonNullable<HttpCheck['preflight']>, headers: Record<
   const problems: { status: Status; text: string }[] = [];
   const allowOrigin = headers['access-control-allow-origin'];
   if (allowOrigin !== '*' && allowOrigin !== origin)
-    problems.push({ status: 'fail', text: `CORS: ${origin} is not allowed (access-control-allow-origin ${allowOrigin === undefined ? 'missing' : JSON.stringify(allowOrigin)})` });
+    problems.push({
+      status: 'fail',
+      text: `CORS: ${origin} is not allowed (access-control-allow-origin ${allowOrigin === undefined ? 'missing' : JSON.stringify(allowOrigin)})`,
+    });
   const list = (name: string) =>
     (headers[name] ?? '')
       .split(',')
@@ -257,7 +290,10 @@ function judgePreflight(p: NonNullable<HttpCheck['preflight']>, headers: Record<
   const methods = list('access-control-allow-methods');
   // GET, HEAD and POST are CORS-safelisted: allowed without being listed.
   if (!['GET', 'HEAD', 'POST'].includes(p.method) && !methods.includes(p.method.toLowerCase()) && !methods.includes('*'))
-    problems.push({ status: 'fail', text: `CORS: method ${p.method} is not allowed (access-control-allow-methods ${JSON.stringify(headers['access-control-allow-methods'] ?? '')})` });
+    problems.push({
+      status: 'fail',
+      text: `CORS: method ${p.method} is not allowed (access-control-allow-methods ${JSON.stringify(headers['access-control-allow-methods'] ?? '')})`,
+    });
   const allowed = list('access-control-allow-headers');
   const missing = p.headers.filter((h) => !allowed.includes(h.toLowerCase()) && !allowed.includes('*'));
   if (missing.length) problems.push({ status: 'fail', text: `CORS: header${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not allowed` });

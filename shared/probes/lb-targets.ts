@@ -14,7 +14,10 @@ const settings = z.strictObject({
   target: z
     .string()
     .check(
-      z.regex(/^(arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+|[A-Za-z0-9-]{1,32})$/, 'expected a target group ARN or name, e.g. "orders-api"'),
+      z.regex(
+        /^(arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+|[A-Za-z0-9-]{1,32})$/,
+        'expected a target group ARN or name, e.g. "orders-api"',
+      ),
     ),
   /** Healthy targets as a share of those in service, in %: warn and fail at or below. Default: warn 99 (any target down), fail 50. */
   thresholds: z.prefault(z.strictObject({ healthyPercent: lowerLimits(99, 50) }), {}),
@@ -61,7 +64,8 @@ export function judgeTargets(targets: TargetState[], check: z.output<typeof sett
       ...(t.availabilityZone ? { zone: t.availabilityZone } : {}),
     })),
   };
-  if (!serving.length) return { status: 'fail', summary: targets.length ? `no target in service (${describeStates(byState)})` : 'no targets registered', observed, evidence };
+  if (!serving.length)
+    return { status: 'fail', summary: targets.length ? `no target in service (${describeStates(byState)})` : 'no targets registered', observed, evidence };
   const status = healthy.length < check.minHealthy ? 'fail' : gradeLower(percent, check.thresholds.healthyPercent);
   const head = `${healthy.length} of ${serving.length} targets healthy (${percent}%)`;
   if (!troubled.length) return { status, summary: head, observed, evidence };

@@ -32,10 +32,25 @@ export const logsProbe = defineProbe({
   uses: { aws: ['logs'] },
   permissions: (check, arns) => {
     const group = arns.of('logs', `log-group:${check.target}:*`);
-    if (check.pattern) return [{ actions: ['logs:FilterLogEvents'], resources: [group], wildcard: 'A log group ARN ends in ":*", its streams; the statement is held to the configured group.' }];
+    if (check.pattern)
+      return [
+        {
+          actions: ['logs:FilterLogEvents'],
+          resources: [group],
+          wildcard: 'A log group ARN ends in ":*", its streams; the statement is held to the configured group.',
+        },
+      ];
     return [
-      { actions: ['logs:StartQuery'], resources: [group], wildcard: 'A log group ARN ends in ":*", its streams; the statement is held to the configured group.' },
-      { actions: ['logs:GetQueryResults', 'logs:StopQuery'], resources: ['*'], wildcard: 'logs:GetQueryResults and logs:StopQuery take a query id, not a resource: AWS accepts only "*".' },
+      {
+        actions: ['logs:StartQuery'],
+        resources: [group],
+        wildcard: 'A log group ARN ends in ":*", its streams; the statement is held to the configured group.',
+      },
+      {
+        actions: ['logs:GetQueryResults', 'logs:StopQuery'],
+        resources: ['*'],
+        wildcard: 'logs:GetQueryResults and logs:StopQuery take a query id, not a resource: AWS accepts only "*".',
+      },
     ];
   },
   refine(check, ctx) {

@@ -24,9 +24,21 @@ export interface Preset {
   queries(target: string, periodSeconds: number, extra: PresetExtra): MetricDataQuery[];
 }
 
-const stat = (id: string, namespace: string, name: string, dims: Record<string, string>, statistic: string, period: number, returnData = false): MetricDataQuery => ({
+const stat = (
+  id: string,
+  namespace: string,
+  name: string,
+  dims: Record<string, string>,
+  statistic: string,
+  period: number,
+  returnData = false,
+): MetricDataQuery => ({
   Id: id,
-  MetricStat: { Metric: { Namespace: namespace, MetricName: name, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) }, Period: period, Stat: statistic },
+  MetricStat: {
+    Metric: { Namespace: namespace, MetricName: name, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) },
+    Period: period,
+    Stat: statistic,
+  },
   ReturnData: returnData,
 });
 
@@ -65,7 +77,9 @@ export const PRESETS = {
     limits: { warn: 1, fail: 2 },
     targetHint: 'the LoadBalancer dimension, with `targetGroup` set to the TargetGroup dimension',
     needs: { field: 'targetGroup', hint: 'the TargetGroup dimension, e.g. "targetgroup/api/943f017f100becff"' },
-    queries: (lb, p, { targetGroup }) => [stat('value', 'AWS/ApplicationELB', 'UnHealthyHostCount', { LoadBalancer: lb, TargetGroup: targetGroup ?? '' }, 'Maximum', p, true)],
+    queries: (lb, p, { targetGroup }) => [
+      stat('value', 'AWS/ApplicationELB', 'UnHealthyHostCount', { LoadBalancer: lb, TargetGroup: targetGroup ?? '' }, 'Maximum', p, true),
+    ],
   },
   'ecs-cpu': {
     description: 'ECS service CPUUtilization',
@@ -89,7 +103,10 @@ export const PRESETS = {
     direction: 'below',
     limits: { warn: 10, fail: 2 },
     targetHint: 'the DBInstanceIdentifier',
-    queries: (id, p) => [stat('bytes', 'AWS/DocDB', 'FreeLocalStorage', { DBInstanceIdentifier: id }, 'Minimum', p), { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true }],
+    queries: (id, p) => [
+      stat('bytes', 'AWS/DocDB', 'FreeLocalStorage', { DBInstanceIdentifier: id }, 'Minimum', p),
+      { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true },
+    ],
   },
   'docdb-cpu': {
     description: 'DocumentDB CPUUtilization of one instance',
@@ -117,7 +134,10 @@ export const PRESETS = {
     direction: 'above',
     limits: { warn: 30, fail: 300 },
     targetHint: 'the DBInstanceIdentifier of a replica',
-    queries: (id, p) => [stat('ms', 'AWS/DocDB', 'DBInstanceReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p), { Id: 'value', Expression: 'ms / 1000', ReturnData: true }],
+    queries: (id, p) => [
+      stat('ms', 'AWS/DocDB', 'DBInstanceReplicaLag', { DBInstanceIdentifier: id }, 'Maximum', p),
+      { Id: 'value', Expression: 'ms / 1000', ReturnData: true },
+    ],
   },
   'rds-free-storage': {
     description: 'RDS FreeStorageSpace of one instance, in GiB',
@@ -125,7 +145,10 @@ export const PRESETS = {
     direction: 'below',
     limits: { warn: 20, fail: 5 },
     targetHint: 'the DBInstanceIdentifier',
-    queries: (id, p) => [stat('bytes', 'AWS/RDS', 'FreeStorageSpace', { DBInstanceIdentifier: id }, 'Minimum', p), { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true }],
+    queries: (id, p) => [
+      stat('bytes', 'AWS/RDS', 'FreeStorageSpace', { DBInstanceIdentifier: id }, 'Minimum', p),
+      { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true },
+    ],
   },
   'rds-connections': {
     description: "RDS DatabaseConnections as a percentage of the instance's max_connections (`maxConnections`)",
@@ -133,7 +156,10 @@ export const PRESETS = {
     direction: 'above',
     limits: { warn: 80, fail: 90 },
     targetHint: 'the DBInstanceIdentifier, with `maxConnections`',
-    needs: { field: 'maxConnections', hint: "the instance's max_connections (SHOW max_connections; the class's memory and the parameter group set it), e.g. 1700" },
+    needs: {
+      field: 'maxConnections',
+      hint: "the instance's max_connections (SHOW max_connections; the class's memory and the parameter group set it), e.g. 1700",
+    },
     queries: (id, p, { maxConnections }) => [
       stat('connections', 'AWS/RDS', 'DatabaseConnections', { DBInstanceIdentifier: id }, 'Maximum', p),
       { Id: 'value', Expression: `100 * connections / ${maxConnections ?? 100}`, ReturnData: true },
@@ -169,7 +195,10 @@ export const PRESETS = {
     direction: 'below',
     limits: { warn: 1, fail: 0.25 },
     targetHint: 'the DBInstanceIdentifier',
-    queries: (id, p) => [stat('bytes', 'AWS/RDS', 'FreeableMemory', { DBInstanceIdentifier: id }, 'Minimum', p), { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true }],
+    queries: (id, p) => [
+      stat('bytes', 'AWS/RDS', 'FreeableMemory', { DBInstanceIdentifier: id }, 'Minimum', p),
+      { Id: 'value', Expression: 'bytes / 1073741824', ReturnData: true },
+    ],
   },
   'rds-read-latency': {
     description: 'RDS ReadLatency of one instance, in milliseconds',
@@ -177,7 +206,10 @@ export const PRESETS = {
     direction: 'above',
     limits: { warn: 20, fail: 100 },
     targetHint: 'the DBInstanceIdentifier',
-    queries: (id, p) => [stat('s', 'AWS/RDS', 'ReadLatency', { DBInstanceIdentifier: id }, 'Average', p), { Id: 'value', Expression: 's * 1000', ReturnData: true }],
+    queries: (id, p) => [
+      stat('s', 'AWS/RDS', 'ReadLatency', { DBInstanceIdentifier: id }, 'Average', p),
+      { Id: 'value', Expression: 's * 1000', ReturnData: true },
+    ],
   },
   'rds-write-latency': {
     description: 'RDS WriteLatency of one instance, in milliseconds',
@@ -185,7 +217,10 @@ export const PRESETS = {
     direction: 'above',
     limits: { warn: 20, fail: 100 },
     targetHint: 'the DBInstanceIdentifier',
-    queries: (id, p) => [stat('s', 'AWS/RDS', 'WriteLatency', { DBInstanceIdentifier: id }, 'Average', p), { Id: 'value', Expression: 's * 1000', ReturnData: true }],
+    queries: (id, p) => [
+      stat('s', 'AWS/RDS', 'WriteLatency', { DBInstanceIdentifier: id }, 'Average', p),
+      { Id: 'value', Expression: 's * 1000', ReturnData: true },
+    ],
   },
   'elasticache-memory': {
     description: 'ElastiCache (Redis, Valkey) DatabaseMemoryUsagePercentage: used memory against maxmemory',

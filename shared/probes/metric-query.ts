@@ -22,7 +22,11 @@ export type MathSpec = z.output<typeof mathShape>;
 export function metricQuery(id: string, m: MetricSpec, period: number, returnData: boolean): MetricDataQuery {
   return {
     Id: id,
-    MetricStat: { Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) }, Period: period, Stat: m.stat },
+    MetricStat: {
+      Metric: { Namespace: m.namespace, MetricName: m.name, Dimensions: Object.entries(m.dimensions).map(([Name, Value]) => ({ Name, Value })) },
+      Period: period,
+      Stat: m.stat,
+    },
     ReturnData: returnData,
   };
 }

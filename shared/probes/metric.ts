@@ -38,10 +38,14 @@ export const metricProbe = defineProbe({
   description: "Reads a CloudWatch metric (or one of the guides' presets); checks its newest value against thresholds.",
   settings,
   uses: { aws: ['metrics'] },
-  permissions: () => [{ actions: ['cloudwatch:GetMetricData'], resources: ['*'], wildcard: 'cloudwatch:GetMetricData has no resource-level permissions: AWS accepts only "*".' }],
+  permissions: () => [
+    { actions: ['cloudwatch:GetMetricData'], resources: ['*'], wildcard: 'cloudwatch:GetMetricData has no resource-level permissions: AWS accepts only "*".' },
+  ],
   refine(s, ctx) {
-    if ([s.preset, s.metric, s.math].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: 'give one of "preset", "metric" or "math"' });
-    if ((s.metric || s.math) && !s.thresholds) ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
+    if ([s.preset, s.metric, s.math].filter((x) => x !== undefined).length !== 1)
+      ctx.addIssue({ code: 'custom', message: 'give one of "preset", "metric" or "math"' });
+    if ((s.metric || s.math) && !s.thresholds)
+      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: 'a custom metric needs thresholds: { warn, fail }' });
     const missing = s.preset && missingExtra(s.preset, s);
     if (missing) ctx.addIssue({ code: 'custom', path: [missing.path], message: missing.message });
   },
@@ -61,17 +65,32 @@ export const metricProbe = defineProbe({
     const shown = `${round(value)} ${unit}`.trim();
     return {
       status,
-      summary: status === 'ok' ? `${shown}` : `${shown} (${status} ${direction === 'above' ? 'at' : 'below'} ${status === 'fail' ? limits.fail : limits.warn} ${unit})`.replace(/ +\)/, ')'),
+      summary:
+        status === 'ok'
+          ? `${shown}`
+          : `${shown} (${status} ${direction === 'above' ? 'at' : 'below'} ${status === 'fail' ? limits.fail : limits.warn} ${unit})`.replace(/ +\)/, ')'),
       observed: { value: round(value) },
       evidence: { recent: (series.get('value')?.values ?? []).slice(0, 5).map(round) },
     };
   },
 });
 
-function resolve(c: MetricCheck): { queries: MetricDataQuery[]; unit: string; direction: 'above' | 'below'; limits: { warn: number; fail: number }; region?: string | undefined } {
+function resolve(c: MetricCheck): {
+  queries: MetricDataQuery[];
+  unit: string;
+  direction: 'above' | 'below';
+  limits: { warn: number; fail: number };
+  region?: string | undefined;
+} {
   if (c.preset) {
     const p: Preset = PRESETS[c.preset];
-    return { queries: p.queries(c.target, c.periodSeconds, c), region: p.region, unit: p.unit, direction: c.direction ?? p.direction, limits: c.thresholds ?? p.limits };
+    return {
+      queries: p.queries(c.target, c.periodSeconds, c),
+      region: p.region,
+      unit: p.unit,
+      direction: c.direction ?? p.direction,
+      limits: c.thresholds ?? p.limits,
+    };
   }
   return {
     queries: c.math ? mathQueries(c.math, c.periodSeconds) : [metricQuery('value', c.metric!, c.periodSeconds, true)],

@@ -34,7 +34,9 @@ export const mongoProbe = defineProbe({
   async run(check, { signal, aws, timeoutMs }) {
     try {
       // The driver retries an unreachable server until its own timeout: end it before the check's, to say why.
-      return await withMongo(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (admin) => mongoMeasures[check.measure](admin, check.thresholds));
+      return await withMongo(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (admin) =>
+        mongoMeasures[check.measure](admin, check.thresholds),
+      );
     } catch (err) {
       return databaseFailure(err, signal, check.measure, serverError);
     }
@@ -46,4 +48,3 @@ function serverError(err: unknown): string | undefined {
   const { code, codeName } = err as { code?: number; codeName?: string };
   return codeName ? `${(err as Error).message} (${codeName}${code !== undefined ? ` ${code}` : ''})` : undefined;
 }
-

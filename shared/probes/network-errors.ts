@@ -25,7 +25,6 @@ function codedError(err: unknown): { code: string; message?: string } | undefine
   return undefined;
 }
 
-
 /** A short, readable reason for a failed connection, e.g. "connection refused (ECONNREFUSED)". */
 export function describeNetworkError(err: unknown): string {
   const coded = codedError(err);

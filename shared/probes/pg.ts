@@ -35,7 +35,8 @@ const settings = z.strictObject({
 
 export const pgProbe = defineProbe({
   kind: 'pg',
-  description: 'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene.',
+  description:
+    'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene.',
   settings,
   uses: { driver: 'pg' },
   describeTarget: (check) => check.target,

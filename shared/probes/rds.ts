@@ -48,7 +48,8 @@ type RdsCheck = z.output<typeof settings>;
 
 export const rdsProbe = defineProbe({
   kind: 'rds',
-  description: 'RDS instance or Aurora cluster: status, writer, pending maintenance, storage autoscaling ceiling; or backup freshness (restorable time, newest automated snapshot).',
+  description:
+    'RDS instance or Aurora cluster: status, writer, pending maintenance, storage autoscaling ceiling; or backup freshness (restorable time, newest automated snapshot).',
   settings,
   uses: { aws: ['rds'] },
   permissions: (check, arns) => {
@@ -58,7 +59,8 @@ export const rdsProbe = defineProbe({
       {
         actions: ['rds:DescribeDBInstances', 'rds:DescribePendingMaintenanceActions', 'rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
         resources: [arns.of('rds', 'db:*'), arns.of('rds', 'cluster:*'), arns.of('rds', 'snapshot:*'), arns.of('rds', 'cluster-snapshot:*')],
-        wildcard: "Listing an instance's or a cluster's members, maintenance and snapshots filters by identifier; IAM authorises those read-only list calls only on all of them.",
+        wildcard:
+          "Listing an instance's or a cluster's members, maintenance and snapshots filters by identifier; IAM authorises those read-only list calls only on all of them.",
       },
     ];
   },
@@ -78,7 +80,11 @@ export const rdsProbe = defineProbe({
           signal,
         )
       : [];
-    return judgeStatus(check, { cluster: members ? { id: members.id, status: members.status } : undefined, instances, maintenance: [...maintenance, ...memberMaintenance] }, now);
+    return judgeStatus(
+      check,
+      { cluster: members ? { id: members.id, status: members.status } : undefined, instances, maintenance: [...maintenance, ...memberMaintenance] },
+      now,
+    );
   },
 });
 
@@ -106,7 +112,8 @@ export function judgeStatus(check: RdsCheck, view: StatusView, now: Date): Obser
   for (const i of instances) {
     if (!i.maxAllocatedGiB || !i.allocatedGiB) continue;
     const used = Math.round((100 * i.allocatedGiB) / i.maxAllocatedGiB);
-    if (used >= check.storageCeilingPercent) problems.push({ status: 'warn', text: `${i.id} storage autoscaling at ${i.allocatedGiB} of ${i.maxAllocatedGiB} GiB (${used}%)` });
+    if (used >= check.storageCeilingPercent)
+      problems.push({ status: 'warn', text: `${i.id} storage autoscaling at ${i.allocatedGiB} of ${i.maxAllocatedGiB} GiB (${used}%)` });
   }
   const soon = view.maintenance.filter((m) => m.appliesAt && m.appliesAt.getTime() - now.getTime() <= check.maintenanceWarnDays * DAY_MS);
   for (const m of soon) problems.push({ status: 'warn', text: `${m.action} on ${m.resource} applies ${m.appliesAt!.toISOString().slice(0, 10)}` });
@@ -115,7 +122,13 @@ export function judgeStatus(check: RdsCheck, view: StatusView, now: Date): Obser
   const observed = { instances: instances.length, instancesAvailable: available, pendingMaintenance: view.maintenance.length };
   const evidence = {
     ...(cluster ? { cluster: cluster.status } : {}),
-    instances: instances.map((i) => ({ id: i.id, status: i.status, class: i.instanceClass, writer: i.writer, ...(i.maxAllocatedGiB ? { storageGiB: `${i.allocatedGiB}/${i.maxAllocatedGiB}` } : {}) })),
+    instances: instances.map((i) => ({
+      id: i.id,
+      status: i.status,
+      class: i.instanceClass,
+      writer: i.writer,
+      ...(i.maxAllocatedGiB ? { storageGiB: `${i.allocatedGiB}/${i.maxAllocatedGiB}` } : {}),
+    })),
     maintenance: view.maintenance.map((m) => ({
       resource: m.resource,
       action: m.action,
@@ -130,12 +143,17 @@ export function judgeStatus(check: RdsCheck, view: StatusView, now: Date): Obser
   const name = cluster
     ? `${cluster.id} available, ${available} instance${available === 1 ? '' : 's'} available, writer ${instances.find((i) => i.writer)!.id}`
     : `${instances[0]!.id} available (${instances[0]!.instanceClass})`;
-  const pending = view.maintenance.length ? `; ${view.maintenance.length} maintenance action${view.maintenance.length > 1 ? 's' : ''} pending, none due within ${check.maintenanceWarnDays} days` : '';
+  const pending = view.maintenance.length
+    ? `; ${view.maintenance.length} maintenance action${view.maintenance.length > 1 ? 's' : ''} pending, none due within ${check.maintenanceWarnDays} days`
+    : '';
   return { status: 'ok', summary: name + pending, observed, evidence };
 }
 
 async function backup(check: RdsCheck, rds: RdsPort, now: Date, signal: AbortSignal): Promise<Observation> {
-  const restorable = check.scope === 'cluster' ? (await rds.describeCluster(check.target, signal)).latestRestorableTime : (await rds.describeInstance(check.target, signal)).latestRestorableTime;
+  const restorable =
+    check.scope === 'cluster'
+      ? (await rds.describeCluster(check.target, signal)).latestRestorableTime
+      : (await rds.describeInstance(check.target, signal)).latestRestorableTime;
   const latest = await rds.latestAutomatedSnapshot(check.scope, check.target, signal);
   if (!restorable && !latest) return { status: 'fail', summary: `${check.target} has no automated backups (is the retention period 0?)`, observed: {} };
   const problems: { status: Status; text: string }[] = [];
@@ -143,15 +161,25 @@ async function backup(check: RdsCheck, rds: RdsPort, now: Date, signal: AbortSig
   if (restorable) {
     const lag = Math.round((now.getTime() - restorable.getTime()) / 60_000);
     observed.restoreLagMinutes = lag;
-    if (lag > check.maxRestoreLagMinutes) problems.push({ status: 'fail', text: `latest restorable time is ${lag} min old (limit ${check.maxRestoreLagMinutes} min)` });
+    if (lag > check.maxRestoreLagMinutes)
+      problems.push({ status: 'fail', text: `latest restorable time is ${lag} min old (limit ${check.maxRestoreLagMinutes} min)` });
   } else problems.push({ status: 'fail', text: 'no latest restorable time: point-in-time recovery is unavailable' });
   if (latest) {
     const hours = Math.round(((now.getTime() - latest.createdAt.getTime()) / HOUR_MS) * 10) / 10;
     observed.backupAgeHours = hours;
-    if (hours > check.maxBackupAgeHours) problems.push({ status: 'fail', text: `newest automated snapshot ${latest.id} is ${hours} h old (limit ${check.maxBackupAgeHours} h)` });
+    if (hours > check.maxBackupAgeHours)
+      problems.push({ status: 'fail', text: `newest automated snapshot ${latest.id} is ${hours} h old (limit ${check.maxBackupAgeHours} h)` });
     else if (latest.status !== 'available') problems.push({ status: 'warn', text: `newest automated snapshot ${latest.id} is ${latest.status}` });
   } else problems.push({ status: 'fail', text: `${check.target} has no automated snapshot` });
-  const evidence = { ...(restorable ? { latestRestorableTime: restorable.toISOString() } : {}), ...(latest ? { snapshot: { ...latest, createdAt: latest.createdAt.toISOString() } } : {}) };
+  const evidence = {
+    ...(restorable ? { latestRestorableTime: restorable.toISOString() } : {}),
+    ...(latest ? { snapshot: { ...latest, createdAt: latest.createdAt.toISOString() } } : {}),
+  };
   if (problems.length) return { status: worst(...problems.map((p) => p.status)), summary: problems.map((p) => p.text).join('; '), observed, evidence };
-  return { status: 'ok', summary: `restorable to ${observed.restoreLagMinutes} min ago; newest automated snapshot ${latest!.id} is ${observed.backupAgeHours} h old`, observed, evidence };
+  return {
+    status: 'ok',
+    summary: `restorable to ${observed.restoreLagMinutes} min ago; newest automated snapshot ${latest!.id} is ${observed.backupAgeHours} h old`,
+    observed,
+    evidence,
+  };
 }

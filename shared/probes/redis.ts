@@ -38,7 +38,8 @@ const settings = z.strictObject({
 
 export const redisProbe = defineProbe({
   kind: 'redis',
-  description: 'Redis, Valkey and ElastiCache: PING, memory against maxmemory, fragmentation, evictions, hit rate, clients, replication, keys without a TTL and the biggest keys (sampled).',
+  description:
+    'Redis, Valkey and ElastiCache: PING, memory against maxmemory, fragmentation, evictions, hit rate, clients, replication, keys without a TTL and the biggest keys (sampled).',
   settings,
   uses: { driver: '@redis/client' },
   describeTarget: (check) => check.target,
@@ -47,7 +48,9 @@ export const redisProbe = defineProbe({
     // Sampling stops well before the check's time limit, so the finding says what it saw.
     const until = Date.now() + Math.round(timeoutMs * 0.6);
     try {
-      return await withRedis(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (nodes) => measureRedis(nodes, check.measure, { ...check, until }));
+      return await withRedis(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (nodes) =>
+        measureRedis(nodes, check.measure, { ...check, until }),
+      );
     } catch (err) {
       return databaseFailure(err, signal, check.measure === 'ping' ? 'connectivity' : check.measure, (e) =>
         /^(ERR|WRONGPASS|NOAUTH|LOADING|READONLY|CLUSTERDOWN|MOVED)/.test((e as Error)?.message ?? '') ? (e as Error).message : undefined,
@@ -55,4 +58,3 @@ export const redisProbe = defineProbe({
     }
   },
 });
-

@@ -6,7 +6,9 @@ const MAX_PATHS = 15;
 /** Clock skew between Vigil and CloudFront allowed for when reading back: invalidations older than the plan by more are not looked at. */
 const SKEW_MS = 5 * 60_000;
 
-const path = z.string().check(z.regex(/^\/[^\s*]*\*?$/, 'expected a path starting with "/", a "*" only at its end, e.g. "/index.html" or "/static/*"'), z.maxLength(4000));
+const path = z
+  .string()
+  .check(z.regex(/^\/[^\s*]*\*?$/, 'expected a path starting with "/", a "*" only at its end, e.g. "/index.html" or "/static/*"'), z.maxLength(4000));
 
 /** Invalidates a capped list of paths on one distribution: "clear the CDN cache" in the guides. */
 export const cloudfrontInvalidate = defineRemediation({
@@ -35,7 +37,10 @@ export const cloudfrontInvalidate = defineRemediation({
     // The reference is the plan's own: an attempt that sends it again gets the first invalidation back.
     const callerReference = `vigil-${s.target}-${plannedAt}`;
     const shown = s.paths.length > 3 ? `${s.paths.slice(0, 3).join(', ')} and ${s.paths.length - 3} more` : s.paths.join(', ');
-    return { summary: `invalidate ${s.paths.length} path${s.paths.length > 1 ? 's' : ''} on ${s.target} (${d.domain}): ${shown}`, change: { paths: s.paths, callerReference, plannedAt } };
+    return {
+      summary: `invalidate ${s.paths.length} path${s.paths.length > 1 ? 's' : ''} on ${s.target} (${d.domain}): ${shown}`,
+      change: { paths: s.paths, callerReference, plannedAt },
+    };
   },
   async execute(s, plan, { aws }) {
     const made = await aws.cloudfront!.invalidate(s.target, plan.change.paths as string[], plan.change.callerReference as string);
@@ -44,6 +49,8 @@ export const cloudfrontInvalidate = defineRemediation({
   async reconcile(s, plan, { aws, signal }) {
     const since = new Date(new Date(plan.change.plannedAt as string).getTime() - SKEW_MS);
     const found = await aws.cloudfront!.findInvalidation(s.target, plan.change.callerReference as string, since, signal);
-    return found ? { applied: 'yes', detail: `invalidation ${found.id} of ${s.target} ${found.status}` } : { applied: 'no', detail: `no invalidation of ${s.target} with this plan's reference` };
+    return found
+      ? { applied: 'yes', detail: `invalidation ${found.id} of ${s.target} ${found.status}` }
+      : { applied: 'no', detail: `no invalidation of ${s.target} with this plan's reference` };
   },
 });

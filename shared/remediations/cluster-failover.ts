@@ -45,7 +45,10 @@ export function clusterFailover<const K extends string>(c: ClusterFailover<K>) {
       const writer = cluster.instances.find((i) => i.writer);
       const replicas = cluster.instances.filter((i) => !i.writer && i.status === 'available');
       const to = s.preferredInstance ? replicas.find((r) => r.id === s.preferredInstance) : replicas[0];
-      if (!to) throw new RemediationRefusedError(s.preferredInstance ? `${s.preferredInstance} is not an available replica of ${s.target}` : `${s.target} has no available replica to fail over to`);
+      if (!to)
+        throw new RemediationRefusedError(
+          s.preferredInstance ? `${s.preferredInstance} is not an available replica of ${s.target}` : `${s.target} has no available replica to fail over to`,
+        );
       return { summary: `fail ${s.target} over from ${writer?.id ?? '(no writer)'} to ${to.id}`, change: { from: writer?.id ?? null, to: to.id } };
     },
     async execute(s, plan, { aws }) {
@@ -59,7 +62,8 @@ export function clusterFailover<const K extends string>(c: ClusterFailover<K>) {
     async reconcile(s, plan, { aws, signal }) {
       const cluster = await port(aws).describeCluster(s.target, signal);
       const writer = cluster.instances.find((i) => i.writer)?.id ?? null;
-      if (writer === plan.change.to || cluster.status === 'failing-over') return { applied: 'yes', detail: `${s.target} is ${cluster.status}, writer ${writer}` };
+      if (writer === plan.change.to || cluster.status === 'failing-over')
+        return { applied: 'yes', detail: `${s.target} is ${cluster.status}, writer ${writer}` };
       if (writer === plan.change.from) return { applied: 'no', detail: `${s.target} is ${cluster.status}, writer still ${writer}` };
       return { applied: 'unknown', detail: `${s.target} is ${cluster.status}, writer ${writer}: neither ${plan.change.from} nor ${plan.change.to}` };
     },

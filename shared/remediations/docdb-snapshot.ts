@@ -8,7 +8,11 @@ export const docdbClusterId = z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9-]{0,
 export function clusterGrants(id: string, arns: Arns, actions: string[]): Grant[] {
   return [
     { actions, resources: [arns.of('rds', `cluster:${id}`)] },
-    { actions: ['rds:DescribeDBInstances'], resources: [arns.of('rds', 'db:*')], wildcard: 'DescribeDBInstances filtered by cluster id is authorised only on all instances (read-only).' },
+    {
+      actions: ['rds:DescribeDBInstances'],
+      resources: [arns.of('rds', 'db:*')],
+      wildcard: 'DescribeDBInstances filtered by cluster id is authorised only on all instances (read-only).',
+    },
   ];
 }
 

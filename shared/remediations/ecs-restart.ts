@@ -26,7 +26,10 @@ export const ecsRestart = defineRemediation({
       );
     }
     const primary = svc.deployments.find((d) => d.status === 'PRIMARY')?.id ?? null;
-    return { summary: `force a new deployment of ${s.target} (${svc.runningCount}/${svc.desiredCount} running, ${svc.taskDefinition.split('/').pop()})`, change: { forceNewDeployment: true, primary } };
+    return {
+      summary: `force a new deployment of ${s.target} (${svc.runningCount}/${svc.desiredCount} running, ${svc.taskDefinition.split('/').pop()})`,
+      change: { forceNewDeployment: true, primary },
+    };
   },
   async execute(s, _plan, { aws }) {
     const { cluster, service } = parseEcsTarget(s.target);

@@ -24,14 +24,19 @@ export const ecsRollback = defineRemediation({
     const { cluster, service } = parseEcsTarget(s.target);
     const svc = await aws.ecs.describeService(cluster, service, signal);
     const previous = await aws.ecs.previousTaskDefinition(cluster, service, signal);
-    if (previous === svc.taskDefinition) throw new RemediationRefusedError(`${s.target} already runs ${revision(previous)}, the revision before its latest deployment`);
-    return { summary: `roll ${s.target} back from ${revision(svc.taskDefinition)} to ${revision(previous)}`, change: { from: svc.taskDefinition, to: previous } };
+    if (previous === svc.taskDefinition)
+      throw new RemediationRefusedError(`${s.target} already runs ${revision(previous)}, the revision before its latest deployment`);
+    return {
+      summary: `roll ${s.target} back from ${revision(svc.taskDefinition)} to ${revision(previous)}`,
+      change: { from: svc.taskDefinition, to: previous },
+    };
   },
   async execute(s, plan, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);
     const { from, to } = plan.change as { from: string; to: string };
     const svc = await aws.ecs.describeService(cluster, service, signal);
-    if (svc.taskDefinition !== from) throw new RemediationRefusedError(`${s.target} now runs ${revision(svc.taskDefinition)}, not ${revision(from)} as planned`);
+    if (svc.taskDefinition !== from)
+      throw new RemediationRefusedError(`${s.target} now runs ${revision(svc.taskDefinition)}, not ${revision(from)} as planned`);
     await aws.ecs.updateService({ cluster, service, taskDefinition: to });
     return `${s.target} rolling back to ${revision(to)}`;
   },

@@ -44,7 +44,10 @@ export const mongoKillLongOps = defineRemediation({
     const running = await onServer(s, ctx, (admin) => longOps(admin, s.olderThanSeconds, s));
     const left = planned.filter((p) => running.some((op) => op.opid === p.opid));
     if (left.length === planned.length) return { applied: 'no', detail: `the planned operations all still run: ${describeOps(left)}` };
-    return { applied: 'yes', detail: `ended: ${describeOps(planned.filter((p) => !left.includes(p)))}${left.length ? `; still running: ${describeOps(left)}` : ''}` };
+    return {
+      applied: 'yes',
+      detail: `ended: ${describeOps(planned.filter((p) => !left.includes(p)))}${left.length ? `; still running: ${describeOps(left)}` : ''}`,
+    };
   },
 });
 

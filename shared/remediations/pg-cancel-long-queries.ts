@@ -1,5 +1,14 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import {
+  candidates,
+  describeSessions,
+  onDatabase,
+  plannedSessions,
+  reconcileSessions,
+  samePlannedQuery,
+  sessionFilterShape,
+  terminate,
+} from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 
@@ -45,7 +54,10 @@ export const pgCancelLongQueries = defineRemediation({
       }
       const terminated = await terminate(db, stubborn);
       const cancelled = targets.filter((t) => !terminated.some((x) => x.pid === t.pid));
-      return [cancelled.length ? `cancelled ${describeSessions(cancelled)}` : '', terminated.length ? `terminated (ignored the cancel) ${describeSessions(terminated)}` : '']
+      return [
+        cancelled.length ? `cancelled ${describeSessions(cancelled)}` : '',
+        terminated.length ? `terminated (ignored the cancel) ${describeSessions(terminated)}` : '',
+      ]
         .filter(Boolean)
         .join('; ');
     };

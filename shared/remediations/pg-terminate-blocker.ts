@@ -1,5 +1,14 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, samePlannedQuery, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import {
+  candidates,
+  describeSessions,
+  onDatabase,
+  plannedSessions,
+  reconcileSessions,
+  samePlannedQuery,
+  sessionFilterShape,
+  terminate,
+} from '../db/pg-candidates.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 

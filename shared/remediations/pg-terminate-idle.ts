@@ -25,7 +25,10 @@ export const pgTerminateIdle = defineRemediation({
   async plan(s, ctx) {
     const found = await onDatabase(s, ctx, (db) => select(db, s));
     if (!found.length) throw new RemediationRefusedError(`no ${s.state} session older than ${s.olderThanMinutes} min matches; nothing to terminate`);
-    return { summary: `terminate ${found.length} ${s.state} session${found.length > 1 ? 's' : ''} on ${s.target}: ${describeSessions(found)}`, change: { sessions: found } };
+    return {
+      summary: `terminate ${found.length} ${s.state} session${found.length > 1 ? 's' : ''} on ${s.target}: ${describeSessions(found)}`,
+      change: { sessions: found },
+    };
   },
   async execute(s, plan, ctx) {
     const planned = plannedSessions(plan.change);

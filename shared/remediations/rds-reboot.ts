@@ -25,7 +25,10 @@ export const rdsReboot = defineRemediation({
     if (!aws.rds) throw new RemediationRefusedError('no RDS client configured');
     const i = await aws.rds.describeInstance(s.target, signal);
     if (i.status !== 'available') throw new RemediationRefusedError(`${s.target} is ${i.status}; reboot only an available instance`);
-    return { summary: `reboot ${s.target}${s.forceFailover ? ' with failover to its standby' : ''}`, change: { plannedAt: new Date().toISOString(), forceFailover: s.forceFailover } };
+    return {
+      summary: `reboot ${s.target}${s.forceFailover ? ' with failover to its standby' : ''}`,
+      change: { plannedAt: new Date().toISOString(), forceFailover: s.forceFailover },
+    };
   },
   async execute(s, plan, { aws }) {
     // Re-read: an instance that has left `available` since the plan is being changed by someone else.

@@ -20,10 +20,20 @@ export const rdsSnapshot = defineRemediation({
   permissions: (s, arns) => [
     { actions: [s.scope === 'cluster' ? 'rds:DescribeDBClusters' : 'rds:DescribeDBInstances'], resources: [resources(s, arns)[0]!] },
     ...(s.scope === 'cluster'
-      ? [{ actions: ['rds:DescribeDBInstances'], resources: [arns.of('rds', 'db:*')], wildcard: 'DescribeDBInstances filtered by cluster id is authorised only on all instances (read-only).' }]
+      ? [
+          {
+            actions: ['rds:DescribeDBInstances'],
+            resources: [arns.of('rds', 'db:*')],
+            wildcard: 'DescribeDBInstances filtered by cluster id is authorised only on all instances (read-only).',
+          },
+        ]
       : []),
     // Vigil's snapshots are named vigil-<target>-<minute>: it can create and read back those, and no others.
-    { actions: [s.scope === 'cluster' ? 'rds:CreateDBClusterSnapshot' : 'rds:CreateDBSnapshot', 'rds:AddTagsToResource'], resources: resources(s, arns), wildcard: NAMED },
+    {
+      actions: [s.scope === 'cluster' ? 'rds:CreateDBClusterSnapshot' : 'rds:CreateDBSnapshot', 'rds:AddTagsToResource'],
+      resources: resources(s, arns),
+      wildcard: NAMED,
+    },
     { actions: [s.scope === 'cluster' ? 'rds:DescribeDBClusterSnapshots' : 'rds:DescribeDBSnapshots'], resources: resources(s, arns), wildcard: NAMED },
   ],
   targetKey: (s) => `rds:${s.target}`,

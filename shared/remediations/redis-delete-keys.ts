@@ -87,7 +87,14 @@ export const redisDeleteKeys = defineRemediation({
   },
 });
 
-async function onEachShard<T>(s: Settings, signal: AbortSignal | undefined, aws: Parameters<typeof withRedis>[1]['aws'], work: (node: RedisNode, until: number) => Promise<T>): Promise<T[]> {
+async function onEachShard<T>(
+  s: Settings,
+  signal: AbortSignal | undefined,
+  aws: Parameters<typeof withRedis>[1]['aws'],
+  work: (node: RedisNode, until: number) => Promise<T>,
+): Promise<T[]> {
   const until = Date.now() + s.maxSeconds * 1000;
-  return withRedis(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: s.maxSeconds * 1000 }, (nodes) => Promise.all(nodes.map((n) => work(n, until))));
+  return withRedis(s, { signal: signal ?? new AbortController().signal, aws, timeoutMs: s.maxSeconds * 1000 }, (nodes) =>
+    Promise.all(nodes.map((n) => work(n, until))),
+  );
 }

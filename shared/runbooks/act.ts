@@ -115,12 +115,19 @@ async function planFor(remediation: RemediationConfig, deps: ActDeps): Promise<{
 }
 
 /** What the guardrails would say to a human's request now, changing nothing: a manual dry run. */
-export async function previewAct(remediationId: string, eventId: string, deps: ActDeps): Promise<{ plan: Plan; verdict: Verdict } | Stopped<'refused' | 'failed'>> {
+export async function previewAct(
+  remediationId: string,
+  eventId: string,
+  deps: ActDeps,
+): Promise<{ plan: Plan; verdict: Verdict } | Stopped<'refused' | 'failed'>> {
   const remediation = deps.config.remediations.find((r) => r.id === remediationId)!;
   const planned = await planFor(remediation, deps);
   if ('outcome' in planned) return planned;
   const { guard, killSwitch } = await deps.store.getGuard(targetKeyOf(remediationId, deps.config));
-  return { plan: planned.plan, verdict: decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId, approved: true, now: deps.clock.now() }) };
+  return {
+    plan: planned.plan,
+    verdict: decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId, approved: true, now: deps.clock.now() }),
+  };
 }
 
 /**
@@ -146,7 +153,15 @@ async function carryOut(remediation: RemediationConfig, plan: Plan, req: ActRequ
   // The call was made. A store that cannot take its record never turns it into a failure: the claim
   // stays (a retry, or the next event, reads the target back), and what is known is said.
   try {
-    await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, 'done', deps.clock, remediation.circuitBreaker.failures, result);
+    await settleGuard(
+      deps.store,
+      targetKey,
+      { eventId: req.eventId, remediation: remediation.id },
+      'done',
+      deps.clock,
+      remediation.circuitBreaker.failures,
+      result,
+    );
   } catch (err) {
     throw new UnrecordedActionError(`${remediation.id} acted (${result}); its outcome could not be recorded: ${message(err)}`, { cause: err });
   }
@@ -160,21 +175,63 @@ export class UnrecordedActionError extends VigilError {
 }
 
 /** The call's answer never came back: read the target and record the truth. */
-async function afterLostAnswer(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, error: string): Promise<ActOutcome> {
+async function afterLostAnswer(
+  remediation: RemediationConfig,
+  plan: Plan,
+  req: ActRequest,
+  deps: ActDeps,
+  targetKey: string,
+  error: string,
+): Promise<ActOutcome> {
   const found = await reconcile(remediation, plan, deps);
-  if (found.applied === 'no') return notApplied(remediation, plan, req, deps, targetKey, `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`);
-  const result = found.applied === 'yes' ? `the reply was lost (${error}); reading the target shows it was applied: ${found.detail}` : `outcome unknown (${error}); ${found.detail}`;
+  if (found.applied === 'no')
+    return notApplied(
+      remediation,
+      plan,
+      req,
+      deps,
+      targetKey,
+      `${remediation.id} failed (${error}); reading the target shows nothing changed: ${found.detail}`,
+    );
+  const result =
+    found.applied === 'yes'
+      ? `the reply was lost (${error}); reading the target shows it was applied: ${found.detail}`
+      : `outcome unknown (${error}); ${found.detail}`;
   return recordFound(remediation, plan, req, deps, targetKey, found, result);
 }
 
 /** What reading the target found of an action that may have happened: done, or unknown (it holds the cooldown either way). */
-async function recordFound(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, found: Reconciled, result: string): Promise<ActOutcome> {
-  await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, found.applied === 'yes' ? 'done' : 'unknown', deps.clock, remediation.circuitBreaker.failures, result);
+async function recordFound(
+  remediation: RemediationConfig,
+  plan: Plan,
+  req: ActRequest,
+  deps: ActDeps,
+  targetKey: string,
+  found: Reconciled,
+  result: string,
+): Promise<ActOutcome> {
+  await settleGuard(
+    deps.store,
+    targetKey,
+    { eventId: req.eventId, remediation: remediation.id },
+    found.applied === 'yes' ? 'done' : 'unknown',
+    deps.clock,
+    remediation.circuitBreaker.failures,
+    result,
+  );
   return { outcome: found.applied === 'yes' ? 'acted' : 'unknown', plan, result, targetKey, remediation };
 }
 
 async function notApplied(remediation: RemediationConfig, plan: Plan, req: ActRequest, deps: ActDeps, targetKey: string, reason: string): Promise<ActOutcome> {
-  await settleGuard(deps.store, targetKey, { eventId: req.eventId, remediation: remediation.id }, 'not-applied', deps.clock, remediation.circuitBreaker.failures, reason);
+  await settleGuard(
+    deps.store,
+    targetKey,
+    { eventId: req.eventId, remediation: remediation.id },
+    'not-applied',
+    deps.clock,
+    remediation.circuitBreaker.failures,
+    reason,
+  );
   return { outcome: 'failed', plan, reason, remediation };
 }
 
@@ -186,7 +243,10 @@ async function resume(remediation: RemediationConfig, prior: ActionRecord, req: 
       // Claimed, and then nothing was heard: the attempt died, or the claim's reply was lost.
       const found = await reconcile(remediation, plan, deps);
       if (found.applied === 'no') return carryOut(remediation, plan, req, deps, targetKey);
-      const result = found.applied === 'yes' ? `an earlier attempt's action took effect: ${found.detail}` : `an earlier attempt's action has an unknown outcome: ${found.detail}`;
+      const result =
+        found.applied === 'yes'
+          ? `an earlier attempt's action took effect: ${found.detail}`
+          : `an earlier attempt's action has an unknown outcome: ${found.detail}`;
       return recordFound(remediation, plan, req, deps, targetKey, found, result);
     }
     case 'not-applied':
@@ -201,7 +261,10 @@ async function resume(remediation: RemediationConfig, prior: ActionRecord, req: 
 /** What became of a dead attempt's action, read from the target and recorded, so it holds the cooldown and budget only if it happened. */
 async function settleOrphan(orphan: ActionRecord, targetKey: string, deps: ActDeps): Promise<void> {
   const remediation = deps.config.remediations.find((r) => r.id === orphan.remediation);
-  const found: Reconciled = remediation && orphan.plan ? await reconcile(remediation, orphan.plan, deps) : { applied: 'unknown', detail: `${orphan.remediation} is no longer configured` };
+  const found: Reconciled =
+    remediation && orphan.plan
+      ? await reconcile(remediation, orphan.plan, deps)
+      : { applied: 'unknown', detail: `${orphan.remediation} is no longer configured` };
   const outcome = found.applied === 'yes' ? 'done' : found.applied === 'no' ? 'not-applied' : 'unknown';
   await settleGuard(
     deps.store,
@@ -235,6 +298,14 @@ function staleness(current: CheckState | undefined, incident: { id: string; vers
 }
 
 /** Records an action's outcome on its target's guard (releasing the lock), rereading on conflict; a second record of the same outcome writes nothing. */
-export async function settleGuard(store: StateStore, targetKey: string, claimed: Claimed, outcome: ActionOutcome, clock: Clock, circuitFailures: number, result?: string): Promise<void> {
+export async function settleGuard(
+  store: StateStore,
+  targetKey: string,
+  claimed: Claimed,
+  outcome: ActionOutcome,
+  clock: Clock,
+  circuitFailures: number,
+  result?: string,
+): Promise<void> {
   await updateGuard(store, targetKey, (guard) => settle(guard, claimed, outcome, clock.now(), circuitFailures, result));
 }

@@ -22,7 +22,14 @@ export async function approveProposal(req: ApprovalRequest, deps: RunbookDeps): 
   });
   // Approved twice (a second click): the first approval's result, marked as a replay.
   if ('replay' in started) return started.replay as RunbookResult;
-  await deps.store.appendTimeline(proposal.incidentId, { at: now.toISOString(), kind: 'approved', by: req.approvedBy, summary: proposal.summary, reason: req.reason, key: `${eventId}.00.0.approved` });
+  await deps.store.appendTimeline(proposal.incidentId, {
+    at: now.toISOString(),
+    kind: 'approved',
+    by: req.approvedBy,
+    summary: proposal.summary,
+    reason: req.reason,
+    key: `${eventId}.00.0.approved`,
+  });
   await runSteps(started.run, deps);
   return finish(started.run, { alarm: '(approval)', state: 'ALARM', approvedBy: req.approvedBy }, deps);
 }

@@ -22,7 +22,18 @@ import { VigilError } from '../errors.js';
 import { StateConflictError, type GuardRead, type StateStore } from '../store/state-store.js';
 import { guardedAct, settleGuard, targetKeyOf, type ActOutcome } from './act.js';
 import { matchRunbook } from './match.js';
-import { advance, finishRun, joinRun, newRun, nextStep, type NextStep, type RunbookVerdict, type RunRecord, type StepDone, type StepRecord } from './run-record.js';
+import {
+  advance,
+  finishRun,
+  joinRun,
+  newRun,
+  nextStep,
+  type NextStep,
+  type RunbookVerdict,
+  type RunRecord,
+  type StepDone,
+  type StepRecord,
+} from './run-record.js';
 
 export interface RunbookDeps {
   config: VigilConfig;
@@ -104,7 +115,8 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
   if (state.value === 'INSUFFICIENT_DATA' || (state.value === 'ALARM' && previousState?.value === 'ALARM')) {
     // Recorded, never acted on: no data is not evidence, and a repeat is not a new transition.
     const current = (await deps.store.getCheckStates([checkId])).get(checkId);
-    if (isActive(current?.incident)) await note(deps, current.incident.id, noteKey(event.id, 0, 0, 'alarm'), 'alarm', `${alarmName} is ${state.value}: ${state.reason}`);
+    if (isActive(current?.incident))
+      await note(deps, current.incident.id, noteKey(event.id, 0, 0, 'alarm'), 'alarm', `${alarmName} is ${state.value}: ${state.reason}`);
     return done(run, { ...base, runbook: runbook.id, ...(current?.incident ? { incidentId: current.incident.id } : {}), verdict: 'recorded', steps: [] }, deps);
   }
 
@@ -116,7 +128,11 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
     const incident = (written ?? previous)?.incident;
     const resolved = written?.transition?.kind === 'resolved';
     if (incident) await note(deps, incident.id, noteKey(event.id, 0, 0, 'alarm'), 'alarm', `${alarmName} is OK: ${state.reason}`);
-    return done(run, { ...base, runbook: runbook.id, ...(incident ? { incidentId: incident.id } : {}), verdict: resolved ? 'resolved' : 'recorded', steps: [] }, deps);
+    return done(
+      run,
+      { ...base, runbook: runbook.id, ...(incident ? { incidentId: incident.id } : {}), verdict: resolved ? 'resolved' : 'recorded', steps: [] },
+      deps,
+    );
   }
 
   if (run.record.incidentId === undefined) {
@@ -144,7 +160,13 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
  * Claims the run of one event for this attempt: a new one, one whose last attempt died, or the
  * first delivery's result when it is over. A run another attempt is still on is waited for.
  */
-export async function startRun(deps: RunbookDeps, id: string, eventId: string, runbook: RunbookConfig, seed: Partial<RunRecord> = {}): Promise<{ run: Running } | { replay: unknown }> {
+export async function startRun(
+  deps: RunbookDeps,
+  id: string,
+  eventId: string,
+  runbook: RunbookConfig,
+  seed: Partial<RunRecord> = {},
+): Promise<{ run: Running } | { replay: unknown }> {
   const me = { holder: deps.holder ?? randomUUID(), invocation: deps.invocation, holderGone: deps.holderGone };
   const until = deps.deadline();
   const running = (record: RunRecord): { run: Running } => ({ run: { record, runbook, pending: [] } });
@@ -279,7 +301,12 @@ async function afterAct(run: Running, stepIndex: number, o: ActOutcome, deps: Ru
       return { verdict: 'escalated', stop: true };
     case 'observed':
       await line('observed', `would ${o.plan.summary}`, o.reason);
-      await tell(run, stepIndex, { summary: o.plan.summary, result: o.reason, remediation: o.remediation.id, target: targetKeyOf(o.remediation.id, deps.config), dryRun: true }, deps);
+      await tell(
+        run,
+        stepIndex,
+        { summary: o.plan.summary, result: o.reason, remediation: o.remediation.id, target: targetKeyOf(o.remediation.id, deps.config), dryRun: true },
+        deps,
+      );
       return { verdict: 'observed', stop: true };
     case 'skipped':
       await line('skipped', o.plan.summary, o.reason);
@@ -296,7 +323,13 @@ async function afterAct(run: Running, stepIndex: number, o: ActOutcome, deps: Ru
   }
 }
 
-async function propose(run: Running, stepIndex: number, o: Extract<ActOutcome, { outcome: 'proposed' }>, deps: RunbookDeps, line: (kind: string, summary: string, reason?: string) => Promise<void>) {
+async function propose(
+  run: Running,
+  stepIndex: number,
+  o: Extract<ActOutcome, { outcome: 'proposed' }>,
+  deps: RunbookDeps,
+  line: (kind: string, summary: string, reason?: string) => Promise<void>,
+) {
   const { record } = run;
   const id = proposalId(record.eventId, stepIndex);
   const expiresAt = new Date(deps.clock.now().getTime() + o.remediation.proposalMinutes * 60_000).toISOString();
@@ -321,12 +354,16 @@ async function propose(run: Running, stepIndex: number, o: Extract<ActOutcome, {
 /** A proposal's id: the same for every attempt of one event's run. */
 const proposalId = (eventId: string, stepIndex: number) => `${createHash('sha256').update(eventId).digest('hex').slice(0, 10)}-${stepIndex}`;
 
-export async function verify(v: { check: string; settleSeconds: number; attempts: number; intervalSeconds: number }, deps: RunbookDeps): Promise<{ ok: boolean; detail: string }> {
+export async function verify(
+  v: { check: string; settleSeconds: number; attempts: number; intervalSeconds: number },
+  deps: RunbookDeps,
+): Promise<{ ok: boolean; detail: string }> {
   await deps.sleep(v.settleSeconds * 1000);
   let last: Finding | undefined;
   for (let attempt = 1; attempt <= v.attempts; attempt++) {
     [last] = await check([v.check], deps);
-    if (last && !isFailing(last.status, { openOnWarn: false } as IncidentPolicy)) return { ok: true, detail: `${v.check} ${last.status} (attempt ${attempt}): ${last.summary}` };
+    if (last && !isFailing(last.status, { openOnWarn: false } as IncidentPolicy))
+      return { ok: true, detail: `${v.check} ${last.status} (attempt ${attempt}): ${last.summary}` };
     if (attempt < v.attempts) await deps.sleep(v.intervalSeconds * 1000);
   }
   return { ok: false, detail: `${v.check} still ${last?.status} after ${v.attempts} attempts: ${last?.summary}` };
@@ -335,7 +372,13 @@ export async function verify(v: { check: string; settleSeconds: number; attempts
 function check(ids: string[], deps: RunbookDeps): Promise<Finding[]> {
   // In the order the step names them: the runbook's author chose what to look at first.
   const checks = ids.map((id) => deps.config.checks.find((c) => c.id === id)!);
-  return runChecks(checks, { probes: probeRegistry, concurrency: deps.config.defaults.concurrency, defaultTimeoutMs: deps.config.defaults.timeoutMs, clock: deps.clock, aws: deps.aws });
+  return runChecks(checks, {
+    probes: probeRegistry,
+    concurrency: deps.config.defaults.concurrency,
+    defaultTimeoutMs: deps.config.defaults.timeoutMs,
+    clock: deps.clock,
+    aws: deps.aws,
+  });
 }
 
 async function escalate(run: Running, deps: RunbookDeps, reason: string): Promise<void> {
@@ -350,10 +393,23 @@ async function escalate(run: Running, deps: RunbookDeps, reason: string): Promis
  * [ACTION TAKEN], or [DRY RUN]); without one (a manual run on no incident), a message of its own.
  * Recorded once per run and step, so a retried attempt tells nobody twice.
  */
-async function tell(run: Running, stepIndex: number, what: Pick<ActionTold, 'summary' | 'result' | 'remediation' | 'target' | 'dryRun'>, deps: RunbookDeps): Promise<void> {
+async function tell(
+  run: Running,
+  stepIndex: number,
+  what: Pick<ActionTold, 'summary' | 'result' | 'remediation' | 'target' | 'dryRun'>,
+  deps: RunbookDeps,
+): Promise<void> {
   const { record } = run;
   const now = deps.clock.now();
-  const action: ActionTold = { by: record.actor ?? 'vigil', at: now.toISOString(), ...what, ...(record.manualReason ? { reason: record.manualReason } : {}), runbook: run.runbook.id, run: record.id, step: stepIndex };
+  const action: ActionTold = {
+    by: record.actor ?? 'vigil',
+    at: now.toISOString(),
+    ...what,
+    ...(record.manualReason ? { reason: record.manualReason } : {}),
+    runbook: run.runbook.id,
+    run: record.id,
+    step: stepIndex,
+  };
   if (!record.incidentId) {
     await deps.notices?.publisher.publish(deps.notices.topic, actionNotice(action));
     return;
@@ -387,12 +443,27 @@ export function pending(run: Running, write: Promise<void>): void {
 }
 
 /** The runbook's verdict on the timeline, and the run closed with its result. */
-export async function finish(run: Running, base: { alarm?: string; check?: string; state: string; approvedBy?: string }, deps: RunbookDeps): Promise<RunbookResult> {
+export async function finish(
+  run: Running,
+  base: { alarm?: string; check?: string; state: string; approvedBy?: string },
+  deps: RunbookDeps,
+): Promise<RunbookResult> {
   await Promise.all(run.pending);
   const { record } = run;
   const trail = record.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
   await runNote(run, deps, 99, 0, 'verdict', record.verdict, trail || undefined);
-  return done(run, { ...base, runbook: run.runbook.id, incidentId: record.incidentId!, verdict: record.verdict, steps: record.steps, ...(record.attempts > 1 ? { attempts: record.attempts } : {}) }, deps);
+  return done(
+    run,
+    {
+      ...base,
+      runbook: run.runbook.id,
+      incidentId: record.incidentId!,
+      verdict: record.verdict,
+      steps: record.steps,
+      ...(record.attempts > 1 ? { attempts: record.attempts } : {}),
+    },
+    deps,
+  );
 }
 
 /** The run closed with its result, which a replay of its event then quotes. */

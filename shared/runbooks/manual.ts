@@ -30,7 +30,8 @@ export interface ManualResult {
  */
 export async function runManually(req: ManualRequest, requestId: string, deps: RunbookDeps): Promise<ManualResult> {
   const remediation = deps.config.remediations.find((r) => r.id === req.remediation);
-  if (!remediation) throw new VigilError(`unknown remediation "${req.remediation}"; configured: ${deps.config.remediations.map((r) => r.id).join(', ') || '(none)'}`);
+  if (!remediation)
+    throw new VigilError(`unknown remediation "${req.remediation}"; configured: ${deps.config.remediations.map((r) => r.id).join(', ') || '(none)'}`);
   const state = req.incident ? await activeIncidentState(deps.store, req.incident) : undefined;
   const base = { remediation: remediation.id, target: targetKeyOf(remediation.id, deps.config), dryRun: req.dryRun };
   const eventId = `manual-${requestId}`;
@@ -67,7 +68,13 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   // Acted with nothing to verify against is said, not left out: the operator must know the fix is unchecked.
   const verified = check && (check.outcome !== 'skipped' || act.outcome === 'acted') ? check : undefined;
   deps.log.warn(`manual ${remediation.id} by ${by}: ${act.outcome}: ${act.detail}`, { reason: req.reason });
-  const result: ManualResult = { ...base, ...(act.plan ? { plan: act.plan } : {}), outcome: act.outcome, detail: act.detail, ...(verified ? { verified: verified.detail } : {}) };
+  const result: ManualResult = {
+    ...base,
+    ...(act.plan ? { plan: act.plan } : {}),
+    outcome: act.outcome,
+    detail: act.detail,
+    ...(verified ? { verified: verified.detail } : {}),
+  };
   if (!state) return done(run, result, deps);
   // The on-call has heard of the action from its step ([ACTION TAKEN]); the answer shows the incident as it now stands.
   const now = (await deps.store.getCheckStates([state.checkId])).get(state.checkId)?.incident ?? state.incident;

@@ -89,10 +89,18 @@ export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | und
   if ('verify' in step) {
     const check = step.verify.check ?? run.checkId;
     if (!run.acted) return { index, kind: 'pass', step: `verify ${check ?? ''}`.trim(), detail: 'nothing was done to verify' };
-    if (!check) return { index, kind: 'pass', step: 'verify', detail: 'not verified: the runbook re-runs the check that started it, and this run has none; name the incident' };
+    if (!check)
+      return {
+        index,
+        kind: 'pass',
+        step: 'verify',
+        detail: 'not verified: the runbook re-runs the check that started it, and this run has none; name the incident',
+      };
     return { index, kind: 'verify', verify: { ...step.verify, check } };
   }
-  return run.verdict === 'fixed' ? { index, kind: 'pass', step: 'escalate', detail: 'fixed; no human needed' } : { index, kind: 'escalate', reason: step.escalate };
+  return run.verdict === 'fixed'
+    ? { index, kind: 'pass', step: 'escalate', detail: 'fixed; no human needed' }
+    : { index, kind: 'escalate', reason: step.escalate };
 }
 
 /** How a step came out. */
@@ -118,7 +126,19 @@ export function advance(run: RunRecord, done: StepDone): RunRecord {
 
 /** A new run for an event, held by `claimant` until `until`. */
 export function newRun(id: string, eventId: string, runbook: string, claimant: Claimant, until: Date, now: Date): RunRecord {
-  return { id, version: 0, runbook, eventId, next: 0, steps: [], verdict: 'recorded', status: 'running', lease: leaseOf(claimant, until), attempts: 1, startedAt: now.toISOString() };
+  return {
+    id,
+    version: 0,
+    runbook,
+    eventId,
+    next: 0,
+    steps: [],
+    verdict: 'recorded',
+    status: 'running',
+    lease: leaseOf(claimant, until),
+    attempts: 1,
+    startedAt: now.toISOString(),
+  };
 }
 
 const leaseOf = ({ holder, invocation }: Claimant, until: Date): Lease => ({ holder, ...(invocation ? { invocation } : {}), until: until.toISOString() });

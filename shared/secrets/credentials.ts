@@ -3,7 +3,9 @@ import { SetupError } from '../errors.js';
 import { knownSecrets } from './mask.js';
 
 const fromSecretsManager = z.strictObject({ secret: z.string().check(z.minLength(1)) });
-const fromEnvironment = z.strictObject({ env: z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like "ORDERS_DB_PASSWORD"')) });
+const fromEnvironment = z.strictObject({
+  env: z.string().check(z.regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name like "ORDERS_DB_PASSWORD"')),
+});
 
 /** Where a secret value comes from when it must not sit in the config (the bundle ships the config): Secrets Manager or an environment variable. */
 export const secretSource = z.union([fromSecretsManager, fromEnvironment]);
@@ -44,7 +46,10 @@ class CredentialResolver {
   ) {}
 
   async resolve(source: PasswordSource, fresh = false): Promise<Credentials> {
-    const creds = 'secret' in source ? parseSecret(await this.text(source, fresh), source.secret) : { password: 'value' in source ? source.value : await this.text(source, fresh) };
+    const creds =
+      'secret' in source
+        ? parseSecret(await this.text(source, fresh), source.secret)
+        : { password: 'value' in source ? source.value : await this.text(source, fresh) };
     // Every sink masks what the process has resolved: a driver that echoes it is caught wherever it goes.
     knownSecrets.add(creds.password);
     return creds;
@@ -75,7 +80,11 @@ export function resolveSecret(source: SecretSource, secrets: SecretsPort | undef
 }
 
 /** A password with its user, as `withCredentials` resolves it, for callers that do not retry. */
-export function resolveCredentials(source: PasswordSource, secrets: SecretsPort | undefined, env: Record<string, string | undefined> = process.env): Promise<Credentials> {
+export function resolveCredentials(
+  source: PasswordSource,
+  secrets: SecretsPort | undefined,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Credentials> {
   return new CredentialResolver(secrets, env).resolve(source);
 }
 
@@ -96,7 +105,12 @@ function parseSecret(text: string, id: string): Credentials {
  * Resolves `source` and runs `use` with it. After an authentication failure it reads a secret again
  * once (it may have been rotated) and retries. The password is redacted from every error that leaves.
  */
-export async function withCredentials<T>(source: PasswordSource, secrets: SecretsPort | undefined, isAuthFailure: (err: unknown) => boolean, use: (creds: Credentials) => Promise<T>): Promise<T> {
+export async function withCredentials<T>(
+  source: PasswordSource,
+  secrets: SecretsPort | undefined,
+  isAuthFailure: (err: unknown) => boolean,
+  use: (creds: Credentials) => Promise<T>,
+): Promise<T> {
   const resolver = new CredentialResolver(secrets);
   let creds = await resolver.resolve(source);
   try {

@@ -125,7 +125,10 @@ class Fragments {
     let i = 0;
     let hash = hashOf(text, 0);
     while (i + FRAGMENT_LENGTH <= text.length) {
-      const run = this.windows.get(hash)?.map((w) => widen(text, i, w)).find(Boolean);
+      const run = this.windows
+        .get(hash)
+        ?.map((w) => widen(text, i, w))
+        .find(Boolean);
       if (run) {
         runs.push(run);
         // Past the run: the hash starts afresh there.

@@ -25,7 +25,11 @@ function maskWrites(db: DynamoDBDocumentClient): void {
     (next) => async (args) => {
       const input = args.input as { Item?: unknown; RequestItems?: unknown };
       if (!knownSecrets.empty && (input.Item || input.RequestItems)) {
-        args.input = { ...input, ...(input.Item ? { Item: knownSecrets.deep(input.Item) } : {}), ...(input.RequestItems ? { RequestItems: knownSecrets.deep(input.RequestItems) } : {}) };
+        args.input = {
+          ...input,
+          ...(input.Item ? { Item: knownSecrets.deep(input.Item) } : {}),
+          ...(input.RequestItems ? { RequestItems: knownSecrets.deep(input.RequestItems) } : {}),
+        };
       }
       return next(args);
     },
@@ -63,11 +67,17 @@ export class DynamoStateStore implements StateStore {
   async putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void> {
     // The version guard: two rounds racing on one check cannot both win.
     // `failing` at the top of the item: what on-alarm's stream filter reads, the same size however many checks start runbooks.
-    await this.conditionalPut({ ...keys.checkState(state.checkId), type: 'check', version: state.version, failing: state.streak.failing, state }, expectedVersion, `check ${state.checkId}`);
+    await this.conditionalPut(
+      { ...keys.checkState(state.checkId), type: 'check', version: state.version, failing: state.streak.failing, state },
+      expectedVersion,
+      `check ${state.checkId}`,
+    );
   }
 
   async recordFindings(findings: readonly Finding[], expiresAt: Date): Promise<void> {
-    const puts = findings.map((f) => ({ PutRequest: { Item: { ...keys.finding(f.checkId, f.startedAt), type: 'finding', finding: f, [STATE_TABLE.ttlAttribute]: epochSeconds(expiresAt) } } }));
+    const puts = findings.map((f) => ({
+      PutRequest: { Item: { ...keys.finding(f.checkId, f.startedAt), type: 'finding', finding: f, [STATE_TABLE.ttlAttribute]: epochSeconds(expiresAt) } },
+    }));
     for (let i = 0; i < puts.length; i += BATCH_WRITE) {
       let request = puts.slice(i, i + BATCH_WRITE);
       for (let attempt = 1; request.length; attempt++) {
@@ -90,7 +100,12 @@ export class DynamoStateStore implements StateStore {
   }
 
   async putSilence(silence: Silence & { until: string }): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.silence(silence.id), type: 'silence', silence, [STATE_TABLE.ttlAttribute]: epochSeconds(silence.until) } }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.silence(silence.id), type: 'silence', silence, [STATE_TABLE.ttlAttribute]: epochSeconds(silence.until) },
+      }),
+    );
   }
 
   async deleteSilence(id: string): Promise<void> {
@@ -172,7 +187,13 @@ export class DynamoStateStore implements StateStore {
   async listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }> {
     const { name, partitionKey } = STATE_TABLE.activeIndex;
     const out = await this.db.send(
-      new QueryCommand({ TableName: this.table, IndexName: name, KeyConditionExpression: `${partitionKey} = :active`, ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS }, Limit: limit }),
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: name,
+        KeyConditionExpression: `${partitionKey} = :active`,
+        ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS },
+        Limit: limit,
+      }),
     );
     return { incidents: (out.Items ?? []).map((i) => i.incident as Incident), more: out.LastEvaluatedKey !== undefined };
   }
@@ -221,7 +242,10 @@ export class DynamoStateStore implements StateStore {
 
   async putProposal(proposal: Proposal): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.proposal(proposal.id), type: 'proposal', proposal, [STATE_TABLE.ttlAttribute]: epochSeconds(proposal.expiresAt) + 86_400 } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.proposal(proposal.id), type: 'proposal', proposal, [STATE_TABLE.ttlAttribute]: epochSeconds(proposal.expiresAt) + 86_400 },
+      }),
     );
   }
 
@@ -259,7 +283,11 @@ export class DynamoStateStore implements StateStore {
 
   async putRun(run: RunRecord, expectedVersion: number | undefined): Promise<void> {
     // Kept a week: far longer than any retry or duplicate delivery of its event.
-    await this.conditionalPut({ ...keys.run(run.id), type: 'run', version: run.version, run, [STATE_TABLE.ttlAttribute]: epochSeconds(run.startedAt) + 7 * 86_400 }, expectedVersion, `run ${run.id}`);
+    await this.conditionalPut(
+      { ...keys.run(run.id), type: 'run', version: run.version, run, [STATE_TABLE.ttlAttribute]: epochSeconds(run.startedAt) + 7 * 86_400 },
+      expectedVersion,
+      `run ${run.id}`,
+    );
   }
 
   /**
@@ -280,7 +308,9 @@ export class DynamoStateStore implements StateStore {
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const stored = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true, ProjectionExpression: 'writeId' }));
+      const stored = await this.db.send(
+        new GetCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true, ProjectionExpression: 'writeId' }),
+      );
       if (stored.Item?.writeId === writeId) return;
       throw new StateConflictError(`${what} changed since version ${expectedVersion ?? 'none'}`, { cause: err });
     }

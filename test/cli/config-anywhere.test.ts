@@ -17,11 +17,20 @@ describe('vigil run --config with a config outside the checkout', () => {
   mkdirSync(team);
   const checks = [{ id: 'orders-db-port', kind: 'tcp', target: '127.0.0.1:9' }];
   writeFileSync(join(team, 'plain.config.ts'), `const checks = ${JSON.stringify(checks)};\nexport default { checks };\n`);
-  writeFileSync(join(team, 'typed.config.ts'), `import { defineConfig } from ${JSON.stringify(SHARED)};\nexport default defineConfig({ checks: ${JSON.stringify(checks)} });\n`);
+  writeFileSync(
+    join(team, 'typed.config.ts'),
+    `import { defineConfig } from ${JSON.stringify(SHARED)};\nexport default defineConfig({ checks: ${JSON.stringify(checks)} });\n`,
+  );
 
-  it.each(['plain.config.ts', 'typed.config.ts'])('loads %s, named by a path relative to the checkout, and runs it', async (name) => {
-    const out = await run(process.execPath, [VIGIL, 'run', '--config', relative(PROJECT, join(team, name))], { cwd: PROJECT }).catch((e: { stdout: string; stderr: string; code: number }) => e);
-    expect(out.stderr).not.toMatch(/cannot be loaded/);
-    expect(out.stdout).toMatch(/FAIL +orders-db-port .*port 9 closed/);
-  }, 30_000);
+  it.each(['plain.config.ts', 'typed.config.ts'])(
+    'loads %s, named by a path relative to the checkout, and runs it',
+    async (name) => {
+      const out = await run(process.execPath, [VIGIL, 'run', '--config', relative(PROJECT, join(team, name))], { cwd: PROJECT }).catch(
+        (e: { stdout: string; stderr: string; code: number }) => e,
+      );
+      expect(out.stderr).not.toMatch(/cannot be loaded/);
+      expect(out.stdout).toMatch(/FAIL +orders-db-port .*port 9 closed/);
+    },
+    30_000,
+  );
 });

@@ -38,12 +38,20 @@ async function vigil(...args: string[]): Promise<{ stdout: string; stderr: strin
 describe('vigil heartbeat', () => {
   it('records a report in the local state, which the next round reads', async () => {
     const before = await vigil('invoke', 'run-checks', '--event', 'round.json');
-    expect(JSON.parse(before.stdout).findings[0]).toMatchObject({ checkId: 'nightly-backup', status: 'warn', summary: 'no report yet (expected every 24 h, 2.4 h grace)' });
+    expect(JSON.parse(before.stdout).findings[0]).toMatchObject({
+      checkId: 'nightly-backup',
+      status: 'warn',
+      summary: 'no report yet (expected every 24 h, 2.4 h grace)',
+    });
     const sent = await vigil('heartbeat', 'nightly-backup', '--message', 'pg_dump done, 12.4 GB');
     expect(sent.code).toBe(0);
     expect(sent.stdout.trim()).toMatch(/^heartbeat nightly-backup: ok at \S+ \(pg_dump done, 12.4 GB\) in the local state$/);
     const after = await vigil('invoke', 'run-checks', '--event', 'round.json');
-    expect(JSON.parse(after.stdout).findings[0]).toMatchObject({ checkId: 'nightly-backup', status: 'ok', summary: 'reported 0 min ago: pg_dump done, 12.4 GB' });
+    expect(JSON.parse(after.stdout).findings[0]).toMatchObject({
+      checkId: 'nightly-backup',
+      status: 'ok',
+      summary: 'reported 0 min ago: pg_dump done, 12.4 GB',
+    });
   }, 60_000);
 
   it('refuses a check that is not a heartbeat, and a bad status, naming the fix', async () => {

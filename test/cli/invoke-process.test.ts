@@ -14,7 +14,9 @@ function invoke(args: string[]): Promise<{ code: number; stdout: string; stderr:
   const env = { ...process.env, TABLE_NAME: '', VIGIL_STATE_DIR: mkdtempSync(join(tmpdir(), 'vigil-state-')) };
   delete (env as Record<string, string | undefined>).TABLE_NAME;
   return new Promise((resolve) => {
-    execFile(process.execPath, [VIGIL, 'invoke', ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [VIGIL, 'invoke', ...args], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -27,7 +29,7 @@ function file(name: string, body: string): string {
 }
 
 describe('vigil invoke, as a process', () => {
-  it('exits 0 with the handler\'s answer when the payload is accepted', async () => {
+  it("exits 0 with the handler's answer when the payload is accepted", async () => {
     const { code, stdout } = await invoke(['incidents', '--event', 'events/incidents-list.json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ count: 0, incidents: [] });

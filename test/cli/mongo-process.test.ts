@@ -21,7 +21,16 @@ describe('vigil run, as a process, with a mongo check', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-mongo-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' })); // as a project whose config is ESM
     const config = join(dir, 'mongo.config.ts');
-    const check = { id: 'catalog-mongo', kind: 'mongo', target: `${server.host}:${server.port}`, user: 'vigil', password: { value: 'cli-test-pw' }, tls: false, directConnection: true, measure: 'connectivity' };
+    const check = {
+      id: 'catalog-mongo',
+      kind: 'mongo',
+      target: `${server.host}:${server.port}`,
+      user: 'vigil',
+      password: { value: 'cli-test-pw' },
+      tls: false,
+      directConnection: true,
+      measure: 'connectivity',
+    };
     writeFileSync(config, `export default ${JSON.stringify({ checks: [check] })};`);
     const { stdout } = await run(process.execPath, [VIGIL, 'run', '--config', config, '--json'], { cwd: dir, timeout: 60_000 });
     const [finding] = JSON.parse(stdout) as { checkId: string; status: string; summary: string }[];

@@ -38,7 +38,12 @@ beforeAll(async () => {
         id: 'orders-api-5xx',
         match: { alarmNames: ['orders-api-5xx-rate'] },
         severity: 'P1',
-        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }, { escalate: 'restart did not help' }],
+        steps: [
+          { diagnose: ['orders-api-service'] },
+          { act: 'orders-api-restart' },
+          { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } },
+          { escalate: 'restart did not help' },
+        ],
       },
     ],
   };
@@ -54,7 +59,14 @@ afterAll(async () => {
 async function invoke(fn: string, event: unknown, ...flags: string[]): Promise<{ answer: any; code: number; notified: string[]; stderr: string }> {
   const file = typeof event === 'string' ? join(EVENTS, event) : join(dir, `event-${Date.now()}.json`);
   if (typeof event !== 'string') writeFileSync(file, JSON.stringify(event));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'laptop', AWS_SECRET_ACCESS_KEY: 'laptop', AWS_ENDPOINT_URL_ECS: ecsServer.url };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'laptop',
+    AWS_SECRET_ACCESS_KEY: 'laptop',
+    AWS_ENDPOINT_URL_ECS: ecsServer.url,
+  };
   const out = await run(process.execPath, [VIGIL, 'invoke', fn, '--event', file, ...flags], { cwd: dir, env, timeout: 60_000 }).then(
     (o) => ({ ...o, code: 0 }),
     (e: { stdout: string; stderr: string; code: number }) => e,
@@ -74,7 +86,10 @@ describe("the operator's workflow, with the CLI on a laptop", () => {
     const alarm = await invoke('on-alarm', 'alarm-metric.json');
     expect(alarm.answer).toMatchObject({ runbook: 'orders-api-5xx', verdict: 'fixed' });
     expect(ecs.applied).toHaveLength(1);
-    expect(alarm.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] alarm:orders-api-5xx-rate: /), 'alerts: [P1][ACTION TAKEN] alarm:orders-api-5xx-rate: new deployment of prod/orders-api started']);
+    expect(alarm.notified).toEqual([
+      expect.stringMatching(/^alerts: \[P1\]\[OPEN\] alarm:orders-api-5xx-rate: /),
+      'alerts: [P1][ACTION TAKEN] alarm:orders-api-5xx-rate: new deployment of prod/orders-api started',
+    ]);
 
     // The same event delivered again: the first answer, no second restart, no second message.
     const again = await invoke('on-alarm', 'alarm-metric.json');
@@ -115,7 +130,13 @@ describe("the operator's workflow, with the CLI on a laptop", () => {
     const next = JSON.parse(readFileSync(join(EVENTS, 'alarm-metric.json'), 'utf8'));
     const held = await invoke('on-alarm', { ...next, id: 'b1f0c9d8-0000-4000-8000-000000000001' });
     expect(ecs.applied).toHaveLength(1);
-    expect(held.answer).toMatchObject({ verdict: 'escalated', steps: [{ step: 'diagnose' }, { step: 'act orders-api-restart', outcome: 'escalated', detail: expect.stringMatching(/automatic actions are switched off by alice/) }] });
+    expect(held.answer).toMatchObject({
+      verdict: 'escalated',
+      steps: [
+        { step: 'diagnose' },
+        { step: 'act orders-api-restart', outcome: 'escalated', detail: expect.stringMatching(/automatic actions are switched off by alice/) },
+      ],
+    });
     expect(held.notified).toEqual(expect.arrayContaining([expect.stringMatching(/\[ESCALATED\] alarm:orders-api-5xx-rate/)]));
 
     // --reset: a clean slate.
@@ -127,9 +148,19 @@ describe("the operator's workflow, with the CLI on a laptop", () => {
 describe('a runbook a check starts, with the CLI on a laptop', () => {
   it('runs from the local stream when run-checks opens the incident, and the next round resolves it', async () => {
     const config = {
-      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, severity: 'P1', incident: { failureThreshold: 1, successThreshold: 1 } }],
+      checks: [
+        {
+          id: 'api-health',
+          kind: 'http',
+          target: `http://127.0.0.1:${api.port}/health`,
+          severity: 'P1',
+          incident: { failureThreshold: 1, successThreshold: 1 },
+        },
+      ],
       remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto' }],
-      runbooks: [{ id: 'api-down', match: { checks: { ids: ['api-health'] } }, steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] }],
+      runbooks: [
+        { id: 'api-down', match: { checks: { ids: ['api-health'] } }, steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] },
+      ],
     };
     writeFileSync(join(dir, 'auto.config.ts'), `export default ${JSON.stringify(config)};`);
     const before = ecs.applied.length;
@@ -138,7 +169,10 @@ describe('a runbook a check starts, with the CLI on a laptop', () => {
     const restarted = setInterval(() => ecs.applied.length > before && (healthy = true), 5);
     try {
       const round = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'auto.config.ts', '--reset');
-      expect(round.notified).toEqual([expect.stringMatching(/^alerts: \[P1\]\[OPEN\] api-health/), 'alerts: [P1][ACTION TAKEN] api-health: new deployment of prod/orders-api started']);
+      expect(round.notified).toEqual([
+        expect.stringMatching(/^alerts: \[P1\]\[OPEN\] api-health/),
+        'alerts: [P1][ACTION TAKEN] api-health: new deployment of prod/orders-api started',
+      ]);
       expect(ecs.applied.length - before).toBe(1);
       expect(round.stderr).toMatch(/api-health opened: fixed/);
       const next = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'auto.config.ts');
@@ -154,17 +188,22 @@ describe('a remediation run by hand that a check-started runbook also uses', () 
   const config = {
     checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:PORT/health`, severity: 'P1', incident: { failureThreshold: 1 } }],
     remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'observe', cooldownMinutes: 15 }],
-    runbooks: [{ id: 'api-down', match: { checks: { ids: ['api-health'] } }, steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] }],
+    runbooks: [
+      { id: 'api-down', match: { checks: { ids: ['api-health'] } }, steps: [{ act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] },
+    ],
   };
   const write = () => writeFileSync(join(dir, 'manual.config.ts'), `export default ${JSON.stringify(config).replace('PORT', String(api.port))};`);
   const request = { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: 'pods are wedged' };
 
-  it('acts on the incident, verifies with the incident\'s check, and tells the on-call what was done', async () => {
+  it("acts on the incident, verifies with the incident's check, and tells the on-call what was done", async () => {
     write();
     healthy = false;
     const round = await invoke('run-checks', { checks: ['api-health'] }, '--config', 'manual.config.ts', '--reset');
     // Its runbook, in observe mode, says what it would have done.
-    expect(round.notified).toEqual([expect.stringMatching(/\[OPEN\] api-health/), expect.stringMatching(/\[DRY RUN\] api-health: would force a new deployment of prod\/orders-api/)]);
+    expect(round.notified).toEqual([
+      expect.stringMatching(/\[OPEN\] api-health/),
+      expect.stringMatching(/\[DRY RUN\] api-health: would force a new deployment of prod\/orders-api/),
+    ]);
     const before = ecs.applied.length;
     healthy = true;
     const manual = await invoke('remediate', { ...request, incident: 'api-health/1' }, '--config', 'manual.config.ts');

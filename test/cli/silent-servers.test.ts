@@ -71,7 +71,14 @@ const CHECKS: [string, () => Record<string, unknown>][] = [
 function runVigil(config: string): Promise<{ printedAfterMs: number; exitedAfterMs: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'laptop', AWS_SECRET_ACCESS_KEY: 'laptop', AWS_ENDPOINT_URL: `http://${at()}` };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'laptop',
+      AWS_SECRET_ACCESS_KEY: 'laptop',
+      AWS_ENDPOINT_URL: `http://${at()}`,
+    };
     const child = spawn(process.execPath, [VIGIL, 'run', '--config', config, '--json'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let printed = 0;
@@ -90,13 +97,17 @@ function runVigil(config: string): Promise<{ printedAfterMs: number; exitedAfter
 }
 
 describe.concurrent('a probe against a server that accepts and never answers', () => {
-  it.each(CHECKS)('%s: fails at its timeout, and the process exits within a second of its findings', async (name, check) => {
-    const file = join(dir, `${name.replace(/\W+/g, '-')}.config.ts`);
-    writeFileSync(file, `export default ${JSON.stringify({ checks: [{ id: 'silent', timeoutMs: TIMEOUT_MS, ...check() }] })};`);
-    const { printedAfterMs, exitedAfterMs, stdout } = await runVigil(file);
-    const [finding] = JSON.parse(stdout) as { status: string; durationMs: number }[];
-    expect(finding!.status).toBe('fail');
-    expect(finding!.durationMs).toBeLessThanOrEqual(TIMEOUT_MS + 1000);
-    expect(exitedAfterMs - printedAfterMs).toBeLessThan(1000);
-  }, 120_000);
+  it.each(CHECKS)(
+    '%s: fails at its timeout, and the process exits within a second of its findings',
+    async (name, check) => {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.config.ts`);
+      writeFileSync(file, `export default ${JSON.stringify({ checks: [{ id: 'silent', timeoutMs: TIMEOUT_MS, ...check() }] })};`);
+      const { printedAfterMs, exitedAfterMs, stdout } = await runVigil(file);
+      const [finding] = JSON.parse(stdout) as { status: string; durationMs: number }[];
+      expect(finding!.status).toBe('fail');
+      expect(finding!.durationMs).toBeLessThanOrEqual(TIMEOUT_MS + 1000);
+      expect(exitedAfterMs - printedAfterMs).toBeLessThan(1000);
+    },
+    120_000,
+  );
 });

@@ -56,10 +56,15 @@ describe('parseConfig', () => {
     {
       name: 'a missing kind',
       raw: { checks: [{ id: 'a', target: 'x' }] },
-      expected: 'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "a")',
+      expected:
+        'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "a")',
     },
     { name: 'a misspelt field', raw: { checks: [{ ...http, thershold: 1 }] }, expected: 'checks[0]: Unrecognized key: "thershold" (check "api-health")' },
-    { name: 'a bad URL', raw: { checks: [{ ...http, target: 'api.example.com/health' }] }, expected: 'checks[0].target: expected an http:// or https:// URL (check "api-health")' },
+    {
+      name: 'a bad URL',
+      raw: { checks: [{ ...http, target: 'api.example.com/health' }] },
+      expected: 'checks[0].target: expected an http:// or https:// URL (check "api-health")',
+    },
     {
       name: 'a tcp target without a port',
       raw: { checks: [{ id: 'db', kind: 'tcp', target: 'db.internal' }] },
@@ -70,7 +75,11 @@ describe('parseConfig', () => {
       raw: { checks: [{ ...http, schedule: 'rate(1 minutes)' }] },
       expected: 'checks[0].schedule: write "rate(1 minute)": the unit is singular for 1 (check "api-health")',
     },
-    { name: 'an unknown severity', raw: { checks: [{ ...http, severity: 'P0' }] }, expected: 'checks[0].severity: Invalid option: expected one of "P1"|"P2"|"P3"|"P4" (check "api-health")' },
+    {
+      name: 'an unknown severity',
+      raw: { checks: [{ ...http, severity: 'P0' }] },
+      expected: 'checks[0].severity: Invalid option: expected one of "P1"|"P2"|"P3"|"P4" (check "api-health")',
+    },
     { name: 'a duplicate id', raw: { checks: [http, http] }, expected: 'checks[1].id: duplicate id "api-health" (also checks[0])' },
     {
       name: 'a duplicate remediation id',
@@ -94,9 +103,17 @@ describe('parseConfig', () => {
       },
       expected: 'runbooks[1].id: duplicate id "api-5xx" (also runbooks[0])',
     },
-    { name: 'an id with capitals', raw: { checks: [{ ...http, id: 'API' }] }, expected: 'checks[0].id: use 1-63 lowercase letters, digits and dashes, e.g. "api-health"' },
+    {
+      name: 'an id with capitals',
+      raw: { checks: [{ ...http, id: 'API' }] },
+      expected: 'checks[0].id: use 1-63 lowercase letters, digits and dashes, e.g. "api-health"',
+    },
     { name: 'no checks', raw: { checks: [] }, expected: 'checks: declare at least one check' },
-    { name: 'a concurrency of 0', raw: { defaults: { concurrency: 0 }, checks: [http] }, expected: 'defaults.concurrency: Too small: expected number to be >=1' },
+    {
+      name: 'a concurrency of 0',
+      raw: { defaults: { concurrency: 0 }, checks: [http] },
+      expected: 'defaults.concurrency: Too small: expected number to be >=1',
+    },
   ])('rejects $name', ({ raw, expected }) => {
     expect(problemsOf(raw)).toEqual([expected]);
   });
@@ -118,7 +135,9 @@ describe('parseConfig', () => {
   });
 
   it('explains a missing config file', async () => {
-    await expect(loadConfigFile('no-such.config.ts')).rejects.toThrow(/no-such\.config\.ts is invalid:\n {2}- \(root\): file not found; create it with defineConfig\(\)/);
+    await expect(loadConfigFile('no-such.config.ts')).rejects.toThrow(
+      /no-such\.config\.ts is invalid:\n {2}- \(root\): file not found; create it with defineConfig\(\)/,
+    );
   });
 });
 

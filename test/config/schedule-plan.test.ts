@@ -28,12 +28,17 @@ describe('planSchedules', () => {
   it('gives checks in the VPC schedules of their own, aimed at the function placed there', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1b', availabilityZone: 'eu-west-1a' }] };
     const plan = planSchedules(parseConfig({ network, checks: [tcp('edge', { group: 'g' }), tcp('db', { group: 'g', network: 'vpc' })] }));
-    expect(plan.map((s) => [s.network, s.checks])).toEqual([['public', ['edge']], ['vpc', ['db']]]);
+    expect(plan.map((s) => [s.network, s.checks])).toEqual([
+      ['public', ['edge']],
+      ['vpc', ['db']],
+    ]);
     expect(new Set(plan.map((s) => s.name)).size).toBe(2);
   });
 
   it('refuses a check in the VPC when the config names no VPC', () => {
-    expect(() => parseConfig({ checks: [tcp('db', { network: 'vpc' })] })).toThrow('checks[0].network: "vpc" needs the top-level network: { vpcId, subnets } to run in (check "db")');
+    expect(() => parseConfig({ checks: [tcp('db', { network: 'vpc' })] })).toThrow(
+      'checks[0].network: "vpc" needs the top-level network: { vpcId, subnets } to run in (check "db")',
+    );
   });
 
   it('leaves disabled checks unscheduled', () => {

@@ -38,7 +38,13 @@ afterAll(() => api.close());
 describe('runChecks', () => {
   it('isolates a hanging and a throwing probe among 50 healthy checks', async () => {
     const healthy = Array.from({ length: 50 }, (_, i) => ({ id: `web-${i}`, kind: 'http', target: `http://127.0.0.1:${api.port}/${i}` }));
-    const checks = [...healthy.slice(0, 20), { id: 'hangs', kind: 'deaf', target: 'x' }, ...healthy.slice(20, 35), { id: 'crashes', kind: 'throws', target: 'y' }, ...healthy.slice(35)];
+    const checks = [
+      ...healthy.slice(0, 20),
+      { id: 'hangs', kind: 'deaf', target: 'x' },
+      ...healthy.slice(20, 35),
+      { id: 'crashes', kind: 'throws', target: 'y' },
+      ...healthy.slice(35),
+    ];
     // Validated like any config, except for the two test-only kinds.
     const http = parseConfig({ checks: healthy }).checks;
     const validated = checks.map((c) => http.find((h) => h.id === c.id) ?? { ...c, timeoutMs: undefined });
@@ -86,7 +92,11 @@ describe('runChecks', () => {
         evidence: { attempts: [{ error: 'mongodb://reader:c0rrect-h0rse@docs:27017 refused' }], owner: 'dba@example.com' },
       }),
     });
-    const [finding] = await runChecks([{ id: 'db', kind: 'echoing' }], { probes: new Map([['echoing', echoing as unknown as Probe]]), concurrency: 1, defaultTimeoutMs: 1000 });
+    const [finding] = await runChecks([{ id: 'db', kind: 'echoing' }], {
+      probes: new Map([['echoing', echoing as unknown as Probe]]),
+      concurrency: 1,
+      defaultTimeoutMs: 1000,
+    });
 
     expect(JSON.stringify(finding)).not.toMatch(/Tr0ub4dor|c0rrect-h0rse/);
     expect(finding!.summary).toBe('cannot connect to postgres://***@orders-db:5432/orders');

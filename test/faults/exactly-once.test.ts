@@ -26,18 +26,36 @@ afterAll(async () => {
 const config = (guardrails: { cooldownMinutes?: number } = {}) =>
   parseConfig({
     checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
-    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto', cooldownMinutes: 0, maxActions: { count: 3, windowMinutes: 60 }, circuitBreaker: { failures: 3 }, ...guardrails }],
+    remediations: [
+      {
+        id: 'orders-api-restart',
+        kind: 'ecs-restart',
+        target: 'prod/orders-api',
+        mode: 'auto',
+        cooldownMinutes: 0,
+        maxActions: { count: 3, windowMinutes: 60 },
+        circuitBreaker: { failures: 3 },
+        ...guardrails,
+      },
+    ],
     runbooks: [
       {
         id: 'orders-api-5xx',
         match: { alarmNames: ['orders-api-5xx-rate'] },
         severity: 'P1',
-        steps: [{ act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not bring /health back' }],
+        steps: [
+          { act: 'orders-api-restart' },
+          { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } },
+          { escalate: 'restart did not bring /health back' },
+        ],
       },
     ],
   });
 
-const at = (fault: Fault, site: string, which: (n: number) => boolean = (n) => n === 1) => (s: string, n: number) => (s === site && which(n) ? fault : undefined);
+const at =
+  (fault: Fault, site: string, which: (n: number) => boolean = (n) => n === 1) =>
+  (s: string, n: number) =>
+    s === site && which(n) ? fault : undefined;
 const result = (out: Awaited<ReturnType<typeof deliverAlarm>>) => {
   const last = out.ends.at(-1)!;
   return last.ended === 'returned' ? (last.value as RunbookResult & { replay?: unknown }) : undefined;
@@ -53,7 +71,11 @@ describe('1. a lost reply to UpdateService', () => {
     const world = await World.create(local, T0, at('lost', 'ecs UpdateService', which));
     const out = await deliverAlarm(world, cfg, samples.metric);
     expect(world.ecs.applied).toHaveLength(1);
-    expect(result(out)?.steps[0]).toMatchObject({ step: 'act orders-api-restart', outcome: 'acted', detail: expect.stringMatching(/^the reply was lost \(socket hang up\); reading the target shows it was applied: new deployment ecs-svc\/0002/) });
+    expect(result(out)?.steps[0]).toMatchObject({
+      step: 'act orders-api-restart',
+      outcome: 'acted',
+      detail: expect.stringMatching(/^the reply was lost \(socket hang up\); reading the target shows it was applied: new deployment ecs-svc\/0002/),
+    });
   });
 });
 
@@ -86,7 +108,10 @@ describe('2. a lost reply to the first write of the event', () => {
       const out = await deliverAlarm(world, cfg, samples.metric);
       await drainStream(world, cfg);
       const told = escalations(world).length + world.sns.on(ESCALATIONS).filter((m) => m.subject.includes('[VIGIL')).length;
-      if (out.deadLettered || world.ecs.applied.length !== 1 || told === 0) broken.push(`outage from call ${start}: ${world.ecs.applied.length} deployments, ${told} escalations, ${out.deadLettered ? 'dead-lettered' : 'handled'}`);
+      if (out.deadLettered || world.ecs.applied.length !== 1 || told === 0)
+        broken.push(
+          `outage from call ${start}: ${world.ecs.applied.length} deployments, ${told} escalations, ${out.deadLettered ? 'dead-lettered' : 'handled'}`,
+        );
     }
     expect(broken).toEqual([]);
   }, 120_000);
@@ -109,10 +134,18 @@ describe('4. a failed DynamoDB call after the action', () => {
   it('resumes the runbook where it stopped: verify runs and the on-call is escalated', async () => {
     const cfg = config();
     // Every SDK attempt to record the action's outcome fails, twice over (the claim was the first write).
-    const world = await World.create(local, T0, at('server', 'dynamodb PutItem GUARD', (n) => n >= 2 && n <= 7));
+    const world = await World.create(
+      local,
+      T0,
+      at('server', 'dynamodb PutItem GUARD', (n) => n >= 2 && n <= 7),
+    );
     const out = await deliverAlarm(world, cfg, samples.metric);
     expect(world.ecs.applied).toHaveLength(1);
-    expect(result(out)?.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['act orders-api-restart: acted', 'verify api-health: failed', 'escalate: escalated']);
+    expect(result(out)?.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual([
+      'act orders-api-restart: acted',
+      'verify api-health: failed',
+      'escalate: escalated',
+    ]);
     await drainStream(world, cfg);
     expect(escalations(world)).toHaveLength(1);
   });
@@ -184,6 +217,8 @@ describe('7. a replayed event', () => {
     const again = result(await deliverAlarm(world, cfg, samples.metric, log.log));
     expect(world.ecs.applied).toHaveLength(1);
     expect(again).toMatchObject({ replay: { of: samples.metric.id, firstVerdict: first?.verdict, at: expect.any(String) } });
-    expect(log.lines.filter((l) => l.level !== 'debug').map((l) => l.message)).toEqual([expect.stringMatching(/^replay: orders-api-5xx-rate ALARM was handled at .*: escalated; nothing done again$/)]);
+    expect(log.lines.filter((l) => l.level !== 'debug').map((l) => l.message)).toEqual([
+      expect.stringMatching(/^replay: orders-api-5xx-rate ALARM was handled at .*: escalated; nothing done again$/),
+    ]);
   });
 });

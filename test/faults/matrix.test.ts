@@ -49,7 +49,12 @@ afterAll(async () => {
   await local.close();
   if (!table.size) return;
   const rows = SITES.flatMap((site) => FAULTS.map((fault) => table.get(`${site} × ${fault}`)).filter(Boolean));
-  console.log(['fault matrix: each call site × each fault, on its first call | on every call | on every call but the first (deployments, who was told, attempts: r returned, t threw, k killed)', ...rows].join('\n'));
+  console.log(
+    [
+      'fault matrix: each call site × each fault, on its first call | on every call | on every call but the first (deployments, who was told, attempts: r returned, t threw, k killed)',
+      ...rows,
+    ].join('\n'),
+  );
 });
 
 const config = (mode: 'auto' | 'propose' | 'observe' = 'auto') =>
@@ -61,7 +66,11 @@ const config = (mode: 'auto' | 'propose' | 'observe' = 'auto') =>
         id: 'orders-api-5xx',
         match: { alarmNames: ['orders-api-5xx-rate'] },
         severity: 'P1',
-        steps: [{ act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not bring /health back' }],
+        steps: [
+          { act: 'orders-api-restart' },
+          { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } },
+          { escalate: 'restart did not bring /health back' },
+        ],
       },
     ],
   });
@@ -96,8 +105,10 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     const fail = (what: string) => broken.push(`${site} × ${fault} (${mode}): ${what}`);
 
     if (deployments > 1) fail(`${deployments} deployments for one event`);
-    if (deployments === 1 && (!action || action.outcome === 'not-applied')) fail(`a deployment happened but the guard records ${action ? 'it as not applied' : 'no action'}`);
-    if (deployments === 0 && action && !['not-applied', 'unknown'].includes(action.outcome ?? '')) fail(`no deployment happened but the guard records one (${action.outcome ?? 'in flight'})`);
+    if (deployments === 1 && (!action || action.outcome === 'not-applied'))
+      fail(`a deployment happened but the guard records ${action ? 'it as not applied' : 'no action'}`);
+    if (deployments === 0 && action && !['not-applied', 'unknown'].includes(action.outcome ?? ''))
+      fail(`no deployment happened but the guard records one (${action.outcome ?? 'in flight'})`);
     if (deployments === 1 && !delivered.deadLettered && !['verified', 'not-verified'].includes(action?.outcome ?? '')) fail('acted, but verify never ran');
     // Told: by a message, or, when SNS or the table is down for good, by the alarmed dead-letter queue the record lands in.
     // An attempt killed at the same call every time can say nothing: there the alarmed dead-letter queue is what tells.
@@ -109,7 +120,9 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     if (guard?.lease && new Date(guard.lease.until).getTime() > world.now.getTime() + 300_000) fail(`the target's lease outlives its ${300} s`);
 
     const keys = world.sns.published.map((m) => m.attributes.dedupKey);
-    const transitions = world.stream.map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>).state).filter((s) => s.transition && s.incident);
+    const transitions = world.stream
+      .map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>).state)
+      .filter((s) => s.transition && s.incident);
     // Only SNS refusing every send for good can keep a message from going out; a lost reply, a table that fails, a dead attempt cannot.
     const snsDown = site === 'sns Publish' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
     // Every attempt of notify dies before it can send: only the alarmed dead-letter queue can tell.
@@ -125,14 +138,18 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
       if (state.transition.kind === 'repeated') fail(`a reminder (${t}) from one event retried`);
     }
     const bodies = world.sns.published.map((m) => `${m.subject}\n${m.message}`);
-    if (deployments === 1 && bodies.some((b) => /orders-api-restart failed|was not applied/.test(b))) fail('a deployment happened, and a message says the action failed');
-    if (deployments === 1 && run?.status === 'done' && !snsDown && !notifyNeverSends && !bodies.some((b) => b.includes('[ACTION TAKEN]'))) fail('acted, and no [ACTION TAKEN] message says so');
-    if (paged && run?.status === 'done' && !snsDown && !world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[VIGIL RECOVERED]'))) fail('paged [VIGIL ERROR], handled on a later attempt, and no follow-up says so');
+    if (deployments === 1 && bodies.some((b) => /orders-api-restart failed|was not applied/.test(b)))
+      fail('a deployment happened, and a message says the action failed');
+    if (deployments === 1 && run?.status === 'done' && !snsDown && !notifyNeverSends && !bodies.some((b) => b.includes('[ACTION TAKEN]')))
+      fail('acted, and no [ACTION TAKEN] message says so');
+    if (paged && run?.status === 'done' && !snsDown && !world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[VIGIL RECOVERED]')))
+      fail('paged [VIGIL ERROR], handled on a later attempt, and no follow-up says so');
     if (unhandled.length) fail(`unhandled rejection: ${String(unhandled[0])}`);
     if (run?.status === 'done') {
       world.pick = () => undefined;
       const replayed = (await deliverAlarm(world, cfg, samples.metric)).ends.at(-1);
-      if (!(replayed?.ended === 'returned' && (replayed.value as RunbookResult).replay?.of === samples.metric.id)) fail('a replay of the event did not say it was one');
+      if (!(replayed?.ended === 'returned' && (replayed.value as RunbookResult).replay?.of === samples.metric.id))
+        fail('a replay of the event did not say it was one');
       if (world.ecs.applied.length !== deployments) fail('a replay of the event acted again');
     }
 
@@ -208,98 +225,125 @@ describe.concurrent('an approval under faults', () => {
     const { world, payload } = await proposed(cfg);
     const seen = new Set<string>();
     world.pick = (s) => void seen.add(s);
-    await remediateIn(world, world.coldStart(), new Date(world.now.getTime() + FUNCTION_TIMEOUT_MS), cfg)({ ...payload, approvedBy: 'alice', reason: 'the pods are bad' });
+    await remediateIn(
+      world,
+      world.coldStart(),
+      new Date(world.now.getTime() + FUNCTION_TIMEOUT_MS),
+      cfg,
+    )({ ...payload, approvedBy: 'alice', reason: 'the pods are bad' });
     expect([...seen].sort()).toEqual([...APPROVAL_SITES].sort());
   });
 
-  it.each(APPROVAL_SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s: one deployment at most, verified, and the operator told', async (site, fault) => {
-    const cfg = config('propose');
-    const { world, payload } = await proposed(cfg);
-    const approval = { ...payload, approvedBy: 'alice', reason: 'the pods are bad' };
+  it.each(APPROVAL_SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))(
+    '%s × %s: one deployment at most, verified, and the operator told',
+    async (site, fault) => {
+      const cfg = config('propose');
+      const { world, payload } = await proposed(cfg);
+      const approval = { ...payload, approvedBy: 'alice', reason: 'the pods are bad' };
 
-    world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
-    const answers: string[] = [];
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const started = world.now.getTime();
-      const a = world.coldStart();
-      const answer = await Promise.race([
-        remediateIn(
-          world,
-          a,
-          new Date(started + FUNCTION_TIMEOUT_MS),
-          cfg,
-        )(approval).then(
-          (r) => ('error' in r ? `refused: ${r.error}` : `answered ${(r as RunbookResult).verdict}`),
-          (err: Error) => `threw: ${err.message}`,
-        ),
-        a.killed.then(() => 'killed'),
-      ]);
-      a.kill();
-      answers.push(answer);
-      if (answer === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
-      if (answer.startsWith('answered')) break;
-      world.advance(30_000);
-    }
-    await drainStream(world, cfg);
+      world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
+      const answers: string[] = [];
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const started = world.now.getTime();
+        const a = world.coldStart();
+        const answer = await Promise.race([
+          remediateIn(
+            world,
+            a,
+            new Date(started + FUNCTION_TIMEOUT_MS),
+            cfg,
+          )(approval).then(
+            (r) => ('error' in r ? `refused: ${r.error}` : `answered ${(r as RunbookResult).verdict}`),
+            (err: Error) => `threw: ${err.message}`,
+          ),
+          a.killed.then(() => 'killed'),
+        ]);
+        a.kill();
+        answers.push(answer);
+        if (answer === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
+        if (answer.startsWith('answered')) break;
+        world.advance(30_000);
+      }
+      await drainStream(world, cfg);
 
-    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
-    const action = guard?.actions.find((x) => x.eventId === `approval-${payload.approve}`);
-    const deployments = world.ecs.applied.length;
-    const escalated = world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[ESCALATED]'));
-    const broken: string[] = [];
-    if (deployments > 1) broken.push(`${deployments} deployments for one approval`);
-    if (deployments === 1 && (!action || action.outcome === 'not-applied')) broken.push('a deployment happened but the guard does not record it');
-    if (deployments === 0 && action && action.outcome !== 'not-applied') broken.push(`no deployment, yet the guard records ${action.outcome ?? 'one in flight'}`);
-    if (deployments === 1 && !['verified', 'not-verified'].includes(action?.outcome ?? '')) broken.push('acted, but verify never ran');
-    if (deployments === 1 && !escalated && !answers.at(-1)!.startsWith('threw')) broken.push(`acted, verify failed, nobody escalated (${answers.join(' → ')})`);
-    expect(broken).toEqual([]);
-  });
+      const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+      const action = guard?.actions.find((x) => x.eventId === `approval-${payload.approve}`);
+      const deployments = world.ecs.applied.length;
+      const escalated = world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[ESCALATED]'));
+      const broken: string[] = [];
+      if (deployments > 1) broken.push(`${deployments} deployments for one approval`);
+      if (deployments === 1 && (!action || action.outcome === 'not-applied')) broken.push('a deployment happened but the guard does not record it');
+      if (deployments === 0 && action && action.outcome !== 'not-applied')
+        broken.push(`no deployment, yet the guard records ${action.outcome ?? 'one in flight'}`);
+      if (deployments === 1 && !['verified', 'not-verified'].includes(action?.outcome ?? '')) broken.push('acted, but verify never ran');
+      if (deployments === 1 && !escalated && !answers.at(-1)!.startsWith('threw'))
+        broken.push(`acted, verify failed, nobody escalated (${answers.join(' → ')})`);
+      expect(broken).toEqual([]);
+    },
+  );
 });
 
 /** The calls a manual run makes on an incident: its state and guard, the plan, the lease, the call, the record. */
-const MANUAL_SITES = ['dynamodb BatchGetItem', 'dynamodb PutItem INCIDENT', 'ecs DescribeServices', 'dynamodb PutItem GUARD', 'ecs UpdateService', 'dynamodb PutItem CHECK'] as const;
+const MANUAL_SITES = [
+  'dynamodb BatchGetItem',
+  'dynamodb PutItem INCIDENT',
+  'ecs DescribeServices',
+  'dynamodb PutItem GUARD',
+  'ecs UpdateService',
+  'dynamodb PutItem CHECK',
+] as const;
 
 // A manual run is invoked by hand too; sent again after an error it is a new request, held by the first one's lock and cooldown.
 describe.concurrent('a manual run under faults', () => {
-  it.each(MANUAL_SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))('%s × %s: one deployment at most, and the answer says what happened', async (site, fault) => {
-    const cfg = config('observe');
-    const world = await World.create(local, T0);
-    await deliverAlarm(world, cfg, samples.metric); // observes only: the incident a human then acts on
-    const request = { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice', reason: 'pods are wedged', incident: 'alarm:orders-api-5xx-rate/1' };
-    world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
-    const answers: { outcome?: string; error?: string }[] = [];
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const started = world.now.getTime();
-      const a = world.coldStart();
-      const answer = await Promise.race([
-        remediateIn(
-          world,
-          a,
-          new Date(started + FUNCTION_TIMEOUT_MS),
-          cfg,
-        )(request, { awsRequestId: `request-${attempt}` }).then(
-          (r) => r as { outcome?: string; error?: string },
-          (err: Error) => ({ error: err.message }),
-        ),
-        a.killed.then(() => ({ error: 'killed' })),
-      ]);
-      a.kill();
-      answers.push(answer);
-      if (answer.error === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
-      if (!answer.error) break;
-      world.advance(30_000);
-    }
+  it.each(MANUAL_SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))(
+    '%s × %s: one deployment at most, and the answer says what happened',
+    async (site, fault) => {
+      const cfg = config('observe');
+      const world = await World.create(local, T0);
+      await deliverAlarm(world, cfg, samples.metric); // observes only: the incident a human then acts on
+      const request = {
+        remediation: 'orders-api-restart',
+        dryRun: false,
+        approvedBy: 'alice',
+        reason: 'pods are wedged',
+        incident: 'alarm:orders-api-5xx-rate/1',
+      };
+      world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
+      const answers: { outcome?: string; error?: string }[] = [];
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const started = world.now.getTime();
+        const a = world.coldStart();
+        const answer = await Promise.race([
+          remediateIn(
+            world,
+            a,
+            new Date(started + FUNCTION_TIMEOUT_MS),
+            cfg,
+          )(request, { awsRequestId: `request-${attempt}` }).then(
+            (r) => r as { outcome?: string; error?: string },
+            (err: Error) => ({ error: err.message }),
+          ),
+          a.killed.then(() => ({ error: 'killed' })),
+        ]);
+        a.kill();
+        answers.push(answer);
+        if (answer.error === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
+        if (!answer.error) break;
+        world.advance(30_000);
+      }
 
-    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
-    const recorded = (guard?.actions ?? []).filter((x) => x.outcome !== 'not-applied');
-    const deployments = world.ecs.applied.length;
-    const broken: string[] = [];
-    if (deployments > 1) broken.push(`${deployments} deployments for one operator's request`);
-    if (recorded.length !== deployments) broken.push(`${deployments} deployments, ${recorded.length} actions on record`);
-    if (answers.some((x) => x.outcome === 'acted') && deployments === 0) broken.push('answered "acted" with nothing done');
-    if (deployments === 1 && !answers.some((x) => x.outcome === 'acted' || x.error)) broken.push(`a deployment nobody was told of (${JSON.stringify(answers)})`);
-    expect(broken).toEqual([]);
-  });
+      const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+      const recorded = (guard?.actions ?? []).filter((x) => x.outcome !== 'not-applied');
+      const deployments = world.ecs.applied.length;
+      const broken: string[] = [];
+      if (deployments > 1) broken.push(`${deployments} deployments for one operator's request`);
+      if (recorded.length !== deployments) broken.push(`${deployments} deployments, ${recorded.length} actions on record`);
+      if (answers.some((x) => x.outcome === 'acted') && deployments === 0) broken.push('answered "acted" with nothing done');
+      if (deployments === 1 && !answers.some((x) => x.outcome === 'acted' || x.error))
+        broken.push(`a deployment nobody was told of (${JSON.stringify(answers)})`);
+      expect(broken).toEqual([]);
+    },
+  );
 });
 
 /** DocumentDB's and RDS's changes, snapshots, failovers and a reboot, under the same faults: one change at most, recorded as it happened. */
@@ -331,13 +375,25 @@ const DATABASE_CASES = [
   },
   {
     key: 'rds:orders-db',
-    remediation: { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', mode: 'auto', allowAuto: { reason: 'the guide reboots a wedged instance before paging' } },
+    remediation: {
+      id: 'orders-db-reboot',
+      kind: 'rds-reboot',
+      target: 'orders-db',
+      mode: 'auto',
+      allowAuto: { reason: 'the guide reboots a wedged instance before paging' },
+    },
     sites: ['rds DescribeDBInstances', 'rds RebootDBInstance', 'rds DescribeEvents'],
     made: (w: World) => w.rds.reboots.length,
   },
   {
     key: 'rds:orders-aurora',
-    remediation: { id: 'orders-aurora-failover', kind: 'rds-failover', target: 'orders-aurora', mode: 'auto', allowAuto: { reason: 'a failover drill: readers are in sync and clients reconnect' } },
+    remediation: {
+      id: 'orders-aurora-failover',
+      kind: 'rds-failover',
+      target: 'orders-aurora',
+      mode: 'auto',
+      allowAuto: { reason: 'a failover drill: readers are in sync and clients reconnect' },
+    },
     sites: ['rds DescribeDBClusters', 'rds FailoverDBCluster'],
     made: (w: World) => w.rds.failovers.length,
   },
@@ -357,35 +413,45 @@ const DATABASE_CASES = [
 ] as const;
 
 describe.concurrent('database changes under faults', () => {
-  it.each(DATABASE_CASES.flatMap((c) => c.sites.flatMap((site) => FAULTS.flatMap((fault) => MODES.map((mode) => [c.remediation.kind, site, fault, mode, c] as const)))))(
-    '%s: %s × %s (%s call)',
-    async (_, site, fault, mode, c) => {
-      const cfg = parseConfig({
-        checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
-        remediations: [c.remediation],
-        runbooks: [{ id: 'database-change', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P1', steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }] }],
-      });
-      const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
-      const world = await World.create(local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
-      const delivered = await deliverAlarm(world, cfg, samples.metric);
-      const { deadLettered } = await drainStream(world, cfg);
-      const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(c.key);
-      const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
-      const made = c.made(world);
-      const last = delivered.ends.at(-1)!;
-      const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
-      const told = world.sns.on(ESCALATIONS).length > 0 || deadLettered.length > 0 || (fault === 'kill' && delivered.deadLettered);
-      const broken: string[] = [];
-      if (made > 1) broken.push(`${made} changes for one event`);
-      if (made === 1 && (!action || action.outcome === 'not-applied')) broken.push('a change happened but the guard does not record it');
-      // "unknown" is the truth when neither the call's answer nor a read-back could tell: it holds the cooldown, and a human is told to look.
-      // A claim every attempt died on before reading the target stays in flight: the next event's orphan settlement reads it.
-      const everyAttemptKilled = fault === 'kill' && mode !== 'first' && delivered.deadLettered;
-      if (made === 0 && action && !['not-applied', 'unknown'].includes(action.outcome ?? '') && !(everyAttemptKilled && action.outcome === undefined)) broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
-      if (action?.outcome === 'unknown' && !world.sns.published.some((m) => m.message.includes('may or may not have acted'))) broken.push('an unknown outcome, and nobody told to look');
-      if (acted && made === 0) broken.push('said "acted" with nothing done');
-      if (!told) broken.push('nobody was told');
-      expect(broken).toEqual([]);
-    },
-  );
+  it.each(
+    DATABASE_CASES.flatMap((c) =>
+      c.sites.flatMap((site) => FAULTS.flatMap((fault) => MODES.map((mode) => [c.remediation.kind, site, fault, mode, c] as const))),
+    ),
+  )('%s: %s × %s (%s call)', async (_, site, fault, mode, c) => {
+    const cfg = parseConfig({
+      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+      remediations: [c.remediation],
+      runbooks: [
+        {
+          id: 'database-change',
+          match: { alarmNames: ['orders-api-5xx-rate'] },
+          severity: 'P1',
+          steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }],
+        },
+      ],
+    });
+    const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
+    const world = await World.create(local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
+    const delivered = await deliverAlarm(world, cfg, samples.metric);
+    const { deadLettered } = await drainStream(world, cfg);
+    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(c.key);
+    const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
+    const made = c.made(world);
+    const last = delivered.ends.at(-1)!;
+    const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
+    const told = world.sns.on(ESCALATIONS).length > 0 || deadLettered.length > 0 || (fault === 'kill' && delivered.deadLettered);
+    const broken: string[] = [];
+    if (made > 1) broken.push(`${made} changes for one event`);
+    if (made === 1 && (!action || action.outcome === 'not-applied')) broken.push('a change happened but the guard does not record it');
+    // "unknown" is the truth when neither the call's answer nor a read-back could tell: it holds the cooldown, and a human is told to look.
+    // A claim every attempt died on before reading the target stays in flight: the next event's orphan settlement reads it.
+    const everyAttemptKilled = fault === 'kill' && mode !== 'first' && delivered.deadLettered;
+    if (made === 0 && action && !['not-applied', 'unknown'].includes(action.outcome ?? '') && !(everyAttemptKilled && action.outcome === undefined))
+      broken.push(`no change, yet the guard records ${action.outcome ?? 'one in flight'}`);
+    if (action?.outcome === 'unknown' && !world.sns.published.some((m) => m.message.includes('may or may not have acted')))
+      broken.push('an unknown outcome, and nobody told to look');
+    if (acted && made === 0) broken.push('said "acted" with nothing done');
+    if (!told) broken.push('nobody was told');
+    expect(broken).toEqual([]);
+  });
 });

@@ -27,13 +27,32 @@ describe('a PostgreSQL remediation whose answer is lost', () => {
   it('terminates the session once, and records it as done, read back from pg_stat_activity', async () => {
     const victim = await cluster.open({ application: 'billing-worker', user: 'app', password: 'app-pw' });
     await victim.client.query('BEGIN; SELECT 1');
-    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'billing-worker' AND state = 'idle in transaction'")).rows[0].n === 1);
+    await until(
+      async () =>
+        (
+          await cluster.admin.client.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'billing-worker' AND state = 'idle in transaction'",
+          )
+        ).rows[0].n === 1,
+    );
     const config = parseConfig({
       checks: [{ id: 'billing-db-port', kind: 'tcp', target: `127.0.0.1:${proxy.port}` }],
       remediations: [
-        { id: 'billing-db-kill-idle-tx', kind: 'pg-terminate-idle', target: `127.0.0.1:${proxy.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', applications: ['billing-worker'], olderThanMinutes: 0.0001, mode: 'auto' },
+        {
+          id: 'billing-db-kill-idle-tx',
+          kind: 'pg-terminate-idle',
+          target: `127.0.0.1:${proxy.port}/postgres`,
+          user: cluster.db.user,
+          password: { value: cluster.db.password },
+          ssl: 'disable',
+          applications: ['billing-worker'],
+          olderThanMinutes: 0.0001,
+          mode: 'auto',
+        },
       ],
-      runbooks: [{ id: 'billing-db', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P2', steps: [{ act: 'billing-db-kill-idle-tx' }, { escalate: 'x' }] }],
+      runbooks: [
+        { id: 'billing-db', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P2', steps: [{ act: 'billing-db-kill-idle-tx' }, { escalate: 'x' }] },
+      ],
     });
     proxy.loseAnswerTo = /pg_terminate_backend/;
     const world = await World.create(local, T0);
@@ -44,7 +63,10 @@ describe('a PostgreSQL remediation whose answer is lost', () => {
     await until(async () => (await cluster.admin.client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [victim.pid])).rows[0].n === 0);
     const last = out.ends.at(-1)!;
     if (last.ended !== 'returned') throw new Error(`the alarm was not handled: ${JSON.stringify(out.ends)}`);
-    expect((last.value as RunbookResult).steps[0]).toMatchObject({ outcome: 'acted', detail: expect.stringMatching(/^the reply was lost \(Connection terminated unexpectedly\); reading the target shows it was applied: gone: pid \d+ /) });
+    expect((last.value as RunbookResult).steps[0]).toMatchObject({
+      outcome: 'acted',
+      detail: expect.stringMatching(/^the reply was lost \(Connection terminated unexpectedly\); reading the target shows it was applied: gone: pid \d+ /),
+    });
     const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(`pg:127.0.0.1:${proxy.port}/postgres`);
     expect(guard?.actions.map((a) => a.outcome)).toEqual(['done']);
   });

@@ -28,7 +28,13 @@ const clock = { now: () => now };
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   store = new DynamoStateStore(dynamo.doc, await freshTable(dynamo));
-  const handler = createHeartbeatHandler({ config, store, tokenOf: async (id) => (id === 'nightly-backup' ? TOKEN : 'another-token-entirely-0000'), log: silentLog, clock });
+  const handler = createHeartbeatHandler({
+    config,
+    store,
+    tokenOf: async (id) => (id === 'nightly-backup' ? TOKEN : 'another-token-entirely-0000'),
+    log: silentLog,
+    clock,
+  });
   endpoint = await serveFunctionUrl(handler);
 });
 afterAll(async () => {
@@ -37,15 +43,25 @@ afterAll(async () => {
 });
 
 const report = (path: string, init: RequestInit = {}) =>
-  fetch(`http://${endpoint.host}:${endpoint.port}${path}`, { method: 'POST', ...init, headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as object) } });
-const round = async () => (await createRunChecksHandler({ config, log: silentLog, clock, store, aws: {} as never })({ checks: ['nightly-backup'] })) as RunChecksSummary;
+  fetch(`http://${endpoint.host}:${endpoint.port}${path}`, {
+    method: 'POST',
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as object) },
+  });
+const round = async () =>
+  (await createRunChecksHandler({ config, log: silentLog, clock, store, aws: {} as never })({ checks: ['nightly-backup'] })) as RunChecksSummary;
 
 describe('a heartbeat', () => {
   it('records a report sent with its token, with a status and a short message', async () => {
     const res = await report('/nightly-backup', { body: JSON.stringify({ status: 'ok', message: 'backup finished\n12.4 GB in 9 min' }) });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ checkId: 'nightly-backup', status: 'ok', message: 'backup finished 12.4 GB in 9 min', via: 'url' });
-    expect(await store.getHeartbeat('nightly-backup')).toEqual({ at: now.toISOString(), status: 'ok', message: 'backup finished 12.4 GB in 9 min', via: 'url' });
+    expect(await store.getHeartbeat('nightly-backup')).toEqual({
+      at: now.toISOString(),
+      status: 'ok',
+      message: 'backup finished 12.4 GB in 9 min',
+      via: 'url',
+    });
   });
 
   it('refuses a wrong or missing token, an unknown heartbeat, and a bad status, each saying why, and records nothing', async () => {

@@ -65,11 +65,16 @@ describe('incidents handler: the operator workflow', () => {
 
   it('silences a check before it fails, so its incident opens quietly; unsilence lifts it and tells the on-call', async () => {
     t = await startConsole();
-    expect(await incidents({ op: 'silence', check: 'api-health', for: '2h', ...alice })).toEqual({ done: 'api-health silenced until 2026-11-23T05:00:00.000Z; it has no active incident' });
+    expect(await incidents({ op: 'silence', check: 'api-health', for: '2h', ...alice })).toEqual({
+      done: 'api-health silenced until 2026-11-23T05:00:00.000Z; it has no active incident',
+    });
     await t.openIncident();
     expect(t.subjects()).toEqual([]);
     t.at(5);
-    expect(await incidents({ op: 'unsilence', check: 'api-health', by: 'alice', reason: 'maintenance over' })).toMatchObject({ done: 'silence on api-health lifted', notified: 'yes, by the notify function' });
+    expect(await incidents({ op: 'unsilence', check: 'api-health', by: 'alice', reason: 'maintenance over' })).toMatchObject({
+      done: 'silence on api-health lifted',
+      notified: 'yes, by the notify function',
+    });
     expect(t.subjects()).toEqual([expect.stringMatching(/^\[P3\]\[UNSILENCED\] api-health/)]);
     expect(t.sent[0]!.body).toContain('alice lifted the silence on api-health: notifications resume.');
     expect(await t.store.listSilences()).toEqual([]);
@@ -80,16 +85,28 @@ describe('incidents handler: the operator workflow', () => {
     t.setHealthy(false);
     await t.handlers['on-alarm']!(JSON.parse(JSON.stringify((await import('../support/alarm.js')).samples.metric)) as never);
     expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.circuitOpenedAt).toBeDefined();
-    const result = await incidents({ op: 'reset-circuit', target: 'ecs:prod/orders-api', incident: 'alarm:orders-api-5xx-rate/1', by: 'bob', reason: 'memory leak fixed' });
+    const result = await incidents({
+      op: 'reset-circuit',
+      target: 'ecs:prod/orders-api',
+      incident: 'alarm:orders-api-5xx-rate/1',
+      by: 'bob',
+      reason: 'memory leak fixed',
+    });
     expect(result).toMatchObject({ done: 'circuit on ecs:prod/orders-api closed; automatic actions may run again', notified: 'yes, by the notify function' });
     expect((await t.store.getGuard('ecs:prod/orders-api')).guard?.circuitOpenedAt).toBeUndefined();
-    expect(t.sent.at(-1)).toMatchObject({ subject: expect.stringMatching(/^\[P1\]\[ACTION TAKEN\]/), body: expect.stringContaining('reset the circuit on ecs:prod/orders-api: memory leak fixed') });
+    expect(t.sent.at(-1)).toMatchObject({
+      subject: expect.stringMatching(/^\[P1\]\[ACTION TAKEN\]/),
+      body: expect.stringContaining('reset the circuit on ecs:prod/orders-api: memory leak fixed'),
+    });
   });
 
   it.each([
     [{ op: 'ack', incident: 'api-health/7', ...alice }, 'no incident api-health/7; the latest for api-health is api-health/1'],
     [{ op: 'unsilence', check: 'api-health', ...alice }, 'api-health is not silenced by an operator; nothing to lift'],
-    [{ op: 'silence', check: 'no-such-check', ...alice }, 'unknown check "no-such-check"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm\'s incidents'],
+    [
+      { op: 'silence', check: 'no-such-check', ...alice },
+      'unknown check "no-such-check"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm\'s incidents',
+    ],
     [{ op: 'reset-circuit', target: 'ecs:prod/payments', ...alice }, 'unknown target "ecs:prod/payments"; remediations act on: ecs:prod/orders-api'],
     [{ op: 'reset-circuit', target: 'ecs:prod/orders-api', ...alice }, 'no action has run on ecs:prod/orders-api; there is no circuit to reset'],
     [{ op: 'get', incident: 'api-health/9' }, 'no incident "api-health/9"; the latest for api-health is api-health/1'],
@@ -108,6 +125,8 @@ describe('incidents handler: the operator workflow', () => {
     t = await startConsole();
     await t.openIncident();
     await incidents({ op: 'resolve', incident: 'api-health/1', ...alice });
-    expect(await incidents({ op: 'resolve', incident: 'api-health/1', ...alice })).toMatchObject({ error: expect.stringMatching(/^incident api-health\/1 is already resolved \(by alice at /) });
+    expect(await incidents({ op: 'resolve', incident: 'api-health/1', ...alice })).toMatchObject({
+      error: expect.stringMatching(/^incident api-health\/1 is already resolved \(by alice at /),
+    });
   });
 });

@@ -25,10 +25,18 @@ const rows: [string, unknown, unknown][] = [
   ['run-checks', { checks: ['nope'] }, 'unknown check id "nope"; known: api-health, orders-api-service'],
   ['run-checks', { group: 'nope' }, 'unknown group "nope"; known: edge, aws'],
   ['run-checks', { checks: [huge] }, tooBig],
-  ['remediate', { remediation: 'orders-api-restart', dryRun: false }, 'approvedBy: required with "dryRun": false: who runs this (it approves high-risk remediations)'],
+  [
+    'remediate',
+    { remediation: 'orders-api-restart', dryRun: false },
+    'approvedBy: required with "dryRun": false: who runs this (it approves high-risk remediations)',
+  ],
   ['remediate', { remediation: 'orders-api-restart', dryRun: false, approvedBy: 'alice' }, 'reason: required with "dryRun": false: why, for the timeline'],
   ['remediate', { remediation: 'orders-api-restart', dryRun: false, approvedBy: '  ', reason: 'x' }, 'approvedBy: say who you are, e.g. "alice"'],
-  ['remediate', { remediation: 'nope', dryRun: false, approvedBy: 'alice', reason: 'x' }, 'unknown remediation "nope"; configured: orders-api-restart, orders-api-rollback'],
+  [
+    'remediate',
+    { remediation: 'nope', dryRun: false, approvedBy: 'alice', reason: 'x' },
+    'unknown remediation "nope"; configured: orders-api-restart, orders-api-rollback',
+  ],
   ['remediate', { remediation: 'orders-api-restart', dryRun: 'false' }, 'dryRun: Invalid input: expected boolean, received string'],
   ['remediate', { remediation: 'orders-api-restart', dryrun: false }, '(event): Unrecognized key: "dryrun"'],
   ['remediate', { remediation: 'orders-api-rollback', approve: 'nope-1', approvedBy: 'alice', reason: 'x' }, 'no proposal "nope-1"'],
@@ -39,37 +47,63 @@ const rows: [string, unknown, unknown][] = [
   ['incidents', { op: 'close', incident: 'api-health/1' }, 'op: give "op", one of: list, get, ack, resolve, silence, unsilence, reset-circuit'],
   ['incidents', {}, 'op: give "op", one of: list, get, ack, resolve, silence, unsilence, reset-circuit'],
   ['incidents', { op: 'ack', incident: 'api-health/1' }, 'by: required (string)'],
-  ['incidents', { op: 'ack', incident: 'api-health', by: 'alice', reason: 'x' }, 'incident: expected an incident id like "api-health/3" (from the notification)'],
+  [
+    'incidents',
+    { op: 'ack', incident: 'api-health', by: 'alice', reason: 'x' },
+    'incident: expected an incident id like "api-health/3" (from the notification)',
+  ],
   ['incidents', { op: 'ack', incident: 'api-health/1', by: 'alice', reason: huge }, tooBig],
-  ['incidents', { op: 'ack', incident: 'api-health/1', by: 'alice\n[P1][RESOLVED]', reason: 'x' }, 'by: no control characters (newlines, tabs, NUL, escapes) or broken Unicode'],
-  ['incidents', { op: 'resolve', incident: 'api-health/1', by: 'alice', reason: 'fixed\u001b[2J' }, 'reason: no control characters (newlines, tabs, NUL, escapes) or broken Unicode'],
+  [
+    'incidents',
+    { op: 'ack', incident: 'api-health/1', by: 'alice\n[P1][RESOLVED]', reason: 'x' },
+    'by: no control characters (newlines, tabs, NUL, escapes) or broken Unicode',
+  ],
+  [
+    'incidents',
+    { op: 'resolve', incident: 'api-health/1', by: 'alice', reason: 'fixed\u001b[2J' },
+    'reason: no control characters (newlines, tabs, NUL, escapes) or broken Unicode',
+  ],
   ['remediate', { automation: 'off', by: 'alice\u0000', reason: 'x' }, 'by: no control characters (newlines, tabs, NUL, escapes) or broken Unicode'],
   ['incidents', { op: 'resolve', incident: 'api-health/1', by: 'alice', reason: 'r'.repeat(501) }, 'reason: Too big: expected string to have <=500 characters'],
   ['incidents', { op: 'silence', check: 'api-health', for: '30 minutes', by: 'alice', reason: 'x' }, 'for: expected a length like "30m", "4h" or "2d"'],
   ['incidents', { op: 'silence', check: 'api-health', for: '8d', by: 'alice', reason: 'x' }, 'for: between 1m and 7d'],
-  ['incidents', { op: 'silence', check: 'api-health', incident: 'api-health/1', by: 'alice', reason: 'x' }, '(event): give either "check" or "incident", not both'],
-  ['incidents', { op: 'silence', check: 'nope', by: 'alice', reason: 'x' }, 'unknown check "nope"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm\'s incidents'],
+  [
+    'incidents',
+    { op: 'silence', check: 'api-health', incident: 'api-health/1', by: 'alice', reason: 'x' },
+    '(event): give either "check" or "incident", not both',
+  ],
+  [
+    'incidents',
+    { op: 'silence', check: 'nope', by: 'alice', reason: 'x' },
+    'unknown check "nope"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm\'s incidents',
+  ],
   ['incidents', { op: 'list', limit: 0 }, 'limit: Too small: expected number to be >=1'],
   ['incidents', { op: 'get', incident: 'api-health/1', extra: true }, '(event): Unrecognized key: "extra"'],
 ];
 
 describe('a malformed manual payload', () => {
-  it.each(rows.map(([fn, payload, problem], i) => [i + 1, fn, payload, problem] as const))('#%i to %s: names the problem, shows a payload that works, logs it, changes nothing', async (_, fn, payload, problem) => {
-    const logged = t.lines.length;
-    const sent = t.sent.length;
-    const updates = t.updates();
-    const result = (await t.handlers[fn]!(payload as never)) as Record<string, unknown>;
-    expect(result.error).toEqual(expect.any(String));
-    expect(result.problems).toContainEqual(problem);
-    expect(result.example ?? result.examples).toBeDefined();
-    expect(t.lines.slice(logged).map((l) => l.level)).toContain('error');
-    expect(await t.items()).toEqual(before);
-    expect(t.sent).toHaveLength(sent);
-    expect(t.updates()).toBe(updates);
-  });
+  it.each(rows.map(([fn, payload, problem], i) => [i + 1, fn, payload, problem] as const))(
+    '#%i to %s: names the problem, shows a payload that works, logs it, changes nothing',
+    async (_, fn, payload, problem) => {
+      const logged = t.lines.length;
+      const sent = t.sent.length;
+      const updates = t.updates();
+      const result = (await t.handlers[fn]!(payload as never)) as Record<string, unknown>;
+      expect(result.error).toEqual(expect.any(String));
+      expect(result.problems).toContainEqual(problem);
+      expect(result.example ?? result.examples).toBeDefined();
+      expect(t.lines.slice(logged).map((l) => l.level)).toContain('error');
+      expect(await t.items()).toEqual(before);
+      expect(t.sent).toHaveLength(sent);
+      expect(t.updates()).toBe(updates);
+    },
+  );
 
   it('answers a notify invoked by hand with anything but a stream event, sending nothing', async () => {
-    expect(await t.handlers.notify!({ op: 'ack' } as never)).toEqual({ batchItemFailures: [], error: "not a DynamoDB stream event: notify reads the state table's stream; see events/notify-stream.json" });
+    expect(await t.handlers.notify!({ op: 'ack' } as never)).toEqual({
+      batchItemFailures: [],
+      error: "not a DynamoDB stream event: notify reads the state table's stream; see events/notify-stream.json",
+    });
     expect(await t.items()).toEqual(before);
   });
 
@@ -81,7 +115,7 @@ describe('a malformed manual payload', () => {
 });
 
 describe('the example an error reply shows', () => {
-  it('names the loaded config\'s own check and remediation, not the sample\'s', async () => {
+  it("names the loaded config's own check and remediation, not the sample's", async () => {
     const config = parseConfig({
       checks: [{ id: 'billing-db', kind: 'tcp', target: 'billing.internal:5432' }],
       remediations: [{ id: 'billing-api-restart', kind: 'ecs-restart', target: 'billing/api' }],
@@ -91,8 +125,17 @@ describe('the example an error reply shows', () => {
     expect(runChecks).toMatchObject({ example: { checks: ['billing-db'], dryRun: true } });
     const incidents = await createIncidentsHandler({ ...deps, store: undefined as never })({ op: 'ack', incident: 'billing-db/1' });
     expect(incidents).toMatchObject({ example: { op: 'ack', incident: 'billing-db/1', by: 'alice', reason: expect.any(String) } });
-    expect(await createIncidentsHandler({ ...deps, store: undefined as never })({ op: 'reset-circuit' })).toMatchObject({ example: { target: 'ecs:billing/api' } });
-    const remediate = await createRemediateHandler({ ...deps, store: undefined as never, aws: undefined as never, sleep: async () => undefined, deadline: () => new Date(), remediateFunction: 'r' })({ remediation: 'billing-api-restart', dryRun: false });
+    expect(await createIncidentsHandler({ ...deps, store: undefined as never })({ op: 'reset-circuit' })).toMatchObject({
+      example: { target: 'ecs:billing/api' },
+    });
+    const remediate = await createRemediateHandler({
+      ...deps,
+      store: undefined as never,
+      aws: undefined as never,
+      sleep: async () => undefined,
+      deadline: () => new Date(),
+      remediateFunction: 'r',
+    })({ remediation: 'billing-api-restart', dryRun: false });
     expect(remediate).toMatchObject({ example: { remediation: 'billing-api-restart', incident: 'billing-db/1' } });
   });
 });

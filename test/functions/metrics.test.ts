@@ -35,14 +35,17 @@ describe("Vigil's own metrics", () => {
     expect(t.metrics.filter((m) => /^(RunbookVerdicts|Remediations)/.test(m))).toEqual(['RunbookVerdicts{Verdict=fixed} 1', 'Remediations{Outcome=acted} 1']);
   });
 
-  it('counts the transitions operators make from the console, for the dashboard\'s acknowledged and resolved series', async () => {
+  it("counts the transitions operators make from the console, for the dashboard's acknowledged and resolved series", async () => {
     t = await startConsole();
     await t.openIncident();
     const before = t.metrics.length;
     await t.handlers.incidents!({ op: 'ack', incident: 'api-health/1', by: 'alice', reason: 'looking' } as never);
     await t.handlers.incidents!({ op: 'resolve', incident: 'api-health/1', by: 'alice', reason: 'fixed the pool' } as never);
     await t.handlers.incidents!({ op: 'list' } as never);
-    expect(t.metrics.slice(before).filter((m) => m.startsWith('IncidentTransitions'))).toEqual(['IncidentTransitions{Kind=acknowledged} 1', 'IncidentTransitions{Kind=resolved} 1']);
+    expect(t.metrics.slice(before).filter((m) => m.startsWith('IncidentTransitions'))).toEqual([
+      'IncidentTransitions{Kind=acknowledged} 1',
+      'IncidentTransitions{Kind=resolved} 1',
+    ]);
   });
 
   it('never names a check in a metric: the series stay the same however many checks there are', async () => {

@@ -19,7 +19,16 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';
 const ESCALATION = 'arn:aws:sns:eu-west-1:123456789012:vigil-escalations';
 const sns = mockClient(SNSClient);
 const config = parseConfig({
-  checks: [{ id: 'api-health', kind: 'http', target: 'https://api.example.com/health', severity: 'P1', tags: { service: 'api', team: 'platform' }, runbook: 'Check the connection pool.' }],
+  checks: [
+    {
+      id: 'api-health',
+      kind: 'http',
+      target: 'https://api.example.com/health',
+      severity: 'P1',
+      tags: { service: 'api', team: 'platform' },
+      runbook: 'Check the connection pool.',
+    },
+  ],
 });
 const check = config.checks[0]!;
 
@@ -169,11 +178,19 @@ describe('notify handler', () => {
 
   it('sends nothing for a silenced incident but records why on its timeline', async () => {
     const { handler, store } = await setup();
-    const ctx = (minute: number) => ({ policy: policyFor(check, config), severity: check.severity, silence: { id: 's', reason: 'Sunday maintenance', checks: ['api-health'] }, now: minutesAfter(T0, minute) });
+    const ctx = (minute: number) => ({
+      policy: policyFor(check, config),
+      severity: check.severity,
+      silence: { id: 's', reason: 'Sunday maintenance', checks: ['api-health'] },
+      now: minutesAfter(T0, minute),
+    });
     const a = decideIncident(undefined, finding('fail', T0), ctx(0))!;
     const b = decideIncident(a, finding('fail', minutesAfter(T0, 1)), ctx(1))!;
     await handler({ Records: records([a, b]) });
     expect(published()).toEqual([]);
-    expect((await store.getTimeline('api-health/1')).map((e) => `${e.kind}: ${e.summary}`)).toEqual(['opened: HTTP 503 (expected 200)', 'not-notified: silenced: Sunday maintenance']);
+    expect((await store.getTimeline('api-health/1')).map((e) => `${e.kind}: ${e.summary}`)).toEqual([
+      'opened: HTTP 503 (expected 200)',
+      'not-notified: silenced: Sunday maintenance',
+    ]);
   });
 });

@@ -39,7 +39,10 @@ describe('on-alarm when its state store keeps failing', () => {
     // 5 + 10 + 15 + 30 s of pauses went by within the attempt before it gave up.
     expect(now.getTime() - T0.getTime()).toBe(60_000);
     expect(pages).toHaveLength(1);
-    expect(pages[0]).toMatchObject({ subject: '[P1][VIGIL ERROR] orders-api-5xx-rate: not handled yet, retrying', attributes: { dedupKey: `alarm#${samples.metric.id}#unhandled` } });
+    expect(pages[0]).toMatchObject({
+      subject: '[P1][VIGIL ERROR] orders-api-5xx-rate: not handled yet, retrying',
+      attributes: { dedupKey: `alarm#${samples.metric.id}#unhandled` },
+    });
     expect(JSON.stringify(pages) + log.text()).not.toContain('Sentinel-Pw-4e1a');
   });
 });

@@ -53,7 +53,12 @@ async function setup(remediation: Partial<Remediation> = {}, runbook: object = {
         id: 'orders-api-5xx',
         match: { alarmNames: ['orders-api-5xx-rate'] },
         severity: 'P1',
-        steps: [{ diagnose: ['orders-api-service', 'api-health'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not help' }],
+        steps: [
+          { diagnose: ['orders-api-service', 'api-health'] },
+          { act: 'orders-api-restart' },
+          { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } },
+          { escalate: 'restart did not help' },
+        ],
         ...runbook,
       },
     ],
@@ -81,12 +86,28 @@ describe('on-alarm handler', () => {
   it('runs the runbook on ALARM: diagnose, restart, verify, and records every step', async () => {
     const t = await setup();
     const result = (await t.onAlarm(samples.metric)) as RunbookResult;
-    expect(result).toMatchObject({ alarm: 'orders-api-5xx-rate', state: 'ALARM', runbook: 'orders-api-5xx', incidentId: 'alarm:orders-api-5xx-rate/1', verdict: 'fixed' });
-    expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
+    expect(result).toMatchObject({
+      alarm: 'orders-api-5xx-rate',
+      state: 'ALARM',
+      runbook: 'orders-api-5xx',
+      incidentId: 'alarm:orders-api-5xx-rate/1',
+      verdict: 'fixed',
+    });
+    expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual([
+      'diagnose: done',
+      'act orders-api-restart: acted',
+      'verify api-health: passed',
+      'escalate: skipped',
+    ]);
     expect(result.steps[0]!.detail).toMatch(/^orders-api-service ok: running 3\/3, steady; api-health ok: HTTP 200 in \d+ ms$/);
     expect(t.updates()).toBe(1);
     expect(await t.timeline()).toEqual(['opened', 'notified', 'acted', 'notified', 'alarm', 'diagnose', 'acting', 'acted', 'verified', 'verdict']);
-    expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).at(-1)).toMatchObject({ summary: 'fixed', reason: expect.stringMatching(/^diagnose: done \(\d+ ms\); act orders-api-restart: acted \(\d+ ms\); verify api-health: passed \(\d+ ms\); escalate: skipped \(\d+ ms\)$/) });
+    expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).at(-1)).toMatchObject({
+      summary: 'fixed',
+      reason: expect.stringMatching(
+        /^diagnose: done \(\d+ ms\); act orders-api-restart: acted \(\d+ ms\); verify api-health: passed \(\d+ ms\); escalate: skipped \(\d+ ms\)$/,
+      ),
+    });
     // The on-call hears it opened, and what Vigil did about it.
     expect(t.sent.map((n) => n.subject)).toEqual([
       expect.stringMatching(/^\[P1\]\[OPEN\] alarm:orders-api-5xx-rate: orders-api-5xx-rate: Threshold Crossed/),
@@ -101,7 +122,10 @@ describe('on-alarm handler', () => {
     const t = await setup({ mode: 'observe' });
     const result = (await t.onAlarm(samples.metric)) as RunbookResult;
     expect(result.verdict).toBe('observed');
-    expect(result.steps[1]).toMatchObject({ outcome: 'observed', detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): mode observe: dry run, nothing done' });
+    expect(result.steps[1]).toMatchObject({
+      outcome: 'observed',
+      detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): mode observe: dry run, nothing done',
+    });
     expect(t.updates()).toBe(0);
     // What it would have done is told too, as what it is: a dry run.
     expect(t.sent.at(-1)).toMatchObject({
@@ -115,12 +139,20 @@ describe('on-alarm handler', () => {
     apiHealthy = false;
     const result = (await t.onAlarm(samples.metric)) as RunbookResult;
     expect(result.verdict).toBe('escalated');
-    expect(result.steps.at(-2)).toMatchObject({ step: 'verify api-health', outcome: 'failed', detail: expect.stringMatching(/^api-health still fail after 2 attempts: HTTP 503/) });
+    expect(result.steps.at(-2)).toMatchObject({
+      step: 'verify api-health',
+      outcome: 'failed',
+      detail: expect.stringMatching(/^api-health still fail after 2 attempts: HTTP 503/),
+    });
     expect(t.sent.map((n) => n.subject.slice(0, 18))).toEqual(['[P1][OPEN] alarm:o', '[P1][ACTION TAKEN]', '[P1][ESCALATED] al']);
     // The hand-over says what the runbook did and that it did not help, not that nobody acknowledged.
     const escalation = t.sent.at(-1)!.body;
-    expect(escalation).toMatch(/^Vigil's runbook orders-api-5xx hands alarm:orders-api-5xx-rate over to you: restart did not help \(api-health still fail after 2 attempts: HTTP 503/);
-    expect(escalation).toContain('Vigil did: force a new deployment of prod/orders-api (3/3 running, orders-api:42) (new deployment of prod/orders-api started)');
+    expect(escalation).toMatch(
+      /^Vigil's runbook orders-api-5xx hands alarm:orders-api-5xx-rate over to you: restart did not help \(api-health still fail after 2 attempts: HTTP 503/,
+    );
+    expect(escalation).toContain(
+      'Vigil did: force a new deployment of prod/orders-api (3/3 running, orders-api:42) (new deployment of prod/orders-api started)',
+    );
     expect(escalation).not.toContain('acknowledged within');
     expect(t.updates()).toBe(1);
   });
@@ -163,7 +195,10 @@ describe('on-alarm handler', () => {
     expect(guard).toMatchObject({ failedVerifications: 3, circuitOpenedAt: expect.any(String) });
     const last = (await t.onAlarm(alarm('after-flap'))) as RunbookResult;
     // Escalated when the circuit first held the target back; quiet after that.
-    expect(last.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/circuit open since .* after 3 actions failed verification; reset it to act again \(escalated at /) });
+    expect(last.steps[1]).toMatchObject({
+      outcome: 'skipped',
+      detail: expect.stringMatching(/circuit open since .* after 3 actions failed verification; reset it to act again \(escalated at /),
+    });
 
     // A human resets the breaker; the next alarm (after the window) acts again.
     await resetCircuit(t.store, 'ecs:prod/orders-api');
@@ -180,12 +215,22 @@ describe('on-alarm handler', () => {
     await expect.poll(() => t.timeline(), { timeout: 5_000 }).toContain('acting');
     expect(await t.timeline()).not.toContain('acted');
     const { guard } = await t.store.getGuard('ecs:prod/orders-api');
-    expect(guard?.actions).toEqual([{ remediation: 'orders-api-restart', eventId: 'dies', at: T0.toISOString(), plan: expect.objectContaining({ summary: expect.stringMatching(/^force a new deployment/) }) }]);
+    expect(guard?.actions).toEqual([
+      {
+        remediation: 'orders-api-restart',
+        eventId: 'dies',
+        at: T0.toISOString(),
+        plan: expect.objectContaining({ summary: expect.stringMatching(/^force a new deployment/) }),
+      },
+    ]);
 
     ecs.on(UpdateServiceCommand).resolves({ service: service() });
     t.at(1);
     const during = (await t.onAlarm(alarm('while-locked', 'ALARM', { previousState: { value: 'OK' } }))) as RunbookResult;
-    expect(during.steps[1]).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining(`holds this target until ${minutesAfter(T0, 5).toISOString()}`) });
+    expect(during.steps[1]).toMatchObject({
+      outcome: 'skipped',
+      detail: expect.stringContaining(`holds this target until ${minutesAfter(T0, 5).toISOString()}`),
+    });
     t.at(6);
     const after = (await t.onAlarm(alarm('after-expiry'))) as RunbookResult;
     expect(after.steps[1]!.outcome).toBe('acted');
@@ -194,7 +239,9 @@ describe('on-alarm handler', () => {
   it('goes on from the action, never repeating it, when DynamoDB throttles the write after it and the event is retried', async () => {
     const t = await setup();
     let throttled = 0;
-    const heal = injectFault(t.dynamoClient, (command, input) => (command.startsWith('Put') && timelineKind(input) === 'acted' && throttled++ === 0 ? 'throttle' : undefined));
+    const heal = injectFault(t.dynamoClient, (command, input) =>
+      command.startsWith('Put') && timelineKind(input) === 'acted' && throttled++ === 0 ? 'throttle' : undefined,
+    );
     await expect(t.onAlarm(samples.metric)).rejects.toThrow('Rate exceeded');
     heal();
     const retried = (await t.onAlarm(samples.metric)) as RunbookResult;
@@ -202,7 +249,12 @@ describe('on-alarm handler', () => {
     expect(t.updates()).toBe(1);
     expect(retried.verdict).toBe('fixed');
     expect(retried.replay).toBeUndefined();
-    expect(retried.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
+    expect(retried.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual([
+      'diagnose: done',
+      'act orders-api-restart: acted',
+      'verify api-health: passed',
+      'escalate: skipped',
+    ]);
     expect(retried.steps[1]!.detail).toBe('new deployment of prod/orders-api started');
     // The first attempt's trail is kept: what it did before the failure is not lost.
     expect(await t.timeline()).toEqual(expect.arrayContaining(['acting', 'acted', 'verified', 'verdict']));
@@ -211,7 +263,10 @@ describe('on-alarm handler', () => {
   it.each(['timeout', 'server'] as const)('escalates, without a second try, when UpdateService fails (%s)', async (fault) => {
     const t = await setup();
     // aws-sdk-client-mock replaces send(), so ECS faults come from the mock; DynamoDB's run through the real middleware stack.
-    const error = fault === 'timeout' ? Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }) : Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure' });
+    const error =
+      fault === 'timeout'
+        ? Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })
+        : Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure' });
     ecs.on(UpdateServiceCommand).rejects(error);
     const result = (await t.onAlarm(samples.metric)) as RunbookResult;
     expect(result.verdict).toBe('escalated');
@@ -256,28 +311,33 @@ describe('on-alarm handler', () => {
     ['256 characters', 'a'.repeat(256)],
   ])('refuses an alarm name with %s, as CloudWatch would, and writes nothing', async (_, alarmName) => {
     const t = await setup();
-    const before = await allItems(runtime!.dynamo, "vigil-local");
+    const before = await allItems(runtime!.dynamo, 'vigil-local');
     const result = (await t.onAlarm(alarm('bad-name', 'ALARM', { alarmName }))) as { error: string; problems: string[] };
     expect(result).toMatchObject({ error: 'not a CloudWatch Alarm State Change event' });
     expect(result.problems).toEqual([expect.stringMatching(/^detail\.alarmName: /)]);
     expect(JSON.stringify(result)).not.toMatch(/[\u0000-\u001f\u007f]/);
-    expect(await allItems(runtime!.dynamo, "vigil-local")).toEqual(before);
+    expect(await allItems(runtime!.dynamo, 'vigil-local')).toEqual(before);
     expect(t.sent).toEqual([]);
   });
 
   it('takes a name with markup or non-ASCII letters, which CloudWatch allows, and keeps each sink to one line', async () => {
     const t = await setup({}, { match: { alarmNames: ['<b>orders</b> 5xx – äöü'] } });
-    const result = (await t.onAlarm(alarm('markup', 'ALARM', { alarmName: '<b>orders</b> 5xx – äöü', state: { ...samples.metric.detail.state, reason: 'Threshold\nCrossed:\u0000 1 datapoint' } }))) as RunbookResult;
+    const result = (await t.onAlarm(
+      alarm('markup', 'ALARM', {
+        alarmName: '<b>orders</b> 5xx – äöü',
+        state: { ...samples.metric.detail.state, reason: 'Threshold\nCrossed:\u0000 1 datapoint' },
+      }),
+    )) as RunbookResult;
     expect(result.verdict).toBe('fixed');
     expect(t.sent[0]!.subject).toMatch(/^\[P1\]\[OPEN\] alarm:<b>orders<\/b> 5xx \? \?\?\?: <b>orders<\/b> 5xx \? \?\?\?: Threshold Crossed: +1 datapoi/);
-    expect(JSON.stringify(await allItems(runtime!.dynamo, "vigil-local"))).not.toMatch(/\\u0000|\\n/);
+    expect(JSON.stringify(await allItems(runtime!.dynamo, 'vigil-local'))).not.toMatch(/\\u0000|\\n/);
   });
 
   it('writes nothing for an alarm no runbook matches', async () => {
     const t = await setup();
-    const before = await allItems(runtime!.dynamo, "vigil-local");
+    const before = await allItems(runtime!.dynamo, 'vigil-local');
     expect(await t.onAlarm(alarm('unmatched', 'ALARM', { alarmName: 'someone-elses-alarm' }))).toMatchObject({ verdict: 'unmatched' });
-    expect(await allItems(runtime!.dynamo, "vigil-local")).toEqual(before);
+    expect(await allItems(runtime!.dynamo, 'vigil-local')).toEqual(before);
     expect(t.sent).toEqual([]);
   });
 
@@ -295,7 +355,13 @@ describe('on-alarm handler', () => {
 
 describe('a runbook whose first step acts', () => {
   // It reads the guard and kill switch with the alarm's state, and acts on what it read and wrote.
-  const actsFirst = { steps: [{ act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not help' }] };
+  const actsFirst = {
+    steps: [
+      { act: 'orders-api-restart' },
+      { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } },
+      { escalate: 'restart did not help' },
+    ],
+  };
 
   it('acts, verifies, and writes the whole timeline', async () => {
     const t = await setup({}, actsFirst);
@@ -350,7 +416,10 @@ describe('propose mode and approval', () => {
     const approved = (await t.remediate({ ...payload, approvedBy: 'alice', reason: 'confirmed bad pods' })) as RunbookResult;
     expect(approved.verdict).toBe('fixed');
     expect(t.updates()).toBe(1);
-    expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).find((e) => e.kind === 'approved')).toMatchObject({ by: 'alice', reason: 'confirmed bad pods' });
+    expect((await t.store.getTimeline('alarm:orders-api-5xx-rate/1')).find((e) => e.kind === 'approved')).toMatchObject({
+      by: 'alice',
+      reason: 'confirmed bad pods',
+    });
   });
 
   it('refuses an approval that arrives after the proposal expired, or names another remediation', async () => {
@@ -358,7 +427,9 @@ describe('propose mode and approval', () => {
     await t.onAlarm(samples.metric);
     const body = t.sent.find((n) => n.subject.includes('[APPROVAL NEEDED]'))!.body;
     const payload = JSON.parse(body.split('\n').find((l) => l.trim().startsWith('{"remediation"'))!);
-    expect(await t.remediate({ ...payload, remediation: 'orders-api-rollback' })).toMatchObject({ error: expect.stringMatching(/is for orders-api-restart, not orders-api-rollback/) });
+    expect(await t.remediate({ ...payload, remediation: 'orders-api-rollback' })).toMatchObject({
+      error: expect.stringMatching(/is for orders-api-restart, not orders-api-rollback/),
+    });
     t.at(31);
     expect(await t.remediate(payload)).toMatchObject({ error: expect.stringMatching(/expired at .*; nothing done/) });
     expect(t.updates()).toBe(0);
@@ -370,10 +441,15 @@ describe('propose mode and approval', () => {
     const body = t.sent.find((n) => n.subject.includes('[APPROVAL NEEDED]'))!.body;
     const payload = JSON.parse(body.split('\n').find((l) => l.trim().startsWith('{"remediation"'))!);
     t.at(3);
-    expect(await createIncidentsHandler(t.deps)({ op: 'ack', incident: 'alarm:orders-api-5xx-rate/1', by: 'bob', reason: 'looking at the pods' })).toHaveProperty('done');
+    expect(
+      await createIncidentsHandler(t.deps)({ op: 'ack', incident: 'alarm:orders-api-5xx-rate/1', by: 'bob', reason: 'looking at the pods' }),
+    ).toHaveProperty('done');
     t.at(5);
     const approved = (await t.remediate({ ...payload, approvedBy: 'alice', reason: 'confirmed bad pods' })) as RunbookResult;
-    expect(approved.steps[0]).toMatchObject({ outcome: 'stale', detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): the incident changed since the plan was made (acknowledged by bob)' });
+    expect(approved.steps[0]).toMatchObject({
+      outcome: 'stale',
+      detail: 'force a new deployment of prod/orders-api (3/3 running, orders-api:42): the incident changed since the plan was made (acknowledged by bob)',
+    });
     expect(t.updates()).toBe(0);
     const { guard } = await t.store.getGuard('ecs:prod/orders-api');
     expect(guard?.lease).toBeUndefined();
@@ -389,7 +465,9 @@ describe('propose mode and approval', () => {
 describe('manual remediation operations', () => {
   it('flips the kill switch off and on by manual invocation, recording who and why', async () => {
     const t = await setup();
-    expect(await t.remediate({ automation: 'off', by: 'alice', reason: 'failover drill' })).toEqual({ done: 'automatic actions are off (alice: failover drill)' });
+    expect(await t.remediate({ automation: 'off', by: 'alice', reason: 'failover drill' })).toEqual({
+      done: 'automatic actions are off (alice: failover drill)',
+    });
     expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'escalated' });
     expect((await t.store.getGuard('ecs:prod/orders-api')).killSwitch).toMatchObject({ automationEnabled: false, by: 'alice', reason: 'failover drill' });
     await t.remediate({ automation: 'on', by: 'alice', reason: 'drill over' });
@@ -401,7 +479,11 @@ describe('manual remediation operations', () => {
   it('answers a payload that is none of the operations with the examples, changing nothing', async () => {
     const t = await setup();
     const result = await t.remediate({ automation: 'maybe', by: 'x' });
-    expect(result).toEqual({ error: 'invalid remediate request', problems: ['automation: Invalid option: expected one of "off"|"on"', 'reason: required (string)'], example: { automation: 'off', by: 'alice', reason: 'region failover drill' } });
+    expect(result).toEqual({
+      error: 'invalid remediate request',
+      problems: ['automation: Invalid option: expected one of "off"|"on"', 'reason: required (string)'],
+      example: { automation: 'off', by: 'alice', reason: 'region failover drill' },
+    });
     expect((await t.store.getGuard('ecs:prod/orders-api')).killSwitch).toBeUndefined();
   });
 });

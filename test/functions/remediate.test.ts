@@ -26,7 +26,7 @@ describe('remediate handler: an operator runs a remediation by hand', () => {
     expect(await t.items()).toEqual(before);
   });
 
-  it('acts when told to, with who and why, verifies with the runbook\'s check, and tells the on-call on the incident', async () => {
+  it("acts when told to, with who and why, verifies with the runbook's check, and tells the on-call on the incident", async () => {
     t = await startConsole();
     await t.openIncident();
     t.setHealthy(true);
@@ -38,8 +38,13 @@ describe('remediate handler: an operator runs a remediation by hand', () => {
       incident: { id: 'api-health/1', state: 'open' },
     });
     expect(ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: 'prod', service: 'orders-api', forceNewDeployment: true }]);
-    expect(t.sent.at(-1)).toMatchObject({ subject: '[P3][ACTION TAKEN] api-health: new deployment of prod/orders-api started', body: expect.stringContaining('alice acted on api-health through Vigil.') });
-    expect(t.sent.at(-1)!.body).toContain('Result:    new deployment of prod/orders-api started\nAction:    orders-api-restart on ecs:prod/orders-api\nWhy:       5XX since the deploy');
+    expect(t.sent.at(-1)).toMatchObject({
+      subject: '[P3][ACTION TAKEN] api-health: new deployment of prod/orders-api started',
+      body: expect.stringContaining('alice acted on api-health through Vigil.'),
+    });
+    expect(t.sent.at(-1)!.body).toContain(
+      'Result:    new deployment of prod/orders-api started\nAction:    orders-api-restart on ecs:prod/orders-api\nWhy:       5XX since the deploy',
+    );
     const timeline = (await t.store.getTimeline('api-health/1')).map((e) => `${e.kind} by ${e.by}`);
     expect(timeline).toEqual(expect.arrayContaining(['manual by alice', 'acting by alice', 'verified by alice', 'acted by alice']));
   });
@@ -48,7 +53,10 @@ describe('remediate handler: an operator runs a remediation by hand', () => {
     t = await startConsole();
     await remediate({ automation: 'off', by: 'bob', reason: 'incident review' });
     expect(await remediate(run)).toMatchObject({ outcome: 'acted' });
-    expect(await remediate(run)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^force a new deployment of prod\/orders-api .*: cooldown: orders-api-restart last acted at /) });
+    expect(await remediate(run)).toMatchObject({
+      outcome: 'skipped',
+      detail: expect.stringMatching(/^force a new deployment of prod\/orders-api .*: cooldown: orders-api-restart last acted at /),
+    });
     expect(await remediate({ remediation: 'orders-api-restart' })).toMatchObject({ outcome: 'would skip' });
     expect(t.updates()).toBe(1);
   });
@@ -56,8 +64,15 @@ describe('remediate handler: an operator runs a remediation by hand', () => {
   it('runs a high-risk remediation by hand: the name on the request is its approval', async () => {
     t = await startConsole();
     mockDeploymentHistory(ecs);
-    expect(await remediate({ remediation: 'orders-api-rollback' })).toMatchObject({ plan: 'roll prod/orders-api back from orders-api:42 to orders-api:41', outcome: 'would act', detail: 'every guardrail allows it now (high risk)' });
-    expect(await remediate({ remediation: 'orders-api-rollback', dryRun: false, approvedBy: 'alice', reason: 'bad deploy at 03:02' })).toMatchObject({ outcome: 'acted', detail: 'prod/orders-api rolling back to orders-api:41' });
+    expect(await remediate({ remediation: 'orders-api-rollback' })).toMatchObject({
+      plan: 'roll prod/orders-api back from orders-api:42 to orders-api:41',
+      outcome: 'would act',
+      detail: 'every guardrail allows it now (high risk)',
+    });
+    expect(await remediate({ remediation: 'orders-api-rollback', dryRun: false, approvedBy: 'alice', reason: 'bad deploy at 03:02' })).toMatchObject({
+      outcome: 'acted',
+      detail: 'prod/orders-api rolling back to orders-api:41',
+    });
     expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({ cluster: 'prod', service: 'orders-api', taskDefinition: taskDef(41) });
   });
 

@@ -4,12 +4,13 @@ import { parseConfig } from '../../shared/config/load.js';
 import { recordingLog } from '../support/log.js';
 import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
 
-
 let api: LocalTarget;
 beforeAll(async () => {
   api = await startHttpTarget((req, res) => {
     // Echoes what it was sent: a careless server must still not leak the password into logs.
-    res.writeHead(req.url === '/up' ? 200 : 500).end(`got ${req.headers.authorization ?? ''} ${Buffer.from((req.headers.authorization ?? '').slice(6), 'base64')}`);
+    res
+      .writeHead(req.url === '/up' ? 200 : 500)
+      .end(`got ${req.headers.authorization ?? ''} ${Buffer.from((req.headers.authorization ?? '').slice(6), 'base64')}`);
   });
 });
 afterAll(() => api.close());
@@ -76,7 +77,8 @@ describe('run-checks handler', () => {
     it('refuses a whole group, running nothing, and says how to send it in parts', async () => {
       const result = await big()({ group: 'edge' });
       expect(result).toMatchObject({
-        error: 'group "edge" has 120 checks; one invocation runs at most 50 within its timeout: send it in 3 parts, { "group": "edge", "part": 1 } to { "group": "edge", "part": 3 }',
+        error:
+          'group "edge" has 120 checks; one invocation runs at most 50 within its timeout: send it in 3 parts, { "group": "edge", "part": 1 } to { "group": "edge", "part": 3 }',
       });
       expect(result).not.toHaveProperty('ran');
     });
@@ -94,7 +96,9 @@ describe('run-checks handler', () => {
 
     it('refuses more than 50 check ids at once, and a part without a group', async () => {
       const ids = Array.from({ length: 51 }, (_, i) => `edge-${i + 1}`);
-      expect(await big()({ checks: ids })).toMatchObject({ problems: ['checks: at most 50 checks per invocation, what its timeout is planned for: send the rest in another'] });
+      expect(await big()({ checks: ids })).toMatchObject({
+        problems: ['checks: at most 50 checks per invocation, what its timeout is planned for: send the rest in another'],
+      });
       expect(await big()({ checks: ['edge-1'], part: 1 })).toMatchObject({ problems: ['part: only with "group": the part of the group to run'] });
     });
   });

@@ -8,7 +8,12 @@ const base: GuardInput = { remediation, risk: 'low', guard: undefined, killSwitc
 const guard = (actions: { at: Date; remediation?: string; eventId?: string; outcome?: ActionOutcome }[], extra: Partial<GuardState> = {}): GuardState => ({
   targetKey: 'ecs:prod/api',
   version: 3,
-  actions: actions.map((a, i) => ({ remediation: a.remediation ?? 'restart', eventId: a.eventId ?? `old-${i}`, at: a.at.toISOString(), outcome: a.outcome ?? 'done' })),
+  actions: actions.map((a, i) => ({
+    remediation: a.remediation ?? 'restart',
+    eventId: a.eventId ?? `old-${i}`,
+    at: a.at.toISOString(),
+    outcome: a.outcome ?? 'done',
+  })),
   failedVerifications: 0,
   ...extra,
 });
@@ -16,11 +21,27 @@ const guard = (actions: { at: Date; remediation?: string; eventId?: string; outc
 describe('decideRemediation', () => {
   it.each([
     ['acts in auto mode with nothing in the way', {}, { verdict: 'act' }],
-    ['only observes in observe mode (a dry run)', { remediation: { ...remediation, mode: 'observe' as const } }, { verdict: 'observe', reason: 'mode observe: dry run, nothing done' }],
-    ['proposes in propose mode', { remediation: { ...remediation, mode: 'propose' as const } }, { verdict: 'propose', reason: 'mode propose: waiting for approval' }],
+    [
+      'only observes in observe mode (a dry run)',
+      { remediation: { ...remediation, mode: 'observe' as const } },
+      { verdict: 'observe', reason: 'mode observe: dry run, nothing done' },
+    ],
+    [
+      'proposes in propose mode',
+      { remediation: { ...remediation, mode: 'propose' as const } },
+      { verdict: 'propose', reason: 'mode propose: waiting for approval' },
+    ],
     ['acts on an approved proposal', { remediation: { ...remediation, mode: 'propose' as const }, approved: true }, { verdict: 'act' }],
-    ['proposes a high-risk action auto mode was not explicitly allowed', { risk: 'high' as const }, { verdict: 'propose', reason: 'high risk: needs approval' }],
-    ['acts on a high-risk action allowed with a reason', { risk: 'high' as const, remediation: { ...remediation, allowAuto: { reason: 'stateless service, tested' } } }, { verdict: 'act' }],
+    [
+      'proposes a high-risk action auto mode was not explicitly allowed',
+      { risk: 'high' as const },
+      { verdict: 'propose', reason: 'high risk: needs approval' },
+    ],
+    [
+      'acts on a high-risk action allowed with a reason',
+      { risk: 'high' as const, remediation: { ...remediation, allowAuto: { reason: 'stateless service, tested' } } },
+      { verdict: 'act' },
+    ],
     [
       'escalates when the kill switch is off',
       { killSwitch: { automationEnabled: false, by: 'alice', reason: 'region failover drill' } },
@@ -30,23 +51,38 @@ describe('decideRemediation', () => {
     [
       'still holds an approved action to the circuit breaker',
       { approved: true, guard: guard([], { failedVerifications: 3, circuitOpenedAt: '2026-11-23T02:00:00.000Z' }) },
-      { verdict: 'escalate', reason: 'circuit open since 2026-11-23T02:00:00.000Z after 3 actions failed verification; reset it to act again', guardrail: 'circuit' },
+      {
+        verdict: 'escalate',
+        reason: 'circuit open since 2026-11-23T02:00:00.000Z after 3 actions failed verification; reset it to act again',
+        guardrail: 'circuit',
+      },
     ],
     [
       'escalates while the circuit is open',
       { guard: guard([], { failedVerifications: 3, circuitOpenedAt: '2026-11-23T02:00:00.000Z' }) },
-      { verdict: 'escalate', reason: 'circuit open since 2026-11-23T02:00:00.000Z after 3 actions failed verification; reset it to act again', guardrail: 'circuit' },
+      {
+        verdict: 'escalate',
+        reason: 'circuit open since 2026-11-23T02:00:00.000Z after 3 actions failed verification; reset it to act again',
+        guardrail: 'circuit',
+      },
     ],
     [
       'skips while another action holds the lease',
       { guard: guard([], { lease: { holder: 'e-0', until: minutesAfter(T0, 2).toISOString(), remediation: 'scale' } }) },
       { verdict: 'skip', reason: `another action (scale) holds this target until ${minutesAfter(T0, 2).toISOString()}` },
     ],
-    ['acts once an abandoned lease has expired', { guard: guard([], { lease: { holder: 'e-0', until: minutesAfter(T0, -1).toISOString(), remediation: 'scale' } }) }, { verdict: 'act' }],
+    [
+      'acts once an abandoned lease has expired',
+      { guard: guard([], { lease: { holder: 'e-0', until: minutesAfter(T0, -1).toISOString(), remediation: 'scale' } }) },
+      { verdict: 'act' },
+    ],
     [
       'skips inside the cooldown',
       { guard: guard([{ at: minutesAfter(T0, -10) }]) },
-      { verdict: 'skip', reason: `cooldown: restart last acted at ${minutesAfter(T0, -10).toISOString()}; next allowed after ${minutesAfter(T0, 5).toISOString()}` },
+      {
+        verdict: 'skip',
+        reason: `cooldown: restart last acted at ${minutesAfter(T0, -10).toISOString()}; next allowed after ${minutesAfter(T0, 5).toISOString()}`,
+      },
     ],
     ['acts after the cooldown', { guard: guard([{ at: minutesAfter(T0, -16) }]) }, { verdict: 'act' }],
     [
@@ -60,7 +96,11 @@ describe('decideRemediation', () => {
       },
       { verdict: 'escalate', reason: 'rate limit: 3 actions on this target in the last 60 minutes (max 3)', guardrail: 'rate-limit' },
     ],
-    ['acts when the only recent action on the target was never applied', { guard: guard([{ at: minutesAfter(T0, -10), outcome: 'not-applied' }]) }, { verdict: 'act' }],
+    [
+      'acts when the only recent action on the target was never applied',
+      { guard: guard([{ at: minutesAfter(T0, -10), outcome: 'not-applied' }]) },
+      { verdict: 'act' },
+    ],
     [
       'spends no budget on actions that were never applied',
       {
@@ -89,7 +129,11 @@ describe('decideRemediation', () => {
     [
       'escalates the circuit again once it opened anew after the last escalation',
       { guard: guard([], { failedVerifications: 3, circuitOpenedAt: '2026-11-23T02:00:00.000Z', escalated: { circuit: '2026-11-23T01:00:00.000Z' } }) },
-      { verdict: 'escalate', reason: 'circuit open since 2026-11-23T02:00:00.000Z after 3 actions failed verification; reset it to act again', guardrail: 'circuit' },
+      {
+        verdict: 'escalate',
+        reason: 'circuit open since 2026-11-23T02:00:00.000Z after 3 actions failed verification; reset it to act again',
+        guardrail: 'circuit',
+      },
     ],
   ])('%s', (_, overrides, expected) => {
     expect(decideRemediation({ ...base, ...overrides })).toEqual(expected);
@@ -110,7 +154,11 @@ describe('orphanedClaim', () => {
   });
 
   it("leaves alone an action still in flight, this event's own, and settled ones", () => {
-    const live = { ...guard([{ at: T0 }]), actions: [unsettled('e-0')], lease: { holder: 'e-0', until: minutesAfter(T0, 5).toISOString(), remediation: 'restart' } };
+    const live = {
+      ...guard([{ at: T0 }]),
+      actions: [unsettled('e-0')],
+      lease: { holder: 'e-0', until: minutesAfter(T0, 5).toISOString(), remediation: 'restart' },
+    };
     expect(orphanedClaim(live, 'e-1', T0)).toBeUndefined();
     expect(orphanedClaim({ ...guard([]), actions: [unsettled('e-1')] }, 'e-1', T0)).toBeUndefined();
     expect(orphanedClaim(guard([{ at: minutesAfter(T0, -10) }]), 'e-1', T0)).toBeUndefined();

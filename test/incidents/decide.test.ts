@@ -27,7 +27,13 @@ describe('decideIncident', () => {
   it('opens after failureThreshold consecutive failures, not after one', () => {
     const { transitions, state } = play(['ok', 'fail', 'ok', 'fail', 'fail']);
     expect(transitions).toEqual(['4:opened']);
-    expect(state.incident).toMatchObject({ id: 'api-health/1', state: 'open', failingSince: minutesAfter(T0, 3).toISOString(), failuresAtOpen: 2, notificationsSent: 1 });
+    expect(state.incident).toMatchObject({
+      id: 'api-health/1',
+      state: 'open',
+      failingSince: minutesAfter(T0, 3).toISOString(),
+      failuresAtOpen: 2,
+      notificationsSent: 1,
+    });
   });
 
   it('resolves after successThreshold consecutive passes, so a flapping target stays one incident', () => {
@@ -88,19 +94,32 @@ describe('decideIncident', () => {
   it('closes the incident when the check is pointed at a new target (a new fingerprint)', () => {
     const opened = play(['fail', 'fail']).state;
     const now = minutesAfter(T0, 3);
-    const next = decideIncident(opened, finding('fail', now, { target: 'https://api-v2.example.com/health' }), { policy, severity: 'P1', silence: undefined, now });
+    const next = decideIncident(opened, finding('fail', now, { target: 'https://api-v2.example.com/health' }), {
+      policy,
+      severity: 'P1',
+      silence: undefined,
+      now,
+    });
     expect(next?.incident).toMatchObject({ id: 'api-health/1', state: 'resolved' });
     expect(next?.transition).toMatchObject({ kind: 'resolved', reason: 'target changed to https://api-v2.example.com/health' });
     expect(next?.streak).toEqual({ failing: true, count: 1 });
   });
 
   it('counts an event once: the same alarm event delivered again, minutes later, reminds nobody', () => {
-    const ctx = (minute: number) => ({ policy: { ...policy, failureThreshold: 1 }, severity: 'P1' as const, silence: undefined, now: minutesAfter(T0, minute), eventId: 'alarm-event-1' });
+    const ctx = (minute: number) => ({
+      policy: { ...policy, failureThreshold: 1 },
+      severity: 'P1' as const,
+      silence: undefined,
+      now: minutesAfter(T0, minute),
+      eventId: 'alarm-event-1',
+    });
     const opened = decideIncident(undefined, finding('fail', T0), ctx(0))!;
     expect(opened).toMatchObject({ lastEvent: 'alarm-event-1', transition: { kind: 'opened' } });
     expect(decideIncident(opened, finding('fail', minutesAfter(T0, 9)), ctx(9))).toBeUndefined();
     // Another event is new evidence.
-    expect(decideIncident(opened, finding('fail', minutesAfter(T0, 9)), { ...ctx(9), eventId: 'alarm-event-2' })).toMatchObject({ transition: { kind: 'repeated' } });
+    expect(decideIncident(opened, finding('fail', minutesAfter(T0, 9)), { ...ctx(9), eventId: 'alarm-event-2' })).toMatchObject({
+      transition: { kind: 'repeated' },
+    });
   });
 
   it('bumps the version on every write', () => {

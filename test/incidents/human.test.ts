@@ -14,7 +14,14 @@ describe('decideHumanAction', () => {
   it('acknowledges an open incident, recording who, when and why', () => {
     const acked = decideHumanAction(open, { op: 'ack', ...alice }, later);
     expect(acked.incident).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: later.toISOString() });
-    expect(acked.transition).toEqual({ seq: 2, kind: 'acknowledged', incidentId: 'api-health/1', at: later.toISOString(), by: 'alice', reason: 'looking into the database' });
+    expect(acked.transition).toEqual({
+      seq: 2,
+      kind: 'acknowledged',
+      incidentId: 'api-health/1',
+      at: later.toISOString(),
+      by: 'alice',
+      reason: 'looking into the database',
+    });
     expect(acked.version).toBe(open.version + 1);
   });
 
@@ -22,7 +29,12 @@ describe('decideHumanAction', () => {
     const resolved = decideHumanAction(open, { op: 'resolve', ...alice }, later);
     expect(resolved.incident).toMatchObject({ state: 'resolved', resolvedBy: 'alice' });
     const strictPolicy = { ...policy, failureThreshold: 2 };
-    const once = decideIncident(resolved, finding('fail', minutesAfter(T0, 4)), { policy: strictPolicy, severity: 'P2', silence: undefined, now: minutesAfter(T0, 4) });
+    const once = decideIncident(resolved, finding('fail', minutesAfter(T0, 4)), {
+      policy: strictPolicy,
+      severity: 'P2',
+      silence: undefined,
+      now: minutesAfter(T0, 4),
+    });
     expect(once?.incident?.state).toBe('resolved');
   });
 
@@ -30,7 +42,10 @@ describe('decideHumanAction', () => {
     const silenced = decideHumanAction(open, { op: 'silence', ...alice, until: '2026-11-23T14:00:00.000Z' }, later);
     expect(silenced.incident).toMatchObject({ silenced: true, silencedUntil: '2026-11-23T14:00:00.000Z' });
     const extended = decideHumanAction(silenced, { op: 'silence', ...alice, until: '2026-11-23T18:00:00.000Z' }, later);
-    expect(extended).toMatchObject({ incident: { silencedUntil: '2026-11-23T18:00:00.000Z' }, transition: { kind: 'silenced', seq: silenced.transition!.seq + 1 } });
+    expect(extended).toMatchObject({
+      incident: { silencedUntil: '2026-11-23T18:00:00.000Z' },
+      transition: { kind: 'silenced', seq: silenced.transition!.seq + 1 },
+    });
     const lifted = decideHumanAction(extended, { op: 'unsilence', ...alice }, later);
     expect(lifted.incident).toMatchObject({ silenced: false, state: 'open' });
     expect(lifted.incident).not.toHaveProperty('silencedUntil');
@@ -40,7 +55,11 @@ describe('decideHumanAction', () => {
   it.each([
     [{ op: 'ack' as const, ...alice, incidentId: 'api-health/7' }, open, 'no incident api-health/7; the latest for api-health is api-health/1'],
     [{ op: 'ack' as const, ...alice }, decideHumanAction(open, { op: 'ack', ...alice }, later), 'incident api-health/1 was already acknowledged by alice'],
-    [{ op: 'resolve' as const, ...alice }, decideHumanAction(open, { op: 'resolve', ...alice }, later), /^incident api-health\/1 is already resolved \(by alice at /],
+    [
+      { op: 'resolve' as const, ...alice },
+      decideHumanAction(open, { op: 'resolve', ...alice }, later),
+      /^incident api-health\/1 is already resolved \(by alice at /,
+    ],
     [{ op: 'unsilence' as const, ...alice }, open, 'incident api-health/1 is not silenced'],
   ])('refuses %j when it does not apply', (action, state: CheckState, message) => {
     expect(() => decideHumanAction(state, action, later)).toThrow(message);
@@ -61,7 +80,16 @@ describe('decideEscalation and decideProposal', () => {
   });
 
   it('records an action once per run and step, tells of it even on a resolved incident, and keeps the last few', () => {
-    const action = { by: 'vigil', at: later.toISOString(), summary: 'terminate 1 idle-in-transaction session: pid 2791', result: 'terminated pid 2791', remediation: 'orders-db-terminate-idle', run: 'check#api-health/1#1', step: 0, runbook: 'leaked-tx' };
+    const action = {
+      by: 'vigil',
+      at: later.toISOString(),
+      summary: 'terminate 1 idle-in-transaction session: pid 2791',
+      result: 'terminated pid 2791',
+      remediation: 'orders-db-terminate-idle',
+      run: 'check#api-health/1#1',
+      step: 0,
+      runbook: 'leaked-tx',
+    };
     const acted = decideActed(open, 'api-health/1', action, later)!;
     expect(acted.transition).toMatchObject({ kind: 'acted', by: 'vigil', action, run: { id: 'check#api-health/1#1', runbook: 'leaked-tx' } });
     expect(acted.incident!.actions).toEqual([action]);
@@ -75,7 +103,11 @@ describe('decideEscalation and decideProposal', () => {
   });
 
   it('proposes a plan once, however often the same proposal is made', () => {
-    const approval = { payload: { remediation: 'rollback', approve: 'abc-1' }, function: 'vigil-test-remediate', expiresAt: minutesAfter(T0, 30).toISOString() };
+    const approval = {
+      payload: { remediation: 'rollback', approve: 'abc-1' },
+      function: 'vigil-test-remediate',
+      expiresAt: minutesAfter(T0, 30).toISOString(),
+    };
     const proposed = decideProposal(open, 'api-health/1', 'roll back', approval, later)!;
     expect(proposed.transition).toMatchObject({ kind: 'proposed', approval });
     expect(decideProposal(proposed, 'api-health/1', 'roll back', approval, later)).toBeUndefined();

@@ -10,15 +10,39 @@ import type { VigilConfigInput } from '../../shared/config/schema.js';
 // Synthesised with real bundling (each function built as `cdk deploy` builds it), then each
 // function's asset read back: what a deployed function would run.
 
-const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1b', availabilityZone: 'eu-west-1a' }, { id: 'subnet-0c2d', availabilityZone: 'eu-west-1b' }] };
+const network = {
+  vpcId: 'vpc-0a1b2c3d',
+  subnets: [
+    { id: 'subnet-0a1b', availabilityZone: 'eu-west-1a' },
+    { id: 'subnet-0c2d', availabilityZone: 'eu-west-1b' },
+  ],
+};
 const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-AbCdEf';
 
 const databasesInTheVpc: VigilConfigInput = {
   network,
   checks: [
     { id: 'edge-health', kind: 'http', target: 'https://api.example.com/health' },
-    { id: 'orders-db-connections', kind: 'pg', target: 'orders-db.internal:5432/orders', user: 'vigil', password: { secret }, measure: 'connections', network: 'vpc' },
-    { id: 'catalog-docdb-replication', kind: 'mongo', target: 'catalog.cluster-abc.eu-west-1.docdb.amazonaws.com:27017', user: 'vigil', password: { secret }, flavor: 'documentdb', caBundle: 'test/fixtures/docdb-ca.pem', measure: 'replication', network: 'vpc' },
+    {
+      id: 'orders-db-connections',
+      kind: 'pg',
+      target: 'orders-db.internal:5432/orders',
+      user: 'vigil',
+      password: { secret },
+      measure: 'connections',
+      network: 'vpc',
+    },
+    {
+      id: 'catalog-docdb-replication',
+      kind: 'mongo',
+      target: 'catalog.cluster-abc.eu-west-1.docdb.amazonaws.com:27017',
+      user: 'vigil',
+      password: { secret },
+      flavor: 'documentdb',
+      caBundle: 'test/fixtures/docdb-ca.pem',
+      measure: 'replication',
+      network: 'vpc',
+    },
     { id: 'catalog-docdb-status', kind: 'docdb-cluster', target: 'catalog-docdb', measure: 'status', network: 'vpc' },
   ],
 };
@@ -47,7 +71,9 @@ beforeAll(async () => {
   ];
   const assembly = app.synth();
   [vpc, staging, prod] = stacks.map((stack) => {
-    const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }> };
+    const template = assembly.getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
+    };
     const functions = new Map<string, { asset: string; code: string }>();
     for (const [id, r] of Object.entries(template.Resources)) {
       if (r.Type !== 'AWS::Lambda::Function') continue;

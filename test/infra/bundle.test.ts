@@ -112,7 +112,10 @@ describe('function bundles', () => {
     const { outfile } = await bundle({ name: 'run-checks', outdir: dir, drivers: [], config });
     // An event whose field throws when read: the stack passes through the bundle's event validation.
     const run = `import(${JSON.stringify(outfile)}).then((m) => m.handler({ get group() { throw new Error('boom'); } })).catch((err) => console.log(err.stack))`;
-    const stack = execFileSync(process.execPath, [...NODE_OPTIONS.split(' '), '--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const stack = execFileSync(process.execPath, [...NODE_OPTIONS.split(' '), '--input-type=module', '-e', run], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(stack).toMatch(/shared\/events\/validate\.ts:\d+/);
     // The map carries the mappings, not a second copy of the sources.
     expect(JSON.parse(readFileSync(`${outfile}.map`, 'utf8'))).not.toHaveProperty('sourcesContent');
@@ -141,6 +144,10 @@ describe('what a function needs', () => {
       { kind: 'metric' },
     ]);
     expect(needs).toEqual({ drivers: ['pg', 'mongodb'], aws: ['metrics', 'secrets'], files: ['certs/rds-global.pem'] });
-    expect(needsOf([{ kind: 'http' }, { kind: 'ecs-restart' }, { kind: 'docdb-snapshot' }, { kind: 'ecs-service' }])).toEqual({ drivers: [], aws: ['ecs', 'docdb'], files: [] });
+    expect(needsOf([{ kind: 'http' }, { kind: 'ecs-restart' }, { kind: 'docdb-snapshot' }, { kind: 'ecs-service' }])).toEqual({
+      drivers: [],
+      aws: ['ecs', 'docdb'],
+      files: [],
+    });
   });
 });

@@ -9,12 +9,21 @@ import type { VigilConfig } from '../../shared/config/schema.js';
 // them by id are what EventBridge routes their state changes to. One deploy, the whole loop.
 
 // Bundling skipped: these tests read the template.
-const synth = (config: VigilConfig) => Template.fromStack(new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', { config, environmentName: 'test' }));
+const synth = (config: VigilConfig) =>
+  Template.fromStack(new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test', { config, environmentName: 'test' }));
 
 const checks = [{ id: 'orders-api-service', kind: 'ecs-service', target: 'prod/orders-api' }];
 const remediations = [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api' }];
 const alarms = [
-  { id: 'orders-5xx', preset: 'alb-5xx-rate', target: 'app/prod-alb/50dc6c495c0c9188', threshold: 5, evaluationPeriods: 5, severity: 'P1', tags: { service: 'orders' } },
+  {
+    id: 'orders-5xx',
+    preset: 'alb-5xx-rate',
+    target: 'app/prod-alb/50dc6c495c0c9188',
+    threshold: 5,
+    evaluationPeriods: 5,
+    severity: 'P1',
+    tags: { service: 'orders' },
+  },
   {
     id: 'orders-p95',
     description: 'p95 over 2 s',
@@ -54,7 +63,11 @@ describe('alarms defined in the config', () => {
     // Beside Vigil's own alarms on itself, one per metric alarm of the config.
     // Named per environment (vigil-<environment>-<id>) unless the config names one: two environments never share an alarm.
     const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
-    expect(names.filter((n) => !n.startsWith('vigil-test-') || /orders/.test(n))).toEqual(['vigil-test-orders-5xx', 'vigil-test-orders-p95', 'prod-orders-running-below-desired']);
+    expect(names.filter((n) => !n.startsWith('vigil-test-') || /orders/.test(n))).toEqual([
+      'vigil-test-orders-5xx',
+      'vigil-test-orders-p95',
+      'prod-orders-running-below-desired',
+    ]);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'vigil-test-orders-5xx',
       ComparisonOperator: 'GreaterThanThreshold',
@@ -75,12 +88,21 @@ describe('alarms defined in the config', () => {
       DatapointsToAlarm: 2,
       TreatMissingData: 'notBreaching',
     });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'prod-orders-running-below-desired', ComparisonOperator: 'LessThanThreshold', Threshold: 0 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'prod-orders-running-below-desired',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 0,
+    });
   });
 
   it("watches the preset's metric math, as the metric check reads it", () => {
     const [fiveXx] = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'vigil-test-orders-5xx' } }));
-    const metrics = fiveXx!.Properties.Metrics as { Id: string; Expression?: string; ReturnData: boolean; MetricStat?: { Metric: { MetricName: string }; Stat: string; Period: number } }[];
+    const metrics = fiveXx!.Properties.Metrics as {
+      Id: string;
+      Expression?: string;
+      ReturnData: boolean;
+      MetricStat?: { Metric: { MetricName: string }; Stat: string; Period: number };
+    }[];
     expect(metrics.map((m) => [m.Id, m.MetricStat?.Metric.MetricName ?? m.Expression, m.ReturnData])).toEqual([
       ['elb5xx', 'HTTPCode_ELB_5XX_Count', false],
       ['target5xx', 'HTTPCode_Target_5XX_Count', false],
@@ -114,27 +136,41 @@ describe('an alarms section that cannot be deployed', () => {
     [{ id: 'a', preset: 'ecs-cpu', threshold: 80 }, /alarms\[0\]\.target: the preset ecs-cpu needs its target/],
     [{ id: 'a', preset: 'ecs-cpu', target: 'prod/orders-api' }, /alarms\[0\]\.threshold: required/],
     [{ id: 'a', composite: 'ALARM(nope)' }, /alarms\[0\]\.composite: no alarm has id "nope"/],
-    [{ id: 'a', preset: 'ecs-cpu', target: 'prod/x', threshold: 80, evaluationPeriods: 2, datapointsToAlarm: 3 }, /alarms\[0\]\.datapointsToAlarm: at most evaluationPeriods/],
+    [
+      { id: 'a', preset: 'ecs-cpu', target: 'prod/x', threshold: 80, evaluationPeriods: 2, datapointsToAlarm: 3 },
+      /alarms\[0\]\.datapointsToAlarm: at most evaluationPeriods/,
+    ],
     [{ id: 'a', name: 'bad\nname', preset: 'ecs-cpu', target: 'prod/x', threshold: 80 }, /alarms\[0\]\.name: no control characters/],
   ])('refuses %j, naming the field', (alarm, message) => {
     expect(() => parseConfig({ checks, alarms: [alarm] })).toThrow(message);
   });
 
   it('refuses a runbook naming an alarm the section does not define', () => {
-    expect(() => parseConfig({ checks, remediations, alarms: [alarms[0]], runbooks: [{ id: 'rb', match: { alarms: ['orders-p95'] }, steps: [{ act: 'orders-api-restart' }] }] })).toThrow(
-      /runbooks\[0\]\.match\.alarms\[0\]: no alarm has id "orders-p95"; the alarms section defines: orders-5xx/,
-    );
+    expect(() =>
+      parseConfig({
+        checks,
+        remediations,
+        alarms: [alarms[0]],
+        runbooks: [{ id: 'rb', match: { alarms: ['orders-p95'] }, steps: [{ act: 'orders-api-restart' }] }],
+      }),
+    ).toThrow(/runbooks\[0\]\.match\.alarms\[0\]: no alarm has id "orders-p95"; the alarms section defines: orders-5xx/);
   });
 
   it('refuses an alarm on CloudFront metrics unless the stack is in us-east-1, where they live', () => {
     const config = parseConfig({ checks, alarms: [{ id: 'cdn-5xx', preset: 'cloudfront-5xx-rate', target: 'E2QWRUHAPOMQZL', threshold: 5 }] });
     const inRegion = (region?: string) =>
-      new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Cdn', { config, environmentName: 'test', ...(region ? { env: { region, account: '123456789012' } } : {}) });
+      new VigilStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Cdn', {
+        config,
+        environmentName: 'test',
+        ...(region ? { env: { region, account: '123456789012' } } : {}),
+      });
     expect(() => inRegion('eu-west-1')).toThrow(
       /alarms\[0\]\.preset: cloudfront-5xx-rate reads metrics in us-east-1, and an alarm must be in its metric's region; this stack deploys to eu-west-1\. Watch it with a `metric` check/,
     );
     expect(() => inRegion()).toThrow(/this stack deploys to a region not set at synth/);
-    const alarm = Object.values(Template.fromStack(inRegion('us-east-1')).findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmName === 'vigil-test-cdn-5xx');
+    const alarm = Object.values(Template.fromStack(inRegion('us-east-1')).findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === 'vigil-test-cdn-5xx',
+    );
     expect(alarm?.Properties.Metrics[0].MetricStat.Metric).toEqual({
       Namespace: 'AWS/CloudFront',
       MetricName: '5xxErrorRate',

@@ -227,8 +227,12 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
       const { outcome, detail } = result as { outcome: string; detail: string };
       // A database remediation cannot reach the sample's hosts here; an AWS one must plan against its fake.
       const reachesAws = !['pg-', 'redis-', 'mongo-'].some((p) => r.kind.startsWith(p));
-      if (!outcome?.startsWith('would') || (reachesAws && outcome === 'would refuse') || /not in Vigil's Lambda bundle|built without the/.test(detail ?? '')) broken.push(`${r.id}: ${outcome}: ${detail}`);
-      expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a)), r.id).toEqual([]);
+      if (!outcome?.startsWith('would') || (reachesAws && outcome === 'would refuse') || /not in Vigil's Lambda bundle|built without the/.test(detail ?? ''))
+        broken.push(`${r.id}: ${outcome}: ${detail}`);
+      expect(
+        calls.map(actionOf).filter((a) => !fn.allowed.has(a)),
+        r.id,
+      ).toEqual([]);
     }
     expect(broken).toEqual([]);
   }, 180_000);

@@ -38,7 +38,10 @@ describe('CloudFormation: a template of at most 1,000,000 bytes', () => {
   const config = (composites: number) =>
     parseConfig({
       checks: [tcp(0)],
-      alarms: [{ id: 'base', metric: { namespace: 'App', name: 'm' }, threshold: 1 }, ...Array.from({ length: composites }, (_, i) => ({ id: `wide-${i}`, composite: rule(600) }))],
+      alarms: [
+        { id: 'base', metric: { namespace: 'App', name: 'm' }, threshold: 1 },
+        ...Array.from({ length: composites }, (_, i) => ({ id: `wide-${i}`, composite: rule(600) })),
+      ],
     });
 
   it('deploys a template just under the limit, and refuses one over it, with its size and the fix', () => {
@@ -49,12 +52,31 @@ describe('CloudFormation: a template of at most 1,000,000 bytes', () => {
   });
 });
 
-describe("Lambda: an event filter pattern of at most 4,096 characters", () => {
+describe('Lambda: an event filter pattern of at most 4,096 characters', () => {
   it("keeps on-alarm's stream filter the same size however many checks start runbooks", () => {
-    const one = synth(parseConfig({ checks: [{ id: 'api-0', kind: 'http', target: 'https://api-0.example.com/health' }], remediations: [{ id: 'r', kind: 'ecs-restart', target: 'prod/api' }], runbooks: [{ id: 'down', match: { checks: { kinds: ['http'] } }, steps: [{ act: 'r' }] }] }));
-    const checks = Array.from({ length: 1000 }, (_, i) => ({ id: `api-health-of-a-long-named-service-${i}`, kind: 'http' as const, target: `https://api-${i}.example.com/health`, group: `g-${i % 20}` }));
-    const many = synth(parseConfig({ checks, remediations: [{ id: 'r', kind: 'ecs-restart', target: 'prod/api' }], runbooks: [{ id: 'down', match: { checks: { kinds: ['http'] } }, steps: [{ act: 'r' }] }] }));
-    const pattern = (t: Template) => Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'))[0]!.Properties.FilterCriteria.Filters[0].Pattern as string;
+    const one = synth(
+      parseConfig({
+        checks: [{ id: 'api-0', kind: 'http', target: 'https://api-0.example.com/health' }],
+        remediations: [{ id: 'r', kind: 'ecs-restart', target: 'prod/api' }],
+        runbooks: [{ id: 'down', match: { checks: { kinds: ['http'] } }, steps: [{ act: 'r' }] }],
+      }),
+    );
+    const checks = Array.from({ length: 1000 }, (_, i) => ({
+      id: `api-health-of-a-long-named-service-${i}`,
+      kind: 'http' as const,
+      target: `https://api-${i}.example.com/health`,
+      group: `g-${i % 20}`,
+    }));
+    const many = synth(
+      parseConfig({
+        checks,
+        remediations: [{ id: 'r', kind: 'ecs-restart', target: 'prod/api' }],
+        runbooks: [{ id: 'down', match: { checks: { kinds: ['http'] } }, steps: [{ act: 'r' }] }],
+      }),
+    );
+    const pattern = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'))[0]!
+        .Properties.FilterCriteria.Filters[0].Pattern as string;
     expect(pattern(many).length).toBeLessThanOrEqual(4096);
     expect(pattern(many)).toBe(pattern(one));
   });
@@ -99,12 +121,21 @@ describe('names AWS needs unique', () => {
   });
 
   it('refuses a name two alarms would share, as AWS would, naming both', () => {
-    const clash = () => parseConfig({ checks: [tcp(0)], alarms: [{ id: 'a', name: 'dup', metric: { namespace: 'App', name: 'x' }, threshold: 1 }, { id: 'b', name: 'dup', metric: { namespace: 'App', name: 'y' }, threshold: 1 }] });
+    const clash = () =>
+      parseConfig({
+        checks: [tcp(0)],
+        alarms: [
+          { id: 'a', name: 'dup', metric: { namespace: 'App', name: 'x' }, threshold: 1 },
+          { id: 'b', name: 'dup', metric: { namespace: 'App', name: 'y' }, threshold: 1 },
+        ],
+      });
     expect(() => synth(clash())).toThrow(/alarms\[1\]\.name: duplicate alarm name "dup" \(also alarms\[0\]\)/);
   });
 
   it('refuses an environment name that would make a function name longer than Lambda allows', () => {
-    expect(() => synth(parseConfig({ checks: [tcp(0)] }), 'a'.repeat(50))).toThrow(/environmentName "a+": use at most 48 lowercase letters, digits and dashes; it names the functions .*Lambda holds to 64 characters/);
+    expect(() => synth(parseConfig({ checks: [tcp(0)] }), 'a'.repeat(50))).toThrow(
+      /environmentName "a+": use at most 48 lowercase letters, digits and dashes; it names the functions .*Lambda holds to 64 characters/,
+    );
   });
 
   it('gives two long check ids that share 48 characters schedules of their own, each within 64 characters', () => {
@@ -119,14 +150,17 @@ describe('names AWS needs unique', () => {
 
 describe('egress the checks need', () => {
   const network = { vpcId: 'vpc-0abc', subnets: [{ id: 'subnet-0a', availabilityZone: 'eu-west-1a' }] };
-  const egress = (t: Template) => (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { IpProtocol: string; FromPort: number; CidrIp: string }[]).map((e) => `${e.IpProtocol} ${e.FromPort} ${e.CidrIp}`).sort();
+  const egress = (t: Template) =>
+    (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { IpProtocol: string; FromPort: number; CidrIp: string }[])
+      .map((e) => `${e.IpProtocol} ${e.FromPort} ${e.CidrIp}`)
+      .sort();
 
   it("lets a VPC dns check's own server be asked, over UDP and TCP", () => {
     const t = synth(parseConfig({ network, checks: [{ id: 'internal-dns', kind: 'dns', target: 'orders.internal', server: '10.0.0.2', network: 'vpc' }] }));
     expect(egress(t)).toEqual(expect.arrayContaining(['udp 53 10.0.0.2/32', 'tcp 53 10.0.0.2/32']));
   });
 
-  it('lets a runbook step run its check from the VPC-placed on-alarm function, on that check\'s port', () => {
+  it("lets a runbook step run its check from the VPC-placed on-alarm function, on that check's port", () => {
     const t = synth(
       parseConfig({
         network,

@@ -21,7 +21,9 @@ function findings(config: VigilConfig, tamper?: (stack: VigilStack) => void): st
     app.synth();
     return [];
   } catch {
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[] };
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+    };
     return report.pluginReports.flatMap((r) => r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)));
   }
 }
@@ -33,7 +35,13 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
 
   it('finds nothing unacknowledged with checks in a VPC, databases, and every kind of remediation', () => {
     const config = parseConfig({
-      network: { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }, { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' }] },
+      network: {
+        vpcId: 'vpc-0a1b2c3d',
+        subnets: [
+          { id: 'subnet-0a1', availabilityZone: 'eu-west-1a' },
+          { id: 'subnet-0b2', availabilityZone: 'eu-west-1b' },
+        ],
+      },
       checks: [
         { id: 'db', kind: 'tcp', target: 'db.internal:5432', network: 'vpc', group: 'databases' },
         { id: 'svc', kind: 'ecs-service', target: 'prod/api' },
@@ -57,7 +65,12 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
   it('reports what it is not told about: an unacknowledged wildcard fails the synth', async () => {
     const config = await loadConfigFile('vigil.config.ts');
     const careless = (stack: VigilStack) =>
-      new Role(stack, 'Careless', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
-    expect(findings(config, careless)).toEqual(['AwsSolutions-IAM5[Action::s3:*] at Nag/Careless/DefaultPolicy/Resource', 'AwsSolutions-IAM5[Resource::*] at Nag/Careless/DefaultPolicy/Resource']);
+      new Role(stack, 'Careless', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
+        new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }),
+      );
+    expect(findings(config, careless)).toEqual([
+      'AwsSolutions-IAM5[Action::s3:*] at Nag/Careless/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::*] at Nag/Careless/DefaultPolicy/Resource',
+    ]);
   });
 });

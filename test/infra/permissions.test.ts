@@ -1,5 +1,12 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DocDBClient, CreateDBClusterSnapshotCommand, FailoverDBClusterCommand } from '@aws-sdk/client-docdb';
+import {
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DocDBClient,
+  CreateDBClusterSnapshotCommand,
+  FailoverDBClusterCommand,
+} from '@aws-sdk/client-docdb';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   CreateDBClusterSnapshotCommand as CreateRdsClusterSnapshot,
@@ -21,7 +28,13 @@ import {
   DescribeScalingPoliciesCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { CloudFrontClient, CreateInvalidationCommand, GetDistributionCommand, GetInvalidationCommand, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  GetDistributionCommand,
+  GetInvalidationCommand,
+  ListInvalidationsCommand,
+} from '@aws-sdk/client-cloudfront';
 import { CloudWatchLogsClient, FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -76,10 +89,14 @@ beforeEach(() => {
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'value', Values: [1], Timestamps: [new Date()], StatusCode: 'Complete' }] });
   docdb.on(DescribeDBClustersCommand).resolves(cluster());
   docdb.on(DescribeDBInstancesCommand).resolves(instances());
+  docdb.on(DescribeDBClusterSnapshotsCommand).resolves({
+    DBClusterSnapshots: [
+      { DBClusterSnapshotIdentifier: 'rds:orders-docdb-2026-12-01', Status: 'available', SnapshotType: 'automated', SnapshotCreateTime: new Date() },
+    ],
+  });
   docdb
-    .on(DescribeDBClusterSnapshotsCommand)
-    .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'rds:orders-docdb-2026-12-01', Status: 'available', SnapshotType: 'automated', SnapshotCreateTime: new Date() }] });
-  docdb.on(CreateDBClusterSnapshotCommand).callsFake((input) => ({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating' } }));
+    .on(CreateDBClusterSnapshotCommand)
+    .callsFake((input) => ({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating' } }));
   docdb.on(FailoverDBClusterCommand).resolves({ DBCluster: cluster('failing-over').DBClusters![0] });
   // An Aurora cluster and an RDS instance that pass, so each path runs to its end.
   rds.on(DescribeRdsClusters).resolves({
@@ -94,20 +111,36 @@ beforeEach(() => {
       },
     ],
   });
-  rds.on(DescribeRdsInstances).resolves({ DBInstances: ['orders-aurora-1', 'orders-aurora-2'].map((id) => ({ DBInstanceIdentifier: id, DBInstanceStatus: 'available' })) });
-  rds.on(DescribeRdsInstances, { DBInstanceIdentifier: 'orders-db' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders-db', DBInstanceStatus: 'available' }] });
+  rds
+    .on(DescribeRdsInstances)
+    .resolves({ DBInstances: ['orders-aurora-1', 'orders-aurora-2'].map((id) => ({ DBInstanceIdentifier: id, DBInstanceStatus: 'available' })) });
+  rds
+    .on(DescribeRdsInstances, { DBInstanceIdentifier: 'orders-db' })
+    .resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders-db', DBInstanceStatus: 'available' }] });
   rds.on(DescribePendingMaintenanceActionsCommand).resolves({ PendingMaintenanceActions: [] });
-  rds.on(CreateRdsClusterSnapshot).callsFake((input) => ({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating' } }));
+  rds
+    .on(CreateRdsClusterSnapshot)
+    .callsFake((input) => ({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating' } }));
   rds.on(CreateDBSnapshotCommand).callsFake((input) => ({ DBSnapshot: { DBSnapshotIdentifier: input.DBSnapshotIdentifier, Status: 'creating' } }));
   rds.on(FailoverRdsCluster).resolves({});
   rds.on(RebootDBInstanceCommand).resolves({});
   rds.on(DescribeEventsCommand).resolves({ Events: [] });
   // A target group by name; a service at its autoscaling maximum (so CPU is read too, and the maximum raised).
-  elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/orders-api/943f017f100becff' }] });
+  elb
+    .on(DescribeTargetGroupsCommand)
+    .resolves({ TargetGroups: [{ TargetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/orders-api/943f017f100becff' }] });
   elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: '10.0.1.10', Port: 8080 }, TargetHealth: { State: 'healthy' } }] });
   aas.on(DescribeScalableTargetsCommand).resolves({
     ScalableTargets: [
-      { ServiceNamespace: 'ecs', ResourceId: 'service/prod/orders-api', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 3, RoleARN: 'r', CreationTime: new Date() },
+      {
+        ServiceNamespace: 'ecs',
+        ResourceId: 'service/prod/orders-api',
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: 1,
+        MaxCapacity: 3,
+        RoleARN: 'r',
+        CreationTime: new Date(),
+      },
     ],
   });
   aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
@@ -116,21 +149,35 @@ beforeEach(() => {
   logs.on(FilterLogEventsCommand).resolves({ events: [] });
   logs.on(StartQueryCommand).resolves({ queryId: 'q' });
   logs.on(GetQueryResultsCommand).resolves({ status: 'Complete', results: [] });
-  cloudfront.on(GetDistributionCommand).resolves({ Distribution: { Id: 'E2QWRUHAPOMQZL', Status: 'Deployed', DomainName: 'd1.cloudfront.net', DistributionConfig: { Enabled: true } } as never });
-  cloudfront.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined as never } });
   cloudfront
-    .on(ListInvalidationsCommand)
-    .resolves({ InvalidationList: { Marker: '', MaxItems: 20, IsTruncated: false, Quantity: 1, Items: [{ Id: 'I1', CreateTime: new Date(), Status: 'InProgress' }] } });
+    .on(GetDistributionCommand)
+    .resolves({ Distribution: { Id: 'E2QWRUHAPOMQZL', Status: 'Deployed', DomainName: 'd1.cloudfront.net', DistributionConfig: { Enabled: true } } as never });
   cloudfront
-    .on(GetInvalidationCommand)
-    .resolves({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: { Paths: { Quantity: 1, Items: ['/*'] }, CallerReference: 'other' } } });
-  rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'rds:orders-db-2026-12-01', Status: 'available', SnapshotCreateTime: new Date() }] });
-  rds.on(DescribeRdsClusterSnapshots).resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'rds:orders-aurora-2026-12-01', Status: 'available', SnapshotCreateTime: new Date() }] });
+    .on(CreateInvalidationCommand)
+    .resolves({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined as never } });
+  cloudfront.on(ListInvalidationsCommand).resolves({
+    InvalidationList: { Marker: '', MaxItems: 20, IsTruncated: false, Quantity: 1, Items: [{ Id: 'I1', CreateTime: new Date(), Status: 'InProgress' }] },
+  });
+  cloudfront.on(GetInvalidationCommand).resolves({
+    Invalidation: {
+      Id: 'I1',
+      Status: 'InProgress',
+      CreateTime: new Date(),
+      InvalidationBatch: { Paths: { Quantity: 1, Items: ['/*'] }, CallerReference: 'other' },
+    },
+  });
+  rds
+    .on(DescribeDBSnapshotsCommand)
+    .resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 'rds:orders-db-2026-12-01', Status: 'available', SnapshotCreateTime: new Date() }] });
+  rds
+    .on(DescribeRdsClusterSnapshots)
+    .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: 'rds:orders-aurora-2026-12-01', Status: 'available', SnapshotCreateTime: new Date() }] });
 });
 
 /** `ecs:DescribeServices` for an ECSClient's DescribeServicesCommand: the IAM action each recorded call needs. */
 function actionsCalled(): string[] {
-  const prefixed = (prefix: string, calls: { args: unknown[] }[]) => calls.map((c) => `${prefix}:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`);
+  const prefixed = (prefix: string, calls: { args: unknown[] }[]) =>
+    calls.map((c) => `${prefix}:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`);
   return [
     ...new Set([
       ...prefixed('ecs', ecs.calls()),
@@ -214,7 +261,9 @@ describe('what each probe and remediation declares it needs', () => {
   it('says why each wildcard is as narrow as IAM allows', () => {
     const all = [
       ...Object.entries(checks).flatMap(([kind, s]) => probeRegistry.get(kind)!.permissions!(probeRegistry.get(kind)!.settings.parse(s) as never, arns)),
-      ...Object.entries(remediations).flatMap(([kind, s]) => remediationRegistry.get(kind)!.permissions!(remediationRegistry.get(kind)!.settings.parse(s) as never, arns)),
+      ...Object.entries(remediations).flatMap(([kind, s]) =>
+        remediationRegistry.get(kind)!.permissions!(remediationRegistry.get(kind)!.settings.parse(s) as never, arns),
+      ),
     ];
     expect(all.filter((g) => g.resources.some((r) => r.includes('*')) && !g.wildcard)).toEqual([]);
   });

@@ -18,7 +18,9 @@ function synth(config: VigilConfig, extra: { alertEmail?: string } = {}): Templa
 
 /** The IAM actions granted to the role of the function whose logical id starts with `prefix`. */
 function actionsOf(template: Template, prefix: string): string[] {
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)));
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)),
+  );
   return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())).sort();
 }
 
@@ -102,7 +104,13 @@ describe('VigilStack', () => {
   });
 
   it('grows with the config: 120 grouped checks become 3 schedules, not 120', () => {
-    const checks = Array.from({ length: 120 }, (_, i) => ({ id: `db-${i}`, kind: 'tcp', target: `db-${i}.internal:5432`, group: 'fleet', schedule: 'rate(1 minute)' }));
+    const checks = Array.from({ length: 120 }, (_, i) => ({
+      id: `db-${i}`,
+      kind: 'tcp',
+      target: `db-${i}.internal:5432`,
+      group: 'fleet',
+      schedule: 'rate(1 minute)',
+    }));
     const template = synth(parseConfig({ checks }));
     template.resourceCountIs('AWS::Scheduler::Schedule', 3);
   });
@@ -171,7 +179,9 @@ describe('VigilStack', () => {
 
   it('grants notify its table actions, publishing to both topics, and the key for them', () => {
     const actions = actionsOf(sample, 'NotifierFunction');
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']),
+    );
     for (const never of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
     expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(2);
     expect(actions).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
@@ -220,7 +230,8 @@ describe('VigilStack', () => {
     const actions = actionsOf(sample, 'AlarmsOnAlarm');
     expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(1);
     for (const never of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
-    const env = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!.Properties.Environment.Variables;
+    const env = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!.Properties
+      .Environment.Variables;
     expect(env.ESCALATION_TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingEscalations/) });
     const publish = Object.values(sample.findResources('AWS::IAM::Policy'))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
@@ -234,7 +245,9 @@ describe('VigilStack', () => {
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const update = statements.find((st: { Action: unknown }) => [st.Action].flat().includes('ecs:UpdateService'));
-    expect(update.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':service/prod/orders-api']] });
+    expect(update.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':service/prod/orders-api']],
+    });
     const listTasks = statements.find((st: { Action: unknown }) => st.Action === 'ecs:ListTasks');
     expect(listTasks.Condition.ArnEquals['ecs:cluster']).toBeDefined();
     const star = statements.filter((st: { Resource: unknown }) => st.Resource === '*').map((st: { Action: unknown }) => st.Action);
@@ -301,7 +314,11 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 
   it('gives each heartbeat a generated token, and its endpoint a public URL whose role may write heartbeat reports only', () => {
     const secrets = Object.values(sample.findResources('AWS::SecretsManager::Secret')).map((s) => s.Properties);
-    expect(secrets.map((p) => p.Name).sort()).toEqual(['vigil-test/heartbeat/billing-db-backup', 'vigil-test/heartbeat/billing-db-hygiene', 'vigil-test/heartbeat/certificate-renewal']);
+    expect(secrets.map((p) => p.Name).sort()).toEqual([
+      'vigil-test/heartbeat/billing-db-backup',
+      'vigil-test/heartbeat/billing-db-hygiene',
+      'vigil-test/heartbeat/certificate-renewal',
+    ]);
     for (const p of secrets) expect(p.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true });
     sample.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
     const statements = Object.values(sample.findResources('AWS::IAM::Policy'))
@@ -310,7 +327,9 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     const put = statements.find((st: { Action: unknown }) => st.Action === 'dynamodb:PutItem');
     expect(put.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['HEARTBEAT#*'] } });
     // Nothing else on the table: no reads, no deletes.
-    expect((statements.flatMap((st: { Action: unknown }) => [st.Action].flat()) as string[]).filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']);
+    expect((statements.flatMap((st: { Action: unknown }) => [st.Action].flat()) as string[]).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:PutItem',
+    ]);
     expect(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))).toHaveLength(3);
   });
 
@@ -326,7 +345,9 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     const app = new App(noBundling);
     const streamArn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/Vigil-prod-StateTable0B2B5E5C-1ABCD/stream/2026-11-23T03:00:00.000';
     const existingTable = { name: 'Vigil-prod-StateTable0B2B5E5C-1ABCD', streamArn };
-    const reattached = Template.fromStack(new VigilStack(app, 'Again', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'prod', existingTable }));
+    const reattached = Template.fromStack(
+      new VigilStack(app, 'Again', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'prod', existingTable }),
+    );
     reattached.resourceCountIs('AWS::DynamoDB::Table', 0);
     reattached.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: streamArn });
     const envs = Object.values(reattached.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.TABLE_NAME);
@@ -341,7 +362,13 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
         .filter(([, r]) => r);
     expect(reserved(sample)).toEqual([]);
     const app = new App(noBundling);
-    const capped = Template.fromStack(new VigilStack(app, 'Capped', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'test', reserveConcurrency: true }));
+    const capped = Template.fromStack(
+      new VigilStack(app, 'Capped', {
+        config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }),
+        environmentName: 'test',
+        reserveConcurrency: true,
+      }),
+    );
     expect(reserved(capped)).toEqual([
       ['vigil-test-incidents', 2],
       ['vigil-test-on-alarm', 10],
@@ -349,9 +376,16 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     ]);
     // With heartbeats, the public URL is capped too: 19 reserved, so the account needs 119 (VigilProps and the README say so).
     const withHeartbeats = Template.fromStack(
-      new VigilStack(new App(noBundling), 'Capped', { config: parseConfig({ checks: [{ id: 'nightly', kind: 'heartbeat', periodMinutes: 1440 }] }), environmentName: 'test', reserveConcurrency: true }),
+      new VigilStack(new App(noBundling), 'Capped', {
+        config: parseConfig({ checks: [{ id: 'nightly', kind: 'heartbeat', periodMinutes: 1440 }] }),
+        environmentName: 'test',
+        reserveConcurrency: true,
+      }),
     );
-    const total = Object.values(withHeartbeats.findResources('AWS::Lambda::Function')).reduce((n, f) => n + (f.Properties.ReservedConcurrentExecutions ?? 0), 0);
+    const total = Object.values(withHeartbeats.findResources('AWS::Lambda::Function')).reduce(
+      (n, f) => n + (f.Properties.ReservedConcurrentExecutions ?? 0),
+      0,
+    );
     expect(total).toBe(19);
   });
 
@@ -380,9 +414,16 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(vpcFn.Properties.VpcConfig.SubnetIds).toEqual(['subnet-0a1', 'subnet-0b2']);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       VpcId: 'vpc-0a1b2c3d',
-      SecurityGroupEgress: Match.arrayWith([Match.objectLike({ FromPort: 443, ToPort: 443 }), Match.objectLike({ FromPort: 5432, ToPort: 5432 }), Match.objectLike({ FromPort: 6432, ToPort: 6432 })]),
+      SecurityGroupEgress: Match.arrayWith([
+        Match.objectLike({ FromPort: 443, ToPort: 443 }),
+        Match.objectLike({ FromPort: 5432, ToPort: 5432 }),
+        Match.objectLike({ FromPort: 6432, ToPort: 6432 }),
+      ]),
     });
-    const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [JSON.parse(s.Properties.Target.Input).checks, s.Properties.Target.Arn['Fn::GetAtt'][0]]);
+    const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [
+      JSON.parse(s.Properties.Target.Input).checks,
+      s.Properties.Target.Arn['Fn::GetAtt'][0],
+    ]);
     expect(targets).toEqual([
       [['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)],
       [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)],
@@ -434,7 +475,9 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1', availabilityZone: 'eu-west-1a' }] };
     const checks = [{ id: 'db', kind: 'tcp' as const, target: 'db.internal:5432', network: 'vpc' as const }];
     const egress = (t: Template) =>
-      (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { CidrIp: string; FromPort: number }[]).map((e) => `${e.FromPort} ${e.CidrIp}`).sort();
+      (Object.values(t.findResources('AWS::EC2::SecurityGroup'))[0]!.Properties.SecurityGroupEgress as { CidrIp: string; FromPort: number }[])
+        .map((e) => `${e.FromPort} ${e.CidrIp}`)
+        .sort();
     expect(egress(synth(parseConfig({ network, checks })))).toEqual(['443 0.0.0.0/0', '5432 10.0.0.0/8', '5432 172.16.0.0/12', '5432 192.168.0.0/16']);
     expect(egress(synth(parseConfig({ network: { ...network, cidr: '10.20.0.0/16' }, checks })))).toEqual(['443 0.0.0.0/0', '5432 10.20.0.0/16']);
   });
@@ -466,7 +509,12 @@ describe('VigilStack: database credentials', () => {
     const statement = granting[0]!.Properties.PolicyDocument.Statement.find((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue');
     expect(statement.Resource).toEqual([
       arn,
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????']] },
+      {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:billing-db-vigil-??????'],
+        ],
+      },
     ]);
   });
 });
@@ -481,7 +529,9 @@ describe('VigilStack: runbooks started by checks', () => {
   };
 
   it("reads the state table's stream into on-alarm, from now on, one record at a time, only the writes of failing checks (the function picks the runbook's)", () => {
-    const t = synth(parseConfig({ ...base, runbooks: [{ id: 'idle', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'kill-idle' }, { verify: {} }] }] }));
+    const t = synth(
+      parseConfig({ ...base, runbooks: [{ id: 'idle', match: { checks: { ids: ['billing-db-idle-tx'] } }, steps: [{ act: 'kill-idle' }, { verify: {} }] }] }),
+    );
     const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
     const onAlarm = mappings.filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'));
     expect(onAlarm).toHaveLength(1);
@@ -493,7 +543,9 @@ describe('VigilStack: runbooks started by checks', () => {
       MaximumRecordAgeInSeconds: 3600,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    expect(JSON.parse(onAlarm[0]!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ dynamodb: { NewImage: { type: { S: ['check'] }, failing: { BOOL: [true] } } } });
+    expect(JSON.parse(onAlarm[0]!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({
+      dynamodb: { NewImage: { type: { S: ['check'] }, failing: { BOOL: [true] } } },
+    });
     expect(onAlarm[0]!.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
     // No alarm is answered, so no EventBridge rule; the on-alarm function carries the driver its verify step needs.
     t.resourceCountIs('AWS::Events::Rule', 0);
@@ -501,7 +553,9 @@ describe('VigilStack: runbooks started by checks', () => {
 
   it('adds no second reader of the stream when no runbook is started by a check', () => {
     const t = synth(parseConfig({ ...base, runbooks: [{ id: 'idle', match: { alarmNames: ['idle-tx'] }, steps: [{ act: 'kill-idle' }] }] }));
-    const onAlarm = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'));
+    const onAlarm = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')).filter((m) =>
+      JSON.stringify(m.Properties.FunctionName).includes('OnAlarm'),
+    );
     expect(onAlarm).toHaveLength(0);
   });
 });
@@ -537,7 +591,8 @@ describe('VigilStack: DocumentDB', () => {
       }),
     );
     const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const resourcesOf = (action: string) => JSON.stringify(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes(action)).map((st: { Resource: unknown }) => st.Resource));
+    const resourcesOf = (action: string) =>
+      JSON.stringify(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes(action)).map((st: { Resource: unknown }) => st.Resource));
     expect(resourcesOf('rds:FailoverDBCluster')).toContain(':cluster:orders-docdb');
     expect(resourcesOf('rds:FailoverDBCluster')).not.toContain('*');
     expect(resourcesOf('rds:CreateDBClusterSnapshot')).toContain(':cluster-snapshot:vigil-orders-docdb-*');
@@ -547,7 +602,13 @@ describe('VigilStack: DocumentDB', () => {
 
 describe('VigilStack at scale', () => {
   it("deploys 5,000 grouped checks in 100 schedules, inside CloudFormation's 500 resources", () => {
-    const checks = Array.from({ length: 5000 }, (_, i) => ({ id: `db-${i}`, kind: 'tcp' as const, target: `db-${i}.internal:5432`, group: `fleet-${i % 10}`, schedule: 'rate(1 minute)' }));
+    const checks = Array.from({ length: 5000 }, (_, i) => ({
+      id: `db-${i}`,
+      kind: 'tcp' as const,
+      target: `db-${i}.internal:5432`,
+      group: `fleet-${i % 10}`,
+      schedule: 'rate(1 minute)',
+    }));
     const t = synth(parseConfig({ checks }));
     expect(Object.keys(t.findResources('AWS::Scheduler::Schedule'))).toHaveLength(100);
     expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
@@ -555,7 +616,9 @@ describe('VigilStack at scale', () => {
 
   it('refuses, with the fix, a config whose schedules would not fit in one stack (test/infra/limits.test.ts holds every limit)', () => {
     const checks = Array.from({ length: 480 }, (_, i) => ({ id: `c-${i}`, kind: 'tcp' as const, target: `c-${i}.internal:1` }));
-    expect(() => synth(parseConfig({ checks }))).toThrow(/resources; CloudFormation allows 500 in one stack\. 480 of them are schedules.*: give checks a "group"/);
+    expect(() => synth(parseConfig({ checks }))).toThrow(
+      /resources; CloudFormation allows 500 in one stack\. 480 of them are schedules.*: give checks a "group"/,
+    );
   });
 });
 
@@ -563,7 +626,10 @@ describe('VigilStack: who watches the watcher', () => {
   // Vigil's alarms on itself, not the sample config's alarms section (test/infra/config-alarms.test.ts), deployed under the same prefix.
   let configAlarms: Set<string>;
   beforeAll(async () => void (configAlarms = new Set((await loadConfigFile('vigil.config.ts')).alarms.map((a) => `vigil-test-${a.id}`))));
-  const alarms = () => Object.values(sample.findResources('AWS::CloudWatch::Alarm')).filter((a) => String(a.Properties.AlarmName).startsWith('vigil-test-') && !configAlarms.has(a.Properties.AlarmName));
+  const alarms = () =>
+    Object.values(sample.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => String(a.Properties.AlarmName).startsWith('vigil-test-') && !configAlarms.has(a.Properties.AlarmName),
+    );
 
   it("alarms to the alerts topic on every function's errors, throttles, every dead-letter queue, failing schedules and a stream falling behind", () => {
     const names = alarms()
@@ -603,7 +669,9 @@ describe('VigilStack: who watches the watcher', () => {
       expect(expression.Expression).toMatch(/^FILL\(\w+, 0\)( \+ FILL\(\w+, 0\))+$/);
     }
     // Every function's, the public heartbeat URL's included.
-    expect(byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles')).toHaveLength(6);
+    expect(
+      byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles'),
+    ).toHaveLength(6);
   });
 
   it("alarms when notify falls five minutes behind the state table's stream", () => {
@@ -616,21 +684,33 @@ describe('VigilStack: who watches the watcher', () => {
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
     sample.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: fromThisAccount })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: fromThisAccount }),
+        ]),
       },
     });
     // A topic policy replaces SNS's default one: without this statement the alarms' actions fail.
     const policies = Object.values(sample.findResources('AWS::SNS::TopicPolicy'));
     const alerts = policies.find((p) => JSON.stringify(p.Properties.Topics).includes('AlertingAlerts'))!;
     expect(alerts.Properties.PolicyDocument.Statement).toEqual(
-      expect.arrayContaining([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: fromThisAccount })]),
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: fromThisAccount }),
+      ]),
     );
   });
 
   it('draws a dashboard of check outcomes, open incidents, remediations, function errors and durations, and queue depths', () => {
     const [dashboard] = Object.values(sample.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const title of ['Check outcomes', 'Open incidents', 'Remediations by outcome', 'Function errors', 'Function duration p99', 'Dead-letter queue depth', 'Schedules']) {
+    for (const title of [
+      'Check outcomes',
+      'Open incidents',
+      'Remediations by outcome',
+      'Function errors',
+      'Function duration p99',
+      'Dead-letter queue depth',
+      'Schedules',
+    ]) {
       expect(body).toContain(`\\"title\\":\\"${title}\\"`);
     }
     expect(body).toContain('\\"Vigil\\",\\"CheckOutcomes\\"');
@@ -640,12 +720,22 @@ describe('VigilStack: who watches the watcher', () => {
     for (const kind of TRANSITION_KINDS) expect(body).toMatch(new RegExp(`\\\\"Notifications\\\\",[^\\]]*\\\\"${kind}\\\\"`));
   });
 
-  it('raises an autoscaling maximum only on ECS services\' desired count: scalable target ids are AWS\'s, so conditions hold it', () => {
-    const t = synth(parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }], remediations: [{ id: 'scale', kind: 'ecs-scale-out', target: 'prod/orders-api', max: 10, raiseMaxTo: 12 }] }));
-    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[]);
+  it("raises an autoscaling maximum only on ECS services' desired count: scalable target ids are AWS's, so conditions hold it", () => {
+    const t = synth(
+      parseConfig({
+        checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }],
+        remediations: [{ id: 'scale', kind: 'ecs-scale-out', target: 'prod/orders-api', max: 10, raiseMaxTo: 12 }],
+      }),
+    );
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[],
+    );
     const register = statements.filter((st) => [st.Action].flat().includes('application-autoscaling:RegisterScalableTarget'));
     expect(register.length).toBeGreaterThan(0);
-    for (const st of register) expect(st.Condition).toEqual({ StringEquals: { 'application-autoscaling:service-namespace': ['ecs'], 'application-autoscaling:scalable-dimension': ['ecs:service:DesiredCount'] } });
+    for (const st of register)
+      expect(st.Condition).toEqual({
+        StringEquals: { 'application-autoscaling:service-namespace': ['ecs'], 'application-autoscaling:scalable-dimension': ['ecs:service:DesiredCount'] },
+      });
   });
 });
 
@@ -654,13 +744,23 @@ describe("Vigil as a construct in a team's own CDK app", () => {
     const app = new App(noBundling);
     const stack = new Stack(app, 'Platform');
     for (const env of ['staging', 'prod'])
-      new Vigil(stack, `Vigil-${env}`, { config: parseConfig({ checks: [{ id: `${env}-api`, kind: 'http', target: `https://${env}.example.com/health` }] }), environmentName: env });
+      new Vigil(stack, `Vigil-${env}`, {
+        config: parseConfig({ checks: [{ id: `${env}-api`, kind: 'http', target: `https://${env}.example.com/health` }] }),
+        environmentName: env,
+      });
     const t = Template.fromStack(stack);
     const names = Object.values(t.findResources('AWS::Lambda::Function'))
       .map((f) => f.Properties.FunctionName)
       .filter(Boolean)
       .sort();
-    expect(names).toEqual(['vigil-prod-incidents', 'vigil-prod-on-alarm', 'vigil-prod-remediate', 'vigil-staging-incidents', 'vigil-staging-on-alarm', 'vigil-staging-remediate']);
+    expect(names).toEqual([
+      'vigil-prod-incidents',
+      'vigil-prod-on-alarm',
+      'vigil-prod-remediate',
+      'vigil-staging-incidents',
+      'vigil-staging-on-alarm',
+      'vigil-staging-remediate',
+    ]);
     expect(
       Object.values(t.findResources('AWS::Scheduler::ScheduleGroup'))
         .map((g) => g.Properties.Name)
@@ -686,7 +786,12 @@ describe("Vigil as a construct in a team's own CDK app", () => {
     t.resourceCountIs('AWS::SNS::Topic', 0);
     expect(vigil.alerts).toBe(topics.alerts);
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oncall', ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:leads' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:oncall',
+          ESCALATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:leads',
+        }),
+      },
     });
     const published = Object.values(t.findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)

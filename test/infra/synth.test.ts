@@ -10,7 +10,14 @@ const run = promisify(execFile);
 describe('npx cdk synth', () => {
   it('synthesises the sample deployment with no AWS credentials, bundling every function and passing cdk-nag', async () => {
     const out = mkdtempSync(join(tmpdir(), 'vigil-synth-'));
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    };
     await run('npx', ['cdk', 'synth', '--quiet', '-c', 'environment=ci', '-o', out], { env, timeout: 240_000 });
     const text = readFileSync(join(out, 'Vigil-ci.template.json'), 'utf8');
     // No region was given: no ARN or bucket names one (the CLI's fallback, us-east-1, used to be baked into every ARN).

@@ -14,7 +14,6 @@ import { finding, T0 } from '../support/findings.js';
 // The subscription filter policies the README documents, tried against an SNS emulator on loopback
 // (fauxqs, from the npm registry): Vigil publishes its real messages, the emulator routes them.
 
-
 const config = parseConfig({
   checks: [
     { id: 'api-health', kind: 'http', target: 'https://api.example.com/health', severity: 'P1', tags: { service: 'api', team: 'platform' } },
@@ -25,7 +24,12 @@ const config = parseConfig({
 /** The message Vigil sends for a check's transition: opened, or escalated after its response time. */
 function message(checkId: string, kind: 'opened' | 'escalated') {
   const check = config.checks.find((c) => c.id === checkId)!;
-  const ctx = (minutes: number) => ({ policy: { ...policyFor(check, config), failureThreshold: 1 }, severity: check.severity, silence: undefined, now: new Date(T0.getTime() + minutes * 60_000) });
+  const ctx = (minutes: number) => ({
+    policy: { ...policyFor(check, config), failureThreshold: 1 },
+    severity: check.severity,
+    silence: undefined,
+    now: new Date(T0.getTime() + minutes * 60_000),
+  });
   const fail = (minutes: number) => finding('fail', ctx(minutes).now, { checkId, target: check.target });
   let state = decideIncident(undefined, fail(0), ctx(0))!;
   if (kind === 'escalated') state = decideIncident(state, fail(24 * 60), ctx(24 * 60))!;
@@ -40,7 +44,9 @@ const queues: Record<string, string> = {};
 
 beforeAll(async () => {
   if (!NODE_22) return;
-  emulator = spawn(NODE_22, ['--no-warnings', fileURLToPath(new URL('../support/wire/fauxqs-server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  emulator = spawn(NODE_22, ['--no-warnings', fileURLToPath(new URL('../support/wire/fauxqs-server.mjs', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     emulator.stdout!.on('data', (chunk: Buffer) => {
       const ready = /READY (\S+)/.exec(chunk.toString());
@@ -53,11 +59,19 @@ beforeAll(async () => {
   const sns = new SNSClient(client);
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'vigil-alerts' }))).TopicArn!;
   // The README's examples, one queue each, and one that takes everything.
-  const policies: Record<string, object | undefined> = { paging: { severity: ['P1'] }, api: { service: ['api'] }, escalations: { transition: ['escalated'] }, platform: { tags: ['team=platform'] }, everything: undefined };
+  const policies: Record<string, object | undefined> = {
+    paging: { severity: ['P1'] },
+    api: { service: ['api'] },
+    escalations: { transition: ['escalated'] },
+    platform: { tags: ['team=platform'] },
+    everything: undefined,
+  };
   for (const [name, policy] of Object.entries(policies)) {
     queues[name] = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
     const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues[name], AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, ...(policy ? { Attributes: { FilterPolicy: JSON.stringify(policy) } } : {}) }));
+    await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn, ...(policy ? { Attributes: { FilterPolicy: JSON.stringify(policy) } } : {}) }),
+    );
   }
   const publisher = new SnsPublisher(client);
   await publisher.publish(topicArn, message('api-health', 'opened'));

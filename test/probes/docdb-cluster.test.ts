@@ -30,7 +30,11 @@ const snapshot = (id: string, at: string, status = 'available') => ({
 
 describe('docdb-cluster probe', () => {
   it('passes an available cluster with its writer and replicas', async () => {
-    expect(await run()).toMatchObject({ status: 'ok', summary: 'orders-docdb available, 3 instances available, writer orders-docdb-1', observed: { instances: 3, instancesAvailable: 3 } });
+    expect(await run()).toMatchObject({
+      status: 'ok',
+      summary: 'orders-docdb available, 3 instances available, writer orders-docdb-1',
+      observed: { instances: 3, instancesAvailable: 3 },
+    });
     expect(docdb.commandCalls(DescribeDBInstancesCommand)[0]!.args[0].input).toEqual({ Filters: [{ Name: 'db-cluster-id', Values: ['orders-docdb'] }] });
   });
 
@@ -56,8 +60,15 @@ describe('docdb-cluster probe', () => {
       .on(DescribeDBClusterSnapshotsCommand)
       .resolvesOnce({ DBClusterSnapshots: [snapshot('rds:orders-docdb-2026-11-21-00-05', '2026-11-21T00:05:00Z')], Marker: 'page-2' })
       .resolvesOnce({ DBClusterSnapshots: [snapshot('rds:orders-docdb-2026-11-23-00-05', '2026-11-23T00:05:00Z')] });
-    expect(await run({ measure: 'backup' })).toMatchObject({ status: 'ok', summary: 'newest automated snapshot rds:orders-docdb-2026-11-23-00-05 is 8.9 h old (available; limit 26 h)', observed: { backupAgeHours: 8.9 } });
-    expect(docdb.commandCalls(DescribeDBClusterSnapshotsCommand)[0]!.args[0].input).toMatchObject({ DBClusterIdentifier: 'orders-docdb', SnapshotType: 'automated' });
+    expect(await run({ measure: 'backup' })).toMatchObject({
+      status: 'ok',
+      summary: 'newest automated snapshot rds:orders-docdb-2026-11-23-00-05 is 8.9 h old (available; limit 26 h)',
+      observed: { backupAgeHours: 8.9 },
+    });
+    expect(docdb.commandCalls(DescribeDBClusterSnapshotsCommand)[0]!.args[0].input).toMatchObject({
+      DBClusterIdentifier: 'orders-docdb',
+      SnapshotType: 'automated',
+    });
   });
 
   it('fails when the newest backup is older than a day and two hours, or missing', async () => {

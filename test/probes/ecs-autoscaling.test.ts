@@ -68,7 +68,10 @@ beforeEach(() => {
         ResourceId: 'service/prod/orders-api',
         ScalableDimension: 'ecs:service:DesiredCount',
         PolicyType: 'TargetTrackingScaling',
-        TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } },
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 60,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        },
         CreationTime: new Date('2026-01-01'),
       },
     ],
@@ -80,7 +83,11 @@ beforeEach(() => {
 
 describe('ecs-autoscaling probe', () => {
   it('passes a service inside its bounds with a policy and a recent successful activity', async () => {
-    expect(await run()).toMatchObject({ status: 'ok', summary: '4 tasks (autoscaling 2–10), 1 policy, 1 activity in 60 min', observed: { desired: 4, min: 2, max: 10 } });
+    expect(await run()).toMatchObject({
+      status: 'ok',
+      summary: '4 tasks (autoscaling 2–10), 1 policy, 1 activity in 60 min',
+      observed: { desired: 4, min: 2, max: 10 },
+    });
     expect(aas.commandCalls(DescribeScalableTargetsCommand)[0]!.args[0].input).toEqual({
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
@@ -104,7 +111,9 @@ describe('ecs-autoscaling probe', () => {
     aas.on(DescribeScalingActivitiesCommand).resolves({
       ScalingActivities: [
         activity(30, 'InProgress', 6),
-        activity(40, 'Failed', 5, { StatusMessage: 'Failed to set desired count to 5. Reason: The service cannot be updated: its deployment circuit breaker is open.' }),
+        activity(40, 'Failed', 5, {
+          StatusMessage: 'Failed to set desired count to 5. Reason: The service cannot be updated: its deployment circuit breaker is open.',
+        }),
       ],
     });
     expect(await run()).toMatchObject({
@@ -118,9 +127,16 @@ describe('ecs-autoscaling probe', () => {
     aas
       .on(DescribeScalingActivitiesCommand)
       .resolvesOnce({ ScalingActivities: [activity(5, 'Successful', 4), activity(10, 'Successful', 6), activity(15, 'Successful', 4)], NextToken: 'p2' })
-      .resolvesOnce({ ScalingActivities: [activity(20, 'Successful', 6), activity(25, 'Successful', 4), activity(30, 'Successful', 3), activity(90, 'Successful', 8)], NextToken: 'p3' });
+      .resolvesOnce({
+        ScalingActivities: [activity(20, 'Successful', 6), activity(25, 'Successful', 4), activity(30, 'Successful', 3), activity(90, 'Successful', 8)],
+        NextToken: 'p3',
+      });
     const finding = await run();
-    expect(finding).toMatchObject({ status: 'warn', summary: '4 tasks (autoscaling 2–10): thrashing: 3 changes of direction in 60 min', observed: { activities: 6, reversals: 3 } });
+    expect(finding).toMatchObject({
+      status: 'warn',
+      summary: '4 tasks (autoscaling 2–10): thrashing: 3 changes of direction in 60 min',
+      observed: { activities: 6, reversals: 3 },
+    });
     // The page that reached past the window was the last one read.
     expect(aas.commandCalls(DescribeScalingActivitiesCommand)).toHaveLength(2);
   });
@@ -134,7 +150,9 @@ describe('ecs-autoscaling probe', () => {
   });
 
   it('is an error when Application Auto Scaling keeps throttling', async () => {
-    aas.on(DescribeScalableTargetsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    aas
+      .on(DescribeScalableTargetsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
     expect(await run()).toMatchObject({ status: 'error', summary: expect.stringContaining('Rate exceeded') });
   });
 

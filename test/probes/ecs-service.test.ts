@@ -43,7 +43,13 @@ describe('ecsServiceProbe', () => {
     expect(f.status).toBe('fail');
     expect(f.summary).toBe('running 1/3, 1 pending');
     expect(f.evidence?.stoppedTasks).toEqual([
-      { task: '0f1e2d3c', stoppedAt: '2026-11-23T02:58:00.000Z', reason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', exitCodes: { app: 137 } },
+      {
+        task: '0f1e2d3c',
+        stoppedAt: '2026-11-23T02:58:00.000Z',
+        reason: 'Essential container in task exited',
+        stopCode: 'EssentialContainerExited',
+        exitCodes: { app: 137 },
+      },
     ]);
   });
 
@@ -51,7 +57,14 @@ describe('ecsServiceProbe', () => {
     const deploying = service({
       runningCount: 2,
       deployments: [
-        { ...service().deployments![0], id: 'ecs-svc/2', taskDefinition: taskDef(43), runningCount: 1, rolloutState: 'IN_PROGRESS', createdAt: new Date('2026-11-23T02:55:00Z') },
+        {
+          ...service().deployments![0],
+          id: 'ecs-svc/2',
+          taskDefinition: taskDef(43),
+          runningCount: 1,
+          rolloutState: 'IN_PROGRESS',
+          createdAt: new Date('2026-11-23T02:55:00Z'),
+        },
         { ...service().deployments![0], status: 'ACTIVE', runningCount: 1 },
       ],
     });
@@ -64,13 +77,21 @@ describe('ecsServiceProbe', () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [stuck] });
     expect((await run()).summary).toBe('rollout in progress for 60 min (stuck after 30)');
 
-    const failed = service({ deployments: [{ ...service().deployments![0], rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }] });
+    const failed = service({
+      deployments: [{ ...service().deployments![0], rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' }],
+    });
     ecs.on(DescribeServicesCommand).resolves({ services: [failed] });
     expect(await run()).toMatchObject({ status: 'fail', summary: 'rollout failed: ECS deployment circuit breaker: tasks failed to start.' });
   });
 
   it('warns on a recent "unable to place a task" event', async () => {
-    const events = [{ id: 'e-2', createdAt: new Date('2026-11-23T02:57:00Z'), message: '(service orders-api) was unable to place a task because no container instance met all of its requirements.' }];
+    const events = [
+      {
+        id: 'e-2',
+        createdAt: new Date('2026-11-23T02:57:00Z'),
+        message: '(service orders-api) was unable to place a task because no container instance met all of its requirements.',
+      },
+    ];
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ events })] });
     const f = await run();
     expect(f.status).toBe('warn');
@@ -78,7 +99,9 @@ describe('ecsServiceProbe', () => {
   });
 
   it('reports an error, not a guess, when ECS cannot find the service', async () => {
-    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orders-api', reason: 'MISSING' }] });
+    ecs
+      .on(DescribeServicesCommand)
+      .resolves({ services: [], failures: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orders-api', reason: 'MISSING' }] });
     expect(await run()).toMatchObject({ status: 'error', summary: 'probe error: ECS could not describe prod/orders-api: MISSING' });
   });
 

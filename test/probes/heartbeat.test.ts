@@ -5,7 +5,10 @@ import { fixedClock, runOne } from '../support/checks.js';
 const NOW = new Date('2026-12-01T12:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
 const run = (report: HeartbeatReport | undefined, extra: object = {}) =>
-  runOne({ kind: 'heartbeat', periodMinutes: 1440, ...extra } as never, { clock: fixedClock(NOW), aws: { heartbeats: { getHeartbeat: async () => report } } as never });
+  runOne({ kind: 'heartbeat', periodMinutes: 1440, ...extra } as never, {
+    clock: fixedClock(NOW),
+    aws: { heartbeats: { getHeartbeat: async () => report } } as never,
+  });
 
 describe('heartbeat probe', () => {
   it('passes a report within its period, naming its age and message', async () => {
@@ -19,8 +22,13 @@ describe('heartbeat probe', () => {
   it('gives a tenth of the period as grace by default, at least 5 minutes', async () => {
     // Daily: 2.4 h of grace. 26 h late is missing; 26 h is within 24 + 2.4.
     expect((await run({ at: hoursAgo(26), status: 'ok', via: 'url' })).status).toBe('ok');
-    expect(await run({ at: hoursAgo(26.5), status: 'ok', via: 'url' })).toMatchObject({ status: 'fail', summary: 'missing: last report 26.5 h ago (expected every 24 h, 2.4 h grace)' });
-    expect((await run({ at: hoursAgo(0.3), status: 'ok', via: 'url' }, { periodMinutes: 10 })).summary).toBe('missing: last report 18 min ago (expected every 10 min, 5 min grace)');
+    expect(await run({ at: hoursAgo(26.5), status: 'ok', via: 'url' })).toMatchObject({
+      status: 'fail',
+      summary: 'missing: last report 26.5 h ago (expected every 24 h, 2.4 h grace)',
+    });
+    expect((await run({ at: hoursAgo(0.3), status: 'ok', via: 'url' }, { periodMinutes: 10 })).summary).toBe(
+      'missing: last report 18 min ago (expected every 10 min, 5 min grace)',
+    );
   });
 
   it('says "no report yet" as configured: a job not run since the deploy', async () => {

@@ -31,7 +31,13 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
     if (req.method !== 'OPTIONS') return json(res, 200, {});
     const origin = req.headers.origin ?? '';
     const allowed = origin === 'https://shop.example.com';
-    res.writeHead(204, { ...(allowed ? { 'access-control-allow-origin': origin } : {}), 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'content-type' }).end();
+    res
+      .writeHead(204, {
+        ...(allowed ? { 'access-control-allow-origin': origin } : {}),
+        'access-control-allow-methods': 'GET, POST, PUT',
+        'access-control-allow-headers': 'content-type',
+      })
+      .end();
   },
   '/login': async (req, res) => {
     const { user, password } = JSON.parse(await readBody(req));
@@ -148,7 +154,13 @@ describe('timing per phase', () => {
     // Plain HTTP on loopback: TLS takes no time and the address needs no lookup; connect is measured.
     const g = await run({ target: url('/metrics.json'), thresholds: { connectMs: { warn: 1000, fail: 2000 } } });
     expect(g.status).toBe('ok');
-    expect(g.observed).toMatchObject({ dnsMs: expect.any(Number), connectMs: expect.any(Number), tlsMs: 0, firstByteMs: expect.any(Number), totalMs: expect.any(Number) });
+    expect(g.observed).toMatchObject({
+      dnsMs: expect.any(Number),
+      connectMs: expect.any(Number),
+      tlsMs: 0,
+      firstByteMs: expect.any(Number),
+      totalMs: expect.any(Number),
+    });
     expect(g.observed.connectMs).toBeGreaterThan(0);
   });
 
@@ -181,7 +193,14 @@ describe('timing per phase', () => {
 
 describe('an API check in steps', () => {
   const steps = [
-    { name: 'log in', method: 'POST', path: '/login', body: { user: 'ops', password: 'pw' }, expectStatus: [200], extract: { token: { path: 'access_token' } } },
+    {
+      name: 'log in',
+      method: 'POST',
+      path: '/login',
+      body: { user: 'ops', password: 'pw' },
+      expectStatus: [200],
+      extract: { token: { path: 'access_token' } },
+    },
     {
       name: 'create order',
       method: 'POST',
@@ -191,7 +210,12 @@ describe('an API check in steps', () => {
       expectStatus: [201],
       extract: { orderId: { path: 'id' } },
     },
-    { name: 'read it back', path: '/orders/{{orderId}}', headers: { authorization: 'Bearer {{token}}' }, assertions: [{ path: 'item', equals: 'probe-widget' }] },
+    {
+      name: 'read it back',
+      path: '/orders/{{orderId}}',
+      headers: { authorization: 'Bearer {{token}}' },
+      assertions: [{ path: 'item', equals: 'probe-widget' }],
+    },
     { name: 'clean up', method: 'DELETE', path: '/orders/{{orderId}}', headers: { authorization: 'Bearer {{token}}' }, always: true },
   ];
 
@@ -213,7 +237,11 @@ describe('an API check in steps', () => {
     failCreate = true;
     deleted.length = 0;
     const f = await run({ target: url('/'), steps });
-    expect(f).toMatchObject({ status: 'fail', summary: 'step 2 "create order": HTTP 500 (expected 201); no orderId in the response (id)', observed: { passed: 1 } });
+    expect(f).toMatchObject({
+      status: 'fail',
+      summary: 'step 2 "create order": HTTP 500 (expected 201); no orderId in the response (id)',
+      observed: { passed: 1 },
+    });
     const shown = f.evidence!.steps as { step: string; skipped?: boolean }[];
     expect(shown.map((s) => [s.step, s.skipped ?? false])).toEqual([
       ['log in', false],
@@ -227,7 +255,9 @@ describe('an API check in steps', () => {
 
   it('refuses a value no earlier step extracts, and two steps of one name', () => {
     const config = (s: object[]) => parseConfig({ checks: [{ id: 'api', kind: 'http', target: 'https://api.example.com', steps: s }] });
-    expect(() => config([{ name: 'read', path: '/orders/{{orderId}}' }])).toThrow(/checks\[0\]\.steps\[0\]: \{\{orderId\}\} is not extracted by an earlier step/);
+    expect(() => config([{ name: 'read', path: '/orders/{{orderId}}' }])).toThrow(
+      /checks\[0\]\.steps\[0\]: \{\{orderId\}\} is not extracted by an earlier step/,
+    );
     expect(() =>
       config([
         { name: 'a', path: '/' },

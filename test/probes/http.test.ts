@@ -57,7 +57,9 @@ describe('httpProbe', () => {
   });
 
   it('refuses Basic auth set twice, by basicAuth and by user info in the target', () => {
-    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'http', target: 'https://ops:pw@example.com', basicAuth: { password: { env: 'PW' } } }] })).toThrow(/checks\[0\]\.basicAuth: .*keep one/);
+    expect(() => parseConfig({ checks: [{ id: 'x', kind: 'http', target: 'https://ops:pw@example.com', basicAuth: { password: { env: 'PW' } } }] })).toThrow(
+      /checks\[0\]\.basicAuth: .*keep one/,
+    );
   });
 
   it('is ok when /health answers 200 and reports healthy', async () => {

@@ -30,7 +30,11 @@ beforeEach(() => {
 
 describe('lb-targets probe', () => {
   it('passes when every target in service is healthy', async () => {
-    expect(await run()).toMatchObject({ status: 'ok', summary: '2 of 2 targets healthy (100%)', observed: { targets: 2, inService: 2, healthy: 2, healthyPercent: 100 } });
+    expect(await run()).toMatchObject({
+      status: 'ok',
+      summary: '2 of 2 targets healthy (100%)',
+      observed: { targets: 2, inService: 2, healthy: 2, healthyPercent: 100 },
+    });
     expect(elb.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({ TargetGroupArn: ARN });
   });
 
@@ -77,25 +81,30 @@ describe('lb-targets probe', () => {
   it('fails with no targets registered, or none in service, and under minHealthy', async () => {
     elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
     expect(await run()).toMatchObject({ status: 'fail', summary: 'no targets registered' });
-    elb
-      .on(DescribeTargetHealthCommand)
-      .resolves({ TargetHealthDescriptions: [target('10.0.1.10', 'unused', 'Target.NotInUse', 'Target group is not configured to receive traffic from the load balancer')] });
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [target('10.0.1.10', 'unused', 'Target.NotInUse', 'Target group is not configured to receive traffic from the load balancer')],
+    });
     expect(await run()).toMatchObject({ status: 'fail', summary: 'no target in service (1 unused)' });
     expect(await run({ minHealthy: 3 })).toMatchObject({ status: 'fail' });
   });
 
   it('reads a target group by name, and says when there is none', async () => {
-    elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: ARN, TargetGroupName: 'orders-api', Protocol: 'HTTP', Port: 8080, TargetType: 'ip' }] });
+    elb
+      .on(DescribeTargetGroupsCommand)
+      .resolves({ TargetGroups: [{ TargetGroupArn: ARN, TargetGroupName: 'orders-api', Protocol: 'HTTP', Port: 8080, TargetType: 'ip' }] });
     expect(await run({ target: 'orders-api' })).toMatchObject({ status: 'ok' });
     expect(elb.commandCalls(DescribeTargetGroupsCommand)[0]!.args[0].input).toEqual({ Names: ['orders-api'] });
     elb.on(DescribeTargetGroupsCommand).rejects(new TargetGroupNotFoundException({ message: 'One or more target groups not found', $metadata: {} }));
-    expect(await run({ target: 'orders-apx' })).toMatchObject({ status: 'error', summary: expect.stringContaining('target group orders-apx not found: check the name and the region') });
+    expect(await run({ target: 'orders-apx' })).toMatchObject({
+      status: 'error',
+      summary: expect.stringContaining('target group orders-apx not found: check the name and the region'),
+    });
   });
 
   it('keeps a long list to 3 named in the summary and 20 in the evidence', async () => {
-    elb
-      .on(DescribeTargetHealthCommand)
-      .resolves({ TargetHealthDescriptions: Array.from({ length: 30 }, (_, i) => target(`10.0.3.${i}`, 'unhealthy', 'Target.FailedHealthChecks', 'Health checks failed')) });
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: Array.from({ length: 30 }, (_, i) => target(`10.0.3.${i}`, 'unhealthy', 'Target.FailedHealthChecks', 'Health checks failed')),
+    });
     const finding = await run();
     expect(finding.summary).toMatch(/^0 of 30 targets healthy \(0%\); .*; 27 more$/);
     expect((finding.evidence!.targets as unknown[]).length).toBe(20);

@@ -34,10 +34,17 @@ describe('logs probe: a filter pattern', () => {
   it('counts matches over the window, across pages, and shows the newest lines first', async () => {
     logs
       .on(FilterLogEventsCommand)
-      .resolvesOnce({ events: [event(280, 'ERROR connect ECONNREFUSED 10.0.3.7:5432'), event(200, 'ERROR connect ECONNREFUSED 10.0.3.7:5432')], nextToken: 'n2' })
+      .resolvesOnce({
+        events: [event(280, 'ERROR connect ECONNREFUSED 10.0.3.7:5432'), event(200, 'ERROR connect ECONNREFUSED 10.0.3.7:5432')],
+        nextToken: 'n2',
+      })
       .resolvesOnce({ events: [event(30, 'ERROR payment gateway timeout after 3000 ms')] });
     const finding = await run({ pattern: 'ERROR' });
-    expect(finding).toMatchObject({ status: 'warn', summary: '3 matching events in 5 min; newest: ERROR payment gateway timeout after 3000 ms', observed: { matches: 3 } });
+    expect(finding).toMatchObject({
+      status: 'warn',
+      summary: '3 matching events in 5 min; newest: ERROR payment gateway timeout after 3000 ms',
+      observed: { matches: 3 },
+    });
     expect((finding.evidence!.newest as { message: string }[]).map((l) => l.message)).toEqual([
       'ERROR payment gateway timeout after 3000 ms',
       'ERROR connect ECONNREFUSED 10.0.3.7:5432',
@@ -60,9 +67,15 @@ describe('logs probe: a filter pattern', () => {
   });
 
   it('stops reading at maxEvents and says the count is a lower bound', async () => {
-    logs.on(FilterLogEventsCommand).callsFake((input) => ({ events: Array.from({ length: input.limit }, (_, i) => event(i % 300, 'ERROR')), nextToken: 'more' }));
+    logs
+      .on(FilterLogEventsCommand)
+      .callsFake((input) => ({ events: Array.from({ length: input.limit }, (_, i) => event(i % 300, 'ERROR')), nextToken: 'more' }));
     const finding = await run({ pattern: 'ERROR', maxEvents: 25 });
-    expect(finding).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^25\+ matching events in 5 min/), evidence: { capped: 'stopped after 25 events' } });
+    expect(finding).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^25\+ matching events in 5 min/),
+      evidence: { capped: 'stopped after 25 events' },
+    });
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(1);
     expect((finding.evidence!.newest as unknown[]).length).toBe(5);
   });
@@ -79,7 +92,10 @@ describe('logs probe: a filter pattern', () => {
 
   it('is an error naming the group when it does not exist', async () => {
     logs.on(FilterLogEventsCommand).rejects(new ResourceNotFoundException({ message: 'The specified log group does not exist.', $metadata: {} }));
-    expect(await run({ pattern: 'ERROR' })).toMatchObject({ status: 'error', summary: expect.stringContaining('log group /ecs/orders-api not found: check the name and the region') });
+    expect(await run({ pattern: 'ERROR' })).toMatchObject({
+      status: 'error',
+      summary: expect.stringContaining('log group /ecs/orders-api not found: check the name and the region'),
+    });
   });
 
   it('takes exactly one of pattern or query', async () => {
@@ -125,13 +141,15 @@ describe('logs probe: a Logs Insights query', () => {
   it('is an error when the query fails, and stops a query the check gave up on', async () => {
     logs.on(StartQueryCommand).resolves({ queryId: 'q-2' });
     logs.on(GetQueryResultsCommand).resolves({ status: 'Failed' });
-    expect(await run({ query: 'filter @message like /ERROR' })).toMatchObject({ status: 'error', summary: expect.stringContaining('Logs Insights query failed: check the query') });
+    expect(await run({ query: 'filter @message like /ERROR' })).toMatchObject({
+      status: 'error',
+      summary: expect.stringContaining('Logs Insights query failed: check the query'),
+    });
     logs.on(GetQueryResultsCommand).resolves({ status: 'Running' });
     logs.on(StopQueryCommand).resolves({ success: true });
     expect(await run({ query: 'filter @message like /ERROR/', timeoutMs: 200 })).toMatchObject({ status: expect.stringMatching(/fail|error/) });
     expect(logs.commandCalls(StopQueryCommand).map((c) => c.args[0].input)).toEqual([{ queryId: 'q-2' }]);
   });
-
 });
 
 describe('logs probe under throttling', () => {

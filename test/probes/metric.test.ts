@@ -34,7 +34,12 @@ describe('metricProbe', () => {
     answer(() => [12.5]);
     const m = (name: string) => ({ namespace: 'Orders', name, dimensions: { Service: 'checkout' }, stat: 'Sum' });
     const f = await runOne(
-      { kind: 'metric', target: 'checkout error rate', math: { expression: '100 * errors / requests', metrics: { errors: m('Errors'), requests: m('Requests') } }, thresholds: { warn: 5, fail: 10 } },
+      {
+        kind: 'metric',
+        target: 'checkout error rate',
+        math: { expression: '100 * errors / requests', metrics: { errors: m('Errors'), requests: m('Requests') } },
+        thresholds: { warn: 5, fail: 10 },
+      },
       { clock: fixedClock(now), aws: aws() },
     );
     expect(f).toMatchObject({ status: 'fail', observed: { value: 12.5 } });
@@ -47,7 +52,13 @@ describe('metricProbe', () => {
   });
 
   it.each([
-    ['msk-offset-lag', 'orders-msk/billing-consumers/orders', 'AWS/Kafka', 'SumOffsetLag', { 'Cluster Name': 'orders-msk', 'Consumer Group': 'billing-consumers', Topic: 'orders' }],
+    [
+      'msk-offset-lag',
+      'orders-msk/billing-consumers/orders',
+      'AWS/Kafka',
+      'SumOffsetLag',
+      { 'Cluster Name': 'orders-msk', 'Consumer Group': 'billing-consumers', Topic: 'orders' },
+    ],
     ['sqs-dlq-depth', 'orders-dlq', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: 'orders-dlq' }],
     ['elasticache-memory', 'orders-cache-0001-001', 'AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', { CacheClusterId: 'orders-cache-0001-001' }],
     ['lambda-errors', 'orders-worker', 'AWS/Lambda', 'Errors', { FunctionName: 'orders-worker' }],
@@ -58,12 +69,19 @@ describe('metricProbe', () => {
     answer(() => [0]);
     await runOne({ kind: 'metric', preset, target } as never, { clock: fixedClock(now), aws: aws() });
     const [query] = cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!;
-    expect(query!.MetricStat!.Metric).toEqual({ Namespace: namespace, MetricName: name, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) });
+    expect(query!.MetricStat!.Metric).toEqual({
+      Namespace: namespace,
+      MetricName: name,
+      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+    });
   });
 
   it("measures a Lambda's duration against its timeout, which it needs", async () => {
     answer(() => [90]);
-    const f = await runOne({ kind: 'metric', preset: 'lambda-duration', target: 'orders-worker', functionTimeoutSeconds: 30 }, { clock: fixedClock(now), aws: aws() });
+    const f = await runOne(
+      { kind: 'metric', preset: 'lambda-duration', target: 'orders-worker', functionTimeoutSeconds: 30 },
+      { clock: fixedClock(now), aws: aws() },
+    );
     expect(f).toMatchObject({ status: 'warn' });
     expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!.at(-1)!.Expression).toBe('100 * r0_ms / 30000');
     expect(() => parseConfig({ checks: [{ id: 'x', kind: 'metric', preset: 'lambda-duration', target: 'orders-worker' }] })).toThrow(
@@ -95,7 +113,13 @@ describe('metricProbe', () => {
         { id: 'alb-5xx', kind: 'metric', preset: 'alb-5xx-rate', target: 'app/prod-alb/1' },
       ],
     });
-    const findings = await runChecks(config.checks, { probes: probeRegistry, concurrency: 3, defaultTimeoutMs: 5_000, clock: fixedClock(now), aws: portsWith(metrics) });
+    const findings = await runChecks(config.checks, {
+      probes: probeRegistry,
+      concurrency: 3,
+      defaultTimeoutMs: 5_000,
+      clock: fixedClock(now),
+      aws: portsWith(metrics),
+    });
     expect(findings.map((f) => [f.checkId, f.status])).toEqual([
       ['cdn-5xx', 'fail'],
       ['cdn-hits', 'fail'],
@@ -103,7 +127,9 @@ describe('metricProbe', () => {
     ]);
     expect(regions).toEqual(['us-east-1']);
     const calls = await Promise.all(
-      cw.commandCalls(GetMetricDataCommand).map(async (c) => [await c.thisValue.config.region(), c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Expression)]),
+      cw
+        .commandCalls(GetMetricDataCommand)
+        .map(async (c) => [await c.thisValue.config.region(), c.args[0].input.MetricDataQueries!.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Expression)]),
     );
     expect(calls.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
       ['eu-west-1', ['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount', expect.any(String)]],
@@ -125,7 +151,11 @@ describe('metricProbe', () => {
     expect(input.MetricDataQueries!.map((q) => q.Id)).toEqual(['r0_elb5xx', 'r0_target5xx', 'r0_requests', 'r0_value']);
     expect(input.MetricDataQueries![3]!.Expression).toBe('100 * (FILL(r0_elb5xx, 0) + FILL(r0_target5xx, 0)) / r0_requests');
     expect(input.MetricDataQueries![0]!.MetricStat).toEqual({
-      Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_ELB_5XX_Count', Dimensions: [{ Name: 'LoadBalancer', Value: 'app/prod-alb/50dc6c495c0c9188' }] },
+      Metric: {
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_ELB_5XX_Count',
+        Dimensions: [{ Name: 'LoadBalancer', Value: 'app/prod-alb/50dc6c495c0c9188' }],
+      },
       Period: 60,
       Stat: 'Sum',
     });
@@ -176,9 +206,17 @@ describe('metricProbe', () => {
 
   it('asks CloudWatch once for a whole round of metric checks', async () => {
     answer((id) => (id.endsWith('value') ? [Number(id.slice(1, id.indexOf('_'))) * 10] : []));
-    const config = parseConfig({ checks: Array.from({ length: 20 }, (_, i) => ({ id: `cpu-${i}`, kind: 'metric', preset: 'ecs-cpu', target: `prod/svc-${i}` })) });
+    const config = parseConfig({
+      checks: Array.from({ length: 20 }, (_, i) => ({ id: `cpu-${i}`, kind: 'metric', preset: 'ecs-cpu', target: `prod/svc-${i}` })),
+    });
     const metrics = new BatchingMetrics(new CloudWatchClient({ region: 'eu-west-1' }));
-    const findings = await runChecks(config.checks, { probes: probeRegistry, concurrency: 20, defaultTimeoutMs: 5000, clock: fixedClock(now), aws: portsWith(metrics) });
+    const findings = await runChecks(config.checks, {
+      probes: probeRegistry,
+      concurrency: 20,
+      defaultTimeoutMs: 5000,
+      clock: fixedClock(now),
+      aws: portsWith(metrics),
+    });
     expect(metrics.callCount).toBe(1);
     expect(new Set(findings.map((f) => f.observed.value)).size).toBe(20);
   });

@@ -25,7 +25,16 @@ async function serve(script: Partial<MongoScript>) {
 }
 
 const check = (s: ScriptedMongo, measure: string, extra: Record<string, unknown> = {}) =>
-  runOne({ kind: 'mongo', target: `${s.host}:${s.port}`, user: 'vigil', password: { value: SENTINEL }, tls: false, directConnection: true, measure, ...extra } as TestCheck);
+  runOne({
+    kind: 'mongo',
+    target: `${s.host}:${s.port}`,
+    user: 'vigil',
+    password: { value: SENTINEL },
+    tls: false,
+    directConnection: true,
+    measure,
+    ...extra,
+  } as TestCheck);
 
 describe('mongo probe', () => {
   it('pings, authenticated, and reports the latency; a slow server warns', async () => {
@@ -61,7 +70,11 @@ describe('mongo probe', () => {
     it('reports the lag of each secondary behind the primary', async () => {
       const s = await serve({ replies: { replSetGetStatus: replSetGetStatus(NOW, members(2, 1)) } });
       const finding = await check(s, 'replication');
-      expect(finding).toMatchObject({ status: 'ok', summary: 'primary mongo-a:27017; max lag 2 s (mongo-b:27017) over 2 secondaries', observed: { lagSeconds: 2, secondaries: 2 } });
+      expect(finding).toMatchObject({
+        status: 'ok',
+        summary: 'primary mongo-a:27017; max lag 2 s (mongo-b:27017) over 2 secondaries',
+        observed: { lagSeconds: 2, secondaries: 2 },
+      });
       expect(finding.evidence?.members).toEqual([
         { name: 'mongo-a:27017', state: 'PRIMARY', health: 1 },
         { name: 'mongo-b:27017', state: 'SECONDARY', health: 1, lagSeconds: 2 },
@@ -71,12 +84,20 @@ describe('mongo probe', () => {
 
     it('fails a secondary far behind, naming it', async () => {
       const s = await serve({ replies: { replSetGetStatus: replSetGetStatus(NOW, members(3, 420)) } });
-      expect(await check(s, 'replication')).toMatchObject({ status: 'fail', summary: 'primary mongo-a:27017; max lag 420 s (mongo-c:27017) over 2 secondaries' });
+      expect(await check(s, 'replication')).toMatchObject({
+        status: 'fail',
+        summary: 'primary mongo-a:27017; max lag 420 s (mongo-c:27017) over 2 secondaries',
+      });
     });
 
     it('warns of an unreachable member, and fails without a primary', async () => {
-      const down = await serve({ replies: { replSetGetStatus: replSetGetStatus(NOW, [...members(1, 1).slice(0, 2), { name: 'mongo-c:27017', state: '(not reachable/healthy)' }]) } });
-      expect(await check(down, 'replication')).toMatchObject({ status: 'warn', summary: 'primary mongo-a:27017; max lag 1 s (mongo-b:27017) over 1 secondary; mongo-c:27017 unreachable' });
+      const down = await serve({
+        replies: { replSetGetStatus: replSetGetStatus(NOW, [...members(1, 1).slice(0, 2), { name: 'mongo-c:27017', state: '(not reachable/healthy)' }]) },
+      });
+      expect(await check(down, 'replication')).toMatchObject({
+        status: 'warn',
+        summary: 'primary mongo-a:27017; max lag 1 s (mongo-b:27017) over 1 secondary; mongo-c:27017 unreachable',
+      });
       await down.stop();
       const headless = await serve({ replies: { replSetGetStatus: replSetGetStatus(NOW, members(1, 1).slice(1)) } });
       expect(await check(headless, 'replication')).toMatchObject({ status: 'fail', summary: 'no primary among 2 members' });
@@ -84,7 +105,10 @@ describe('mongo probe', () => {
 
     it('says plainly when the server has no replica set to measure', async () => {
       const s = await serve({ replies: { replSetGetStatus: notReplicaSet } });
-      expect(await check(s, 'replication')).toMatchObject({ status: 'warn', summary: expect.stringContaining('replSetGetStatus is not available here (not running with --replSet)') });
+      expect(await check(s, 'replication')).toMatchObject({
+        status: 'warn',
+        summary: expect.stringContaining('replSetGetStatus is not available here (not running with --replSet)'),
+      });
     });
   });
 
@@ -92,17 +116,28 @@ describe('mongo probe', () => {
     it.each([
       ['mongodb', mongodbOp],
       ['documentdb', documentdbOp],
-    ] as const)('lists the clients\' operations over the limit on %s, never the server\'s own, with values masked', async (flavor, op) => {
+    ] as const)("lists the clients' operations over the limit on %s, never the server's own, with values masked", async (flavor, op) => {
       const inprog = [
         op({ opid: 4101, seconds: 412, app: 'orders-api' }),
-        op({ opid: 4102, seconds: 95, op: 'command', ns: 'analytics.events', app: 'reporting', command: { aggregate: 'events', pipeline: [{ $match: { country: 'FR' } }], cursor: {}, $db: 'analytics' } }),
+        op({
+          opid: 4102,
+          seconds: 95,
+          op: 'command',
+          ns: 'analytics.events',
+          app: 'reporting',
+          command: { aggregate: 'events', pipeline: [{ $match: { country: 'FR' } }], cursor: {}, $db: 'analytics' },
+        }),
         op({ opid: 4103, seconds: 3, app: 'orders-api' }),
         op({ opid: 4104, seconds: 0, op: 'command', ns: 'admin.$cmd', app: 'vigil', command: { currentOp: 1, active: true, $db: 'admin' } }),
         ...systemOps,
       ];
       const s = await serve({ replies: { currentOp: currentOp(inprog) } });
       const finding = await check(s, 'long-ops', { flavor });
-      expect(finding).toMatchObject({ status: 'fail', summary: '2 operations running over 60 s (oldest 412 s, opid 4101, query on orders.items, orders-api)', observed: { operations: 2, oldestSeconds: 412 } });
+      expect(finding).toMatchObject({
+        status: 'fail',
+        summary: '2 operations running over 60 s (oldest 412 s, opid 4101, query on orders.items, orders-api)',
+        observed: { operations: 2, oldestSeconds: 412 },
+      });
       const listed = finding.evidence?.operations as { opid: number; command: string }[];
       expect(listed.map((o) => o.opid)).toEqual([4101, 4102]);
       expect(listed[1]!.command).toBe('{"aggregate":"events","pipeline":[{"$match":{"country":"?"}}],"cursor":{},"$db":"analytics"}');
@@ -110,7 +145,7 @@ describe('mongo probe', () => {
       expect(s.commands[0]).toMatchObject({ currentOp: 1, active: true });
     });
 
-    it('is an error naming the role when the user may not see every client\'s operations (no clusterMonitor)', async () => {
+    it("is an error naming the role when the user may not see every client's operations (no clusterMonitor)", async () => {
       const unauthorized = { ok: 0, errmsg: 'not authorized on admin to execute command { currentOp: 1 }', code: 13, codeName: 'Unauthorized' };
       const s = await serve({ replies: { currentOp: unauthorized, serverStatus: unauthorized } });
       for (const measure of ['long-ops', 'connections']) {
@@ -171,12 +206,28 @@ describe('mongo probe', () => {
     });
   });
 
-  it('sets DocumentDB\'s driver options: no retryable writes, TLS with the bundle, credentials outside the URL', () => {
+  it("sets DocumentDB's driver options: no retryable writes, TLS with the bundle, credentials outside the URL", () => {
     const options = mongoClientOptions(
-      { target: 'orders.cluster-c1.eu-west-1.docdb.amazonaws.com:27017', flavor: 'documentdb', password: { secret: 's' }, authSource: 'admin', tls: true, caBundle: '/opt/global-bundle.pem', replicaSet: 'rs0', directConnection: false },
+      {
+        target: 'orders.cluster-c1.eu-west-1.docdb.amazonaws.com:27017',
+        flavor: 'documentdb',
+        password: { secret: 's' },
+        authSource: 'admin',
+        tls: true,
+        caBundle: '/opt/global-bundle.pem',
+        replicaSet: 'rs0',
+        directConnection: false,
+      },
       { user: 'vigil', password: SENTINEL },
       10_000,
     );
-    expect(options).toMatchObject({ retryWrites: false, tls: true, tlsCAFile: '/opt/global-bundle.pem', replicaSet: 'rs0', auth: { username: 'vigil', password: SENTINEL }, maxPoolSize: 1 });
+    expect(options).toMatchObject({
+      retryWrites: false,
+      tls: true,
+      tlsCAFile: '/opt/global-bundle.pem',
+      replicaSet: 'rs0',
+      auth: { username: 'vigil', password: SENTINEL },
+      maxPoolSize: 1,
+    });
   });
 });

@@ -16,26 +16,43 @@ const cluster = useCluster({ preload: ['pg_stat_statements'] }, (admin) =>
     CREATE ROLE watcher LOGIN PASSWORD 'watcher-pw' IN ROLE pg_monitor, pg_signal_backend;`),
 );
 const as = (user: string, measure: string, extra: object = {}) =>
-  runOne({ kind: 'pg', target: `${cluster.db.host}:${cluster.db.port}/postgres`, user, password: { value: `${user}-pw` }, ssl: 'disable', measure, thresholds: { olderThanMinutes: 0.0001, blockedSeconds: 0.001 }, ...extra } as TestCheck);
+  runOne({
+    kind: 'pg',
+    target: `${cluster.db.host}:${cluster.db.port}/postgres`,
+    user,
+    password: { value: `${user}-pw` },
+    ssl: 'disable',
+    measure,
+    thresholds: { olderThanMinutes: 0.0001, blockedSeconds: 0.001 },
+    ...extra,
+  } as TestCheck);
 
 describe('a pg check whose role cannot see every session', () => {
-  it.each(['connections', 'idle-in-transaction', 'long-queries', 'blocking', 'replication', 'slow-statements'])('%s: an error naming the grant, never ok', async (measure) => {
-    const leaked = await cluster.open({ application: 'billing-worker' });
-    await leaked.client.query('BEGIN; SELECT 1');
-    const finding = await as('plain', measure);
-    expect(finding).toMatchObject({ status: 'error', summary: expect.stringMatching(/plain .*pg_read_all_stats.*GRANT pg_monitor TO plain/) });
-  });
+  it.each(['connections', 'idle-in-transaction', 'long-queries', 'blocking', 'replication', 'slow-statements'])(
+    '%s: an error naming the grant, never ok',
+    async (measure) => {
+      const leaked = await cluster.open({ application: 'billing-worker' });
+      await leaked.client.query('BEGIN; SELECT 1');
+      const finding = await as('plain', measure);
+      expect(finding).toMatchObject({ status: 'error', summary: expect.stringMatching(/plain .*pg_read_all_stats.*GRANT pg_monitor TO plain/) });
+    },
+  );
 
   it('with pg_monitor, sees the session another role left idle in a transaction', async () => {
     const leaked = await cluster.open({ application: 'billing-worker' });
     await leaked.client.query('BEGIN; SELECT 1');
-    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 1);
+    await until(
+      async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 1,
+    );
     expect(await as('monitor', 'idle-in-transaction')).toMatchObject({ status: 'fail', summary: expect.stringContaining(`pid ${leaked.pid}`) });
   });
 
   it('slow-statements without the extension is an error naming how to install it', async () => {
     await cluster.admin.client.query('DROP EXTENSION IF EXISTS pg_stat_statements');
-    expect(await as('monitor', 'slow-statements')).toMatchObject({ status: 'error', summary: expect.stringMatching(/pg_stat_statements is not installed.*CREATE EXTENSION pg_stat_statements/) });
+    expect(await as('monitor', 'slow-statements')).toMatchObject({
+      status: 'error',
+      summary: expect.stringMatching(/pg_stat_statements is not installed.*CREATE EXTENSION pg_stat_statements/),
+    });
     await cluster.admin.client.query('CREATE EXTENSION pg_stat_statements');
   });
 
@@ -60,7 +77,9 @@ describe('a pg remediation whose role cannot see or signal other sessions', () =
     }
   });
 
-  it('refuses to reach superusers\' sessions without being one', async () => {
-    await expect(pgTerminateIdle.plan(pgTerminateIdle.settings.parse({ ...settingsFor('watcher'), olderThanMinutes: 0.0001, allowSuperusers: true }), ctx)).rejects.toThrow(/allowSuperusers.*watcher is not a superuser/);
+  it("refuses to reach superusers' sessions without being one", async () => {
+    await expect(
+      pgTerminateIdle.plan(pgTerminateIdle.settings.parse({ ...settingsFor('watcher'), olderThanMinutes: 0.0001, allowSuperusers: true }), ctx),
+    ).rejects.toThrow(/allowSuperusers.*watcher is not a superuser/);
   });
 });

@@ -27,7 +27,8 @@ const cluster = useCluster({}, (admin) => admin.client.query(`CREATE ROLE vigil 
 
 const secrets = new CachedSecrets();
 const aws = { ecs: undefined, metrics: new BatchingMetrics(), secrets } as unknown as AwsPorts;
-const check = (extra: Record<string, unknown>) => runOne({ ...pgCheck(cluster.db, 'connections'), user: undefined, password: { secret: SECRET }, ...extra } as TestCheck, { aws });
+const check = (extra: Record<string, unknown>) =>
+  runOne({ ...pgCheck(cluster.db, 'connections'), user: undefined, password: { secret: SECRET }, ...extra } as TestCheck, { aws });
 
 describe('pg credentials', () => {
   it('reads the user and password from an RDS-style secret', async () => {

@@ -21,7 +21,11 @@ describe('pg probe', () => {
     for (let i = 0; i < 26; i++) await open('flood');
     const saturated = await check('connections');
     expect(saturated).toMatchObject({ status: 'fail', summary: '28 of 30 connections in use (93.3%)' });
-    expect(saturated.evidence).toMatchObject({ byApplication: expect.objectContaining({ flood: 26, 'test-admin': 1, vigil: 1 }), byState: expect.objectContaining({ idle: expect.any(Number) }), byUser: { postgres: expect.any(Number) } });
+    expect(saturated.evidence).toMatchObject({
+      byApplication: expect.objectContaining({ flood: 26, 'test-admin': 1, vigil: 1 }),
+      byState: expect.objectContaining({ idle: expect.any(Number) }),
+      byUser: { postgres: expect.any(Number) },
+    });
   });
 
   it('finds a session idle in a transaction past the limit, with its evidence, and passes once it is gone', async () => {
@@ -31,7 +35,14 @@ describe('pg probe', () => {
     const found = await check('idle-in-transaction', { thresholds: { olderThanMinutes: 0.0001 } });
     expect(found).toMatchObject({ status: 'fail', summary: expect.stringContaining(`pid ${leaked.pid}, postgres/billing-worker`) });
     const evidence = (found.evidence as { sessions: Record<string, unknown>[] }).sessions;
-    expect(evidence).toEqual([expect.objectContaining({ pid: leaked.pid, application: 'billing-worker', state: 'idle in transaction', query: "BEGIN; SELECT count(*) FROM pg_class WHERE relname = '?'" })]);
+    expect(evidence).toEqual([
+      expect.objectContaining({
+        pid: leaked.pid,
+        application: 'billing-worker',
+        state: 'idle in transaction',
+        query: "BEGIN; SELECT count(*) FROM pg_class WHERE relname = '?'",
+      }),
+    ]);
     await leaked.client.query('COMMIT');
     expect((await check('idle-in-transaction', { thresholds: { olderThanMinutes: 0.0001 } })).status).toBe('ok');
   });
@@ -42,14 +53,20 @@ describe('pg probe', () => {
     await until(async () => (await stateOf(slow.pid))?.state === 'active');
     await new Promise((r) => setTimeout(r, 200));
     const found = await check('long-queries', { thresholds: { olderThanMinutes: 0.001 } });
-    expect(found).toMatchObject({ status: 'fail', summary: expect.stringContaining(`pid ${slow.pid}`), evidence: { queries: [expect.objectContaining({ pid: slow.pid, query: 'SELECT pg_sleep(?)' })] } });
+    expect(found).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(`pid ${slow.pid}`),
+      evidence: { queries: [expect.objectContaining({ pid: slow.pid, query: 'SELECT pg_sleep(?)' })] },
+    });
     await cluster.admin.client.query('SELECT pg_cancel_backend($1)', [slow.pid]);
     await running;
     expect((await check('long-queries', { thresholds: { olderThanMinutes: 0.001 } })).status).toBe('ok');
   });
 
   it('traces a three-session lock chain to its root blocker', async () => {
-    await cluster.admin.client.query('CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 100) ON CONFLICT DO NOTHING');
+    await cluster.admin.client.query(
+      'CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, balance int); INSERT INTO accounts VALUES (1, 100) ON CONFLICT DO NOTHING',
+    );
     const root = await open('root-tx');
     const second = await open('second');
     const third = await open('third');
@@ -59,21 +76,33 @@ describe('pg probe', () => {
     const w3 = third.client.query('UPDATE accounts SET balance = balance - 3 WHERE id = 1').catch(() => undefined);
     await until(async () => (await stateOf(third.pid))?.wait_event_type === 'Lock');
     const found = await check('blocking', { thresholds: { blockedSeconds: 0.001 } });
-    expect(found).toMatchObject({ status: 'fail', observed: { blocked: 2, rootBlockers: 1 }, summary: expect.stringContaining(`root blocker pid ${root.pid}`) });
-    expect((found.evidence as { rootBlockers: { pid: number; application: string }[] }).rootBlockers).toEqual([expect.objectContaining({ pid: root.pid, application: 'root-tx' })]);
+    expect(found).toMatchObject({
+      status: 'fail',
+      observed: { blocked: 2, rootBlockers: 1 },
+      summary: expect.stringContaining(`root blocker pid ${root.pid}`),
+    });
+    expect((found.evidence as { rootBlockers: { pid: number; application: string }[] }).rootBlockers).toEqual([
+      expect.objectContaining({ pid: root.pid, application: 'root-tx' }),
+    ]);
     await root.client.query('ROLLBACK');
     await Promise.all([w2, w3]);
     expect((await check('blocking', { thresholds: { blockedSeconds: 0.001 } })).status).toBe('ok');
   });
 
   it('reads the cache hit ratio and replication role', async () => {
-    expect(await check('cache-hit')).toMatchObject({ status: expect.stringMatching(/ok|warn|fail/), summary: expect.stringMatching(/^buffer cache hit ratio [\d.]+%$/) });
+    expect(await check('cache-hit')).toMatchObject({
+      status: expect.stringMatching(/ok|warn|fail/),
+      summary: expect.stringMatching(/^buffer cache hit ratio [\d.]+%$/),
+    });
     expect(await check('replication')).toMatchObject({ status: 'ok', summary: 'primary with no replicas connected', observed: { replicas: 0 } });
   });
 
   it('lists slow statements from pg_stat_statements, and says plainly when the extension is missing (it cannot see: an error)', async () => {
     await cluster.admin.client.query('DROP EXTENSION IF EXISTS pg_stat_statements');
-    expect(await check('slow-statements')).toMatchObject({ status: 'error', summary: expect.stringMatching(/^setup error: pg_stat_statements is not installed/) });
+    expect(await check('slow-statements')).toMatchObject({
+      status: 'error',
+      summary: expect.stringMatching(/^setup error: pg_stat_statements is not installed/),
+    });
     await cluster.admin.client.query('CREATE EXTENSION pg_stat_statements');
     await cluster.admin.client.query("SELECT pg_sleep(0.05), 'card 4111-1111' AS secret");
     const found = await check('slow-statements', { thresholds: { slowStatementMs: 20 } });
@@ -89,11 +118,15 @@ describe('pg probe', () => {
       INSERT INTO events SELECT g, 'k' || (g % 5), now() FROM generate_series(1, 20000) g;
       DELETE FROM events WHERE id <= 15000;
       SELECT pg_stat_force_next_flush();`);
-    const deadRows = async () => Number((await cluster.admin.client.query("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events'")).rows[0]?.n_dead_tup);
+    const deadRows = async () =>
+      Number((await cluster.admin.client.query("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'events'")).rows[0]?.n_dead_tup);
     await until(async () => (await deadRows()) >= 15000);
     const report = await check('hygiene');
     expect(report).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^1 unused index; 1 table over 20% dead rows; largest \w+ \(\d+ MB\)$/) });
-    expect(report.evidence).toMatchObject({ unusedIndexes: [expect.objectContaining({ index: 'events_kind' })], deadRows: [expect.objectContaining({ table: 'events', dead_rows: 15000, dead_percent: 75 })] });
+    expect(report.evidence).toMatchObject({
+      unusedIndexes: [expect.objectContaining({ index: 'events_kind' })],
+      deadRows: [expect.objectContaining({ table: 'events', dead_rows: 15000, dead_percent: 75 })],
+    });
     await cluster.admin.client.query('VACUUM events');
     await cluster.admin.client.query('SELECT pg_stat_force_next_flush()');
     await until(async () => (await deadRows()) === 0);

@@ -46,6 +46,9 @@ describe('rds probe over the wire', () => {
       { target: 'orders-dbx' },
       wired(new FakeRds(), () => undefined),
     );
-    expect(finding).toMatchObject({ status: 'error', summary: expect.stringContaining('RDS instance orders-dbx not found: check the identifier and the region') });
+    expect(finding).toMatchObject({
+      status: 'error',
+      summary: expect.stringContaining('RDS instance orders-dbx not found: check the identifier and the region'),
+    });
   });
 });

@@ -59,8 +59,14 @@ beforeEach(() => {
 
 describe('rds probe: an instance', () => {
   it('passes an available instance, naming its class', async () => {
-    expect(await run()).toMatchObject({ status: 'ok', summary: 'orders-db available (db.r6g.large)', observed: { instances: 1, instancesAvailable: 1, pendingMaintenance: 0 } });
-    expect(rds.commandCalls(DescribePendingMaintenanceActionsCommand)[0]!.args[0].input).toMatchObject({ Filters: [{ Name: 'db-instance-id', Values: ['orders-db'] }] });
+    expect(await run()).toMatchObject({
+      status: 'ok',
+      summary: 'orders-db available (db.r6g.large)',
+      observed: { instances: 1, instancesAvailable: 1, pendingMaintenance: 0 },
+    });
+    expect(rds.commandCalls(DescribePendingMaintenanceActionsCommand)[0]!.args[0].input).toMatchObject({
+      Filters: [{ Name: 'db-instance-id', Values: ['orders-db'] }],
+    });
   });
 
   it.each([
@@ -79,7 +85,12 @@ describe('rds probe: an instance', () => {
       .on(DescribePendingMaintenanceActionsCommand)
       .resolvesOnce({
         PendingMaintenanceActions: [
-          { ResourceIdentifier: arn, PendingMaintenanceActionDetails: [{ Action: 'db-upgrade', Description: 'Upgrade to 15.10', AutoAppliedAfterDate: new Date('2027-02-01T00:00:00Z') }] },
+          {
+            ResourceIdentifier: arn,
+            PendingMaintenanceActionDetails: [
+              { Action: 'db-upgrade', Description: 'Upgrade to 15.10', AutoAppliedAfterDate: new Date('2027-02-01T00:00:00Z') },
+            ],
+          },
         ],
         Marker: 'p2',
       })
@@ -87,7 +98,9 @@ describe('rds probe: an instance', () => {
         PendingMaintenanceActions: [
           {
             ResourceIdentifier: arn,
-            PendingMaintenanceActionDetails: [{ Action: 'system-update', ForcedApplyDate: new Date('2026-11-26T03:00:00Z'), CurrentApplyDate: new Date('2026-11-25T03:00:00Z') }],
+            PendingMaintenanceActionDetails: [
+              { Action: 'system-update', ForcedApplyDate: new Date('2026-11-26T03:00:00Z'), CurrentApplyDate: new Date('2026-11-25T03:00:00Z') },
+            ],
           },
         ],
       });
@@ -101,7 +114,10 @@ describe('rds probe: an instance', () => {
 
   it('is an error, saying which identifier, when RDS does not know it', async () => {
     rds.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ message: 'DBInstance orders-dbx not found.', $metadata: {} }));
-    expect(await run({ target: 'orders-dbx' })).toMatchObject({ status: 'error', summary: expect.stringContaining('RDS instance orders-dbx not found: check the identifier and the region') });
+    expect(await run({ target: 'orders-dbx' })).toMatchObject({
+      status: 'error',
+      summary: expect.stringContaining('RDS instance orders-dbx not found: check the identifier and the region'),
+    });
   });
 });
 
@@ -112,7 +128,10 @@ describe('rds probe: an Aurora cluster', () => {
   });
 
   it('passes with its writer and readers available', async () => {
-    expect(await run({ target: 'orders-aurora', scope: 'cluster' })).toMatchObject({ status: 'ok', summary: 'orders-aurora available, 2 instances available, writer orders-aurora-1' });
+    expect(await run({ target: 'orders-aurora', scope: 'cluster' })).toMatchObject({
+      status: 'ok',
+      summary: 'orders-aurora available, 2 instances available, writer orders-aurora-1',
+    });
     expect(rds.commandCalls(DescribePendingMaintenanceActionsCommand).map((c) => c.args[0].input.Filters)).toEqual([
       [{ Name: 'db-cluster-id', Values: ['orders-aurora'] }],
       [{ Name: 'db-instance-id', Values: ['orders-aurora-1', 'orders-aurora-2'] }],
@@ -120,7 +139,13 @@ describe('rds probe: an Aurora cluster', () => {
   });
 
   it.each([
-    ['no writer', aurora('available', 'none'), [member('orders-aurora-1'), member('orders-aurora-2')], 'fail', 'orders-aurora has no writer instance (available)'],
+    [
+      'no writer',
+      aurora('available', 'none'),
+      [member('orders-aurora-1'), member('orders-aurora-2')],
+      'fail',
+      'orders-aurora has no writer instance (available)',
+    ],
     ['the writer failed', aurora(), [member('orders-aurora-1', 'failed'), member('orders-aurora-2')], 'fail', 'writer orders-aurora-1 is failed'],
     ['a reader rebooting', aurora(), [member('orders-aurora-1'), member('orders-aurora-2', 'rebooting')], 'warn', 'orders-aurora-2 is rebooting'],
     ['failing over', aurora('failing-over'), [member('orders-aurora-1'), member('orders-aurora-2')], 'warn', 'orders-aurora is failing-over'],

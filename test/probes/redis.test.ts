@@ -59,8 +59,14 @@ describe.skipIf(!hasRedis)('redis probe on a single server', () => {
   });
 
   it('counts keys without a TTL, over the whole keyspace when it is small', async () => {
-    expect(await run(redis.target, { measure: 'ttl' })).toMatchObject({ status: 'ok', summary: '25.2% of all 401 keys have no TTL, most under cache:*', observed: { sampled: 401 } });
-    expect(await run(redis.target, { measure: 'ttl', sampleKeys: 50 })).toMatchObject({ summary: expect.stringMatching(/% of a sample of 50 of 401 keys have no TTL/) });
+    expect(await run(redis.target, { measure: 'ttl' })).toMatchObject({
+      status: 'ok',
+      summary: '25.2% of all 401 keys have no TTL, most under cache:*',
+      observed: { sampled: 401 },
+    });
+    expect(await run(redis.target, { measure: 'ttl', sampleKeys: 50 })).toMatchObject({
+      summary: expect.stringMatching(/% of a sample of 50 of 401 keys have no TTL/),
+    });
   });
 
   it('finds the biggest key with MEMORY USAGE', async () => {
@@ -88,11 +94,17 @@ describe.skipIf(!hasRedis)('redis probe on a single server', () => {
     await lookups;
     expect(f.status).toMatch(/ok|warn/);
     expect(f.summary).toMatch(/^hit rate [\d.]+% (over [\d.]+ s|since start) \(\d+ hits, \d+ misses\)$/);
-    expect(await run(redis.target, { measure: 'evictions', sampleSeconds: 0.2 })).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^0 keys evicted per second/) });
+    expect(await run(redis.target, { measure: 'evictions', sampleSeconds: 0.2 })).toMatchObject({
+      status: 'ok',
+      summary: expect.stringMatching(/^0 keys evicted per second/),
+    });
   });
 
   it('reports clients, replication and fragmentation', async () => {
-    expect(await run(redis.target, { measure: 'clients' })).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^\d+ clients connected, 0 blocked$/) });
+    expect(await run(redis.target, { measure: 'clients' })).toMatchObject({
+      status: 'ok',
+      summary: expect.stringMatching(/^\d+ clients connected, 0 blocked$/),
+    });
     expect(await run(redis.target, { measure: 'replication' })).toMatchObject({ status: 'ok', summary: 'primary with no replicas' });
     expect((await run(redis.target, { measure: 'fragmentation' })).summary).toMatch(/^fragmentation ratio [\d.]+/);
   });
@@ -143,7 +155,12 @@ describe.skipIf(!hasRedis)('redis probe on a keyspace built to be unhealthy', ()
 
   it('never says ok of a walk that could not reach every key: it says what share it saw', async () => {
     const f = await run(redis.target, { measure: 'big-keys', sampleKeys: 1000 });
-    expect(f).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^saw 1000 of 40000 keys \(2\.5%\), the biggest .* at [\d.]+ MiB; a bigger key may be among the rest: raise sampleKeys or timeoutMs$/) });
+    expect(f).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(
+        /^saw 1000 of 40000 keys \(2\.5%\), the biggest .* at [\d.]+ MiB; a bigger key may be among the rest: raise sampleKeys or timeoutMs$/,
+      ),
+    });
   });
 
   it('names the keys without a TTL and their prefixes, so the on-call can act', async () => {
@@ -168,7 +185,10 @@ describe.skipIf(!hasRedis)('redis probe on a keyspace built to be unhealthy', ()
     })();
     const [hitRate] = await runChecks(config.checks, { probes: probeRegistry, concurrency: 2, defaultTimeoutMs: 20_000 });
     await app;
-    expect(hitRate).toMatchObject({ summary: expect.stringMatching(/^hit rate 50% over [\d.]+ s \(30 hits, 30 misses; Vigil's own 40000 lookups left out\)$/), status: 'fail' });
+    expect(hitRate).toMatchObject({
+      summary: expect.stringMatching(/^hit rate 50% over [\d.]+ s \(30 hits, 30 misses; Vigil's own 40000 lookups left out\)$/),
+      status: 'fail',
+    });
   });
 });
 
@@ -180,7 +200,10 @@ describe.skipIf(!hasRedis)('redis probe with AUTH, ACL users and TLS', () => {
     const cert = await issueCertificate({ notBefore: daysFrom(new Date(), -1), notAfter: daysFrom(new Date(), 30) });
     caFile = join(mkdtempSync(join(tmpdir(), 'vigil-ca-')), 'ca.pem');
     writeFileSync(caFile, cert.ca);
-    [auth, tls] = await Promise.all([startLocalRedis({ password: PASSWORD, aclUser: { name: 'vigil', password: 'acl-Pw-3kQ9zLm2' } }), startLocalRedis({ tls: cert })]);
+    [auth, tls] = await Promise.all([
+      startLocalRedis({ password: PASSWORD, aclUser: { name: 'vigil', password: 'acl-Pw-3kQ9zLm2' } }),
+      startLocalRedis({ tls: cert }),
+    ]);
   });
   afterAll(async () => Promise.all([auth?.stop(), tls?.stop()]));
 
@@ -222,7 +245,10 @@ describe.skipIf(!hasRedis)('redis probe with AUTH, ACL users and TLS', () => {
       status: 'error',
       summary: expect.stringMatching(/NOPERM.*'info'.*ACL SETUSER no-info \+info/),
     });
-    expect(await run(auth.target, { user: 'orders-only', password: { value: 'orders-Pw-77' }, measure: 'ttl' })).toMatchObject({ status: 'error', summary: expect.stringMatching(/^setup error: NOPERM.*ACL SETUSER orders-only/) });
+    expect(await run(auth.target, { user: 'orders-only', password: { value: 'orders-Pw-77' }, measure: 'ttl' })).toMatchObject({
+      status: 'error',
+      summary: expect.stringMatching(/^setup error: NOPERM.*ACL SETUSER orders-only/),
+    });
   });
 
   it('speaks TLS, trusting the given CA, and refuses an untrusted one', async () => {
@@ -248,8 +274,15 @@ describe.skipIf(!hasRedis)('redis probe in cluster mode', () => {
 
   it('reads every shard and names the worst', async () => {
     const f = await run(cluster.target, { cluster: true, measure: 'big-keys', thresholds: { bigKeyBytes: { warn: 1024 * 1024, fail: 100 * 1024 * 1024 } } });
-    expect(f).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^3 shards; worst 127\.0\.0\.1:\d+: biggest of all \d+ keys: report:\{big\} at 3(\.\d)? MiB$/), observed: { shards: 3 } });
+    expect(f).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(/^3 shards; worst 127\.0\.0\.1:\d+: biggest of all \d+ keys: report:\{big\} at 3(\.\d)? MiB$/),
+      observed: { shards: 3 },
+    });
     expect((f.evidence!.shards as { node: string }[]).map((s) => s.node).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
-    expect(await run(cluster.target, { cluster: true, measure: 'ttl' })).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^3 shards; worst .*100% of all \d+ keys have no TTL, most under cache:\*$/) });
+    expect(await run(cluster.target, { cluster: true, measure: 'ttl' })).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^3 shards; worst .*100% of all \d+ keys have no TTL, most under cache:\*$/),
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { CloudFrontClient, CreateInvalidationCommand, GetDistributionCommand, GetInvalidationCommand, ListInvalidationsCommand, NoSuchDistribution } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  GetDistributionCommand,
+  GetInvalidationCommand,
+  ListInvalidationsCommand,
+  NoSuchDistribution,
+} from '@aws-sdk/client-cloudfront';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SdkCloudfront } from '../../shared/aws/cloudfront.js';
@@ -60,18 +67,33 @@ describe('cloudfront-invalidate', () => {
       },
     });
     cf.on(GetInvalidationCommand, { Id: 'INEW' }).resolves({
-      Invalidation: { Id: 'INEW', Status: 'InProgress', CreateTime: now, InvalidationBatch: { Paths: { Quantity: 1, Items: ['/*'] }, CallerReference: 'someone-else' } },
+      Invalidation: {
+        Id: 'INEW',
+        Status: 'InProgress',
+        CreateTime: now,
+        InvalidationBatch: { Paths: { Quantity: 1, Items: ['/*'] }, CallerReference: 'someone-else' },
+      },
     });
-    expect(await cloudfrontInvalidate.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: "no invalidation of E2QWRUHAPOMQZL with this plan's reference" });
+    expect(await cloudfrontInvalidate.reconcile(settings, plan, ctx)).toEqual({
+      applied: 'no',
+      detail: "no invalidation of E2QWRUHAPOMQZL with this plan's reference",
+    });
     expect(cf.commandCalls(GetInvalidationCommand).map((c) => c.args[0].input.Id)).toEqual(['INEW']);
     cf.on(GetInvalidationCommand, { Id: 'INEW' }).resolves({
-      Invalidation: { Id: 'INEW', Status: 'InProgress', CreateTime: now, InvalidationBatch: { Paths: { Quantity: 2, Items: settings.paths }, CallerReference: plan.change.callerReference as string } },
+      Invalidation: {
+        Id: 'INEW',
+        Status: 'InProgress',
+        CreateTime: now,
+        InvalidationBatch: { Paths: { Quantity: 2, Items: settings.paths }, CallerReference: plan.change.callerReference as string },
+      },
     });
     expect(await cloudfrontInvalidate.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'invalidation INEW of E2QWRUHAPOMQZL InProgress' });
   });
 
   it('refuses a disabled or unknown distribution', async () => {
-    cf.on(GetDistributionCommand).resolves({ Distribution: { Id: 'E2QWRUHAPOMQZL', Status: 'Deployed', DomainName: 'd1.cloudfront.net', DistributionConfig: { Enabled: false } } as never });
+    cf.on(GetDistributionCommand).resolves({
+      Distribution: { Id: 'E2QWRUHAPOMQZL', Status: 'Deployed', DomainName: 'd1.cloudfront.net', DistributionConfig: { Enabled: false } } as never,
+    });
     await expect(cloudfrontInvalidate.plan(settings, ctx)).rejects.toThrow('E2QWRUHAPOMQZL is disabled; invalidating it would change nothing');
     cf.on(GetDistributionCommand).rejects(new NoSuchDistribution({ message: 'The specified distribution does not exist.', $metadata: {} }));
     await expect(cloudfrontInvalidate.plan(settings, ctx)).rejects.toThrow('CloudFront distribution E2QWRUHAPOMQZL not found');
@@ -79,7 +101,10 @@ describe('cloudfront-invalidate', () => {
 
   it('caps the path list and refuses malformed paths, naming the field', () => {
     const config = (paths: string[]) =>
-      parseConfig({ checks: [{ id: 'x', kind: 'tcp', target: 'db:5432' }], remediations: [{ id: 'cdn', kind: 'cloudfront-invalidate', target: 'E2QWRUHAPOMQZL', paths }] });
+      parseConfig({
+        checks: [{ id: 'x', kind: 'tcp', target: 'db:5432' }],
+        remediations: [{ id: 'cdn', kind: 'cloudfront-invalidate', target: 'E2QWRUHAPOMQZL', paths }],
+      });
     expect(() => config(Array.from({ length: 16 }, (_, i) => `/p${i}`))).toThrow(/remediations\[0\]\.paths: at most 15 paths/);
     expect(() => config(['static/*'])).toThrow(/remediations\[0\]\.paths\[0\]: expected a path starting with "\/"/);
     expect(() => config(['/*/app.js'])).toThrow(/remediations\[0\]\.paths\[0\]: expected a path starting with "\/", a "\*" only at its end/);
@@ -96,7 +121,12 @@ describe('cloudfront-invalidate', () => {
       Invalidation: { Id: 'IA', Status: 'InProgress', CreateTime: now, InvalidationBatch: { Paths: { Quantity: 1, Items: ['/*'] }, CallerReference: 'other' } },
     });
     cf.on(GetInvalidationCommand, { Id: 'IB' }).resolves({
-      Invalidation: { Id: 'IB', Status: 'Completed', CreateTime: now, InvalidationBatch: { Paths: { Quantity: 2, Items: settings.paths }, CallerReference: plan.change.callerReference as string } },
+      Invalidation: {
+        Id: 'IB',
+        Status: 'Completed',
+        CreateTime: now,
+        InvalidationBatch: { Paths: { Quantity: 2, Items: settings.paths }, CallerReference: plan.change.callerReference as string },
+      },
     });
     expect(await cloudfrontInvalidate.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'invalidation IB of E2QWRUHAPOMQZL Completed' });
     expect(cf.commandCalls(ListInvalidationsCommand)[1]!.args[0].input).toMatchObject({ Marker: 'p2' });

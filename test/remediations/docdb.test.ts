@@ -1,4 +1,12 @@
-import { CreateDBClusterSnapshotCommand, DBClusterSnapshotNotFoundFault, DescribeDBClusterSnapshotsCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, DocDBClient, FailoverDBClusterCommand } from '@aws-sdk/client-docdb';
+import {
+  CreateDBClusterSnapshotCommand,
+  DBClusterSnapshotNotFoundFault,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DocDBClient,
+  FailoverDBClusterCommand,
+} from '@aws-sdk/client-docdb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SdkDocdb } from '../../shared/aws/docdb.js';
@@ -14,26 +22,35 @@ beforeEach(() => {
   docdb.reset();
   docdb.on(DescribeDBClustersCommand).resolves(cluster());
   docdb.on(DescribeDBInstancesCommand).resolves(instances());
-  docdb.on(CreateDBClusterSnapshotCommand).callsFake((input) => ({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating', SnapshotType: 'manual' } }));
+  docdb.on(CreateDBClusterSnapshotCommand).callsFake((input) => ({
+    DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating', SnapshotType: 'manual' },
+  }));
   docdb.on(FailoverDBClusterCommand).resolves({ DBCluster: cluster('failing-over').DBClusters![0] });
 });
 
 describe('docdb-snapshot', () => {
   const settings = docdbSnapshot.settings.parse({ target: 'orders-docdb' });
 
-  it('creates a manual snapshot tagged as Vigil\'s', async () => {
+  it("creates a manual snapshot tagged as Vigil's", async () => {
     const plan = await docdbSnapshot.plan(settings, ctx);
     expect(plan.summary).toMatch(/^create snapshot vigil-orders-docdb-\d{12} of orders-docdb$/);
     expect(await docdbSnapshot.execute(settings, plan, ctx)).toMatch(/^snapshot vigil-orders-docdb-\d{12} of orders-docdb creating$/);
-    expect(docdb.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input).toMatchObject({ DBClusterIdentifier: 'orders-docdb', Tags: [{ Key: 'created-by', Value: 'vigil' }] });
+    expect(docdb.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input).toMatchObject({
+      DBClusterIdentifier: 'orders-docdb',
+      Tags: [{ Key: 'created-by', Value: 'vigil' }],
+    });
   });
 
   it('reads back a snapshot whose answer was lost by its planned name', async () => {
     const plan = await docdbSnapshot.plan(settings, ctx);
     const id = plan.change.snapshotId as string;
-    docdb.on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id }).rejects(new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${id} not found.`, $metadata: {} }));
+    docdb
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id })
+      .rejects(new DBClusterSnapshotNotFoundFault({ message: `DBClusterSnapshot ${id} not found.`, $metadata: {} }));
     expect(await docdbSnapshot.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: `no snapshot ${id} of orders-docdb` });
-    docdb.on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id }).resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: id, Status: 'creating', SnapshotType: 'manual' }] });
+    docdb
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: id })
+      .resolves({ DBClusterSnapshots: [{ DBClusterSnapshotIdentifier: id, Status: 'creating', SnapshotType: 'manual' }] });
     expect(await docdbSnapshot.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: `snapshot ${id} of orders-docdb creating` });
   });
 
@@ -51,7 +68,10 @@ describe('docdb-failover', () => {
     const plan = await docdbFailover.plan(settings, ctx);
     expect(plan.summary).toBe('fail orders-docdb over from orders-docdb-1 to orders-docdb-3');
     await docdbFailover.execute(settings, plan, ctx);
-    expect(docdb.commandCalls(FailoverDBClusterCommand)[0]!.args[0].input).toEqual({ DBClusterIdentifier: 'orders-docdb', TargetDBInstanceIdentifier: 'orders-docdb-3' });
+    expect(docdb.commandCalls(FailoverDBClusterCommand)[0]!.args[0].input).toEqual({
+      DBClusterIdentifier: 'orders-docdb',
+      TargetDBInstanceIdentifier: 'orders-docdb-3',
+    });
   });
 
   it.each([

@@ -32,19 +32,27 @@ describe('ecsRestart', () => {
   it('reads back whether a restart whose answer was lost took effect: a primary deployment other than the planned one', async () => {
     const plan = await ecsRestart.plan(settings, ctx);
     expect(plan.change).toEqual({ forceNewDeployment: true, primary: 'ecs-svc/8211771405744218530' });
-    expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: 'prod/orders-api still runs deployment ecs-svc/8211771405744218530' });
+    expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({
+      applied: 'no',
+      detail: 'prod/orders-api still runs deployment ecs-svc/8211771405744218530',
+    });
     const redeployed = service();
     redeployed.deployments = [
       { ...redeployed.deployments![0]!, id: 'ecs-svc/9000000000000000001', rolloutState: 'IN_PROGRESS' },
       { ...redeployed.deployments![0]!, status: 'ACTIVE' },
     ];
     ecs.on(DescribeServicesCommand).resolves({ services: [redeployed] });
-    expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'new deployment ecs-svc/9000000000000000001 of prod/orders-api started' });
+    expect(await ecsRestart.reconcile(settings, plan, ctx)).toEqual({
+      applied: 'yes',
+      detail: 'new deployment ecs-svc/9000000000000000001 of prod/orders-api started',
+    });
   });
 
   it('refuses when a deployment could stop more of the fleet at once than allowed', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 0 } })] });
-    await expect(ecsRestart.plan(settings, ctx)).rejects.toThrow('a deployment of prod/orders-api may stop 100% of its tasks at once (minimumHealthyPercent 0); the limit is 50%');
+    await expect(ecsRestart.plan(settings, ctx)).rejects.toThrow(
+      'a deployment of prod/orders-api may stop 100% of its tasks at once (minimumHealthyPercent 0); the limit is 50%',
+    );
   });
 
   it('refuses, rather than guesses, when ECS cannot resolve the service', async () => {
@@ -149,14 +157,19 @@ describe('ecsScaleOut within Application Auto Scaling bounds', () => {
     const settings = ecsScaleOut.settings.parse({ target: 'prod/orders-api', step: 3, max: 10 });
     expect((await ecsScaleOut.plan(settings, scaled)).change).toEqual({ from: 3, to: 4 });
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
-    await expect(ecsScaleOut.plan(settings, scaled)).rejects.toThrow('prod/orders-api already wants 4 tasks; its autoscaling maximum is 4 (set raiseMaxTo to let Vigil raise it)');
+    await expect(ecsScaleOut.plan(settings, scaled)).rejects.toThrow(
+      'prod/orders-api already wants 4 tasks; its autoscaling maximum is 4 (set raiseMaxTo to let Vigil raise it)',
+    );
   });
 
   it('raises the maximum to make room, within raiseMaxTo, before the count', async () => {
     const settings = ecsScaleOut.settings.parse({ target: 'prod/orders-api', step: 3, max: 10, raiseMaxTo: 6 });
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
     const plan = await ecsScaleOut.plan(settings, scaled);
-    expect(plan).toEqual({ summary: 'set desiredCount of prod/orders-api from 4 to 6 and its autoscaling maximum from 4 to 6', change: { from: 4, to: 6, maxFrom: 4, maxTo: 6 } });
+    expect(plan).toEqual({
+      summary: 'set desiredCount of prod/orders-api from 4 to 6 and its autoscaling maximum from 4 to 6',
+      change: { from: 4, to: 6, maxFrom: 4, maxTo: 6 },
+    });
     expect(await ecsScaleOut.execute(settings, plan, scaled)).toBe('desiredCount of prod/orders-api set to 6, autoscaling maximum 6');
     expect(aas.commandCalls(RegisterScalableTargetCommand)[0]!.args[0].input).toEqual({
       ServiceNamespace: 'ecs',
@@ -177,7 +190,10 @@ describe('ecsScaleOut within Application Auto Scaling bounds', () => {
     expect(await ecsScaleOut.reconcile(settings, plan, scaled)).toMatchObject({ applied: 'unknown' });
     aas.on(DescribeScalableTargetsCommand).resolves(bounds(2, 5));
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 5 })] });
-    expect(await ecsScaleOut.reconcile(settings, plan, scaled)).toEqual({ applied: 'yes', detail: 'desiredCount of prod/orders-api set to 5, autoscaling maximum 5' });
+    expect(await ecsScaleOut.reconcile(settings, plan, scaled)).toEqual({
+      applied: 'yes',
+      detail: 'desiredCount of prod/orders-api set to 5, autoscaling maximum 5',
+    });
     aas.on(DescribeScalableTargetsCommand).resolves(bounds(2, 4));
     ecs.on(DescribeServicesCommand).resolves({ services: [service({ desiredCount: 4 })] });
     expect((await ecsScaleOut.reconcile(settings, plan, scaled)).applied).toBe('no');

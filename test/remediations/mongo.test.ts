@@ -32,7 +32,15 @@ async function serverRunning(ops: Document[]) {
 }
 
 const settings = (s: ScriptedMongo, extra: object = {}) =>
-  mongoKillLongOps.settings.parse({ target: `${s.host}:${s.port}`, user: 'vigil', password: { value: 'pw' }, tls: false, directConnection: true, olderThanSeconds: 60, ...extra });
+  mongoKillLongOps.settings.parse({
+    target: `${s.host}:${s.port}`,
+    user: 'vigil',
+    password: { value: 'pw' },
+    tls: false,
+    directConnection: true,
+    olderThanSeconds: 60,
+    ...extra,
+  });
 
 const scene = (op = mongodbOp) => [
   op({ opid: 501, seconds: 700, ns: 'orders.items', app: 'orders-api' }),
@@ -48,14 +56,16 @@ describe('mongo-kill-long-ops', () => {
     const { server: s, killed } = await serverRunning(scene());
     const plan = await mongoKillLongOps.plan(settings(s, { namespaces: ['orders.*'], applications: ['orders-api'] }), ctx);
     expect((plan.change.operations as { opid: number }[]).map((o) => o.opid)).toEqual([501, 502]);
-    expect(plan.summary).toBe(`kill 2 operations on ${s.host}:${s.port}: opid 501 (query orders.items, orders-api, 700 s), opid 502 (query orders.carts, orders-api, 300 s)`);
+    expect(plan.summary).toBe(
+      `kill 2 operations on ${s.host}:${s.port}: opid 501 (query orders.items, orders-api, 700 s), opid 502 (query orders.carts, orders-api, 300 s)`,
+    );
     expect(killed()).toEqual([]);
   });
 
   it.each([
     ['MongoDB', mongodbOp],
     ['DocumentDB', documentdbOp],
-  ] as const)('on %s, kills exactly the planned operations; the writes, other apps and the server\'s own run on', async (_, op) => {
+  ] as const)("on %s, kills exactly the planned operations; the writes, other apps and the server's own run on", async (_, op) => {
     const { server: s, running, killed } = await serverRunning(scene(op));
     const chosen = settings(s, { applications: ['orders-api'] });
     const result = await mongoKillLongOps.execute(chosen, await mongoKillLongOps.plan(chosen, ctx), ctx);
@@ -68,9 +78,15 @@ describe('mongo-kill-long-ops', () => {
     const { server: s, running } = await serverRunning(scene());
     const chosen = settings(s, { applications: ['orders-api'] });
     const plan = await mongoKillLongOps.plan(chosen, ctx);
-    expect(await mongoKillLongOps.reconcile(chosen, plan, ctx)).toEqual({ applied: 'no', detail: 'the planned operations all still run: opid 501 (query orders.items, orders-api, 700 s), opid 502 (query orders.carts, orders-api, 300 s)' });
+    expect(await mongoKillLongOps.reconcile(chosen, plan, ctx)).toEqual({
+      applied: 'no',
+      detail: 'the planned operations all still run: opid 501 (query orders.items, orders-api, 700 s), opid 502 (query orders.carts, orders-api, 300 s)',
+    });
     running.splice(0, 1); // 501 killed, its answer lost
-    expect(await mongoKillLongOps.reconcile(chosen, plan, ctx)).toEqual({ applied: 'yes', detail: 'ended: opid 501 (query orders.items, orders-api, 700 s); still running: opid 502 (query orders.carts, orders-api, 300 s)' });
+    expect(await mongoKillLongOps.reconcile(chosen, plan, ctx)).toEqual({
+      applied: 'yes',
+      detail: 'ended: opid 501 (query orders.items, orders-api, 700 s); still running: opid 502 (query orders.carts, orders-api, 300 s)',
+    });
   });
 
   it('reaches writes only when allowed, and keeps to its cap, oldest first', async () => {

@@ -14,9 +14,20 @@ async function open(user: string, application: string, inTransaction: boolean) {
   if (inTransaction) await s.client.query('BEGIN; SELECT 1');
   return s;
 }
-const alive = async (s: Session) => s.client.query('SELECT 1').then(() => true, () => false);
+const alive = async (s: Session) =>
+  s.client.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
 const settings = (extra: object = {}) =>
-  pgTerminateIdle.settings.parse({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', olderThanMinutes: 0.0001, ...extra });
+  pgTerminateIdle.settings.parse({
+    target: `${cluster.db.host}:${cluster.db.port}/postgres`,
+    user: cluster.db.user,
+    password: { value: cluster.db.password },
+    ssl: 'disable',
+    olderThanMinutes: 0.0001,
+    ...extra,
+  });
 
 async function scene() {
   const victims = [await open('app', 'billing-worker', true), await open('app', 'billing-worker', true)];
@@ -24,7 +35,9 @@ async function scene() {
   const otherApp = await open('app', 'orders-api', true);
   const otherUser = await open('reporting', 'billing-worker', true);
   const superuser = await open('postgres', 'billing-worker', true);
-  await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 5);
+  await until(
+    async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'")).rows[0].n === 5,
+  );
   await new Promise((r) => setTimeout(r, 50));
   return { victims, bystanders: [idleOnly, otherApp, otherUser, superuser] };
 }
@@ -54,9 +67,15 @@ describe('pg-terminate-idle', () => {
     const { victims } = await scene();
     const s = settings({ users: ['app'], applications: ['billing-worker'] });
     const plan = await pgTerminateIdle.plan(s, ctx);
-    expect(await pgTerminateIdle.reconcile(s, plan, ctx)).toMatchObject({ applied: 'no', detail: expect.stringMatching(/^the planned sessions are all still there: pid \d+/) });
+    expect(await pgTerminateIdle.reconcile(s, plan, ctx)).toMatchObject({
+      applied: 'no',
+      detail: expect.stringMatching(/^the planned sessions are all still there: pid \d+/),
+    });
     await cluster.admin.client.query('SELECT pg_terminate_backend($1, 5000)', [victims[0]!.pid]);
-    expect(await pgTerminateIdle.reconcile(s, plan, ctx)).toMatchObject({ applied: 'yes', detail: expect.stringMatching(new RegExp(`^gone: pid ${victims[0]!.pid} .*; still there: pid ${victims[1]!.pid} `)) });
+    expect(await pgTerminateIdle.reconcile(s, plan, ctx)).toMatchObject({
+      applied: 'yes',
+      detail: expect.stringMatching(new RegExp(`^gone: pid ${victims[0]!.pid} .*; still there: pid ${victims[1]!.pid} `)),
+    });
   });
 
   it('never reaches a superuser unless allowed, nor its own session, and keeps to its cap', async () => {
@@ -82,20 +101,40 @@ describe('pg-terminate-idle', () => {
   });
 
   it('refuses to plan when nothing matches', async () => {
-    await expect(pgTerminateIdle.plan(settings({ users: ['nobody'] }), ctx)).rejects.toThrow(/^no idle-in-transaction session older than [\d.e-]+ min matches; nothing to terminate$/);
+    await expect(pgTerminateIdle.plan(settings({ users: ['nobody'] }), ctx)).rejects.toThrow(
+      /^no idle-in-transaction session older than [\d.e-]+ min matches; nothing to terminate$/,
+    );
   });
 });
 
 describe('pg-cancel-long-queries', () => {
   const longSettings = (extra: object = {}) =>
-    pgCancelLongQueries.settings.parse({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', olderThanMinutes: 0.001, graceSeconds: 5, ...extra });
+    pgCancelLongQueries.settings.parse({
+      target: `${cluster.db.host}:${cluster.db.port}/postgres`,
+      user: cluster.db.user,
+      password: { value: cluster.db.password },
+      ssl: 'disable',
+      olderThanMinutes: 0.001,
+      graceSeconds: 5,
+      ...extra,
+    });
 
   it('cancels the long query and keeps its session; other sessions and short queries are untouched', async () => {
     const report = await open('app', 'report-job', false);
     const bystander = await open('reporting', 'dashboard', false);
-    const running = report.client.query('SELECT pg_sleep(30)').then(() => 'finished', (err: Error) => err.message);
-    const other = bystander.client.query('SELECT pg_sleep(1.5)').then(() => 'finished', (err: Error) => err.message);
-    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")).rows[0].n === 2);
+    const running = report.client.query('SELECT pg_sleep(30)').then(
+      () => 'finished',
+      (err: Error) => err.message,
+    );
+    const other = bystander.client.query('SELECT pg_sleep(1.5)').then(
+      () => 'finished',
+      (err: Error) => err.message,
+    );
+    await until(
+      async () =>
+        (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")).rows[0]
+          .n === 2,
+    );
     await new Promise((r) => setTimeout(r, 150));
     const s = longSettings({ users: ['app'] });
     const result = await pgCancelLongQueries.execute(s, await pgCancelLongQueries.plan(s, ctx), ctx);
@@ -108,12 +147,18 @@ describe('pg-cancel-long-queries', () => {
   it('spares a session that moved on to a new query since the plan', async () => {
     const report = await open('app', 'report-job', false);
     const first = report.client.query('SELECT pg_sleep(0.4)').catch(() => undefined);
-    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [report.pid])).rows[0].n === 1);
+    await until(
+      async () =>
+        (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [report.pid])).rows[0].n === 1,
+    );
     await new Promise((r) => setTimeout(r, 100));
     const s = longSettings({ users: ['app'] });
     const plan = await pgCancelLongQueries.plan(s, ctx);
     await first;
-    const second = report.client.query('SELECT pg_sleep(0.5)').then(() => 'finished', (err: Error) => err.message);
+    const second = report.client.query('SELECT pg_sleep(0.5)').then(
+      () => 'finished',
+      (err: Error) => err.message,
+    );
     await new Promise((r) => setTimeout(r, 150));
     expect(await pgCancelLongQueries.execute(s, plan, ctx)).toBe('none of the planned queries was still running; nothing cancelled');
     expect(await second).toBe('finished');
@@ -122,21 +167,37 @@ describe('pg-cancel-long-queries', () => {
 
 describe('pg-terminate-blocker', () => {
   const blockerSettings = (extra: object = {}) =>
-    pgTerminateBlocker.settings.parse({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user: cluster.db.user, password: { value: cluster.db.password }, ssl: 'disable', blockedSeconds: 0.001, ...extra });
+    pgTerminateBlocker.settings.parse({
+      target: `${cluster.db.host}:${cluster.db.port}/postgres`,
+      user: cluster.db.user,
+      password: { value: cluster.db.password },
+      ssl: 'disable',
+      blockedSeconds: 0.001,
+      ...extra,
+    });
 
   it('is high risk: it rolls back work, so it needs approval unless allowed', () => {
     expect(pgTerminateBlocker.risk).toBe('high');
   });
 
   it('terminates only the root of a three-session chain, and the chain moves', async () => {
-    await cluster.admin.client.query('CREATE TABLE IF NOT EXISTS ledger (id int PRIMARY KEY, n int); INSERT INTO ledger VALUES (1, 0) ON CONFLICT DO NOTHING; GRANT ALL ON ledger TO app');
+    await cluster.admin.client.query(
+      'CREATE TABLE IF NOT EXISTS ledger (id int PRIMARY KEY, n int); INSERT INTO ledger VALUES (1, 0) ON CONFLICT DO NOTHING; GRANT ALL ON ledger TO app',
+    );
     const root = await open('app', 'batch-import', false);
     const second = await open('app', 'orders-api', false);
     const third = await open('app', 'orders-api', false);
     const bystander = await open('app', 'orders-api', true);
     await root.client.query('BEGIN; UPDATE ledger SET n = n + 1 WHERE id = 1');
-    const waits = [second, third].map((s) => s.client.query('UPDATE ledger SET n = n + 1 WHERE id = 1').then(() => 'done', (e: Error) => e.message));
-    await until(async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n === 2);
+    const waits = [second, third].map((s) =>
+      s.client.query('UPDATE ledger SET n = n + 1 WHERE id = 1').then(
+        () => 'done',
+        (e: Error) => e.message,
+      ),
+    );
+    await until(
+      async () => (await cluster.admin.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rows[0].n === 2,
+    );
     await new Promise((r) => setTimeout(r, 50));
     const s = blockerSettings({ users: ['app'] });
     const plan = await pgTerminateBlocker.plan(s, ctx);

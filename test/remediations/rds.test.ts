@@ -20,7 +20,9 @@ import { rdsSnapshot } from '../../shared/remediations/rds-snapshot.js';
 
 const rds = mockClient(RDSClient);
 const ctx = { aws: { rds: new SdkRds({ region: 'eu-west-1' }) } as unknown as AwsPorts };
-const instance = (status = 'available') => ({ DBInstances: [{ DBInstanceIdentifier: 'orders-db', DBInstanceClass: 'db.r6g.large', Engine: 'postgres', DBInstanceStatus: status, MultiAZ: true }] });
+const instance = (status = 'available') => ({
+  DBInstances: [{ DBInstanceIdentifier: 'orders-db', DBInstanceClass: 'db.r6g.large', Engine: 'postgres', DBInstanceStatus: status, MultiAZ: true }],
+});
 const aurora = (status = 'available', writer = 'orders-aurora-1') => ({
   DBClusters: [
     {
@@ -36,11 +38,20 @@ beforeEach(() => {
   rds.reset();
   rds.on(DescribeDBInstancesCommand).resolves(instance());
   rds.on(DescribeDBInstancesCommand, { Filters: [{ Name: 'db-cluster-id', Values: ['orders-aurora'] }] }).resolves({
-    DBInstances: ['orders-aurora-1', 'orders-aurora-2'].map((id) => ({ DBInstanceIdentifier: id, DBInstanceStatus: 'available', Engine: 'aurora-postgresql', DBClusterIdentifier: 'orders-aurora' })),
+    DBInstances: ['orders-aurora-1', 'orders-aurora-2'].map((id) => ({
+      DBInstanceIdentifier: id,
+      DBInstanceStatus: 'available',
+      Engine: 'aurora-postgresql',
+      DBClusterIdentifier: 'orders-aurora',
+    })),
   });
   rds.on(DescribeDBClustersCommand).resolves(aurora());
-  rds.on(CreateDBSnapshotCommand).callsFake((input) => ({ DBSnapshot: { DBSnapshotIdentifier: input.DBSnapshotIdentifier, Status: 'creating', SnapshotType: 'manual' } }));
-  rds.on(CreateDBClusterSnapshotCommand).callsFake((input) => ({ DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating', SnapshotType: 'manual' } }));
+  rds
+    .on(CreateDBSnapshotCommand)
+    .callsFake((input) => ({ DBSnapshot: { DBSnapshotIdentifier: input.DBSnapshotIdentifier, Status: 'creating', SnapshotType: 'manual' } }));
+  rds.on(CreateDBClusterSnapshotCommand).callsFake((input) => ({
+    DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating', SnapshotType: 'manual' },
+  }));
   rds.on(RebootDBInstanceCommand).resolves({ DBInstance: instance('rebooting').DBInstances[0] });
   rds.on(DescribeEventsCommand).resolves({ Events: [] });
 });
@@ -51,7 +62,10 @@ describe('rds-snapshot', () => {
     const plan = await rdsSnapshot.plan(settings, ctx);
     expect(plan.summary).toMatch(/^create instance snapshot vigil-orders-db-\d{12} of orders-db$/);
     expect(await rdsSnapshot.execute(settings, plan, ctx)).toMatch(/^snapshot vigil-orders-db-\d{12} of orders-db creating$/);
-    expect(rds.commandCalls(CreateDBSnapshotCommand)[0]!.args[0].input).toMatchObject({ DBInstanceIdentifier: 'orders-db', Tags: [{ Key: 'created-by', Value: 'vigil' }] });
+    expect(rds.commandCalls(CreateDBSnapshotCommand)[0]!.args[0].input).toMatchObject({
+      DBInstanceIdentifier: 'orders-db',
+      Tags: [{ Key: 'created-by', Value: 'vigil' }],
+    });
   });
 
   it('snapshots an Aurora cluster', async () => {
@@ -65,7 +79,9 @@ describe('rds-snapshot', () => {
     const settings = rdsSnapshot.settings.parse({ target: 'orders-db' });
     const plan = await rdsSnapshot.plan(settings, ctx);
     const id = plan.change.snapshotId as string;
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: id }).rejects(new DBSnapshotNotFoundFault({ message: `DBSnapshot ${id} not found.`, $metadata: {} }));
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: id })
+      .rejects(new DBSnapshotNotFoundFault({ message: `DBSnapshot ${id} not found.`, $metadata: {} }));
     expect(await rdsSnapshot.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: `no snapshot ${id} of orders-db` });
     rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: id }).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: id, Status: 'creating' }] });
     expect(await rdsSnapshot.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: `snapshot ${id} of orders-db creating` });
@@ -73,7 +89,9 @@ describe('rds-snapshot', () => {
 
   it('refuses while the instance is not available', async () => {
     rds.on(DescribeDBInstancesCommand).resolves(instance('backing-up'));
-    await expect(rdsSnapshot.plan(rdsSnapshot.settings.parse({ target: 'orders-db' }), ctx)).rejects.toThrow('orders-db is backing-up; a snapshot needs it available');
+    await expect(rdsSnapshot.plan(rdsSnapshot.settings.parse({ target: 'orders-db' }), ctx)).rejects.toThrow(
+      'orders-db is backing-up; a snapshot needs it available',
+    );
   });
 });
 
@@ -101,10 +119,22 @@ describe('rds-reboot', () => {
     expect(await rdsReboot.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'orders-db is rebooting' });
     rds.on(DescribeDBInstancesCommand).resolves(instance());
     rds.on(DescribeEventsCommand).resolves({
-      Events: [{ SourceIdentifier: 'orders-db', SourceType: 'db-instance', Message: 'DB instance restarted', Date: new Date('2026-11-23T03:00:05Z'), EventCategories: ['availability'] }],
+      Events: [
+        {
+          SourceIdentifier: 'orders-db',
+          SourceType: 'db-instance',
+          Message: 'DB instance restarted',
+          Date: new Date('2026-11-23T03:00:05Z'),
+          EventCategories: ['availability'],
+        },
+      ],
     });
     expect((await rdsReboot.reconcile(settings, plan, ctx)).applied).toBe('yes');
-    expect(rds.commandCalls(DescribeEventsCommand)[0]!.args[0].input).toMatchObject({ SourceType: 'db-instance', SourceIdentifier: 'orders-db', StartTime: new Date(plan.change.plannedAt as string) });
+    expect(rds.commandCalls(DescribeEventsCommand)[0]!.args[0].input).toMatchObject({
+      SourceType: 'db-instance',
+      SourceIdentifier: 'orders-db',
+      StartTime: new Date(plan.change.plannedAt as string),
+    });
     rds.on(DescribeEventsCommand).resolves({ Events: [{ SourceIdentifier: 'orders-db', Message: 'Finished DB Instance backup', Date: new Date() }] });
     expect(await rdsReboot.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: 'orders-db is available with no reboot event since the plan' });
   });
@@ -119,12 +149,17 @@ describe('rds-failover', () => {
     const plan = await rdsFailover.plan(settings, ctx);
     expect(plan.summary).toBe('fail orders-aurora over from orders-aurora-1 to orders-aurora-2');
     await rdsFailover.execute(settings, plan, ctx);
-    expect(rds.commandCalls(FailoverDBClusterCommand)[0]!.args[0].input).toEqual({ DBClusterIdentifier: 'orders-aurora', TargetDBInstanceIdentifier: 'orders-aurora-2' });
+    expect(rds.commandCalls(FailoverDBClusterCommand)[0]!.args[0].input).toEqual({
+      DBClusterIdentifier: 'orders-aurora',
+      TargetDBInstanceIdentifier: 'orders-aurora-2',
+    });
   });
 
   it('refuses when the writer changed since the plan', async () => {
     const plan = await rdsFailover.plan(settings, ctx);
     rds.on(DescribeDBClustersCommand).resolves(aurora('available', 'orders-aurora-2'));
-    await expect(rdsFailover.execute(settings, plan, ctx)).rejects.toThrow('the writer of orders-aurora is now orders-aurora-2, not orders-aurora-1 as planned');
+    await expect(rdsFailover.execute(settings, plan, ctx)).rejects.toThrow(
+      'the writer of orders-aurora is now orders-aurora-2, not orders-aurora-1 as planned',
+    );
   });
 });

@@ -70,7 +70,10 @@ describe.skipIf(!redisServerBin())('redis-delete-keys', () => {
 
   it('never takes a pattern that names everything, naming the field: only characters that match themselves, at its start, count', () => {
     const config = (pattern: string) =>
-      parseConfig({ checks: [{ id: 'x', kind: 'tcp', target: 'db:5432' }], remediations: [{ id: 'clear', kind: 'redis-delete-keys', target: '127.0.0.1:6379', pattern }] });
+      parseConfig({
+        checks: [{ id: 'x', kind: 'tcp', target: 'db:5432' }],
+        remediations: [{ id: 'clear', kind: 'redis-delete-keys', target: '127.0.0.1:6379', pattern }],
+      });
     for (const p of ['*', '**', '?*', '[a-z]*', 'a*', '[^xyz]*', '[a-zA-Z]*', 'c?c*', '*:session:*', '[c]ache:*', 'ca\\', 'ab[c]*'])
       expect(() => config(p), p).toThrow(/remediations\[0\]\.pattern: name the keys: start with at least 3 characters that match only themselves/);
     for (const p of ['cache:*', 'cache:product:[0-9]*', 'ses\\*ion:*']) expect(() => config(p), p).not.toThrow();

@@ -44,11 +44,30 @@ afterEach(async () => {
 async function setup(match: object, steps?: object[]) {
   const config = parseConfig({
     checks: [
-      { id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, severity: 'P1', tags: { service: 'orders' }, incident: { failureThreshold: 1, successThreshold: 1 } },
+      {
+        id: 'api-health',
+        kind: 'http',
+        target: `http://127.0.0.1:${api.port}/health`,
+        severity: 'P1',
+        tags: { service: 'orders' },
+        incident: { failureThreshold: 1, successThreshold: 1 },
+      },
       { id: 'orders-api-service', kind: 'ecs-service', target: 'prod/orders-api' },
     ],
     remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto' }],
-    runbooks: [{ id: 'api-health-down', match, severity: 'P1', steps: steps ?? [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 2, intervalSeconds: 0 } }, { escalate: 'the restart did not bring /health back' }] }],
+    runbooks: [
+      {
+        id: 'api-health-down',
+        match,
+        severity: 'P1',
+        steps: steps ?? [
+          { diagnose: ['orders-api-service'] },
+          { act: 'orders-api-restart' },
+          { verify: { settleSeconds: 0, attempts: 2, intervalSeconds: 0 } },
+          { escalate: 'the restart did not bring /health back' },
+        ],
+      },
+    ],
   });
   let now = T0;
   const clock = { now: () => now };
@@ -80,8 +99,15 @@ describe('a runbook started by a check', () => {
   it('runs when the check opens its incident: diagnose, act, verify with that check; the next round resolves it', async () => {
     const t = await setup({ checks: { ids: ['api-health'] } });
     await t.round(0);
-    expect(t.runs()).toEqual([expect.objectContaining({ check: 'api-health', state: 'opened', runbook: 'api-health-down', incidentId: 'api-health/1', verdict: 'fixed' })]);
-    expect(t.runs()[0]!.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['diagnose: done', 'act orders-api-restart: acted', 'verify api-health: passed', 'escalate: skipped']);
+    expect(t.runs()).toEqual([
+      expect.objectContaining({ check: 'api-health', state: 'opened', runbook: 'api-health-down', incidentId: 'api-health/1', verdict: 'fixed' }),
+    ]);
+    expect(t.runs()[0]!.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual([
+      'diagnose: done',
+      'act orders-api-restart: acted',
+      'verify api-health: passed',
+      'escalate: skipped',
+    ]);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
     await t.round(1);
     expect((await t.state()).incident).toMatchObject({ state: 'resolved' });
@@ -99,7 +125,9 @@ describe('a runbook started by a check', () => {
     const t = await setup({ checks: { tags: { service: 'orders' }, kinds: ['http'] } });
     await t.round(0);
     const state = await t.state();
-    const again = (await t.onAlarm({ Records: [streamRecord(undefined, { ...state, transition: { ...state.transition!, kind: 'opened', seq: 1 } } as CheckState, 99)] })) as CheckRunsResult;
+    const again = (await t.onAlarm({
+      Records: [streamRecord(undefined, { ...state, transition: { ...state.transition!, kind: 'opened', seq: 1 } } as CheckState, 99)],
+    })) as CheckRunsResult;
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
     expect(again.runs).toEqual([expect.objectContaining({ verdict: 'fixed', replay: expect.objectContaining({ firstVerdict: 'fixed' }) })]);
   });
@@ -125,7 +153,15 @@ describe('a runbook started by a check', () => {
 
   it('starts nothing for a silenced incident, a check it does not select, or a write that is not its trigger', async () => {
     const t = await setup({ checks: { ids: ['api-health'] } });
-    const open = { checkId: 'api-health', target: 'x', version: 2, status: 'fail', statusSince: T0.toISOString(), streak: { failing: true, count: 1 }, incidentCount: 1 } as const;
+    const open = {
+      checkId: 'api-health',
+      target: 'x',
+      version: 2,
+      status: 'fail',
+      statusSince: T0.toISOString(),
+      streak: { failing: true, count: 1 },
+      incidentCount: 1,
+    } as const;
     const incident = { id: 'api-health/1', checkId: 'api-health', state: 'open', silenced: false } as CheckState['incident'];
     const transition = { seq: 1, kind: 'opened', incidentId: 'api-health/1', at: T0.toISOString(), by: 'vigil' } as const;
     const opened = { ...open, incident, transition } as CheckState;
@@ -158,8 +194,11 @@ describe('a runbook that answers both a check and an alarm', () => {
   });
 
   it('names a check id or kind that does not exist', () => {
-    expect(() => parseConfig({ checks: [{ id: 'api-health', kind: 'http', target: 'https://example.com' }], runbooks: [{ id: 'rb', match: { checks: { ids: ['nope'], kinds: ['memcached'] } }, steps: [{ escalate: 'x' }] }] })).toThrow(
-      /runbooks\[0\]\.match\.checks\.ids\[0\]: no check has id "nope"[\s\S]*runbooks\[0\]\.match\.checks\.kinds\[0\]: no probe has kind "memcached"/,
-    );
+    expect(() =>
+      parseConfig({
+        checks: [{ id: 'api-health', kind: 'http', target: 'https://example.com' }],
+        runbooks: [{ id: 'rb', match: { checks: { ids: ['nope'], kinds: ['memcached'] } }, steps: [{ escalate: 'x' }] }],
+      }),
+    ).toThrow(/runbooks\[0\]\.match\.checks\.ids\[0\]: no check has id "nope"[\s\S]*runbooks\[0\]\.match\.checks\.kinds\[0\]: no probe has kind "memcached"/);
   });
 });

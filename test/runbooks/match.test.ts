@@ -14,8 +14,10 @@ const config = parseConfig({
 });
 
 describe('matching an alarm event to a runbook', () => {
-  it('finds the runbook that names the config\'s alarm by id, through the name the stack gave it', () => {
-    expect(matchRunbook(config.runbooks, alarm('e1', 'ALARM', { alarmName: 'prod-orders-5xx' }), config.alarms)).toMatchObject({ runbook: { id: 'by-alarm-id' } });
+  it("finds the runbook that names the config's alarm by id, through the name the stack gave it", () => {
+    expect(matchRunbook(config.runbooks, alarm('e1', 'ALARM', { alarmName: 'prod-orders-5xx' }), config.alarms)).toMatchObject({
+      runbook: { id: 'by-alarm-id' },
+    });
   });
 
   it('never answers an alarm with a runbook only checks start, nor one by its id instead of its name', () => {

@@ -10,7 +10,12 @@ const config = parseConfig({
     {
       id: 'orders-api-5xx',
       match: { alarmNames: ['orders-api-5xx-rate'] },
-      steps: [{ diagnose: ['api-health'] }, { act: 'restart' }, { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } }, { escalate: 'restart did not help' }],
+      steps: [
+        { diagnose: ['api-health'] },
+        { act: 'restart' },
+        { verify: { check: 'api-health', settleSeconds: 60, attempts: 2, intervalSeconds: 10 } },
+        { escalate: 'restart did not help' },
+      ],
     },
   ],
 });
@@ -22,7 +27,12 @@ describe('the run of a runbook', () => {
   it('goes diagnose, act, verify, escalate when the action does not fix it', () => {
     let run = fresh();
     const kinds: string[] = [];
-    const outcomes = [{ record: record('diagnose', 'done') }, { record: record('act restart', 'acted'), verdict: 'acted' as const, acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' } }, { record: record('verify api-health', 'failed'), verdict: 'acted' as const }, { record: record('escalate', 'escalated'), verdict: 'escalated' as const, stop: true }];
+    const outcomes = [
+      { record: record('diagnose', 'done') },
+      { record: record('act restart', 'acted'), verdict: 'acted' as const, acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' } },
+      { record: record('verify api-health', 'failed'), verdict: 'acted' as const },
+      { record: record('escalate', 'escalated'), verdict: 'escalated' as const, stop: true },
+    ];
     for (let step = nextStep(run, runbook), i = 0; step; step = nextStep(run, runbook), i++) {
       kinds.push(step.kind);
       run = advance(run, outcomes[i]!);
@@ -40,7 +50,11 @@ describe('the run of a runbook', () => {
 
   it('says it could not verify when its verify re-runs the starting check and nothing started it', () => {
     const unnamed = { ...runbook, steps: [{ act: 'restart' }, { verify: { settleSeconds: 0, attempts: 1, intervalSeconds: 0 } }] };
-    const acted = advance(fresh(), { record: record('act restart', 'acted'), verdict: 'acted', acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' } });
+    const acted = advance(fresh(), {
+      record: record('act restart', 'acted'),
+      verdict: 'acted',
+      acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' },
+    });
     expect(nextStep(acted, unnamed)).toMatchObject({ kind: 'pass', step: 'verify', detail: expect.stringMatching(/^not verified: /) });
     expect(nextStep({ ...acted, checkId: 'api-health' }, unnamed)).toMatchObject({ kind: 'verify', verify: { check: 'api-health' } });
   });
@@ -50,7 +64,13 @@ describe('the run of a runbook', () => {
   });
 
   it('resumes at the step a retry finds recorded, not at the start', () => {
-    const stored = { ...advance(advance(fresh(), { record: record('diagnose', 'done') }), { record: record('act restart', 'acted'), acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' } }), version: 3 };
+    const stored = {
+      ...advance(advance(fresh(), { record: record('diagnose', 'done') }), {
+        record: record('act restart', 'acted'),
+        acted: { remediation: 'restart', targetKey: 'ecs:prod/orders-api' },
+      }),
+      version: 3,
+    };
     expect(nextStep(stored, runbook)).toMatchObject({ index: 2, kind: 'verify' });
   });
 });
@@ -69,23 +89,33 @@ describe('joining a stored run', () => {
   });
 
   it('takes over a run whose attempt died, once its lease has run out', () => {
-    expect(joinRun(stored, { holder: 'attempt-2' }, minutesAfter(T0, 20), minutesAfter(T0, 11))).toEqual({ take: { ...stored, lease: { holder: 'attempt-2', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 } });
+    expect(joinRun(stored, { holder: 'attempt-2' }, minutesAfter(T0, 20), minutesAfter(T0, 11))).toEqual({
+      take: { ...stored, lease: { holder: 'attempt-2', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 },
+    });
   });
 
-  it("takes over at once from an earlier attempt of its own invocation: Lambda retries only after that attempt ended", () => {
+  it('takes over at once from an earlier attempt of its own invocation: Lambda retries only after that attempt ended', () => {
     const held = { ...stored, lease: { holder: 'attempt-1', invocation: 'request-7', until: minutesAfter(T0, 10).toISOString() } };
     const retry = joinRun(held, { holder: 'attempt-2', invocation: 'request-7' }, minutesAfter(T0, 20), minutesAfter(T0, 2));
-    expect(retry).toEqual({ take: { ...stored, lease: { holder: 'attempt-2', invocation: 'request-7', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 } });
+    expect(retry).toEqual({
+      take: { ...stored, lease: { holder: 'attempt-2', invocation: 'request-7', until: minutesAfter(T0, 20).toISOString() }, attempts: 2 },
+    });
     // A duplicate delivery is another invocation: it waits for the first.
-    expect(joinRun(held, { holder: 'attempt-9', invocation: 'request-8' }, minutesAfter(T0, 20), minutesAfter(T0, 2))).toEqual({ wait: minutesAfter(T0, 10).toISOString() });
+    expect(joinRun(held, { holder: 'attempt-9', invocation: 'request-8' }, minutesAfter(T0, 20), minutesAfter(T0, 2))).toEqual({
+      wait: minutesAfter(T0, 10).toISOString(),
+    });
   });
 
-  it("takes over at once when its caller knows the holder is gone: a stream record goes to one invocation at a time", () => {
-    expect(joinRun(stored, { holder: 'attempt-2', holderGone: true }, minutesAfter(T0, 20), minutesAfter(T0, 2))).toMatchObject({ take: { attempts: 2, lease: { holder: 'attempt-2' } } });
+  it('takes over at once when its caller knows the holder is gone: a stream record goes to one invocation at a time', () => {
+    expect(joinRun(stored, { holder: 'attempt-2', holderGone: true }, minutesAfter(T0, 20), minutesAfter(T0, 2))).toMatchObject({
+      take: { attempts: 2, lease: { holder: 'attempt-2' } },
+    });
   });
 
   it('goes on with its own run after a failed write in the same invocation, its lease renewed', () => {
     const released = { ...stored, lease: { holder: 'attempt-1', until: minutesAfter(T0, 5).toISOString() } };
-    expect(joinRun(released, { holder: 'attempt-1' }, minutesAfter(T0, 10), minutesAfter(T0, 6))).toEqual({ take: { ...stored, lease: { holder: 'attempt-1', until: minutesAfter(T0, 10).toISOString() } } });
+    expect(joinRun(released, { holder: 'attempt-1' }, minutesAfter(T0, 10), minutesAfter(T0, 6))).toEqual({
+      take: { ...stored, lease: { holder: 'attempt-1', until: minutesAfter(T0, 10).toISOString() } },
+    });
   });
 });

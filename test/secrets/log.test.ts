@@ -22,9 +22,16 @@ describe("a deployed function's log line", () => {
   it('masks a known secret in its message, its fields and an error it carries, in every form', () => {
     const secret = 'Log-Sentinel/9+x';
     knownSecrets.add(secret);
-    const out = captured(() => vigilLog('test').warn(`login as ${secret} failed`, { echoed: encodeURIComponent(secret), nested: { b64: Buffer.from(secret).toString('base64') } }, { error: new Error(`driver said ${secret}`) }));
+    const out = captured(() =>
+      vigilLog('test').warn(
+        `login as ${secret} failed`,
+        { echoed: encodeURIComponent(secret), nested: { b64: Buffer.from(secret).toString('base64') } },
+        { error: new Error(`driver said ${secret}`) },
+      ),
+    );
     expect(out).toContain('login as *** failed');
     expect(out).toContain('driver said ***');
-    for (const form of [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), JSON.stringify(secret).slice(1, -1)]) expect(out).not.toContain(form);
+    for (const form of [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), JSON.stringify(secret).slice(1, -1)])
+      expect(out).not.toContain(form);
   });
 });

@@ -28,7 +28,16 @@ const INVOKE = fileURLToPath(new URL('../support/lambda/invoke-asset.mjs', impor
 const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 const TABLE = 'vigil-sentinel';
 
-const HTTP_PLACES = ['url-user-info', 'bearer-header', 'api-key-header', 'cookie-header', 'token-query', 'header-from-secret', 'header-from-env', 'basic-auth-from-secret'] as const;
+const HTTP_PLACES = [
+  'url-user-info',
+  'bearer-header',
+  'api-key-header',
+  'cookie-header',
+  'token-query',
+  'header-from-secret',
+  'header-from-env',
+  'basic-auth-from-secret',
+] as const;
 const HTTP_ECHOES = ['plain', 'json', 'base64', 'percent', 'redirect', 'straddle', 'component', 'not-json', 'fragment'] as const;
 // A PostgreSQL server that asks for the password in clear text can echo it in its error message.
 const PG_PLACES = ['pg-password-value', 'pg-password-env', 'pg-password-secret'] as const;
@@ -43,14 +52,33 @@ function sentinel(place: Place, echo: Echo): string {
 }
 
 const cell = (place: Place, echo: Echo) => ({ place, echo, id: `${place}-${echo}`, secret: sentinel(place, echo) });
-const cells = [...HTTP_PLACES.flatMap((place) => HTTP_ECHOES.map((echo) => cell(place, echo))), ...PG_PLACES.flatMap((place) => PG_ECHOES.map((echo) => cell(place, echo)))];
+const cells = [
+  ...HTTP_PLACES.flatMap((place) => HTTP_ECHOES.map((echo) => cell(place, echo))),
+  ...PG_PLACES.flatMap((place) => PG_ECHOES.map((echo) => cell(place, echo))),
+];
 const envName = (id: string) => `SENTINEL_${id.replaceAll('-', '_').toUpperCase()}`;
 const secretName = (id: string) => `sentinel/${id}`;
 
 function checkFor(cell: (typeof cells)[number], origin: string, pgPort: number): Record<string, unknown> {
   const path = `/echo/${cell.echo}`;
-  const pg = { id: cell.id, kind: 'pg', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, target: `127.0.0.1:${pgPort}/${cell.echo}`, user: 'vigil', ssl: 'disable' };
-  const base = { id: cell.id, kind: 'http', schedule: 'rate(5 minutes)', severity: 'P2', incident: { failureThreshold: 1 }, healthReport: ['json', 'component', 'not-json', 'fragment'].includes(cell.echo) };
+  const pg = {
+    id: cell.id,
+    kind: 'pg',
+    schedule: 'rate(5 minutes)',
+    severity: 'P2',
+    incident: { failureThreshold: 1 },
+    target: `127.0.0.1:${pgPort}/${cell.echo}`,
+    user: 'vigil',
+    ssl: 'disable',
+  };
+  const base = {
+    id: cell.id,
+    kind: 'http',
+    schedule: 'rate(5 minutes)',
+    severity: 'P2',
+    incident: { failureThreshold: 1 },
+    healthReport: ['json', 'component', 'not-json', 'fragment'].includes(cell.echo),
+  };
   const s = encodeURIComponent(cell.secret);
   switch (cell.place) {
     case 'url-user-info':
@@ -97,7 +125,9 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
     case 'plain':
       return text(401, `denied: ${got}`);
     case 'json':
-      return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: `down for ${got}`, error: `denied: ${got}`, raw: req.headers.authorization ?? null }));
+      return void res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: `down for ${got}`, error: `denied: ${got}`, raw: req.headers.authorization ?? null }));
     case 'base64':
       return text(401, `denied: ${Buffer.from(got).toString('base64')} (${req.headers.authorization ?? ''})`);
     case 'percent':
@@ -109,12 +139,16 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
       return text(503, `${'x'.repeat(500 - Math.floor(got.length / 2))}${got} and more`);
     case 'component':
       // A long component name, cut to 64 characters in the secret's middle.
-      return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', checks: { [`${'c'.repeat(52)}${got}`]: 'down', cache: 'up' } }));
+      return void res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'down', checks: { [`${'c'.repeat(52)}${got}`]: 'down', cache: 'up' } }));
     case 'not-json':
       return text(503, `${got} is not allowed here`);
     case 'fragment':
       // Only the credential's tail, inside a JSON key: no whole form of it anywhere.
-      return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', checks: { [`db-${got.slice(-14)}`]: 'down' } }));
+      return void res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'down', checks: { [`db-${got.slice(-14)}`]: 'down' } }));
   }
 }
 
@@ -124,14 +158,22 @@ function echo(req: IncomingMessage, res: ServerResponse): void {
  */
 function leakPieces(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
-  const plain = [secret, json, json.replaceAll('/', '\\/'), encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2)].map((form) => ({ form, from: 0, to: form.length }));
+  const plain = [secret, json, json.replaceAll('/', '\\/'), encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2)].map((form) => ({
+    form,
+    from: 0,
+    to: form.length,
+  }));
   // Base64 of the secret inside what the servers encode: the characters that depend on the secret, and pieces touching them.
   const encoded = ['', 'ops:', 'session='].flatMap((prefix) => {
     const b = Buffer.from(`${prefix}${secret}; x`).toString('base64');
     const span = { from: Math.ceil((prefix.length * 8) / 6), to: Math.floor(((prefix.length + Buffer.byteLength(secret)) * 8) / 6) };
     return [b, b.replaceAll('+', '-').replaceAll('/', '_')].map((form) => ({ form, ...span }));
   });
-  return [...new Set([...plain, ...encoded].flatMap(({ form, from, to }) => range(Math.max(0, from - 7), Math.min(to, form.length - 7)).map((i) => form.slice(i, i + 8))))];
+  return [
+    ...new Set(
+      [...plain, ...encoded].flatMap(({ form, from, to }) => range(Math.max(0, from - 7), Math.min(to, form.length - 7)).map((i) => form.slice(i, i + 8))),
+    ),
+  ];
 }
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
@@ -161,7 +203,9 @@ let services: { url: string; close(): Promise<void> }[];
 const sns = new FakeSns();
 const calls: string[] = [];
 const secretValues = new Map(cells.filter((c) => c.place.endsWith('-secret')).map((c) => [secretName(c.id), c.secret]));
-const envValues = Object.fromEntries(cells.filter((c) => c.place.endsWith('-env')).map((c) => [envName(c.id), c.place === 'header-from-env' ? `Token ${c.secret}` : c.secret]));
+const envValues = Object.fromEntries(
+  cells.filter((c) => c.place.endsWith('-env')).map((c) => [envName(c.id), c.place === 'header-from-env' ? `Token ${c.secret}` : c.secret]),
+);
 let rawConfig: { checks: Record<string, unknown>[] };
 let configFile: string;
 
@@ -175,7 +219,11 @@ beforeAll(async () => {
   writeFileSync(configFile, `export default ${JSON.stringify(rawConfig)};`);
   local = await startLocalDynamo();
   await createStateTable(local.client, TABLE);
-  services = await Promise.all([serve('dynamodb', forwardTo(local.endpoint), calls), serve('sns', sns.handler, calls), serve('secretsmanager', fakeSecrets(secretValues), calls)]);
+  services = await Promise.all([
+    serve('dynamodb', forwardTo(local.endpoint), calls),
+    serve('sns', sns.handler, calls),
+    serve('secretsmanager', fakeSecrets(secretValues), calls),
+  ]);
 });
 
 afterAll(async () => {
@@ -200,7 +248,7 @@ const awsEnv = () => {
 };
 
 describe('a secret, in every form a target echoes it', () => {
-  it('reaches no sink: the CLI\'s output, as a process', async () => {
+  it("reaches no sink: the CLI's output, as a process", async () => {
     // Exit 1: checks failed, as they should.
     const { stdout, stderr, code } = await run(process.execPath, [VIGIL, 'run', '--config', configFile, '--json'], { env: awsEnv(), timeout: 120_000 }).then(
       (out) => ({ ...out, code: 0 }),

@@ -42,7 +42,9 @@ describe('applyHumanAction', () => {
   it('refuses what does not apply and changes nothing', async () => {
     const store = await withOpenIncident();
     const before = (await store.getCheckStates(['api-health'])).get('api-health');
-    await expect(applyHumanAction(store, { op: 'ack', incidentId: 'api-health/9', by: 'bob', reason: 'x' }, fixedClock(T0))).rejects.toBeInstanceOf(ActionRefusedError);
+    await expect(applyHumanAction(store, { op: 'ack', incidentId: 'api-health/9', by: 'bob', reason: 'x' }, fixedClock(T0))).rejects.toBeInstanceOf(
+      ActionRefusedError,
+    );
     expect((await store.getCheckStates(['api-health'])).get('api-health')).toEqual(before);
   });
 

@@ -35,15 +35,27 @@ async function setup() {
 describe('recordRound against DynamoDB (dynalite)', () => {
   it('costs no writes for a round in which nothing changes, and writes only what changes', async () => {
     const { deps, store } = await setup();
-    const first = await recordRound(round(0, () => 'ok'), deps(0));
+    const first = await recordRound(
+      round(0, () => 'ok'),
+      deps(0),
+    );
     expect(first.stateWrites).toBe(N); // learning each check once
 
-    const steady = await recordRound(round(1, () => 'ok'), deps(1));
+    const steady = await recordRound(
+      round(1, () => 'ok'),
+      deps(1),
+    );
     expect(steady).toMatchObject({ stateWrites: 0, recorded: 0, transitions: [] });
 
     // 1% fail twice: two state writes each (failing, then opened), plus their history.
-    await recordRound(round(2, (i) => (i === 7 ? 'fail' : 'ok')), deps(2));
-    const opened = await recordRound(round(3, (i) => (i === 7 ? 'fail' : 'ok')), deps(3));
+    await recordRound(
+      round(2, (i) => (i === 7 ? 'fail' : 'ok')),
+      deps(2),
+    );
+    const opened = await recordRound(
+      round(3, (i) => (i === 7 ? 'fail' : 'ok')),
+      deps(3),
+    );
     expect(opened).toMatchObject({ stateWrites: 1, recorded: 1 });
     expect(opened.transitions).toEqual([{ seq: 1, kind: 'opened', incidentId: 'c-7/1', at: minutesAfter(T0, 3).toISOString(), by: 'vigil' }]);
     expect((await store.getCheckStates(['c-7'])).get('c-7')?.incident?.state).toBe('open');
@@ -51,10 +63,19 @@ describe('recordRound against DynamoDB (dynalite)', () => {
 
   it('lets two concurrent rounds for the same check open exactly one incident', async () => {
     const { deps, store, table } = await setup();
-    await recordRound(round(0, (i) => (i < 10 ? 'fail' : 'ok')), deps(0));
+    await recordRound(
+      round(0, (i) => (i < 10 ? 'fail' : 'ok')),
+      deps(0),
+    );
     const [a, b] = await Promise.all([
-      recordRound(round(1, (i) => (i < 10 ? 'fail' : 'ok')), deps(1)),
-      recordRound(round(1, (i) => (i < 10 ? 'fail' : 'ok')), deps(1)),
+      recordRound(
+        round(1, (i) => (i < 10 ? 'fail' : 'ok')),
+        deps(1),
+      ),
+      recordRound(
+        round(1, (i) => (i < 10 ? 'fail' : 'ok')),
+        deps(1),
+      ),
     ]);
     expect(a.transitions.length + b.transitions.length).toBe(10);
     expect([...a.failed, ...b.failed]).toEqual([]);
@@ -66,7 +87,10 @@ describe('recordRound against DynamoDB (dynalite)', () => {
 
   it('keeps notable findings in the history with a TTL of historyDays', async () => {
     const { deps, store, table } = await setup();
-    await recordRound(round(0, (i) => (i === 3 ? 'fail' : 'ok')), deps(0));
+    await recordRound(
+      round(0, (i) => (i === 3 ? 'fail' : 'ok')),
+      deps(0),
+    );
     const history = await store.listFindings('c-3');
     expect(history.map((f) => f.status)).toEqual(['fail']);
     const item = (await allItems(dynamo, table)).find((i) => i.type === 'finding' && (i.finding as Finding).checkId === 'c-3')!;
@@ -76,8 +100,14 @@ describe('recordRound against DynamoDB (dynalite)', () => {
   it('honours a silence stored by an operator: the incident opens silenced', async () => {
     const { deps, store } = await setup();
     await store.putSilence({ id: 'orders-deploy', reason: 'orders deploy', tags: { service: 'orders' }, until: minutesAfter(T0, 60).toISOString(), by: 'bob' });
-    await recordRound(round(0, () => 'fail'), deps(0));
-    const second = await recordRound(round(1, () => 'fail'), deps(1));
+    await recordRound(
+      round(0, () => 'fail'),
+      deps(0),
+    );
+    const second = await recordRound(
+      round(1, () => 'fail'),
+      deps(1),
+    );
     const states = await store.getCheckStates(['c-1', 'c-2']);
     expect(states.get('c-1')?.incident).toMatchObject({ silenced: true, silenceReason: 'orders deploy' });
     expect(states.get('c-2')?.incident).toMatchObject({ silenced: false });
@@ -86,9 +116,15 @@ describe('recordRound against DynamoDB (dynalite)', () => {
 
   it('sends the writes a round of N checks is documented to cost', async () => {
     const { deps, writes } = await setup();
-    await recordRound(round(0, () => 'ok'), deps(0));
+    await recordRound(
+      round(0, () => 'ok'),
+      deps(0),
+    );
     const before = writes();
-    await recordRound(round(1, () => 'ok'), deps(1));
+    await recordRound(
+      round(1, () => 'ok'),
+      deps(1),
+    );
     // docs/state.md: a steady round sends no write request at all (the empty history batch is skipped).
     expect(writes()).toEqual(before);
   });
@@ -98,12 +134,23 @@ describe('recordRound against DynamoDB (dynalite)', () => {
     const flapping: Status[] = ['fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok'];
     const seen: string[] = [];
     for (const [minute, status] of flapping.entries()) {
-      seen.push(...(await recordRound(round(minute, (i) => (i === 0 ? status : 'ok')), deps(minute))).transitions.map((t) => t.kind));
+      seen.push(
+        ...(
+          await recordRound(
+            round(minute, (i) => (i === 0 ? status : 'ok')),
+            deps(minute),
+          )
+        ).transitions.map((t) => t.kind),
+      );
     }
     expect(seen).toEqual([]);
 
     // Now down for good. Default P3 policy: reminders every 60 min, response SLA 240 min.
-    const at = (minute: number) => recordRound(round(minute, (i) => (i === 0 ? 'fail' : 'ok')), deps(minute));
+    const at = (minute: number) =>
+      recordRound(
+        round(minute, (i) => (i === 0 ? 'fail' : 'ok')),
+        deps(minute),
+      );
     const kinds = async (minute: number) => (await at(minute)).transitions.map((t) => `${t.kind}@${minute - 100}`);
     const timeline = [...(await kinds(100)), ...(await kinds(101)), ...(await kinds(160)), ...(await kinds(161)), ...(await kinds(221)), ...(await kinds(341))];
     expect(timeline).toEqual(['opened@1', 'repeated@61', 'repeated@121', 'escalated@241']);

@@ -43,15 +43,30 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
         id: 'orders-api-5xx',
         match: { alarmNames: ['orders-api-5xx-rate', 'orders-api-degraded'] },
         severity: 'P1',
-        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }, { escalate: 'restart did not help' }],
+        steps: [
+          { diagnose: ['orders-api-service'] },
+          { act: 'orders-api-restart' },
+          { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } },
+          { escalate: 'restart did not help' },
+        ],
       },
       // Started by the api-health check's incident, from the stream (the console's stream feeds only notify; on-alarm is invoked by hand).
-      { id: 'api-health-failing', match: { checks: { ids: ['api-health'] } }, severity: 'P1', steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }] },
+      {
+        id: 'api-health-failing',
+        match: { checks: { ids: ['api-health'] } },
+        severity: 'P1',
+        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }],
+      },
       {
         id: 'orders-api-deploy-failed',
         match: { alarmPrefix: 'orders-api-deploy-' },
         severity: 'P1',
-        steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-rollback' }, { verify: { check: 'orders-api-service', settleSeconds: 0, attempts: 1 } }, { escalate: 'rollback did not restore the service' }],
+        steps: [
+          { diagnose: ['orders-api-service'] },
+          { act: 'orders-api-rollback' },
+          { verify: { check: 'orders-api-service', settleSeconds: 0, attempts: 1 } },
+          { escalate: 'rollback did not restore the service' },
+        ],
       },
     ],
   });

@@ -18,7 +18,12 @@ export function cluster(status = 'available', writer = 'orders-docdb-1'): Descri
         PreferredBackupWindow: '00:00-00:30',
         MultiAZ: true,
         StorageEncrypted: true,
-        DBClusterMembers: ['orders-docdb-1', 'orders-docdb-2', 'orders-docdb-3'].map((id) => ({ DBInstanceIdentifier: id, IsClusterWriter: id === writer, DBClusterParameterGroupStatus: 'in-sync', PromotionTier: 1 })),
+        DBClusterMembers: ['orders-docdb-1', 'orders-docdb-2', 'orders-docdb-3'].map((id) => ({
+          DBInstanceIdentifier: id,
+          IsClusterWriter: id === writer,
+          DBClusterParameterGroupStatus: 'in-sync',
+          PromotionTier: 1,
+        })),
       },
     ],
   };

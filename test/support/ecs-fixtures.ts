@@ -50,13 +50,34 @@ export const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/orde
 export const revisionArn = (n: string) => `arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/${n}`;
 
 /** The last deployment of prod/orders-api replaced `sources` (orders-api:41) with orders-api:42, as ECS reports it. */
-export function mockDeploymentHistory(ecs: AwsStub<ServiceInputTypes, ServiceOutputTypes, ECSClientResolvedConfig>, sources: { arn: string }[] = [{ arn: revisionArn('1452345676373577011') }]): void {
+export function mockDeploymentHistory(
+  ecs: AwsStub<ServiceInputTypes, ServiceOutputTypes, ECSClientResolvedConfig>,
+  sources: { arn: string }[] = [{ arn: revisionArn('1452345676373577011') }],
+): void {
   ecs.on(ListServiceDeploymentsCommand).resolves({
-    serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw', serviceArn: SERVICE_ARN, clusterArn: CLUSTER_ARN, status: 'SUCCESSFUL', targetServiceRevisionArn: revisionArn('4980306466373577095') }],
+    serviceDeployments: [
+      {
+        serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw',
+        serviceArn: SERVICE_ARN,
+        clusterArn: CLUSTER_ARN,
+        status: 'SUCCESSFUL',
+        targetServiceRevisionArn: revisionArn('4980306466373577095'),
+      },
+    ],
   });
   ecs.on(DescribeServiceDeploymentsCommand).resolves({
-    serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw', sourceServiceRevisions: sources.map((s) => ({ ...s, requestedTaskCount: 3, runningTaskCount: 0, pendingTaskCount: 0 })), targetServiceRevision: { arn: revisionArn('4980306466373577095') }, status: 'SUCCESSFUL' }],
+    serviceDeployments: [
+      {
+        serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/orders-api/NCWGC2ZR-taw',
+        sourceServiceRevisions: sources.map((s) => ({ ...s, requestedTaskCount: 3, runningTaskCount: 0, pendingTaskCount: 0 })),
+        targetServiceRevision: { arn: revisionArn('4980306466373577095') },
+        status: 'SUCCESSFUL',
+      },
+    ],
     failures: [],
   });
-  ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [{ serviceRevisionArn: revisionArn('1452345676373577011'), serviceArn: SERVICE_ARN, taskDefinition: taskDef(41) }], failures: [] });
+  ecs.on(DescribeServiceRevisionsCommand).resolves({
+    serviceRevisions: [{ serviceRevisionArn: revisionArn('1452345676373577011'), serviceArn: SERVICE_ARN, taskDefinition: taskDef(41) }],
+    failures: [],
+  });
 }

@@ -4,7 +4,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * An SDK middleware that fails the calls `pick` chooses, as AWS would: throttling, a timeout, or a
  * server error. It sits in the client's own stack, so the code under test meets the real failure path.
  */
-export function injectFault(client: DynamoDBClient, pick: (commandName: string, input: Record<string, unknown>) => 'throttle' | 'timeout' | 'server' | undefined) {
+export function injectFault(
+  client: DynamoDBClient,
+  pick: (commandName: string, input: Record<string, unknown>) => 'throttle' | 'timeout' | 'server' | undefined,
+) {
   const name = `fault-${Math.random()}`;
   client.middlewareStack.add(
     (next, context) => async (args) => {

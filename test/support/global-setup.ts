@@ -20,6 +20,8 @@ export default function setup(): void {
   try {
     execFileSync('npm', ['install', '--prefix', TOOLS, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
   } catch {
-    console.warn(`could not install Node.js 22 into ${TOOLS}: run \`npm install --prefix tools/node22\`; until then the tests that run built functions on it are skipped`);
+    console.warn(
+      `could not install Node.js 22 into ${TOOLS}: run \`npm install --prefix tools/node22\`; until then the tests that run built functions on it are skipped`,
+    );
   }
 }

@@ -9,9 +9,21 @@ const long = (n: number) => BSON.Long.fromNumber(n);
 const ago = (now: Date, seconds: number) => new Date(now.getTime() - seconds * 1000);
 
 export function serverStatus(flavor: 'mongodb' | 'documentdb', current: number, available: number): Document {
-  const common = { host: flavor === 'mongodb' ? 'mongo-a:27017' : 'orders-docdb-1:27017', process: 'mongod', pid: long(1), uptime: 86_400, localTime: new Date(), ok: 1 };
+  const common = {
+    host: flavor === 'mongodb' ? 'mongo-a:27017' : 'orders-docdb-1:27017',
+    process: 'mongod',
+    pid: long(1),
+    uptime: 86_400,
+    localTime: new Date(),
+    ok: 1,
+  };
   return flavor === 'mongodb'
-    ? { ...common, version: '7.0.14', uptimeMillis: long(86_400_000), connections: { current, available, totalCreated: 15_231, rejected: 0, active: 37, threaded: current, exhaustHello: 2, awaitingTopologyChanges: 2 } }
+    ? {
+        ...common,
+        version: '7.0.14',
+        uptimeMillis: long(86_400_000),
+        connections: { current, available, totalCreated: 15_231, rejected: 0, active: 37, threaded: current, exhaustHello: 2, awaitingTopologyChanges: 2 },
+      }
     : { ...common, version: '5.0.0', uptimeEstimate: long(86_400), connections: { current, available, totalCreated: 15_231 } };
 }
 
@@ -43,7 +55,9 @@ export function replSetGetStatus(now: Date, members: MemberState[]): Document {
         uptime: healthy ? 86_400 : 0,
         optime: { ts: new BSON.Timestamp({ t: Math.floor(applied.getTime() / 1000), i: 1 }), t: long(7) },
         optimeDate: applied,
-        ...(m.state === 'PRIMARY' ? { self: true, electionDate: ago(now, 86_000) } : { lastHeartbeat: now, pingMs: long(1), syncSourceHost: healthy ? members[0]!.name : '' }),
+        ...(m.state === 'PRIMARY'
+          ? { self: true, electionDate: ago(now, 86_000) }
+          : { lastHeartbeat: now, pingMs: long(1), syncSourceHost: healthy ? members[0]!.name : '' }),
       };
     }),
     ok: 1,
@@ -109,10 +123,31 @@ export function documentdbOp(o: OpSpec): Document {
 
 /** The server's own work, which a kill must never touch. */
 export const systemOps: Document[] = [
-  { type: 'op', host: 'mongo-a:27017', desc: 'OplogApplier-0', active: true, opid: 7, secs_running: long(3600), op: 'none', ns: 'local.oplog.rs', command: {}, numYields: 0 },
+  {
+    type: 'op',
+    host: 'mongo-a:27017',
+    desc: 'OplogApplier-0',
+    active: true,
+    opid: 7,
+    secs_running: long(3600),
+    op: 'none',
+    ns: 'local.oplog.rs',
+    command: {},
+    numYields: 0,
+  },
   { type: 'op', host: 'mongo-a:27017', desc: 'TTLMonitor', active: true, opid: 9, secs_running: long(900), op: 'none', ns: '', command: {} },
   { desc: 'GarbageCollection', active: true, opid: 11, secs_running: 7200, op: 'none', ns: 'orders.items', command: {} },
-  { type: 'op', desc: 'conn12', client: '10.0.0.9:40022', active: true, opid: 12, secs_running: long(5000), op: 'command', ns: 'admin.$cmd', command: { createIndexes: 'items', $db: 'admin' } },
+  {
+    type: 'op',
+    desc: 'conn12',
+    client: '10.0.0.9:40022',
+    active: true,
+    opid: 12,
+    secs_running: long(5000),
+    op: 'command',
+    ns: 'admin.$cmd',
+    command: { createIndexes: 'items', $db: 'admin' },
+  },
 ];
 
 export function currentOp(inprog: Document[]): Document {

@@ -150,7 +150,8 @@ class ScramConversation {
     const clientKey = this.hmac(this.expected.salted, 'Client Key');
     const signature = this.hmac(this.hash(clientKey), authMessage);
     const claimed = Buffer.from(proof.map((b, i) => b ^ (signature[i] ?? 0)));
-    if (claimed.length !== clientKey.length || !timingSafeEqual(this.hash(claimed), this.hash(clientKey))) return failure('Authentication failed.', 18, 'AuthenticationFailed');
+    if (claimed.length !== clientKey.length || !timingSafeEqual(this.hash(claimed), this.hash(clientKey)))
+      return failure('Authentication failed.', 18, 'AuthenticationFailed');
     this.done = true;
     const serverSignature = this.hmac(this.hmac(this.expected.salted, 'Server Key'), authMessage);
     return { conversationId: 1, done: true, payload: new BSON.Binary(Buffer.from(`v=${serverSignature.toString('base64')}`)), ok: 1 };

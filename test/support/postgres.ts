@@ -6,7 +6,14 @@ export { startLocalPostgres, type LocalPostgres };
 
 /** A session of its own, as an application would hold one; `close` ends it if it is still alive. */
 export async function session(db: LocalPostgres, options: { application?: string; user?: string; password?: string } = {}) {
-  const client = new pg.Client({ host: db.host, port: db.port, database: 'postgres', user: options.user ?? db.user, password: options.password ?? db.password, application_name: options.application ?? 'test-app' });
+  const client = new pg.Client({
+    host: db.host,
+    port: db.port,
+    database: 'postgres',
+    user: options.user ?? db.user,
+    password: options.password ?? db.password,
+    application_name: options.application ?? 'test-app',
+  });
   client.on('error', () => undefined); // a terminated session errors here; the tests look at it themselves
   await client.connect();
   const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
@@ -24,7 +31,15 @@ export async function until(condition: () => Promise<boolean>, timeoutMs = 5000)
 
 /** A pg check against the local cluster, as vigil.config.ts would declare it. */
 export function pgCheck(db: LocalPostgres, measure: string, extra: Record<string, unknown> = {}) {
-  return { kind: 'pg' as const, target: `${db.host}:${db.port}/postgres`, user: db.user, password: { value: db.password }, ssl: 'disable' as const, measure, ...extra };
+  return {
+    kind: 'pg' as const,
+    target: `${db.host}:${db.port}/postgres`,
+    user: db.user,
+    password: { value: db.password },
+    ssl: 'disable' as const,
+    measure,
+    ...extra,
+  };
 }
 
 export type Session = Awaited<ReturnType<typeof session>>;

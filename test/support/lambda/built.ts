@@ -21,7 +21,11 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any> 
  * Synthesizes a stack with real bundling and reads back each function and schedule. References to the
  * stack's own resources in an environment become local stand-ins: the table name given, and topic ARNs.
  */
-export function synthFunctions(config: VigilConfig, name: string, table: string): { functions: BuiltFunction[]; schedules: { target: string; input: unknown }[] } {
+export function synthFunctions(
+  config: VigilConfig,
+  name: string,
+  table: string,
+): { functions: BuiltFunction[]; schedules: { target: string; input: unknown }[] } {
   const outdir = mkdtempSync(join(tmpdir(), `vigil-${name.toLowerCase()}-`));
   const app = new App({ outdir });
   const stack = new VigilStack(app, name, { config, environmentName: name.toLowerCase() });
@@ -33,7 +37,12 @@ export function synthFunctions(config: VigilConfig, name: string, table: string)
         .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
     );
   const local = (variables: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : key === 'TABLE_NAME' ? table : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`]));
+    Object.fromEntries(
+      Object.entries(variables).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : key === 'TABLE_NAME' ? table : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`,
+      ]),
+    );
   const functions = Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
     .map(([id, r]) => ({

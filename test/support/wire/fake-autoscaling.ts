@@ -18,7 +18,19 @@ export class FakeAutoscaling {
       case 'DescribeScalableTargets':
         return ok({ ScalableTargets: (input.ResourceIds ?? []).includes('service/prod/orders-api') ? [this.target()] : [] });
       case 'DescribeScalingPolicies':
-        return ok({ ScalingPolicies: [{ PolicyName: 'orders-api-cpu', PolicyARN: 'arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:1', ServiceNamespace: 'ecs', ResourceId: 'service/prod/orders-api', ScalableDimension: 'ecs:service:DesiredCount', PolicyType: 'TargetTrackingScaling', CreationTime: 1_700_000_000 }] });
+        return ok({
+          ScalingPolicies: [
+            {
+              PolicyName: 'orders-api-cpu',
+              PolicyARN: 'arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:1',
+              ServiceNamespace: 'ecs',
+              ResourceId: 'service/prod/orders-api',
+              ScalableDimension: 'ecs:service:DesiredCount',
+              PolicyType: 'TargetTrackingScaling',
+              CreationTime: 1_700_000_000,
+            },
+          ],
+        });
       case 'DescribeScalingActivities':
         return ok({ ScalingActivities: [] });
       case 'RegisterScalableTarget':

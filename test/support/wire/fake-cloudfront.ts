@@ -36,7 +36,9 @@ export class FakeCloudfront {
         return xml(201, this.invalidation(found));
       }
       case 'ListInvalidations': {
-        const items = [...this.created].reverse().map((c) => `<InvalidationSummary><Id>${c.id}</Id><CreateTime>${c.at.toISOString()}</CreateTime><Status>InProgress</Status></InvalidationSummary>`);
+        const items = [...this.created]
+          .reverse()
+          .map((c) => `<InvalidationSummary><Id>${c.id}</Id><CreateTime>${c.at.toISOString()}</CreateTime><Status>InProgress</Status></InvalidationSummary>`);
         return xml(
           200,
           `<InvalidationList xmlns="${XMLNS}"><Marker></Marker><MaxItems>20</MaxItems><IsTruncated>false</IsTruncated><Quantity>${items.length}</Quantity><Items>${items.join('')}</Items></InvalidationList>`,
@@ -46,7 +48,10 @@ export class FakeCloudfront {
         const found = this.created.find((c) => path.endsWith(`/${c.id}`));
         return found
           ? xml(200, this.invalidation(found))
-          : xml(404, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>NoSuchInvalidation</Code><Message>The specified invalidation does not exist.</Message></Error></ErrorResponse>`);
+          : xml(
+              404,
+              `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>NoSuchInvalidation</Code><Message>The specified invalidation does not exist.</Message></Error></ErrorResponse>`,
+            );
       }
       default:
         return xml(

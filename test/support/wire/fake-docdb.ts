@@ -27,14 +27,18 @@ export class FakeDocdb {
         );
       case 'CreateDBClusterSnapshot': {
         const id = form.get('DBClusterSnapshotIdentifier')!;
-        if (this.snapshots.includes(id)) return fault('DBClusterSnapshotAlreadyExistsFault', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
+        if (this.snapshots.includes(id))
+          return fault('DBClusterSnapshotAlreadyExistsFault', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
         this.snapshots.push(id);
         return ok(action, `<DBClusterSnapshot>${this.snapshotXml(id)}</DBClusterSnapshot>`);
       }
       case 'DescribeDBClusterSnapshots': {
         const id = form.get('DBClusterSnapshotIdentifier');
         if (id && !this.snapshots.includes(id)) return fault('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404);
-        return ok(action, `<DBClusterSnapshots>${(id ? [id] : this.snapshots).map((s) => `<DBClusterSnapshot>${this.snapshotXml(s)}</DBClusterSnapshot>`).join('')}</DBClusterSnapshots>`);
+        return ok(
+          action,
+          `<DBClusterSnapshots>${(id ? [id] : this.snapshots).map((s) => `<DBClusterSnapshot>${this.snapshotXml(s)}</DBClusterSnapshot>`).join('')}</DBClusterSnapshots>`,
+        );
       }
       case 'FailoverDBCluster':
         this.failovers.push(form.get('TargetDBInstanceIdentifier') ?? '');
@@ -51,7 +55,10 @@ export class FakeDocdb {
 
   private clusterInner() {
     const members = this.instances
-      .map((id) => `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`)
+      .map(
+        (id) =>
+          `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`,
+      )
       .join('');
     return `<DBClusterIdentifier>${this.cluster}</DBClusterIdentifier><Status>available</Status><Engine>docdb</Engine><DBClusterMembers>${members}</DBClusterMembers>`;
   }

@@ -20,7 +20,17 @@ export class FakeEcs {
   readonly service = 'orders-api';
   taskDefinition = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-api:42';
   desiredCount = 3;
-  deployments: Deployment[] = [{ id: 'ecs-svc/0001', status: 'PRIMARY', taskDefinition: this.taskDefinition, desiredCount: 3, runningCount: 3, createdAt: 1_700_000_000, rolloutState: 'COMPLETED' }];
+  deployments: Deployment[] = [
+    {
+      id: 'ecs-svc/0001',
+      status: 'PRIMARY',
+      taskDefinition: this.taskDefinition,
+      desiredCount: 3,
+      runningCount: 3,
+      createdAt: 1_700_000_000,
+      rolloutState: 'COMPLETED',
+    },
+  ];
   /** UpdateService calls the service applied: the number that must never exceed one per event. */
   applied: Record<string, unknown>[] = [];
 
@@ -38,12 +48,32 @@ export class FakeEcs {
         return ok({ tasks: [], failures: [] });
       // The deployment history a rollback reads: the latest deployment and the revision it replaced.
       case 'ListServiceDeployments':
-        return ok({ serviceDeployments: [{ serviceDeploymentArn: `arn:aws:ecs:eu-west-1:123456789012:service-deployment/${this.cluster}/${this.service}/latest`, status: 'SUCCESSFUL' }] });
+        return ok({
+          serviceDeployments: [
+            { serviceDeploymentArn: `arn:aws:ecs:eu-west-1:123456789012:service-deployment/${this.cluster}/${this.service}/latest`, status: 'SUCCESSFUL' },
+          ],
+        });
       case 'DescribeServiceDeployments':
-        return ok({ serviceDeployments: [{ sourceServiceRevisions: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/41', requestedTaskCount: 3 }], targetServiceRevision: { arn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/42' } }], failures: [] });
+        return ok({
+          serviceDeployments: [
+            {
+              sourceServiceRevisions: [{ arn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/41', requestedTaskCount: 3 }],
+              targetServiceRevision: { arn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/42' },
+            },
+          ],
+          failures: [],
+        });
       case 'DescribeServiceRevisions':
         // The revision the latest deployment replaced: the one before it, or :41 before any.
-        return ok({ serviceRevisions: [{ serviceRevisionArn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/previous', taskDefinition: this.deployments[1]?.taskDefinition ?? this.taskDefinition.replace(/:\d+$/, ':41') }], failures: [] });
+        return ok({
+          serviceRevisions: [
+            {
+              serviceRevisionArn: 'arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/orders-api/previous',
+              taskDefinition: this.deployments[1]?.taskDefinition ?? this.taskDefinition.replace(/:\d+$/, ':41'),
+            },
+          ],
+          failures: [],
+        });
       default:
         return { statusCode: 400, headers: {}, body: JSON.stringify({ __type: 'InvalidParameterException', message: `fake ECS does not answer ${op}` }) };
     }
@@ -56,7 +86,15 @@ export class FakeEcs {
     if (input.forceNewDeployment || input.taskDefinition) {
       for (const d of this.deployments) d.status = 'ACTIVE';
       const id = `ecs-svc/${String(this.deployments.length + 1).padStart(4, '0')}`;
-      this.deployments.unshift({ id, status: 'PRIMARY', taskDefinition: this.taskDefinition, desiredCount: this.desiredCount, runningCount: 0, createdAt: 1_700_000_000 + this.applied.length, rolloutState: 'IN_PROGRESS' });
+      this.deployments.unshift({
+        id,
+        status: 'PRIMARY',
+        taskDefinition: this.taskDefinition,
+        desiredCount: this.desiredCount,
+        runningCount: 0,
+        createdAt: 1_700_000_000 + this.applied.length,
+        rolloutState: 'IN_PROGRESS',
+      });
     }
     return this.describe();
   }

@@ -10,12 +10,22 @@ export function fakeLogs(lines: string[] = []): Service {
     const now = Date.now();
     switch (op) {
       case 'FilterLogEvents':
-        return json(200, { events: lines.map((message, i) => ({ logStreamName: 'ecs/orders-api/1', timestamp: now - i * 1000, message, ingestionTime: now, eventId: `e${i}` })), searchedLogStreams: [] });
+        return json(200, {
+          events: lines.map((message, i) => ({ logStreamName: 'ecs/orders-api/1', timestamp: now - i * 1000, message, ingestionTime: now, eventId: `e${i}` })),
+          searchedLogStreams: [],
+        });
       case 'StartQuery':
         return json(200, { queryId: 'q-smoke-1' });
       case 'GetQueryResults':
         // Insights writes @timestamp as "2026-11-23 03:01:00.000", UTC without a zone.
-        return json(200, { status: 'Complete', results: lines.map((message) => [{ field: '@timestamp', value: new Date(now).toISOString().replace('T', ' ').replace('Z', '') }, { field: '@message', value: message }]), statistics: { recordsMatched: lines.length, recordsScanned: 100, bytesScanned: 2048 } });
+        return json(200, {
+          status: 'Complete',
+          results: lines.map((message) => [
+            { field: '@timestamp', value: new Date(now).toISOString().replace('T', ' ').replace('Z', '') },
+            { field: '@message', value: message },
+          ]),
+          statistics: { recordsMatched: lines.length, recordsScanned: 100, bytesScanned: 2048 },
+        });
       case 'StopQuery':
         return json(200, { success: true });
       default:
@@ -24,4 +34,8 @@ export function fakeLogs(lines: string[] = []): Service {
   };
 }
 
-const json = (statusCode: number, body: unknown): WireResponse => ({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(body) });
+const json = (statusCode: number, body: unknown): WireResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/x-amz-json-1.1' },
+  body: JSON.stringify(body),
+});

@@ -32,7 +32,8 @@ export class FakeRds {
         return ok(action, `<DBInstances>${page.map((i) => `<DBInstance>${this.instanceXml(i)}</DBInstance>`).join('')}</DBInstances>${marker}`);
       }
       case 'DescribeDBClusters':
-        if (form.get('DBClusterIdentifier') !== this.cluster) return fault('DBClusterNotFoundFault', `DBCluster ${form.get('DBClusterIdentifier')} not found.`, 404);
+        if (form.get('DBClusterIdentifier') !== this.cluster)
+          return fault('DBClusterNotFoundFault', `DBCluster ${form.get('DBClusterIdentifier')} not found.`, 404);
         return ok(action, `<DBClusters><DBCluster>${this.clusterXml()}</DBCluster></DBClusters>`);
       case 'DescribePendingMaintenanceActions':
         return ok(action, '<PendingMaintenanceActions></PendingMaintenanceActions>');
@@ -41,7 +42,10 @@ export class FakeRds {
         const cluster = action === 'CreateDBClusterSnapshot';
         const id = form.get(cluster ? 'DBClusterSnapshotIdentifier' : 'DBSnapshotIdentifier')!;
         if (this.snapshots.includes(id))
-          return fault(cluster ? 'DBClusterSnapshotAlreadyExistsFault' : 'DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
+          return fault(
+            cluster ? 'DBClusterSnapshotAlreadyExistsFault' : 'DBSnapshotAlreadyExists',
+            `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`,
+          );
         this.snapshots.push(id);
         const tag = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
         return ok(action, `<${tag}>${this.snapshotXml(id, cluster)}</${tag}>`);
@@ -50,7 +54,8 @@ export class FakeRds {
       case 'DescribeDBClusterSnapshots': {
         const cluster = action === 'DescribeDBClusterSnapshots';
         const id = form.get(cluster ? 'DBClusterSnapshotIdentifier' : 'DBSnapshotIdentifier');
-        if (id && !this.snapshots.includes(id)) return fault(cluster ? 'DBClusterSnapshotNotFoundFault' : 'DBSnapshotNotFound', `Snapshot ${id} not found.`, 404);
+        if (id && !this.snapshots.includes(id))
+          return fault(cluster ? 'DBClusterSnapshotNotFoundFault' : 'DBSnapshotNotFound', `Snapshot ${id} not found.`, 404);
         const tag = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
         return ok(action, `<${tag}s>${(id ? [id] : this.snapshots).map((s) => `<${tag}>${this.snapshotXml(s, cluster)}</${tag}>`).join('')}</${tag}s>`);
       }
@@ -90,7 +95,10 @@ export class FakeRds {
 
   private clusterXml() {
     const members = this.members
-      .map((id) => `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`)
+      .map(
+        (id) =>
+          `<DBClusterMember><DBInstanceIdentifier>${id}</DBInstanceIdentifier><IsClusterWriter>${id === this.writer}</IsClusterWriter><PromotionTier>1</PromotionTier></DBClusterMember>`,
+      )
       .join('');
     return `<DBClusterIdentifier>${this.cluster}</DBClusterIdentifier><Status>available</Status><Engine>aurora-postgresql</Engine><LatestRestorableTime>2026-11-23T02:58:00Z</LatestRestorableTime><DBClusterMembers>${members}</DBClusterMembers>`;
   }

@@ -13,7 +13,8 @@ export class FakeSns {
 
   readonly handler: Service = async (_request, body): Promise<WireResponse> => {
     const form = new URLSearchParams(body);
-    if (form.get('Action') !== 'Publish') return { statusCode: 400, headers: { 'content-type': 'text/xml' }, body: '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>' };
+    if (form.get('Action') !== 'Publish')
+      return { statusCode: 400, headers: { 'content-type': 'text/xml' }, body: '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>' };
     const attributes: Record<string, string> = {};
     for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
       attributes[form.get(`MessageAttributes.entry.${i}.Name`)!] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';

@@ -42,7 +42,10 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
 
 /** The on-alarm function as deployed, in one attempt of the world. */
 export function onAlarmIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log = silentLog) {
-  return createOnAlarmHandler({ ...runbookDepsIn(world, attempt, deadline, config, log), failLoud: { publisher: new SnsPublisher(attempt.sns), topic: ESCALATIONS } });
+  return createOnAlarmHandler({
+    ...runbookDepsIn(world, attempt, deadline, config, log),
+    failLoud: { publisher: new SnsPublisher(attempt.sns), topic: ESCALATIONS },
+  });
 }
 
 /** The remediate function as deployed, in one attempt of the world. */
@@ -130,7 +133,9 @@ export function deliverCheckRecord(world: World, config: VigilConfig, record: Dy
     async (attempt, deadline) => {
       // Each delivery of a stream batch is an invocation of its own, with its own request id.
       const context = { awsRequestId: `stream-${randomUUID()}` };
-      const answer = (await onAlarmIn(world, attempt, deadline, config, log)({ Records: [record] } as DynamoDBStreamEvent, context)) as { batchItemFailures: unknown[] };
+      const answer = (await onAlarmIn(world, attempt, deadline, config, log)({ Records: [record] } as DynamoDBStreamEvent, context)) as {
+        batchItemFailures: unknown[];
+      };
       if (answer.batchItemFailures.length) throw new Error('batch item failure: the stream delivers the record again');
       return answer;
     },

@@ -135,7 +135,13 @@ export interface Attempt {
   kill(): void;
 }
 
-type ClientConfig = { region: string; endpoint: string; requestHandler: never; credentials: { accessKeyId: string; secretAccessKey: string }; retryStrategy: ConfiguredRetryStrategy };
+type ClientConfig = {
+  region: string;
+  endpoint: string;
+  requestHandler: never;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  retryStrategy: ConfiguredRetryStrategy;
+};
 
 export type AttemptEnd = { ended: 'returned'; value: unknown } | { ended: 'threw'; error: string } | { ended: 'killed' };
 
@@ -146,7 +152,11 @@ export const FUNCTION_TIMEOUT_MS = 10 * 60_000;
  * Lambda's asynchronous invocation: up to 3 attempts, a minute and then two apart; an attempt that
  * dies is over at the function's timeout, and its retry is a cold start. After the last, the DLQ.
  */
-export async function invokeAsync(world: World, run: (attempt: Attempt, deadline: Date, context: { awsRequestId: string }) => Promise<unknown>, attempts = 3): Promise<{ ends: AttemptEnd[]; deadLettered: boolean }> {
+export async function invokeAsync(
+  world: World,
+  run: (attempt: Attempt, deadline: Date, context: { awsRequestId: string }) => Promise<unknown>,
+  attempts = 3,
+): Promise<{ ends: AttemptEnd[]; deadLettered: boolean }> {
   const ends: AttemptEnd[] = [];
   // Lambda retries an invocation with the same request id: how an attempt knows an earlier one of its own has ended.
   const context = { awsRequestId: `invocation-${++invocations}` };
