@@ -9,11 +9,11 @@ import { SdkEcs } from '../shared/aws/ecs.js';
 import { BatchingMetrics } from '../shared/aws/metrics.js';
 import { parseConfig } from '../shared/config/load.js';
 import type { AlarmEvent } from '../shared/events/alarm.js';
-import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
+import { createStateTable, startLocalDynamo } from '../app/local/dynamo.js';
 import { silentLog } from '../shared/log.js';
-import type { CheckState } from '../shared/incidents/types.js';
-import { streamRecord } from '../shared/local/stream.js';
-import { DynamoStateStore } from '../shared/store/dynamo-store.js';
+import type { CheckState } from '../shared/state/check-state.js';
+import { streamRecord } from '../app/local/stream.js';
+import { DynamoStateStore } from '../shared/state/dynamo.js';
 import { service } from '../test/support/ecs-fixtures.js';
 import { pathSample, type PathSample } from './stats.js';
 

@@ -6,8 +6,8 @@ import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
 import { parseConfig } from '../shared/config/load.js';
 import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
-import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
-import { DynamoStateStore } from '../shared/store/dynamo-store.js';
+import { createStateTable, startLocalDynamo } from '../app/local/dynamo.js';
+import { DynamoStateStore } from '../shared/state/dynamo.js';
 import { startSlowTarget } from './target.js';
 
 const [latencyMs, warmup, measured] = process.argv.slice(2).map(Number) as [number, number, number];

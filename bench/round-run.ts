@@ -5,8 +5,8 @@ import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
 import { parseConfig } from '../shared/config/load.js';
-import { createStateTable, startLocalDynamo } from '../shared/local/dynamo.js';
-import { DynamoStateStore } from '../shared/store/dynamo-store.js';
+import { createStateTable, startLocalDynamo } from '../app/local/dynamo.js';
+import { DynamoStateStore } from '../shared/state/dynamo.js';
 
 const n = Number(process.argv[2]);
 const open = createServer((s) => s.on('error', () => undefined).end()).listen({ port: 0, host: '127.0.0.1', backlog: 4096 });

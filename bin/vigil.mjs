@@ -5,5 +5,5 @@ import { register } from 'tsx/esm/api';
 // The AWS SDK warns that its 2027 releases need Node 22; Lambda runs 22, a laptop on 20 still works today.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-const { main } = await import('../shared/cli/main.ts');
+const { main } = await import('../app/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

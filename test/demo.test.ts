@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../shared/demo/scenario.js';
+import { runDemo } from '../app/demo/scenario.js';
 
 function capture() {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import { requireEnv } from '../../shared/aws-env.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
-import { deployedStore } from '../../shared/store/deployed.js';
+import { deployedStore } from '../../shared/state/deployed.js';
 import { createHeartbeatHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';

@@ -2,7 +2,7 @@ import { VigilError } from '../../shared/errors.js';
 import { examplesFor, incidentsRequest } from '../../shared/events/incidents.js';
 import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
 import { operate, type OperatorDeps, type OperatorResult } from '../../shared/incidents/operations.js';
-import type { TransitionKind } from '../../shared/incidents/types.js';
+import type { TransitionKind } from '../../shared/state/check-state.js';
 import type { Meter } from '../../shared/metrics.js';
 import { remediationRegistry } from '../../shared/remediations/index.js';
 

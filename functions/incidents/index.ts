@@ -2,7 +2,7 @@ import { requireEnv } from '../../shared/aws-env.js';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
-import { deployedStore } from '../../shared/store/deployed.js';
+import { deployedStore } from '../../shared/state/deployed.js';
 import { createIncidentsHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';

@@ -3,7 +3,7 @@ import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { requireEnv } from '../../shared/aws-env.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
-import { deployedStore } from '../../shared/store/deployed.js';
+import { deployedStore } from '../../shared/state/deployed.js';
 import { createNotifyHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';

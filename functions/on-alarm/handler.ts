@@ -12,7 +12,7 @@ import { matchRunbook } from '../../shared/runbooks/match.js';
 import { handleCheckTrigger } from '../../shared/runbooks/check-run.js';
 import { triggerFor } from '../../shared/runbooks/check-trigger.js';
 import { checkStatesIn } from '../../shared/notifications/stream.js';
-import { StateConflictError } from '../../shared/store/state-store.js';
+import { StateConflictError } from '../../shared/state/ports.js';
 import { UnrecordedActionError } from '../../shared/runbooks/act.js';
 
 export interface OnAlarmDeps extends RunbookDeps {

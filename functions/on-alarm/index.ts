@@ -5,7 +5,7 @@ import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { lazySnsPublisher } from '../../shared/notifications/lazy-sns-publisher.js';
-import { deployedStore } from '../../shared/store/deployed.js';
+import { deployedStore } from '../../shared/state/deployed.js';
 import { createOnAlarmHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';

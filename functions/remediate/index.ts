@@ -3,7 +3,7 @@ import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { systemClock } from '../../shared/clock.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
-import { deployedStore } from '../../shared/store/deployed.js';
+import { deployedStore } from '../../shared/state/deployed.js';
 import { createRemediateHandler } from './handler.js';
 import { lazySnsPublisher } from '../../shared/notifications/lazy-sns-publisher.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';

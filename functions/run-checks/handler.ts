@@ -1,4 +1,4 @@
-import { sdkPorts, type AwsPorts } from '../../shared/aws/ports.js';
+import type { AwsPorts } from '../../shared/aws/ports.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { runSelection } from '../../shared/engine/index.js';
@@ -10,8 +10,8 @@ import type { Finding, Status } from '../../shared/findings.js';
 import type { Log } from '../../shared/log.js';
 import { silentMeter, type Meter } from '../../shared/metrics.js';
 import { recordRound } from '../../shared/incidents/record-round.js';
-import type { Transition } from '../../shared/incidents/types.js';
-import type { StateStore } from '../../shared/store/state-store.js';
+import type { Transition } from '../../shared/state/check-state.js';
+import type { StateStore } from '../../shared/state/ports.js';
 
 export interface RunChecksDeps {
   config: VigilConfig;
@@ -50,8 +50,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
     let findings: Finding[];
     try {
       // Heartbeat checks read their reports from the same table the round writes to.
-      const ports = store ? { ...(aws ?? sdkPorts()), heartbeats: store } : aws;
-      findings = await runSelection(config, { ...selection, inParts: true }, { clock, ...(ports ? { aws: ports } : {}) });
+      findings = await runSelection(config, { ...selection, inParts: true }, { clock, aws, heartbeats: store });
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);

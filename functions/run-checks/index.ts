@@ -1,7 +1,7 @@
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
-import { deployedStore } from '../../shared/store/deployed.js';
+import { deployedStore } from '../../shared/state/deployed.js';
 import { createRunChecksHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';

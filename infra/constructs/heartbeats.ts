@@ -5,7 +5,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import { keys } from '../../shared/store/table.js';
+import { keys } from '../../shared/state/table.js';
 import type { StateTable } from './state-table.js';
 import { VigilFunction } from './vigil-function.js';
 

@@ -17,9 +17,9 @@ import type { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TRANSITION_KINDS } from '../../shared/incidents/types.js';
+import { TRANSITION_KINDS } from '../../shared/state/check-state.js';
 import { METRICS_NAMESPACE, type DimensionName, type MetricName } from '../../shared/metrics.js';
-import { RUNBOOK_VERDICTS } from '../../shared/runbooks/run-record.js';
+import { RUNBOOK_VERDICTS } from '../../shared/state/run.js';
 
 export interface MonitoringProps {
   /** e.g. `vigil-prod`: names the dashboard and the alarms. */

@@ -7,7 +7,6 @@ import type { LogsPort } from './logs.js';
 import type { MetricsPort } from './metrics.js';
 import type { RdsPort } from './rds.js';
 import type { SecretsPort } from '../secrets/credentials.js';
-import type { HeartbeatsPort } from '../heartbeats/report.js';
 
 /** The AWS APIs probes and remediations use, behind ports so tests and the demo can stand in. */
 export interface AwsPorts {
@@ -25,8 +24,6 @@ export interface AwsPorts {
   logs?: LogsPort;
   /** CloudFront, global (us-east-1). Absent: cloudfront remediations refuse. */
   cloudfront?: CloudfrontPort;
-  /** Heartbeat reports, in the state table. Absent (no table): heartbeat checks report it as a setup error. */
-  heartbeats?: Pick<HeartbeatsPort, 'getHeartbeat'>;
   /** Database credentials. Absent: only env and inline passwords resolve. */
   secrets?: SecretsPort;
 }

@@ -1,6 +1,6 @@
 import * as z from '../zod.js';
 import type { MetricDataQuery } from '../aws/metrics.js';
-import { alarmName } from '../events/text.js';
+import { alarmName } from '../text.js';
 import { missingExtra, PRESETS, presetExtraFields, type PresetName } from '../probes/metric-presets.js';
 import { mathQueries, mathShape, metricQuery, metricShape } from '../probes/metric-query.js';
 import { nameSchema, SEVERITIES } from './names.js';

@@ -3,6 +3,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Finding } from '../findings.js';
 import { probeRegistry } from '../probes/index.js';
+import type { HeartbeatReader } from '../probes/probe.js';
 import { runChecks } from './runner.js';
 import { selectChecks, type Selection } from './select.js';
 
@@ -13,7 +14,7 @@ export { selectChecks, type Selection } from './select.js';
 export function runSelection(
   config: VigilConfig,
   selection: Selection,
-  options: { clock?: Clock | undefined; aws?: AwsPorts | undefined } = {},
+  options: { clock?: Clock | undefined; aws?: AwsPorts | undefined; heartbeats?: HeartbeatReader | undefined } = {},
 ): Promise<Finding[]> {
   return runChecks(selectChecks(config, selection), {
     probes: probeRegistry,
@@ -21,5 +22,6 @@ export function runSelection(
     defaultTimeoutMs: config.defaults.timeoutMs,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.heartbeats ? { heartbeats: options.heartbeats } : {}),
   });
 }

@@ -3,7 +3,7 @@ import { sdkPorts, type AwsPorts } from '../aws/ports.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ProbeTimeoutError, SetupError } from '../errors.js';
 import type { Finding, Observation } from '../findings.js';
-import type { Probe } from '../probes/probe.js';
+import type { HeartbeatReader, Probe } from '../probes/probe.js';
 import { knownSecrets } from '../secrets/mask.js';
 
 /** The fields the runner needs from a validated check; the rest belong to its probe. */
@@ -20,6 +20,7 @@ export interface RunOptions {
   clock?: Clock;
   /** Default: SDK-backed ports, built on first need. */
   aws?: AwsPorts;
+  heartbeats?: HeartbeatReader;
 }
 
 /**
@@ -45,7 +46,11 @@ export async function runCheck(check: RunnableCheck, options: RunOptions): Promi
   }
   const timeoutMs = check.timeoutMs ?? options.defaultTimeoutMs;
   knownSecrets.add(...probe.secrets(check));
-  const observation = await observe(probe, check, timeoutMs, { clock, aws: (options.aws ??= sdkPorts()) });
+  const observation = await observe(probe, check, timeoutMs, {
+    clock,
+    aws: (options.aws ??= sdkPorts()),
+    ...(options.heartbeats ? { heartbeats: options.heartbeats } : {}),
+  });
   const result = finding(check, probe.describeTarget(check), startedAt, performance.now() - t0, observation);
   // Probes mask what they cut short (ctx.redact); this masks everything else they return.
   return knownSecrets.deep(result);
@@ -53,7 +58,12 @@ export async function runCheck(check: RunnableCheck, options: RunOptions): Promi
 
 const redact = (text: string) => knownSecrets.text(text);
 
-async function observe(probe: Probe, check: RunnableCheck, timeoutMs: number, ctx: { clock: Clock; aws: AwsPorts }): Promise<Observation> {
+async function observe(
+  probe: Probe,
+  check: RunnableCheck,
+  timeoutMs: number,
+  ctx: { clock: Clock; aws: AwsPorts; heartbeats?: HeartbeatReader },
+): Promise<Observation> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   // Racing against the timer bounds a probe even if it ignores its abort signal.

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { alarmName, withoutControls } from './text.js';
+import { alarmName, withoutControls } from '../text.js';
 
 const stateValue = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { oneLine } from './text.js';
+import { oneLine } from '../text.js';
 import { incidentId, who } from './who.js';
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { oneLine } from './text.js';
+import { oneLine } from '../text.js';
 
 /** Who acts and why: every human action carries both onto the incident's timeline. */
 export const who = {

@@ -1,6 +1,6 @@
 import type { RemediationConfig } from '../config/remediations.js';
 import type { Plan, Risk } from '../remediations/remediation.js';
-import type { ActionOutcome, ActionRecord, GuardState, HoldingGuardrail, KillSwitch } from './types.js';
+import type { ActionOutcome, ActionRecord, GuardState, HoldingGuardrail, KillSwitch } from '../state/guard.js';
 
 const MINUTE_MS = 60_000;
 

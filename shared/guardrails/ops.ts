@@ -1,6 +1,6 @@
-import { readDecideWrite } from '../store/read-decide-write.js';
-import type { StateStore } from '../store/state-store.js';
-import type { GuardState } from './types.js';
+import { readDecideWrite } from '../state/read-decide-write.js';
+import type { StateStore } from '../state/ports.js';
+import type { GuardState } from '../state/guard.js';
 
 /** Reads a target's guard, applies `change` (undefined: nothing to change), writes it with the version condition. No guard: nothing to change. */
 export async function updateGuard(

@@ -1,8 +1,8 @@
-import { readDecideWrite } from '../store/read-decide-write.js';
-import type { StateStore } from '../store/state-store.js';
+import { readDecideWrite } from '../state/read-decide-write.js';
+import type { StateStore } from '../state/ports.js';
 import type { Finding } from '../findings.js';
 import { decideIncident, type FindingContext } from './decide.js';
-import type { CheckState } from './types.js';
+import type { CheckState } from '../state/check-state.js';
 
 export interface Applied {
   previous: CheckState | undefined;

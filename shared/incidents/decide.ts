@@ -2,7 +2,7 @@ import type { Severity } from '../config/schema.js';
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import { isFailing, type IncidentPolicy } from './policy.js';
-import { isActive, type CheckState, type Incident, type TransitionKind } from './types.js';
+import { isActive, type CheckState, type Incident, type TransitionKind } from '../state/check-state.js';
 
 const MINUTE_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { VigilError } from '../errors.js';
 import { transition } from './decide.js';
-import type { ActionTold, CheckState, Transition } from './types.js';
+import type { ActionTold, CheckState, Transition } from '../state/check-state.js';
 
 export interface HumanAction {
   op: 'ack' | 'resolve' | 'silence' | 'unsilence';

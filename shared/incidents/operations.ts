@@ -6,10 +6,10 @@ import type { IncidentsRequest } from '../events/incidents.js';
 import { resetCircuit } from '../guardrails/ops.js';
 import type { Log } from '../log.js';
 import { remediationRegistry } from '../remediations/index.js';
-import type { StateStore, TimelineEntry } from '../store/state-store.js';
+import type { StateStore, TimelineEntry } from '../state/ports.js';
 import { decideActed } from './human.js';
 import { activeIncidentState, applyHumanAction, checkIdOf } from './operator.js';
-import { isActive, type CheckState, type Incident } from './types.js';
+import { isActive, type CheckState, type Incident } from '../state/check-state.js';
 import { updateCheckState } from './update-state.js';
 
 export interface OperatorDeps {

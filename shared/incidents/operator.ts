@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore } from '../state/ports.js';
 import { decideHumanAction, type HumanAction } from './human.js';
 import { VigilError } from '../errors.js';
-import { isActive, type CheckState, type Incident } from './types.js';
+import { isActive, type CheckState, type Incident } from '../state/check-state.js';
 import { updateCheckState } from './update-state.js';
 
 /** `api-health/3` → `api-health`: the incident id names the check whose state owns it. */

@@ -4,10 +4,10 @@ import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { activeSilence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore } from '../state/ports.js';
 import { applyFinding } from './apply-finding.js';
 import { policyFor } from './policy.js';
-import { isNewTransition, type Transition } from './types.js';
+import { isNewTransition, type Transition } from '../state/check-state.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
-import { readDecideWrite } from '../store/read-decide-write.js';
-import type { StateStore } from '../store/state-store.js';
-import type { CheckState } from './types.js';
+import { readDecideWrite } from '../state/read-decide-write.js';
+import type { StateStore } from '../state/ports.js';
+import type { CheckState } from '../state/check-state.js';
 
 /**
  * Reads a check's state, applies `change` (a pure decision that may throw to refuse, or return

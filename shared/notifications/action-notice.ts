@@ -1,4 +1,4 @@
-import type { ActionTold } from '../incidents/types.js';
+import type { ActionTold } from '../state/check-state.js';
 import { dedupLine, subjectLine, type Notification } from './message.js';
 
 /**

@@ -3,7 +3,7 @@ import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
-import type { StateStore, TimelineEntry } from '../store/state-store.js';
+import type { StateStore, TimelineEntry } from '../state/ports.js';
 import { buildNotification } from './message.js';
 import type { Publisher } from './publisher.js';
 import type { StreamTransition } from './stream.js';

@@ -1,6 +1,6 @@
 import type { CheckConfig } from '../config/schema.js';
 import type { IncidentPolicy } from '../incidents/policy.js';
-import type { Incident, Transition } from '../incidents/types.js';
+import type { Incident, Transition } from '../state/check-state.js';
 import { knownSecrets } from '../secrets/mask.js';
 
 export interface Notification {

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { isNewTransition, type CheckState, type Transition } from '../incidents/types.js';
+import { isNewTransition, type CheckState, type Transition } from '../state/check-state.js';
 
 export interface StreamTransition {
   state: CheckState & { incident: NonNullable<CheckState['incident']> };

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import type { Observation, Status } from '../findings.js';
 import { defineProbe } from './probe.js';
+import { SetupError } from '../errors.js';
 
 const MINUTE_MS = 60_000;
 
@@ -26,10 +27,10 @@ export const heartbeatProbe = defineProbe({
   settings,
   describeTarget: (check) => check.target ?? `heartbeat ${(check as { id?: string }).id ?? ''}`.trim(),
   secrets: () => [],
-  async run(check, { aws, clock }): Promise<Observation> {
-    if (!aws.heartbeats) throw new Error('heartbeat checks read the state table: run them deployed, or locally with `vigil invoke run-checks`');
+  async run(check, { heartbeats, clock }): Promise<Observation> {
+    if (!heartbeats) throw new SetupError('heartbeat checks read the state table: run them deployed, or locally with `vigil invoke run-checks`');
     const id = (check as unknown as { id: string }).id;
-    const report = await aws.heartbeats.getHeartbeat(id);
+    const report = await heartbeats.getHeartbeat(id);
     const grace = check.graceMinutes ?? Math.max(5, check.periodMinutes / 10);
     const expect = `every ${span(check.periodMinutes)}, ${span(grace)} grace`;
     if (!report) return { status: check.noReport as Status, summary: `no report yet (expected ${expect})`, observed: {} };

@@ -18,6 +18,13 @@ export interface ProbeContext {
   redact(text: string): string;
   /** AWS APIs, for probes that read AWS (ECS, CloudWatch). */
   aws: AwsPorts;
+  /** Heartbeat reports, in the state table. Absent (no table): heartbeat checks report it as a setup error. */
+  heartbeats?: HeartbeatReader;
+}
+
+/** Reads the newest report a job sent in (the state table keeps one per heartbeat check). */
+export interface HeartbeatReader {
+  getHeartbeat(checkId: string): Promise<{ at: string; status: 'ok' | 'fail'; message?: string } | undefined>;
 }
 
 /**

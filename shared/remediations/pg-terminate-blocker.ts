@@ -8,7 +8,7 @@ import {
   samePlannedQuery,
   sessionFilterShape,
   terminate,
-} from '../db/pg-candidates.js';
+} from './pg-sessions.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, sessionFilterShape, terminate } from '../db/pg-candidates.js';
+import { candidates, describeSessions, onDatabase, plannedSessions, reconcileSessions, sessionFilterShape, terminate } from './pg-sessions.js';
 import { pgConnectionShape } from '../db/pg-session.js';
 import { defineRemediation, RemediationRefusedError } from './remediation.js';
 

@@ -5,15 +5,15 @@ import type { VigilConfig } from '../config/schema.js';
 import { isAmbiguous } from '../aws/retries.js';
 import { claim, decideRemediation, markEscalated, orphanedClaim, settle, type Claimed, type Verdict } from '../guardrails/decide.js';
 import { updateGuard } from '../guardrails/ops.js';
-import type { ActionOutcome, ActionRecord } from '../guardrails/types.js';
+import type { ActionOutcome, ActionRecord } from '../state/guard.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
 import { RemediationRefusedError, type Plan, type Reconciled } from '../remediations/remediation.js';
 import { TargetUnresolvedError } from '../aws/errors.js';
 import { SetupError, VigilError } from '../errors.js';
-import { readDecideWrite } from '../store/read-decide-write.js';
-import type { GuardRead, StateStore } from '../store/state-store.js';
-import type { CheckState } from '../incidents/types.js';
+import { readDecideWrite } from '../state/read-decide-write.js';
+import type { GuardRead, StateStore } from '../state/ports.js';
+import type { CheckState } from '../state/check-state.js';
 
 export interface ActDeps {
   config: VigilConfig;

@@ -1,7 +1,7 @@
 import type { RunbookConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
 import { selects } from '../config/triggers.js';
-import { isActive, isNewTransition, type CheckState } from '../incidents/types.js';
+import { isActive, isNewTransition, type CheckState } from '../state/check-state.js';
 
 /** A check's transition that starts a runbook: one run per trigger, however often the stream delivers it. */
 export interface CheckTrigger {

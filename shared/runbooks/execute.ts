@@ -11,7 +11,7 @@ import { applyFinding } from '../incidents/apply-finding.js';
 import { decideActed, decideEscalation, decideProposal } from '../incidents/human.js';
 import { checkIdOf } from '../incidents/operator.js';
 import { isFailing, type IncidentPolicy } from '../incidents/policy.js';
-import { isActive, type ActionTold, type CheckState } from '../incidents/types.js';
+import { isActive, type ActionTold, type CheckState } from '../state/check-state.js';
 import { updateCheckState } from '../incidents/update-state.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
@@ -19,21 +19,11 @@ import { actionNotice } from '../notifications/action-notice.js';
 import type { Publisher } from '../notifications/publisher.js';
 import { probeRegistry } from '../probes/index.js';
 import { VigilError } from '../errors.js';
-import { StateConflictError, type GuardRead, type StateStore } from '../store/state-store.js';
+import { StateConflictError, type GuardRead, type StateStore } from '../state/ports.js';
 import { guardedAct, settleGuard, targetKeyOf, type ActOutcome } from './act.js';
 import { matchRunbook } from './match.js';
-import {
-  advance,
-  finishRun,
-  joinRun,
-  newRun,
-  nextStep,
-  type NextStep,
-  type RunbookVerdict,
-  type RunRecord,
-  type StepDone,
-  type StepRecord,
-} from './run-record.js';
+import { advance, finishRun, joinRun, newRun, nextStep, type NextStep, type StepDone } from './run-record.js';
+import type { RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
 
 export interface RunbookDeps {
   config: VigilConfig;
@@ -57,8 +47,6 @@ export interface RunbookDeps {
   /** Where an action with no incident to carry its message is told (the alerts topic): a manual run on no incident. */
   notices?: { publisher: Publisher; topic: string };
 }
-
-export type { RunbookVerdict, StepRecord } from './run-record.js';
 
 export interface RunbookResult {
   /** The alarm that started the run; for a run a check started, `check` instead. */

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../shared/cli/io.js';
-import { main } from '../../shared/cli/main.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import type { Io } from '../../app/terminal/io.js';
+import { main } from '../../app/cli/main.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 function capture(): Io & { stdout: () => string; stderr: () => string } {
   const out: string[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { serve } from '../support/wire/serve.js';
 

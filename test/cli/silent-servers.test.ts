@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startTcpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 // A server that accepts and never answers. A probe that times out must close what it opened: the
 // process (`vigil run`, a Lambda's billed time, a slot on the database) must not wait on it.

@@ -4,7 +4,7 @@ import { parseConfig } from '../../shared/config/load.js';
 import { runChecks } from '../../shared/engine/runner.js';
 import { probeRegistry } from '../../shared/probes/index.js';
 import { defineProbe, type Probe } from '../../shared/probes/probe.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 const throwing = defineProbe({
   kind: 'throws',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { silentLog } from '../../shared/log.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
-import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { T0 } from '../support/findings.js';
 import type { Fault } from '../support/wire/faulty-handler.js';
 import { deliverCheckRecord, ESCALATIONS } from '../support/wire/vigil.js';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
-import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { alarm, samples } from '../support/alarm.js';
 import { T0 } from '../support/findings.js';
 import { recordingLog } from '../support/log.js';

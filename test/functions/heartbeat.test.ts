@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeartbeatHandler } from '../../functions/heartbeat/handler.js';
 import { createRunChecksHandler, type RunChecksSummary } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
-import { serveFunctionUrl } from '../../shared/local/function-url.js';
-import type { LocalTarget } from '../../shared/local/servers.js';
-import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { serveFunctionUrl } from '../../app/local/function-url.js';
+import type { LocalTarget } from '../../app/local/servers.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { freshTable, startLocalDynamo } from '../support/dynamo.js';
 import { silentLog } from '../../shared/log.js';
 

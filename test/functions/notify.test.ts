@@ -6,12 +6,12 @@ import { parseConfig } from '../../shared/config/load.js';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
-import type { CheckState } from '../../shared/incidents/types.js';
-import type { LocalDynamo } from '../../shared/local/dynamo.js';
-import { streamRecord } from '../../shared/local/stream.js';
+import type { CheckState } from '../../shared/state/check-state.js';
+import type { LocalDynamo } from '../../app/local/dynamo.js';
+import { streamRecord } from '../../app/local/stream.js';
 import { silentLog } from '../../shared/log.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
-import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { freshTable, startLocalDynamo } from '../support/dynamo.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { Notification } from '../../shared/notifications/message.js';
-import type { StateStore } from '../../shared/store/state-store.js';
+import type { StateStore } from '../../shared/state/ports.js';
 import { samples } from '../support/alarm.js';
 import { T0 } from '../support/findings.js';
 import { recordingLog } from '../support/log.js';

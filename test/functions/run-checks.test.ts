@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { recordingLog } from '../support/log.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 let api: LocalTarget;
 beforeAll(async () => {

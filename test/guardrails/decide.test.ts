@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claim, decideRemediation, markEscalated, orphanedClaim, settle, type GuardInput } from '../../shared/guardrails/decide.js';
-import type { ActionOutcome, GuardState } from '../../shared/guardrails/types.js';
+import type { ActionOutcome, GuardState } from '../../shared/state/guard.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 
 const remediation = { id: 'restart', mode: 'auto' as const, cooldownMinutes: 15, maxActions: { count: 3, windowMinutes: 60 } };

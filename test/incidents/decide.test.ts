@@ -3,7 +3,7 @@ import type { Silence } from '../../shared/config/silences.js';
 import type { Status } from '../../shared/findings.js';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import type { IncidentPolicy } from '../../shared/incidents/policy.js';
-import type { CheckState } from '../../shared/incidents/types.js';
+import type { CheckState } from '../../shared/state/check-state.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
 
 const policy: IncidentPolicy = { failureThreshold: 2, successThreshold: 2, openOnWarn: false, maxRepeats: 2, respondMinutes: 15, repeatMinutes: 5 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import { decideActed, decideEscalation, decideHumanAction, decideProposal } from '../../shared/incidents/human.js';
 import type { IncidentPolicy } from '../../shared/incidents/policy.js';
-import type { CheckState } from '../../shared/incidents/types.js';
+import type { CheckState } from '../../shared/state/check-state.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
 
 const policy: IncidentPolicy = { failureThreshold: 1, successThreshold: 2, openOnWarn: false, maxRepeats: 3, respondMinutes: 15, repeatMinutes: 5 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { bundle, NODE_OPTIONS, type Driver } from '../../infra/bundle.js';
-import { redisServerBin, startLocalRedis } from '../../shared/local/redis.js';
+import { redisServerBin, startLocalRedis } from '../../app/local/redis.js';
 import { needsOf } from '../../infra/needs.js';
 import { parseConfig } from '../../shared/config/load.js';
 import rawConfig from '../../vigil.config.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthFunctions, type BuiltFunction } from '../support/lambda/built.js';
 import { NODE_22 } from '../support/node22.js';
 import { loadConfigFile } from '../../shared/config/load.js';
-import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { FakeRds } from '../support/wire/fake-rds.js';
 import { FakeSns } from '../support/wire/fake-sns.js';

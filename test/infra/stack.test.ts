@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Vigil, VigilStack } from '../../infra/vigil-stack.js';
 import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import { TRANSITION_KINDS } from '../../shared/incidents/types.js';
-import { RUNBOOK_VERDICTS } from '../../shared/runbooks/run-record.js';
+import { TRANSITION_KINDS } from '../../shared/state/check-state.js';
+import { RUNBOOK_VERDICTS } from '../../shared/state/run.js';
 
 /** Skips bundling the functions' code: these tests read the template (bench/ measures the bundles). */
 const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };

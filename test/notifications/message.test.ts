@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident, Transition } from '../../shared/incidents/types.js';
+import type { Incident, Transition } from '../../shared/state/check-state.js';
 import { buildNotification } from '../../shared/notifications/message.js';
 
 const incident: Incident = {

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type LocalTarget } from '../../shared/local/servers.js';
+import { startDnsServer, type LocalTarget } from '../../app/local/servers.js';
 import { runOne } from '../support/checks.js';
 
 let dns: LocalTarget;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeartbeatReport } from '../../shared/heartbeats/report.js';
+import type { HeartbeatReport } from '../../shared/state/heartbeat.js';
 import { fixedClock, runOne } from '../support/checks.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -7,7 +7,8 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOStr
 const run = (report: HeartbeatReport | undefined, extra: object = {}) =>
   runOne({ kind: 'heartbeat', periodMinutes: 1440, ...extra } as never, {
     clock: fixedClock(NOW),
-    aws: { heartbeats: { getHeartbeat: async () => report } } as never,
+    aws: {} as never,
+    heartbeats: { getHeartbeat: async () => report },
   });
 
 describe('heartbeat probe', () => {

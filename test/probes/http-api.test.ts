@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { runOne } from '../support/checks.js';
 
 // The guides' HTTP questions beyond "is it 200": headers (caching, CORS), values in the body compared,

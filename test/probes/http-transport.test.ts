@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daysFrom, issueCertificate } from '../../shared/local/certificates.js';
-import { startHttpTarget, startHttpsTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { daysFrom, issueCertificate } from '../../app/local/certificates.js';
+import { startHttpTarget, startHttpsTarget, type LocalTarget } from '../../app/local/servers.js';
 import { runOne } from '../support/checks.js';
 
 let api: LocalTarget;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpTarget, startTcpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { startHttpTarget, startTcpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { runOne } from '../support/checks.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsPorts } from '../../shared/aws/ports.js';
 import { mongoClientOptions } from '../../shared/db/mongo-session.js';
-import { daysFrom, issueCertificate } from '../../shared/local/certificates.js';
+import { daysFrom, issueCertificate } from '../../app/local/certificates.js';
 import type { SecretsPort } from '../../shared/secrets/credentials.js';
 import { runOne, type TestCheck } from '../support/checks.js';
 import { currentOp, documentdbOp, mongodbOp, notReplicaSet, replSetGetStatus, serverStatus, systemOps } from '../support/mongo-replies.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startTcpTarget } from '../../shared/local/servers.js';
+import { startTcpTarget } from '../../app/local/servers.js';
 import { runOne } from '../support/checks.js';
 
 describe('tcpProbe', () => {

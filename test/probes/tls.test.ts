@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { daysFrom, issueCertificate, type CertificateRequest } from '../../shared/local/certificates.js';
-import { startHttpsTarget, startTcpTarget, type LocalTarget } from '../../shared/local/servers.js';
+import { daysFrom, issueCertificate, type CertificateRequest } from '../../app/local/certificates.js';
+import { startHttpsTarget, startTcpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { fixedClock, runOne } from '../support/checks.js';
 
 // The certificates are made relative to this instant, and the probe reads the same instant.

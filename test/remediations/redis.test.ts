@@ -1,7 +1,7 @@
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { redisServerBin, startLocalRedis, type LocalRedis } from '../../shared/local/redis.js';
+import { redisServerBin, startLocalRedis, type LocalRedis } from '../../app/local/redis.js';
 import { redisDeleteKeys } from '../../shared/remediations/redis-delete-keys.js';
 
 // "Clear a key pattern", against a real redis-server: what the dry run lists is what goes, within the caps; never everything.

@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createOnAlarmHandler, type CheckRunsResult } from '../../functions/on-alarm/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
-import type { CheckState } from '../../shared/incidents/types.js';
-import { startLocalRuntime, type LocalRuntime } from '../../shared/local/runtime.js';
-import { startHttpTarget, type LocalTarget } from '../../shared/local/servers.js';
-import { streamRecord } from '../../shared/local/stream.js';
+import type { CheckState } from '../../shared/state/check-state.js';
+import { startLocalRuntime, type LocalRuntime } from '../../app/local/runtime.js';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
+import { streamRecord } from '../../app/local/stream.js';
 import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import { triggerFor } from '../../shared/runbooks/check-trigger.js';

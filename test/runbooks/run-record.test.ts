@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { advance, finishRun, joinRun, newRun, nextStep, type RunRecord } from '../../shared/runbooks/run-record.js';
+import { advance, finishRun, joinRun, newRun, nextStep } from '../../shared/runbooks/run-record.js';
+import type { RunRecord } from '../../shared/state/run.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 
 const config = parseConfig({

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
-import { DynamoStateStore } from '../../shared/store/dynamo-store.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { samples } from '../support/alarm.js';
 import { T0 } from '../support/findings.js';
 import { deliverAlarm } from '../support/wire/vigil.js';

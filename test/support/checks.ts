@@ -1,8 +1,7 @@
-import type { AwsPorts } from '../../shared/aws/ports.js';
 import type { Clock } from '../../shared/clock.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { CheckInput } from '../../shared/config/schema.js';
-import { runChecks } from '../../shared/engine/runner.js';
+import { runChecks, type RunOptions } from '../../shared/engine/runner.js';
 import type { Finding } from '../../shared/findings.js';
 import { probeRegistry } from '../../shared/probes/index.js';
 
@@ -10,7 +9,7 @@ import { probeRegistry } from '../../shared/probes/index.js';
 export type TestCheck = CheckInput extends infer C ? (C extends unknown ? Omit<C, 'id'> & { id?: string } : never) : never;
 
 /** Validates one check as vigil.config.ts would, then runs it. */
-export async function runOne(check: TestCheck, options: { clock?: Clock; aws?: AwsPorts } = {}): Promise<Finding> {
+export async function runOne(check: TestCheck, options: Partial<Pick<RunOptions, 'clock' | 'aws' | 'heartbeats'>> = {}): Promise<Finding> {
   const config = parseConfig({ checks: [{ id: 'under-test', ...check }] }, 'test config');
   const [finding] = await runChecks(config.checks, {
     probes: probeRegistry,

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
 
 let tables = 0;
 

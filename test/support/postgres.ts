@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import pg from 'pg';
-import { startLocalPostgres, type LocalPostgres } from '../../shared/local/postgres.js';
+import { startLocalPostgres, type LocalPostgres } from '../../app/local/postgres.js';
 
 export { startLocalPostgres, type LocalPostgres };
 

@@ -2,7 +2,7 @@ import { SdkEcs } from '../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../shared/aws/metrics.js';
 import type { Clock } from '../../shared/clock.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import type { LocalRuntime } from '../../shared/local/runtime.js';
+import type { LocalRuntime } from '../../app/local/runtime.js';
 import type { Log } from '../../shared/log.js';
 import type { Meter } from '../../shared/metrics.js';
 

@@ -13,7 +13,7 @@ import type { VigilConfig } from '../../../shared/config/schema.js';
 import type { Log } from '../../../shared/log.js';
 import { silentLog } from '../../../shared/log.js';
 import { SnsPublisher } from '../../../shared/notifications/sns-publisher.js';
-import { DynamoStateStore } from '../../../shared/store/dynamo-store.js';
+import { DynamoStateStore } from '../../../shared/state/dynamo.js';
 import { invokeAsync, type Attempt, type World } from './world.js';
 
 export const ALERTS = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';

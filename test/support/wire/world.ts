@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { REQUEST_TIMEOUTS } from '../../../shared/aws/timeouts.js';
-import { createStateTable, type LocalDynamo } from '../../../shared/local/dynamo.js';
+import { createStateTable, type LocalDynamo } from '../../../app/local/dynamo.js';
 import { FakeEcs } from './fake-ecs.js';
 import { FakeDocdb } from './fake-docdb.js';
 import { FakeRds } from './fake-rds.js';

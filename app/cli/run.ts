@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../config/load.js';
-import { runSelection } from '../engine/index.js';
-import { VigilError } from '../errors.js';
-import type { Finding } from '../findings.js';
-import { parseDuration, sleep } from './duration.js';
-import type { Io } from './io.js';
-import { findingsTable } from './table.js';
+import { loadConfigFile } from '../../shared/config/load.js';
+import { runSelection } from '../../shared/engine/index.js';
+import { VigilError } from '../../shared/errors.js';
+import type { Finding } from '../../shared/findings.js';
+import { parseDuration, sleep } from '../terminal/duration.js';
+import type { Io } from '../terminal/io.js';
+import { findingsTable } from '../terminal/table.js';
 
 export const runUsage = 'vigil run [--config vigil.config.ts] [--group G | --check ID ...] [--once | --every 30s] [--json]';
 

@@ -1,4 +1,4 @@
-import * as z from '../zod.js';
+import * as z from './zod.js';
 
 // A lone surrogate (\p{Cs} in a u-regex matches no well-formed pair) is not UTF-8.
 const REFUSED = /[\u0000-\u001f\u007f\p{Cs}]/u;

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding } from '../../shared/findings.js';
 import { statusLabel } from './io.js';
 
 /** Findings as aligned columns: status, check, time, summary. */

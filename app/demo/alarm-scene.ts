@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { Clock } from '../clock.js';
-import { parseConfig } from '../config/load.js';
-import { alarmEvent } from '../events/alarm.js';
-import type { Io } from '../cli/io.js';
+import type { Clock } from '../../shared/clock.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { alarmEvent } from '../../shared/events/alarm.js';
+import type { Io } from '../terminal/io.js';
 import type { LocalRuntime } from '../local/runtime.js';
-import { silentLog } from '../log.js';
-import { handleAlarm, type RunbookResult } from '../runbooks/execute.js';
+import { silentLog } from '../../shared/log.js';
+import { handleAlarm, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { SimulatedEcs } from './simulated-ecs.js';
 
 const EVENT = new URL('../../events/alarm-metric.json', import.meta.url);

@@ -2,10 +2,10 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { VigilError } from '../errors.js';
+import { VigilError } from '../../shared/errors.js';
 import { LOCAL_STATE_TABLE, openLocalState, type LocalState, type StreamReader } from '../local/state.js';
 import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from '../local/runtime.js';
-import type { Io } from './io.js';
+import type { Io } from '../terminal/io.js';
 
 /** Where `vigil invoke` keeps its local state between invocations: `.vigil/` in the project, or VIGIL_STATE_DIR. */
 const stateDir = () => process.env.VIGIL_STATE_DIR || '.vigil';
@@ -65,7 +65,7 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
  * to on-alarm when a runbook is started by a check (its actions go to the AWS your credentials name).
  */
 async function deliverLocalStream(local: LocalState): Promise<void> {
-  const [{ deployedConfig }, { vigilLog }] = await Promise.all([import('../config/deployed.js'), import('../aws/log.js')]);
+  const [{ deployedConfig }, { vigilLog }] = await Promise.all([import('../../shared/config/deployed.js'), import('../../shared/aws/log.js')]);
   const checkRunbooks = deployedConfig.runbooks.some((r) => r.match.checks);
   const readers = checkRunbooks ? [((await import(pathToFileURL(join(FUNCTIONS_DIR, 'on-alarm', 'index.ts')).href)) as { handler: StreamReader }).handler] : [];
   await local.deliverStream(deployedConfig, vigilLog('notify'), readers);

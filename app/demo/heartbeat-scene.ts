@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createHeartbeatHandler } from '../../functions/heartbeat/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
-import type { Io } from '../cli/io.js';
-import type { Clock } from '../clock.js';
-import { parseConfig } from '../config/load.js';
+import type { Io } from '../terminal/io.js';
+import type { Clock } from '../../shared/clock.js';
+import { parseConfig } from '../../shared/config/load.js';
 import { serveFunctionUrl } from '../local/function-url.js';
 import type { LocalRuntime } from '../local/runtime.js';
-import { silentLog } from '../log.js';
+import { silentLog } from '../../shared/log.js';
 
 /**
  * A nightly job that reports in, then goes missing: it posts to the heartbeat endpoint (the function

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { Reconciled, RemediationContext } from '../remediations/remediation.js';
-import { withPg, type PgConnection } from './pg-session.js';
+import type { Reconciled, RemediationContext } from './remediation.js';
+import { withPg, type PgConnection } from '../db/pg-session.js';
 import * as z from '../zod.js';
-import { maskSql } from './mask-sql.js';
-import { requirePg } from './pg-privileges.js';
+import { maskSql } from '../db/mask-sql.js';
+import { requirePg } from '../db/pg-privileges.js';
 import { SetupError } from '../errors.js';
 
 /** Whose sessions a pg remediation may touch. Its own, replication and superusers' are never in reach unless said. */

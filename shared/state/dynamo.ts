@@ -3,12 +3,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
-import type { CheckState, Incident, Transition } from '../incidents/types.js';
+import type { CheckState, Incident, Transition } from './check-state.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
-import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './state-store.js';
-import type { RunRecord } from '../runbooks/run-record.js';
-import type { HeartbeatReport } from '../heartbeats/report.js';
-import type { GuardState, KillSwitch } from '../guardrails/types.js';
+import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
+import type { RunRecord } from './run.js';
+import type { HeartbeatReport } from './heartbeat.js';
+import type { GuardState, KillSwitch } from './guard.js';
 import { knownSecrets } from '../secrets/mask.js';
 
 const BATCH_GET = 100;

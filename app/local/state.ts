@@ -7,11 +7,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
-import type { VigilConfig } from '../config/schema.js';
-import { VigilError } from '../errors.js';
-import type { Log } from '../log.js';
-import type { Notification } from '../notifications/message.js';
-import { DynamoStateStore } from '../store/dynamo-store.js';
+import type { VigilConfig } from '../../shared/config/schema.js';
+import { VigilError } from '../../shared/errors.js';
+import type { Log } from '../../shared/log.js';
+import type { Notification } from '../../shared/notifications/message.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { createStateTable } from './dynamo.js';
 import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from './runtime.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FunctionUrlRequest, FunctionUrlResponse } from '../events/function-url.js';
+import type { FunctionUrlRequest, FunctionUrlResponse } from '../../shared/events/function-url.js';
 import { startHttpTarget, type LocalTarget } from './servers.js';
 
 /** A Lambda function URL on loopback: each HTTP request becomes the event Lambda would pass, its answer the response. */

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { createOnAlarmHandler, type CheckRunsResult } from '../../functions/on-alarm/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
-import type { Io } from '../cli/io.js';
-import type { Clock } from '../clock.js';
-import { parseConfig } from '../config/load.js';
+import type { Io } from '../terminal/io.js';
+import type { Clock } from '../../shared/clock.js';
+import { parseConfig } from '../../shared/config/load.js';
 import { postgresBin, startLocalPostgres } from '../local/postgres.js';
 import type { LocalRuntime } from '../local/runtime.js';
-import { silentLog } from '../log.js';
+import { silentLog } from '../../shared/log.js';
 
 export type PostgresSceneResult = { skipped: string } | { deviations: string[] };
 

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../config/load.js';
-import { VigilError } from '../errors.js';
-import { reportInput, shortMessage } from '../heartbeats/report.js';
+import { loadConfigFile } from '../../shared/config/load.js';
+import { VigilError } from '../../shared/errors.js';
+import { reportInput, shortMessage } from '../../shared/heartbeats/report.js';
 import { LOCAL_STATE_TABLE, openLocalState } from '../local/state.js';
-import { DynamoStateStore } from '../store/dynamo-store.js';
-import type { Io } from './io.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
+import type { Io } from '../terminal/io.js';
 
 export const heartbeatUsage = 'vigil heartbeat <check id> [--status ok|fail] [--message text] [--config vigil.config.ts] [--table name]';
 

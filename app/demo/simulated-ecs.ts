@@ -1,4 +1,4 @@
-import type { EcsPort, EcsService, StoppedTask } from '../aws/ecs.js';
+import type { EcsPort, EcsService, StoppedTask } from '../../shared/aws/ecs.js';
 
 /** An ECS service in memory, for the demo: one task keeps dying of OOM. Records any change asked of it. */
 export class SimulatedEcs implements EcsPort {

@@ -2,7 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { STATE_TABLE } from '../store/table.js';
+import { STATE_TABLE } from '../../shared/state/table.js';
 
 export interface LocalDynamo {
   endpoint: string;

@@ -1,10 +1,10 @@
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
-import type { CheckState, Incident, Transition } from '../incidents/types.js';
+import type { CheckState, Incident, Transition } from './check-state.js';
 import { VigilError } from '../errors.js';
-import type { GuardState, KillSwitch } from '../guardrails/types.js';
-import type { RunRecord } from '../runbooks/run-record.js';
-import type { HeartbeatsPort } from '../heartbeats/report.js';
+import type { GuardState, KillSwitch } from './guard.js';
+import type { RunRecord } from './run.js';
+import type { HeartbeatsPort } from './heartbeat.js';
 
 /** Someone else wrote the item since it was read; read again and decide again. */
 export class StateConflictError extends VigilError {

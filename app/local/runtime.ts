@@ -1,13 +1,13 @@
 import { createNotifyHandler } from '../../functions/notify/handler.js';
-import type { Clock } from '../clock.js';
-import type { VigilConfig } from '../config/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import type { VigilConfig } from '../../shared/config/schema.js';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Log } from '../log.js';
-import type { Meter } from '../metrics.js';
-import type { Notification } from '../notifications/message.js';
-import type { Publisher } from '../notifications/publisher.js';
-import { DynamoStateStore } from '../store/dynamo-store.js';
-import type { StateStore } from '../store/state-store.js';
+import type { Log } from '../../shared/log.js';
+import type { Meter } from '../../shared/metrics.js';
+import type { Notification } from '../../shared/notifications/message.js';
+import type { Publisher } from '../../shared/notifications/publisher.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
+import type { StateStore } from '../../shared/state/ports.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from './dynamo.js';
 import { withLocalStream } from './stream.js';
 

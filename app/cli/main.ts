@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from '../demo/scenario.js';
-import { ConfigError, VigilError } from '../errors.js';
-import { parseDuration } from './duration.js';
+import { ConfigError, VigilError } from '../../shared/errors.js';
+import { parseDuration } from '../terminal/duration.js';
 import { heartbeatCommand, heartbeatUsage } from './heartbeat.js';
 import { invokeCommand, invokeUsage } from './invoke.js';
-import { processIo, type Io } from './io.js';
+import { processIo, type Io } from '../terminal/io.js';
 import { runCommand, runUsage } from './run.js';
 
 const USAGE = `Usage:

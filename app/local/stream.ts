@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { CheckState } from '../incidents/types.js';
-import type { StateStore } from '../store/state-store.js';
-import { keys } from '../store/table.js';
+import type { CheckState } from '../../shared/state/check-state.js';
+import type { StateStore } from '../../shared/state/ports.js';
+import { keys } from '../../shared/state/table.js';
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 

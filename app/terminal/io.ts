@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
-import type { Status } from '../findings.js';
-import { knownSecrets } from '../secrets/mask.js';
+import type { Status } from '../../shared/findings.js';
+import { knownSecrets } from '../../shared/secrets/mask.js';
 
 export interface Io {
   out(text: string): void;

@@ -1,4 +1,4 @@
-import { StateConflictError } from './state-store.js';
+import { StateConflictError } from './ports.js';
 
 /** Rounds of read, decide, write before a hot item's contention is reported as an error. */
 const ROUNDS = 8;
