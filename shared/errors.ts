@@ -1,6 +1,15 @@
-/** Root of every error Vigil raises on purpose; anything else is a bug. */
+/**
+ * Every error Vigil raises on purpose, in one hierarchy, matched by class (never by name); anything
+ * else is a bug. Those a person caused (a config, a request) are answered with what to fix; those of
+ * the setup name the grant or credential; the rest say what happened to an action or a write.
+ */
 export class VigilError extends Error {
   override name = 'VigilError';
+}
+
+/** A request names something that is not there or does not apply: an unknown check, an expired proposal, a bad option. */
+export class RequestError extends VigilError {
+  override name = 'RequestError';
 }
 
 export interface ConfigProblem {
@@ -34,4 +43,47 @@ export class ProbeTimeoutError extends VigilError {
  */
 export class SetupError extends VigilError {
   override name = 'SetupError';
+}
+
+/** AWS answered, but not with exactly one unambiguous thing to act on: never guess, hand over to a human. */
+export class TargetUnresolvedError extends VigilError {
+  override name = 'TargetUnresolvedError';
+}
+
+/** A remediation refused to plan or act, with why; never a guess. */
+export class RemediationRefusedError extends VigilError {
+  override name = 'RemediationRefusedError';
+}
+
+/**
+ * A change of several calls stopped after one of them took effect. Not a refusal: the target is read
+ * back (`reconcile`), so the action is never recorded as if nothing had happened.
+ */
+export class PartlyAppliedError extends VigilError {
+  override name = 'PartlyAppliedError';
+}
+
+/** An operator's action that cannot apply, e.g. acknowledging an incident that already resolved. */
+export class ActionRefusedError extends RequestError {
+  override name = 'ActionRefusedError';
+}
+
+/** An action that happened and that the state store would not record: never reported as not done. */
+export class UnrecordedActionError extends VigilError {
+  override name = 'UnrecordedActionError';
+}
+
+/** Another attempt holds the run past this attempt's own end. */
+export class RunInProgressError extends VigilError {
+  override name = 'RunInProgressError';
+}
+
+/** A credential could not be read; says which source, never the value. */
+export class CredentialsError extends SetupError {
+  override name = 'CredentialsError';
+}
+
+/** Someone else wrote the item since it was read; read again and decide again. */
+export class StateConflictError extends VigilError {
+  override name = 'StateConflictError';
 }

@@ -1,6 +1,7 @@
-/** AWS SDK clients a probe or remediation may call, besides DynamoDB's (which every function has): the ports of shared/aws/ports.ts. */
-export const AWS_CLIENTS = ['ecs', 'metrics', 'secrets', 'docdb', 'rds', 'elb', 'autoscaling', 'logs', 'cloudfront'] as const;
-export type AwsClient = (typeof AWS_CLIENTS)[number];
+import type { AwsClient } from './aws/ports.js';
+
+// AWS SDK clients a probe or remediation may call, besides DynamoDB's (which every function has): the ports of shared/aws/ports.ts.
+export { AWS_CLIENTS, type AwsClient } from './aws/ports.js';
 
 /** Database drivers a probe or remediation may load. */
 export const DRIVERS = ['pg', 'mongodb', '@redis/client'] as const;

@@ -6,7 +6,6 @@ import { startLocalRuntime, type LocalRuntime } from '../app/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../app/local/servers.js';
 import { recordingLog } from './support/log.js';
 import type { Notification } from '../shared/notifications/message.js';
-import { allItems } from './support/dynamo.js';
 import { minutesAfter, T0 } from './support/findings.js';
 
 const PASSWORD = 'Sekr3t-Pa55';
@@ -54,7 +53,7 @@ describe('secrets', () => {
     const results = [];
     for (minute = 0; minute < 4; minute++) results.push(await handler({ checks: ['api-health'] }));
 
-    const everything = [JSON.stringify(await allItems(runtime.dynamo, 'vigil-local')), text(), JSON.stringify(results), JSON.stringify(sent)].join('\n');
+    const everything = [JSON.stringify(await runtime.items()), text(), JSON.stringify(results), JSON.stringify(sent)].join('\n');
     // The secrets went through the whole pipeline (masked), so this test can fail.
     expect(sent.map((n) => n.subject)).toEqual(
       [

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../shared/config/load.js';
-import { VigilError } from '../../shared/errors.js';
+import { RequestError } from '../../shared/errors.js';
 import { reportInput, shortMessage } from '../../shared/heartbeats/report.js';
 import { LOCAL_STATE_TABLE, openLocalState } from '../local/state.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
@@ -24,7 +24,7 @@ export async function heartbeatCommand(args: string[], io: Io): Promise<number> 
   const config = await loadConfigFile(values.config ?? 'vigil.config.ts');
   const heartbeats = config.checks.filter((c) => c.kind === 'heartbeat').map((c) => c.id);
   if (!checkId || !heartbeats.includes(checkId)) {
-    throw new VigilError(
+    throw new RequestError(
       `${checkId ? `"${checkId}" is not a heartbeat check` : 'name a heartbeat check'}; the config's heartbeats are: ${heartbeats.join(', ') || 'none'}. Usage: ${heartbeatUsage}`,
     );
   }
@@ -34,7 +34,7 @@ export async function heartbeatCommand(args: string[], io: Io): Promise<number> 
     const problems = parsed.error.issues.map((i) =>
       i.path[0] === 'status' ? `--status ${values.status}: expected ok or fail` : `--${String(i.path[0])}: ${i.message}`,
     );
-    throw new VigilError(`${problems.join('; ')}. Usage: ${heartbeatUsage}`);
+    throw new RequestError(`${problems.join('; ')}. Usage: ${heartbeatUsage}`);
   }
   const message = shortMessage(parsed.data.message);
   const report = { at: new Date().toISOString(), status: parsed.data.status, via: 'cli' as const, ...(message ? { message } : {}) };

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { VigilError } from '../../shared/errors.js';
+import { RequestError } from '../../shared/errors.js';
 import { LOCAL_STATE_TABLE, openLocalState, type LocalState, type StreamReader } from '../local/state.js';
 import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from '../local/runtime.js';
 import type { Io } from '../terminal/io.js';
@@ -37,14 +37,14 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
     if (!name) return 0;
   }
   if (!name || !known.includes(name)) {
-    throw new VigilError(`${name ? `unknown function "${name}"` : 'name a function'}; known: ${known.join(', ')}. Usage: ${invokeUsage}`);
+    throw new RequestError(`${name ? `unknown function "${name}"` : 'name a function'}; known: ${known.join(', ')}. Usage: ${invokeUsage}`);
   }
-  if (!values.event) throw new VigilError(`--event is required. Usage: ${invokeUsage}`);
+  if (!values.event) throw new RequestError(`--event is required. Usage: ${invokeUsage}`);
   let event: unknown;
   try {
     event = JSON.parse(readFileSync(values.event, 'utf8'));
   } catch (err) {
-    throw new VigilError(`--event ${values.event}: ${(err as Error).message}`);
+    throw new RequestError(`--event ${values.event}: ${(err as Error).message}`);
   }
   // The handlers run the config deployed.ts loads: the one named here, or ./vigil.config.ts, as for `vigil run`.
   process.env.VIGIL_CONFIG = resolve(values.config ?? 'vigil.config.ts');

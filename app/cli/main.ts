@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from '../demo/scenario.js';
-import { ConfigError, VigilError } from '../../shared/errors.js';
+import { ConfigError, RequestError, VigilError } from '../../shared/errors.js';
 import { parseDuration } from '../terminal/duration.js';
 import { heartbeatCommand, heartbeatUsage } from './heartbeat.js';
 import { invokeCommand, invokeUsage } from './invoke.js';
@@ -48,7 +48,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 async function demoCommand(args: string[], io: Io, signal: AbortSignal): Promise<number> {
   const { values } = parseArgs({ args, options: { interval: { type: 'string', default: '1s' } } });
   const intervalMs = parseDuration(values.interval);
-  if (intervalMs === undefined) throw new VigilError(`--interval ${values.interval}: expected a duration, e.g. 1s`);
+  if (intervalMs === undefined) throw new RequestError(`--interval ${values.interval}: expected a duration, e.g. 1s`);
   return runDemo({ intervalMs, io, signal });
 }
 

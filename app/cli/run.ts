@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../shared/config/load.js';
 import { runSelection } from '../../shared/engine/index.js';
-import { VigilError } from '../../shared/errors.js';
+import { RequestError } from '../../shared/errors.js';
 import type { Finding } from '../../shared/findings.js';
 import { parseDuration, sleep } from '../terminal/duration.js';
 import type { Io } from '../terminal/io.js';
@@ -22,11 +22,11 @@ export async function runCommand(args: string[], io: Io, signal: AbortSignal): P
       json: { type: 'boolean', default: false },
     },
   });
-  if (values.group && values.check) throw new VigilError('give --group or --check, not both');
-  if (values.once && values.every) throw new VigilError('give --once or --every, not both');
+  if (values.group && values.check) throw new RequestError('give --group or --check, not both');
+  if (values.once && values.every) throw new RequestError('give --once or --every, not both');
   const everyMs = values.every === undefined ? undefined : parseDuration(values.every);
   if (values.every !== undefined && (everyMs === undefined || everyMs < 1000)) {
-    throw new VigilError(`--every ${values.every}: expected a duration of at least 1s, e.g. 30s, 5m`);
+    throw new RequestError(`--every ${values.every}: expected a duration of at least 1s, e.g. 30s, 5m`);
   }
 
   const config = await loadConfigFile(values.config);

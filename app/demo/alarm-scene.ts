@@ -5,7 +5,8 @@ import { alarmEvent } from '../../shared/events/alarm.js';
 import type { Io } from '../terminal/io.js';
 import type { LocalRuntime } from '../local/runtime.js';
 import { silentLog } from '../../shared/log.js';
-import { handleAlarm, type RunbookResult } from '../../shared/runbooks/execute.js';
+import { handleAlarm } from '../../shared/runbooks/alarm.js';
+import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { SimulatedEcs } from './simulated-ecs.js';
 
 const EVENT = new URL('../../events/alarm-metric.json', import.meta.url);

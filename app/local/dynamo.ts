@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { STATE_TABLE } from '../../shared/state/table.js';
@@ -52,4 +52,10 @@ export async function createStateTable(client: DynamoDBClient, tableName: string
       ],
     }),
   );
+}
+
+/** Every item of a local table, as one scan returns it (a local table is small). */
+export async function allItems(dynamo: LocalDynamo, table: string): Promise<Record<string, unknown>[]> {
+  const out = await dynamo.doc.send(new ScanCommand({ TableName: table }));
+  return out.Items ?? [];
 }

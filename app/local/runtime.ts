@@ -7,8 +7,9 @@ import type { Meter } from '../../shared/metrics.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
+import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { StateStore } from '../../shared/state/ports.js';
-import { createStateTable, startLocalDynamo, type LocalDynamo } from './dynamo.js';
+import { allItems, createStateTable, startLocalDynamo, type LocalDynamo } from './dynamo.js';
 import { withLocalStream } from './stream.js';
 
 export const LOCAL_TOPIC = 'local:vigil-alerts';
@@ -18,7 +19,10 @@ const TABLE = 'vigil-local';
 export interface LocalRuntime {
   /** The state store, its writes streamed to the notify handler as DynamoDB Streams would. */
   store: StateStore;
-  dynamo: LocalDynamo;
+  /** The local DynamoDB, when the state is kept there. */
+  dynamo?: LocalDynamo;
+  /** Every stored item: what a test checks was (or was not) written. */
+  items(): Promise<unknown[]>;
   /** Another reader of the stream, as a second event source mapping would be (the runbooks checks start). */
   onStream(handler: StreamHandler): void;
   close(): Promise<void>;
@@ -27,7 +31,8 @@ export interface LocalRuntime {
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
 /**
- * Vigil's AWS side on this machine: dynalite for the table, the real notify handler fed by a local
+ * Vigil's AWS side on this machine: dynalite for the table (or, for tests of what sits above the
+ * state, the in-memory store held to the same contract), the real notify handler fed by a local
  * stream, and `onNotification` in place of SNS.
  */
 export async function startLocalRuntime(options: {
@@ -36,10 +41,10 @@ export async function startLocalRuntime(options: {
   log: Log;
   onNotification: (topic: string, n: Notification) => void;
   meter?: Meter;
+  /** Where the state is kept. Default: dynalite, the DynamoDB API. */
+  state?: 'dynalite' | 'memory';
 }): Promise<LocalRuntime> {
-  const dynamo = await startLocalDynamo();
-  await createStateTable(dynamo.client, TABLE);
-  const store = new DynamoStateStore(dynamo.doc, TABLE);
+  const { store, dynamo, items } = await openState(options.state ?? 'dynalite');
   let sent = 0;
   const publisher: Publisher = {
     publish: async (topic, n) => {
@@ -66,5 +71,15 @@ export async function startLocalRuntime(options: {
   const streamed = withLocalStream(store, deliver, (record) =>
     options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }),
   );
-  return { store: streamed, dynamo, onStream: (handler) => void readers.push(handler), close: () => dynamo.close() };
+  return { store: streamed, ...(dynamo ? { dynamo } : {}), items, onStream: (handler) => void readers.push(handler), close: async () => dynamo?.close() };
+}
+
+async function openState(kind: 'dynalite' | 'memory'): Promise<{ store: StateStore; dynamo?: LocalDynamo; items: () => Promise<unknown[]> }> {
+  if (kind === 'memory') {
+    const store = new MemoryStateStore();
+    return { store, items: async () => store.snapshot() };
+  }
+  const dynamo = await startLocalDynamo();
+  await createStateTable(dynamo.client, TABLE);
+  return { store: new DynamoStateStore(dynamo.doc, TABLE), dynamo, items: () => allItems(dynamo, TABLE) };
 }

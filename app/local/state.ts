@@ -8,7 +8,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import { VigilError } from '../../shared/errors.js';
+import { SetupError } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
@@ -40,7 +40,7 @@ export async function openLocalState(dir: string, print: (line: string) => void)
   try {
     await listen(db);
   } catch (err) {
-    throw new VigilError(`the local state in ${dir} cannot be opened (is another vigil invoke using it?): ${(err as Error).message}`);
+    throw new SetupError(`the local state in ${dir} cannot be opened (is another vigil invoke using it?): ${(err as Error).message}`);
   }
   const direct = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint: direct, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

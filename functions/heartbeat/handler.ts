@@ -2,14 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { reportInput, shortMessage } from '../../shared/heartbeats/report.js';
-import type { HeartbeatsPort } from '../../shared/state/heartbeat.js';
+import type { Heartbeats } from '../../shared/state/heartbeat.js';
 import type { FunctionUrlRequest, FunctionUrlResponse } from '../../shared/events/function-url.js';
 import type { Log } from '../../shared/log.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
 
 export interface HeartbeatDeps {
   config: VigilConfig;
-  store: Pick<HeartbeatsPort, 'putHeartbeat'>;
+  store: Pick<Heartbeats, 'putHeartbeat'>;
   /** The heartbeat's token (from Secrets Manager, deployed). */
   tokenOf(checkId: string): Promise<string>;
   log: Log;

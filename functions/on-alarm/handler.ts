@@ -7,13 +7,13 @@ import type { Publisher } from '../../shared/notifications/publisher.js';
 import { alarmSource, checkSource, handledOnRetry, unhandledRun, type RunSource } from '../../shared/notifications/unhandled.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
-import { handleAlarm, meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
+import { handleAlarm } from '../../shared/runbooks/alarm.js';
+import { meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { matchRunbook } from '../../shared/runbooks/match.js';
 import { handleCheckTrigger } from '../../shared/runbooks/check-run.js';
 import { triggerFor } from '../../shared/runbooks/check-trigger.js';
 import { checkStatesIn } from '../../shared/notifications/stream.js';
-import { StateConflictError } from '../../shared/state/ports.js';
-import { UnrecordedActionError } from '../../shared/runbooks/act.js';
+import { StateConflictError, UnrecordedActionError } from '../../shared/errors.js';
 
 export interface OnAlarmDeps extends RunbookDeps {
   /** Where Vigil pages when it cannot record what it does (the escalation topic). */

@@ -6,8 +6,7 @@ import {
   DescribeScalingPoliciesCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { mutationRetries } from './retries.js';
-import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { readWriteClients } from './retries.js';
 
 export interface ScalableTarget {
   min: number;
@@ -52,9 +51,7 @@ export class SdkAutoscaling implements AutoscalingPort {
   private readonly writes: ApplicationAutoScalingClient;
 
   constructor(overrides: ApplicationAutoScalingClientConfig = {}) {
-    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
-    this.client = new ApplicationAutoScalingClient(config);
-    this.writes = new ApplicationAutoScalingClient({ ...config, retryStrategy: mutationRetries() });
+    ({ reads: this.client, writes: this.writes } = readWriteClients(ApplicationAutoScalingClient, overrides));
   }
 
   async scalableTarget(resourceId: string, signal?: AbortSignal): Promise<ScalableTarget | undefined> {

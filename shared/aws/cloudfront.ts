@@ -5,10 +5,10 @@ import {
   GetDistributionCommand,
   GetInvalidationCommand,
   ListInvalidationsCommand,
+  NoSuchDistribution,
 } from '@aws-sdk/client-cloudfront';
-import { TargetUnresolvedError } from './errors.js';
-import { mutationRetries } from './retries.js';
-import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { readWriteClients } from './retries.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 export interface Invalidation {
   id: string;
@@ -31,9 +31,7 @@ export class SdkCloudfront implements CloudfrontPort {
   private readonly writes: CloudFrontClient;
 
   constructor(overrides: CloudFrontClientConfig = {}) {
-    const config = { region: 'us-east-1', requestHandler: REQUEST_TIMEOUTS, ...overrides };
-    this.client = new CloudFrontClient(config);
-    this.writes = new CloudFrontClient({ ...config, retryStrategy: mutationRetries() });
+    ({ reads: this.client, writes: this.writes } = readWriteClients(CloudFrontClient, { region: 'us-east-1', ...overrides }));
   }
 
   async distribution(id: string, signal?: AbortSignal) {
@@ -41,7 +39,7 @@ export class SdkCloudfront implements CloudfrontPort {
       const d = (await this.client.send(new GetDistributionCommand({ Id: id }), { abortSignal: signal })).Distribution;
       return { id, status: d?.Status ?? 'unknown', enabled: d?.DistributionConfig?.Enabled ?? false, domain: d?.DomainName ?? '?' };
     } catch (err) {
-      if ((err as Error).name === 'NoSuchDistribution') throw new TargetUnresolvedError(`CloudFront distribution ${id} not found`);
+      if (err instanceof NoSuchDistribution) throw new TargetUnresolvedError(`CloudFront distribution ${id} not found`);
       throw err;
     }
   }

@@ -1,5 +1,6 @@
 import {
   CreateDBClusterSnapshotCommand,
+  DBClusterSnapshotNotFoundFault,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
@@ -7,9 +8,8 @@ import {
   type DocDBClientConfig,
   FailoverDBClusterCommand,
 } from '@aws-sdk/client-docdb';
-import { TargetUnresolvedError } from './errors.js';
-import { mutationRetries } from './retries.js';
-import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { readWriteClients } from './retries.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 export interface DocdbInstance {
   id: string;
@@ -48,9 +48,7 @@ export class SdkDocdb implements DocdbPort {
   private readonly writes: DocDBClient;
 
   constructor(overrides: DocDBClientConfig = {}) {
-    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
-    this.client = new DocDBClient(config);
-    this.writes = new DocDBClient({ ...config, retryStrategy: mutationRetries() });
+    ({ reads: this.client, writes: this.writes } = readWriteClients(DocDBClient, overrides));
   }
 
   async describeCluster(clusterId: string, signal?: AbortSignal): Promise<DocdbCluster> {
@@ -108,7 +106,7 @@ export class SdkDocdb implements DocdbPort {
       });
       return out.DBClusterSnapshots?.[0]?.Status;
     } catch (err) {
-      if ((err as Error).name === 'DBClusterSnapshotNotFoundFault') return undefined;
+      if (err instanceof DBClusterSnapshotNotFoundFault) return undefined;
       throw err;
     }
   }

@@ -9,9 +9,8 @@ import {
   ListTasksCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { TargetUnresolvedError } from './errors.js';
-import { mutationRetries } from './retries.js';
-import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { readWriteClients } from './retries.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 export interface EcsDeployment {
   /** ECS's deployment id (`ecs-svc/…`): a new one means a new deployment. */
@@ -63,9 +62,7 @@ export class SdkEcs implements EcsPort {
   private readonly writes: ECSClient;
 
   constructor(overrides: ECSClientConfig = {}) {
-    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
-    this.ecs = new ECSClient(config);
-    this.writes = new ECSClient({ ...config, retryStrategy: mutationRetries() });
+    ({ reads: this.ecs, writes: this.writes } = readWriteClients(ECSClient, overrides));
   }
 
   async describeService(cluster: string, service: string, signal?: AbortSignal): Promise<EcsService> {

@@ -3,9 +3,10 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   type ElasticLoadBalancingV2ClientConfig,
+  TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { TargetUnresolvedError } from './errors.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 export interface TargetState {
   /** The instance id, IP address or Lambda ARN, with the port when it has one. */
@@ -47,8 +48,7 @@ export class SdkElb implements ElbPort {
         })),
       };
     } catch (err) {
-      if ((err as Error).name === 'TargetGroupNotFoundException')
-        throw new TargetUnresolvedError(`target group ${targetGroup} not found: check the ARN and the region`);
+      if (err instanceof TargetGroupNotFoundException) throw new TargetUnresolvedError(`target group ${targetGroup} not found: check the ARN and the region`);
       throw err;
     }
   }
@@ -60,8 +60,7 @@ export class SdkElb implements ElbPort {
       if (!arn) throw new TargetUnresolvedError(`target group ${name} not found`);
       return arn;
     } catch (err) {
-      if ((err as Error).name === 'TargetGroupNotFoundException')
-        throw new TargetUnresolvedError(`target group ${name} not found: check the name and the region`);
+      if (err instanceof TargetGroupNotFoundException) throw new TargetUnresolvedError(`target group ${name} not found: check the name and the region`);
       throw err;
     }
   }

@@ -6,9 +6,10 @@ import {
   GetQueryResultsCommand,
   StartQueryCommand,
   StopQueryCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { TargetUnresolvedError } from './errors.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 export interface LogLine {
   at: Date;
@@ -141,5 +142,5 @@ export class SdkLogs implements LogsPort {
 const newestFirst = (lines: LogLine[]) => [...lines].sort((a, b) => b.at.getTime() - a.at.getTime());
 
 function notFound(err: unknown, group: string): unknown {
-  return (err as Error).name === 'ResourceNotFoundException' ? new TargetUnresolvedError(`log group ${group} not found: check the name and the region`) : err;
+  return err instanceof ResourceNotFoundException ? new TargetUnresolvedError(`log group ${group} not found: check the name and the region`) : err;
 }

@@ -1,6 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { TargetUnresolvedError } from './errors.js';
 import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 export type { MetricDataQuery };
 

@@ -8,42 +8,38 @@ import type { MetricsPort } from './metrics.js';
 import type { RdsPort } from './rds.js';
 import type { SecretsPort } from '../secrets/credentials.js';
 
-/** The AWS APIs probes and remediations use, behind ports so tests and the demo can stand in. */
-export interface AwsPorts {
-  ecs: EcsPort;
-  metrics: MetricsPort;
-  /** DocumentDB's control plane. Absent: docdb checks and remediations report it as a setup error. */
-  docdb?: DocdbPort;
-  /** RDS and Aurora's control plane. Absent: rds checks and remediations report it as a setup error. */
-  rds?: RdsPort;
-  /** Load balancer target health. Absent: lb-targets checks report it as a setup error. */
-  elb?: ElbPort;
-  /** Application Auto Scaling. Absent: ecs-autoscaling checks report it as a setup error; ecs-scale-out acts as if the service had no scalable target. */
-  autoscaling?: AutoscalingPort;
-  /** CloudWatch Logs. Absent: logs checks report it as a setup error. */
-  logs?: LogsPort;
-  /** CloudFront, global (us-east-1). Absent: cloudfront remediations refuse. */
-  cloudfront?: CloudfrontPort;
-  /** Database credentials. Absent: only env and inline passwords resolve. */
-  secrets?: SecretsPort;
-}
+/**
+ * Every AWS client a probe or remediation may call (besides DynamoDB's, which every function has),
+ * each loaded on its first call, so a function whose checks never touch ECS does not load (or pay the
+ * start-up of) its client. Adding one: its adapter (`shared/aws/<name>.ts`, the file the bundler leaves
+ * out of functions that do not call it) and one line here.
+ */
+const ADAPTERS = {
+  ecs: async (): Promise<EcsPort> => new (await import('./ecs.js')).SdkEcs(),
+  metrics: async (): Promise<MetricsPort> => new (await import('./metrics.js')).BatchingMetrics(),
+  secrets: async (): Promise<SecretsPort> => new (await import('./secrets.js')).SdkSecrets(),
+  docdb: async (): Promise<DocdbPort> => new (await import('./docdb.js')).SdkDocdb(),
+  rds: async (): Promise<RdsPort> => new (await import('./rds.js')).SdkRds(),
+  elb: async (): Promise<ElbPort> => new (await import('./elb.js')).SdkElb(),
+  autoscaling: async (): Promise<AutoscalingPort> => new (await import('./autoscaling.js')).SdkAutoscaling(),
+  logs: async (): Promise<LogsPort> => new (await import('./logs.js')).SdkLogs(),
+  cloudfront: async (): Promise<CloudfrontPort> => new (await import('./cloudfront.js')).SdkCloudfront(),
+};
+
+export type AwsClient = keyof typeof ADAPTERS;
+export const AWS_CLIENTS = Object.keys(ADAPTERS) as AwsClient[];
+
+type PortOf<K extends AwsClient> = Awaited<ReturnType<(typeof ADAPTERS)[K]>>;
 
 /**
- * SDK-backed ports; build once per cold start, at module scope. Each SDK client is loaded on its
- * first call, so a function whose checks never touch ECS does not load (or pay the start-up of) its client.
+ * The AWS APIs probes and remediations use, behind ports so tests and the demo can stand in. ECS and
+ * CloudWatch metrics are always there; absent any other, its checks and remediations report a setup error.
  */
+export type AwsPorts = { ecs: PortOf<'ecs'>; metrics: PortOf<'metrics'> } & { [K in Exclude<AwsClient, 'ecs' | 'metrics'>]?: PortOf<K> };
+
+/** SDK-backed ports; build once per cold start, at module scope. */
 export function sdkPorts(): AwsPorts {
-  return {
-    ecs: lazy(async () => new (await import('./ecs.js')).SdkEcs()),
-    metrics: lazy(async () => new (await import('./metrics.js')).BatchingMetrics()),
-    secrets: lazy(async () => new (await import('./secrets.js')).SdkSecrets()),
-    docdb: lazy(async () => new (await import('./docdb.js')).SdkDocdb()),
-    rds: lazy(async () => new (await import('./rds.js')).SdkRds()),
-    elb: lazy(async () => new (await import('./elb.js')).SdkElb()),
-    autoscaling: lazy(async () => new (await import('./autoscaling.js')).SdkAutoscaling()),
-    logs: lazy(async () => new (await import('./logs.js')).SdkLogs()),
-    cloudfront: lazy(async () => new (await import('./cloudfront.js')).SdkCloudfront()),
-  };
+  return Object.fromEntries(AWS_CLIENTS.map((name) => [name, lazy(ADAPTERS[name] as () => Promise<object>)])) as AwsPorts;
 }
 
 /** A port whose implementation is loaded when one of its (async) methods is first called. */

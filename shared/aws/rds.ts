@@ -1,6 +1,10 @@
 import {
   CreateDBClusterSnapshotCommand,
   CreateDBSnapshotCommand,
+  DBClusterNotFoundFault,
+  DBClusterSnapshotNotFoundFault,
+  DBInstanceNotFoundFault,
+  DBSnapshotNotFoundFault,
   DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
@@ -14,9 +18,8 @@ import {
   RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import type { Snapshot } from './docdb.js';
-import { TargetUnresolvedError } from './errors.js';
-import { mutationRetries } from './retries.js';
-import { REQUEST_TIMEOUTS } from './timeouts.js';
+import { readWriteClients } from './retries.js';
+import { TargetUnresolvedError } from '../errors.js';
 
 /** An RDS instance, or a member of an Aurora cluster, as Vigil reads it. */
 export interface RdsInstance {
@@ -91,15 +94,13 @@ export class SdkRds implements RdsPort {
   private readonly writes: RDSClient;
 
   constructor(overrides: RDSClientConfig = {}) {
-    const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
-    this.client = new RDSClient(config);
-    this.writes = new RDSClient({ ...config, retryStrategy: mutationRetries() });
+    ({ reads: this.client, writes: this.writes } = readWriteClients(RDSClient, overrides));
   }
 
   async describeInstance(id: string, signal?: AbortSignal): Promise<RdsInstance> {
     const out = await this.read(
       () => this.client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: signal }),
-      'DBInstanceNotFoundFault',
+      DBInstanceNotFoundFault,
       `RDS instance ${id}`,
     );
     const instance = out.DBInstances?.[0];
@@ -110,7 +111,7 @@ export class SdkRds implements RdsPort {
   async describeCluster(id: string, signal?: AbortSignal): Promise<RdsCluster> {
     const out = await this.read(
       () => this.client.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }), { abortSignal: signal }),
-      'DBClusterNotFoundFault',
+      DBClusterNotFoundFault,
       `RDS cluster ${id}`,
     );
     const cluster = out.DBClusters?.[0];
@@ -207,7 +208,7 @@ export class SdkRds implements RdsPort {
       return (await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshotId }), { abortSignal: signal }))
         .DBSnapshots?.[0]?.Status;
     } catch (err) {
-      if (['DBClusterSnapshotNotFoundFault', 'DBSnapshotNotFoundFault'].includes((err as Error).name)) return undefined;
+      if (err instanceof DBClusterSnapshotNotFoundFault || err instanceof DBSnapshotNotFoundFault) return undefined;
       throw err;
     }
   }
@@ -237,11 +238,11 @@ export class SdkRds implements RdsPort {
   }
 
   /** A read whose "not found" answer means the configured target is wrong, said as such. */
-  private async read<T>(call: () => Promise<T>, notFound: string, what: string): Promise<T> {
+  private async read<T>(call: () => Promise<T>, notFound: new (...args: never[]) => Error, what: string): Promise<T> {
     try {
       return await call();
     } catch (err) {
-      if ((err as Error).name === notFound) throw new TargetUnresolvedError(`${what} not found: check the identifier and the region`);
+      if (err instanceof notFound) throw new TargetUnresolvedError(`${what} not found: check the identifier and the region`);
       throw err;
     }
   }

@@ -1,4 +1,6 @@
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
+import { RemediationRefusedError, TargetUnresolvedError } from '../errors.js';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
 
 const BASE_DELAY_MS = 100;
 
@@ -25,7 +27,7 @@ export function mutationRetries(maxAttempts = 3): RetryStrategyV2 {
 /** Errors after which a call that changes something may or may not have been applied. */
 export function isAmbiguous(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string };
-  if (e?.name === 'RemediationRefusedError' || e?.name === 'TargetUnresolvedError') return false;
+  if (err instanceof RemediationRefusedError || err instanceof TargetUnresolvedError) return false;
   const status = e?.$metadata?.httpStatusCode;
   // A 4xx answer is the service refusing: nothing was applied. Everything else might have been.
   return !(status !== undefined && status >= 400 && status < 500);
@@ -43,4 +45,13 @@ export function unanswered(err: unknown): boolean {
   if (e?.$metadata?.httpStatusCode !== undefined) return false;
   if (e?.code && NEVER_LEFT.has(e.code)) return false;
   return !/^connect ETIMEDOUT|without establishing a connection/.test(e?.message ?? '');
+}
+
+/**
+ * A service's two clients, with Vigil's request timeouts: `reads`, retried as the SDK does, and
+ * `writes`, for calls that change something, retried only when throttled (mutationRetries).
+ */
+export function readWriteClients<C, Config extends object>(Client: new (config: Config) => C, overrides: Config): { reads: C; writes: C } {
+  const config = { requestHandler: REQUEST_TIMEOUTS, ...overrides };
+  return { reads: new Client(config), writes: new Client({ ...config, retryStrategy: mutationRetries() }) };
 }

@@ -1,5 +1,5 @@
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
-import { VigilError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { MAX_CHECKS_PER_SCHEDULE as PER_INVOCATION } from '../config/limits.js';
 
 export interface Selection {
@@ -19,7 +19,7 @@ export function selectChecks(config: VigilConfig, selection: Selection): CheckCo
     const known = new Set(config.checks.map((c) => c.id));
     const unknown = selection.checks.filter((id) => !known.has(id));
     if (unknown.length) {
-      throw new VigilError(`unknown check id ${unknown.map((id) => `"${id}"`).join(', ')}; known: ${[...known].join(', ')}`);
+      throw new RequestError(`unknown check id ${unknown.map((id) => `"${id}"`).join(', ')}; known: ${[...known].join(', ')}`);
     }
     const wanted = new Set(selection.checks);
     return config.checks.filter((c) => wanted.has(c.id));
@@ -27,7 +27,7 @@ export function selectChecks(config: VigilConfig, selection: Selection): CheckCo
   if (selection.group !== undefined) {
     const groups = [...new Set(config.checks.flatMap((c) => (c.group ? [c.group] : [])))];
     if (!groups.includes(selection.group)) {
-      throw new VigilError(`unknown group "${selection.group}"; known: ${groups.join(', ') || '(no check has a group)'}`);
+      throw new RequestError(`unknown group "${selection.group}"; known: ${groups.join(', ') || '(no check has a group)'}`);
     }
     const checks = config.checks.filter((c) => c.enabled && c.group === selection.group);
     return selection.inParts || selection.part !== undefined ? partOf(selection.group, checks, selection.part) : checks;
@@ -44,10 +44,11 @@ function partOf(group: string, checks: CheckConfig[], part: number | undefined):
   const payload = (n: number) => `{ "group": "${group}", "part": ${n} }`;
   if (part === undefined) {
     if (parts <= 1) return checks;
-    throw new VigilError(
+    throw new RequestError(
       `group "${group}" has ${checks.length} checks; one invocation runs at most ${PER_INVOCATION} within its timeout: send it in ${parts} parts, ${payload(1)} to ${payload(parts)}`,
     );
   }
-  if (part > parts) throw new VigilError(`part ${part} of group "${group}": it has ${parts} part${parts === 1 ? '' : 's'} of at most ${PER_INVOCATION} checks`);
+  if (part > parts)
+    throw new RequestError(`part ${part} of group "${group}": it has ${parts} part${parts === 1 ? '' : 's'} of at most ${PER_INVOCATION} checks`);
   return checks.slice((part - 1) * PER_INVOCATION, part * PER_INVOCATION);
 }

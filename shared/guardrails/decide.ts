@@ -97,10 +97,10 @@ function holding(guard: GuardState | undefined, guardrail: HoldingGuardrail, rea
 /** The guard with a holding guardrail marked as escalated now, so the next alarm it holds back says nothing new. */
 export function markEscalated(guard: GuardState | undefined, targetKey: string, guardrail: HoldingGuardrail, now: Date): GuardState {
   const base: GuardState = guard ?? { targetKey, version: 0, actions: [], failedVerifications: 0 };
-  return { ...base, version: base.version + 1, escalated: { ...base.escalated, [guardrail]: now.toISOString() } };
+  return { ...base, escalated: { ...base.escalated, [guardrail]: now.toISOString() } };
 }
 
-/** The guard state that takes the lock and records the action, written with the version condition. */
+/** The guard state that takes the lock and records the action (its version is the writer's to set). */
 export function claim(
   guard: GuardState | undefined,
   targetKey: string,
@@ -114,7 +114,7 @@ export function claim(
   const recent = (guard?.actions ?? []).filter((a) => now.getTime() - new Date(a.at).getTime() < keepMinutes * MINUTE_MS);
   return {
     targetKey,
-    version: (guard?.version ?? 0) + 1,
+    version: guard?.version ?? 0,
     lease: { holder: eventId, until: new Date(now.getTime() + leaseSeconds * 1000).toISOString(), remediation },
     actions: [...recent, { remediation, eventId, at: now.toISOString(), plan }],
     failedVerifications: guard?.failedVerifications ?? 0,
@@ -151,7 +151,7 @@ export function settle(
   if (verifying ? action.outcome !== undefined && VERIFIED.includes(action.outcome) : action.outcome !== undefined) return undefined;
   const actions = guard.actions.map((a) => (a === action ? { ...a, outcome, ...(result ? { result } : {}) } : a));
   const failedVerifications = outcome === 'not-verified' ? guard.failedVerifications + 1 : outcome === 'verified' ? 0 : guard.failedVerifications;
-  const next: GuardState = { ...guard, version: guard.version + 1, actions, failedVerifications };
+  const next: GuardState = { ...guard, actions, failedVerifications };
   if (guard.lease?.holder === eventId) delete next.lease;
   if (failedVerifications >= circuitFailures && !next.circuitOpenedAt) next.circuitOpenedAt = now.toISOString();
   return next;

@@ -1,5 +1,5 @@
 import { readDecideWrite } from '../state/read-decide-write.js';
-import type { StateStore } from '../state/ports.js';
+import type { CheckStates } from '../state/ports.js';
 import type { Finding } from '../findings.js';
 import { decideIncident, type FindingContext } from './decide.js';
 import type { CheckState } from '../state/check-state.js';
@@ -14,12 +14,12 @@ export interface Applied {
  * Decides and writes one finding with the version guard; on a conflict, reads again and decides again.
  * `previous` is the check's state as the caller read it (undefined: it has none yet).
  */
-export async function applyFinding(store: StateStore, finding: Finding, ctx: FindingContext, previous: CheckState | undefined): Promise<Applied> {
+export async function applyFinding(store: CheckStates, finding: Finding, ctx: FindingContext, previous: CheckState | undefined): Promise<Applied> {
   const { current, written } = await readDecideWrite({
     known: { current: previous },
     read: async () => (await store.getCheckStates([finding.checkId])).get(finding.checkId),
     decide: (state) => decideIncident(state, finding, ctx),
-    write: (next, state) => store.putCheckState(next, state?.version),
+    write: (next, expected) => store.putCheckState(next, expected),
   });
   return { previous: current, written };
 }

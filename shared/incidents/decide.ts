@@ -42,7 +42,7 @@ export function decideIncident(previous: CheckState | undefined, finding: Findin
   const withTransition = transitionFor(next, finding, ctx);
   const result = withTransition ?? next;
   if (previous && !withTransition && sameAs(previous, result)) return undefined;
-  return { ...result, version: (previous?.version ?? 0) + 1, ...(ctx.eventId !== undefined ? { lastEvent: ctx.eventId } : {}) };
+  return { ...result, ...(ctx.eventId !== undefined ? { lastEvent: ctx.eventId } : {}) };
 }
 
 function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext): CheckState | undefined {

@@ -1,4 +1,4 @@
-import { VigilError } from '../errors.js';
+import { ActionRefusedError } from '../errors.js';
 import { transition } from './decide.js';
 import type { ActionTold, CheckState, Transition } from '../state/check-state.js';
 
@@ -9,11 +9,6 @@ export interface HumanAction {
   reason: string;
   /** For `silence`: when it ends. */
   until?: string;
-}
-
-/** An operator's action that cannot apply, e.g. acknowledging an incident that already resolved. */
-export class ActionRefusedError extends VigilError {
-  override name = 'ActionRefusedError';
 }
 
 /**
@@ -29,7 +24,7 @@ export function decideEscalation(
 ): CheckState | undefined {
   const incident = state?.incident;
   if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved' || incident.escalatedAt) return undefined;
-  const next = transition({ ...state, version: state.version + 1 }, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
+  const next = transition(state, { ...incident, escalatedAt: now.toISOString() }, 'escalated', now, reason);
   return run ? { ...next, transition: { ...next.transition!, run } } : next;
 }
 
@@ -45,7 +40,7 @@ export function decideProposal(
   if (!state || !incident || incident.id !== incidentId || incident.state === 'resolved') throw new ActionRefusedError(`incident ${incidentId} is not active`);
   // The same proposal again (a retried attempt): it was already sent.
   if (state.transition?.kind === 'proposed' && state.transition.approval?.payload.approve === approval.payload.approve) return undefined;
-  const next = transition({ ...state, version: state.version + 1 }, incident, 'proposed', now, summary);
+  const next = transition(state, incident, 'proposed', now, summary);
   return { ...next, transition: { ...next.transition!, approval } };
 }
 
@@ -62,7 +57,7 @@ export function decideActed(state: CheckState | undefined, incidentId: string, a
   if (!state || !incident || incident.id !== incidentId) return undefined;
   if (action.run !== undefined && incident.actions?.some((a) => a.run === action.run && a.step === action.step)) return undefined;
   const told = { ...incident, actions: [...(incident.actions ?? []), action].slice(-ACTIONS_KEPT) };
-  const next = transition({ ...state, version: state.version + 1 }, told, action.dryRun ? 'observed' : 'acted', now, action.summary, action.by);
+  const next = transition(state, told, action.dryRun ? 'observed' : 'acted', now, action.summary, action.by);
   return {
     ...next,
     transition: { ...next.transition!, action, ...(action.run && action.runbook ? { run: { id: action.run, runbook: action.runbook } } : {}) },
@@ -78,7 +73,7 @@ export function decideHumanAction(state: CheckState | undefined, action: HumanAc
   if (incident.state === 'resolved')
     throw new ActionRefusedError(`incident ${incident.id} is already resolved (by ${incident.resolvedBy} at ${incident.resolvedAt})`);
   const at = now.toISOString();
-  const next = { ...state, version: state.version + 1 };
+  const next = { ...state };
   switch (action.op) {
     case 'ack':
       if (incident.state === 'acknowledged') throw new ActionRefusedError(`incident ${incident.id} was already acknowledged by ${incident.acknowledgedBy}`);

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock.js';
 import type { VigilConfig } from '../config/schema.js';
 import { activeSilence } from '../config/silences.js';
-import { VigilError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import type { IncidentsRequest } from '../events/incidents.js';
 import { resetCircuit } from '../guardrails/ops.js';
 import type { Log } from '../log.js';
 import { remediationRegistry } from '../remediations/index.js';
-import type { StateStore, TimelineEntry } from '../state/ports.js';
+import type { CheckStates, Guards, IncidentRecords, Silences, Timeline, TimelineEntry } from '../state/ports.js';
 import { decideActed } from './human.js';
 import { activeIncidentState, applyHumanAction, checkIdOf } from './operator.js';
 import { isActive, type CheckState, type Incident } from '../state/check-state.js';
@@ -14,7 +14,7 @@ import { updateCheckState } from './update-state.js';
 
 export interface OperatorDeps {
   config: VigilConfig;
-  store: StateStore;
+  store: CheckStates & Silences & Pick<Timeline, 'getTimeline'> & Pick<IncidentRecords, 'getIncident' | 'listActiveIncidents'> & Guards;
   clock: Clock;
   log: Log;
 }
@@ -68,7 +68,7 @@ async function get(incidentId: string, entries: number, { store }: OperatorDeps)
   const current = (await store.getCheckStates([checkId])).get(checkId)?.incident;
   // The check's state holds the latest incident; older ones are read from their own record.
   const incident = current?.id === incidentId ? current : await store.getIncident(incidentId);
-  if (!incident) throw new VigilError(`no incident "${incidentId}"${current ? `; the latest for ${checkId} is ${current.id}` : ''}`);
+  if (!incident) throw new RequestError(`no incident "${incidentId}"${current ? `; the latest for ${checkId} is ${current.id}` : ''}`);
   const timeline = await store.getTimeline(incidentId);
   const shown = timeline.slice(-entries);
   return { incident: brief(incident), timeline: shown.map(line), ...(timeline.length > shown.length ? { olderEntries: timeline.length - shown.length } : {}) };
@@ -79,7 +79,7 @@ async function silence(req: Extract<IncidentsRequest, { op: 'silence' }>, deps: 
   const until = new Date(deps.clock.now().getTime() + req.for).toISOString();
   // An alarm's path reads no stored silences (it stays quick): only its current incident can be silenced.
   const alarm = checkId.startsWith(ALARM_PREFIX);
-  if (alarm && !active) throw new VigilError(`${checkId} has no active incident to silence; to quiet the alarm itself, disable its actions in CloudWatch`);
+  if (alarm && !active) throw new RequestError(`${checkId} has no active incident to silence; to quiet the alarm itself, disable its actions in CloudWatch`);
   // Stored first: rounds that run meanwhile already see it, and a new incident opens silenced.
   if (!alarm) await deps.store.putSilence({ id: operatorSilenceId(checkId), checks: [checkId], until, by: req.by, reason: req.reason });
   const done = alarm ? `${active!.id} silenced until ${until} (a new incident of this alarm is not)` : `${checkId} silenced until ${until}`;
@@ -92,7 +92,7 @@ async function unsilence(req: Extract<IncidentsRequest, { op: 'unsilence' }>, de
   const { checkId, active } = await target(req, deps);
   const id = operatorSilenceId(checkId);
   const stored = (await deps.store.listSilences()).some((s) => s.id === id);
-  if (!stored && !active?.silenced) throw new VigilError(`${checkId} is not silenced by an operator; nothing to lift`);
+  if (!stored && !active?.silenced) throw new RequestError(`${checkId} is not silenced by an operator; nothing to lift`);
   if (stored) await deps.store.deleteSilence(id);
   const configured = activeSilence(deps.config.silences, { id: checkId, tags: deps.config.checks.find((c) => c.id === checkId)?.tags ?? {} }, deps.clock.now());
   const still = configured ? `; the config's silence "${configured.id}" still covers it (change it in vigil.config.ts)` : '';
@@ -103,9 +103,10 @@ async function unsilence(req: Extract<IncidentsRequest, { op: 'unsilence' }>, de
 
 async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, deps: OperatorDeps): Promise<OperatorResult> {
   const targets = [...new Set(deps.config.remediations.map((r) => remediationRegistry.get(r.kind)!.targetKey(r as never)))];
-  if (!targets.includes(req.target)) throw new VigilError(`unknown target "${req.target}"; remediations act on: ${targets.join(', ') || '(none configured)'}`);
+  if (!targets.includes(req.target))
+    throw new RequestError(`unknown target "${req.target}"; remediations act on: ${targets.join(', ') || '(none configured)'}`);
   const before = (await deps.store.getGuard(req.target)).guard;
-  if (!before) throw new VigilError(`no action has run on ${req.target}; there is no circuit to reset`);
+  if (!before) throw new RequestError(`no action has run on ${req.target}; there is no circuit to reset`);
   const wasOpen = before.circuitOpenedAt !== undefined;
   if (req.incident) await activeIncidentState(deps.store, req.incident); // refuse before changing anything
   await resetCircuit(deps.store, req.target);
@@ -131,7 +132,7 @@ async function target(
   }
   const checkId = req.check!;
   const known = deps.config.checks.some((c) => c.id === checkId) || checkId.startsWith(ALARM_PREFIX);
-  if (!known) throw new VigilError(`unknown check "${checkId}"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm's incidents`);
+  if (!known) throw new RequestError(`unknown check "${checkId}"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm's incidents`);
   const state = (await deps.store.getCheckStates([checkId])).get(checkId);
   return { checkId, active: isActive(state?.incident) ? state.incident : undefined };
 }

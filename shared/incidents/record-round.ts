@@ -4,7 +4,7 @@ import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { activeSilence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
-import type { StateStore } from '../state/ports.js';
+import type { CheckStates, FindingsHistory, Silences } from '../state/ports.js';
 import { applyFinding } from './apply-finding.js';
 import { policyFor } from './policy.js';
 import { isNewTransition, type Transition } from '../state/check-state.js';
@@ -13,7 +13,7 @@ const DAY_MS = 86_400_000;
 
 export interface RoundDeps {
   config: VigilConfig;
-  store: StateStore;
+  store: CheckStates & FindingsHistory & Pick<Silences, 'listSilences'>;
   clock: Clock;
   log: Log;
 }

@@ -1,5 +1,5 @@
 import { readDecideWrite } from '../state/read-decide-write.js';
-import type { StateStore } from '../state/ports.js';
+import type { CheckStates } from '../state/ports.js';
 import type { CheckState } from '../state/check-state.js';
 
 /**
@@ -8,14 +8,14 @@ import type { CheckState } from '../state/check-state.js';
  * Returns the state as it now stands.
  */
 export async function updateCheckState(
-  store: StateStore,
+  store: CheckStates,
   checkId: string,
   change: (current: CheckState | undefined) => CheckState | undefined,
 ): Promise<CheckState | undefined> {
   const { current, written } = await readDecideWrite({
     read: async () => (await store.getCheckStates([checkId])).get(checkId),
     decide: change,
-    write: (next, state) => store.putCheckState(next, state?.version),
+    write: (next, expected) => store.putCheckState(next, expected),
   });
   return written ?? current;
 }

@@ -3,14 +3,14 @@ import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
-import type { StateStore, TimelineEntry } from '../state/ports.js';
+import type { IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
 import { buildNotification } from './message.js';
 import type { Publisher } from './publisher.js';
 import type { StreamTransition } from './stream.js';
 
 export interface NotifyDeps {
   config: VigilConfig;
-  store: StateStore;
+  store: Timeline & IncidentRecords;
   publisher: Publisher;
   log: Log;
   topics: { main: string; escalation?: string | undefined };
@@ -92,7 +92,7 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
 }
 
 /** The count of unanswered sends, if the table takes it: a table that does not must not stop the message. */
-async function tryMark(store: StateStore, incidentId: string, entry: TimelineEntry, log: Log): Promise<void> {
+async function tryMark(store: Timeline, incidentId: string, entry: TimelineEntry, log: Log): Promise<void> {
   try {
     await store.putDeliveryLine(incidentId, entry);
   } catch (err) {

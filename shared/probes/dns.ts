@@ -29,6 +29,7 @@ const settings = z.strictObject({
 export const dnsProbe = defineProbe({
   kind: 'dns',
   description: 'Resolves a name; checks it answers, with the expected records, quickly.',
+  uses: {},
   settings,
   // A server of its own is asked over UDP (and TCP for a long answer); the VPC's resolver needs no rule.
   egress: (check) => {

@@ -24,6 +24,7 @@ export const heartbeatProbe = defineProbe({
   kind: 'heartbeat',
   description:
     'A job that reports in (backups, certificate renewals, hygiene jobs): fails when its report is missing past its period and grace, or says it failed.',
+  uses: {},
   settings,
   describeTarget: (check) => check.target ?? `heartbeat ${(check as { id?: string }).id ?? ''}`.trim(),
   secrets: () => [],

@@ -71,6 +71,7 @@ type HttpCheck = z.output<typeof settings>;
 export const httpProbe = defineProbe({
   kind: 'http',
   description: 'Requests a URL; checks status code, latency and the JSON health payload.',
+  uses: {},
   settings,
   describeTarget: (check) => prepare(check).display,
   refine(check, ctx) {

@@ -35,8 +35,8 @@ export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends st
   readonly kind: K;
   readonly description: string;
   readonly settings: S;
-  /** The SDK clients and driver its `run` calls, for the bundler. Default: none. */
-  readonly uses?: Uses;
+  /** The SDK clients and driver its `run` calls (`{}`: none): what the bundler ships and the permissions test holds it to. */
+  readonly uses: Uses;
   /** The IAM statements its `run` needs for this check's target (a secret it names is granted apart). Default: none. */
   permissions?(check: z.output<S>, arns: Arns): Grant[];
   /** The connections its `run` makes, for a security group to allow. Default: over TCP, the ports its target names. */

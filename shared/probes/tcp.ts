@@ -21,6 +21,7 @@ const settings = z.strictObject({
 export const tcpProbe = defineProbe({
   kind: 'tcp',
   description: 'Opens a TCP connection; checks the port accepts it, quickly.',
+  uses: {},
   settings,
   describeTarget: (check) => check.target,
   secrets: () => [],

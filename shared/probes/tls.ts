@@ -31,6 +31,7 @@ type TlsCheck = z.output<typeof settings>;
 export const tlsProbe = defineProbe({
   kind: 'tls',
   description: 'Opens a TLS connection; checks days to certificate expiry, hostname match and chain validity.',
+  uses: {},
   settings,
   describeTarget: (check) => check.target,
   secrets: () => [],

@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 /** CloudFront bills paths beyond 1000 a month; a runbook's fix names a few. */
 const MAX_PATHS = 15;
@@ -29,11 +30,11 @@ export const cloudfrontInvalidate = defineRemediation({
     },
   ],
   targetKey: (s) => `cloudfront:${s.target}`,
-  async plan(s, { aws, signal }) {
+  async plan(s, { aws, clock, signal }) {
     if (!aws.cloudfront) throw new RemediationRefusedError('no CloudFront client configured');
     const d = await aws.cloudfront.distribution(s.target, signal);
     if (!d.enabled) throw new RemediationRefusedError(`${s.target} is disabled; invalidating it would change nothing`);
-    const plannedAt = new Date().toISOString();
+    const plannedAt = clock.now().toISOString();
     // The reference is the plan's own: an attempt that sends it again gets the first invalidation back.
     const callerReference = `vigil-${s.target}-${plannedAt}`;
     const shown = s.paths.length > 3 ? `${s.paths.slice(0, 3).join(', ')} and ${s.paths.length - 3} more` : s.paths.join(', ');
@@ -43,12 +44,12 @@ export const cloudfrontInvalidate = defineRemediation({
     };
   },
   async execute(s, plan, { aws }) {
-    const made = await aws.cloudfront!.invalidate(s.target, plan.change.paths as string[], plan.change.callerReference as string);
+    const made = await aws.cloudfront!.invalidate(s.target, plan.change.paths, plan.change.callerReference);
     return `invalidation ${made.id} of ${s.target} ${made.status}`;
   },
   async reconcile(s, plan, { aws, signal }) {
-    const since = new Date(new Date(plan.change.plannedAt as string).getTime() - SKEW_MS);
-    const found = await aws.cloudfront!.findInvalidation(s.target, plan.change.callerReference as string, since, signal);
+    const since = new Date(new Date(plan.change.plannedAt).getTime() - SKEW_MS);
+    const found = await aws.cloudfront!.findInvalidation(s.target, plan.change.callerReference, since, signal);
     return found
       ? { applied: 'yes', detail: `invalidation ${found.id} of ${s.target} ${found.status}` }
       : { applied: 'no', detail: `no invalidation of ${s.target} with this plan's reference` };

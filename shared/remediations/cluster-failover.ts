@@ -2,7 +2,8 @@ import type { Arns, Grant } from '../permissions.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Uses } from '../uses.js';
 import * as z from '../zod.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 /** What a failover reads and calls: DocumentDB's and Aurora's control planes answer the same. */
 export interface FailoverPort {
@@ -56,7 +57,7 @@ export function clusterFailover<const K extends string>(c: ClusterFailover<K>) {
       const cluster = await port(aws).describeCluster(s.target);
       const writer = cluster.instances.find((i) => i.writer)?.id ?? null;
       if (writer !== plan.change.from) throw new RemediationRefusedError(`the writer of ${s.target} is now ${writer}, not ${plan.change.from} as planned`);
-      await port(aws).failover(s.target, plan.change.to as string);
+      await port(aws).failover(s.target, plan.change.to);
       return `failover of ${s.target} to ${plan.change.to} started`;
     },
     async reconcile(s, plan, { aws, signal }) {

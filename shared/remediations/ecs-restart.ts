@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 export const ecsRestart = defineRemediation({
   kind: 'ecs-restart',

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 const revision = (arn: string) => arn.split('/').pop() ?? arn;
 
@@ -33,7 +34,7 @@ export const ecsRollback = defineRemediation({
   },
   async execute(s, plan, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);
-    const { from, to } = plan.change as { from: string; to: string };
+    const { from, to } = plan.change;
     const svc = await aws.ecs.describeService(cluster, service, signal);
     if (svc.taskDefinition !== from)
       throw new RemediationRefusedError(`${s.target} now runs ${revision(svc.taskDefinition)}, not ${revision(from)} as planned`);
@@ -42,7 +43,7 @@ export const ecsRollback = defineRemediation({
   },
   async reconcile(s, plan, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);
-    const { from, to } = plan.change as { from: string; to: string };
+    const { from, to } = plan.change;
     const { taskDefinition } = await aws.ecs.describeService(cluster, service, signal);
     if (taskDefinition === to) return { applied: 'yes', detail: `${s.target} rolling back to ${revision(to)}` };
     if (taskDefinition === from) return { applied: 'no', detail: `${s.target} still runs ${revision(from)}` };

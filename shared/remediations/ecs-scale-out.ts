@@ -1,7 +1,8 @@
 import * as z from '../zod.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
-import { defineRemediation, PartlyAppliedError, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { PartlyAppliedError, RemediationRefusedError } from '../errors.js';
 
 interface ScaleChange {
   from: number;
@@ -76,7 +77,7 @@ export const ecsScaleOut = defineRemediation({
   },
   async execute(s, plan, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);
-    const { from, to, maxFrom, maxTo } = plan.change as unknown as ScaleChange;
+    const { from, to, maxFrom, maxTo } = plan.change;
     // Someone (or autoscaling) changed it since the plan: acting now could scale in.
     const svc = await aws.ecs.describeService(cluster, service, signal);
     if (svc.desiredCount !== from) throw new RemediationRefusedError(`desiredCount of ${s.target} is now ${svc.desiredCount}, not ${from} as planned`);
@@ -99,7 +100,7 @@ export const ecsScaleOut = defineRemediation({
   },
   async reconcile(s, plan, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);
-    const { from, to, maxFrom, maxTo } = plan.change as unknown as ScaleChange;
+    const { from, to, maxFrom, maxTo } = plan.change;
     const { desiredCount } = await aws.ecs.describeService(cluster, service, signal);
     const max = maxTo === undefined ? undefined : (await boundsOf(aws, s.target, signal))?.max;
     const maxNote = maxTo === undefined ? '' : `, autoscaling maximum ${max}`;

@@ -2,7 +2,8 @@ import type { Db } from 'mongodb';
 import * as z from '../zod.js';
 import { describeOps, longOps, opFilterShape, type MongoOp } from '../db/mongo-ops.js';
 import { mongoConnectionShape, withMongo } from '../db/mongo-session.js';
-import { defineRemediation, RemediationRefusedError, type RemediationContext } from './remediation.js';
+import { defineRemediation, type RemediationContext } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 const settings = z.strictObject({
   ...mongoConnectionShape,
@@ -27,7 +28,7 @@ export const mongoKillLongOps = defineRemediation({
     return { summary: `kill ${found.length} operation${found.length > 1 ? 's' : ''} on ${s.target}: ${describeOps(found)}`, change: { operations: found } };
   },
   async execute(s, plan, ctx) {
-    const planned = plan.change.operations as MongoOp[];
+    const planned = plan.change.operations;
     return onServer(s, ctx, async (admin) => {
       // Only what was planned and still runs: an operation that finished is not killed after the fact.
       const still = (await longOps(admin, s.olderThanSeconds, s)).filter((op) => planned.some((p) => p.opid === op.opid));
@@ -40,7 +41,7 @@ export const mongoKillLongOps = defineRemediation({
     });
   },
   async reconcile(s, plan, ctx) {
-    const planned = plan.change.operations as MongoOp[];
+    const planned = plan.change.operations;
     const running = await onServer(s, ctx, (admin) => longOps(admin, s.olderThanSeconds, s));
     const left = planned.filter((p) => running.some((op) => op.opid === p.opid));
     if (left.length === planned.length) return { applied: 'no', detail: `the planned operations all still run: ${describeOps(left)}` };

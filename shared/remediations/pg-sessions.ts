@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { Reconciled, RemediationContext } from './remediation.js';
+import { defineRemediation, type Reconciled, type RemediationContext, type Risk } from './remediation.js';
 import { withPg, type PgConnection } from '../db/pg-session.js';
 import * as z from '../zod.js';
 import { maskSql } from '../db/mask-sql.js';
 import { requirePg } from '../db/pg-privileges.js';
-import { SetupError } from '../errors.js';
+import { RemediationRefusedError, SetupError } from '../errors.js';
 
 /** Whose sessions a pg remediation may touch. Its own, replication and superusers' are never in reach unless said. */
 export const sessionFilterShape = {
@@ -76,8 +76,44 @@ export function onDatabase<T>(conn: PgConnection, { aws, signal }: RemediationCo
   return withPg(conn, { signal: signal ?? new AbortController().signal, aws, timeoutMs: 30_000 + extraMs }, work);
 }
 
-/** The sessions a plan recorded. */
-export const plannedSessions = (change: Record<string, unknown>) => change.sessions as Candidate[];
+/** One kind of session remediation: which sessions it would act on, and what it does to those still as planned. */
+interface SessionRemediation<K extends string, S extends z.ZodMiniObject> {
+  kind: K;
+  description: string;
+  risk: Risk;
+  /** The connection, the filter, and its own settings. */
+  settings: S;
+  /** The sessions it would act on now. */
+  select(db: pg.Client, s: z.output<S>): Promise<Candidate[]>;
+  /** Why a plan found nothing to do. */
+  none(s: z.output<S>): string;
+  summary(found: Candidate[], s: z.output<S>): string;
+  /** Acts on the planned sessions that still match, as `current` selects them now (a session that moved on is spared); says what it did. */
+  act(db: pg.Client, s: z.output<S>, planned: Candidate[], current: () => Promise<Candidate[]>): Promise<string>;
+  /** How long acting may wait on the server beyond the usual timeout (a cancel's grace). */
+  waitMs?(s: z.output<S>): number;
+}
+
+/** The one skeleton of the pg session remediations: plan by selecting, act on what still matches, read back whether the sessions are gone. */
+export function sessionRemediation<const K extends string, S extends z.ZodMiniObject>(r: SessionRemediation<K, S>) {
+  const on = <T>(s: z.output<S>, ctx: RemediationContext, work: (db: pg.Client) => Promise<T>, extraMs = 0) =>
+    onDatabase(s as z.output<S> & PgConnection, ctx, work, extraMs);
+  return defineRemediation({
+    kind: r.kind,
+    description: r.description,
+    risk: r.risk,
+    uses: { driver: 'pg' },
+    settings: r.settings,
+    targetKey: (s) => `pg:${(s as PgConnection).target}`,
+    async plan(s, ctx) {
+      const found = await on(s, ctx, (db) => r.select(db, s));
+      if (!found.length) throw new RemediationRefusedError(r.none(s));
+      return { summary: r.summary(found, s), change: { sessions: found } };
+    },
+    execute: (s, plan, ctx) => on(s, ctx, (db) => r.act(db, s, plan.change.sessions, () => r.select(db, s)), r.waitMs?.(s)),
+    reconcile: (s, plan, ctx) => on(s, ctx, (db) => reconcileSessions(db, plan.change.sessions)),
+  });
+}
 
 /** Of `found`, those still running the very query planned against: same pid and same query start. A session that moved on is spared. */
 export function samePlannedQuery(found: Candidate[], planned: Candidate[]): Candidate[] {

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { rdsIdentifier } from '../probes/rds.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 /** What RebootDBInstance leaves in the instance's events (RDS-EVENT-0006 and the shutdown before it). */
 const REBOOTED = /restart|reboot|shutdown/i;
@@ -21,26 +22,26 @@ export const rdsReboot = defineRemediation({
     { actions: ['rds:DescribeEvents'], resources: ['*'], wildcard: 'rds:DescribeEvents has no resource-level permissions: AWS accepts only "*" (read-only).' },
   ],
   targetKey: (s) => `rds:${s.target}`,
-  async plan(s, { aws, signal }) {
+  async plan(s, { aws, clock, signal }) {
     if (!aws.rds) throw new RemediationRefusedError('no RDS client configured');
     const i = await aws.rds.describeInstance(s.target, signal);
     if (i.status !== 'available') throw new RemediationRefusedError(`${s.target} is ${i.status}; reboot only an available instance`);
     return {
       summary: `reboot ${s.target}${s.forceFailover ? ' with failover to its standby' : ''}`,
-      change: { plannedAt: new Date().toISOString(), forceFailover: s.forceFailover },
+      change: { plannedAt: clock.now().toISOString(), forceFailover: s.forceFailover },
     };
   },
   async execute(s, plan, { aws }) {
     // Re-read: an instance that has left `available` since the plan is being changed by someone else.
     const i = await aws.rds!.describeInstance(s.target);
     if (i.status !== 'available') throw new RemediationRefusedError(`${s.target} is now ${i.status}, not available as planned`);
-    await aws.rds!.reboot(s.target, plan.change.forceFailover === true);
+    await aws.rds!.reboot(s.target, plan.change.forceFailover);
     return `reboot of ${s.target} started`;
   },
   async reconcile(s, plan, { aws, signal }) {
     const i = await aws.rds!.describeInstance(s.target, signal);
     if (i.status === 'rebooting') return { applied: 'yes', detail: `${s.target} is rebooting` };
-    const events = await aws.rds!.eventsSince(s.target, new Date(plan.change.plannedAt as string), signal);
+    const events = await aws.rds!.eventsSince(s.target, new Date(plan.change.plannedAt), signal);
     const restart = events.find((e) => REBOOTED.test(e.message));
     if (restart) return { applied: 'yes', detail: `${s.target} is ${i.status}; "${restart.message}" at ${restart.at.toISOString()}` };
     // RDS answers RebootDBInstance with the instance already `rebooting`: still available, and no restart since, is not rebooted.

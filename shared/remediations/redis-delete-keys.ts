@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { redisConnectionShape, scanKeys, shownKey, withRedis, type RedisNode } from '../db/redis-session.js';
-import { defineRemediation, RemediationRefusedError } from './remediation.js';
+import { defineRemediation } from './remediation.js';
+import { RemediationRefusedError } from '../errors.js';
 
 const UNLINK_BATCH = 100;
 const SAMPLE = 5;
@@ -81,7 +82,7 @@ export const redisDeleteKeys = defineRemediation({
   async reconcile(s, plan, { aws, signal }) {
     const left = await onEachShard(s, signal, aws, (node, until) => scanKeys(node, { match: s.pattern, maxKeys: s.maxKeys, maxCalls: 10_000, until }));
     const count = left.reduce((n, f) => n + f.keys.length, 0);
-    const planned = plan.change.planned as number;
+    const planned = plan.change.planned;
     if (count < planned) return { applied: 'yes', detail: `${count} keys match ${JSON.stringify(s.pattern)} now, against ${planned} planned` };
     return { applied: 'no', detail: `${count} keys still match ${JSON.stringify(s.pattern)}` };
   },

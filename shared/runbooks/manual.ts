@@ -1,12 +1,14 @@
 import type { RemediationConfig, RunbookConfig } from '../config/remediations.js';
 import { riskOf } from '../config/remediations.js';
-import { VigilError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import type { ManualRequest } from '../events/remediate.js';
 import { brief, type IncidentBrief } from '../incidents/operations.js';
 import { activeIncidentState } from '../incidents/operator.js';
+import type { CheckState, Incident } from '../state/check-state.js';
 import { previewAct, targetKeyOf } from './act.js';
 import { triggeringChecks } from '../config/triggers.js';
-import { done, runNote, runSteps, startRun, type RunbookDeps } from './execute.js';
+import { done, launch, runSteps, type RunbookDeps, type Running } from './execute.js';
+import { line } from './steps.js';
 
 export interface ManualResult {
   remediation: string;
@@ -31,7 +33,7 @@ export interface ManualResult {
 export async function runManually(req: ManualRequest, requestId: string, deps: RunbookDeps): Promise<ManualResult> {
   const remediation = deps.config.remediations.find((r) => r.id === req.remediation);
   if (!remediation)
-    throw new VigilError(`unknown remediation "${req.remediation}"; configured: ${deps.config.remediations.map((r) => r.id).join(', ') || '(none)'}`);
+    throw new RequestError(`unknown remediation "${req.remediation}"; configured: ${deps.config.remediations.map((r) => r.id).join(', ') || '(none)'}`);
   const state = req.incident ? await activeIncidentState(deps.store, req.incident) : undefined;
   const base = { remediation: remediation.id, target: targetKeyOf(remediation.id, deps.config), dryRun: req.dryRun };
   const eventId = `manual-${requestId}`;
@@ -51,23 +53,38 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   }
 
   const by = req.approvedBy!;
-  const started = await startRun(deps, `manual#${requestId}`, eventId, manualRunbook(remediation, deps.config, state?.checkId), {
-    ...(state ? { incidentId: state.incident.id, incidentVersion: state.version, checkId: state.checkId } : {}),
-    approval: { by, step: 0 },
-    actor: by,
-    manual: true,
-    manualReason: req.reason,
+  const start = {
+    id: `manual#${requestId}`,
+    eventId,
+    runbook: manualRunbook(remediation, deps.config, state?.checkId),
+    seed: {
+      ...(state ? { incidentId: state.incident.id, incidentVersion: state.version, checkId: state.checkId } : {}),
+      approval: { by, step: 0 },
+      actor: by,
+      manual: true,
+      manualReason: req.reason,
+    },
+    opening: line(deps, 0, 0, 'manual', `${remediation.id} run by hand`, req.reason),
+  };
+  return launch(deps, start, async (run) => {
+    await runSteps(run, deps);
+    return answer(run, base, req, state, deps);
   });
-  if ('replay' in started) return started.replay as ManualResult;
-  const run = started.run;
-  await runNote(run, deps, 0, 0, 'manual', `${remediation.id} run by hand`, req.reason);
-  await runSteps(run, deps);
+}
 
+/** What the operator reads: the act's outcome, the verify's, and the incident as it now stands. */
+async function answer(
+  run: Running,
+  base: Pick<ManualResult, 'remediation' | 'target' | 'dryRun'>,
+  req: ManualRequest,
+  state: (CheckState & { incident: Incident }) | undefined,
+  deps: RunbookDeps,
+): Promise<ManualResult> {
   const [act, check] = run.record.steps;
   if (!act) throw new Error(`manual run ${run.record.id} ran no step`);
   // Acted with nothing to verify against is said, not left out: the operator must know the fix is unchecked.
   const verified = check && (check.outcome !== 'skipped' || act.outcome === 'acted') ? check : undefined;
-  deps.log.warn(`manual ${remediation.id} by ${by}: ${act.outcome}: ${act.detail}`, { reason: req.reason });
+  deps.log.warn(`manual ${base.remediation} by ${req.approvedBy}: ${act.outcome}: ${act.detail}`, { reason: req.reason });
   const result: ManualResult = {
     ...base,
     ...(act.plan ? { plan: act.plan } : {}),

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { SetupError } from '../errors.js';
+import { CredentialsError } from '../errors.js';
 import { knownSecrets } from './mask.js';
 
 const fromSecretsManager = z.strictObject({ secret: z.string().check(z.minLength(1)) });
@@ -28,11 +28,6 @@ export interface Credentials {
 /** Reads a secret's string; `fresh` skips any cache (after an authentication failure). */
 export interface SecretsPort {
   getSecret(id: string, fresh: boolean): Promise<string>;
-}
-
-/** A credential could not be read; says which source, never the value. */
-export class CredentialsError extends SetupError {
-  override name = 'CredentialsError';
 }
 
 /**

@@ -5,11 +5,12 @@ import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from './check-state.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
-import { StateConflictError, type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
+import { type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
 import type { RunRecord } from './run.js';
 import type { HeartbeatReport } from './heartbeat.js';
 import type { GuardState, KillSwitch } from './guard.js';
 import { knownSecrets } from '../secrets/mask.js';
+import { StateConflictError } from '../errors.js';
 
 const BATCH_GET = 100;
 const BATCH_WRITE = 25;
@@ -272,7 +273,7 @@ export class DynamoStateStore implements StateStore {
         }),
       );
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 

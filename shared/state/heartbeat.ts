@@ -9,7 +9,7 @@ export interface HeartbeatReport {
 }
 
 /** Reads and writes the newest report of each heartbeat; a report older than the one kept is dropped. */
-export interface HeartbeatsPort {
+export interface Heartbeats {
   getHeartbeat(checkId: string): Promise<HeartbeatReport | undefined>;
   putHeartbeat(checkId: string, report: HeartbeatReport): Promise<void>;
 }

@@ -1,15 +1,9 @@
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from './check-state.js';
-import { VigilError } from '../errors.js';
 import type { GuardState, KillSwitch } from './guard.js';
 import type { RunRecord } from './run.js';
-import type { HeartbeatsPort } from './heartbeat.js';
-
-/** Someone else wrote the item since it was read; read again and decide again. */
-export class StateConflictError extends VigilError {
-  override name = 'StateConflictError';
-}
+import type { Heartbeats } from './heartbeat.js';
 
 export interface TimelineEntry {
   at: string;
@@ -24,17 +18,29 @@ export interface TimelineEntry {
   sends?: number;
 }
 
-/** Where Vigil keeps what it knows. Every write is one item, conditional where it decides anything. */
-export interface StateStore extends HeartbeatsPort {
+/** Each check's state and open incident: what every round and runbook decides on. */
+export interface CheckStates {
   getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState>>;
   /** Writes `state` only if the stored version is still `expectedVersion` (undefined: no item yet); else StateConflictError. */
   putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void>;
-  /** Notable findings, kept until `expiresAt`. */
+}
+
+/** Notable findings, kept for a while. */
+export interface FindingsHistory {
+  /** Kept until `expiresAt`. */
   recordFindings(findings: readonly Finding[], expiresAt: Date): Promise<void>;
   listFindings(checkId: string): Promise<Finding[]>;
+}
+
+/** Silences an operator added at run time (the config's own are in the config). */
+export interface Silences {
   listSilences(): Promise<Silence[]>;
   putSilence(silence: Silence & { until: string }): Promise<void>;
   deleteSilence(id: string): Promise<void>;
+}
+
+/** Each incident's timeline: what happened, who did it, which messages went out. */
+export interface Timeline {
   /** Idempotent: writing the same entry twice leaves one. */
   appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void>;
   getTimeline(incidentId: string): Promise<TimelineEntry[]>;
@@ -42,24 +48,45 @@ export interface StateStore extends HeartbeatsPort {
   getTimelineEntry(incidentId: string, at: string, key: string): Promise<TimelineEntry | undefined>;
   /** A notification's delivery line: written over a `sending` line (a send under way), never over a final one. */
   putDeliveryLine(incidentId: string, entry: TimelineEntry): Promise<void>;
+}
+
+/** The incidents' own records, as the notify function last saw them, and the index of active ones. */
+export interface IncidentRecords {
   /** Keeps the incident's own record current; an older transition never overwrites a newer one. */
   putIncident(incident: Incident, transition: Transition): Promise<void>;
   getIncident(incidentId: string): Promise<Incident | undefined>;
-  /** Open and acknowledged incidents, oldest first, as the notify function last recorded them. */
+  /** Open and acknowledged incidents, oldest first. */
   listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }>;
   countActiveIncidents(): Promise<number>;
+}
+
+/** What guards a remediation's target, and the kill switch. */
+export interface Guards {
   /** A target's guard state and the kill switch, and the state of `checkId` when given, in one read. */
   getGuard(targetKey: string, checkId?: string): Promise<GuardRead>;
   /** Conditional on the version read, as putCheckState; StateConflictError when someone got there first. */
   putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void>;
   setKillSwitch(killSwitch: KillSwitch): Promise<void>;
+}
+
+/** Plans waiting for a human's approval. */
+export interface Proposals {
   putProposal(proposal: Proposal): Promise<void>;
   getProposal(id: string): Promise<Proposal | undefined>;
-  /** A runbook run, by the event (or approval, or manual request) it answers. */
+}
+
+/** Runbook runs, one per event (or approval, or manual request) they answer. */
+export interface Runs {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Conditional on the version read, as putCheckState. */
   putRun(run: RunRecord, expectedVersion: number | undefined): Promise<void>;
 }
+
+/**
+ * Where Vigil keeps what it knows: every port above, on one table. Every write is one item,
+ * conditional where it decides anything. Code takes the ports it uses, not this.
+ */
+export interface StateStore extends CheckStates, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Proposals, Runs, Heartbeats {}
 
 /** What a guarded action decides on, read together. */
 export interface GuardRead {

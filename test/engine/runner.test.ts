@@ -8,6 +8,7 @@ import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 const throwing = defineProbe({
   kind: 'throws',
+  uses: {},
   description: 'A probe with a bug.',
   settings: z.strictObject({ target: z.string() }),
   describeTarget: (c) => c.target,
@@ -19,6 +20,7 @@ const throwing = defineProbe({
 
 const deaf = defineProbe({
   kind: 'deaf',
+  uses: {},
   description: 'A probe that ignores its abort signal and never settles.',
   settings: z.strictObject({ target: z.string() }),
   describeTarget: (c) => c.target,
@@ -81,6 +83,7 @@ describe('runChecks', () => {
   it('masks a password in any connection string a probe returns, however deep, even one it never declared', async () => {
     const echoing = defineProbe({
       kind: 'echoing',
+      uses: {},
       description: 'Returns what its driver said, connection string and all.',
       settings: z.strictObject({}),
       describeTarget: () => 'orders-db',
@@ -108,6 +111,7 @@ describe('runChecks', () => {
     let peak = 0;
     const counting = defineProbe({
       kind: 'counting',
+      uses: {},
       description: 'Counts how many run at once.',
       settings: z.strictObject({}),
       describeTarget: () => 'here',

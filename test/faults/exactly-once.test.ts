@@ -222,3 +222,13 @@ describe('7. a replayed event', () => {
     ]);
   });
 });
+
+describe('the path to acting', () => {
+  it('reaches UpdateService after 4 DynamoDB round trips (run, guard and incident read, incident, lease), its timeline line sent alongside', async () => {
+    const sites: string[] = [];
+    const world = await World.create(local, T0, (site) => void sites.push(site));
+    await deliverAlarm(world, config(), samples.metric);
+    const before = sites.slice(0, sites.indexOf('ecs UpdateService')).filter((s) => s.startsWith('dynamodb'));
+    expect(before).toEqual(['dynamodb PutItem RUN', 'dynamodb BatchGetItem', 'dynamodb PutItem CHECK', 'dynamodb PutItem GUARD', 'dynamodb PutItem INCIDENT']);
+  });
+});

@@ -7,7 +7,7 @@ import { silentLog } from '../../shared/log.js';
 import { startConsole, type Console } from '../support/console.js';
 
 let t: Console;
-let before: Record<string, unknown>[];
+let before: unknown[];
 beforeAll(async () => {
   t = await startConsole({ restart: { mode: 'auto' } });
   await t.openIncident();

@@ -13,10 +13,9 @@ import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { alarm, samples } from '../support/alarm.js';
-import { allItems } from '../support/dynamo.js';
 import { localRunbookDeps } from '../support/runbook-deps.js';
 import { service } from '../support/ecs-fixtures.js';
-import { injectFault, timelineKind } from '../support/faults.js';
+import { injectFault, runLine, timelineKind } from '../support/faults.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 
 const ecs = mockClient(ECSClient);
@@ -41,7 +40,7 @@ afterEach(async () => {
 
 type Remediation = NonNullable<VigilConfigInput['remediations']>[number];
 
-async function setup(remediation: Partial<Remediation> = {}, runbook: object = {}) {
+async function setup(remediation: Partial<Remediation> = {}, runbook: object = {}, state: 'memory' | 'dynalite' = 'memory') {
   const config = parseConfig({
     checks: [
       { id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` },
@@ -66,7 +65,7 @@ async function setup(remediation: Partial<Remediation> = {}, runbook: object = {
   let now = T0;
   const clock = { now: () => now };
   const sent: Notification[] = [];
-  runtime = await startLocalRuntime({ config, clock, log: silentLog, onNotification: (_, n) => sent.push(n) });
+  runtime = await startLocalRuntime({ config, clock, log: silentLog, onNotification: (_, n) => sent.push(n), state });
   const deps = localRunbookDeps(runtime, { config, clock, log: silentLog });
   const store = runtime.store;
   return {
@@ -75,7 +74,8 @@ async function setup(remediation: Partial<Remediation> = {}, runbook: object = {
     deps,
     store,
     sent,
-    dynamoClient: runtime.dynamo.client,
+    items: runtime.items,
+    dynamo: runtime.dynamo,
     at: (minutes: number) => (now = minutesAfter(T0, minutes)),
     timeline: async (id = 'alarm:orders-api-5xx-rate/1') => (await store.getTimeline(id)).map((e) => e.kind),
     updates: () => ecs.commandCalls(UpdateServiceCommand).length,
@@ -237,10 +237,10 @@ describe('on-alarm handler', () => {
   });
 
   it('goes on from the action, never repeating it, when DynamoDB throttles the write after it and the event is retried', async () => {
-    const t = await setup();
+    const t = await setup({}, {}, 'dynalite');
     let throttled = 0;
-    const heal = injectFault(t.dynamoClient, (command, input) =>
-      command.startsWith('Put') && timelineKind(input) === 'acted' && throttled++ === 0 ? 'throttle' : undefined,
+    const heal = injectFault(t.dynamo!.client, (command, input) =>
+      command.startsWith('Put') && timelineKind(input) === 'acted' && runLine(input) && throttled++ === 0 ? 'throttle' : undefined,
     );
     await expect(t.onAlarm(samples.metric)).rejects.toThrow('Rate exceeded');
     heal();
@@ -311,12 +311,12 @@ describe('on-alarm handler', () => {
     ['256 characters', 'a'.repeat(256)],
   ])('refuses an alarm name with %s, as CloudWatch would, and writes nothing', async (_, alarmName) => {
     const t = await setup();
-    const before = await allItems(runtime!.dynamo, 'vigil-local');
+    const before = await runtime!.items();
     const result = (await t.onAlarm(alarm('bad-name', 'ALARM', { alarmName }))) as { error: string; problems: string[] };
     expect(result).toMatchObject({ error: 'not a CloudWatch Alarm State Change event' });
     expect(result.problems).toEqual([expect.stringMatching(/^detail\.alarmName: /)]);
     expect(JSON.stringify(result)).not.toMatch(/[\u0000-\u001f\u007f]/);
-    expect(await allItems(runtime!.dynamo, 'vigil-local')).toEqual(before);
+    expect(await runtime!.items()).toEqual(before);
     expect(t.sent).toEqual([]);
   });
 
@@ -330,14 +330,14 @@ describe('on-alarm handler', () => {
     )) as RunbookResult;
     expect(result.verdict).toBe('fixed');
     expect(t.sent[0]!.subject).toMatch(/^\[P1\]\[OPEN\] alarm:<b>orders<\/b> 5xx \? \?\?\?: <b>orders<\/b> 5xx \? \?\?\?: Threshold Crossed: +1 datapoi/);
-    expect(JSON.stringify(await allItems(runtime!.dynamo, 'vigil-local'))).not.toMatch(/\\u0000|\\n/);
+    expect(JSON.stringify(await runtime!.items())).not.toMatch(/\\u0000|\\n/);
   });
 
   it('writes nothing for an alarm no runbook matches', async () => {
     const t = await setup();
-    const before = await allItems(runtime!.dynamo, 'vigil-local');
+    const before = await runtime!.items();
     expect(await t.onAlarm(alarm('unmatched', 'ALARM', { alarmName: 'someone-elses-alarm' }))).toMatchObject({ verdict: 'unmatched' });
-    expect(await allItems(runtime!.dynamo, 'vigil-local')).toEqual(before);
+    expect(await runtime!.items()).toEqual(before);
     expect(t.sent).toEqual([]);
   });
 

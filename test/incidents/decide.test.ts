@@ -121,9 +121,4 @@ describe('decideIncident', () => {
       transition: { kind: 'repeated' },
     });
   });
-
-  it('bumps the version on every write', () => {
-    const { steps } = play(['fail', 'fail', 'ok', 'ok']);
-    expect(steps.map((s) => s.state?.version)).toEqual([1, 2, 3, 4]);
-  });
 });

@@ -54,6 +54,7 @@ import { remediationRegistry } from '../../shared/remediations/index.js';
 import { runOne } from '../support/checks.js';
 import { cluster, instances } from '../support/docdb-fixtures.js';
 import { mockDeploymentHistory, service } from '../support/ecs-fixtures.js';
+import { systemClock } from '../../shared/clock.js';
 
 // Every AWS call a probe or remediation makes, recorded by the SDK mocks, must be one its own
 // `permissions` declare: a new one that calls an API it did not declare fails here, not deployed.
@@ -240,7 +241,7 @@ describe('what each probe and remediation declares it needs', () => {
 
   it.each([...Object.entries(checks), ...otherPaths])('the %s probe calls nothing it did not declare (%o)', async (kind, settings) => {
     const probe = probeRegistry.get(kind)!;
-    const finding = await runOne({ kind, ...settings } as never, { aws });
+    const finding = await runOne({ kind, ...settings } as never, { aws, clock: systemClock });
     expect(finding.status, finding.summary).not.toBe('error');
     const called = actionsCalled();
     expect(called.length).toBeGreaterThan(0);
@@ -251,9 +252,9 @@ describe('what each probe and remediation declares it needs', () => {
   it.each(Object.entries(remediations))('the %s remediation plans, acts and reads back with nothing it did not declare', async (kind, settings) => {
     const remediation = remediationRegistry.get(kind)!;
     const parsed = remediation.settings.parse(settings);
-    const plan = await remediation.plan(parsed as never, { aws });
-    await remediation.execute(parsed as never, plan, { aws });
-    await remediation.reconcile(parsed as never, plan, { aws });
+    const plan = await remediation.plan(parsed as never, { aws, clock: systemClock });
+    await remediation.execute(parsed as never, plan, { aws, clock: systemClock });
+    await remediation.reconcile(parsed as never, plan, { aws, clock: systemClock });
     const called = actionsCalled();
     expect(called.filter((a) => !declared(remediation.permissions!(parsed as never, arns)).has(a))).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { pgTerminateBlocker } from '../../shared/remediations/pg-terminate-block
 import { pgTerminateIdle } from '../../shared/remediations/pg-terminate-idle.js';
 import { runOne, type TestCheck } from '../support/checks.js';
 import { until, useCluster } from '../support/postgres.js';
+import { systemClock } from '../../shared/clock.js';
 
 // PostgreSQL shows a role without pg_read_all_stats only its own sessions: every other row's state,
 // query and times are NULL. A check that reads them must say it cannot see, never pass.
@@ -63,7 +64,7 @@ describe('a pg check whose role cannot see every session', () => {
 });
 
 describe('a pg remediation whose role cannot see or signal other sessions', () => {
-  const ctx = { aws: { metrics: new BatchingMetrics() } as unknown as AwsPorts };
+  const ctx = { aws: { metrics: new BatchingMetrics() } as unknown as AwsPorts, clock: systemClock };
   const settingsFor = (user: string) => ({ target: `${cluster.db.host}:${cluster.db.port}/postgres`, user, password: { value: `${user}-pw` }, ssl: 'disable' });
 
   it.each([

@@ -12,9 +12,10 @@ import { SdkCloudfront } from '../../shared/aws/cloudfront.js';
 import type { AwsPorts } from '../../shared/aws/ports.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { cloudfrontInvalidate } from '../../shared/remediations/cloudfront-invalidate.js';
+import { systemClock } from '../../shared/clock.js';
 
 const cf = mockClient(CloudFrontClient);
-const ctx = { aws: { cloudfront: new SdkCloudfront() } as unknown as AwsPorts };
+const ctx = { aws: { cloudfront: new SdkCloudfront() } as unknown as AwsPorts, clock: systemClock };
 const settings = cloudfrontInvalidate.settings.parse({ target: 'E2QWRUHAPOMQZL', paths: ['/index.html', '/static/*'] });
 
 // Shapes as the CloudFront API reference documents GetDistribution, CreateInvalidation, ListInvalidations and GetInvalidation.

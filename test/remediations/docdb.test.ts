@@ -14,9 +14,10 @@ import type { AwsPorts } from '../../shared/aws/ports.js';
 import { docdbFailover } from '../../shared/remediations/docdb-failover.js';
 import { docdbSnapshot } from '../../shared/remediations/docdb-snapshot.js';
 import { cluster, instances } from '../support/docdb-fixtures.js';
+import { systemClock } from '../../shared/clock.js';
 
 const docdb = mockClient(DocDBClient);
-const ctx = { aws: { docdb: new SdkDocdb({ region: 'eu-west-1' }) } as unknown as AwsPorts };
+const ctx = { aws: { docdb: new SdkDocdb({ region: 'eu-west-1' }) } as unknown as AwsPorts, clock: systemClock };
 
 beforeEach(() => {
   docdb.reset();

@@ -9,9 +9,10 @@ import { ecsRestart } from '../../shared/remediations/ecs-restart.js';
 import { ecsRollback } from '../../shared/remediations/ecs-rollback.js';
 import { ecsScaleOut } from '../../shared/remediations/ecs-scale-out.js';
 import { mockDeploymentHistory, revisionArn, service, SERVICE_ARN, taskDef } from '../support/ecs-fixtures.js';
+import { systemClock } from '../../shared/clock.js';
 
 const ecs = mockClient(ECSClient);
-const ctx = { aws: { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() } };
+const ctx = { aws: { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() }, clock: systemClock };
 
 beforeEach(() => {
   ecs.reset();
@@ -132,7 +133,7 @@ describe('ecsRollback', () => {
 
 describe('ecsScaleOut within Application Auto Scaling bounds', () => {
   const aas = mockClient(ApplicationAutoScalingClient);
-  const scaled = { aws: { ...ctx.aws, autoscaling: new SdkAutoscaling({ region: 'eu-west-1' }) } };
+  const scaled = { ...ctx, aws: { ...ctx.aws, autoscaling: new SdkAutoscaling({ region: 'eu-west-1' }) } };
   const bounds = (MinCapacity: number, MaxCapacity: number) => ({
     ScalableTargets: [
       {

@@ -4,8 +4,9 @@ import type { AwsPorts } from '../../shared/aws/ports.js';
 import { mongoKillLongOps } from '../../shared/remediations/mongo-kill-long-ops.js';
 import { currentOp, documentdbOp, mongodbOp, systemOps } from '../support/mongo-replies.js';
 import { startScriptedMongo, type ScriptedMongo } from '../support/mongo-wire.js';
+import { systemClock } from '../../shared/clock.js';
 
-const ctx = { aws: {} as AwsPorts };
+const ctx = { aws: {} as AwsPorts, clock: systemClock };
 let server: ScriptedMongo | undefined;
 
 afterEach(async () => {

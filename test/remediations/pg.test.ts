@@ -5,8 +5,9 @@ import { pgCancelLongQueries } from '../../shared/remediations/pg-cancel-long-qu
 import { pgTerminateBlocker } from '../../shared/remediations/pg-terminate-blocker.js';
 import { pgTerminateIdle } from '../../shared/remediations/pg-terminate-idle.js';
 import { until, useCluster, type Session } from '../support/postgres.js';
+import { systemClock } from '../../shared/clock.js';
 
-const ctx = { aws: { metrics: new BatchingMetrics() } as unknown as AwsPorts };
+const ctx = { aws: { metrics: new BatchingMetrics() } as unknown as AwsPorts, clock: systemClock };
 const cluster = useCluster({}, (admin) => admin.client.query("CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE ROLE reporting LOGIN PASSWORD 'rep-pw'"));
 
 async function open(user: string, application: string, inTransaction: boolean) {

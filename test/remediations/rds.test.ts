@@ -17,9 +17,10 @@ import { SdkRds } from '../../shared/aws/rds.js';
 import { rdsFailover } from '../../shared/remediations/rds-failover.js';
 import { rdsReboot } from '../../shared/remediations/rds-reboot.js';
 import { rdsSnapshot } from '../../shared/remediations/rds-snapshot.js';
+import { systemClock } from '../../shared/clock.js';
 
 const rds = mockClient(RDSClient);
-const ctx = { aws: { rds: new SdkRds({ region: 'eu-west-1' }) } as unknown as AwsPorts };
+const ctx = { aws: { rds: new SdkRds({ region: 'eu-west-1' }) } as unknown as AwsPorts, clock: systemClock };
 const instance = (status = 'available') => ({
   DBInstances: [{ DBInstanceIdentifier: 'orders-db', DBInstanceClass: 'db.r6g.large', Engine: 'postgres', DBInstanceStatus: status, MultiAZ: true }],
 });

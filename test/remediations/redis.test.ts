@@ -3,12 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import { redisServerBin, startLocalRedis, type LocalRedis } from '../../app/local/redis.js';
 import { redisDeleteKeys } from '../../shared/remediations/redis-delete-keys.js';
+import { systemClock } from '../../shared/clock.js';
 
 // "Clear a key pattern", against a real redis-server: what the dry run lists is what goes, within the caps; never everything.
 
 let redis: LocalRedis;
 let client: ReturnType<typeof createClient>;
-const ctx = { aws: {} as never };
+const ctx = { aws: {} as never, clock: systemClock };
 
 beforeAll(async () => {
   if (!redisServerBin()) return;

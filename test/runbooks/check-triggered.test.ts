@@ -72,7 +72,7 @@ async function setup(match: object, steps?: object[]) {
   let now = T0;
   const clock = { now: () => now };
   const sent: Notification[] = [];
-  runtime = await startLocalRuntime({ config, clock, log: silentLog, onNotification: (_, n) => sent.push(n) });
+  runtime = await startLocalRuntime({ config, clock, log: silentLog, onNotification: (_, n) => sent.push(n), state: 'memory' });
   const onAlarm = createOnAlarmHandler(localRunbookDeps(runtime, { config, clock, log: silentLog }));
   const runs: CheckRunsResult[] = [];
   runtime.onStream(async (event) => {

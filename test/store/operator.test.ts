@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { ActionRefusedError } from '../../shared/incidents/human.js';
 import { applyHumanAction, checkIdOf } from '../../shared/incidents/operator.js';
 import { recordRound } from '../../shared/incidents/record-round.js';
 import type { LocalDynamo } from '../../app/local/dynamo.js';
 import { silentLog } from '../../shared/log.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
-import { StateConflictError } from '../../shared/state/ports.js';
 import { fixedClock } from '../support/checks.js';
 import { freshTable, startLocalDynamo } from '../support/dynamo.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
+import { ActionRefusedError, StateConflictError } from '../../shared/errors.js';
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {

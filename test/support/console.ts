@@ -12,7 +12,6 @@ import type { Meter } from '../../shared/metrics.js';
 import { startLocalRuntime } from '../../app/local/runtime.js';
 import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import type { Notification } from '../../shared/notifications/message.js';
-import { allItems } from './dynamo.js';
 import { localRunbookDeps } from './runbook-deps.js';
 import { service } from './ecs-fixtures.js';
 import { minutesAfter, T0 } from './findings.js';
@@ -83,7 +82,7 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     count: (name, value, d) => void metrics.push(`${name}${d ? `{${d.name}=${d.value}}` : ''} ${value}`),
     gauge: (name, value) => void metrics.push(`${name} ${value}`),
   };
-  const runtime = await startLocalRuntime({ config, clock, log, meter, onNotification: (_, n) => sent.push(n) });
+  const runtime = await startLocalRuntime({ config, clock, log, meter, onNotification: (_, n) => sent.push(n), state: 'memory' });
   const deps = localRunbookDeps(runtime, { config, clock, log, meter });
   const runChecks = createRunChecksHandler({ config, log, clock, store: runtime.store, aws: deps.aws, meter });
   let requests = 0;
@@ -112,7 +111,7 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     setHealthy: (value: boolean) => void (healthy = value),
     at: (minutes: number) => (now = minutesAfter(T0, minutes)),
     /** Every item in the table: "changes no state" is this, unchanged. */
-    items: () => allItems(runtime.dynamo, 'vigil-local'),
+    items: () => runtime.items(),
     updates: () => ecs.commandCalls(UpdateServiceCommand).length,
     /** Two failing rounds: incident api-health/1 opens and is notified. */
     async openIncident(minute = 0) {

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
+import { allItems, createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
 
 let tables = 0;
 
@@ -11,7 +10,7 @@ export async function freshTable(dynamo: LocalDynamo): Promise<string> {
   return name;
 }
 
-export { startLocalDynamo };
+export { allItems, startLocalDynamo };
 
 /** Counts the write requests a client sends, by operation. */
 export function countWrites(client: DynamoDBClient): () => Record<string, number> {
@@ -25,9 +24,4 @@ export function countWrites(client: DynamoDBClient): () => Record<string, number
     { step: 'initialize', name: `countWrites${Math.random()}` },
   );
   return () => ({ ...counts });
-}
-
-export async function allItems(dynamo: LocalDynamo, table: string): Promise<Record<string, unknown>[]> {
-  const out = await dynamo.doc.send(new ScanCommand({ TableName: table }));
-  return out.Items ?? [];
 }

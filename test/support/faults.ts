@@ -23,6 +23,13 @@ export function injectFault(
 }
 
 /** The timeline entry kind a DynamoDB PutItem would write, document-client or marshalled. */
+/** The timeline line a run writes (keyed by its event and step), as opposed to the line notify writes for a transition. */
+export const runLine = (input: Record<string, unknown>): boolean => {
+  const entry = (input.Item as { entry?: { key?: string | { S?: string } } } | undefined)?.entry;
+  const key = entry?.key ?? (entry as { M?: { key?: { S?: string } } } | undefined)?.M?.key;
+  return /\.\d\d\.\d+\./.test(typeof key === 'string' ? key : (key?.S ?? ''));
+};
+
 export function timelineKind(input: Record<string, unknown>): string | undefined {
   const entry = (input.Item as { entry?: { kind?: string | { S?: string } } } | undefined)?.entry;
   const kind = entry?.kind ?? (entry as { M?: { kind?: { S?: string } } } | undefined)?.M?.kind;

@@ -1,0 +1,34 @@
+import { runChecks } from '../engine/runner.js';
+import type { Finding } from '../findings.js';
+import { isFailing, type IncidentPolicy } from '../incidents/policy.js';
+import { probeRegistry } from '../probes/index.js';
+import type { RunbookDeps } from './deps.js';
+
+/** A verify step: after the settle time, the check passes within its attempts, or the fix did not hold. */
+export async function verify(
+  v: { check: string; settleSeconds: number; attempts: number; intervalSeconds: number },
+  deps: RunbookDeps,
+): Promise<{ ok: boolean; detail: string }> {
+  await deps.sleep(v.settleSeconds * 1000);
+  let last: Finding | undefined;
+  for (let attempt = 1; attempt <= v.attempts; attempt++) {
+    [last] = await check([v.check], deps);
+    if (last && !isFailing(last.status, { openOnWarn: false } as IncidentPolicy))
+      return { ok: true, detail: `${v.check} ${last.status} (attempt ${attempt}): ${last.summary}` };
+    if (attempt < v.attempts) await deps.sleep(v.intervalSeconds * 1000);
+  }
+  return { ok: false, detail: `${v.check} still ${last?.status} after ${v.attempts} attempts: ${last?.summary}` };
+}
+
+/** Runs the checks a step names, in the order it names them: the runbook's author chose what to look at first. */
+export function check(ids: string[], deps: RunbookDeps): Promise<Finding[]> {
+  const checks = ids.map((id) => deps.config.checks.find((c) => c.id === id)!);
+  return runChecks(checks, {
+    probes: probeRegistry,
+    concurrency: deps.config.defaults.concurrency,
+    defaultTimeoutMs: deps.config.defaults.timeoutMs,
+    clock: deps.clock,
+    aws: deps.aws,
+    heartbeats: deps.store,
+  });
+}
