@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from './check-state.js';
@@ -114,33 +124,31 @@ export class DynamoStateStore implements StateStore {
   }
 
   async appendTimeline(incidentId: string, entry: TimelineEntry): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.timeline(incidentId, entry.at, entry.key), type: 'timeline', entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err; // already written: a retry
-    }
+    // Already written: a retry.
+    await this.putLine(incidentId, entry, { ConditionExpression: 'attribute_not_exists(pk)' });
   }
 
   async putDeliveryLine(incidentId: string, entry: TimelineEntry): Promise<void> {
+    // A line that says the message went out (or was held) is final; one that counts sends is not.
+    await this.putLine(incidentId, entry, {
+      ConditionExpression: 'attribute_not_exists(pk) OR #entry.kind = :sending',
+      ExpressionAttributeNames: { '#entry': 'entry' },
+      ExpressionAttributeValues: { ':sending': 'sending' },
+    });
+  }
+
+  /** A timeline line, written only where `condition` holds; where it does not, the line there stands. */
+  private async putLine(
+    incidentId: string,
+    entry: TimelineEntry,
+    condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+  ) {
     try {
       await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.timeline(incidentId, entry.at, entry.key), type: 'timeline', entry },
-          // A line that says the message went out (or was held) is final; one that counts sends is not.
-          ConditionExpression: 'attribute_not_exists(pk) OR #entry.kind = :sending',
-          ExpressionAttributeNames: { '#entry': 'entry' },
-          ExpressionAttributeValues: { ':sending': 'sending' },
-        }),
+        new PutCommand({ TableName: this.table, Item: { ...keys.timeline(incidentId, entry.at, entry.key), type: 'timeline', entry }, ...condition }),
       );
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err; // final already: a retry
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 
@@ -186,38 +194,31 @@ export class DynamoStateStore implements StateStore {
   }
 
   async listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }> {
-    const { name, partitionKey } = STATE_TABLE.activeIndex;
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: name,
-        KeyConditionExpression: `${partitionKey} = :active`,
-        ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS },
-        Limit: limit,
-      }),
-    );
+    const out = await this.db.send(this.activeQuery({ Limit: limit }));
     return { incidents: (out.Items ?? []).map((i) => i.incident as Incident), more: out.LastEvaluatedKey !== undefined };
   }
 
   async countActiveIncidents(): Promise<number> {
-    const { name, partitionKey } = STATE_TABLE.activeIndex;
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: name,
-          KeyConditionExpression: `${partitionKey} = :active`,
-          ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+      const out = await this.db.send(this.activeQuery({ Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }));
       count += out.Count ?? 0;
       start = out.LastEvaluatedKey;
     } while (start);
     return count;
+  }
+
+  /** A query of the sparse index that holds active incidents only, oldest first. */
+  private activeQuery(page: Pick<QueryCommandInput, 'Limit' | 'Select' | 'ExclusiveStartKey'>): QueryCommand {
+    const { name, partitionKey } = STATE_TABLE.activeIndex;
+    return new QueryCommand({
+      TableName: this.table,
+      IndexName: name,
+      KeyConditionExpression: `${partitionKey} = :active`,
+      ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS },
+      ...page,
+    });
   }
 
   async getGuard(targetKey: string, checkId?: string): Promise<GuardRead> {

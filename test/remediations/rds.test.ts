@@ -18,6 +18,7 @@ import { rdsFailover } from '../../shared/remediations/rds-failover.js';
 import { rdsReboot } from '../../shared/remediations/rds-reboot.js';
 import { rdsSnapshot } from '../../shared/remediations/rds-snapshot.js';
 import { systemClock } from '../../shared/clock.js';
+import { fixedClock } from '../support/checks.js';
 
 const rds = mockClient(RDSClient);
 const ctx = { aws: { rds: new SdkRds({ region: 'eu-west-1' }) } as unknown as AwsPorts, clock: systemClock };
@@ -58,11 +59,11 @@ beforeEach(() => {
 });
 
 describe('rds-snapshot', () => {
-  it("snapshots an instance, tagged as Vigil's", async () => {
+  it("snapshots an instance, tagged as Vigil's, named by the minute on the clock it is given", async () => {
     const settings = rdsSnapshot.settings.parse({ target: 'orders-db' });
-    const plan = await rdsSnapshot.plan(settings, ctx);
-    expect(plan.summary).toMatch(/^create instance snapshot vigil-orders-db-\d{12} of orders-db$/);
-    expect(await rdsSnapshot.execute(settings, plan, ctx)).toMatch(/^snapshot vigil-orders-db-\d{12} of orders-db creating$/);
+    const plan = await rdsSnapshot.plan(settings, { ...ctx, clock: fixedClock(new Date('2026-12-04T03:07:59Z')) });
+    expect(plan.summary).toBe('create instance snapshot vigil-orders-db-202612040307 of orders-db');
+    expect(await rdsSnapshot.execute(settings, plan, ctx)).toBe('snapshot vigil-orders-db-202612040307 of orders-db creating');
     expect(rds.commandCalls(CreateDBSnapshotCommand)[0]!.args[0].input).toMatchObject({
       DBInstanceIdentifier: 'orders-db',
       Tags: [{ Key: 'created-by', Value: 'vigil' }],
@@ -79,7 +80,7 @@ describe('rds-snapshot', () => {
   it('reads back a snapshot whose answer was lost by its planned name', async () => {
     const settings = rdsSnapshot.settings.parse({ target: 'orders-db' });
     const plan = await rdsSnapshot.plan(settings, ctx);
-    const id = plan.change.snapshotId as string;
+    const id = plan.change.snapshotId;
     rds
       .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: id })
       .rejects(new DBSnapshotNotFoundFault({ message: `DBSnapshot ${id} not found.`, $metadata: {} }));
@@ -115,7 +116,7 @@ describe('rds-reboot', () => {
   });
 
   it('reads back a reboot whose answer was lost: rebooting, or restarted since the plan, or not rebooted', async () => {
-    const plan = await rdsReboot.plan(settings, ctx);
+    const plan = await rdsReboot.plan(settings, { ...ctx, clock: fixedClock(new Date('2026-11-23T03:00:00Z')) });
     rds.on(DescribeDBInstancesCommand).resolves(instance('rebooting'));
     expect(await rdsReboot.reconcile(settings, plan, ctx)).toEqual({ applied: 'yes', detail: 'orders-db is rebooting' });
     rds.on(DescribeDBInstancesCommand).resolves(instance());
@@ -134,7 +135,7 @@ describe('rds-reboot', () => {
     expect(rds.commandCalls(DescribeEventsCommand)[0]!.args[0].input).toMatchObject({
       SourceType: 'db-instance',
       SourceIdentifier: 'orders-db',
-      StartTime: new Date(plan.change.plannedAt as string),
+      StartTime: new Date('2026-11-23T03:00:00Z'),
     });
     rds.on(DescribeEventsCommand).resolves({ Events: [{ SourceIdentifier: 'orders-db', Message: 'Finished DB Instance backup', Date: new Date() }] });
     expect(await rdsReboot.reconcile(settings, plan, ctx)).toEqual({ applied: 'no', detail: 'orders-db is available with no reboot event since the plan' });

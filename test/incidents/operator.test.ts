@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
 import { applyHumanAction, checkIdOf } from '../../shared/incidents/operator.js';
 import { recordRound } from '../../shared/incidents/record-round.js';
-import type { LocalDynamo } from '../../app/local/dynamo.js';
 import { silentLog } from '../../shared/log.js';
-import { DynamoStateStore } from '../../shared/state/dynamo.js';
+import { MemoryStateStore } from '../../shared/state/memory.js';
 import { fixedClock } from '../support/checks.js';
-import { freshTable, startLocalDynamo } from '../support/dynamo.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
 import { ActionRefusedError, StateConflictError } from '../../shared/errors.js';
-
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(() => dynamo.close());
 
 const config = parseConfig({ checks: [{ id: 'api-health', kind: 'http', target: 'https://api.example.com/health' }] });
 
 async function withOpenIncident() {
-  const store = new DynamoStateStore(dynamo.doc, await freshTable(dynamo));
+  const store = new MemoryStateStore();
   for (const minute of [0, 1]) {
     await recordRound([finding('fail', minutesAfter(T0, minute))], { config, store, clock: fixedClock(minutesAfter(T0, minute)), log: silentLog });
   }
