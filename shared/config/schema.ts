@@ -9,6 +9,7 @@ import { MAX_CHECKS_PER_SCHEDULE } from './limits.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 import { alarmSchema, nameOfAlarm, ruleAlarmIds, type AlarmConfig } from './alarms.js';
+import { dependencyProblems } from './dependencies.js';
 
 export { SEVERITIES, type Severity } from './names.js';
 
@@ -31,6 +32,11 @@ const commonShape = {
   timeoutMs: z.optional(z.int().check(z.positive(), z.maximum(600_000))),
   /** `vpc` runs it in the function placed in `network`'s subnets, to reach private addresses. Default: public. */
   network: placementSchema,
+  /**
+   * The checks this one cannot pass without (its database, its load balancer). While one of them fails,
+   * this one's failure is its consequence: recorded and listed in that check's messages, never paged on its own.
+   */
+  dependsOn: z.optional(z.array(nameSchema).check(z.minLength(1))),
   /** A disabled check is not scheduled and not run by group; it can still be run by id. Default: true. */
   enabled: z._default(z.boolean(), true),
   /** Overrides of the incident policy for this check. Default: `incidents` and its severity's times. */
@@ -82,6 +88,7 @@ export const configSchema = z
   .check(
     z.superRefine((config, ctx) => {
       const ids = new Set(config.checks.map((c) => c.id));
+      for (const { path, message } of dependencyProblems(config.checks)) ctx.addIssue({ code: 'custom', path, message });
       config.silences.forEach((silence, i) => {
         for (const [j, id] of (silence.checks ?? []).entries()) {
           if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });

@@ -2,6 +2,7 @@ import type { Severity } from '../config/schema.js';
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import { isFailing, type IncidentPolicy } from './policy.js';
+import type { Cause } from './dependencies.js';
 import { isActive, type CheckState, type Incident, type TransitionKind } from '../state/check-state.js';
 
 const MINUTE_MS = 60_000;
@@ -14,6 +15,14 @@ export interface FindingContext {
   now: Date;
   /** The event the finding comes from (an alarm's): applied once, however often it is delivered. */
   eventId?: string;
+  /** A check this one depends on, failing now: this one's incident is its consequence, recorded and not paged. */
+  cause?: Cause | undefined;
+}
+
+/** Why an incident is recorded and not sent: a silence, or a failing check it depends on. */
+function holdOf({ silence, cause }: FindingContext): { reason: string; causedBy?: string } | undefined {
+  if (silence) return { reason: silence.reason };
+  return cause && { reason: `caused by ${cause.checkId}: ${cause.summary}`, causedBy: cause.checkId };
 }
 
 /**
@@ -46,7 +55,8 @@ export function decideIncident(previous: CheckState | undefined, finding: Findin
 }
 
 function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext): CheckState | undefined {
-  const { policy, now, silence } = ctx;
+  const { policy, now } = ctx;
+  const hold = holdOf(ctx);
   const active = isActive(state.incident) ? state.incident : undefined;
   const failing = state.streak.failing;
 
@@ -58,15 +68,16 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
       target: finding.target,
       severity: ctx.severity,
       state: 'open',
-      silenced: silence !== undefined,
-      ...(silence ? { silenceReason: silence.reason } : {}),
+      silenced: hold !== undefined,
+      ...(hold ? { silenceReason: hold.reason } : {}),
+      ...(hold?.causedBy ? { causedBy: hold.causedBy } : {}),
       openedAt: now.toISOString(),
       failingSince: state.statusSince,
       summary: finding.summary,
       observed: finding.observed,
       failuresAtOpen: state.streak.count,
-      notificationsSent: silence ? 0 : 1,
-      ...(silence ? {} : { lastNotifiedAt: now.toISOString() }),
+      notificationsSent: hold ? 0 : 1,
+      ...(hold ? {} : { lastNotifiedAt: now.toISOString() }),
       ...(state.incident ? { previousId: state.incident.id } : {}),
     };
     return transition({ ...state, incidentCount: state.incidentCount + 1 }, opened, 'opened', now);
@@ -86,8 +97,8 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
   }
 
   if (active.silenced) {
-    if (silence) return undefined;
-    // The window is over and it is still failing: this is the first the on-call hears of it.
+    if (hold) return undefined;
+    // The window is over, or the check it depends on recovered, and it is still failing: this is the first the on-call hears of it.
     const unsilenced = {
       ...active,
       silenced: false,
@@ -97,9 +108,12 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
       lastNotifiedAt: now.toISOString(),
     };
     delete unsilenced.silenceReason;
-    return transition(state, unsilenced, 'opened', now, 'silence ended while still failing');
+    delete unsilenced.causedBy;
+    const why = active.causedBy ? `${active.causedBy} recovered, and this still fails` : 'silence ended while still failing';
+    return transition(state, unsilenced, 'opened', now, why);
   }
-  if (active.state !== 'open' || silence) return undefined;
+  // No reminder, no escalation while silenced or while a check it depends on fails: that one's messages carry it.
+  if (active.state !== 'open' || hold) return undefined;
 
   const sinceOpened = now.getTime() - new Date(active.openedAt).getTime();
   if (!active.escalatedAt && sinceOpened >= policy.respondMinutes * MINUTE_MS) {

@@ -7,6 +7,8 @@ import type { Log } from '../log.js';
 import type { CheckStates, FindingsHistory, Silences } from '../state/ports.js';
 import { applyFinding } from './apply-finding.js';
 import { policyFor } from './policy.js';
+import { causeFor } from './dependencies.js';
+import { dependencyDepths } from '../config/dependencies.js';
 import { isNewTransition, type Transition } from '../state/check-state.js';
 
 const DAY_MS = 86_400_000;
@@ -38,8 +40,12 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   const record: RoundRecord = { transitions: [], stateWrites: 0, recorded: 0, failed: [] };
   const byCheck = new Map<string, Transition>();
 
+  const thisRound = new Map(findings.map((f) => [f.checkId, f]));
+  const causeOf = (check: CheckConfig) =>
+    check.dependsOn &&
+    causeFor(check.dependsOn.map((id) => ({ checkId: id, finding: thisRound.get(id), state: states.get(id), policy: policyFor(checks.get(id)!, config) })));
   const settle = async (finding: Finding, check: CheckConfig) => {
-    const ctx = { policy: policyFor(check, config), severity: check.severity, silence: activeSilence(silences, check, now), now };
+    const ctx = { policy: policyFor(check, config), severity: check.severity, silence: activeSilence(silences, check, now), now, cause: causeOf(check) };
     const { previous, written } = await applyFinding(store, finding, ctx, states.get(finding.checkId));
     if (!written) return;
     record.stateWrites += 1;
@@ -47,21 +53,22 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   };
 
   const limit = pLimit(config.defaults.concurrency);
-  await Promise.all(
-    findings.map((finding) =>
-      limit(async () => {
-        const check = checks.get(finding.checkId);
-        if (!check) return;
-        try {
-          await settle(finding, check);
-        } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
-          log.error(`could not save the state of ${finding.checkId}`, { checkId: finding.checkId, error });
-          record.failed.push({ checkId: finding.checkId, error });
-        }
-      }),
-    ),
-  );
+  const one = (finding: Finding) =>
+    limit(async () => {
+      const check = checks.get(finding.checkId);
+      if (!check) return;
+      try {
+        await settle(finding, check);
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        log.error(`could not save the state of ${finding.checkId}`, { checkId: finding.checkId, error });
+        record.failed.push({ checkId: finding.checkId, error });
+      }
+    });
+  // Dependents first: when a check's message is sent, the states of those failing because of it are there to list.
+  const depths = dependencyDepths(config.checks);
+  for (const layer of [...new Set(findings.map((f) => depths.get(f.checkId) ?? 0))].sort((a, b) => b - a))
+    await Promise.all(findings.filter((f) => (depths.get(f.checkId) ?? 0) === layer).map(one));
   for (const f of findings) {
     const t = byCheck.get(f.checkId);
     if (t) record.transitions.push(t);

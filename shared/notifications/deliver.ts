@@ -3,14 +3,15 @@ import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
-import type { IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
+import type { CheckStates, IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
+import { failingDependents } from './dependents.js';
 import { buildNotification } from './message.js';
 import type { Publisher } from './publisher.js';
 import type { StreamTransition } from './stream.js';
 
 export interface NotifyDeps {
   config: VigilConfig;
-  store: Timeline & IncidentRecords;
+  store: Timeline & IncidentRecords & CheckStates;
   publisher: Publisher;
   log: Log;
   topics: { main: string; escalation?: string | undefined };
@@ -59,6 +60,10 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
       check,
       policy: check ? policyFor(check, config) : undefined,
       incidentsFunction: deps.incidentsFunction,
+      dependents: await failingDependents(store, config, incident.checkId, transition.kind).catch((err: unknown) => {
+        log.warn('could not read the checks that depend on this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
+        return [];
+      }),
     });
     if (sends >= MAX_UNANSWERED_SENDS) {
       await store.putDeliveryLine(incident.id, line('notified', `${message.subject} (sent ${sends} times, no answer: most likely delivered)`, sends));

@@ -2,6 +2,7 @@ import type { CheckConfig } from '../config/schema.js';
 import type { IncidentPolicy } from '../incidents/policy.js';
 import type { Incident, Transition } from '../state/check-state.js';
 import { knownSecrets } from '../secrets/mask.js';
+import type { FailingDependent } from './dependents.js';
 
 export interface Notification {
   subject: string;
@@ -31,7 +32,12 @@ export interface MessageContext {
   policy: IncidentPolicy | undefined;
   /** How to name the incidents function in the ack instructions, e.g. `vigil-prod-incidents`. */
   incidentsFunction: string;
+  /** The checks that depend on this one and fail now: named here, not paged on their own. */
+  dependents?: FailingDependent[];
 }
+
+/** How many dependents a message names one by one; the rest are counted. */
+const DEPENDENTS_SHOWN = 50;
 
 /** The SNS message for one transition: readable subject and body, attributes for subscription filters. */
 export function buildNotification(incident: Incident, transition: Transition, ctx: MessageContext): Notification {
@@ -47,7 +53,7 @@ export function buildNotification(incident: Incident, transition: Transition, ct
       : `${action.dryRun ? 'would ' : ''}${action.summary}`
     : `${incident.summary}${count}${fixedByVigil(incident, transition) ? ' (fixed by Vigil)' : ''}`;
   return {
-    subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}: ${headlineText}`),
+    subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}${dependentsTag(ctx.dependents, transition)}: ${headlineText}`),
     body: truncate(`${body(incident, transition, ctx)}\n\n${dedupLine(dedupKey)}`, BODY_MAX),
     attributes: {
       dedupKey,
@@ -121,6 +127,7 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   if (t.reason && !acted && !(t.kind === 'escalated' && t.run)) lines.push(`Why:       ${t.reason}`);
   lines.push(`Incident:  ${incident.id} (${incident.state})${incident.previousId ? `, follows ${incident.previousId}` : ''}`);
   if (ctx.check?.runbook) lines.push('', 'Runbook:', ctx.check.runbook);
+  lines.push(...dependentLines(ctx.dependents, t));
   if (t.approval) {
     lines.push('', `Approve before ${t.approval.expiresAt}: invoke ${t.approval.function} from the Lambda console with`);
     lines.push(`  ${JSON.stringify(t.approval.payload)}`);
@@ -130,6 +137,23 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     lines.push(`  ${JSON.stringify({ op: 'ack', incident: incident.id, by: 'your-name', reason: 'looking into it' })}`);
   }
   return lines.join('\n');
+}
+
+/** In the subject, the dependents a failure takes down with it: `orders-db (+20 dependents)`. */
+function dependentsTag(dependents: FailingDependent[] | undefined, t: Transition): string {
+  const n = dependents?.length ?? 0;
+  return n && t.kind !== 'resolved' ? ` (+${n} dependent${n > 1 ? 's' : ''})` : '';
+}
+
+function dependentLines(dependents: FailingDependent[] | undefined, t: Transition): string[] {
+  if (!dependents?.length) return [];
+  const n = dependents.length;
+  const head =
+    t.kind === 'resolved'
+      ? `Still failing of the checks that depend on it (${n}); each pages on its own if it keeps failing:`
+      : `Failing with it, because they depend on it (${n}); not paged on their own:`;
+  const shown = dependents.slice(0, DEPENDENTS_SHOWN).map((d) => `  - ${d.checkId}: ${d.summary}`);
+  return ['', head, ...shown, ...(n > DEPENDENTS_SHOWN ? [`  ... and ${n - DEPENDENTS_SHOWN} more`] : [])];
 }
 
 function minutes(m: number): string {

@@ -30,6 +30,8 @@ export interface Incident {
   silenceReason?: string;
   /** Set by an operator's silence: when it ends. */
   silencedUntil?: string;
+  /** Opened while a check it depends on failed: that check's messages list it, and it pages on its own only if it outlasts it. */
+  causedBy?: string;
   openedAt: string;
   failingSince: string;
   /** The finding behind the latest transition. */

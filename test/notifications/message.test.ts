@@ -46,4 +46,23 @@ describe('buildNotification', () => {
     expect(body).toContain('Why:       failing over');
     expect(body).not.toContain('Acknowledge:');
   });
+
+  it('names the failing checks that depend on this one: counted in the subject, each in the body, the rest counted past 50', () => {
+    const dependents = Array.from({ length: 53 }, (_, i) => ({ checkId: `orders-api-${i + 1}`, summary: 'HTTP 503 (expected 200)' }));
+    const { subject, body } = buildNotification(incident, opened, { ...ctx, dependents });
+    expect(subject).toMatch(/^\[P2\]\[OPEN\] api-health \(\+53 dependents\): HTTP 503/);
+    expect(body).toContain('Failing with it, because they depend on it (53); not paged on their own:\n  - orders-api-1: HTTP 503 (expected 200)');
+    expect(body).toContain('  - orders-api-50: HTTP 503 (expected 200)\n  ... and 3 more');
+    expect(body).not.toContain('orders-api-51:');
+  });
+
+  it('lists, when the check recovers, the dependents still failing and says they will page on their own', () => {
+    const resolved: Transition = { ...opened, seq: 6, kind: 'resolved' };
+    const { subject, body } = buildNotification({ ...incident, state: 'resolved' }, resolved, {
+      ...ctx,
+      dependents: [{ checkId: 'orders-api-7', summary: 'HTTP 500' }],
+    });
+    expect(subject).toMatch(/^\[P2\]\[RESOLVED\] api-health: /);
+    expect(body).toContain('Still failing of the checks that depend on it (1); each pages on its own if it keeps failing:\n  - orders-api-7: HTTP 500');
+  });
 });
