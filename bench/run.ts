@@ -126,6 +126,27 @@ sections.push(
   `Series: ${[...seriesOf(many)].map((s) => `\`${s}\``).join(', ')}.`,
 );
 
+log('one cause: a database and the checks that depend on it, failing together…');
+interface SharedCause {
+  pages: number;
+  runbooksStarted: number;
+  steadyStateWrites: number;
+}
+const causeRows = [10, 100, 1000].map((n) => {
+  const without = child<SharedCause>('./shared-cause-run.ts', [String(n)]);
+  const declared = child<SharedCause>('./shared-cause-run.ts', [String(n), 'dependsOn']);
+  return `| ${n.toLocaleString('en')} | ${without.pages} | ${without.runbooksStarted} | ${declared.pages} | ${declared.runbooksStarted} | ${declared.steadyStateWrites} | ${pass(declared.pages === 1 && declared.runbooksStarted === 0 && declared.steadyStateWrites === 0)} |`;
+});
+sections.push(
+  '## One cause, one page',
+  '',
+  "A database (a TCP check) and N checks of the service behind it fail together, through whole run-checks rounds (in the schedules' parts of 50) against dynalite, the local stream feeding notify and the reader that starts check runbooks. Each dependent's service has a runbook that acts on its own target when its check fails. Two rounds open the outage; a third, steady, is measured for writes (a failing finding is kept in the history every round, one item each: those are not counted). Without `dependsOn` every check pages and starts its fix; with it, the database pages once and names them.",
+  '',
+  '| dependents | pages without `dependsOn` | per-target runbooks started | pages with `dependsOn` | per-target runbooks started | state writes of a steady round | target (1 page, 0 runbooks, 0 writes) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...causeRows,
+);
+
 log('alarm to action: on-alarm handler to the ECS UpdateService call…');
 const ALARM_RUNS = 500;
 const alarm = child<{ samples: PathSample[] }>('./alarm-run.ts', ['50', String(ALARM_RUNS)]).samples;

@@ -35,7 +35,10 @@ export interface RoundRecord {
 export async function recordRound(findings: readonly Finding[], { config, store, clock, log }: RoundDeps): Promise<RoundRecord> {
   const now = clock.now();
   const checks = new Map(config.checks.map((c) => [c.id, c]));
-  const states = await store.getCheckStates(findings.map((f) => f.checkId));
+  // With the round's own checks, the checks they depend on that ran elsewhere (another part, another schedule): as last recorded.
+  const ids = new Set(findings.map((f) => f.checkId));
+  const parents = findings.flatMap((f) => checks.get(f.checkId)?.dependsOn ?? []).filter((id) => !ids.has(id));
+  const states = await store.getCheckStates([...ids, ...new Set(parents)]);
   const silences = [...config.silences, ...(await store.listSilences())];
   const record: RoundRecord = { transitions: [], stateWrites: 0, recorded: 0, failed: [] };
   const byCheck = new Map<string, Transition>();

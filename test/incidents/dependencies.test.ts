@@ -5,6 +5,9 @@ import { ConfigError } from '../../shared/errors.js';
 import type { Status } from '../../shared/findings.js';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import { causeFor, type Cause } from '../../shared/incidents/dependencies.js';
+import { recordRound } from '../../shared/incidents/record-round.js';
+import { silentLog } from '../../shared/log.js';
+import { MemoryStateStore } from '../../shared/state/memory.js';
 import type { IncidentPolicy } from '../../shared/incidents/policy.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
@@ -122,5 +125,27 @@ describe('dependsOn in the config', () => {
   it('orders a chain so that dependents come first', () => {
     const config = parseConfig({ checks: checks({ api: ['lb'], lb: ['db'], db: [], other: [] }) });
     expect(Object.fromEntries(dependencyDepths(config.checks))).toEqual({ api: 2, lb: 1, db: 0, other: 0 });
+  });
+});
+
+describe('a round in parts', () => {
+  it('holds a dependent whose check runs in another part than the one it depends on, from that one as last recorded', async () => {
+    const config = parseConfig({
+      checks: [
+        { id: 'orders-db', kind: 'tcp', target: 'db:5432' },
+        { id: 'orders-api', kind: 'tcp', target: 'api:443', dependsOn: ['orders-db'] },
+      ],
+    });
+    const store = new MemoryStateStore();
+    const at = (minute: number) => ({ config, store, clock: { now: () => minutesAfter(T0, minute) }, log: silentLog });
+    const fail = (checkId: string, minute: number) =>
+      finding('fail', minutesAfter(T0, minute), { checkId, target: checkId === 'orders-db' ? 'db:5432' : 'api:443' });
+    for (const minute of [0, 1]) {
+      await recordRound([fail('orders-db', minute)], at(minute)); // part 1
+      await recordRound([fail('orders-api', minute)], at(minute)); // part 2
+    }
+    const states = await store.getCheckStates(['orders-db', 'orders-api']);
+    expect(states.get('orders-db')?.incident).toMatchObject({ silenced: false });
+    expect(states.get('orders-api')?.incident).toMatchObject({ silenced: true, causedBy: 'orders-db' });
   });
 });
