@@ -46,8 +46,13 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new RequestError(`--event ${values.event}: ${(err as Error).message}`);
   }
+  return invokeFunction(name, event, io, values.config);
+}
+
+/** One function's handler on this machine, on the local state or the table TABLE_NAME names: its answer on stdout, its exit code returned. */
+export async function invokeFunction(name: string, event: unknown, io: Io, config?: string): Promise<number> {
   // The handlers run the config deployed.ts loads: the one named here, or ./vigil.config.ts, as for `vigil run`.
-  process.env.VIGIL_CONFIG = resolve(values.config ?? 'vigil.config.ts');
+  process.env.VIGIL_CONFIG = resolve(config ?? 'vigil.config.ts');
   const local = process.env.TABLE_NAME ? undefined : await localTable(io);
   try {
     const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };

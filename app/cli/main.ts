@@ -6,11 +6,13 @@ import { heartbeatCommand, heartbeatUsage } from './heartbeat.js';
 import { invokeCommand, invokeUsage } from './invoke.js';
 import { processIo, type Io } from '../terminal/io.js';
 import { runCommand, runUsage } from './run.js';
+import { silenceCommand, silenceUsage } from './silence.js';
 
 const USAGE = `Usage:
   ${runUsage}
   ${invokeUsage}
   ${heartbeatUsage}
+  ${silenceUsage}
   vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
 
 /** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
@@ -27,6 +29,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await invokeCommand(args, io);
       case 'heartbeat':
         return await heartbeatCommand(args, io);
+      case 'silence':
+      case 'unsilence':
+        return await silenceCommand(command, args, io);
       case 'demo':
         return await demoCommand(args, io, stop.signal);
       case undefined:

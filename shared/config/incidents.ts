@@ -21,6 +21,11 @@ export const incidentsSchema = z.prefault(
     openOnWarn: z._default(z.boolean(), false),
     /** Reminders after the first notification while nobody acknowledges. Default: 3. */
     maxRepeats: z._default(z.int().check(z.minimum(0), z.maximum(100)), 3),
+    /**
+     * Whether the resolution of a silenced incident is sent when its opening was (it was paged, then
+     * silenced), so the page a pager opened downstream gets closed. One never paged resolves quietly. Default: true.
+     */
+    resolveSilenced: z._default(z.boolean(), true),
     /** Days a notable finding is kept in the history. Default: 30. */
     historyDays: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
     /** Response SLAs from the guides: P1 15 min, P2 1 h, P3 4 h, P4 1 day; reminders in between. */

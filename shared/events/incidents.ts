@@ -13,11 +13,17 @@ const silenceLength = z
   )
   .check(z.refine((ms) => ms > 0 && ms <= 7 * DAY_MS, 'between 1m and 7d'));
 
-/** A silence names the check, or the incident whose check it is. */
-const silenceTarget = { check: z.optional(z.string().check(z.minLength(1), z.maxLength(64), oneLine)), incident: z.optional(incidentId) };
+const tagText = z.string().check(z.minLength(1), z.maxLength(128), oneLine);
+
+/** A silence names the check, the incident whose check it is, or the tags of every check it covers (a deploy's service). */
+const silenceTarget = {
+  check: z.optional(z.string().check(z.minLength(1), z.maxLength(64), oneLine)),
+  incident: z.optional(incidentId),
+  tags: z.optional(z.record(tagText, tagText).check(z.refine((t) => Object.keys(t).length > 0, 'name at least one tag, e.g. {"service": "orders"}'))),
+};
 const oneTarget = [
-  (r: { check?: string | undefined; incident?: string | undefined }) => (r.check === undefined) !== (r.incident === undefined),
-  { message: 'give either "check" or "incident", not both' },
+  (r: { check?: unknown; incident?: unknown; tags?: unknown }) => [r.check, r.incident, r.tags].filter((x) => x !== undefined).length === 1,
+  { message: 'give one of "check", "incident" or "tags"' },
 ] as const;
 
 const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit'] as const;

@@ -75,20 +75,40 @@ async function get(incidentId: string, entries: number, { store }: OperatorDeps)
 }
 
 async function silence(req: Extract<IncidentsRequest, { op: 'silence' }>, deps: OperatorDeps): Promise<OperatorResult> {
-  const { checkId, active } = await target(req, deps);
   const until = new Date(deps.clock.now().getTime() + req.for).toISOString();
-  // An alarm's path reads no stored silences (it stays quick): only its current incident can be silenced.
-  const alarm = checkId.startsWith(ALARM_PREFIX);
-  if (alarm && !active) throw new RequestError(`${checkId} has no active incident to silence; to quiet the alarm itself, disable its actions in CloudWatch`);
-  // Stored first: rounds that run meanwhile already see it, and a new incident opens silenced.
-  if (!alarm) await deps.store.putSilence({ id: operatorSilenceId(checkId), checks: [checkId], until, by: req.by, reason: req.reason });
-  const done = alarm ? `${active!.id} silenced until ${until} (a new incident of this alarm is not)` : `${checkId} silenced until ${until}`;
+  if (req.tags) return silenceTags(req.tags, until, { by: req.by, reason: req.reason }, deps);
+  const { checkId, active } = await target(req, deps);
+  // Stored first: rounds and alarms that come meanwhile already see it, and a new incident opens silenced.
+  await deps.store.putSilence({ id: operatorSilenceId(checkId), checks: [checkId], until, by: req.by, reason: req.reason });
+  const done = `${checkId} silenced until ${until}`;
   if (!active) return { done: `${done}; it has no active incident` };
   const state = await applyHumanAction(deps.store, { op: 'silence', incidentId: active.id, by: req.by, reason: req.reason, until }, deps.clock);
   return acted(done, state);
 }
 
+/**
+ * Every check with these tags, for a while (a deploy of one service): stored, so the rounds that run meanwhile
+ * open their incidents silenced, and the incidents already open are silenced too.
+ */
+async function silenceTags(tags: Record<string, string>, until: string, who: { by: string; reason: string }, deps: OperatorDeps): Promise<OperatorResult> {
+  const covered = deps.config.checks.filter((c) => Object.entries(tags).every(([k, v]) => c.tags[k] === v)).map((c) => c.id);
+  const named = tagLabel(tags);
+  if (!covered.length) throw new RequestError(`no check has the tags ${named}; the tags of the config's checks are in vigil.config.ts`);
+  await deps.store.putSilence({ id: tagSilenceId(tags), tags, until, ...who });
+  const states = await deps.store.getCheckStates(covered);
+  const active = [...states.values()].filter((s) => isActive(s.incident) && !s.incident.silenced).map((s) => s.incident!.id);
+  for (const incidentId of active) await applyHumanAction(deps.store, { op: 'silence', incidentId, ...who, until }, deps.clock);
+  const open = active.length ? `; silenced its open incident${active.length > 1 ? 's' : ''} ${active.join(', ')}` : '';
+  return { done: `${covered.length} check${covered.length > 1 ? 's' : ''} tagged ${named} silenced until ${until}${open}` };
+}
+
 async function unsilence(req: Extract<IncidentsRequest, { op: 'unsilence' }>, deps: OperatorDeps): Promise<OperatorResult> {
+  if (req.tags) {
+    const id = tagSilenceId(req.tags);
+    if (!(await deps.store.listSilences()).some((s) => s.id === id)) throw new RequestError(`no operator silence on ${tagLabel(req.tags)}; nothing to lift`);
+    await deps.store.deleteSilence(id);
+    return { done: `silence on ${tagLabel(req.tags)} lifted; an incident it held that still fails is sent at its check's next round` };
+  }
   const { checkId, active } = await target(req, deps);
   const id = operatorSilenceId(checkId);
   const stored = (await deps.store.listSilences()).some((s) => s.id === id);
@@ -141,6 +161,13 @@ const ALARM_PREFIX = 'alarm:';
 
 /** One operator silence per check: silencing again replaces it. */
 const operatorSilenceId = (checkId: string) => `operator:${checkId}`;
+/** One stored silence per set of tags, whatever order they are given in. */
+const tagSilenceId = (tags: Record<string, string>) => `operator:tags:${tagLabel(tags)}`;
+const tagLabel = (tags: Record<string, string>) =>
+  Object.entries(tags)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 
 function acted(done: string, state: CheckState): OperatorResult {
   const incident = state.incident!;

@@ -26,6 +26,9 @@ export interface NotifyDeps {
  */
 export const MAX_UNANSWERED_SENDS = 2;
 
+/** Transitions sent however the incident is silenced: an action taken (or one that would have been), a plan awaiting approval, the silence itself. */
+const ALWAYS_SENT = new Set(['acted', 'observed', 'proposed', 'silenced']);
+
 /**
  * At least once, and few copies. The transition's delivery line (`<seq>.1` on its timeline) says
  * where its message stands: `sending` with the count of sends that went unanswered, then `notified`
@@ -50,7 +53,11 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
     return undefined;
   });
   const final = recorded && recorded.kind !== 'sending';
-  if (!final && incident.silenced && transition.kind !== 'silenced') {
+  // A silenced incident's news is recorded, not sent: but what Vigil does (or asks leave to do) is always told, and
+  // a resolution goes out when the page did, to close it downstream.
+  const closesPage = transition.kind === 'resolved' && incident.notificationsSent > 0 && config.incidents.resolveSilenced;
+  const held = incident.silenced && !ALWAYS_SENT.has(transition.kind) && !closesPage;
+  if (!final && held) {
     await store.putDeliveryLine(incident.id, line('not-notified', `silenced: ${incident.silenceReason ?? 'by an operator'}`));
     log.info(`${incident.id} ${transition.kind}, silenced: not sent`, { incidentId: incident.id });
   } else if (!final) {

@@ -1,5 +1,5 @@
 import type { RunbookConfig } from '../config/remediations.js';
-import { activeSilence } from '../config/silences.js';
+import { activeSilence, type Silence } from '../config/silences.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import type { Finding } from '../findings.js';
 import { applyFinding } from '../incidents/apply-finding.js';
@@ -26,6 +26,11 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
   const base = { alarm: alarmName, state: state.value };
   const { runbook } = match;
   const checkId = alarmCheckId(alarmName);
+  // The silences operators stored (a deploy's), read alongside the alarm's state: no round trip more on the way to acting.
+  const silences = deps.store.listSilences().catch((err: unknown) => {
+    deps.log.warn("could not read the stored silences; deciding on the config's alone", { error: err instanceof Error ? err.message : String(err) });
+    return [];
+  });
   // Said on the incident's timeline (when it has one) as the run closes.
   const say = (incidentId: string | undefined, summary: string, reason?: string) => {
     if (!incidentId) return;
@@ -44,7 +49,7 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
   if (state.value === 'OK') {
     if (!runbook.resolveOnOk) return done(run, { ...base, runbook: runbook.id, verdict: 'recorded', steps: [] }, deps);
     const stored = (await deps.store.getCheckStates([checkId])).get(checkId);
-    const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
+    const { written, previous } = await applyFinding(deps.store, finding, await findingContext(runbook, event, deps, silences), stored);
     const incident = (written ?? previous)?.incident;
     const resolved = written?.transition?.kind === 'resolved';
     say(incident?.id, `${alarmName} is OK: ${state.reason}`);
@@ -60,7 +65,7 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
     const first = runbook.steps[0];
     const read = first && 'act' in first ? await deps.store.getGuard(targetKeyOf(first.act, deps.config), checkId) : undefined;
     const stored = read ? read.check : (await deps.store.getCheckStates([checkId])).get(checkId);
-    const { written, previous } = await applyFinding(deps.store, finding, findingContext(runbook, event, deps), stored);
+    const { written, previous } = await applyFinding(deps.store, finding, await findingContext(runbook, event, deps, silences), stored);
     const current = (written ?? previous)!;
     run.record = { ...run.record, incidentVersion: current.version };
     if (read) run.known = { ...read, check: current };
@@ -94,10 +99,11 @@ function alarmFinding(event: AlarmEvent, now: Date): Finding {
 }
 
 /** An alarm is already a verdict: one ALARM opens, one OK resolves. */
-function findingContext(runbook: RunbookConfig, event: AlarmEvent, deps: RunbookDeps) {
+async function findingContext(runbook: RunbookConfig, event: AlarmEvent, deps: RunbookDeps, silences: Promise<Silence[]>) {
   const { severities, maxRepeats } = deps.config.incidents;
   const policy: IncidentPolicy = { failureThreshold: 1, successThreshold: 1, openOnWarn: false, maxRepeats, ...severities[runbook.severity] };
   const now = deps.clock.now();
-  const silence = activeSilence(deps.config.silences, { id: alarmCheckId(event.detail.alarmName), tags: event.detail.alarmTags ?? {} }, now);
+  const target = { id: alarmCheckId(event.detail.alarmName), tags: event.detail.alarmTags ?? {} };
+  const silence = activeSilence([...deps.config.silences, ...(await silences)], target, now);
   return { policy, severity: runbook.severity, silence, now, eventId: event.id };
 }

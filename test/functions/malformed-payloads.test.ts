@@ -70,7 +70,7 @@ const rows: [string, unknown, unknown][] = [
   [
     'incidents',
     { op: 'silence', check: 'api-health', incident: 'api-health/1', by: 'alice', reason: 'x' },
-    '(event): give either "check" or "incident", not both',
+    '(event): give one of "check", "incident" or "tags"',
   ],
   [
     'incidents',

@@ -193,4 +193,42 @@ describe('notify handler', () => {
       'not-notified: silenced: Sunday maintenance',
     ]);
   });
+
+  it("sends the resolution of an incident silenced after its page, so the pager's page closes; not of one never paged", async () => {
+    const { handler } = await setup();
+    const ctx = (minute: number, silence?: { id: string; reason: string; checks: string[] }) => ({
+      policy: policyFor(check, config),
+      severity: check.severity,
+      silence,
+      now: minutesAfter(T0, minute),
+    });
+    const a = decideIncident(undefined, finding('fail', T0), ctx(0))!;
+    const opened = decideIncident(a, finding('fail', minutesAfter(T0, 1)), ctx(1))!;
+    const until = minutesAfter(T0, 60).toISOString();
+    const silenced = decideHumanAction(opened, { op: 'silence', incidentId: 'api-health/1', by: 'alice', reason: 'deploying', until }, minutesAfter(T0, 2));
+    const held = { id: 'operator:api-health', reason: 'deploying', checks: ['api-health'] };
+    const c = decideIncident(silenced, finding('ok', minutesAfter(T0, 3)), ctx(3, held))!;
+    const resolved = decideIncident(c, finding('ok', minutesAfter(T0, 4)), ctx(4, held))!;
+    await handler({ Records: records([a, opened, silenced, c, resolved]) });
+    expect(published().map((p) => p.Subject)).toEqual([
+      expect.stringMatching(/^\[P1\]\[OPEN\] api-health/),
+      expect.stringMatching(/^\[P1\]\[SILENCED\] api-health/),
+      expect.stringMatching(/^\[P1\]\[RESOLVED\] api-health/),
+    ]);
+
+    // Opened silenced (a maintenance window): nothing was paged, so its resolution is not either.
+    sns.resetHistory();
+    const quiet = await setup();
+    const window = { id: 'w', reason: 'Sunday maintenance', checks: ['api-health'] };
+    const states = [0, 1, 2, 3].map((m) => m);
+    let state: CheckState | undefined;
+    const written: CheckState[] = [];
+    for (const minute of states) {
+      state = decideIncident(state, finding(minute < 2 ? 'fail' : 'ok', minutesAfter(T0, minute)), ctx(minute, window)) ?? state;
+      written.push(state!);
+    }
+    await quiet.handler({ Records: records(written) });
+    expect(state!.incident).toMatchObject({ state: 'resolved', silenced: true });
+    expect(published()).toEqual([]);
+  });
 });

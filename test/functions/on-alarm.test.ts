@@ -118,6 +118,20 @@ describe('on-alarm handler', () => {
     );
   });
 
+  it('honours a silence an operator stored for the alarm (a deploy): the incident opens silenced, and what Vigil did is still told', async () => {
+    const t = await setup();
+    const incidents = createIncidentsHandler({ config: t.deps.config, store: t.store, clock: t.deps.clock, log: silentLog });
+    expect(await incidents({ op: 'silence', check: 'alarm:orders-api-5xx-rate', for: '30m', by: 'ci', reason: 'deploying orders' })).toMatchObject({
+      done: expect.stringContaining('alarm:orders-api-5xx-rate silenced until'),
+    });
+    expect(await t.onAlarm(samples.metric)).toMatchObject({ verdict: 'fixed' });
+    expect((await t.store.getCheckStates(['alarm:orders-api-5xx-rate'])).get('alarm:orders-api-5xx-rate')?.incident).toMatchObject({
+      silenced: true,
+      silenceReason: 'deploying orders',
+    });
+    expect(t.sent.map((n) => n.subject)).toEqual(['[P1][ACTION TAKEN] alarm:orders-api-5xx-rate: new deployment of prod/orders-api started']);
+  });
+
   it('in observe mode records exactly what it would do, and does nothing', async () => {
     const t = await setup({ mode: 'observe' });
     const result = (await t.onAlarm(samples.metric)) as RunbookResult;
