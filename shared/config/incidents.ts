@@ -26,6 +26,18 @@ export const incidentsSchema = z.prefault(
      * silenced), so the page a pager opened downstream gets closed. One never paged resolves quietly. Default: true.
      */
     resolveSilenced: z._default(z.boolean(), true),
+    /**
+     * A check that changes between failing and passing more than `changes` times within `windowMinutes` is
+     * flapping: one [FLAPPING] message, no runbook acts for it, until it has held still for `stableMinutes`.
+     */
+    flapping: z.prefault(
+      z.strictObject({
+        changes: z._default(z.int().check(z.minimum(2), z.maximum(100)), 6),
+        windowMinutes: z._default(z.number().check(z.positive()), 60),
+        stableMinutes: z._default(z.number().check(z.positive()), 30),
+      }),
+      {},
+    ),
     /** Days a notable finding is kept in the history. Default: 30. */
     historyDays: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
     /** Response SLAs from the guides: P1 15 min, P2 1 h, P3 4 h, P4 1 day; reminders in between. */

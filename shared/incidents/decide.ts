@@ -1,29 +1,12 @@
-import type { Severity } from '../config/schema.js';
-import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
-import { isFailing, type IncidentPolicy } from './policy.js';
-import type { Cause } from './dependencies.js';
-import { isActive, type CheckState, type Incident, type TransitionKind } from '../state/check-state.js';
+import { flappingStep, recentChanges } from './flapping.js';
+import { isFailing } from './policy.js';
+import { holdOf, newIncident, transition, type FindingContext } from './transition.js';
+import { isActive, type CheckState } from '../state/check-state.js';
+
+export type { FindingContext } from './transition.js';
 
 const MINUTE_MS = 60_000;
-
-export interface FindingContext {
-  policy: IncidentPolicy;
-  severity: Severity;
-  /** The silence covering this check now, if any. */
-  silence: Silence | undefined;
-  now: Date;
-  /** The event the finding comes from (an alarm's): applied once, however often it is delivered. */
-  eventId?: string;
-  /** A check this one depends on, failing now: this one's incident is its consequence, recorded and not paged. */
-  cause?: Cause | undefined;
-}
-
-/** Why an incident is recorded and not sent: a silence, or a failing check it depends on. */
-function holdOf({ silence, cause }: FindingContext): { reason: string; causedBy?: string } | undefined {
-  if (silence) return { reason: silence.reason };
-  return cause && { reason: `caused by ${cause.checkId}: ${cause.summary}`, causedBy: cause.checkId };
-}
 
 /**
  * The check's next state after a finding, or undefined when nothing changed, which is what
@@ -41,15 +24,19 @@ export function decideIncident(previous: CheckState | undefined, finding: Findin
   const same = state.streak.failing === failing;
   // A streak already past a (now lower) cap stays as it is: changing it would be a write that decides nothing.
   const count = !same ? 1 : state.streak.count >= cap ? state.streak.count : state.streak.count + 1;
+  const changes = policy.flapping && recentChanges(previous, failing, now, policy.flapping);
+  const { changes: _old, ...rest } = state;
   const next: CheckState = {
-    ...state,
+    ...rest,
     status: finding.status,
     statusSince: finding.status === state.status && previous ? state.statusSince : finding.startedAt,
     streak: { failing, count },
+    ...(changes ? { changes } : {}),
   };
 
-  const withTransition = transitionFor(next, finding, ctx);
-  const result = withTransition ?? next;
+  const flapping = policy.flapping && flappingStep(previous, next, finding, ctx, policy.flapping);
+  const withTransition = flapping ? (flapping.transition?.seq !== next.transition?.seq ? flapping : undefined) : transitionFor(next, finding, ctx);
+  const result = withTransition ?? (flapping || next);
   if (previous && !withTransition && sameAs(previous, result)) return undefined;
   return { ...result, ...(ctx.eventId !== undefined ? { lastEvent: ctx.eventId } : {}) };
 }
@@ -62,24 +49,7 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
 
   if (!active) {
     if (!failing || state.streak.count < policy.failureThreshold) return undefined;
-    const opened: Incident = {
-      id: `${finding.checkId}/${state.incidentCount + 1}`,
-      checkId: finding.checkId,
-      target: finding.target,
-      severity: ctx.severity,
-      state: 'open',
-      silenced: hold !== undefined,
-      ...(hold ? { silenceReason: hold.reason } : {}),
-      ...(hold?.causedBy ? { causedBy: hold.causedBy } : {}),
-      openedAt: now.toISOString(),
-      failingSince: state.statusSince,
-      summary: finding.summary,
-      observed: finding.observed,
-      failuresAtOpen: state.streak.count,
-      notificationsSent: hold ? 0 : 1,
-      ...(hold ? {} : { lastNotifiedAt: now.toISOString() }),
-      ...(state.incident ? { previousId: state.incident.id } : {}),
-    };
+    const opened = newIncident(state, finding, ctx, state.statusSince);
     return transition({ ...state, incidentCount: state.incidentCount + 1 }, opened, 'opened', now);
   }
 
@@ -134,14 +104,6 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
   return undefined;
 }
 
-export function transition(state: CheckState, incident: Incident, kind: TransitionKind, now: Date, reason?: string, by = 'vigil'): CheckState {
-  return {
-    ...state,
-    incident,
-    transition: { seq: (state.transition?.seq ?? 0) + 1, kind, incidentId: incident.id, at: now.toISOString(), by, ...(reason ? { reason } : {}) },
-  };
-}
-
 function blank(finding: Finding): CheckState {
   return {
     checkId: finding.checkId,
@@ -156,7 +118,8 @@ function blank(finding: Finding): CheckState {
 
 /** A new target is a new fingerprint: the streak starts over, and an incident about the old target closes. */
 function retargeted(previous: CheckState, finding: Finding, now: Date): CheckState {
-  const fresh = { ...previous, target: finding.target, streak: { failing: false, count: 0 } };
+  const { changes: _changes, flappingSince: _since, ...rest } = previous;
+  const fresh = { ...rest, target: finding.target, streak: { failing: false, count: 0 } };
   if (!isActive(previous.incident)) return fresh;
   const closed = { ...previous.incident, state: 'resolved' as const, resolvedAt: now.toISOString(), resolvedBy: 'vigil' };
   return transition(fresh, closed, 'resolved', now, `target changed to ${finding.target}`);
@@ -168,6 +131,7 @@ function sameAs(a: CheckState, b: CheckState): boolean {
     a.streak.failing === b.streak.failing &&
     a.streak.count === b.streak.count &&
     a.target === b.target &&
-    a.statusSince === b.statusSince
+    a.statusSince === b.statusSince &&
+    a.flappingSince === b.flappingSince
   );
 }

@@ -1,5 +1,5 @@
 import { ActionRefusedError } from '../errors.js';
-import { transition } from './decide.js';
+import { transition } from './transition.js';
 import type { ActionTold, CheckState, Transition } from '../state/check-state.js';
 
 export interface HumanAction {

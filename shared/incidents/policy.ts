@@ -1,6 +1,7 @@
 import { roundsToCount } from '../config/triggers.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import type { Status } from '../findings.js';
+import type { FlappingPolicy } from './flapping.js';
 
 export interface IncidentPolicy {
   failureThreshold: number;
@@ -11,6 +12,8 @@ export interface IncidentPolicy {
   repeatMinutes: number;
   /** Count a failing streak this far, past the threshold, for a runbook that waits on so many failing rounds. */
   countTo?: number;
+  /** When it is flapping. Absent (an alarm's): never. */
+  flapping?: FlappingPolicy;
 }
 
 /** The config's incident settings, its severity's times, and the check's own overrides, in that order. */

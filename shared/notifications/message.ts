@@ -25,6 +25,7 @@ const HEADLINE: Record<Transition['kind'], string> = {
   proposed: 'APPROVAL NEEDED',
   acted: 'ACTION TAKEN',
   observed: 'DRY RUN',
+  flapping: 'FLAPPING',
 };
 
 export interface MessageContext {
@@ -74,6 +75,8 @@ function fixedByVigil(incident: Incident, t: Transition): string | undefined {
   return last && (last.result ?? last.summary);
 }
 
+const stillFor = ({ policy }: MessageContext) => (policy?.flapping ? ` for ${minutes(policy.flapping.stableMinutes)}` : '');
+
 function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   const lines: string[] = [];
   const fixed = fixedByVigil(incident, t);
@@ -99,6 +102,7 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
         ? `Vigil acted on ${incident.checkId}, by itself.`
         : `${acted.by} acted on ${incident.checkId} through Vigil.`,
     observed: `Vigil would have acted on ${incident.checkId} (dry run: its remediation is in observe mode; nothing was changed).`,
+    flapping: `${incident.checkId} is flapping: it keeps changing between failing and passing. Until it holds still${stillFor(ctx)}, Vigil sends nothing more about it and no runbook acts for it; then you hear whether it settled failing or passing.`,
   }[t.kind];
   lines.push(what, '');
   if (acted) {

@@ -19,11 +19,12 @@ export interface CheckTrigger {
 /**
  * The runbook a check-state write starts, if any: the first whose criteria select the check and whose
  * trigger this write is (a new transition it waits for, or the failing round it waits for). A silenced
- * incident starts nothing: someone said to leave it alone.
+ * incident starts nothing: someone said to leave it alone; nor does a flapping one: acting into it would
+ * chase a state that changes again before the fix is verified.
  */
 export function triggerFor(config: Pick<VigilConfig, 'checks' | 'runbooks'>, old: CheckState | undefined, next: CheckState): CheckTrigger | undefined {
   const incident = next.incident;
-  if (!isActive(incident) || incident.silenced) return undefined;
+  if (!isActive(incident) || incident.silenced || incident.flapping) return undefined;
   const check = config.checks.find((c) => c.id === next.checkId);
   if (!check) return undefined;
   const transition = isNewTransition(old, next) ? next.transition : undefined;

@@ -15,6 +15,7 @@ export const TRANSITION_KINDS = [
   'proposed',
   'acted',
   'observed',
+  'flapping',
 ] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
@@ -32,6 +33,8 @@ export interface Incident {
   silencedUntil?: string;
   /** Opened while a check it depends on failed: that check's messages list it, and it pages on its own only if it outlasts it. */
   causedBy?: string;
+  /** Its check is flapping: told once, no runbook acts for it, until the check holds still. */
+  flapping?: boolean;
   openedAt: string;
   failingSince: string;
   /** The finding behind the latest transition. */
@@ -108,6 +111,10 @@ export interface CheckState {
   transition?: Transition;
   /** The alarm event last applied: its retried delivery is the same evidence, counted once. */
   lastEvent?: string;
+  /** When it last changed between failing and passing, within the flapping window: written only when it changes. */
+  changes?: string[];
+  /** Flapping since then: incident transitions wait until it holds still. */
+  flappingSince?: string;
 }
 
 export function isActive(incident: Incident | undefined): incident is Incident {

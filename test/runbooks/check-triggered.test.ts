@@ -151,7 +151,7 @@ describe('a runbook started by a check', () => {
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
   });
 
-  it('starts nothing for a silenced incident, a check it does not select, or a write that is not its trigger', async () => {
+  it('starts nothing for a silenced or flapping incident, a check it does not select, or a write that is not its trigger', async () => {
     const t = await setup({ checks: { ids: ['api-health'] } });
     const open = {
       checkId: 'api-health',
@@ -167,6 +167,7 @@ describe('a runbook started by a check', () => {
     const opened = { ...open, incident, transition } as CheckState;
     expect(triggerFor(t.config, undefined, opened)).toMatchObject({ cause: 'opened', eventId: 'api-health/1#1' });
     expect(triggerFor(t.config, undefined, { ...opened, incident: { ...incident!, silenced: true } })).toBeUndefined();
+    expect(triggerFor(t.config, undefined, { ...opened, incident: { ...incident!, flapping: true } })).toBeUndefined();
     expect(triggerFor(t.config, undefined, { ...opened, checkId: 'orders-api-service' })).toBeUndefined();
     expect(triggerFor(t.config, opened, { ...opened, version: 3, streak: { failing: true, count: 2 } })).toBeUndefined();
     expect(triggerFor(t.config, undefined, { ...opened, transition: { ...transition, kind: 'acknowledged' } })).toBeUndefined();
