@@ -38,6 +38,11 @@ export const incidentsSchema = z.prefault(
       }),
       {},
     ),
+    /**
+     * Incidents of one group (a check's `group`, else its `service` tag) that open within `windowMinutes` of the
+     * first go out as that one's notification, naming them all; acknowledging or silencing it covers them. 0: off.
+     */
+    grouping: z.prefault(z.strictObject({ windowMinutes: z._default(z.number().check(z.minimum(0), z.maximum(1440)), 5) }), {}),
     /** Days a notable finding is kept in the history. Default: 30. */
     historyDays: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
     /** Response SLAs from the guides: P1 15 min, P2 1 h, P3 4 h, P4 1 day; reminders in between. */

@@ -79,7 +79,14 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
     };
     delete unsilenced.silenceReason;
     delete unsilenced.causedBy;
-    const why = active.causedBy ? `${active.causedBy} recovered, and this still fails` : 'silence ended while still failing';
+    delete unsilenced.groupedWith;
+    // Acknowledged with the incident it was told with: someone has it already.
+    if (active.state === 'acknowledged') return { ...state, incident: { ...unsilenced, notificationsSent: active.notificationsSent } };
+    const why = active.causedBy
+      ? `${active.causedBy} recovered, and this still fails`
+      : active.groupedWith
+        ? `${active.groupedWith}, which it was told with, is over, and this still fails`
+        : 'silence ended while still failing';
     return transition(state, unsilenced, 'opened', now, why);
   }
   // No reminder, no escalation while silenced or while a check it depends on fails: that one's messages carry it.

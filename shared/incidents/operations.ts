@@ -8,27 +8,17 @@ import type { Log } from '../log.js';
 import { remediationRegistry } from '../remediations/index.js';
 import type { CheckStates, Guards, IncidentRecords, Silences, Timeline, TimelineEntry } from '../state/ports.js';
 import { decideActed } from './human.js';
-import { activeIncidentState, applyHumanAction, checkIdOf } from './operator.js';
-import { isActive, type CheckState, type Incident } from '../state/check-state.js';
+import { activeIncidentState, applyHumanAction } from './operator.js';
+import { checkIdOf, isActive, type CheckState, type Incident } from '../state/check-state.js';
 import { updateCheckState } from './update-state.js';
+import { brief, type IncidentBrief } from './brief.js';
+import { acknowledgeToldWith, toldWithIt } from './told-with.js';
 
 export interface OperatorDeps {
   config: VigilConfig;
   store: CheckStates & Silences & Pick<Timeline, 'getTimeline'> & Pick<IncidentRecords, 'getIncident' | 'listActiveIncidents'> & Guards;
   clock: Clock;
   log: Log;
-}
-
-/** One incident in a line or two: what the console's result pane shows. */
-export interface IncidentBrief {
-  id: string;
-  state: Incident['state'];
-  severity: Incident['severity'];
-  summary: string;
-  openedAt: string;
-  acknowledgedBy?: string;
-  resolvedBy?: string;
-  silenced?: string;
 }
 
 export type OperatorResult =
@@ -43,10 +33,15 @@ export async function operate(req: IncidentsRequest, deps: OperatorDeps): Promis
       return list(req.state, req.limit, deps);
     case 'get':
       return get(req.incident, req.timeline, deps);
-    case 'ack':
+    case 'ack': {
+      const state = await applyHumanAction(deps.store, { op: 'ack', incidentId: req.incident, by: req.by, reason: req.reason }, deps.clock);
+      const covered = await acknowledgeToldWith(deps.store, deps.config, req.incident, req, deps.clock);
+      return acted(`${req.incident} acknowledged by ${req.by}${withThem(covered)}`, state);
+    }
     case 'resolve': {
-      const state = await applyHumanAction(deps.store, { op: req.op, incidentId: req.incident, by: req.by, reason: req.reason }, deps.clock);
-      return acted(`${req.incident} ${req.op === 'ack' ? 'acknowledged' : 'resolved'} by ${req.by}`, state);
+      // Each incident of a group resolves on its own: the others' checks may still fail.
+      const state = await applyHumanAction(deps.store, { op: 'resolve', incidentId: req.incident, by: req.by, reason: req.reason }, deps.clock);
+      return acted(`${req.incident} resolved by ${req.by}`, state);
     }
     case 'silence':
       return silence(req, deps);
@@ -78,9 +73,11 @@ async function silence(req: Extract<IncidentsRequest, { op: 'silence' }>, deps: 
   const until = new Date(deps.clock.now().getTime() + req.for).toISOString();
   if (req.tags) return silenceTags(req.tags, until, { by: req.by, reason: req.reason }, deps);
   const { checkId, active } = await target(req, deps);
+  // The incidents told with it are silenced with it: their checks are in the one stored silence, lifted with it.
+  const covered = active ? await toldWithIt(deps.store, deps.config, active.id) : [];
   // Stored first: rounds and alarms that come meanwhile already see it, and a new incident opens silenced.
-  await deps.store.putSilence({ id: operatorSilenceId(checkId), checks: [checkId], until, by: req.by, reason: req.reason });
-  const done = `${checkId} silenced until ${until}`;
+  await deps.store.putSilence({ id: operatorSilenceId(checkId), checks: [checkId, ...covered], until, by: req.by, reason: req.reason });
+  const done = `${checkId} silenced until ${until}${withThem(covered)}`;
   if (!active) return { done: `${done}; it has no active incident` };
   const state = await applyHumanAction(deps.store, { op: 'silence', incidentId: active.id, by: req.by, reason: req.reason, until }, deps.clock);
   return acted(done, state);
@@ -159,6 +156,8 @@ async function target(
 
 const ALARM_PREFIX = 'alarm:';
 
+const withThem = (checks: string[]) => (checks.length ? `, with the ${checks.length} told with it (${checks.join(', ')})` : '');
+
 /** One operator silence per check: silencing again replaces it. */
 const operatorSilenceId = (checkId: string) => `operator:${checkId}`;
 /** One stored silence per set of tags, whatever order they are given in. */
@@ -174,19 +173,6 @@ function acted(done: string, state: CheckState): OperatorResult {
   // The notify function sends it from the stream, unless the incident is silenced.
   const notified = incident.silenced && state.transition?.kind !== 'silenced' ? 'no: the incident is silenced' : 'yes, by the notify function';
   return { done, incident: brief(incident), notified };
-}
-
-export function brief(i: Incident): IncidentBrief {
-  return {
-    id: i.id,
-    state: i.state,
-    severity: i.severity,
-    summary: i.summary,
-    openedAt: i.openedAt,
-    ...(i.acknowledgedBy ? { acknowledgedBy: i.acknowledgedBy } : {}),
-    ...(i.resolvedBy ? { resolvedBy: i.resolvedBy } : {}),
-    ...(i.silenced ? { silenced: i.silencedUntil ? `until ${i.silencedUntil}` : (i.silenceReason ?? 'yes') } : {}),
-  };
 }
 
 function line(e: TimelineEntry): string {

@@ -2,13 +2,8 @@ import type { Clock } from '../clock.js';
 import type { CheckStates } from '../state/ports.js';
 import { decideHumanAction, type HumanAction } from './human.js';
 import { RequestError } from '../errors.js';
-import { isActive, type CheckState, type Incident } from '../state/check-state.js';
+import { checkIdOf, isActive, type CheckState, type Incident } from '../state/check-state.js';
 import { updateCheckState } from './update-state.js';
-
-/** `api-health/3` → `api-health`: the incident id names the check whose state owns it. */
-export function checkIdOf(incidentId: string): string {
-  return incidentId.slice(0, Math.max(0, incidentId.lastIndexOf('/')));
-}
 
 /**
  * Applies an operator's ack, resolve or silence with one conditional write. If a round wrote the

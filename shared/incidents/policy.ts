@@ -18,7 +18,7 @@ export interface IncidentPolicy {
 
 /** The config's incident settings, its severity's times, and the check's own overrides, in that order. */
 export function policyFor(check: CheckConfig, config: VigilConfig): IncidentPolicy {
-  const { severities, historyDays: _days, resolveSilenced: _resolve, ...base } = config.incidents;
+  const { severities, historyDays: _days, resolveSilenced: _resolve, grouping: _grouping, ...base } = config.incidents;
   const own = Object.fromEntries(Object.entries(check.incident ?? {}).filter(([, v]) => v !== undefined));
   const countTo = roundsToCount(check, config.runbooks);
   return { ...base, ...severities[check.severity], ...own, ...(countTo ? { countTo } : {}) };

@@ -6,6 +6,8 @@ import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
 import type { CheckStates, FindingsHistory, Silences } from '../state/ports.js';
 import { applyFinding } from './apply-finding.js';
+import type { FindingContext } from './decide.js';
+import { groupsOfRound } from './round-groups.js';
 import { policyFor } from './policy.js';
 import { causeFor } from './dependencies.js';
 import { dependencyDepths } from '../config/dependencies.js';
@@ -47,8 +49,17 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   const causeOf = (check: CheckConfig) =>
     check.dependsOn &&
     causeFor(check.dependsOn.map((id) => ({ checkId: id, finding: thisRound.get(id), state: states.get(id), policy: policyFor(checks.get(id)!, config) })));
+  const contextOf = (check: CheckConfig): FindingContext => ({
+    policy: policyFor(check, config),
+    severity: check.severity,
+    silence: activeSilence(silences, check, now),
+    now,
+    cause: causeOf(check),
+  });
+  const windowMinutes = config.incidents.grouping.windowMinutes;
+  const groups = windowMinutes > 0 ? await groupsOfRound(findings, { checks: config.checks, states, store, windowMinutes, now }, contextOf) : undefined;
   const settle = async (finding: Finding, check: CheckConfig) => {
-    const ctx = { policy: policyFor(check, config), severity: check.severity, silence: activeSilence(silences, check, now), now, cause: causeOf(check) };
+    const ctx = { ...contextOf(check), group: groups?.toldWith.get(check.id) };
     const { previous, written } = await applyFinding(store, finding, ctx, states.get(finding.checkId));
     if (!written) return;
     record.stateWrites += 1;
@@ -68,10 +79,10 @@ export async function recordRound(findings: readonly Finding[], { config, store,
         record.failed.push({ checkId: finding.checkId, error });
       }
     });
-  // Dependents first: when a check's message is sent, the states of those failing because of it are there to list.
+  // Dependents first, and a group's lead after the rest: when a check's message is sent, the states it lists are there.
   const depths = dependencyDepths(config.checks);
-  for (const layer of [...new Set(findings.map((f) => depths.get(f.checkId) ?? 0))].sort((a, b) => b - a))
-    await Promise.all(findings.filter((f) => (depths.get(f.checkId) ?? 0) === layer).map(one));
+  const order = (f: Finding) => 2 * (depths.get(f.checkId) ?? 0) - (groups?.leads.has(f.checkId) ? 1 : 0);
+  for (const layer of [...new Set(findings.map(order))].sort((a, b) => b - a)) await Promise.all(findings.filter((f) => order(f) === layer).map(one));
   for (const f of findings) {
     const t = byCheck.get(f.checkId);
     if (t) record.transitions.push(t);

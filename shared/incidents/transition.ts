@@ -2,6 +2,7 @@ import type { Severity } from '../config/schema.js';
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { Cause } from './dependencies.js';
+import type { GroupLead } from './grouping.js';
 import type { IncidentPolicy } from './policy.js';
 import type { CheckState, Incident, TransitionKind } from '../state/check-state.js';
 
@@ -15,17 +16,21 @@ export interface FindingContext {
   eventId?: string;
   /** A check this one depends on, failing now: this one's incident is its consequence, recorded and not paged. */
   cause?: Cause | undefined;
+  /** The incident of its group it is told with: opened close before it, or the one it was grouped with and still active. */
+  group?: GroupLead | undefined;
 }
 
 export interface Hold {
   reason: string;
   causedBy?: string;
+  groupedWith?: string;
 }
 
-/** Why an incident is recorded and not sent: a silence, or a failing check it depends on. */
-export function holdOf({ silence, cause }: FindingContext): Hold | undefined {
+/** Why an incident is recorded and not sent: a silence, a failing check it depends on, or its group's incident. */
+export function holdOf({ silence, cause, group }: FindingContext): Hold | undefined {
   if (silence) return { reason: silence.reason };
-  return cause && { reason: `caused by ${cause.checkId}: ${cause.summary}`, causedBy: cause.checkId };
+  if (cause) return { reason: `caused by ${cause.checkId}: ${cause.summary}`, causedBy: cause.checkId };
+  return group && { reason: `told with ${group.incidentId}, of its group ${group.group}`, groupedWith: group.incidentId };
 }
 
 /** The check's next incident, opened now on this finding; held (recorded, not sent) when something holds it. */
@@ -41,6 +46,7 @@ export function newIncident(state: CheckState, finding: Finding, ctx: FindingCon
     silenced: hold !== undefined,
     ...(hold ? { silenceReason: hold.reason } : {}),
     ...(hold?.causedBy ? { causedBy: hold.causedBy } : {}),
+    ...(hold?.groupedWith ? { groupedWith: hold.groupedWith } : {}),
     openedAt: now,
     failingSince,
     summary: finding.summary,

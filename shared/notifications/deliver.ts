@@ -4,7 +4,7 @@ import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import type { CheckStates, IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
-import { failingDependents } from './dependents.js';
+import { failingDependents, toldWith } from './dependents.js';
 import { buildNotification } from './message.js';
 import type { Publisher } from './publisher.js';
 import type { StreamTransition } from './stream.js';
@@ -70,6 +70,10 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
       dependents: await failingDependents(store, config, incident.checkId, transition.kind).catch((err: unknown) => {
         log.warn('could not read the checks that depend on this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
         return [];
+      }),
+      grouped: await toldWith(store, config, incident, transition.kind).catch((err: unknown) => {
+        log.warn('could not read the incidents told with this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
+        return undefined;
       }),
     });
     if (sends >= MAX_UNANSWERED_SENDS) {

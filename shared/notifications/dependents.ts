@@ -1,6 +1,7 @@
 import { dependentsOf } from '../config/dependencies.js';
+import { groupMates, groupOf } from '../config/groups.js';
 import type { VigilConfig } from '../config/schema.js';
-import { isActive } from '../state/check-state.js';
+import { isActive, type Incident } from '../state/check-state.js';
 import type { CheckStates } from '../state/ports.js';
 
 /** A check that depends on the one a message is about, failing now: listed there instead of paged on its own. */
@@ -27,4 +28,24 @@ export async function failingDependents(store: CheckStates, config: Pick<VigilCo
       },
     ];
   });
+}
+
+/** The incidents of a group told with its lead's messages. */
+export interface GroupTold {
+  group: string;
+  members: FailingDependent[];
+}
+
+/** The active incidents told with `incident` (opened close after it in its group), as their states say: read only for a check in a group. */
+export async function toldWith(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incident: Incident, kind: string): Promise<GroupTold | undefined> {
+  const check = config.checks.find((c) => c.id === incident.checkId);
+  const group = check && groupOf(check);
+  const ids = LISTED.has(kind) && group !== undefined ? groupMates(config.checks, incident.checkId).filter((id) => id !== incident.checkId) : [];
+  if (!ids.length) return undefined;
+  const states = await store.getCheckStates(ids);
+  const members = ids.flatMap((id) => {
+    const other = states.get(id)?.incident;
+    return isActive(other) && other.groupedWith === incident.id ? [{ checkId: id, summary: other.summary }] : [];
+  });
+  return members.length ? { group: group!, members } : undefined;
 }

@@ -2,7 +2,7 @@ import type { CheckConfig } from '../config/schema.js';
 import type { IncidentPolicy } from '../incidents/policy.js';
 import type { Incident, Transition } from '../state/check-state.js';
 import { knownSecrets } from '../secrets/mask.js';
-import type { FailingDependent } from './dependents.js';
+import type { FailingDependent, GroupTold } from './dependents.js';
 
 export interface Notification {
   subject: string;
@@ -35,10 +35,12 @@ export interface MessageContext {
   incidentsFunction: string;
   /** The checks that depend on this one and fail now: named here, not paged on their own. */
   dependents?: FailingDependent[];
+  /** The incidents of its group opened close after it: told here, not on their own. */
+  grouped?: GroupTold | undefined;
 }
 
-/** How many dependents a message names one by one; the rest are counted. */
-const DEPENDENTS_SHOWN = 50;
+/** How many dependents (or incidents of its group) a message names one by one; the rest are counted. */
+const LISTED_SHOWN = 50;
 
 /** The SNS message for one transition: readable subject and body, attributes for subscription filters. */
 export function buildNotification(incident: Incident, transition: Transition, ctx: MessageContext): Notification {
@@ -54,7 +56,9 @@ export function buildNotification(incident: Incident, transition: Transition, ct
       : `${action.dryRun ? 'would ' : ''}${action.summary}`
     : `${incident.summary}${count}${fixedByVigil(incident, transition) ? ' (fixed by Vigil)' : ''}`;
   return {
-    subject: subjectLine(`[${incident.severity}][${headline}] ${incident.checkId}${dependentsTag(ctx.dependents, transition)}: ${headlineText}`),
+    subject: subjectLine(
+      `[${incident.severity}][${headline}] ${groupTag(ctx.grouped, transition)}${incident.checkId}${dependentsTag(ctx.dependents, transition)}: ${headlineText}`,
+    ),
     body: truncate(`${body(incident, transition, ctx)}\n\n${dedupLine(dedupKey)}`, BODY_MAX),
     attributes: {
       dedupKey,
@@ -131,6 +135,7 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   if (t.reason && !acted && !(t.kind === 'escalated' && t.run)) lines.push(`Why:       ${t.reason}`);
   lines.push(`Incident:  ${incident.id} (${incident.state})${incident.previousId ? `, follows ${incident.previousId}` : ''}`);
   if (ctx.check?.runbook) lines.push('', 'Runbook:', ctx.check.runbook);
+  lines.push(...groupLines(ctx.grouped, t));
   lines.push(...dependentLines(ctx.dependents, t));
   if (t.approval) {
     lines.push('', `Approve before ${t.approval.expiresAt}: invoke ${t.approval.function} from the Lambda console with`);
@@ -139,6 +144,7 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
   if (incident.state === 'open') {
     lines.push('', `Acknowledge: invoke ${ctx.incidentsFunction} from the Lambda console with`);
     lines.push(`  ${JSON.stringify({ op: 'ack', incident: incident.id, by: 'your-name', reason: 'looking into it' })}`);
+    if (ctx.grouped) lines.push(`Acknowledging or silencing it covers the ${ctx.grouped.members.length} told with it.`);
   }
   return lines.join('\n');
 }
@@ -149,6 +155,21 @@ function dependentsTag(dependents: FailingDependent[] | undefined, t: Transition
   return n && t.kind !== 'resolved' ? ` (+${n} dependent${n > 1 ? 's' : ''})` : '';
 }
 
+/** In the subject, the group an outage spans: `4 checks of orders failing: api-health: ...`. */
+function groupTag(grouped: GroupTold | undefined, t: Transition): string {
+  return grouped && t.kind !== 'resolved' ? `${grouped.members.length + 1} checks of ${grouped.group} failing: ` : '';
+}
+
+function groupLines(grouped: GroupTold | undefined, t: Transition): string[] {
+  if (!grouped) return [];
+  const n = grouped.members.length;
+  const head =
+    t.kind === 'resolved'
+      ? `Still failing of those told with it (${n}); each pages on its own if it keeps failing:`
+      : `Failing with it, of its group ${grouped.group} (${n}); told here, not paged on their own:`;
+  return ['', head, ...listed(grouped.members)];
+}
+
 function dependentLines(dependents: FailingDependent[] | undefined, t: Transition): string[] {
   if (!dependents?.length) return [];
   const n = dependents.length;
@@ -156,8 +177,12 @@ function dependentLines(dependents: FailingDependent[] | undefined, t: Transitio
     t.kind === 'resolved'
       ? `Still failing of the checks that depend on it (${n}); each pages on its own if it keeps failing:`
       : `Failing with it, because they depend on it (${n}); not paged on their own:`;
-  const shown = dependents.slice(0, DEPENDENTS_SHOWN).map((d) => `  - ${d.checkId}: ${d.summary}`);
-  return ['', head, ...shown, ...(n > DEPENDENTS_SHOWN ? [`  ... and ${n - DEPENDENTS_SHOWN} more`] : [])];
+  return ['', head, ...listed(dependents)];
+}
+
+function listed(checks: readonly FailingDependent[]): string[] {
+  const shown = checks.slice(0, LISTED_SHOWN).map((d) => `  - ${d.checkId}: ${d.summary}`);
+  return [...shown, ...(checks.length > LISTED_SHOWN ? [`  ... and ${checks.length - LISTED_SHOWN} more`] : [])];
 }
 
 function minutes(m: number): string {

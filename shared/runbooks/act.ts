@@ -1,12 +1,11 @@
 import { riskOf, type RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
 import { claim, decideRemediation, markEscalated, orphanedClaim, type Verdict } from '../guardrails/decide.js';
-import { checkIdOf } from '../incidents/operator.js';
 import { remediationRegistry } from '../remediations/index.js';
 import { type Plan } from '../remediations/remediation.js';
 import { RemediationRefusedError, SetupError, TargetUnresolvedError } from '../errors.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
-import type { CheckState } from '../state/check-state.js';
+import { checkIdOf, type CheckState } from '../state/check-state.js';
 import { carryOut, message, resume, settleOrphan, type ActDeps, type ActOutcome, type ActRequest, type Stopped } from './acting.js';
 
 export type { ActOutcome } from './acting.js';

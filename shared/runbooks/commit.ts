@@ -1,8 +1,7 @@
 import type { Clock } from '../clock.js';
 import { decideActed, decideEscalation, decideProposal } from '../incidents/human.js';
-import { checkIdOf } from '../incidents/operator.js';
 import { updateCheckState } from '../incidents/update-state.js';
-import type { ActionTold, Transition } from '../state/check-state.js';
+import { checkIdOf, type ActionTold, type Transition } from '../state/check-state.js';
 import type { ActionOutcome } from '../state/guard.js';
 import type { CheckStates, Guards, Proposal, Proposals, Runs, Timeline } from '../state/ports.js';
 import type { RunRecord } from '../state/run.js';

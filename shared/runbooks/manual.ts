@@ -2,7 +2,7 @@ import type { RemediationConfig, RunbookConfig } from '../config/remediations.js
 import { riskOf } from '../config/remediations.js';
 import { RequestError } from '../errors.js';
 import type { ManualRequest } from '../events/remediate.js';
-import { brief, type IncidentBrief } from '../incidents/operations.js';
+import { brief, type IncidentBrief } from '../incidents/brief.js';
 import { activeIncidentState } from '../incidents/operator.js';
 import type { CheckState, Incident } from '../state/check-state.js';
 import { previewAct, targetKeyOf } from './act.js';

@@ -33,6 +33,8 @@ export interface Incident {
   silencedUntil?: string;
   /** Opened while a check it depends on failed: that check's messages list it, and it pages on its own only if it outlasts it. */
   causedBy?: string;
+  /** Opened within the grouping window after this incident of its group: told in that one's messages, not on its own. */
+  groupedWith?: string;
   /** Its check is flapping: told once, no runbook acts for it, until the check holds still. */
   flapping?: boolean;
   openedAt: string;
@@ -124,4 +126,9 @@ export function isActive(incident: Incident | undefined): incident is Incident {
 /** Whether `next` carries a transition `previous` did not: the outbox's news. */
 export function isNewTransition(previous: CheckState | undefined, next: CheckState): boolean {
   return next.transition !== undefined && next.transition.seq !== previous?.transition?.seq;
+}
+
+/** `api-health/3` → `api-health`: the incident id names the check whose state owns it. */
+export function checkIdOf(incidentId: string): string {
+  return incidentId.slice(0, Math.max(0, incidentId.lastIndexOf('/')));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { applyHumanAction, checkIdOf } from '../../shared/incidents/operator.js';
+import { applyHumanAction } from '../../shared/incidents/operator.js';
+import { checkIdOf } from '../../shared/state/check-state.js';
 import { recordRound } from '../../shared/incidents/record-round.js';
 import { silentLog } from '../../shared/log.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';

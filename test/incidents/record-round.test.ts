@@ -17,7 +17,8 @@ afterAll(() => dynamo.close());
 
 const N = 100;
 const config = parseConfig({
-  incidents: { historyDays: 30 },
+  // Each check on its own here: grouping by service is test/incidents/grouping.test.ts's.
+  incidents: { historyDays: 30, grouping: { windowMinutes: 0 } },
   checks: Array.from({ length: N }, (_, i) => ({ id: `c-${i}`, kind: 'tcp', target: `db-${i}:5432`, tags: { service: i % 2 ? 'orders' : 'search' } })),
 });
 

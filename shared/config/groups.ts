@@ -1,0 +1,16 @@
+/** A check as grouping sees it. */
+export interface Groupable {
+  id: string;
+  group?: string | undefined;
+  tags: Record<string, string>;
+}
+
+/** The group a check's incidents are told with: its `group`, else its `service` tag. */
+export const groupOf = (check: Groupable): string | undefined => check.group ?? check.tags.service;
+
+/** The checks of a check's group, in config order, itself included; none when it has no group. */
+export function groupMates(checks: readonly Groupable[], checkId: string): string[] {
+  const self = checks.find((c) => c.id === checkId);
+  const group = self && groupOf(self);
+  return group === undefined ? [] : checks.filter((c) => groupOf(c) === group).map((c) => c.id);
+}
