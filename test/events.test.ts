@@ -151,6 +151,14 @@ const cases: Record<string, Case> = {
     ),
     then: (r) => expect(r).toEqual({ done: 'circuit on ecs:prod/orders-api was not open; its failure count is back to 0' }),
   },
+  'incidents-release-brake.json': {
+    fn: 'incidents',
+    before: async (t) => t.store.putBrake({ version: 1, actions: [], engaged: { at: '2026-11-23T03:00:00.000Z', reason: '25 incidents opened within 10 minutes' } }, undefined),
+    then: (r, t) => (
+      expect(r).toEqual({ done: 'brake released by alice: automatic actions resume (0 held while it was on; each was proposed on its incident)' }),
+      expect(t.subjects()).toEqual([expect.stringMatching(/^\[VIGIL BRAKE\] automatic actions stopped/), '[VIGIL BRAKE OFF] automatic actions resume (released by alice)'])
+    ),
+  },
 };
 
 let t: Console | undefined;

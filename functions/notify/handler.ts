@@ -1,6 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliver, type NotifyDeps } from '../../shared/notifications/deliver.js';
 import { transitionIn } from '../../shared/notifications/stream.js';
+import { brakeChangeIn, deliverBrake } from '../../shared/notifications/brake.js';
 
 export type { NotifyDeps };
 
@@ -17,6 +18,16 @@ export function createNotifyHandler(deps: NotifyDeps) {
       return { batchItemFailures: [], error: "not a DynamoDB stream event: notify reads the state table's stream; see events/notify-stream.json" };
     }
     for (const record of event.Records) {
+      const brake = brakeChangeIn(record);
+      if (brake) {
+        try {
+          await deliverBrake(brake, deps);
+        } catch (err) {
+          deps.log.error('could not send the brake message; the stream will deliver this record again', { error: err instanceof Error ? err.message : String(err) });
+          return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' }] };
+        }
+        continue;
+      }
       const found = transitionIn(record);
       if (!found) continue;
       try {

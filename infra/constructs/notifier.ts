@@ -57,8 +57,8 @@ export class Notifier extends Construct {
         retryAttempts: 5,
         maxRecordAge: Duration.hours(6),
         onFailure: new SqsDlq(this.deadLetters),
-        // Only check-state writes can carry a transition; the rest never wake the function.
-        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.isEqual('check') } } } })],
+        // Only check-state writes carry a transition, and the brake's its going on or off; the rest never wake the function.
+        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.or('check', 'brake') } } } })],
       }),
     );
   }

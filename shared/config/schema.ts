@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
+import { brakeSchema, type BrakePolicy } from './brake.js';
 import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
 import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
@@ -75,6 +76,8 @@ export const configSchema = z
     ),
     checks: z.array(checkSchema).check(z.minLength(1, 'declare at least one check')),
     incidents: incidentsSchema,
+    /** The brake over every automatic action in a mass failure. */
+    brake: brakeSchema,
     silences: z._default(z.array(silenceSchema), []),
     /** Guarded fixes, named by runbooks and by manual invocations. */
     remediations: z._default(z.array(remediationSchema), []),
@@ -188,6 +191,7 @@ export interface VigilConfig {
   defaults: { timeoutMs: number; concurrency: number };
   checks: CheckConfig[];
   incidents: z.output<typeof incidentsSchema>;
+  brake: BrakePolicy;
   silences: Silence[];
   remediations: RemediationConfig[];
   runbooks: RunbookConfig[];
@@ -199,6 +203,7 @@ export interface VigilConfigInput {
   defaults?: { timeoutMs?: number; concurrency?: number };
   checks: CheckInput[];
   incidents?: z.input<typeof incidentsSchema>;
+  brake?: z.input<typeof brakeSchema>;
   silences?: z.input<typeof silenceSchema>[];
   remediations?: RemediationInput[];
   runbooks?: z.input<typeof runbookSchema>[];

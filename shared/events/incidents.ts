@@ -26,7 +26,7 @@ const oneTarget = [
   { message: 'give one of "check", "incident" or "tags"' },
 ] as const;
 
-const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit'] as const;
+const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit', 'release-brake'] as const;
 
 /** What an operator sends the incidents function from the Lambda console. */
 export const incidentsRequest = z.discriminatedUnion(
@@ -40,6 +40,8 @@ export const incidentsRequest = z.discriminatedUnion(
     z.strictObject({ op: z.literal('unsilence'), ...silenceTarget, ...who }).check(z.refine(...oneTarget)),
     /** Closes an open circuit on one target, e.g. `ecs:prod/orders-api`; noted on the incident, if one is named. */
     z.strictObject({ op: z.literal('reset-circuit'), target: z.string().check(z.minLength(1), z.maxLength(200), oneLine), incident: z.optional(incidentId), ...who }),
+    /** Lifts the brake over every automatic action now. */
+    z.strictObject({ op: z.literal('release-brake'), ...who }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `give "op", one of: ${OPS.join(', ')}` : undefined) },
 );
@@ -59,6 +61,7 @@ export function incidentsExamples(names: { check: string; target: string }): Exa
     silence: { op: 'silence', check: names.check, for: '2h', by: 'alice', reason: 'planned database maintenance' },
     unsilence: { op: 'unsilence', check: names.check, by: 'alice', reason: 'maintenance done early' },
     'reset-circuit': { op: 'reset-circuit', target: names.target, by: 'alice', reason: 'memory leak fixed in v1.4.2' },
+    'release-brake': { op: 'release-brake', by: 'alice', reason: 'the outage is understood; let the runbooks act' },
   };
 }
 

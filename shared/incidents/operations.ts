@@ -6,7 +6,9 @@ import type { IncidentsRequest } from '../events/incidents.js';
 import { resetCircuit } from '../guardrails/ops.js';
 import type { Log } from '../log.js';
 import { remediationRegistry } from '../remediations/index.js';
-import type { CheckStates, Guards, IncidentRecords, Silences, Timeline, TimelineEntry } from '../state/ports.js';
+import type { Brakes, CheckStates, Guards, IncidentRecords, Silences, Timeline, TimelineEntry } from '../state/ports.js';
+import { releaseBrake } from '../guardrails/brake.js';
+import { readDecideWrite } from '../state/read-decide-write.js';
 import { decideActed } from './human.js';
 import { activeIncidentState, applyHumanAction } from './operator.js';
 import { checkIdOf, isActive, type CheckState, type Incident } from '../state/check-state.js';
@@ -16,7 +18,7 @@ import { acknowledgeToldWith, toldWithIt } from './told-with.js';
 
 export interface OperatorDeps {
   config: VigilConfig;
-  store: CheckStates & Silences & Pick<Timeline, 'getTimeline'> & Pick<IncidentRecords, 'getIncident' | 'listActiveIncidents'> & Guards;
+  store: CheckStates & Silences & Pick<Timeline, 'getTimeline'> & Pick<IncidentRecords, 'getIncident' | 'listActiveIncidents'> & Guards & Brakes;
   clock: Clock;
   log: Log;
 }
@@ -49,6 +51,15 @@ export async function operate(req: IncidentsRequest, deps: OperatorDeps): Promis
       return unsilence(req, deps);
     case 'reset-circuit':
       return reset(req, deps);
+    case 'release-brake': {
+      const { written } = await readDecideWrite({
+        read: () => deps.store.getBrake(),
+        decide: (brake) => releaseBrake(brake, req.by, req.reason, deps.clock.now()),
+        write: (next, expected) => deps.store.putBrake(next, expected),
+      });
+      const held = written!.lifted!.held.length;
+      return { done: `brake released by ${req.by}: automatic actions resume (${held} held while it was on; each was proposed on its incident)` };
+    }
   }
 }
 

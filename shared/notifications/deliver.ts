@@ -3,7 +3,8 @@ import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
-import type { CheckStates, IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
+import type { Brakes, CheckStates, IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
+import { watchIncidents } from '../guardrails/brake-store.js';
 import { failingDependents, toldWith } from './dependents.js';
 import { buildNotification } from './message.js';
 import type { Publisher } from './publisher.js';
@@ -11,7 +12,7 @@ import type { StreamTransition } from './stream.js';
 
 export interface NotifyDeps {
   config: VigilConfig;
-  store: Timeline & IncidentRecords & CheckStates;
+  store: Timeline & IncidentRecords & CheckStates & Brakes;
   publisher: Publisher;
   log: Log;
   topics: { main: string; escalation?: string | undefined };
@@ -105,6 +106,19 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
     key: `${transition.seq}`,
   });
   if (deps.meter) await gaugeOpenIncidents(deps);
+  if (WATCHED.has(transition.kind) && config.brake.enabled) await watchBrake(deps, new Date(transition.at));
+}
+
+/** The transitions that change how many incidents are active: the brake is engaged, calmed or lifted on them. */
+const WATCHED = new Set(['opened', 'resolved']);
+
+/** The brake, after the incident is recorded (so it is counted): a failure costs the brake's timing, never the message. */
+async function watchBrake(deps: NotifyDeps, at: Date): Promise<void> {
+  try {
+    await watchIncidents({ config: deps.config, store: deps.store, clock: { now: () => at } });
+  } catch (err) {
+    deps.log.warn('could not update the brake; the next transition or automatic action does', { error: messageOf(err) });
+  }
 }
 
 /** The count of unanswered sends, if the table takes it: a table that does not must not stop the message. */

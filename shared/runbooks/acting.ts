@@ -9,11 +9,11 @@ import type { ActionOutcome, ActionRecord } from '../state/guard.js';
 import { remediationRegistry } from '../remediations/index.js';
 import type { Plan, Reconciled } from '../remediations/remediation.js';
 import { UnrecordedActionError } from '../errors.js';
-import type { GuardRead, Guards } from '../state/ports.js';
+import type { Brakes, GuardRead, Guards, IncidentRecords } from '../state/ports.js';
 
 export interface ActDeps {
   config: VigilConfig;
-  store: Guards;
+  store: Guards & Brakes & Pick<IncidentRecords, 'countActiveIncidents'>;
   aws: AwsPorts;
   clock: Clock;
 }

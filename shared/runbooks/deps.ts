@@ -6,12 +6,20 @@ import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import type { Publisher } from '../notifications/publisher.js';
 import type { HeartbeatReader } from '../probes/probe.js';
-import type { CheckStates, GuardRead, Guards, Proposals, Runs, Silences, Timeline } from '../state/ports.js';
+import type { Brakes, CheckStates, GuardRead, Guards, IncidentRecords, Proposals, Runs, Silences, Timeline } from '../state/ports.js';
 import type { RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
 import type { Effect } from './commit.js';
 
 /** The state a run reads and writes: its record, the incident's check state, guards, timeline, proposals; heartbeats for its checks. */
-export type RunbookStore = Runs & CheckStates & Guards & Timeline & Proposals & Pick<Silences, 'listSilences'> & HeartbeatReader;
+export type RunbookStore = Runs &
+  CheckStates &
+  Guards &
+  Brakes &
+  Pick<IncidentRecords, 'countActiveIncidents'> &
+  Timeline &
+  Proposals &
+  Pick<Silences, 'listSilences'> &
+  HeartbeatReader;
 
 export interface RunbookDeps {
   config: VigilConfig;

@@ -15,7 +15,8 @@ import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from './check-state.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
-import { type GuardRead, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
+import { type GuardRead, type IncidentCount, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
+import type { Brake } from './brake.js';
 import type { RunRecord } from './run.js';
 import type { HeartbeatReport } from './heartbeat.js';
 import type { GuardState, KillSwitch } from './guard.js';
@@ -198,11 +199,11 @@ export class DynamoStateStore implements StateStore {
     return { incidents: (out.Items ?? []).map((i) => i.incident as Incident), more: out.LastEvaluatedKey !== undefined };
   }
 
-  async countActiveIncidents(): Promise<number> {
+  async countActiveIncidents(only: IncidentCount = {}): Promise<number> {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(this.activeQuery({ Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const out = await this.db.send(this.activeQuery({ Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }, only));
       count += out.Count ?? 0;
       start = out.LastEvaluatedKey;
     } while (start);
@@ -210,32 +211,43 @@ export class DynamoStateStore implements StateStore {
   }
 
   /** A query of the sparse index that holds active incidents only, oldest first. */
-  private activeQuery(page: Pick<QueryCommandInput, 'Limit' | 'Select' | 'ExclusiveStartKey'>): QueryCommand {
-    const { name, partitionKey } = STATE_TABLE.activeIndex;
+  private activeQuery(page: Pick<QueryCommandInput, 'Limit' | 'Select' | 'ExclusiveStartKey'>, only: IncidentCount = {}): QueryCommand {
+    const { name, partitionKey, sortKey } = STATE_TABLE.activeIndex;
     return new QueryCommand({
       TableName: this.table,
       IndexName: name,
-      KeyConditionExpression: `${partitionKey} = :active`,
-      ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS },
+      KeyConditionExpression: `${partitionKey} = :active${only.openedSince ? ` AND ${sortKey} >= :since` : ''}`,
+      ...(only.independent ? { FilterExpression: 'attribute_not_exists(incident.causedBy)' } : {}),
+      ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS, ...(only.openedSince ? { ':since': only.openedSince } : {}) },
       ...page,
     });
   }
 
   async getGuard(targetKey: string, checkId?: string): Promise<GuardRead> {
-    const wanted = [keys.guard(targetKey), keys.killSwitch(), ...(checkId ? [keys.checkState(checkId)] : [])];
+    const wanted = [keys.guard(targetKey), keys.killSwitch(), keys.brake(), ...(checkId ? [keys.checkState(checkId)] : [])];
     const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }));
     if (out.UnprocessedKeys?.[this.table]?.Keys?.length) throw new Error('DynamoDB left the guard state unread; not acting on a partial read');
     const items = out.Responses?.[this.table] ?? [];
-    const item = (key: { pk: string }) => items.find((i) => i.pk === key.pk);
+    const item = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
     return {
       guard: item(keys.guard(targetKey))?.guard as GuardState | undefined,
       killSwitch: item(keys.killSwitch())?.killSwitch as KillSwitch | undefined,
+      brake: item(keys.brake())?.brake as Brake | undefined,
       ...(checkId ? { check: item(keys.checkState(checkId))?.state as CheckState | undefined } : {}),
     };
   }
 
   async putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void> {
     await this.conditionalPut({ ...keys.guard(guard.targetKey), type: 'guard', version: guard.version, guard }, expectedVersion, `guard of ${guard.targetKey}`);
+  }
+
+  async getBrake(): Promise<Brake | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.brake(), ConsistentRead: true }));
+    return out.Item?.brake as Brake | undefined;
+  }
+
+  async putBrake(brake: Brake, expectedVersion: number | undefined): Promise<void> {
+    await this.conditionalPut({ ...keys.brake(), type: 'brake', version: brake.version, brake }, expectedVersion, 'brake');
   }
 
   async setKillSwitch(killSwitch: KillSwitch): Promise<void> {

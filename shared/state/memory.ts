@@ -5,7 +5,8 @@ import type { CheckState, Incident, Transition } from './check-state.js';
 import type { GuardState, KillSwitch } from './guard.js';
 import type { HeartbeatReport } from './heartbeat.js';
 import { StateConflictError } from '../errors.js';
-import type { GuardRead, Proposal, StateStore, TimelineEntry } from './ports.js';
+import type { GuardRead, IncidentCount, Proposal, StateStore, TimelineEntry } from './ports.js';
+import type { Brake } from './brake.js';
 import type { RunRecord } from './run.js';
 import { keys } from './table.js';
 
@@ -88,20 +89,29 @@ export class MemoryStateStore implements StateStore {
     return { incidents: active.slice(0, limit), more: active.length > limit };
   }
 
-  async countActiveIncidents(): Promise<number> {
-    return this.active().length;
+  async countActiveIncidents(only: IncidentCount = {}): Promise<number> {
+    return this.active().filter((i) => !(only.independent && i.causedBy) && !(only.openedSince && i.openedAt < only.openedSince)).length;
   }
 
   async getGuard(targetKey: string, checkId?: string): Promise<GuardRead> {
     return {
       guard: this.get<GuardState>(keys.guard(targetKey)),
       killSwitch: this.get<KillSwitch>(keys.killSwitch()),
+      brake: this.get<Brake>(keys.brake()),
       ...(checkId ? { check: this.get<CheckState>(keys.checkState(checkId)) } : {}),
     };
   }
 
   async putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void> {
     this.putVersioned(keys.guard(guard.targetKey), guard, expectedVersion, `guard of ${guard.targetKey}`);
+  }
+
+  async getBrake(): Promise<Brake | undefined> {
+    return this.get<Brake>(keys.brake());
+  }
+
+  async putBrake(brake: Brake, expectedVersion: number | undefined): Promise<void> {
+    this.putVersioned(keys.brake(), brake, expectedVersion, 'brake');
   }
 
   async setKillSwitch(killSwitch: KillSwitch): Promise<void> {

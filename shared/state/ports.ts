@@ -1,6 +1,7 @@
 import type { Silence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { CheckState, Incident, Transition } from './check-state.js';
+import type { Brake } from './brake.js';
 import type { GuardState, KillSwitch } from './guard.js';
 import type { RunRecord } from './run.js';
 import type { Heartbeats } from './heartbeat.js';
@@ -57,12 +58,27 @@ export interface IncidentRecords {
   getIncident(incidentId: string): Promise<Incident | undefined>;
   /** Open and acknowledged incidents, oldest first. */
   listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }>;
-  countActiveIncidents(): Promise<number>;
+  /** Active incidents; only those a check they depend on did not cause, and opened since a time, when asked. */
+  countActiveIncidents(only?: IncidentCount): Promise<number>;
+}
+
+export interface IncidentCount {
+  /** Not held as caused by a check it depends on: each its own problem. */
+  independent?: boolean;
+  /** Opened at or after this ISO time. */
+  openedSince?: string;
+}
+
+/** The brake over every automatic action (docs/state.md). */
+export interface Brakes {
+  getBrake(): Promise<Brake | undefined>;
+  /** Conditional on the version read, as putCheckState. */
+  putBrake(brake: Brake, expectedVersion: number | undefined): Promise<void>;
 }
 
 /** What guards a remediation's target, and the kill switch. */
 export interface Guards {
-  /** A target's guard state and the kill switch, and the state of `checkId` when given, in one read. */
+  /** A target's guard state, the kill switch and the brake, and the state of `checkId` when given, in one read. */
   getGuard(targetKey: string, checkId?: string): Promise<GuardRead>;
   /** Conditional on the version read, as putCheckState; StateConflictError when someone got there first. */
   putGuard(guard: GuardState, expectedVersion: number | undefined): Promise<void>;
@@ -86,12 +102,13 @@ export interface Runs {
  * Where Vigil keeps what it knows: every port above, on one table. Every write is one item,
  * conditional where it decides anything. Code takes the ports it uses, not this.
  */
-export interface StateStore extends CheckStates, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Proposals, Runs, Heartbeats {}
+export interface StateStore extends CheckStates, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Brakes, Proposals, Runs, Heartbeats {}
 
 /** What a guarded action decides on, read together. */
 export interface GuardRead {
   guard: GuardState | undefined;
   killSwitch: KillSwitch | undefined;
+  brake: Brake | undefined;
   /** The incident's check state, when asked for. */
   check?: CheckState | undefined;
 }

@@ -15,6 +15,7 @@ export const keys = {
   silence: (id: string) => ({ pk: 'SILENCE', sk: id }),
   guard: (targetKey: string) => ({ pk: `GUARD#${targetKey}`, sk: 'STATE' }),
   killSwitch: () => ({ pk: 'CONTROL', sk: 'KILL_SWITCH' }),
+  brake: () => ({ pk: 'CONTROL', sk: 'BRAKE' }),
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'META' }),
   run: (id: string) => ({ pk: `RUN#${id}`, sk: 'META' }),
   heartbeat: (checkId: string) => ({ pk: `HEARTBEAT#${checkId}`, sk: 'LATEST' }),

@@ -224,19 +224,23 @@ describe('7. a replayed event', () => {
 });
 
 describe('the path to acting', () => {
-  it('reaches UpdateService after 4 DynamoDB round trips (run, guard and incident read, incident, lease); the stored silences and the timeline line go alongside', async () => {
+  it('reaches UpdateService after 5 DynamoDB round trips (run, guard and incident read, incident, brake, lease); the stored silences, the brake\'s counts and the timeline line go alongside', async () => {
     const sites: string[] = [];
     const world = await World.create(local, T0, (site) => void sites.push(site));
     await deliverAlarm(world, config(), samples.metric);
-    const before = sites.slice(0, sites.indexOf('ecs UpdateService')).filter((s) => s.startsWith('dynamodb'));
-    // The silences' Query is sent before the read it goes with is, and nothing waits for it before that read.
-    expect(before).toEqual([
+    const before = sites.slice(0, sites.indexOf('ecs UpdateService'));
+    // The silences' Query is sent before the read it goes with is, and nothing waits for it before that read;
+    // the brake's two counts are sent before the plan's read of the service, and wait on nothing.
+    expect(before.filter((s) => s.startsWith('dynamodb') || s === 'ecs DescribeServices')).toEqual([
       'dynamodb PutItem RUN',
       'dynamodb Query',
       'dynamodb BatchGetItem',
       'dynamodb PutItem CHECK',
+      'dynamodb Query',
+      'dynamodb Query',
+      'ecs DescribeServices',
+      'dynamodb PutItem CONTROL',
       'dynamodb PutItem GUARD',
-      'dynamodb PutItem INCIDENT',
-    ]);
+      'dynamodb PutItem INCIDENT',    ]);
   });
 });

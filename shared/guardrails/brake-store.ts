@@ -1,0 +1,65 @@
+import type { VigilConfig } from '../config/schema.js';
+import type { Clock } from '../clock.js';
+import { askBrake, countingSince, watchBrake, type ActionAsk, type BrakeView } from './brake.js';
+import type { Brake } from '../state/brake.js';
+import type { Brakes, IncidentRecords } from '../state/ports.js';
+import { readDecideWrite } from '../state/read-decide-write.js';
+
+export interface BrakeDeps {
+  config: Pick<VigilConfig, 'brake' | 'checks'>;
+  store: Brakes & Pick<IncidentRecords, 'countActiveIncidents'>;
+  clock: Clock;
+}
+
+/** The incidents the brake decides on, counted now: each its own problem (not caused by a check it depends on). */
+export async function brakeView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<BrakeView> {
+  const now = clock.now();
+  const [openedRecently, active] = await Promise.all([
+    store.countActiveIncidents({ independent: true, openedSince: countingSince(brake, now, config.brake) }),
+    store.countActiveIncidents({ independent: true }),
+  ]);
+  return { openedRecently, active, checks: config.checks.length, now, policy: config.brake };
+}
+
+/** The brake and what it decides on, read together: a retry after a lost race reads and counts again. */
+async function readBrake(deps: BrakeDeps): Promise<BrakeRead> {
+  const brake = await deps.store.getBrake();
+  return { brake, view: await brakeView(brake, deps) };
+}
+
+export interface BrakeRead {
+  brake: Brake | undefined;
+  view: BrakeView;
+}
+
+/**
+ * Asks the brake before an automatic action: counted in the hour's budget, or held with the reason why (the
+ * caller proposes instead). One conditional write; a lost reply is read back, so it counts once. A failed
+ * read or write throws: no action goes without the brake's word.
+ */
+export async function passBrake(ask: ActionAsk, known: BrakeRead, deps: BrakeDeps): Promise<string | undefined> {
+  let held: string | undefined;
+  await readDecideWrite({
+    known: { current: known },
+    read: () => readBrake(deps),
+    item: ({ brake }) => brake,
+    decide: ({ brake, view }) => {
+      const asked = askBrake(brake, ask, view);
+      held = asked.held;
+      return asked.next;
+    },
+    write: (next, expected) => deps.store.putBrake(next, expected),
+  });
+  return held;
+}
+
+/** After incidents changed: engages the brake on too many opening at once, counts calm, lifts it. The brake written, if any. */
+export async function watchIncidents(deps: BrakeDeps): Promise<Brake | undefined> {
+  const { written } = await readDecideWrite({
+    read: () => readBrake(deps),
+    item: ({ brake }) => brake,
+    decide: ({ brake, view }) => watchBrake(brake, view),
+    write: (next, expected) => deps.store.putBrake(next, expected),
+  });
+  return written;
+}

@@ -1,0 +1,103 @@
+import type { BrakePolicy } from '../config/brake.js';
+import { ActionRefusedError } from '../errors.js';
+import type { Brake, HeldAction } from '../state/brake.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** What a lifted brake's message lists of what it held back; the rest are counted. */
+const HELD_KEPT = 50;
+
+/** What the brake decides on, besides itself: the incidents as the index counts them, and the config's size. */
+export interface BrakeView {
+  /** Active incidents not caused by a check they depend on, opened since `countingSince`. */
+  openedRecently: number;
+  /** Active incidents not caused by a check they depend on. */
+  active: number;
+  checks: number;
+  now: Date;
+  policy: BrakePolicy;
+}
+
+/** How many incidents opening at once engage it: `count`, or the share of the checks (at least 3), whichever is fewer. */
+export function failureThreshold(policy: BrakePolicy, checks: number): number {
+  return Math.min(policy.failing.count, Math.max(3, Math.ceil(policy.failing.share * checks)));
+}
+
+/** Incidents count from the start of the window, or from the last lift if later: what was released is not counted again. */
+export function countingSince(brake: Brake | undefined, now: Date, policy: BrakePolicy): string {
+  const windowStart = new Date(now.getTime() - policy.failing.windowMinutes * MINUTE_MS).toISOString();
+  return brake?.lifted && brake.lifted.at > windowStart ? brake.lifted.at : windowStart;
+}
+
+const blank: Brake = { version: 0, actions: [] };
+
+/** An automatic action about to be taken: what it would do, and where. */
+export interface ActionAsk {
+  eventId: string;
+  target: string;
+  remediation: string;
+  summary: string;
+  incidentId?: string | undefined;
+}
+
+/**
+ * Whether an automatic action may go: its place in the hour's budget, or held (proposed instead) because the
+ * brake is on, or goes on now. `next` is the brake to write (undefined: nothing to write); an action already
+ * counted (its own earlier attempt, whose reply may have been lost) goes without counting twice. Pure.
+ */
+export function askBrake(brake: Brake | undefined, ask: ActionAsk, view: BrakeView): { next?: Brake; held?: string } {
+  const { now, policy } = view;
+  if (brake?.actions.some((a) => a.eventId === ask.eventId && a.target === ask.target)) return {};
+  let current = watchBrake(brake, view) ?? brake ?? blank;
+  if (!current.engaged) {
+    const recent = current.actions.filter((a) => now.getTime() - Date.parse(a.at) < HOUR_MS);
+    const reason = failuresReason(view) ?? (recent.length >= policy.actionsPerHour ? budgetReason(recent.length, policy) : undefined);
+    if (!reason) return { next: { ...current, actions: [...recent, { at: now.toISOString(), eventId: ask.eventId, target: ask.target }] } };
+    current = { ...current, actions: recent, engaged: { at: now.toISOString(), reason } };
+  }
+  const held: HeldAction = { at: now.toISOString(), remediation: ask.remediation, target: ask.target, summary: ask.summary, ...(ask.incidentId ? { incidentId: ask.incidentId } : {}) };
+  return { next: { ...current, held: [...(current.held ?? []), held].slice(-HELD_KEPT) }, held: `the brake is on since ${current.engaged!.at}: ${current.engaged!.reason}` };
+}
+
+/**
+ * The brake after incidents changed: engaged when too many opened at once; once on, calm counted from when
+ * fewer are active than it engages on, and lifted when that has lasted. Undefined when nothing changes. Pure.
+ */
+export function watchBrake(brake: Brake | undefined, view: BrakeView): Brake | undefined {
+  const { now, policy } = view;
+  const current = brake ?? blank;
+  if (!current.engaged) {
+    const reason = failuresReason(view);
+    return reason ? { ...current, engaged: { at: now.toISOString(), reason } } : undefined;
+  }
+  const calm = view.active < failureThreshold(policy, view.checks);
+  if (!calm) {
+    if (!current.calmSince) return undefined;
+    const { calmSince: _, ...still } = current;
+    return still;
+  }
+  if (!current.calmSince) return { ...current, calmSince: now.toISOString() };
+  if (now.getTime() - Date.parse(current.calmSince) < policy.calmMinutes * MINUTE_MS) return undefined;
+  return lift(current, 'vigil', `fewer than ${failureThreshold(policy, view.checks)} incidents active for ${policy.calmMinutes} minutes`, now);
+}
+
+/** An operator lifts the brake now; refused when it is not on. */
+export function releaseBrake(brake: Brake | undefined, by: string, reason: string, now: Date): Brake {
+  if (!brake?.engaged) throw new ActionRefusedError('the brake is not on; nothing to release');
+  return lift(brake, by, reason, now);
+}
+
+function lift(brake: Brake, by: string, reason: string, now: Date): Brake {
+  const { engaged: _engaged, held = [], calmSince: _calm, ...rest } = brake;
+  return { ...rest, lifted: { at: now.toISOString(), by, reason, held } };
+}
+
+function failuresReason({ openedRecently, checks, policy }: BrakeView): string | undefined {
+  const threshold = failureThreshold(policy, checks);
+  return openedRecently >= threshold
+    ? `${openedRecently} incidents opened within ${policy.failing.windowMinutes} minutes (it engages at ${threshold} of ${checks} checks)`
+    : undefined;
+}
+
+const budgetReason = (taken: number, policy: BrakePolicy) =>
+  `${taken} automatic actions across all targets in the last hour (the budget is ${policy.actionsPerHour})`;
