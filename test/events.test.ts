@@ -153,10 +153,14 @@ const cases: Record<string, Case> = {
   },
   'incidents-release-brake.json': {
     fn: 'incidents',
-    before: async (t) => t.store.putBrake({ version: 1, actions: [], engaged: { at: '2026-11-23T03:00:00.000Z', reason: '25 incidents opened within 10 minutes' } }, undefined),
+    before: async (t) =>
+      t.store.putBrake({ version: 1, actions: [], engaged: { at: '2026-11-23T03:00:00.000Z', reason: '25 incidents opened within 10 minutes' } }, undefined),
     then: (r, t) => (
       expect(r).toEqual({ done: 'brake released by alice: automatic actions resume (0 held while it was on; each was proposed on its incident)' }),
-      expect(t.subjects()).toEqual([expect.stringMatching(/^\[VIGIL BRAKE\] automatic actions stopped/), '[VIGIL BRAKE OFF] automatic actions resume (released by alice)'])
+      expect(t.subjects()).toEqual([
+        expect.stringMatching(/^\[VIGIL BRAKE\] automatic actions held/),
+        '[VIGIL BRAKE OFF] automatic actions resume (released by alice)',
+      ])
     ),
   },
 };

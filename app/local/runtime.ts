@@ -52,9 +52,17 @@ export async function startLocalRuntime(options: {
       return { messageId: `local-${++sent}` };
     },
   };
+  // notify's own writes (the brake's) reach the stream too, as in AWS: it writes through the streamed store.
+  let streamed: StateStore | undefined;
+  const viaStream = new Proxy(store, {
+    get: (_, property) => {
+      const value = Reflect.get(streamed!, property) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(streamed) : value;
+    },
+  });
   const notify = createNotifyHandler({
     config: options.config,
-    store,
+    store: viaStream,
     publisher,
     log: options.log,
     topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
@@ -68,7 +76,7 @@ export async function startLocalRuntime(options: {
     for (const read of readers) failures.push(...(await read(event)).batchItemFailures);
     return { batchItemFailures: failures };
   };
-  const streamed = withLocalStream(store, deliver, (record) =>
+  streamed = withLocalStream(store, deliver, (record) =>
     options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }),
   );
   return { store: streamed, ...(dynamo ? { dynamo } : {}), items, onStream: (handler) => void readers.push(handler), close: async () => dynamo?.close() };

@@ -23,7 +23,9 @@ export function createNotifyHandler(deps: NotifyDeps) {
         try {
           await deliverBrake(brake, deps);
         } catch (err) {
-          deps.log.error('could not send the brake message; the stream will deliver this record again', { error: err instanceof Error ? err.message : String(err) });
+          deps.log.error('could not send the brake message; the stream will deliver this record again', {
+            error: err instanceof Error ? err.message : String(err),
+          });
           return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' }] };
         }
         continue;

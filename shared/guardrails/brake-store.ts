@@ -11,7 +11,7 @@ export interface BrakeDeps {
   clock: Clock;
 }
 
-/** The incidents the brake decides on, counted now: each its own problem (not caused by a check it depends on). */
+/** The incidents the brake decides on, counted now: each its own problem (not caused by a check it depends on, nor grouped). */
 export async function brakeView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<BrakeView> {
   const now = clock.now();
   const [openedRecently, active] = await Promise.all([

@@ -9,9 +9,9 @@ const HELD_KEPT = 50;
 
 /** What the brake decides on, besides itself: the incidents as the index counts them, and the config's size. */
 export interface BrakeView {
-  /** Active incidents not caused by a check they depend on, opened since `countingSince`. */
+  /** Active incidents, each its own problem (not caused by a check it depends on, nor told with its group's first), opened since `countingSince`. */
   openedRecently: number;
-  /** Active incidents not caused by a check they depend on. */
+  /** Active incidents, each its own problem. */
   active: number;
   checks: number;
   now: Date;
@@ -55,8 +55,18 @@ export function askBrake(brake: Brake | undefined, ask: ActionAsk, view: BrakeVi
     if (!reason) return { next: { ...current, actions: [...recent, { at: now.toISOString(), eventId: ask.eventId, target: ask.target }] } };
     current = { ...current, actions: recent, engaged: { at: now.toISOString(), reason } };
   }
-  const held: HeldAction = { at: now.toISOString(), remediation: ask.remediation, target: ask.target, summary: ask.summary, ...(ask.incidentId ? { incidentId: ask.incidentId } : {}) };
-  return { next: { ...current, held: [...(current.held ?? []), held].slice(-HELD_KEPT) }, held: `the brake is on since ${current.engaged!.at}: ${current.engaged!.reason}` };
+  const why = `the brake is on since ${current.engaged!.at}: ${current.engaged!.reason}`;
+  // Held already (an earlier attempt whose reply was lost): held again, with nothing more to write.
+  if (brake?.held?.some((h) => h.eventId === ask.eventId && h.target === ask.target)) return { ...(current === brake ? {} : { next: current }), held: why };
+  const held: HeldAction = {
+    at: now.toISOString(),
+    eventId: ask.eventId,
+    remediation: ask.remediation,
+    target: ask.target,
+    summary: ask.summary,
+    ...(ask.incidentId ? { incidentId: ask.incidentId } : {}),
+  };
+  return { next: { ...current, held: [...(current.held ?? []), held].slice(-HELD_KEPT) }, held: why };
 }
 
 /**
@@ -87,17 +97,16 @@ export function releaseBrake(brake: Brake | undefined, by: string, reason: strin
   return lift(brake, by, reason, now);
 }
 
+/** Off, with what it held kept for the message that says so; the budget and the incident count start over. */
 function lift(brake: Brake, by: string, reason: string, now: Date): Brake {
-  const { engaged: _engaged, held = [], calmSince: _calm, ...rest } = brake;
-  return { ...rest, lifted: { at: now.toISOString(), by, reason, held } };
+  return { version: brake.version, actions: [], lifted: { at: now.toISOString(), by, reason, held: brake.held ?? [] } };
 }
 
 function failuresReason({ openedRecently, checks, policy }: BrakeView): string | undefined {
   const threshold = failureThreshold(policy, checks);
   return openedRecently >= threshold
-    ? `${openedRecently} incidents opened within ${policy.failing.windowMinutes} minutes (it engages at ${threshold} of ${checks} checks)`
+    ? `${openedRecently} incidents opened within ${policy.failing.windowMinutes} min (brake at ${threshold} of ${checks} checks)`
     : undefined;
 }
 
-const budgetReason = (taken: number, policy: BrakePolicy) =>
-  `${taken} automatic actions across all targets in the last hour (the budget is ${policy.actionsPerHour})`;
+const budgetReason = (taken: number, policy: BrakePolicy) => `${taken} automatic actions in the last hour (budget ${policy.actionsPerHour})`;

@@ -40,7 +40,7 @@ export function buildBrakeNotification(change: BrakeChange, incidentsFunction: s
   let subject: string;
   if (change.kind === 'on') {
     const reason = brake.engaged!.reason;
-    subject = `[VIGIL BRAKE] automatic actions stopped: ${reason}`;
+    subject = `[VIGIL BRAKE] automatic actions held: ${reason}`;
     lines.push(
       `Vigil stopped every automatic action at ${change.at}: ${reason}.`,
       '',
@@ -68,7 +68,9 @@ export function buildBrakeNotification(change: BrakeChange, incidentsFunction: s
 
 function heldLines(head: string, held: readonly HeldAction[]): string[] {
   if (!held.length) return ['', `${head}: nothing yet.`];
-  const shown = held.slice(-SHOWN).map((h) => `  - ${h.at} ${h.remediation} on ${h.target}: would ${h.summary}${h.incidentId ? ` (incident ${h.incidentId})` : ''}`);
+  const shown = held
+    .slice(-SHOWN)
+    .map((h) => `  - ${h.at} ${h.remediation} on ${h.target}: would ${h.summary}${h.incidentId ? ` (incident ${h.incidentId})` : ''}`);
   return ['', `${head} (${held.length}):`, ...shown];
 }
 

@@ -8,6 +8,7 @@ export interface BudgetedAction {
 /** What the brake held back: what Vigil would have done. */
 export interface HeldAction {
   at: string;
+  eventId: string;
   remediation: string;
   target: string;
   summary: string;

@@ -217,7 +217,7 @@ export class DynamoStateStore implements StateStore {
       TableName: this.table,
       IndexName: name,
       KeyConditionExpression: `${partitionKey} = :active${only.openedSince ? ` AND ${sortKey} >= :since` : ''}`,
-      ...(only.independent ? { FilterExpression: 'attribute_not_exists(incident.causedBy)' } : {}),
+      ...(only.independent ? { FilterExpression: 'attribute_not_exists(incident.causedBy) AND attribute_not_exists(incident.groupedWith)' } : {}),
       ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS, ...(only.openedSince ? { ':since': only.openedSince } : {}) },
       ...page,
     });

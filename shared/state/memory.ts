@@ -90,7 +90,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async countActiveIncidents(only: IncidentCount = {}): Promise<number> {
-    return this.active().filter((i) => !(only.independent && i.causedBy) && !(only.openedSince && i.openedAt < only.openedSince)).length;
+    return this.active().filter((i) => !(only.independent && (i.causedBy || i.groupedWith)) && !(only.openedSince && i.openedAt < only.openedSince)).length;
   }
 
   async getGuard(targetKey: string, checkId?: string): Promise<GuardRead> {

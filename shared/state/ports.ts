@@ -58,12 +58,12 @@ export interface IncidentRecords {
   getIncident(incidentId: string): Promise<Incident | undefined>;
   /** Open and acknowledged incidents, oldest first. */
   listActiveIncidents(limit: number): Promise<{ incidents: Incident[]; more: boolean }>;
-  /** Active incidents; only those a check they depend on did not cause, and opened since a time, when asked. */
+  /** Active incidents; when asked, only those each its own problem, and opened since a time. */
   countActiveIncidents(only?: IncidentCount): Promise<number>;
 }
 
 export interface IncidentCount {
-  /** Not held as caused by a check it depends on: each its own problem. */
+  /** Each its own problem: not caused by a check it depends on, nor told with its group's first. */
   independent?: boolean;
   /** Opened at or after this ISO time. */
   openedSince?: string;

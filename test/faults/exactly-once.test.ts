@@ -224,7 +224,7 @@ describe('7. a replayed event', () => {
 });
 
 describe('the path to acting', () => {
-  it('reaches UpdateService after 5 DynamoDB round trips (run, guard and incident read, incident, brake, lease); the stored silences, the brake\'s counts and the timeline line go alongside', async () => {
+  it("reaches UpdateService after 5 DynamoDB round trips (run, guard and incident read, incident, brake, lease); the stored silences, the brake's counts and the timeline line go alongside", async () => {
     const sites: string[] = [];
     const world = await World.create(local, T0, (site) => void sites.push(site));
     await deliverAlarm(world, config(), samples.metric);
@@ -241,6 +241,7 @@ describe('the path to acting', () => {
       'ecs DescribeServices',
       'dynamodb PutItem CONTROL',
       'dynamodb PutItem GUARD',
-      'dynamodb PutItem INCIDENT',    ]);
+      'dynamodb PutItem INCIDENT',
+    ]);
   });
 });

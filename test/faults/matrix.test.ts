@@ -23,6 +23,7 @@ const SITES = [
   'dynamodb PutItem RUN',
   'dynamodb BatchGetItem',
   'dynamodb PutItem CHECK',
+  'dynamodb PutItem CONTROL',
   'dynamodb PutItem GUARD',
   'dynamodb PutItem INCIDENT',
   'ecs DescribeServices',
@@ -30,6 +31,7 @@ const SITES = [
   'dynamodb GetItem INCIDENT',
   'sns Publish',
   'dynamodb Query',
+  'dynamodb GetItem CONTROL',
 ] as const;
 /** On its first call only; on every call; on every call but the first (a claim that lands, then its settle write that never does). */
 const MODES = ['first', 'every', 'after-first'] as const;

@@ -155,6 +155,14 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect(await store.getIncident('b/1')).toMatchObject({ summary: 'newer' });
       expect(await store.getIncident('nobody/1')).toBeUndefined();
       expect(await store.countActiveIncidents()).toBe(3);
+      // The brake's counts: each its own problem, and opened since a time.
+      await store.putIncident({ ...incident('d/1', at(4)), causedBy: 'a' }, transition(1, 'd/1'));
+      await store.putIncident({ ...incident('e/1', at(4)), groupedWith: 'c/1' }, transition(1, 'e/1'));
+      expect(await store.countActiveIncidents()).toBe(5);
+      expect(await store.countActiveIncidents({ independent: true })).toBe(3);
+      expect(await store.countActiveIncidents({ independent: true, openedSince: at(2) })).toBe(2);
+      expect(await store.countActiveIncidents({ openedSince: at(3) })).toBe(3);
+      for (const id of ['d/1', 'e/1']) await store.putIncident(incident(id, at(4), 'resolved'), transition(2, id));
       const first = await store.listActiveIncidents(2);
       expect(first).toMatchObject({ incidents: [{ id: 'a/1' }, { id: 'b/1' }], more: true });
       expect((await store.listActiveIncidents(10)).more).toBe(false);
@@ -163,9 +171,21 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect((await store.listActiveIncidents(10)).incidents.map((i) => i.id)).toEqual(['b/1', 'c/1']);
     });
 
+    it('writes the brake on the version read, reads it alone and with a guard, and tells a lost race', async () => {
+      const store = await open();
+      expect(await store.getBrake()).toBeUndefined();
+      await store.putBrake({ version: 1, actions: [{ at: at(1), eventId: 'e1', target: 'ecs:prod/api' }] }, undefined);
+      await expect(store.putBrake({ version: 1, actions: [] }, undefined)).rejects.toBeInstanceOf(StateConflictError);
+      await store.putBrake({ version: 2, actions: [], engaged: { at: at(2), reason: 'too many' } }, 1);
+      await store.setKillSwitch({ automationEnabled: true });
+      expect(await store.getBrake()).toMatchObject({ version: 2, engaged: { reason: 'too many' } });
+      expect((await store.getGuard('ecs:prod/api')).brake).toMatchObject({ version: 2 });
+      expect((await store.getGuard('ecs:prod/api')).killSwitch).toEqual({ automationEnabled: true });
+    });
+
     it('reads a guard with the kill switch and a check state at once, and writes it on the version read', async () => {
       const store = await open();
-      expect(await store.getGuard('ecs:prod/api')).toEqual({ guard: undefined, killSwitch: undefined });
+      expect(await store.getGuard('ecs:prod/api')).toEqual({ guard: undefined, killSwitch: undefined, brake: undefined });
       await store.putGuard(guard(1), undefined);
       await expect(store.putGuard(guard(1), undefined)).rejects.toBeInstanceOf(StateConflictError);
       await store.putGuard(guard(2), 1);

@@ -100,9 +100,10 @@ export class World {
   }
 
   private record(site: string, body: string): void {
-    if (site !== 'dynamodb PutItem CHECK') return;
+    // What the table's stream carries to notify: check states, and the brake.
+    if (site !== 'dynamodb PutItem CHECK' && site !== 'dynamodb PutItem CONTROL') return;
     const item = (JSON.parse(body) as { Item: Record<string, AttributeValue> }).Item;
-    const key = item.pk!.S!;
+    const key = `${item.pk!.S!}#${item.sk!.S!}`;
     const old = this.images.get(key);
     this.images.set(key, item);
     this.stream.push({
