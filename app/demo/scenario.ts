@@ -13,6 +13,8 @@ import { startLocalRuntime } from '../local/runtime.js';
 import { runAlarmScene } from './alarm-scene.js';
 import { runHeartbeatScene } from './heartbeat-scene.js';
 import { runPostgresScene } from './postgres-scene.js';
+import { runSharedCauseScene } from './shared-cause-scene.js';
+import { formatNotification } from './notification.js';
 import { DEMO_CERT_DAYS, DEMO_HOSTNAME, startDemoTargets, type ApiHealth, type DemoTargets } from './targets.js';
 
 interface Step {
@@ -132,6 +134,9 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
     if ('deviations' in database) deviations.push(...database.deviations.map((d) => `database: ${d}`));
     if (signal.aborted) return stopped(io);
+    const sharedCause = await runSharedCauseScene({ now: clock.now, advance: () => void (minute += 1) }, io);
+    deviations.push(...sharedCause.deviations.map((d) => `shared cause: ${d}`));
+    if (signal.aborted) return stopped(io);
     const heartbeat = await runHeartbeatScene(runtime, { now: clock.now, advance: (minutes = 1) => void (minute += minutes) }, io);
     for (const { topic, n } of sent.splice(0)) io.out(formatNotification(topic, n));
     deviations.push(...heartbeat.deviations.map((d) => `heartbeat: ${d}`));
@@ -144,6 +149,7 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     io.out(
       `${'skipped' in database ? `the database scene was skipped (${database.skipped})` : "the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended"}. Targets, PostgreSQL and local DynamoDB stopped.`,
     );
+    io.out('The database behind five checks went down: one page named them all, and one resolution followed.');
     io.out('The nightly job reported in, went missing past its grace (an incident opened) and came back (it resolved).');
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
@@ -172,11 +178,6 @@ function changes(previous: FindingLine[], current: FindingLine[]): ((color: bool
     if (!before || before.status === f.status) return [];
     return [(color: boolean) => `   changed: ${f.checkId} ${statusLabel(before.status, color)} → ${statusLabel(f.status, color)}`];
   });
-}
-
-function formatNotification(topic: string, n: Notification): string {
-  const body = n.body.split('\n').map((line) => `     │ ${line}`);
-  return [`   ✉ SNS ${topic}`, `     │ Subject: ${n.subject}`, '     │', ...body].join('\n');
 }
 
 /** The demo prints its own story; only errors from the handlers reach the terminal. */

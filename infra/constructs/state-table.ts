@@ -57,9 +57,12 @@ export class StateTable extends Construct {
     this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   }
 
-  /** notify: whether a transition was sent, incident records and timelines, the open-incident count. */
+  /**
+   * notify: whether a transition was sent, incident records and timelines, the open-incident count, the states of
+   * the dependents and group members a message names, and the brake.
+   */
   grantNotify(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
   }
 
   /** The table and its one index by name: no wildcard, unlike Table.grant's `index/*`. */

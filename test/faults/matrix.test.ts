@@ -123,8 +123,9 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
 
     const keys = world.sns.published.map((m) => m.attributes.dedupKey);
     const transitions = world.stream
-      .map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>).state)
-      .filter((s) => s.transition && s.incident);
+      .map((r) => unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>))
+      .filter((item) => item.type === 'check' && item.state.transition && item.state.incident)
+      .map((item) => item.state);
     // Only SNS refusing every send for good can keep a message from going out; a lost reply, a table that fails, a dead attempt cannot.
     const snsDown = site === 'sns Publish' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
     // Every attempt of notify dies before it can send: only the alarmed dead-letter queue can tell.
