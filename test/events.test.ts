@@ -52,6 +52,17 @@ const cases: Record<string, Case> = {
     fn: 'on-alarm',
     then: (r, t) => (expect(r).toMatchObject({ verdict: 'recorded', steps: [] }), expect(t.updates()).toBe(0)),
   },
+  'alarm-ecs-deployment-failed.json': {
+    fn: 'on-alarm',
+    before: () => Promise.resolve(mockDeploymentHistory(ecs)),
+    then: (r, t) => {
+      expect(r).toMatchObject({ alarm: 'deployment prod/orders-api', runbook: 'deployment-prod-orders-api', verdict: 'proposed' });
+      expect(t.subjects()).toEqual([
+        expect.stringMatching(/^\[P2\]\[OPEN\] alarm:deployment prod\/orders-api: deployment prod\/orders-api: ecs-svc\/7384/),
+        expect.stringMatching(/^\[P2\]\[APPROVAL NEEDED\] alarm:deployment prod\/orders-api/),
+      ]);
+    },
+  },
   'alarm-deploy-failed.json': {
     fn: 'on-alarm',
     before: () => Promise.resolve(mockDeploymentHistory(ecs)),

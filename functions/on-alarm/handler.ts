@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { alarmEvent } from '../../shared/events/alarm.js';
+import { deploymentEvent, isDeploymentEvent } from '../../shared/events/deployment.js';
+import { handleDeployment } from '../../shared/runbooks/deployment.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
@@ -41,6 +43,7 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
     // A stream record goes to one invocation at a time: whoever held its run before has ended.
     if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
+    if (isDeploymentEvent(event)) return deployment(event, deps);
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
@@ -76,6 +79,18 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
       }
     }
   };
+}
+
+/** An ECS rollout of a service the config names: holds, lifts, or its failure's incident and rollback. Lambda retries what throws. */
+async function deployment(event: unknown, deps: OnAlarmDeps): Promise<OnAlarmResult> {
+  const parsed = validateEvent(deploymentEvent, event, 16 * 1024);
+  if (!parsed.ok) {
+    deps.log.error('not an ECS Deployment State Change event', { problems: parsed.problems });
+    return { error: 'not an ECS Deployment State Change event', problems: parsed.problems };
+  }
+  const result = await handleDeployment(parsed.data, deps);
+  report(result, deps);
+  return result;
 }
 
 const isStreamBatch = (event: unknown): event is DynamoDBStreamEvent =>

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -96,7 +96,23 @@ export class AlarmResponder extends Construct {
           targets: [new LambdaFunction(this.onAlarm, { deadLetterQueue: this.deadLetters, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
         })
       : undefined;
+    this.readDeployments(config);
     this.readCheckTransitions(config, state);
+  }
+
+  /** The rollouts of the services the config names: ECS's own events, to hold their checks and handle a failure. */
+  private readDeployments(config: VigilConfig): void {
+    if (!config.deployments.length) return;
+    const stack = Stack.of(this);
+    new Rule(this, 'DeploymentStateChange', {
+      description: 'ECS rollouts that hold Vigil checks',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Deployment State Change'],
+        resources: config.deployments.map((d) => stack.formatArn({ service: 'ecs', resource: 'service', resourceName: d.service })),
+      },
+      targets: [new LambdaFunction(this.onAlarm, { deadLetterQueue: this.deadLetters, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
 import { brakeSchema, type BrakePolicy } from './brake.js';
+import { deploymentProblems, deploymentSchema, type DeploymentConfig } from './deployments.js';
 import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
 import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
@@ -85,6 +86,8 @@ export const configSchema = z
     runbooks: z._default(z.array(runbookSchema), []),
     /** CloudWatch alarms the stack creates, which runbooks answer by id. */
     alarms: z._default(z.array(alarmSchema), []),
+    /** ECS services whose rollouts hold the checks tied to them. */
+    deployments: z._default(z.array(deploymentSchema), []),
     /** The VPC for checks with `network: 'vpc'`. */
     network: z.optional(networkSchema),
   })
@@ -92,6 +95,7 @@ export const configSchema = z
     z.superRefine((config, ctx) => {
       const ids = new Set(config.checks.map((c) => c.id));
       for (const { path, message } of dependencyProblems(config.checks)) ctx.addIssue({ code: 'custom', path, message });
+      for (const { path, message } of deploymentProblems(config)) ctx.addIssue({ code: 'custom', path, message });
       config.silences.forEach((silence, i) => {
         for (const [j, id] of (silence.checks ?? []).entries()) {
           if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
@@ -196,6 +200,7 @@ export interface VigilConfig {
   remediations: RemediationConfig[];
   runbooks: RunbookConfig[];
   alarms: AlarmConfig[];
+  deployments: DeploymentConfig[];
   network?: NetworkConfig;
 }
 
@@ -208,5 +213,6 @@ export interface VigilConfigInput {
   remediations?: RemediationInput[];
   runbooks?: z.input<typeof runbookSchema>[];
   alarms?: z.input<typeof alarmSchema>[];
+  deployments?: z.input<typeof deploymentSchema>[];
   network?: z.input<typeof networkSchema>;
 }

@@ -76,6 +76,8 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
       observed: finding.observed,
       notificationsSent: 1,
       lastNotifiedAt: now.toISOString(),
+      // The response time runs from when the on-call is first told, not from when it opened held.
+      toldAt: now.toISOString(),
     };
     delete unsilenced.silenceReason;
     delete unsilenced.causedBy;
@@ -92,7 +94,7 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
   // No reminder, no escalation while silenced or while a check it depends on fails: that one's messages carry it.
   if (active.state !== 'open' || hold) return undefined;
 
-  const sinceOpened = now.getTime() - new Date(active.openedAt).getTime();
+  const sinceOpened = now.getTime() - new Date(active.toldAt ?? active.openedAt).getTime();
   if (!active.escalatedAt && sinceOpened >= policy.respondMinutes * MINUTE_MS) {
     const escalated = { ...active, escalatedAt: now.toISOString(), summary: finding.summary, observed: finding.observed };
     return transition(state, escalated, 'escalated', now, `not acknowledged within ${policy.respondMinutes} minutes`);

@@ -14,8 +14,11 @@ import { line } from './steps.js';
 const alarmCheckId = (alarmName: string) => `alarm:${alarmName}`;
 
 /** One "CloudWatch Alarm State Change": record it on an incident and, on the way into ALARM, run its runbook. */
-export async function handleAlarm(event: AlarmEvent, deps: RunbookDeps): Promise<RunbookResult> {
-  const match = matchRunbook(deps.config.runbooks, event, deps.config.alarms);
+export async function handleAlarm(
+  event: AlarmEvent,
+  deps: RunbookDeps,
+  match = matchRunbook(deps.config.runbooks, event, deps.config.alarms),
+): Promise<RunbookResult> {
   if (!match) return { alarm: event.detail.alarmName, state: event.detail.state.value, verdict: 'unmatched', steps: [] };
   return launch(deps, { id: `alarm#${event.id}`, eventId: event.id, runbook: match.runbook }, (run) => alarmRun(event, match, run, deps));
 }

@@ -18,7 +18,7 @@ export type RunbookStore = Runs &
   Pick<IncidentRecords, 'countActiveIncidents'> &
   Timeline &
   Proposals &
-  Pick<Silences, 'listSilences'> &
+  Pick<Silences, 'listSilences' | 'putSilence'> &
   HeartbeatReader;
 
 export interface RunbookDeps {

@@ -38,6 +38,8 @@ export interface Incident {
   /** Its check is flapping: told once, no runbook acts for it, until the check holds still. */
   flapping?: boolean;
   openedAt: string;
+  /** When the on-call was first told, for an incident opened held (silenced, caused, grouped): its response time runs from then. */
+  toldAt?: string;
   failingSince: string;
   /** The finding behind the latest transition. */
   summary: string;

@@ -272,6 +272,27 @@ describe('VigilStack', () => {
   it('creates no alarm rule when no runbook is configured', () => {
     synth(parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] })).resourceCountIs('AWS::Events::Rule', 0);
   });
+
+  it("routes ECS's rollout events of the services the config names, and only those, to on-alarm", () => {
+    const t = synth(
+      parseConfig({
+        checks: [{ id: 'a', kind: 'tcp', target: 'a:1', tags: { service: 'orders' } }],
+        deployments: [{ service: 'prod/orders-api', tags: { service: 'orders' } }],
+      }),
+    );
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Deployment State Change'],
+        resources: [
+          {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':service/prod/orders-api']],
+          },
+        ],
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('OnAlarm'), 'Arn'] } })],
+    });
+  });
 });
 
 describe('VigilStack: failure paths, blast radius and placement', () => {

@@ -37,6 +37,8 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
       { id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'observe', ...options.restart } as RemediationInput,
       { id: 'orders-api-rollback', kind: 'ecs-rollback', target: 'prod/orders-api', mode: 'propose' },
     ],
+    // Its rollouts hold api-health; a failed one proposes the rollback.
+    deployments: [{ service: 'prod/orders-api', tags: { service: 'api' }, rollback: 'orders-api-rollback' }],
     runbooks: [
       {
         id: 'orders-api-5xx',
