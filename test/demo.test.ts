@@ -7,7 +7,7 @@ function capture() {
 }
 
 describe('npm start (the demo)', () => {
-  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, an alarm runbook dry run, a leaked database transaction fixed, and a heartbeat going missing', async () => {
+  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, an alarm runbook dry run, a leaked database transaction fixed, one cause paging once, and a heartbeat going missing', async () => {
     const { out, io } = capture();
     const code = await runDemo({ intervalMs: 0, io, signal: new AbortController().signal });
     const text = out.join('\n');
@@ -31,9 +31,13 @@ describe('npm start (the demo)', () => {
       // Vigil terminated the session unattended, and says so; the resolution says who fixed it.
       expect.stringMatching(/^Subject: \[P2\]\[ACTION TAKEN\] billing-db-idle-tx: terminated pid \d+ \(billing\/billing-worker, \d+ s\)$/),
       'Subject: [P2][RESOLVED] billing-db-idle-tx: no session idle in a transaction for over 0.01 min (fixed by ...',
+      // One cause, one page: the database, naming the five checks that depend on it; one resolution.
+      expect.stringMatching(/^Subject: \[P1\]\[OPEN\] orders-db \(\+5 dependents\): port \d+ closed/),
+      expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] orders-db: port \d+ open/),
       'Subject: [P2][OPEN] nightly-backup: missing: last report 5 min ago (expected every 3 min, 1 min grace): b...',
       'Subject: [P2][RESOLVED] nightly-backup: reported 1 min ago: backup finished after the host came back',
     ]);
+    expect(text).toContain('Failing with it, because they depend on it (5); not paged on their own:');
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
     expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
     expect(text).toMatch(/WARN +api-certificate .* certificate expires in 12 days/);
