@@ -1,15 +1,9 @@
 import type { Finding } from '../findings.js';
 import { isActive, type CheckState } from '../state/check-state.js';
+import type { FlappingPolicy } from './policy.js';
 import { holdOf, newIncident, transition, type FindingContext } from './transition.js';
 
 const MINUTE_MS = 60_000;
-
-/** When a check is flapping: more than `changes` changes between failing and passing within `windowMinutes`; over once still for `stableMinutes`. */
-export interface FlappingPolicy {
-  changes: number;
-  windowMinutes: number;
-  stableMinutes: number;
-}
 
 const within = (at: string, minutes: number, now: Date) => now.getTime() - Date.parse(at) < minutes * MINUTE_MS;
 

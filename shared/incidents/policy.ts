@@ -1,7 +1,13 @@
 import { roundsToCount } from '../config/triggers.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import type { Status } from '../findings.js';
-import type { FlappingPolicy } from './flapping.js';
+
+/** When a check is flapping: more than `changes` changes between failing and passing within `windowMinutes`; over once still for `stableMinutes`. */
+export interface FlappingPolicy {
+  changes: number;
+  windowMinutes: number;
+  stableMinutes: number;
+}
 
 export interface IncidentPolicy {
   failureThreshold: number;
