@@ -24,6 +24,9 @@ const sample = JSON.parse(readFileSync(new URL('../events/alarm-metric.json', im
 
 // One service per event, so no cooldown or rate limit of an earlier one holds the next back.
 const config = parseConfig({
+  // Each event acts on its own service, far more than an hour's budget: the brake is asked on the path (its counts and
+  // its write are measured), but its budget and its incident count are set past what the run sends.
+  brake: { actionsPerHour: 10_000, failing: { count: 100_000 } },
   checks: Array.from({ length: total }, (_, i) => ({ id: `svc-${i}-health`, kind: 'tcp', target: `svc-${i}.internal:443` })),
   remediations: Array.from({ length: total }, (_, i) => ({ id: `restart-${i}`, kind: 'ecs-restart', target: `prod/svc-${i}`, mode: 'auto' })),
   runbooks: Array.from({ length: total }, (_, i) => ({

@@ -158,7 +158,7 @@ sections.push(
   "- **Vigil's own time**: the path minus the time with a DynamoDB request in flight (overlapping requests count once).",
   '- **round trips**: DynamoDB requests the path waited for, one after another; requests sent alongside others count once. **requests** counts every request sent before the call.',
   '',
-  ...pathTable(alarm, 'event', '≤ 4'),
+  ...pathTable(alarm, 'event', 5, '≤ 5: the run, the guard read, the incident, the brake, the lease'),
 );
 
 log('check transition to action: the stream record of an opened incident to the ECS UpdateService call…');
@@ -169,7 +169,7 @@ sections.push(
   '',
   `The same, for a runbook a check starts: the state table's stream record of a check's incident opening (its state already written, as run-checks writes it) enters the on-alarm handler; the clock stops at the ECS UpdateService call. On the way: the run record, the guard and kill switch read with the incident, the guard's lock. ${ALARM_RUNS} warm records after 50, in one process.`,
   '',
-  ...pathTable(fromCheck, 'record', "≤ 4, as an alarm's"),
+  ...pathTable(fromCheck, 'record', 4, '≤ 4: the run, the guard read with the incident, the brake, the lease'),
 );
 
 log('one invocation as deployed, for the cost model…');
@@ -187,7 +187,7 @@ writeFileSync(new URL('./results.md', import.meta.url), `${[...header, ...sectio
 log('wrote bench/results.md');
 
 /** One path to an action, as a table: Vigil's own time, the waiting apart, and the DynamoDB round trips on the way. */
-function pathTable(samples: PathSample[], from: string, tripsTarget: string): string[] {
+function pathTable(samples: PathSample[], from: string, maxTrips: number, tripsTarget: string): string[] {
   const p = (xs: number[], q: number) => `${round(percentile(xs, q), 1)} ms`;
   const own = samples.map((a) => a.totalMs - a.waitingMs);
   const trips = Math.max(...samples.map((a) => a.roundTrips));
@@ -209,7 +209,7 @@ function pathTable(samples: PathSample[], from: string, tripsTarget: string): st
       samples.map((a) => a.totalMs),
       99,
     )} | | |`,
-    `| round trips | ${median(samples.map((a) => a.roundTrips))} | ${trips} | ${tripsTarget} | ${pass(trips <= 4)} |`,
+    `| round trips | ${median(samples.map((a) => a.roundTrips))} | ${trips} | ${tripsTarget} | ${pass(trips <= maxTrips)} |`,
     `| requests | ${median(samples.map((a) => a.requests))} | ${Math.max(...samples.map((a) => a.requests))} | | |`,
   ];
 }

@@ -10,8 +10,8 @@ export const brakeSchema = z.prefault(
     /** Off: only the per-target guardrails hold actions back. Default: on. */
     enabled: z._default(z.boolean(), true),
     /**
-     * Engaged when this many incidents open within `windowMinutes` (`count`), or this share of the checks does
-     * (`share`, and at least 3). Default: 20, or half the checks, within 10 minutes.
+     * Engaged when this many incidents (of checks and alarms) open within `windowMinutes` (`count`), or this share
+     * of Vigil's checks fails within it (`share`, and at least 3 checks). Default: 20, or half the checks, within 10 minutes.
      */
     failing: z.prefault(
       z.strictObject({

@@ -14,11 +14,13 @@ export interface BrakeDeps {
 /** The incidents the brake decides on, counted now: each its own problem (not caused by a check it depends on, nor grouped). */
 export async function brakeView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<BrakeView> {
   const now = clock.now();
-  const [openedRecently, active] = await Promise.all([
-    store.countActiveIncidents({ independent: true, openedSince: countingSince(brake, now, config.brake) }),
+  const openedSince = countingSince(brake, now, config.brake);
+  const [openedRecently, checksOpenedRecently, active] = await Promise.all([
+    store.countActiveIncidents({ independent: true, openedSince }),
+    store.countActiveIncidents({ independent: true, openedSince, checksOnly: true }),
     store.countActiveIncidents({ independent: true }),
   ]);
-  return { openedRecently, active, checks: config.checks.length, now, policy: config.brake };
+  return { openedRecently, checksOpenedRecently, active, checks: config.checks.length, now, policy: config.brake };
 }
 
 /** The brake and what it decides on, read together: a retry after a lost race reads and counts again. */

@@ -11,6 +11,8 @@ const HELD_KEPT = 50;
 export interface BrakeView {
   /** Active incidents, each its own problem (not caused by a check it depends on, nor told with its group's first), opened since `countingSince`. */
   openedRecently: number;
+  /** Of those, the ones of Vigil's own checks (not of alarms): the share is of the checks. */
+  checksOpenedRecently: number;
   /** Active incidents, each its own problem. */
   active: number;
   checks: number;
@@ -18,9 +20,12 @@ export interface BrakeView {
   policy: BrakePolicy;
 }
 
-/** How many incidents opening at once engage it: `count`, or the share of the checks (at least 3), whichever is fewer. */
+/** How many of the checks failing at once engage it: their share, and at least 3. */
+export const shareThreshold = (policy: BrakePolicy, checks: number): number => Math.max(3, Math.ceil(policy.failing.share * checks));
+
+/** Fewer active incidents than this, and it is calm: the fewer of `count` and the checks' share. */
 export function failureThreshold(policy: BrakePolicy, checks: number): number {
-  return Math.min(policy.failing.count, Math.max(3, Math.ceil(policy.failing.share * checks)));
+  return Math.min(policy.failing.count, shareThreshold(policy, checks));
 }
 
 /** Incidents count from the start of the window, or from the last lift if later: what was released is not counted again. */
@@ -102,11 +107,11 @@ function lift(brake: Brake, by: string, reason: string, now: Date): Brake {
   return { version: brake.version, actions: [], lifted: { at: now.toISOString(), by, reason, held: brake.held ?? [] } };
 }
 
-function failuresReason({ openedRecently, checks, policy }: BrakeView): string | undefined {
-  const threshold = failureThreshold(policy, checks);
-  return openedRecently >= threshold
-    ? `${openedRecently} incidents opened within ${policy.failing.windowMinutes} min (brake at ${threshold} of ${checks} checks)`
-    : undefined;
+function failuresReason({ openedRecently, checksOpenedRecently, checks, policy }: BrakeView): string | undefined {
+  const window = `within ${policy.failing.windowMinutes} min`;
+  if (openedRecently >= policy.failing.count) return `${openedRecently} incidents opened ${window} (brake at ${policy.failing.count})`;
+  const share = shareThreshold(policy, checks);
+  return checksOpenedRecently >= share ? `${checksOpenedRecently} of ${checks} checks failed ${window} (brake at ${share})` : undefined;
 }
 
 const budgetReason = (taken: number, policy: BrakePolicy) => `${taken} automatic actions in the last hour (budget ${policy.actionsPerHour})`;

@@ -217,8 +217,12 @@ export class DynamoStateStore implements StateStore {
       TableName: this.table,
       IndexName: name,
       KeyConditionExpression: `${partitionKey} = :active${only.openedSince ? ` AND ${sortKey} >= :since` : ''}`,
-      ...(only.independent ? { FilterExpression: 'attribute_not_exists(incident.causedBy) AND attribute_not_exists(incident.groupedWith)' } : {}),
-      ExpressionAttributeValues: { ':active': ACTIVE_INCIDENTS, ...(only.openedSince ? { ':since': only.openedSince } : {}) },
+      ...filterOf(only),
+      ExpressionAttributeValues: {
+        ':active': ACTIVE_INCIDENTS,
+        ...(only.openedSince ? { ':since': only.openedSince } : {}),
+        ...(only.checksOnly ? { ':alarm': 'alarm:' } : {}),
+      },
       ...page,
     });
   }
@@ -344,4 +348,13 @@ export class DynamoStateStore implements StateStore {
 
 function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt * (0.5 + Math.random()))));
+}
+
+/** The brake's counts: each its own problem (not caused by a check it depends on, nor grouped), and of checks only. */
+function filterOf(only: IncidentCount): { FilterExpression?: string } {
+  const conditions = [
+    ...(only.independent ? ['attribute_not_exists(incident.causedBy)', 'attribute_not_exists(incident.groupedWith)'] : []),
+    ...(only.checksOnly ? ['NOT begins_with(incident.checkId, :alarm)'] : []),
+  ];
+  return conditions.length ? { FilterExpression: conditions.join(' AND ') } : {};
 }

@@ -90,7 +90,12 @@ export class MemoryStateStore implements StateStore {
   }
 
   async countActiveIncidents(only: IncidentCount = {}): Promise<number> {
-    return this.active().filter((i) => !(only.independent && (i.causedBy || i.groupedWith)) && !(only.openedSince && i.openedAt < only.openedSince)).length;
+    return this.active().filter(
+      (i) =>
+        !(only.independent && (i.causedBy || i.groupedWith)) &&
+        !(only.openedSince && i.openedAt < only.openedSince) &&
+        !(only.checksOnly && i.checkId.startsWith('alarm:')),
+    ).length;
   }
 
   async getGuard(targetKey: string, checkId?: string): Promise<GuardRead> {

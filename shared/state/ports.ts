@@ -67,6 +67,8 @@ export interface IncidentCount {
   independent?: boolean;
   /** Opened at or after this ISO time. */
   openedSince?: string;
+  /** Of Vigil's own checks only, not of alarms. */
+  checksOnly?: boolean;
 }
 
 /** The brake over every automatic action (docs/state.md). */

@@ -230,12 +230,13 @@ describe('the path to acting', () => {
     await deliverAlarm(world, config(), samples.metric);
     const before = sites.slice(0, sites.indexOf('ecs UpdateService'));
     // The silences' Query is sent before the read it goes with is, and nothing waits for it before that read;
-    // the brake's two counts are sent before the plan's read of the service, and wait on nothing.
+    // the brake's three counts are sent before the plan's read of the service, and wait on nothing.
     expect(before.filter((s) => s.startsWith('dynamodb') || s === 'ecs DescribeServices')).toEqual([
       'dynamodb PutItem RUN',
       'dynamodb Query',
       'dynamodb BatchGetItem',
       'dynamodb PutItem CHECK',
+      'dynamodb Query',
       'dynamodb Query',
       'dynamodb Query',
       'ecs DescribeServices',

@@ -53,9 +53,7 @@ describe('the brake in a mass failure', () => {
       const brakeSubjects = () => sent.map((n) => n.subject).filter((s) => s.startsWith('[VIGIL BRAKE'));
 
       for (const m of [0, 1]) (at(m), await runChecks({ checks: config.checks.map((c) => c.id) }));
-      expect(brakeSubjects()).toEqual([
-        expect.stringMatching(/^\[VIGIL BRAKE\] automatic actions held: [34] incidents opened within 10 min \(brake at 3 of 4 checks\)$/),
-      ]);
+      expect(brakeSubjects()).toEqual([expect.stringMatching(/^\[VIGIL BRAKE\] automatic actions held: [34] incidents opened within 10 min \(brake at 3\)$/)]);
 
       at(2);
       const held = (await onAlarm(alarm('during'))) as RunbookResult;

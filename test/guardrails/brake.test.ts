@@ -7,6 +7,7 @@ import { minutesAfter, T0 } from '../support/findings.js';
 const policy = brakeSchema.parse({ actionsPerHour: 2, failing: { count: 5, share: 0.5, windowMinutes: 10 }, calmMinutes: 15 });
 const view = (minute: number, over: Partial<BrakeView> = {}): BrakeView => ({
   openedRecently: 0,
+  checksOpenedRecently: 0,
   active: 0,
   checks: 100,
   now: minutesAfter(T0, minute),
@@ -60,9 +61,15 @@ describe('the brake', () => {
   it('engages when too many incidents open at once, before any action', () => {
     const { said, brake } = asks(['a'], undefined, { openedRecently: 5 });
     expect(said).toEqual(['a: held']);
-    expect(brake.engaged?.reason).toBe('5 incidents opened within 10 min (brake at 5 of 100 checks)');
+    expect(brake.engaged?.reason).toBe('5 incidents opened within 10 min (brake at 5)');
     expect(watchBrake(undefined, view(0, { openedRecently: 4 }))).toBeUndefined();
     expect(watchBrake(undefined, view(0, { openedRecently: 5 }))?.engaged).toBeDefined();
+  });
+
+  it("engages when a share of the checks fails at once, counting Vigil's checks only (an alarm is not one)", () => {
+    const small = { checks: 6, openedRecently: 4 };
+    expect(watchBrake(undefined, view(0, { ...small, checksOpenedRecently: 2 }))).toBeUndefined();
+    expect(watchBrake(undefined, view(0, { ...small, checksOpenedRecently: 3 }))?.engaged?.reason).toBe('3 of 6 checks failed within 10 min (brake at 3)');
   });
 
   it('lifts once fewer incidents are active than it engages on, for its calm time; a relapse starts the count again', () => {

@@ -162,6 +162,10 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect(await store.countActiveIncidents({ independent: true })).toBe(3);
       expect(await store.countActiveIncidents({ independent: true, openedSince: at(2) })).toBe(2);
       expect(await store.countActiveIncidents({ openedSince: at(3) })).toBe(3);
+      await store.putIncident({ ...incident('alarm:x/1', at(4)), checkId: 'alarm:x' }, transition(1, 'alarm:x/1'));
+      expect(await store.countActiveIncidents({ independent: true, openedSince: at(3) })).toBe(2);
+      expect(await store.countActiveIncidents({ independent: true, openedSince: at(3), checksOnly: true })).toBe(1);
+      await store.putIncident({ ...incident('alarm:x/1', at(4), 'resolved'), checkId: 'alarm:x' }, transition(2, 'alarm:x/1'));
       for (const id of ['d/1', 'e/1']) await store.putIncident(incident(id, at(4), 'resolved'), transition(2, id));
       const first = await store.listActiveIncidents(2);
       expect(first).toMatchObject({ incidents: [{ id: 'a/1' }, { id: 'b/1' }], more: true });
