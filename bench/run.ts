@@ -133,17 +133,18 @@ interface SharedCause {
   steadyStateWrites: number;
 }
 const causeRows = [10, 100, 1000].map((n) => {
-  const without = child<SharedCause>('./shared-cause-run.ts', [String(n)]);
-  const declared = child<SharedCause>('./shared-cause-run.ts', [String(n), 'dependsOn']);
-  return `| ${n.toLocaleString('en')} | ${without.pages} | ${without.runbooksStarted} | ${declared.pages} | ${declared.runbooksStarted} | ${declared.steadyStateWrites} | ${pass(declared.pages === 1 && declared.runbooksStarted === 0 && declared.steadyStateWrites === 0)} |`;
+  const [alone, grouped, declared] = (['none', 'group', 'dependsOn'] as const).map((mode) => child<SharedCause>('./shared-cause-run.ts', [String(n), mode]));
+  const met = [grouped!, declared!].every((r) => r.pages === 1 && r.runbooksStarted === 0 && r.steadyStateWrites === 0);
+  const cells = [alone!, grouped!, declared!].map((r) => `${r.pages} | ${r.runbooksStarted}`).join(' | ');
+  return `| ${n.toLocaleString('en')} | ${cells} | ${declared!.steadyStateWrites} | ${pass(met)} |`;
 });
 sections.push(
   '## One cause, one page',
   '',
-  "A database (a TCP check) and N checks of the service behind it fail together, through whole run-checks rounds (in the schedules' parts of 50) against dynalite, the local stream feeding notify and the reader that starts check runbooks. Each dependent's service has a runbook that acts on its own target when its check fails. Two rounds open the outage; a third, steady, is measured for writes (a failing finding is kept in the history every round, one item each: those are not counted). Without `dependsOn` every check pages and starts its fix; with it, the database pages once and names them.",
+  "A database (a TCP check) and N checks of the service behind it fail together, through whole run-checks rounds (in the schedules' parts of 50) against dynalite, the local stream feeding notify and the reader that starts check runbooks. Each dependent's service has a runbook that acts on its own target when its check fails. Two rounds open the outage; a third, steady, is measured for writes (a failing finding is kept in the history every round, one item each: those are not counted). Each check on its own (\`incidents.grouping.windowMinutes: 0\`, no \`dependsOn\`), every check pages and starts its fix; grouped (their \`group\`, the default), the first to open pages once and names the others; with \`dependsOn\` as well, the database pages once and names them as its dependents.",
   '',
-  '| dependents | pages without `dependsOn` | per-target runbooks started | pages with `dependsOn` | per-target runbooks started | state writes of a steady round | target (1 page, 0 runbooks, 0 writes) |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| dependents | pages, each on its own | per-target runbooks started | pages, grouped | runbooks started | pages, with `dependsOn` | runbooks started | state writes of a steady round | target (grouped and with `dependsOn`: 1 page, 0 runbooks, 0 writes) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...causeRows,
 );
 

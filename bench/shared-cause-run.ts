@@ -10,11 +10,14 @@ import { checkStatesIn } from '../shared/notifications/stream.js';
 import { triggerFor } from '../shared/runbooks/check-trigger.js';
 
 const n = Number(process.argv[2]);
-const declared = process.argv[3] === 'dependsOn';
+/** `none`: every check on its own; `group`: grouped by its group; `dependsOn`: grouped, and the dependents name the database. */
+const mode = (process.argv[3] ?? 'none') as 'none' | 'group' | 'dependsOn';
+const declared = mode === 'dependsOn';
 const CLOSED = '127.0.0.1:1'; // nothing listens: refused at once
 
 const config = parseConfig({
   defaults: { concurrency: 64, timeoutMs: 2000 },
+  incidents: { grouping: { windowMinutes: mode === 'none' ? 0 : 5 } },
   checks: [
     { id: 'orders-db', kind: 'tcp', target: CLOSED, group: 'orders', severity: 'P1' },
     ...Array.from({ length: n }, (_, i) => ({

@@ -1,6 +1,6 @@
 import type { VigilConfig } from '../config/schema.js';
 import type { Clock } from '../clock.js';
-import { askBrake, countingSince, watchBrake, type ActionAsk, type BrakeView } from './brake.js';
+import { askBrake, countingSince, watchBrake, type ActionAsk, type BrakeView, type CountedView } from './brake.js';
 import type { Brake } from '../state/brake.js';
 import type { Brakes, IncidentRecords } from '../state/ports.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
@@ -12,7 +12,7 @@ export interface BrakeDeps {
 }
 
 /** The incidents the brake decides on, counted now: each its own problem (not caused by a check it depends on, nor grouped). */
-export async function brakeView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<BrakeView> {
+export async function countedView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<CountedView> {
   const now = clock.now();
   const openedSince = countingSince(brake, now, config.brake);
   const [openedRecently, checksOpenedRecently, active] = await Promise.all([
@@ -20,18 +20,20 @@ export async function brakeView(brake: Brake | undefined, { config, store, clock
     store.countActiveIncidents({ independent: true, openedSince, checksOnly: true }),
     store.countActiveIncidents({ independent: true }),
   ]);
-  return { openedRecently, checksOpenedRecently, active, checks: config.checks.length, now, policy: config.brake };
+  return { counts: { openedRecently, checksOpenedRecently, active }, checks: config.checks.length, now, policy: config.brake };
 }
 
-/** The brake and what it decides on, read together: a retry after a lost race reads and counts again. */
-async function readBrake(deps: BrakeDeps): Promise<BrakeRead> {
-  const brake = await deps.store.getBrake();
-  return { brake, view: await brakeView(brake, deps) };
+/**
+ * What an action asks the brake on: off, its budget alone (notify engages it on failures, so the path to acting
+ * waits on no count); on, the incidents counted too, to see whether it may lift.
+ */
+export function actionView(brake: Brake | undefined, deps: BrakeDeps): BrakeView | Promise<BrakeView> {
+  return brake?.engaged ? countedView(brake, deps) : { checks: deps.config.checks.length, now: deps.clock.now(), policy: deps.config.brake };
 }
 
-export interface BrakeRead {
+export interface BrakeRead<V extends BrakeView = BrakeView> {
   brake: Brake | undefined;
-  view: BrakeView;
+  view: V;
 }
 
 /**
@@ -43,7 +45,11 @@ export async function passBrake(ask: ActionAsk, known: BrakeRead, deps: BrakeDep
   let held: string | undefined;
   await readDecideWrite({
     known: { current: known },
-    read: () => readBrake(deps),
+    // A retry after a lost race reads the brake again, and counts again if it is on.
+    read: async () => {
+      const brake = await deps.store.getBrake();
+      return { brake, view: await actionView(brake, deps) };
+    },
     item: ({ brake }) => brake,
     decide: ({ brake, view }) => {
       const asked = askBrake(brake, ask, view);
@@ -58,7 +64,10 @@ export async function passBrake(ask: ActionAsk, known: BrakeRead, deps: BrakeDep
 /** After incidents changed: engages the brake on too many opening at once, counts calm, lifts it. The brake written, if any. */
 export async function watchIncidents(deps: BrakeDeps): Promise<Brake | undefined> {
   const { written } = await readDecideWrite({
-    read: () => readBrake(deps),
+    read: async (): Promise<BrakeRead<CountedView>> => {
+      const brake = await deps.store.getBrake();
+      return { brake, view: await countedView(brake, deps) };
+    },
     item: ({ brake }) => brake,
     decide: ({ brake, view }) => watchBrake(brake, view),
     write: (next, expected) => deps.store.putBrake(next, expected),

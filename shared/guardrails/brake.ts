@@ -7,18 +7,25 @@ const HOUR_MS = 60 * MINUTE_MS;
 /** What a lifted brake's message lists of what it held back; the rest are counted. */
 const HELD_KEPT = 50;
 
-/** What the brake decides on, besides itself: the incidents as the index counts them, and the config's size. */
-export interface BrakeView {
-  /** Active incidents, each its own problem (not caused by a check it depends on, nor told with its group's first), opened since `countingSince`. */
+/** The incidents as the index counts them, each its own problem (not caused by a check it depends on, nor told with its group's first). */
+export interface IncidentCounts {
+  /** Opened since `countingSince`. */
   openedRecently: number;
   /** Of those, the ones of Vigil's own checks (not of alarms): the share is of the checks. */
   checksOpenedRecently: number;
-  /** Active incidents, each its own problem. */
+  /** Active now. */
   active: number;
+}
+
+/** What the brake decides on, besides itself: the incidents (when counted), and the config's size. */
+export interface BrakeView {
+  counts?: IncidentCounts | undefined;
   checks: number;
   now: Date;
   policy: BrakePolicy;
 }
+
+export type CountedView = BrakeView & { counts: IncidentCounts };
 
 /** How many of the checks failing at once engage it: their share, and at least 3. */
 export const shareThreshold = (policy: BrakePolicy, checks: number): number => Math.max(3, Math.ceil(policy.failing.share * checks));
@@ -53,7 +60,8 @@ export interface ActionAsk {
 export function askBrake(brake: Brake | undefined, ask: ActionAsk, view: BrakeView): { next?: Brake; held?: string } {
   const { now, policy } = view;
   if (brake?.actions.some((a) => a.eventId === ask.eventId && a.target === ask.target)) return {};
-  let current = watchBrake(brake, view) ?? brake ?? blank;
+  // Counted when it is on (may it lift?); off, the budget decides here and notify engages it on failures.
+  let current = (view.counts ? watchBrake(brake, view as CountedView) : undefined) ?? brake ?? blank;
   if (!current.engaged) {
     const recent = current.actions.filter((a) => now.getTime() - Date.parse(a.at) < HOUR_MS);
     const reason = failuresReason(view) ?? (recent.length >= policy.actionsPerHour ? budgetReason(recent.length, policy) : undefined);
@@ -78,14 +86,14 @@ export function askBrake(brake: Brake | undefined, ask: ActionAsk, view: BrakeVi
  * The brake after incidents changed: engaged when too many opened at once; once on, calm counted from when
  * fewer are active than it engages on, and lifted when that has lasted. Undefined when nothing changes. Pure.
  */
-export function watchBrake(brake: Brake | undefined, view: BrakeView): Brake | undefined {
+export function watchBrake(brake: Brake | undefined, view: CountedView): Brake | undefined {
   const { now, policy } = view;
   const current = brake ?? blank;
   if (!current.engaged) {
     const reason = failuresReason(view);
     return reason ? { ...current, engaged: { at: now.toISOString(), reason } } : undefined;
   }
-  const calm = view.active < failureThreshold(policy, view.checks);
+  const calm = view.counts.active < failureThreshold(policy, view.checks);
   if (!calm) {
     if (!current.calmSince) return undefined;
     const { calmSince: _, ...still } = current;
@@ -107,7 +115,9 @@ function lift(brake: Brake, by: string, reason: string, now: Date): Brake {
   return { version: brake.version, actions: [], lifted: { at: now.toISOString(), by, reason, held: brake.held ?? [] } };
 }
 
-function failuresReason({ openedRecently, checksOpenedRecently, checks, policy }: BrakeView): string | undefined {
+function failuresReason({ counts, checks, policy }: BrakeView): string | undefined {
+  if (!counts) return undefined;
+  const { openedRecently, checksOpenedRecently } = counts;
   const window = `within ${policy.failing.windowMinutes} min`;
   if (openedRecently >= policy.failing.count) return `${openedRecently} incidents opened ${window} (brake at ${policy.failing.count})`;
   const share = shareThreshold(policy, checks);

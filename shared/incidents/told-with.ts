@@ -2,18 +2,24 @@ import type { Clock } from '../clock.js';
 import { groupMates } from '../config/groups.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { CheckStates } from '../state/ports.js';
-import { checkIdOf, isActive } from '../state/check-state.js';
+import { checkIdOf, isActive, type Incident } from '../state/check-state.js';
 import { applyHumanAction } from './operator.js';
 
-/** The checks whose active incidents are told with `incidentId` (opened close after it in its group). */
-export async function toldWithIt(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incidentId: string): Promise<string[]> {
-  const mates = groupMates(config.checks, checkIdOf(incidentId)).filter((id) => id !== checkIdOf(incidentId));
+/** The active incidents told with `incidentId` (opened close after it in its group), by check. */
+export async function membersOf(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incidentId: string): Promise<Incident[]> {
+  const lead = checkIdOf(incidentId);
+  const mates = groupMates(config.checks, lead).filter((id) => id !== lead);
   if (!mates.length) return [];
   const states = await store.getCheckStates(mates);
-  return mates.filter((id) => {
+  return mates.flatMap((id) => {
     const incident = states.get(id)?.incident;
-    return isActive(incident) && incident.groupedWith === incidentId;
+    return isActive(incident) && incident.groupedWith === incidentId ? [incident] : [];
   });
+}
+
+/** The checks whose active incidents are told with `incidentId`. */
+export async function toldWithIt(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incidentId: string): Promise<string[]> {
+  return (await membersOf(store, config, incidentId)).map((i) => i.checkId);
 }
 
 /**
@@ -27,12 +33,8 @@ export async function acknowledgeToldWith(
   who: { by: string; reason: string },
   clock: Clock,
 ): Promise<string[]> {
-  const members = await toldWithIt(store, config, incidentId);
-  const states = members.length ? await store.getCheckStates(members) : new Map();
-  const open = members.filter((id) => states.get(id)?.incident?.state === 'open');
-  for (const id of open) {
-    const reason = `with ${incidentId}: ${who.reason}`;
-    await applyHumanAction(store, { op: 'ack', incidentId: states.get(id)!.incident!.id, by: who.by, reason }, clock);
-  }
-  return open;
+  const open = (await membersOf(store, config, incidentId)).filter((i) => i.state === 'open');
+  for (const member of open)
+    await applyHumanAction(store, { op: 'ack', incidentId: member.id, by: who.by, reason: `with ${incidentId}: ${who.reason}` }, clock);
+  return open.map((i) => i.checkId);
 }

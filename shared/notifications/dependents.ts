@@ -1,5 +1,6 @@
 import { dependentsOf } from '../config/dependencies.js';
-import { groupMates, groupOf } from '../config/groups.js';
+import { groupOf } from '../config/groups.js';
+import { membersOf } from '../incidents/told-with.js';
 import type { VigilConfig } from '../config/schema.js';
 import { isActive, type Incident } from '../state/check-state.js';
 import type { CheckStates } from '../state/ports.js';
@@ -36,16 +37,11 @@ export interface GroupTold {
   members: FailingDependent[];
 }
 
-/** The active incidents told with `incident` (opened close after it in its group), as their states say: read only for a check in a group. */
+/** The active incidents told with `incident` (opened close after it in its group): read only for a check in a group. */
 export async function toldWith(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incident: Incident, kind: string): Promise<GroupTold | undefined> {
   const check = config.checks.find((c) => c.id === incident.checkId);
   const group = check && groupOf(check);
-  const ids = LISTED.has(kind) && group !== undefined ? groupMates(config.checks, incident.checkId).filter((id) => id !== incident.checkId) : [];
-  if (!ids.length) return undefined;
-  const states = await store.getCheckStates(ids);
-  const members = ids.flatMap((id) => {
-    const other = states.get(id)?.incident;
-    return isActive(other) && other.groupedWith === incident.id ? [{ checkId: id, summary: other.summary }] : [];
-  });
-  return members.length ? { group: group!, members } : undefined;
+  if (!LISTED.has(kind) || group === undefined) return undefined;
+  const members = (await membersOf(store, config, incident.id)).map((m) => ({ checkId: m.checkId, summary: m.summary }));
+  return members.length ? { group, members } : undefined;
 }

@@ -5,7 +5,7 @@ import { remediationRegistry } from '../remediations/index.js';
 import { type Plan } from '../remediations/remediation.js';
 import { RemediationRefusedError, SetupError, TargetUnresolvedError } from '../errors.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
-import { brakeView, passBrake } from '../guardrails/brake-store.js';
+import { actionView, passBrake } from '../guardrails/brake-store.js';
 import { checkIdOf, type CheckState } from '../state/check-state.js';
 import { carryOut, message, resume, settleOrphan, type ActDeps, type ActOutcome, type ActRequest, type Stopped } from './acting.js';
 
@@ -28,20 +28,20 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   const prior = first.guard?.actions.find((a) => a.eventId === req.eventId && a.remediation === remediation.id);
   if (prior) return resume(remediation, prior, req, deps, targetKey);
 
-  // The brake's counts are read while the plan is made: they add no round trip to the path to acting.
-  const counting = !req.approved && config.brake.enabled ? brakeView(first.brake, deps) : undefined;
-  counting?.catch(() => undefined);
+  // When the brake is on, its counts are read while the plan is made: they add no round trip to the path.
+  const viewing = !req.approved && config.brake.enabled ? Promise.resolve(actionView(first.brake, deps)) : undefined;
+  viewing?.catch(() => undefined);
   const planned = await planFor(remediation, deps);
   if ('outcome' in planned) return planned;
   const { plan } = planned;
 
   // Over every target, before this one's lock: an automatic action the brake holds is proposed instead.
-  if (counting) {
+  if (viewing) {
     const { guard, killSwitch } = first;
     const now = deps.clock.now();
     if (decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId: req.eventId, approved: false, now }).verdict === 'act') {
       const ask = { eventId: req.eventId, target: targetKey, remediation: remediation.id, summary: plan.summary, incidentId: req.incident?.id };
-      const held = await passBrake(ask, { brake: first.brake, view: await counting }, deps);
+      const held = await passBrake(ask, { brake: first.brake, view: await viewing }, deps);
       if (held) return { outcome: 'proposed', plan, reason: held, remediation };
     }
   }

@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { brakeSchema } from '../../shared/config/brake.js';
-import { askBrake, countingSince, failureThreshold, releaseBrake, watchBrake, type BrakeView } from '../../shared/guardrails/brake.js';
+import { askBrake, countingSince, failureThreshold, releaseBrake, watchBrake, type CountedView, type IncidentCounts } from '../../shared/guardrails/brake.js';
 import type { Brake } from '../../shared/state/brake.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 
 const policy = brakeSchema.parse({ actionsPerHour: 2, failing: { count: 5, share: 0.5, windowMinutes: 10 }, calmMinutes: 15 });
-const view = (minute: number, over: Partial<BrakeView> = {}): BrakeView => ({
-  openedRecently: 0,
-  checksOpenedRecently: 0,
-  active: 0,
-  checks: 100,
+type Flat = Partial<IncidentCounts> & { checks?: number };
+/** The brake's view at a minute, its incidents counted. */
+const view = (minute: number, { checks = 100, ...counts }: Flat = {}): CountedView => ({
+  counts: { openedRecently: 0, checksOpenedRecently: 0, active: 0, ...counts },
+  checks,
   now: minutesAfter(T0, minute),
   policy,
-  ...over,
 });
 const ask = (eventId: string, target = `ecs:prod/${eventId}`) => ({
   eventId,
@@ -23,7 +22,7 @@ const ask = (eventId: string, target = `ecs:prod/${eventId}`) => ({
 });
 
 /** Asks for each event in turn, a minute apart, keeping what the brake writes. */
-function asks(events: string[], start?: Brake, over: Partial<BrakeView> = {}) {
+function asks(events: string[], start?: Brake, over: Flat = {}) {
   let brake = start;
   const said = events.map((e, minute) => {
     const { next, held } = askBrake(brake, ask(e), view(minute, over));
@@ -48,6 +47,10 @@ describe('the brake', () => {
     expect(said).toEqual(['a: goes', 'b: goes', 'c: held', 'd: held']);
     expect(brake.engaged).toEqual({ at: minutesAfter(T0, 2).toISOString(), reason: '2 automatic actions in the last hour (budget 2)' });
     expect(brake.held?.map((h) => h.target)).toEqual(['ecs:prod/c', 'ecs:prod/d']);
+  });
+
+  it('decides an action on its budget alone when it is off and its incidents were not counted', () => {
+    expect(askBrake(undefined, ask('a'), { checks: 100, now: T0, policy }).held).toBeUndefined();
   });
 
   it('counts an action once, and holds one once, however often its attempt asks again (a lost reply, a retry)', () => {
