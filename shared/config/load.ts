@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as z from '../zod.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { formatPath } from './path.js';
+import { closest, keysAt, unknownKey } from './suggest.js';
 import { configSchema, type VigilConfig, type VigilConfigInput } from './schema.js';
 import { knownSecrets } from '../secrets/mask.js';
 import { configSecrets } from './secrets.js';
@@ -61,7 +62,13 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem {
     // Only the kind itself is echoed: the rest of the check may hold a secret.
     const kind = valueAtPath(raw, issue.path);
     const given = kind === undefined ? 'no kind' : `unknown kind ${JSON.stringify(kind)}`;
-    message = `${given}; expected one of: ${options.join(', ')}`;
+    const meant = typeof kind === 'string' ? closest(kind, options as string[]) : undefined;
+    message = `${given}${meant ? `; did you mean "${meant}"?` : ''}; expected one of: ${options.join(', ')}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    // Only the keys are echoed, never their values.
+    const known = keysAt(configSchema as never, issue.path, raw) ?? [];
+    message = issue.keys.map((key) => unknownKey(key, known)).join('; ');
   }
   return { path: formatPath(issue.path), message: message + checkName(issue.path, raw) };
 }

@@ -1,5 +1,6 @@
 import type * as z from '../zod.js';
 import { formatPath } from '../config/path.js';
+import { keysAt, unknownKey } from '../config/suggest.js';
 
 /** A console payload is a few hundred bytes; anything near this is a paste gone wrong. */
 export const MAX_EVENT_BYTES = 8 * 1024;
@@ -20,7 +21,15 @@ export function validateEvent<S extends z.ZodMiniType>(schema: S, event: unknown
   if (bytes > maxBytes) return { ok: false, problems: [`(event): ${bytes} bytes; the limit is ${maxBytes}`] };
   const result = schema.safeParse(event);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, problems: [...new Set(result.error.issues.flatMap(flatten).map((i) => `${formatPath(i.path) || '(event)'}: ${readable(i.message)}`))] };
+  const problems = result.error.issues.flatMap(flatten).map((i) => `${formatPath(i.path) || '(event)'}: ${described(i, schema, event)}`);
+  return { ok: false, problems: [...new Set(problems)] };
+}
+
+/** An unknown key names the one that was likely meant; only keys are echoed, never values. */
+function described(issue: Issue, schema: z.ZodMiniType, event: unknown): string {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys) return readable(issue.message);
+  const known = keysAt(schema as never, issue.path, event) ?? [];
+  return issue.keys.map((key) => unknownKey(key, known)).join('; ');
 }
 
 /** zod says a missing field is "expected string, received undefined"; a person says "required". */
@@ -28,7 +37,7 @@ function readable(message: string): string {
   return message.replace(/^Invalid input: expected (\w+), received undefined$/, 'required ($1)');
 }
 
-type Issue = { path: PropertyKey[]; message: string; errors?: Issue[][] };
+type Issue = { path: PropertyKey[]; message: string; code?: string; keys?: string[]; errors?: Issue[][] };
 
 /** A union's issue holds each alternative's issues; the alternatives' own messages are the useful ones. */
 function flatten(issue: Issue): Issue[] {

@@ -51,7 +51,7 @@ describe('parseConfig', () => {
       name: 'an unknown kind',
       raw: { checks: [{ ...http, kind: 'htp' }] },
       expected:
-        'checks[0].kind: unknown kind "htp"; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "api-health")',
+        'checks[0].kind: unknown kind "htp"; did you mean "http"?; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "api-health")',
     },
     {
       name: 'a missing kind',
@@ -59,7 +59,21 @@ describe('parseConfig', () => {
       expected:
         'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "a")',
     },
-    { name: 'a misspelt field', raw: { checks: [{ ...http, thershold: 1 }] }, expected: 'checks[0]: Unrecognized key: "thershold" (check "api-health")' },
+    {
+      name: 'a misspelt field',
+      raw: { checks: [{ ...http, timout: 1 }] },
+      expected: 'checks[0]: unknown key "timout"; did you mean "timeoutMs"? (check "api-health")',
+    },
+    {
+      name: 'a misspelt field of a nested section',
+      raw: { checks: [http], incidents: { grouping: { window: 5 } } },
+      expected: 'incidents.grouping: unknown key "window"; did you mean "windowMinutes"?',
+    },
+    {
+      name: 'a field that is nothing like any',
+      raw: { checks: [http], brake: { zzzzzzzz: true } },
+      expected: 'brake: unknown key "zzzzzzzz"; expected one of: enabled, failing, actionsPerHour, calmMinutes',
+    },
     {
       name: 'a bad URL',
       raw: { checks: [{ ...http, target: 'api.example.com/health' }] },

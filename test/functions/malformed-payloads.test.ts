@@ -38,7 +38,7 @@ const rows: [string, unknown, unknown][] = [
     'unknown remediation "nope"; configured: orders-api-restart, orders-api-rollback',
   ],
   ['remediate', { remediation: 'orders-api-restart', dryRun: 'false' }, 'dryRun: Invalid input: expected boolean, received string'],
-  ['remediate', { remediation: 'orders-api-restart', dryrun: false }, '(event): Unrecognized key: "dryrun"'],
+  ['remediate', { remediation: 'orders-api-restart', dryrun: false }, '(event): unknown key "dryrun"; did you mean "dryRun"?'],
   ['remediate', { remediation: 'orders-api-rollback', approve: 'nope-1', approvedBy: 'alice', reason: 'x' }, 'no proposal "nope-1"'],
   ['remediate', { remediation: 'orders-api-rollback', approve: 'nope-1' }, 'approvedBy: required (string)'],
   ['remediate', { automation: 'maybe', by: 'alice', reason: 'x' }, 'automation: Invalid option: expected one of "off"|"on"'],
@@ -78,7 +78,7 @@ const rows: [string, unknown, unknown][] = [
     'unknown check "nope"; use a check id from vigil.config.ts, or alarm:<alarm name> for an alarm\'s incidents',
   ],
   ['incidents', { op: 'list', limit: 0 }, 'limit: Too small: expected number to be >=1'],
-  ['incidents', { op: 'get', incident: 'api-health/1', extra: true }, '(event): Unrecognized key: "extra"'],
+  ['incidents', { op: 'get', incident: 'api-health/1', extra: true }, '(event): unknown key "extra"; expected one of: op, incident, timeline'],
 ];
 
 describe('a malformed manual payload', () => {

@@ -58,7 +58,7 @@ describe('run-checks handler', () => {
     [{}, '(event): give either "checks" (a list of check ids) or "group", not both and not neither'],
     [{ checks: 'up' }, 'checks: Invalid input: expected array, received string'],
     [{ group: 'edge', checks: ['up'] }, '(event): give either "checks" (a list of check ids) or "group", not both and not neither'],
-    [{ group: 'edge', dryrun: true }, '(event): Unrecognized key: "dryrun"'],
+    [{ group: 'edge', dryrun: true }, '(event): unknown key "dryrun"; did you mean "dryRun"?'],
   ])('answers the malformed event %j with its problem and an example, running nothing', async (event, problem) => {
     const { handler, lines } = setup();
     const result = await handler(event);
