@@ -10,7 +10,8 @@ import type { Io } from '../terminal/io.js';
 /** Where `vigil invoke` keeps its local state between invocations: `.vigil/` in the project, or VIGIL_STATE_DIR. */
 const stateDir = () => process.env.VIGIL_STATE_DIR || '.vigil';
 
-export const invokeUsage = 'vigil invoke <function> --event file.json [--config vigil.config.ts] [--reset]   (vigil invoke --reset: clear the local state)';
+export const invokeUsage =
+  'vigil invoke <function> --event file.json|- [--config vigil.config.ts] [--reset]   (--event -: read it from standard input; vigil invoke --reset: clear the local state)';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
 
@@ -42,7 +43,8 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   if (!values.event) throw new RequestError(`--event is required. Usage: ${invokeUsage}`);
   let event: unknown;
   try {
-    event = JSON.parse(readFileSync(values.event, 'utf8'));
+    // `-` is standard input: `cat ack.json | vigil invoke incidents --event -`.
+    event = JSON.parse(readFileSync(values.event === '-' ? 0 : values.event, 'utf8'));
   } catch (err) {
     throw new RequestError(`--event ${values.event}: ${(err as Error).message}`);
   }

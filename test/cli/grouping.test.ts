@@ -27,12 +27,18 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1' };
 const invoke = async (fn: string, event: object) => {
   const file = join(dir, `${fn}.json`);
   writeFileSync(file, JSON.stringify(event));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1' };
   const { stdout } = await run(process.execPath, [VIGIL, 'invoke', fn, '--event', file], { cwd: dir, env, timeout: 60_000 });
   return JSON.parse(stdout) as Record<string, unknown>;
+};
+/** The same, the event piped in: `--event -`. */
+const invokeFromStdin = async (fn: string, event: object) => {
+  const running = run(process.execPath, [VIGIL, 'invoke', fn, '--event', '-'], { cwd: dir, env, timeout: 60_000 });
+  running.child.stdin!.end(JSON.stringify(event));
+  return JSON.parse((await running).stdout) as Record<string, unknown>;
 };
 const sent = () =>
   readFileSync(join(dir, '.vigil', 'notifications.jsonl'), 'utf8')
@@ -50,7 +56,7 @@ describe('incidents of one group opening together', () => {
     for (const id of CHECKS.slice(1)) expect(open!.body).toContain(`  - ${id}: HTTP 503 (expected 200)`);
     expect(open!.body).toContain('Acknowledging or silencing it covers the 3 told with it.');
 
-    const ack = await invoke('incidents', { op: 'ack', incident: 'orders-home/1', by: 'alice', reason: 'on it' });
+    const ack = await invokeFromStdin('incidents', { op: 'ack', incident: 'orders-home/1', by: 'alice', reason: 'on it' });
     expect(ack.done).toBe('orders-home/1 acknowledged by alice, with the 3 told with it (orders-cart, orders-checkout, orders-search)');
     const list = (await invoke('incidents', { op: 'list' })) as { incidents: { id: string; state: string }[] };
     expect(list.incidents.map((i) => `${i.id} ${i.state}`).sort()).toEqual(CHECKS.map((id) => `${id}/1 acknowledged`).sort());
