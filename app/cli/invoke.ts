@@ -51,21 +51,26 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   return invokeFunction(name, event, io, values.config);
 }
 
-/** One function's handler on this machine, on the local state or the table TABLE_NAME names: its answer on stdout, its exit code returned. */
-export async function invokeFunction(name: string, event: unknown, io: Io, config?: string): Promise<number> {
+/**
+ * One function's handler on this machine, on the local state or the table TABLE_NAME names: its answer on
+ * stdout (as JSON, or as `print` writes it), its exit code returned.
+ */
+export async function invokeFunction(name: string, event: unknown, io: Io, config?: string, print: (result: unknown) => string = asJson): Promise<number> {
   // The handlers run the config deployed.ts loads: the one named here, or ./vigil.config.ts, as for `vigil run`.
   process.env.VIGIL_CONFIG = resolve(config ?? 'vigil.config.ts');
   const local = process.env.TABLE_NAME ? undefined : await localTable(io);
   try {
     const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
     const result = await logsToStderr(() => handler(event, localContext(name)));
-    io.out(JSON.stringify(result, null, 2));
+    io.out(print(result));
     if (local) await logsToStderr(() => deliverLocalStream(local));
     return exitCodeOf(result);
   } finally {
     await local?.close();
   }
 }
+
+const asJson = (result: unknown) => JSON.stringify(result, null, 2);
 
 /**
  * What the table's stream would carry, as in AWS: to notify (its notifications printed and kept), and

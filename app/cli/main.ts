@@ -7,12 +7,14 @@ import { invokeCommand, invokeUsage } from './invoke.js';
 import { processIo, type Io } from '../terminal/io.js';
 import { runCommand, runUsage } from './run.js';
 import { silenceCommand, silenceUsage } from './silence.js';
+import { humanCommand, incidentsCommand, incidentsUsage } from './incidents.js';
 
 const USAGE = `Usage:
   ${runUsage}
   ${invokeUsage}
   ${heartbeatUsage}
   ${silenceUsage}
+  ${incidentsUsage}
   vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
 
 /** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
@@ -32,6 +34,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'silence':
       case 'unsilence':
         return await silenceCommand(command, args, io);
+      case 'incidents':
+        return await incidentsCommand(args, io);
+      case 'ack':
+      case 'resolve':
+        return await humanCommand(command, args, io);
       case 'demo':
         return await demoCommand(args, io, stop.signal);
       case undefined:

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
+
+// The on-call from a terminal: list, look, acknowledge, resolve, each a process on the local state, as typed.
+
+const run = promisify(execFile);
+const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
+
+let dir: string;
+let api: LocalTarget;
+
+beforeAll(async () => {
+  api = await startHttpTarget((_, res) => res.writeHead(503).end());
+  dir = mkdtempSync(join(tmpdir(), 'vigil-incidents-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  const checks = [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, severity: 'P1', incident: { failureThreshold: 1 } }];
+  writeFileSync(join(dir, 'vigil.config.ts'), `export default ${JSON.stringify({ checks })};`);
+  writeFileSync(join(dir, 'round.json'), JSON.stringify({ checks: ['api-health'] }));
+});
+afterAll(() => api?.close());
+
+async function vigil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1' };
+  return run(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 60_000 }).then(
+    (o) => ({ ...o, code: 0 }),
+    (e: { stdout: string; stderr: string; code: number }) => e,
+  );
+}
+
+describe('vigil incidents, ack and resolve', () => {
+  it('lists, shows, acknowledges and resolves an incident, readable by default and as JSON with --json', async () => {
+    expect((await vigil('incidents')).stdout.trim()).toBe('no active incidents');
+    expect((await vigil('invoke', 'run-checks', '--event', 'round.json')).code).toBe(0);
+
+    const listed = await vigil('incidents', 'list');
+    expect(listed.stdout.trim()).toMatch(/^api-health\/1 {2}P1 {2}open {2}opened \S+ {2}HTTP 503 \(expected 200\)$/);
+    expect(JSON.parse((await vigil('incidents', '--json')).stdout)).toMatchObject({ count: 1, incidents: [{ id: 'api-health/1', state: 'open' }] });
+
+    const shown = await vigil('incidents', 'get', 'api-health/1');
+    expect(shown.stdout).toMatch(/^api-health\/1 {2}P1 {2}open/);
+    expect(shown.stdout).toMatch(/ opened: HTTP 503/);
+
+    const acked = await vigil('ack', 'api-health/1', '--reason', 'looking into it', '--by', 'alice');
+    expect(acked.code).toBe(0);
+    expect(acked.stdout.split('\n').slice(0, 1)).toEqual(['api-health/1 acknowledged by alice']);
+    expect((await vigil('incidents', 'list', '--state', 'acknowledged')).stdout).toMatch(/^api-health\/1 {2}P1 {2}acknowledged by alice/);
+
+    const resolved = await vigil('resolve', 'api-health/1', '--reason', 'fixed the pool', '--by', 'alice', '--json');
+    expect(JSON.parse(resolved.stdout)).toMatchObject({ done: 'api-health/1 resolved by alice', incident: { state: 'resolved' } });
+    expect((await vigil('incidents')).stdout.trim()).toBe('no active incidents');
+  }, 120_000);
+
+  it('refuses what it cannot send, naming the fix, and says why an action does not apply', async () => {
+    const noReason = await vigil('ack', 'api-health/1');
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('--reason is required: say why');
+    const unknown = await vigil('ack', 'nope/1', '--reason', 'x');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toMatch(/^error: /);
+    const badLimit = await vigil('incidents', 'list', '--limit', 'many');
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toContain('--limit many: expected a whole number from 1');
+  }, 60_000);
+});
