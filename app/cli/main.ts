@@ -8,6 +8,7 @@ import { processIo, type Io } from '../terminal/io.js';
 import { runCommand, runUsage } from './run.js';
 import { silenceCommand, silenceUsage } from './silence.js';
 import { humanCommand, incidentsCommand, incidentsUsage } from './incidents.js';
+import { approveCommand, remediateCommand, remediateUsage } from './remediate.js';
 
 const USAGE = `Usage:
   ${runUsage}
@@ -15,6 +16,7 @@ const USAGE = `Usage:
   ${heartbeatUsage}
   ${silenceUsage}
   ${incidentsUsage}
+  ${remediateUsage}
   vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
 
 /** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
@@ -39,6 +41,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'ack':
       case 'resolve':
         return await humanCommand(command, args, io);
+      case 'remediate':
+        return await remediateCommand(args, io);
+      case 'approve':
+        return await approveCommand(args, io);
       case 'demo':
         return await demoCommand(args, io, stop.signal);
       case undefined:
