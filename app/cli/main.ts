@@ -9,6 +9,7 @@ import { runCommand, runUsage } from './run.js';
 import { silenceCommand, silenceUsage } from './silence.js';
 import { humanCommand, incidentsCommand, incidentsUsage } from './incidents.js';
 import { approveCommand, remediateCommand, remediateUsage } from './remediate.js';
+import { planCommand, planUsage } from './plan.js';
 
 const USAGE = `Usage:
   ${runUsage}
@@ -17,6 +18,7 @@ const USAGE = `Usage:
   ${silenceUsage}
   ${incidentsUsage}
   ${remediateUsage}
+  ${planUsage}
   vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
 
 /** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
@@ -45,6 +47,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return await remediateCommand(args, io);
       case 'approve':
         return await approveCommand(args, io);
+      case 'plan':
+        return await planCommand(args, io);
       case 'demo':
         return await demoCommand(args, io, stop.signal);
       case undefined:

@@ -14,7 +14,7 @@ interface Def {
 export function keysAt(schema: { _zod: { def: Def } }, path: readonly PropertyKey[], raw: unknown): string[] | undefined {
   let def: Def | undefined = schema._zod.def;
   let value = raw;
-  for (let i = 0; ; ) {
+  for (let i = 0; ;) {
     def = unwrap(def, value);
     if (!def) return undefined;
     if (i === path.length) return def.shape ? Object.keys(def.shape) : undefined;

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { planSchedules } from '../../shared/config/schedule-plan.js';
+import { deployTraps } from '../../shared/config/deploy-traps.js';
+import { loadConfigFile } from '../../shared/config/load.js';
+import type { VigilConfig } from '../../shared/config/schema.js';
+import { secretIds } from '../../shared/config/secrets.js';
+import { RequestError } from '../../shared/errors.js';
+import type { Io } from '../terminal/io.js';
+
+export const planUsage = 'vigil plan [--config vigil.config.ts]   what a deploy would create, and what only a deploy would hit';
+
+/** Lambda runs of a schedule a month, by its expression: `rate(5 minutes)` is 8,640. */
+const MONTH_MINUTES = 30 * 24 * 60;
+/** bench/results.md: a million check executions cost about $0.16–0.18. */
+const PER_MILLION = 0.18;
+
+/** `vigil plan`: loads the config, prints the functions, schedules, alarms, runbooks and secrets a deploy makes, its cost, and its traps. */
+export async function planCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' } } });
+  if (positionals.length) throw new RequestError(`unexpected "${positionals.join(' ')}". Usage: ${planUsage}`);
+  const path = values.config ?? 'vigil.config.ts';
+  const config = await loadConfigFile(path);
+  io.out(summary(config, path).join('\n'));
+  const traps = deployTraps(config);
+  io.out(
+    traps.length
+      ? ['', `${traps.length} to look at before deploying:`, ...traps.map((t) => `  - ${t.path}: ${t.message}`)].join('\n')
+      : '\nNothing found that only a deploy would hit.',
+  );
+  return 0;
+}
+
+function summary(config: VigilConfig, path: string): string[] {
+  const schedules = planSchedules(config);
+  const vpc = config.checks.some((c) => c.enabled && c.network === 'vpc');
+  const acting = config.runbooks.length > 0 || config.remediations.length > 0;
+  const functions = [
+    'run-checks',
+    ...(vpc ? ['run-checks (in the VPC)'] : []),
+    'notify',
+    'incidents',
+    ...(acting ? ['on-alarm', 'remediate'] : []),
+    ...(config.checks.some((c) => c.kind === 'heartbeat') ? ['heartbeat (a function URL)'] : []),
+  ];
+  const runs = schedules.reduce((sum, s) => sum + (MONTH_MINUTES / (minutesOf(s.expression) ?? MONTH_MINUTES)) * s.checks.length, 0);
+  const secrets = [...new Set([...config.checks, ...config.remediations].flatMap((item) => secretIds(item)))];
+  return [
+    `${path}: ${config.checks.length} checks, ${config.remediations.length} remediations, ${config.runbooks.length} runbooks, ${config.alarms.length} alarms`,
+    '',
+    `Functions (${functions.length}): ${functions.join(', ')}`,
+    '',
+    `Schedules (${schedules.length}):`,
+    ...schedules.map((s) => `  ${s.name}  ${s.expression}  ${s.network}  ${s.checks.join(', ')}`),
+    ...(config.alarms.length ? ['', `Alarms (${config.alarms.length}): ${config.alarms.map((a) => a.name ?? a.id).join(', ')}`] : []),
+    ...(config.runbooks.length ? ['', `Runbooks (${config.runbooks.length}):`, ...config.runbooks.map(runbookLine)] : []),
+    ...(config.deployments.length ? ['', `Rollouts that hold checks: ${config.deployments.map((d) => d.service).join(', ')}`] : []),
+    '',
+    `Secrets the functions may read: ${secrets.length ? secrets.join(', ') : 'none'}`,
+    `Estimated cost: about $${dollars((runs / 1e6) * PER_MILLION)} a month for ${Math.round(runs).toLocaleString('en')} check runs${schedules.some((s) => s.expression.startsWith('cron(')) ? ' (a cron priced as once a minute, its most)' : ''}, plus the stack's fixed part (alarms, dashboard, key: $7.60 a month for the sample); bench/results.md has the model`,
+  ];
+}
+
+function runbookLine(r: VigilConfig['runbooks'][number]): string {
+  const on = [
+    ...(r.match.alarms ?? []).map((a) => `alarm ${a}`),
+    ...(r.match.alarmNames ?? []).map((a) => `alarm "${a}"`),
+    ...(r.match.alarmPrefix ? [`alarms "${r.match.alarmPrefix}…"`] : []),
+    ...(r.match.checks ? ['checks'] : []),
+  ];
+  const steps = r.steps.map((s) => Object.keys(s)[0]).join(' → ');
+  return `  ${r.id}: on ${on.join(', ') || 'tags'}; ${steps}`;
+}
+
+/** Minutes between runs of a `rate(...)` expression; a cron is priced as once a minute, its most. */
+function minutesOf(expression: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!m) return expression.startsWith('cron(') ? 1 : undefined;
+  const n = Number(m[1]);
+  return m[2]!.startsWith('minute') ? n : m[2]!.startsWith('hour') ? n * 60 : n * 1440;
+}
+
+/** Cents for what costs cents, two significant digits below that. */
+const dollars = (amount: number) => (amount >= 0.01 ? amount.toFixed(2) : amount.toPrecision(2));
