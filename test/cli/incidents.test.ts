@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vigilIn } from '../support/vigil-process.js';
 import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 // The on-call from a terminal: list, look, acknowledge, resolve, each a process on the local state, as typed.
-
-const run = promisify(execFile);
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 
 let dir: string;
 let api: LocalTarget;
@@ -25,13 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function vigil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1' };
-  return run(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 60_000 }).then(
-    (o) => ({ ...o, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => e,
-  );
-}
+const vigil = vigilIn(() => dir);
 
 describe('vigil incidents, ack and resolve', () => {
   it('lists, shows, acknowledges and resolves an incident, readable by default and as JSON with --json', async () => {

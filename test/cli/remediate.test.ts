@@ -1,17 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vigilIn } from '../support/vigil-process.js';
 import { redisServerBin, startLocalRedis, type LocalRedis } from '../../app/local/redis.js';
 
 // A remediation by hand from a terminal, each step a process: the dry run, then the action, against a real redis-server.
-
-const run = promisify(execFile);
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 
 let dir: string;
 let redis: LocalRedis;
@@ -37,13 +32,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function vigil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1' };
-  return run(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 60_000 }).then(
-    (o) => ({ ...o, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => e,
-  );
-}
+const vigil = vigilIn(() => dir);
 
 describe.skipIf(!redisServerBin())('vigil remediate', () => {
   it('dry-runs by default, changing nothing, then acts with --act and a reason', async () => {

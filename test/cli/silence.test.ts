@@ -1,16 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vigilIn } from '../support/vigil-process.js';
 import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 // A deploy job silences its service with `vigil silence`, runs its rounds, and lifts it: each a process, as CI runs them.
-
-const run = promisify(execFile);
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.mjs', import.meta.url));
 
 let dir: string;
 let api: LocalTarget;
@@ -34,13 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function vigil(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'eu-west-1' };
-  return run(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 60_000 }).then(
-    (o) => ({ ...o, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => e,
-  );
-}
+const vigil = vigilIn(() => dir);
 const sent = () =>
   existsSync(join(dir, '.vigil', 'notifications.jsonl'))
     ? readFileSync(join(dir, '.vigil', 'notifications.jsonl'), 'utf8')
