@@ -43,7 +43,7 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
     // A stream record goes to one invocation at a time: whoever held its run before has ended.
     if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
-    if (isDeploymentEvent(event)) return deployment(event, deps);
+    if (isDeploymentEvent(event)) return deployment(event, deps, context);
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
@@ -81,16 +81,28 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   };
 }
 
-/** An ECS rollout of a service the config names: holds, lifts, or its failure's incident and rollback. Lambda retries what throws. */
-async function deployment(event: unknown, deps: OnAlarmDeps): Promise<OnAlarmResult> {
+/**
+ * An ECS rollout of a service the config names: holds, lifts, or its failure's incident and rollback. What throws is
+ * logged and rethrown: Lambda retries it, then the alarmed dead-letter queue has it.
+ */
+async function deployment(event: unknown, deps: OnAlarmDeps, context?: InvocationContext): Promise<OnAlarmResult> {
   const parsed = validateEvent(deploymentEvent, event, 16 * 1024);
   if (!parsed.ok) {
     deps.log.error('not an ECS Deployment State Change event', { problems: parsed.problems });
     return { error: 'not an ECS Deployment State Change event', problems: parsed.problems };
   }
-  const result = await handleDeployment(parsed.data, deps);
-  report(result, deps);
-  return result;
+  const run = { ...withDeadline(deps, context), holder: randomUUID(), ...(context?.awsRequestId ? { invocation: context.awsRequestId } : {}) };
+  try {
+    const result = await handleDeployment(parsed.data, run);
+    report(result, deps);
+    return result;
+  } catch (err) {
+    deps.log.error(`deployment ${parsed.data.detail.deploymentId} not handled; it will be retried`, {
+      eventId: parsed.data.id,
+      error: knownSecrets.text(err instanceof Error ? err.message : String(err)),
+    });
+    throw err;
+  }
 }
 
 const isStreamBatch = (event: unknown): event is DynamoDBStreamEvent =>
