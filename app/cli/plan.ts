@@ -27,6 +27,8 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
       ? ['', `${traps.length} to look at before deploying:`, ...traps.map((t) => `  - ${t.path}: ${t.message}`)].join('\n')
       : '\nNothing found that only a deploy would hit.',
   );
+  // cdk takes the config as context; its own CLI ignores a --config flag, so the form is spelled out.
+  io.out(`\nDeploy it: npx cdk deploy -c config=${path} -c environment=<name>`);
   return 0;
 }
 

@@ -67,5 +67,6 @@ describe('vigil plan, as a process', () => {
       "  - checks[0] (api-local): its target localhost is a loopback name: a function outside your VPC cannot reach it; set network: 'vpc'",
     );
     expect(stdout).toContain('ORDERS_DB_PASSWORD');
+    expect(stdout.trim().split('\n').at(-1)).toBe('Deploy it: npx cdk deploy -c config=traps.config.ts -c environment=<name>');
   }, 60_000);
 });
