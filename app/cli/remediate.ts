@@ -76,6 +76,6 @@ function readable(result: unknown): string {
     ...(a.plan ? [`plan:     ${a.plan}`] : []),
     ...(a.detail ? [`detail:   ${a.detail}`] : []),
     ...(a.verified ? [`verified: ${a.verified}`] : []),
-    ...(a.dryRun ? ['act with: --act --reason "why"'] : []),
+    ...(a.dryRun && a.outcome === 'would act' ? ['act with: --act --reason "why"'] : []),
   ].join('\n');
 }

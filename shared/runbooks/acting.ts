@@ -1,4 +1,5 @@
 import type { AwsPorts } from '../aws/ports.js';
+import { plainAwsError } from '../aws/plain.js';
 import type { Clock } from '../clock.js';
 import type { RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
@@ -48,7 +49,8 @@ export type ActOutcome =
   | Held<'skipped'>
   | Stopped<'refused' | 'failed' | 'escalated' | 'stale'>;
 
-export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** What went wrong, for the timeline and the on-call: an AWS call's failure said plainly. */
+export const message = (err: unknown) => plainAwsError(err);
 
 /** One action on its way: what it answers, what it does, on which target. */
 export interface Action {
