@@ -6,7 +6,7 @@ import type { Io } from '../terminal/io.js';
 import { invokeFunction } from './invoke.js';
 
 export const incidentsUsage =
-  'vigil incidents [list [--state active|open|acknowledged] [--limit 20] | get <incident> [--timeline 20]] [--json]\n  vigil ack|resolve <incident> --reason "why" [--by name] [--json]';
+  'vigil incidents [list [--state active|open|acknowledged] [--limit 20] | get <incident> [--timeline 20]] [--json]\n  vigil ack|resolve <incident> --reason "why" [--by name] [--json]\n  vigil release-brake --reason "why" [--by name] [--json]';
 
 /**
  * The on-call's console from a terminal: what the incidents function answers in the Lambda console, on the
@@ -44,6 +44,19 @@ export async function humanCommand(op: 'ack' | 'resolve', args: string[], io: Io
   if (!incident || extra.length) throw new RequestError(`name one incident, e.g. vigil ${op} api-health/3 --reason "…". Usage: ${incidentsUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "looking into it". Usage: ${incidentsUsage}`);
   const event = { op, incident, by: values.by ?? userInfo().username, reason: values.reason };
+  return invokeFunction('incidents', event, io, values.config, values.json ? undefined : readable);
+}
+
+/** `vigil release-brake`: lifts the brake over every automatic action now, as its [VIGIL BRAKE] page offers. */
+export async function releaseBrakeCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+  });
+  if (positionals.length) throw new RequestError(`unexpected "${positionals.join(' ')}". Usage: ${incidentsUsage}`);
+  if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "the outage is understood". Usage: ${incidentsUsage}`);
+  const event = { op: 'release-brake', by: values.by ?? userInfo().username, reason: values.reason };
   return invokeFunction('incidents', event, io, values.config, values.json ? undefined : readable);
 }
 

@@ -7,7 +7,7 @@ import { invokeCommand, invokeUsage } from './invoke.js';
 import { processIo, type Io } from '../terminal/io.js';
 import { runCommand, runUsage } from './run.js';
 import { silenceCommand, silenceUsage } from './silence.js';
-import { humanCommand, incidentsCommand, incidentsUsage } from './incidents.js';
+import { humanCommand, incidentsCommand, incidentsUsage, releaseBrakeCommand } from './incidents.js';
 import { approveCommand, remediateCommand, remediateUsage } from './remediate.js';
 import { planCommand, planUsage } from './plan.js';
 
@@ -43,6 +43,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'ack':
       case 'resolve':
         return await humanCommand(command, args, io);
+      case 'release-brake':
+        return await releaseBrakeCommand(args, io);
       case 'remediate':
         return await remediateCommand(args, io);
       case 'approve':

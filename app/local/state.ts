@@ -68,7 +68,7 @@ export async function openLocalState(dir: string, print: (line: string) => void)
       return;
     }
     try {
-      const put = checkStatePut(req.headers['x-amz-target'], body);
+      const put = streamedPut(req.headers['x-amz-target'], body);
       const old = put ? (await client.send(new GetItemCommand({ TableName: LOCAL_STATE_TABLE, Key: put.key }))).Item : undefined;
       const { host: _host, 'content-length': _length, connection: _connection, ...headers } = req.headers as Record<string, string>;
       const answer = await fetch(`${direct}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body });
@@ -83,11 +83,13 @@ export async function openLocalState(dir: string, print: (line: string) => void)
     }
   });
   await listen(tap);
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoStateStore(doc, LOCAL_STATE_TABLE);
+  const endpoint = `http://127.0.0.1:${(tap.address() as AddressInfo).port}`;
+  // notify writes through the tap as the functions do, so its own writes (the brake's) are on the stream too.
+  const viaTap = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const store = new DynamoStateStore(DynamoDBDocumentClient.from(viaTap, { marshallOptions: { removeUndefinedValues: true } }), LOCAL_STATE_TABLE);
 
   return {
-    endpoint: `http://127.0.0.1:${(tap.address() as AddressInfo).port}`,
+    endpoint,
     async deliverStream(config, log, readers = []) {
       const sent: Notification[] = [];
       const publisher = {
@@ -121,19 +123,20 @@ export async function openLocalState(dir: string, print: (line: string) => void)
     },
     async close() {
       client.destroy();
+      viaTap.destroy();
       await Promise.all([close(tap), close(db)]);
     },
   };
 }
 
-/** The key and item of a PutItem that writes a check's state, the only writes notify reads. */
-function checkStatePut(
+/** The key and item of a PutItem that writes a check's state or the brake: what the stream carries to notify. */
+function streamedPut(
   target: string | string[] | undefined,
   body: string,
 ): { key: Record<string, AttributeValue>; item: Record<string, AttributeValue> } | undefined {
   if (target !== 'DynamoDB_20120810.PutItem') return undefined;
   const { Item } = JSON.parse(body) as { Item?: Record<string, AttributeValue> };
-  if (Item?.type?.S !== 'check' || !Item.pk || !Item.sk) return undefined;
+  if ((Item?.type?.S !== 'check' && Item?.type?.S !== 'brake') || !Item.pk || !Item.sk) return undefined;
   return { key: { pk: Item.pk, sk: Item.sk }, item: Item };
 }
 

@@ -1,4 +1,5 @@
 import { unanswered } from '../aws/retries.js';
+import { brakeApplies } from '../config/brake.js';
 import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
@@ -106,7 +107,7 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
     key: `${transition.seq}`,
   });
   if (deps.meter) await gaugeOpenIncidents(deps);
-  if (WATCHED.has(transition.kind) && config.brake.enabled) await watchBrake(deps, new Date(transition.at));
+  if (WATCHED.has(transition.kind) && brakeApplies(config)) await watchBrake(deps, new Date(transition.at));
 }
 
 /** The transitions that change how many incidents are active: the brake is engaged, calmed or lifted on them. */

@@ -222,6 +222,7 @@ export class DynamoStateStore implements StateStore {
         ':active': ACTIVE_INCIDENTS,
         ...(only.openedSince ? { ':since': only.openedSince } : {}),
         ...(only.checksOnly ? { ':alarm': 'alarm:' } : {}),
+        ...(only.independent ? { ':silenced': true } : {}),
       },
       ...page,
     });
@@ -350,10 +351,10 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt * (0.5 + Math.random()))));
 }
 
-/** The brake's counts: each its own problem (not caused by a check it depends on, nor grouped), and of checks only. */
+/** The brake's counts: each its own problem (not caused by a check it depends on, nor grouped, nor silenced), and of checks only. */
 function filterOf(only: IncidentCount): { FilterExpression?: string } {
   const conditions = [
-    ...(only.independent ? ['attribute_not_exists(incident.causedBy)', 'attribute_not_exists(incident.groupedWith)'] : []),
+    ...(only.independent ? ['attribute_not_exists(incident.causedBy)', 'attribute_not_exists(incident.groupedWith)', 'incident.silenced <> :silenced'] : []),
     ...(only.checksOnly ? ['NOT begins_with(incident.checkId, :alarm)'] : []),
   ];
   return conditions.length ? { FilterExpression: conditions.join(' AND ') } : {};

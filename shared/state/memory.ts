@@ -92,7 +92,7 @@ export class MemoryStateStore implements StateStore {
   async countActiveIncidents(only: IncidentCount = {}): Promise<number> {
     return this.active().filter(
       (i) =>
-        !(only.independent && (i.causedBy || i.groupedWith)) &&
+        !(only.independent && (i.causedBy || i.groupedWith || i.silenced)) &&
         !(only.openedSince && i.openedAt < only.openedSince) &&
         !(only.checksOnly && i.checkId.startsWith('alarm:')),
     ).length;

@@ -63,7 +63,7 @@ export interface IncidentRecords {
 }
 
 export interface IncidentCount {
-  /** Each its own problem: not caused by a check it depends on, nor told with its group's first. */
+  /** Each its own problem: not caused by a check it depends on, nor told with its group's first, nor silenced (someone said to leave it). */
   independent?: boolean;
   /** Opened at or after this ISO time. */
   openedSince?: string;

@@ -52,8 +52,30 @@ describe('vigil incidents, ack and resolve', () => {
     const unknown = await vigil('ack', 'nope/1', '--reason', 'x');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toMatch(/^error: /);
+    const notOn = await vigil('release-brake', '--reason', 'understood', '--by', 'alice');
+    expect(notOn.code).toBe(2);
+    expect(notOn.stdout).toMatch(/^error: .*the brake is not on; nothing to release/);
     const badLimit = await vigil('incidents', 'list', '--limit', 'many');
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toContain('--limit many: expected a whole number from 1');
+  }, 60_000);
+});
+
+describe('vigil release-brake', () => {
+  it('lifts the brake a mass failure engaged, and the message that it is off goes out', async () => {
+    const brakeDir = mkdtempSync(join(tmpdir(), 'vigil-brake-'));
+    writeFileSync(join(brakeDir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const checks = ['home', 'cart'].map((id) => ({ id, kind: 'http', target: `http://127.0.0.1:${api.port}/${id}`, incident: { failureThreshold: 1 } }));
+    writeFileSync(
+      join(brakeDir, 'vigil.config.ts'),
+      `export default ${JSON.stringify({ checks, brake: { failing: { count: 2 } }, remediations: [{ id: 'restart', kind: 'ecs-restart', target: 'prod/shop', mode: 'auto' }] })};`,
+    );
+    writeFileSync(join(brakeDir, 'round.json'), JSON.stringify({ checks: ['home', 'cart'] }));
+    const inBrakeDir = vigilIn(() => brakeDir);
+    expect((await inBrakeDir('invoke', 'run-checks', '--event', 'round.json')).stderr).toMatch(/\[VIGIL BRAKE\] automatic actions held: 2 incidents opened/);
+    const released = await inBrakeDir('release-brake', '--reason', 'the outage is understood', '--by', 'alice');
+    expect(released.code).toBe(0);
+    expect(released.stdout).toMatch(/^brake released by alice: automatic actions resume/);
+    expect(released.stderr).toContain('[VIGIL BRAKE OFF] automatic actions resume (released by alice)');
   }, 60_000);
 });

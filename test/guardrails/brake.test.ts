@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brakeSchema } from '../../shared/config/brake.js';
+import { brakeApplies, brakeSchema } from '../../shared/config/brake.js';
 import { askBrake, countingSince, failureThreshold, releaseBrake, watchBrake, type CountedView, type IncidentCounts } from '../../shared/guardrails/brake.js';
 import type { Brake } from '../../shared/state/brake.js';
 import { minutesAfter, T0 } from '../support/findings.js';
@@ -33,6 +33,12 @@ function asks(events: string[], start?: Brake, over: Flat = {}) {
 }
 
 describe('the brake', () => {
+  it('has nothing to hold, and never engages, in a config where no remediation acts on its own', () => {
+    expect(brakeApplies({ brake: policy, remediations: [{ mode: 'propose' }, { mode: 'observe' }] })).toBe(false);
+    expect(brakeApplies({ brake: policy, remediations: [{ mode: 'auto' }] })).toBe(true);
+    expect(brakeApplies({ brake: { ...policy, enabled: false }, remediations: [{ mode: 'auto' }] })).toBe(false);
+  });
+
   it.each([
     [5, 100, 5],
     [5, 6, 3],

@@ -158,15 +158,16 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       // The brake's counts: each its own problem, and opened since a time.
       await store.putIncident({ ...incident('d/1', at(4)), causedBy: 'a' }, transition(1, 'd/1'));
       await store.putIncident({ ...incident('e/1', at(4)), groupedWith: 'c/1' }, transition(1, 'e/1'));
-      expect(await store.countActiveIncidents()).toBe(5);
+      await store.putIncident({ ...incident('f/1', at(4)), silenced: true }, transition(1, 'f/1'));
+      expect(await store.countActiveIncidents()).toBe(6);
       expect(await store.countActiveIncidents({ independent: true })).toBe(3);
       expect(await store.countActiveIncidents({ independent: true, openedSince: at(2) })).toBe(2);
-      expect(await store.countActiveIncidents({ openedSince: at(3) })).toBe(3);
+      expect(await store.countActiveIncidents({ openedSince: at(3) })).toBe(4);
       await store.putIncident({ ...incident('alarm:x/1', at(4)), checkId: 'alarm:x' }, transition(1, 'alarm:x/1'));
       expect(await store.countActiveIncidents({ independent: true, openedSince: at(3) })).toBe(2);
       expect(await store.countActiveIncidents({ independent: true, openedSince: at(3), checksOnly: true })).toBe(1);
       await store.putIncident({ ...incident('alarm:x/1', at(4), 'resolved'), checkId: 'alarm:x' }, transition(2, 'alarm:x/1'));
-      for (const id of ['d/1', 'e/1']) await store.putIncident(incident(id, at(4), 'resolved'), transition(2, id));
+      for (const id of ['d/1', 'e/1', 'f/1']) await store.putIncident(incident(id, at(4), 'resolved'), transition(2, id));
       const first = await store.listActiveIncidents(2);
       expect(first).toMatchObject({ incidents: [{ id: 'a/1' }, { id: 'b/1' }], more: true });
       expect((await store.listActiveIncidents(10)).more).toBe(false);
