@@ -11,16 +11,22 @@ export interface BrakeDeps {
   clock: Clock;
 }
 
-/** The incidents the brake decides on, counted now: each its own problem (not caused by a check it depends on, nor grouped). */
+/**
+ * The incidents the brake decides on, counted now, each its own problem, and only what its state needs: off,
+ * what opened in the window (may it engage?); on, what is active (is it calm?). A lift by this very decision
+ * counts from now, when nothing has opened yet: so the opened counts are 0 then, not read.
+ */
 export async function countedView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<CountedView> {
   const now = clock.now();
+  const base = { checks: config.checks.length, now, policy: config.brake };
+  if (brake?.engaged)
+    return { ...base, counts: { openedRecently: 0, checksOpenedRecently: 0, active: await store.countActiveIncidents({ independent: true }) } };
   const openedSince = countingSince(brake, now, config.brake);
-  const [openedRecently, checksOpenedRecently, active] = await Promise.all([
+  const [openedRecently, checksOpenedRecently] = await Promise.all([
     store.countActiveIncidents({ independent: true, openedSince }),
     store.countActiveIncidents({ independent: true, openedSince, checksOnly: true }),
-    store.countActiveIncidents({ independent: true }),
   ]);
-  return { counts: { openedRecently, checksOpenedRecently, active }, checks: config.checks.length, now, policy: config.brake };
+  return { ...base, counts: { openedRecently, checksOpenedRecently, active: 0 } };
 }
 
 /**
@@ -31,7 +37,7 @@ export function actionView(brake: Brake | undefined, deps: BrakeDeps): BrakeView
   return brake?.engaged ? countedView(brake, deps) : { checks: deps.config.checks.length, now: deps.clock.now(), policy: deps.config.brake };
 }
 
-export interface BrakeRead<V extends BrakeView = BrakeView> {
+export interface BrakeRead<V extends BrakeView | undefined = BrakeView> {
   brake: Brake | undefined;
   view: V;
 }
@@ -61,15 +67,18 @@ export async function passBrake(ask: ActionAsk, known: BrakeRead, deps: BrakeDep
   return held;
 }
 
-/** After incidents changed: engages the brake on too many opening at once, counts calm, lifts it. The brake written, if any. */
-export async function watchIncidents(deps: BrakeDeps): Promise<Brake | undefined> {
+/**
+ * After an incident opened or resolved: engages the brake on too many opening at once, counts calm, lifts it.
+ * A resolution cannot engage it, so while it is off one counts nothing. The brake written, if any.
+ */
+export async function watchIncidents(deps: BrakeDeps, change: 'opened' | 'resolved'): Promise<Brake | undefined> {
   const { written } = await readDecideWrite({
-    read: async (): Promise<BrakeRead<CountedView>> => {
+    read: async (): Promise<BrakeRead<CountedView | undefined>> => {
       const brake = await deps.store.getBrake();
-      return { brake, view: await countedView(brake, deps) };
+      return { brake, view: brake?.engaged || change === 'opened' ? await countedView(brake, deps) : undefined };
     },
     item: ({ brake }) => brake,
-    decide: ({ brake, view }) => watchBrake(brake, view),
+    decide: ({ brake, view }) => (view ? watchBrake(brake, view) : undefined),
     write: (next, expected) => deps.store.putBrake(next, expected),
   });
   return written;

@@ -32,12 +32,17 @@ export async function groupsOfRound(
     const group = check && groupOf(check);
     return check && group !== undefined ? [{ finding: f, check, group }] : [];
   });
-  const tentative = new Map(grouped.map(({ finding, check }) => [check.id, decideIncident(states.get(check.id), finding, contextOf(check))]));
+  // Decided ahead only where it can matter: a finding that may open an incident, or one that may close an active one.
+  // A steady passing round decides nothing twice.
+  const mayChange = ({ finding, check }: (typeof grouped)[number]) => finding.status !== 'ok' || isActive(states.get(check.id)?.incident);
+  const tentative = new Map(grouped.filter(mayChange).map(({ finding, check }) => [check.id, decideIncident(states.get(check.id), finding, contextOf(check))]));
   const opening = new Set(grouped.filter(({ check }) => opens(states.get(check.id), tentative.get(check.id))).map(({ check }) => check.id));
+  // Each opening group's checks, found once however many of them open.
+  const mates = new Map<string, string[]>();
+  for (const { check, group } of grouped) if (opening.has(check.id) && !mates.has(group)) mates.set(group, groupMates(checks, check.id));
 
-  const wanted = new Set<string>();
+  const wanted = new Set<string>([...mates.values()].flat());
   for (const { check } of grouped) {
-    if (opening.has(check.id)) for (const id of groupMates(checks, check.id)) wanted.add(id);
     const held = states.get(check.id)?.incident;
     if (isActive(held) && held.groupedWith) wanted.add(checkIdOf(held.groupedWith));
   }
@@ -49,7 +54,7 @@ export async function groupsOfRound(
   const leads = new Map<string, GroupLead | undefined>();
   for (const { check, group } of grouped) {
     const isOpening = opening.has(check.id);
-    if (isOpening && !leads.has(group)) leads.set(group, leadOf(group, groupMates(checks, check.id).map(stateOf), now, windowMinutes));
+    if (isOpening && !leads.has(group)) leads.set(group, leadOf(group, mates.get(group)!.map(stateOf), now, windowMinutes));
     const lead = groupingFor({ id: check.id, group }, states.get(check.id), isOpening, leads.get(group), stateOf);
     if (!lead) continue;
     result.toldWith.set(check.id, lead);

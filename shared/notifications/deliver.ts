@@ -107,16 +107,15 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
     key: `${transition.seq}`,
   });
   if (deps.meter) await gaugeOpenIncidents(deps);
-  if (WATCHED.has(transition.kind) && brakeApplies(config)) await watchBrake(deps, new Date(transition.at));
+  // The transitions that change how many incidents are active: the brake is engaged, calmed or lifted on them.
+  if ((transition.kind === 'opened' || transition.kind === 'resolved') && brakeApplies(config))
+    await watchBrake(deps, transition.kind, new Date(transition.at));
 }
 
-/** The transitions that change how many incidents are active: the brake is engaged, calmed or lifted on them. */
-const WATCHED = new Set(['opened', 'resolved']);
-
 /** The brake, after the incident is recorded (so it is counted): a failure costs the brake's timing, never the message. */
-async function watchBrake(deps: NotifyDeps, at: Date): Promise<void> {
+async function watchBrake(deps: NotifyDeps, change: 'opened' | 'resolved', at: Date): Promise<void> {
   try {
-    await watchIncidents({ config: deps.config, store: deps.store, clock: { now: () => at } });
+    await watchIncidents({ config: deps.config, store: deps.store, clock: { now: () => at } }, change);
   } catch (err) {
     deps.log.warn('could not update the brake; the next transition or automatic action does', { error: messageOf(err) });
   }
