@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
-import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { alarm } from '../support/alarm.js';
@@ -9,24 +7,16 @@ import { T0 } from '../support/findings.js';
 import type { Fault } from '../support/wire/faulty-handler.js';
 import { ALERTS, deliverAlarm, drainStream, ESCALATIONS } from '../support/wire/vigil.js';
 import { World } from '../support/wire/world.js';
+import { faultGround } from '../support/wire/ground.js';
 
 // The brake under faults, below the SDK's retries: a lost reply on its write never lets through an action
 // it holds, never counts one twice, and never sends its page twice or not at all.
 
-let local: LocalDynamo;
-let api: LocalTarget;
-beforeAll(async () => {
-  local = await startLocalDynamo();
-  api = await startHttpTarget((_, res) => res.writeHead(503).end());
-});
-afterAll(async () => {
-  await api.close();
-  await local.close();
-});
+const ground = faultGround();
 
 const config = (actionsPerHour: number) =>
   parseConfig({
-    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
     brake: { actionsPerHour },
     remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'auto', cooldownMinutes: 0 }],
     runbooks: [
@@ -50,16 +40,16 @@ const verdictOf = (out: Awaited<ReturnType<typeof deliverAlarm>>) => {
 describe('the brake under faults', () => {
   it('counts an action once when the reply to its budget write is lost', async () => {
     const cfg = config(5);
-    const world = await World.create(local, T0, lostAlways('dynamodb PutItem CONTROL'));
+    const world = await World.create(ground.local, T0, lostAlways('dynamodb PutItem CONTROL'));
     await deliverAlarm(world, cfg, alarm('first'));
     expect(world.ecs.applied).toHaveLength(1);
-    const brake = await new DynamoStateStore(local.doc, world.table).getBrake();
+    const brake = await new DynamoStateStore(ground.local.doc, world.table).getBrake();
     expect(brake?.actions.map((a) => a.eventId)).toEqual(['first']);
   });
 
   it('holds the action past the budget when the reply to the write that engages it is lost, and pages once', async () => {
     const cfg = config(1);
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     await deliverAlarm(world, cfg, alarm('first'));
     world.pick = lostAlways('dynamodb PutItem CONTROL');
     world.advance(60_000);
@@ -78,7 +68,7 @@ describe('the brake under faults', () => {
 
   it('holds every alarm that comes while it is on, and sends its page once however many arrive at once', async () => {
     const cfg = config(1);
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     await deliverAlarm(world, cfg, alarm('first'));
     world.advance(60_000);
     await Promise.all(Array.from({ length: 10 }, (_, i) => deliverAlarm(world, cfg, alarm(`burst-${i}`))));

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
-import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { silentLog } from '../../shared/log.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
@@ -10,19 +8,11 @@ import { T0 } from '../support/findings.js';
 import type { Fault } from '../support/wire/faulty-handler.js';
 import { deliverCheckRecord, ESCALATIONS } from '../support/wire/vigil.js';
 import { World } from '../support/wire/world.js';
+import { faultGround } from '../support/wire/ground.js';
 
 // A runbook a check's incident starts, under the faults of the exactly-once matrix: each fault at each
 // call site of the run, on its first call, with the stream's redelivery in the model. One deployment.
-let local: LocalDynamo;
-let api: LocalTarget;
-beforeAll(async () => {
-  local = await startLocalDynamo();
-  api = await startHttpTarget((_, res) => res.writeHead(503).end()); // verify fails: Vigil must escalate, once
-});
-afterAll(async () => {
-  await api.close();
-  await local.close();
-});
+const ground = faultGround();
 
 const configFor = (port: number) =>
   parseConfig({
@@ -43,7 +33,7 @@ const configFor = (port: number) =>
   });
 
 let config: ReturnType<typeof configFor>;
-beforeAll(() => void (config = configFor(api.port)));
+beforeAll(() => void (config = configFor(ground.api.port)));
 
 /** The round that opens the incident, with no fault; its check-state write is the record the stream carries. */
 async function opened(world: World) {
@@ -68,7 +58,7 @@ const FAULTS: Fault[] = ['throttle', 'server', 'before', 'lost', 'hang', 'kill']
 
 describe('a check-triggered runbook whose attempt failed right after acting', () => {
   it("is taken over at once by the stream's next delivery, not waited out to the dead attempt's lease", async () => {
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     const record = await opened(world);
     const started = world.now.getTime();
     // The run's record cannot be saved after the restart, nor its lease released: a short store fault.
@@ -90,7 +80,7 @@ describe('a check-triggered runbook under faults, the stream delivering again', 
   it.each(SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))(
     '%s × %s: at most one deployment, the incident escalated, and a second delivery replays',
     async (site, fault) => {
-      const world = await World.create(local, T0);
+      const world = await World.create(ground.local, T0);
       const record = await opened(world);
       world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
       const out = await deliverCheckRecord(world, config, record);
@@ -98,7 +88,7 @@ describe('a check-triggered runbook under faults, the stream delivering again', 
       // A restart the service refused for certain (a 500, a request never sent) is not retried: escalated, as on the alarm path.
       const refused = site === 'ecs UpdateService' && (fault === 'server' || fault === 'before');
       expect(world.ecs.applied).toHaveLength(refused ? 0 : 1);
-      const state = (await new DynamoStateStore(local.doc, world.table).getCheckStates(['api-health'])).get('api-health')!;
+      const state = (await new DynamoStateStore(ground.local.doc, world.table).getCheckStates(['api-health'])).get('api-health')!;
       expect(state.incident).toMatchObject({ id: 'api-health/1', escalatedAt: expect.any(String) });
       world.pick = () => undefined;
       const again = await deliverCheckRecord(world, config, record);
@@ -111,13 +101,13 @@ describe('a check-triggered runbook under faults, the stream delivering again', 
   it.each(SITES.flatMap((site) => FAULTS.map((fault) => [site, fault] as const)))(
     '%s × %s on every call: never two deployments, and a record that cannot finish reaches the dead-letter queue',
     async (site, fault) => {
-      const world = await World.create(local, T0);
+      const world = await World.create(ground.local, T0);
       const record = await opened(world);
       world.pick = (s) => (s === site ? fault : undefined);
       const out = await deliverCheckRecord(world, config, record);
       expect(world.ecs.applied.length).toBeLessThanOrEqual(1);
       if (!out.deadLettered) {
-        const state = (await new DynamoStateStore(local.doc, world.table).getCheckStates(['api-health'])).get('api-health')!;
+        const state = (await new DynamoStateStore(ground.local.doc, world.table).getCheckStates(['api-health'])).get('api-health')!;
         expect(state.incident).toMatchObject({ escalatedAt: expect.any(String) });
       }
     },

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
-import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { alarm, samples } from '../support/alarm.js';
@@ -10,22 +8,14 @@ import { recordingLog } from '../support/log.js';
 import type { Fault } from '../support/wire/faulty-handler.js';
 import { deliverAlarm, drainStream, ESCALATIONS } from '../support/wire/vigil.js';
 import { World } from '../support/wire/world.js';
+import { faultGround } from '../support/wire/ground.js';
 
 // The seven failures an independent test found under real faults, each as it was measured.
-let local: LocalDynamo;
-let api: LocalTarget;
-beforeAll(async () => {
-  local = await startLocalDynamo();
-  api = await startHttpTarget((_, res) => res.writeHead(503).end()); // the restart never helps: verify fails, so Vigil must escalate
-});
-afterAll(async () => {
-  await api.close();
-  await local.close();
-});
+const ground = faultGround();
 
 const config = (guardrails: { cooldownMinutes?: number } = {}) =>
   parseConfig({
-    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
     remediations: [
       {
         id: 'orders-api-restart',
@@ -68,7 +58,7 @@ describe('1. a lost reply to UpdateService', () => {
     ['on every call', () => true],
   ])('deploys once (%s), and records the action as taken, read back from the service', async (_, which) => {
     const cfg = config();
-    const world = await World.create(local, T0, at('lost', 'ecs UpdateService', which));
+    const world = await World.create(ground.local, T0, at('lost', 'ecs UpdateService', which));
     const out = await deliverAlarm(world, cfg, samples.metric);
     expect(world.ecs.applied).toHaveLength(1);
     expect(result(out)?.steps[0]).toMatchObject({
@@ -83,7 +73,7 @@ describe('2. a lost reply to the first write of the event', () => {
   it('still handles the alarm: one action, verified, escalated', async () => {
     const cfg = config();
     let puts = 0;
-    const world = await World.create(local, T0, (site) => (site.startsWith('dynamodb PutItem') && ++puts === 1 ? 'lost' : undefined));
+    const world = await World.create(ground.local, T0, (site) => (site.startsWith('dynamodb PutItem') && ++puts === 1 ? 'lost' : undefined));
     const out = await deliverAlarm(world, cfg, samples.metric);
     expect(out.deadLettered).toBe(false);
     expect(world.ecs.applied).toHaveLength(1);
@@ -93,7 +83,7 @@ describe('2. a lost reply to the first write of the event', () => {
 
   it('survives a DynamoDB outage that starts at any call and heals within a minute', async () => {
     const cfg = config();
-    const clean = await World.create(local, T0);
+    const clean = await World.create(ground.local, T0);
     let total = 0;
     clean.pick = (site) => void (site.startsWith('dynamodb') && total++);
     await deliverAlarm(clean, cfg, samples.metric);
@@ -102,7 +92,7 @@ describe('2. a lost reply to the first write of the event', () => {
     const broken: string[] = [];
     for (let start = 1; start <= total; start++) {
       let calls = 0;
-      const world = await World.create(local, T0);
+      const world = await World.create(ground.local, T0);
       const healsAt = T0.getTime() + 50_000;
       world.pick = (site) => (site.startsWith('dynamodb') && ++calls >= start && world.now.getTime() < healsAt ? 'server' : undefined);
       const out = await deliverAlarm(world, cfg, samples.metric);
@@ -120,11 +110,11 @@ describe('2. a lost reply to the first write of the event', () => {
 describe('3. a lost reply to the lease write', () => {
   it('acts once, and the action on record is one that happened', async () => {
     const cfg = config();
-    const world = await World.create(local, T0, at('lost', 'dynamodb PutItem GUARD'));
+    const world = await World.create(ground.local, T0, at('lost', 'dynamodb PutItem GUARD'));
     const out = await deliverAlarm(world, cfg, samples.metric);
     expect(world.ecs.applied).toHaveLength(1);
     expect(result(out)?.steps[0]).toMatchObject({ outcome: 'acted' });
-    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+    const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard('ecs:prod/orders-api');
     expect(guard?.actions).toHaveLength(1);
     expect(guard?.actions[0]).toMatchObject({ eventId: samples.metric.id, outcome: 'not-verified' });
   });
@@ -135,7 +125,7 @@ describe('4. a failed DynamoDB call after the action', () => {
     const cfg = config();
     // Every SDK attempt to record the action's outcome fails, twice over (the claim was the first write).
     const world = await World.create(
-      local,
+      ground.local,
       T0,
       at('server', 'dynamodb PutItem GUARD', (n) => n >= 2 && n <= 7),
     );
@@ -154,7 +144,7 @@ describe('4. a failed DynamoDB call after the action', () => {
 describe('5. escalation storms', () => {
   it('escalates an incident once, however many alarm events arrive for it', async () => {
     const cfg = config({ cooldownMinutes: 15 });
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     const outs = await Promise.all(Array.from({ length: 100 }, (_, i) => deliverAlarm(world, cfg, alarm(`burst-${i}`))));
     expect(outs.filter((o) => o.ends.length > 1 || o.deadLettered)).toEqual([]);
     expect(world.ecs.applied).toHaveLength(1);
@@ -164,7 +154,7 @@ describe('5. escalation storms', () => {
 
   it('holds a flapping alarm to its action budget, and escalates the budget once', async () => {
     const cfg = config();
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     for (let i = 0; i < 200; i++) {
       // Verification's pauses move the clock on; the next change comes 18 s later, never earlier.
       world.now = new Date(Math.max(world.now.getTime(), T0.getTime() + i * 18_000));
@@ -185,7 +175,7 @@ describe('6. notifications', () => {
 
   it('sends a transition twice at most when the reply to Publish is lost, both copies with one deduplication key', async () => {
     const cfg = config();
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     await opened(cfg, world);
     world.pick = at('lost', 'sns Publish');
     const { deadLettered } = await drainStream(world, cfg);
@@ -199,7 +189,7 @@ describe('6. notifications', () => {
 
   it('still sends when the open-incident count for the dashboard keeps failing', async () => {
     const cfg = config();
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     await opened(cfg, world);
     world.pick = (site) => (site === 'dynamodb Query' ? 'server' : undefined);
     const { deadLettered } = await drainStream(world, cfg);
@@ -211,7 +201,7 @@ describe('6. notifications', () => {
 describe('7. a replayed event', () => {
   it('says it is a replay and what the first delivery did, and does nothing again', async () => {
     const cfg = config();
-    const world = await World.create(local, T0);
+    const world = await World.create(ground.local, T0);
     const first = result(await deliverAlarm(world, cfg, samples.metric));
     const log = recordingLog();
     const again = result(await deliverAlarm(world, cfg, samples.metric, log.log));
@@ -226,7 +216,7 @@ describe('7. a replayed event', () => {
 describe('the path to acting', () => {
   it('reaches UpdateService after 5 DynamoDB round trips (run, guard and incident read, incident, brake, lease); the stored silences and the timeline line go alongside', async () => {
     const sites: string[] = [];
-    const world = await World.create(local, T0, (site) => void sites.push(site));
+    const world = await World.create(ground.local, T0, (site) => void sites.push(site));
     await deliverAlarm(world, config(), samples.metric);
     const before = sites.slice(0, sites.indexOf('ecs UpdateService'));
     // The silences' Query is sent before the read it goes with is, and nothing waits for it before that read.

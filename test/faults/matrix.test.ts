@@ -1,9 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
-import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { SdkEcs } from '../../shared/aws/ecs.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
@@ -12,6 +10,7 @@ import { T0 } from '../support/findings.js';
 import { FAULTS, type Fault } from '../support/wire/faulty-handler.js';
 import { deliverAlarm, drainStream, ESCALATIONS, remediateIn } from '../support/wire/vigil.js';
 import { FUNCTION_TIMEOUT_MS, World } from '../support/wire/world.js';
+import { faultGround } from '../support/wire/ground.js';
 
 /**
  * The fault matrix: every call the alarm path makes, from the event to the last notification, meets
@@ -40,15 +39,8 @@ const MAX_COPIES = 2;
 /** When every attempt dies right after sending, or the table takes no record of it: one per delivery of the record, bisection included. */
 const MAX_COPIES_PER_DELIVERY = 8;
 
-let local: LocalDynamo;
-let api: LocalTarget;
-beforeAll(async () => {
-  local = await startLocalDynamo();
-  api = await startHttpTarget((_, res) => res.writeHead(503).end());
-});
+const ground = faultGround();
 afterAll(async () => {
-  await api.close();
-  await local.close();
   if (!table.size) return;
   const rows = SITES.flatMap((site) => FAULTS.map((fault) => table.get(`${site} × ${fault}`)).filter(Boolean));
   console.log(
@@ -61,7 +53,7 @@ afterAll(async () => {
 
 const config = (mode: 'auto' | 'propose' | 'observe' = 'auto') =>
   parseConfig({
-    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
     remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode, leaseSeconds: 300 }],
     runbooks: [
       {
@@ -86,7 +78,7 @@ interface Cell {
 async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): Promise<Cell> {
   const cfg = config();
   const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
-  const world = await World.create(local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
+  const world = await World.create(ground.local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -95,7 +87,7 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     const { deadLettered } = await drainStream(world, cfg);
     await new Promise((r) => setImmediate(r));
 
-    const store = new DynamoStateStore(local.doc, world.table);
+    const store = new DynamoStateStore(ground.local.doc, world.table);
     const { guard } = await store.getGuard('ecs:prod/orders-api');
     const run = await store.getRun(`alarm#${samples.metric.id}`);
     const action = guard?.actions.find((a) => a.eventId === samples.metric.id);
@@ -183,7 +175,7 @@ describe.concurrent('the fault matrix', () => {
   });
 
   it("meets the SDK's own retries: three attempts for a read that keeps failing, one for a change", async () => {
-    const world = await World.create(local, T0, (s) => (s === 'dynamodb GetItem RUN' || s === 'ecs UpdateService' ? 'server' : undefined));
+    const world = await World.create(ground.local, T0, (s) => (s === 'dynamodb GetItem RUN' || s === 'ecs UpdateService' ? 'server' : undefined));
     const attempt = world.coldStart();
     await expect(new DynamoStateStore(attempt.doc, world.table).getRun('x')).rejects.toThrow('internal error');
     await expect(new SdkEcs(attempt.ecs).updateService({ cluster: 'prod', service: 'orders-api', forceNewDeployment: true })).rejects.toThrow('internal error');
@@ -193,7 +185,7 @@ describe.concurrent('the fault matrix', () => {
   it('covers every call the clean path makes', async () => {
     const cfg = config();
     const seen = new Set<string>();
-    const world = await World.create(local, T0, (s) => void seen.add(s));
+    const world = await World.create(ground.local, T0, (s) => void seen.add(s));
     await deliverAlarm(world, cfg, samples.metric);
     await drainStream(world, cfg);
     expect([...seen].sort()).toEqual([...SITES].sort());
@@ -214,7 +206,7 @@ const APPROVAL_SITES = [
 
 /** An alarm whose runbook proposes the restart, and the payload its notification says approves it. */
 async function proposed(cfg: ReturnType<typeof config>) {
-  const world = await World.create(local, T0);
+  const world = await World.create(ground.local, T0);
   await deliverAlarm(world, cfg, samples.metric);
   await drainStream(world, cfg);
   const message = world.sns.published.find((m) => m.subject.includes('[APPROVAL NEEDED]'))!.message;
@@ -269,7 +261,7 @@ describe.concurrent('an approval under faults', () => {
       }
       await drainStream(world, cfg);
 
-      const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+      const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard('ecs:prod/orders-api');
       const action = guard?.actions.find((x) => x.eventId === `approval-${payload.approve}`);
       const deployments = world.ecs.applied.length;
       const escalated = world.sns.on(ESCALATIONS).some((m) => m.subject.includes('[ESCALATED]'));
@@ -302,7 +294,7 @@ describe.concurrent('a manual run under faults', () => {
     '%s × %s: one deployment at most, and the answer says what happened',
     async (site, fault) => {
       const cfg = config('observe');
-      const world = await World.create(local, T0);
+      const world = await World.create(ground.local, T0);
       await deliverAlarm(world, cfg, samples.metric); // observes only: the incident a human then acts on
       const request = {
         remediation: 'orders-api-restart',
@@ -335,7 +327,7 @@ describe.concurrent('a manual run under faults', () => {
         world.advance(30_000);
       }
 
-      const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard('ecs:prod/orders-api');
+      const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard('ecs:prod/orders-api');
       const recorded = (guard?.actions ?? []).filter((x) => x.outcome !== 'not-applied');
       const deployments = world.ecs.applied.length;
       const broken: string[] = [];
@@ -422,7 +414,7 @@ describe.concurrent('database changes under faults', () => {
     ),
   )('%s: %s × %s (%s call)', async (_, site, fault, mode, c) => {
     const cfg = parseConfig({
-      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
       remediations: [c.remediation],
       runbooks: [
         {
@@ -434,10 +426,10 @@ describe.concurrent('database changes under faults', () => {
       ],
     });
     const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
-    const world = await World.create(local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
+    const world = await World.create(ground.local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
     const delivered = await deliverAlarm(world, cfg, samples.metric);
     const { deadLettered } = await drainStream(world, cfg);
-    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(c.key);
+    const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard(c.key);
     const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
     const made = c.made(world);
     const last = delivered.ends.at(-1)!;
