@@ -237,28 +237,9 @@ describe.concurrent('an approval under faults', () => {
       const approval = { ...payload, approvedBy: 'alice', reason: 'the pods are bad' };
 
       world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
-      const answers: string[] = [];
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const started = world.now.getTime();
-        const a = world.coldStart();
-        const answer = await Promise.race([
-          remediateIn(
-            world,
-            a,
-            new Date(started + FUNCTION_TIMEOUT_MS),
-            cfg,
-          )(approval).then(
-            (r) => ('error' in r ? `refused: ${r.error}` : `answered ${(r as RunbookResult).verdict}`),
-            (err: Error) => `threw: ${err.message}`,
-          ),
-          a.killed.then(() => 'killed'),
-        ]);
-        a.kill();
-        answers.push(answer);
-        if (answer === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
-        if (answer.startsWith('answered')) break;
-        world.advance(30_000);
-      }
+      const answers = await operatorTries(world, cfg, approval, (r) =>
+        'error' in (r as object) ? `refused: ${(r as { error: string }).error}` : `answered ${(r as RunbookResult).verdict}`,
+      );
       await drainStream(world, cfg);
 
       const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard('ecs:prod/orders-api');
@@ -304,28 +285,9 @@ describe.concurrent('a manual run under faults', () => {
         incident: 'alarm:orders-api-5xx-rate/1',
       };
       world.pick = (s, n) => (s === site && n === 1 ? fault : undefined);
-      const answers: { outcome?: string; error?: string }[] = [];
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const started = world.now.getTime();
-        const a = world.coldStart();
-        const answer = await Promise.race([
-          remediateIn(
-            world,
-            a,
-            new Date(started + FUNCTION_TIMEOUT_MS),
-            cfg,
-          )(request, { awsRequestId: `request-${attempt}` }).then(
-            (r) => r as { outcome?: string; error?: string },
-            (err: Error) => ({ error: err.message }),
-          ),
-          a.killed.then(() => ({ error: 'killed' })),
-        ]);
-        a.kill();
-        answers.push(answer);
-        if (answer.error === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
-        if (!answer.error) break;
-        world.advance(30_000);
-      }
+      const answers = (await operatorTries(world, cfg, request, (r) => r, { requestIds: true })).map((a) =>
+        typeof a === 'string' ? { error: a === 'killed' ? 'killed' : a.replace(/^threw: /, '') } : (a as { outcome?: string; error?: string }),
+      );
 
       const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard('ecs:prod/orders-api');
       const recorded = (guard?.actions ?? []).filter((x) => x.outcome !== 'not-applied');
@@ -450,3 +412,40 @@ describe.concurrent('database changes under faults', () => {
     expect(broken).toEqual([]);
   });
 });
+
+/**
+ * A human's request to the remediate function, as an operator makes it: again (30 s later, under its own request
+ * id) when the first did not answer well, twice at most. Each try's answer as `read` gives it, or `threw: …`
+ * or `killed`; a try whose answer reads as an error is tried again.
+ */
+async function operatorTries<T>(
+  world: World,
+  cfg: ReturnType<typeof config>,
+  payload: object,
+  read: (answer: unknown) => T,
+  { requestIds = false } = {},
+): Promise<(T | string)[]> {
+  const answers: (T | string)[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const started = world.now.getTime();
+    const a = world.coldStart();
+    const answer = await Promise.race([
+      remediateIn(
+        world,
+        a,
+        new Date(started + FUNCTION_TIMEOUT_MS),
+        cfg,
+      )(payload, ...(requestIds ? [{ awsRequestId: `request-${attempt}` }] : [])).then(
+        (r): { ok: unknown } | string => ({ ok: r }),
+        (err: Error) => `threw: ${err.message}`,
+      ),
+      a.killed.then(() => 'killed'),
+    ]);
+    a.kill();
+    if (answer === 'killed') world.now = new Date(started + FUNCTION_TIMEOUT_MS);
+    answers.push(typeof answer === 'string' ? answer : read(answer.ok));
+    if (typeof answer !== 'string' && !('error' in (answer.ok as object))) break;
+    world.advance(30_000);
+  }
+  return answers;
+}
