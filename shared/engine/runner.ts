@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { sdkPorts, type AwsPorts } from '../aws/ports.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ProbeTimeoutError, SetupError } from '../errors.js';
+import { plainAwsError } from '../aws/plain.js';
 import type { Finding, Observation } from '../findings.js';
 import type { HeartbeatReader, Probe } from '../probes/probe.js';
 import { knownSecrets } from '../secrets/mask.js';
@@ -81,7 +82,8 @@ async function observe(
     if (err instanceof ProbeTimeoutError) {
       return { status: 'fail', summary: `no answer: ${err.message}`, observed: { timeoutMs } };
     }
-    const message = err instanceof Error ? err.message : String(err);
+    // An AWS probe with no way to AWS, or with credentials AWS refuses, says so as a runbook would.
+    const message = plainAwsError(err);
     return { status: 'error', summary: `${err instanceof SetupError ? 'setup error' : 'probe error'}: ${message}`, observed: {} };
   } finally {
     clearTimeout(timer);

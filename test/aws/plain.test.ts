@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainAwsError } from '../../shared/aws/plain.js';
 import { SdkEcs } from '../../shared/aws/ecs.js';
+import { runOne } from '../support/checks.js';
 
 const networkError = (hostname: string) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
 const sdkError = (name: string) => Object.assign(new Error('The security token included in the request is invalid.'), { name });
@@ -22,5 +23,17 @@ describe('an AWS failure, said plainly', () => {
     ecs.on(DescribeServicesCommand).rejects(networkError('ecs.eu-west-1.amazonaws.com'));
     const err = await new SdkEcs({ region: 'eu-west-1', maxAttempts: 1 }).describeService('prod', 'orders-api').catch((e: unknown) => e);
     expect(plainAwsError(err)).toMatch(/^cannot reach AWS/);
+  });
+
+  it("is what an AWS check's error finding says", async () => {
+    ecs.on(DescribeServicesCommand).rejects(sdkError('UnrecognizedClientException'));
+    const finding = await runOne(
+      { kind: 'ecs-service', target: 'prod/orders-api' },
+      { aws: { ecs: new SdkEcs({ region: 'eu-west-1', maxAttempts: 1 }) } as never },
+    );
+    expect(finding).toMatchObject({
+      status: 'error',
+      summary: expect.stringMatching(/^probe error: AWS refused the credentials \(UnrecognizedClientException\)/),
+    });
   });
 });
