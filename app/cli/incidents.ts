@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { IncidentBrief } from '../../shared/incidents/brief.js';
 import type { Io } from '../terminal/io.js';
+import { refusal } from './answer.js';
 import { invokeFunction } from './invoke.js';
 
 export const incidentsUsage =
@@ -67,8 +68,6 @@ function count(flag: string, text: string): number {
 }
 
 type Answer = {
-  error?: string;
-  problems?: string[];
   done?: string;
   notified?: string;
   count?: number;
@@ -82,7 +81,8 @@ type Answer = {
 /** The incidents function's answer as a person reads it. */
 export function readable(result: unknown): string {
   const a = result as Answer;
-  if (a.error) return [`error: ${a.error}`, ...(a.problems ?? []).map((p) => `  - ${p}`)].join('\n');
+  const refused = refusal(result);
+  if (refused) return refused;
   if (a.done) return [a.done, ...(a.incident ? [line(a.incident)] : []), ...(a.notified ? [`notified: ${a.notified}`] : [])].join('\n');
   if (a.incidents) return a.incidents.length ? [...a.incidents.map(line), ...(a.more ? [`(${a.more})`] : [])].join('\n') : 'no active incidents';
   if (a.incident && a.timeline)

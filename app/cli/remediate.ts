@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { Io } from '../terminal/io.js';
+import { refusal } from './answer.js';
 import { invokeFunction } from './invoke.js';
 
 export const remediateUsage =
@@ -55,8 +56,6 @@ export async function approveCommand(args: string[], io: Io): Promise<number> {
 }
 
 type Answer = {
-  error?: string;
-  problems?: string[];
   remediation?: string;
   target?: string;
   dryRun?: boolean;
@@ -69,7 +68,8 @@ type Answer = {
 /** The remediate function's answer as a person reads it; anything else (a runbook's run, for an approval) as JSON. */
 function readable(result: unknown): string {
   const a = result as Answer;
-  if (a.error) return [`error: ${a.error}`, ...(a.problems ?? []).map((p) => `  - ${p}`)].join('\n');
+  const refused = refusal(result);
+  if (refused) return refused;
   if (a.remediation === undefined || a.outcome === undefined) return JSON.stringify(result, null, 2);
   return [
     `${a.remediation} on ${a.target}${a.dryRun ? ' (dry run: nothing changed)' : ''}: ${a.outcome}`,
