@@ -9,9 +9,6 @@ export interface Trap {
   message: string;
 }
 
-/** Kinds whose target is a network address the function connects to. */
-const NETWORK_KINDS = new Set(['http', 'tls', 'dns', 'tcp', 'pg', 'mongo', 'redis']);
-
 /** Loopback and private addresses a function outside the VPC cannot reach. */
 function unreachableFromOutside(host: string): string | undefined {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -55,8 +52,10 @@ export function deployTraps(config: VigilConfig): Trap[] {
   const traps: Trap[] = [];
   config.checks.forEach((check, i) => {
     const path = `checks[${i}] (${check.id})`;
-    if (NETWORK_KINDS.has(check.kind) && check.network !== 'vpc') {
-      const target = probeRegistry.get(check.kind)!.describeTarget(check as never);
+    const probe = probeRegistry.get(check.kind)!;
+    // A probe that calls no AWS API connects to its target itself: that target must be reachable from where it runs.
+    if (!probe.uses.aws?.length && check.network !== 'vpc') {
+      const target = probe.describeTarget(check as never);
       const why = unreachableFromOutside(hostOf(target));
       if (why)
         traps.push({
