@@ -1,6 +1,7 @@
 // In a fresh process: load and validate a config of N checks and plan its schedules; CPU time and peak RSS.
 import { parseConfig } from '../shared/config/load.js';
 import { planSchedules } from '../shared/config/schedule-plan.js';
+import { rateMinutes } from '../shared/config/schedule.js';
 
 const n = Number(process.argv[2]);
 const kinds = [
@@ -22,7 +23,7 @@ const cpu = process.cpuUsage();
 const config = parseConfig(raw);
 const plan = planSchedules(config);
 const used = process.cpuUsage(cpu);
-const perSecond = plan.reduce((sum, s) => sum + 1 / (s.expression === 'rate(1 minute)' ? 60 : 300), 0);
+const perSecond = plan.reduce((sum, s) => sum + 1 / (rateMinutes(s.expression)! * 60), 0);
 console.log(
   JSON.stringify({
     cpuMs: (used.user + used.system) / 1000,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { planSchedules } from '../../shared/config/schedule-plan.js';
+import { rateMinutes } from '../../shared/config/schedule.js';
 import { deployTraps } from '../../shared/config/deploy-traps.js';
 import { loadConfigFile } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
@@ -44,7 +45,7 @@ function summary(config: VigilConfig, path: string): string[] {
     ...(acting ? ['on-alarm', 'remediate'] : []),
     ...(config.checks.some((c) => c.kind === 'heartbeat') ? ['heartbeat (a function URL)'] : []),
   ];
-  const runs = schedules.reduce((sum, s) => sum + (MONTH_MINUTES / (minutesOf(s.expression) ?? MONTH_MINUTES)) * s.checks.length, 0);
+  const runs = schedules.reduce((sum, s) => sum + (MONTH_MINUTES / (rateMinutes(s.expression) ?? 1)) * s.checks.length, 0);
   const secrets = [...new Set([...config.checks, ...config.remediations].flatMap((item) => secretIds(item)))];
   return [
     `${path}: ${config.checks.length} checks, ${config.remediations.length} remediations, ${config.runbooks.length} runbooks, ${config.alarms.length} alarms`,
@@ -71,14 +72,6 @@ function runbookLine(r: VigilConfig['runbooks'][number]): string {
   ];
   const steps = r.steps.map((s) => Object.keys(s)[0]).join(' → ');
   return `  ${r.id}: on ${on.join(', ') || 'tags'}; ${steps}`;
-}
-
-/** Minutes between runs of a `rate(...)` expression; a cron is priced as once a minute, its most. */
-function minutesOf(expression: string): number | undefined {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (!m) return expression.startsWith('cron(') ? 1 : undefined;
-  const n = Number(m[1]);
-  return m[2]!.startsWith('minute') ? n : m[2]!.startsWith('hour') ? n * 60 : n * 1440;
 }
 
 /** Cents for what costs cents, two significant digits below that. */

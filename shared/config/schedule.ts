@@ -27,6 +27,14 @@ export function scheduleProblem(expr: string): string | undefined {
   return 'expected "rate(5 minutes)" or "cron(0 3 ? * SUN *)"';
 }
 
+/** Minutes between runs of a `rate(...)` expression; undefined for a cron, whose spacing varies. */
+export function rateMinutes(expr: string): number | undefined {
+  const rate = RATE.exec(expr);
+  if (!rate) return undefined;
+  const value = Number(rate[1]);
+  return rate[2]!.startsWith('minute') ? value : rate[2]!.startsWith('hour') ? value * 60 : value * 1440;
+}
+
 export const scheduleSchema = z.string().check(
   z.superRefine((expr, ctx) => {
     const problem = scheduleProblem(expr);
