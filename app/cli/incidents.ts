@@ -4,7 +4,7 @@ import { RequestError } from '../../shared/errors.js';
 import type { IncidentBrief } from '../../shared/incidents/brief.js';
 import type { Io } from '../terminal/io.js';
 import { refusal } from './answer.js';
-import { invokeFunction } from './invoke.js';
+import { invokeFunction, whereOptions } from './invoke.js';
 
 export const incidentsUsage =
   'vigil incidents [list [--state active|open|acknowledged] [--limit 20] | get <incident> [--timeline 20]] [--json]\n  vigil ack|resolve <incident> --reason "why" [--by name] [--json]\n  vigil release-brake --reason "why" [--by name] [--json]';
@@ -17,19 +17,19 @@ export async function incidentsCommand(args: string[], io: Io): Promise<number> 
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { state: { type: 'string' }, limit: { type: 'string' }, timeline: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+    options: { state: { type: 'string' }, limit: { type: 'string' }, timeline: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
   });
   const [what = 'list', id, ...extra] = positionals;
   if (extra.length) throw new RequestError(`unexpected "${extra.join(' ')}". Usage: ${incidentsUsage}`);
   const print = values.json ? undefined : readable;
   if (what === 'list') {
     const event = { op: 'list', ...(values.state ? { state: values.state } : {}), ...(values.limit ? { limit: count('--limit', values.limit) } : {}) };
-    return invokeFunction('incidents', event, io, values.config, print);
+    return invokeFunction('incidents', event, io, values, print);
   }
   if (what === 'get') {
     if (!id) throw new RequestError(`name the incident, e.g. vigil incidents get api-health/3. Usage: ${incidentsUsage}`);
     const event = { op: 'get', incident: id, ...(values.timeline ? { timeline: count('--timeline', values.timeline) } : {}) };
-    return invokeFunction('incidents', event, io, values.config, print);
+    return invokeFunction('incidents', event, io, values, print);
   }
   throw new RequestError(`unknown "${what}": list or get. Usage: ${incidentsUsage}`);
 }
@@ -39,13 +39,13 @@ export async function humanCommand(op: 'ack' | 'resolve', args: string[], io: Io
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
   });
   const [incident, ...extra] = positionals;
   if (!incident || extra.length) throw new RequestError(`name one incident, e.g. vigil ${op} api-health/3 --reason "…". Usage: ${incidentsUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "looking into it". Usage: ${incidentsUsage}`);
   const event = { op, incident, by: values.by ?? userInfo().username, reason: values.reason };
-  return invokeFunction('incidents', event, io, values.config, values.json ? undefined : readable);
+  return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 
 /** `vigil release-brake`: lifts the brake over every automatic action now, as its [VIGIL BRAKE] page offers. */
@@ -53,12 +53,12 @@ export async function releaseBrakeCommand(args: string[], io: Io): Promise<numbe
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
   });
   if (positionals.length) throw new RequestError(`unexpected "${positionals.join(' ')}". Usage: ${incidentsUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "the outage is understood". Usage: ${incidentsUsage}`);
   const event = { op: 'release-brake', by: values.by ?? userInfo().username, reason: values.reason };
-  return invokeFunction('incidents', event, io, values.config, values.json ? undefined : readable);
+  return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 
 function count(flag: string, text: string): number {

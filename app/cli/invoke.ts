@@ -11,7 +11,11 @@ import type { Io } from '../terminal/io.js';
 const stateDir = () => process.env.VIGIL_STATE_DIR || '.vigil';
 
 export const invokeUsage =
-  'vigil invoke <function> --event file.json|- [--config vigil.config.ts] [--reset]   (--event -: read it from standard input; vigil invoke --reset: clear the local state)';
+  'vigil invoke <function> --event file.json|- [--config vigil.config.ts | --env <name>] [--reset]   (--event -: read it from standard input; vigil invoke --reset: clear the local state)';
+
+/** Where a command's function runs: here, on the config named (or ./vigil.config.ts), or in the stack deployed as `--env <name>`. */
+export type Where = { config?: string; env?: string };
+export const whereOptions = { config: { type: 'string' }, env: { type: 'string' } } as const;
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
 
@@ -26,7 +30,7 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { event: { type: 'string' }, config: { type: 'string' }, reset: { type: 'boolean' } },
+    options: { event: { type: 'string' }, reset: { type: 'boolean' }, ...whereOptions },
   });
   const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -48,16 +52,17 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
   } catch (err) {
     throw new RequestError(`--event ${values.event}: ${(err as Error).message}`);
   }
-  return invokeFunction(name, event, io, values.config);
+  return invokeFunction(name, event, io, values);
 }
 
 /**
- * One function's handler on this machine, on the local state or the table TABLE_NAME names: its answer on
- * stdout (as JSON, or as `print` writes it), its exit code returned.
+ * One function: its handler on this machine, on the local state or the table TABLE_NAME names, or with
+ * `--env` the deployed one. Its answer on stdout (as JSON, or as `print` writes it), its exit code returned.
  */
-export async function invokeFunction(name: string, event: unknown, io: Io, config?: string, print: (result: unknown) => string = asJson): Promise<number> {
+export async function invokeFunction(name: string, event: unknown, io: Io, where: Where, print: (result: unknown) => string = asJson): Promise<number> {
+  if (where.env !== undefined) return invokeRemote(name, event, io, where, print);
   // The handlers run the config deployed.ts loads: the one named here, or ./vigil.config.ts, as for `vigil run`.
-  process.env.VIGIL_CONFIG = resolve(config ?? 'vigil.config.ts');
+  process.env.VIGIL_CONFIG = resolve(where.config ?? 'vigil.config.ts');
   const local = process.env.TABLE_NAME ? undefined : await localTable(io);
   try {
     const { handler } = (await import(pathToFileURL(join(FUNCTIONS_DIR, name, 'index.ts')).href)) as { handler: Handler };
@@ -71,6 +76,20 @@ export async function invokeFunction(name: string, event: unknown, io: Io, confi
 }
 
 const asJson = (result: unknown) => JSON.stringify(result, null, 2);
+
+/** The deployed function runs its own config: naming one here as well would mean two. */
+async function invokeRemote(name: string, event: unknown, io: Io, where: Where, print: (result: unknown) => string): Promise<number> {
+  if (!where.env?.trim()) throw new RequestError('--env needs the environment deployed, e.g. --env prod (the stack Vigil-prod)');
+  if (where.config) throw new RequestError('--config and --env: choose one; the deployed stack runs the config it was deployed with');
+  const { invokeDeployed } = await import('./deployed.js');
+  const reply = await invokeDeployed(name, event, where.env);
+  if ('threw' in reply) {
+    io.err(reply.threw);
+    return 1;
+  }
+  io.out(print(reply.answer));
+  return exitCodeOf(reply.answer);
+}
 
 /**
  * What the table's stream would carry, as in AWS: to notify (its notifications printed and kept), and

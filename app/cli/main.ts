@@ -19,7 +19,11 @@ const USAGE = `Usage:
   ${incidentsUsage}
   ${remediateUsage}
   ${planUsage}
-  vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery`;
+  vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery
+
+The operator's commands (incidents, ack, resolve, silence, unsilence, release-brake, remediate, approve,
+invoke) run on the local state in .vigil/ by default; with --env <name> they call the functions of the
+stack deployed with -c environment=<name> (Vigil-<name>), with your AWS credentials and region.`;
 
 /** The `vigil` command. Returns the exit code: 0 fine, 1 a check failed, 2 bad input. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

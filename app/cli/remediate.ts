@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { Io } from '../terminal/io.js';
 import { refusal } from './answer.js';
-import { invokeFunction } from './invoke.js';
+import { invokeFunction, whereOptions } from './invoke.js';
 
 export const remediateUsage =
   'vigil remediate <remediation> [--incident <id>] [--act --reason "why"] [--by name] [--json]   (a dry run unless --act)\n  vigil approve <proposal> --remediation <name> --reason "why" [--by name] [--json]';
@@ -23,7 +23,7 @@ export async function remediateCommand(args: string[], io: Io): Promise<number> 
       reason: { type: 'string' },
       by: { type: 'string' },
       json: { type: 'boolean' },
-      config: { type: 'string' },
+      ...whereOptions,
     },
   });
   const [remediation, ...extra] = positionals;
@@ -36,7 +36,7 @@ export async function remediateCommand(args: string[], io: Io): Promise<number> 
     ...(values.act ? { approvedBy: values.by ?? userInfo().username, reason: values.reason } : {}),
     ...(values.incident ? { incident: values.incident } : {}),
   };
-  return invokeFunction('remediate', event, io, values.config, values.json ? undefined : readable);
+  return invokeFunction('remediate', event, io, values, values.json ? undefined : readable);
 }
 
 /** `vigil approve <proposal>`: the payload an [APPROVAL NEEDED] message shows, from a terminal. */
@@ -44,7 +44,7 @@ export async function approveCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { remediation: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' } },
+    options: { remediation: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
   });
   const [approve, ...extra] = positionals;
   if (!approve || extra.length) throw new RequestError(`name the proposal, as its [APPROVAL NEEDED] message does. Usage: ${remediateUsage}`);
@@ -52,7 +52,7 @@ export async function approveCommand(args: string[], io: Io): Promise<number> {
     throw new RequestError(`--remediation is required: the one the proposal names, so nobody approves the wrong thing. Usage: ${remediateUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, for the timeline. Usage: ${remediateUsage}`);
   const event = { remediation: values.remediation, approve, approvedBy: values.by ?? userInfo().username, reason: values.reason };
-  return invokeFunction('remediate', event, io, values.config, values.json ? undefined : readable);
+  return invokeFunction('remediate', event, io, values, values.json ? undefined : readable);
 }
 
 type Answer = {

@@ -2,10 +2,11 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { Io } from '../terminal/io.js';
-import { invokeFunction } from './invoke.js';
+import { readable } from './incidents.js';
+import { invokeFunction, whereOptions } from './invoke.js';
 
 export const silenceUsage =
-  'vigil silence (--check <id> | --incident <id> | --tag key=value ...) [--for 30m] --reason "why" [--by name]   (vigil unsilence: the same, without --for)';
+  'vigil silence (--check <id> | --incident <id> | --tag key=value ...) [--for 30m] --reason "why" [--by name] [--json]   (vigil unsilence: the same, without --for)';
 
 /**
  * Silences (or lifts the silence on) a check, an incident, or every check with some tags, as the incidents
@@ -22,7 +23,8 @@ export async function silenceCommand(op: 'silence' | 'unsilence', args: string[]
       for: { type: 'string' },
       reason: { type: 'string' },
       by: { type: 'string' },
-      config: { type: 'string' },
+      json: { type: 'boolean' },
+      ...whereOptions,
     },
   });
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "deploying orders v1.4.2". Usage: ${silenceUsage}`);
@@ -37,7 +39,7 @@ export async function silenceCommand(op: 'silence' | 'unsilence', args: string[]
     by: values.by ?? userInfo().username,
     reason: values.reason,
   };
-  return invokeFunction('incidents', event, io, values.config);
+  return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 
 function tagOf(text: string): [string, string] {

@@ -42,13 +42,13 @@ describe('vigil silence, as a deploy step', () => {
   it('silences every check of a service for the deploy, and the lift brings back what still fails', async () => {
     const silenced = await vigil('silence', '--tag', 'service=orders', '--for', '30m', '--reason', 'deploying orders v1.4.2', '--by', 'ci');
     expect(silenced.code).toBe(0);
-    expect(JSON.parse(silenced.stdout)).toMatchObject({ done: expect.stringMatching(/^2 checks tagged service=orders silenced until /) });
+    expect(silenced.stdout).toMatch(/^2 checks tagged service=orders silenced until /);
 
     await vigil('invoke', 'run-checks', '--event', join(dir, 'round.json'));
     expect(sent()).toEqual([expect.stringMatching(/^\[P3\]\[OPEN\] search-api: HTTP 503/)]);
 
     const lifted = await vigil('unsilence', '--tag', 'service=orders', '--reason', 'deployed', '--by', 'ci');
-    expect(JSON.parse(lifted.stdout)).toMatchObject({ done: expect.stringContaining('silence on service=orders lifted') });
+    expect(lifted.stdout).toContain('silence on service=orders lifted');
     await vigil('invoke', 'run-checks', '--event', join(dir, 'round.json'));
     expect(sent().slice(1).sort()).toEqual([expect.stringMatching(/^\[P3\]\[OPEN\] orders-api: /), expect.stringMatching(/^\[P3\]\[OPEN\] orders-web: /)]);
   }, 120_000);

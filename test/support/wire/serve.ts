@@ -4,7 +4,19 @@ import { siteOf, type Service, type WireResponse } from './faulty-handler.js';
 
 /** A service on a loopback port, as a real client reaches it: every call it answers is recorded by site. */
 export async function serve(
-  name: 'dynamodb' | 'sns' | 'ecs' | 'secretsmanager' | 'rds' | 'cloudwatch' | 'logs' | 'elasticloadbalancing' | 'application-autoscaling' | 'cloudfront',
+  name:
+    | 'dynamodb'
+    | 'sns'
+    | 'ecs'
+    | 'secretsmanager'
+    | 'rds'
+    | 'cloudwatch'
+    | 'logs'
+    | 'elasticloadbalancing'
+    | 'application-autoscaling'
+    | 'cloudfront'
+    | 'cloudformation'
+    | 'lambda',
   service: Service,
   calls: string[],
 ): Promise<{ url: string; close(): Promise<void> }> {
