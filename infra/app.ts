@@ -2,9 +2,16 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadConfigFile } from '../shared/config/load.js';
 import { ConfigError } from '../shared/errors.js';
+import { cdkCommandLine, misplacedConfigFlag } from './cdk-command-line.js';
 import { VigilStack } from './vigil-stack.js';
 
 // cdk synth -c environment=prod -c config=prod.config.ts -c account=123456789012 -c region=eu-west-1
+const misplaced = misplacedConfigFlag(cdkCommandLine() ?? []);
+if (misplaced) {
+  console.error(misplaced);
+  process.exit(2);
+}
+
 const app = new App();
 const environmentName: string = app.node.tryGetContext('environment') ?? 'dev';
 const configPath: string = app.node.tryGetContext('config') ?? 'vigil.config.ts';

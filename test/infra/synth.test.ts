@@ -34,3 +34,16 @@ describe('npx cdk synth', () => {
     for (const b of bundles) expect(statSync(b).size).toBeGreaterThan(10_000);
   }, 300_000);
 });
+
+describe('npx cdk synth --config', () => {
+  it("is refused with the form cdk takes, instead of building the sample config (cdk ignores vigil's flag)", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vigil-synth-flag-'));
+    const refused = await run('npx', ['cdk', 'synth', '--quiet', '--config', 'prod.config.ts', '-o', out], { timeout: 120_000 }).then(
+      () => undefined,
+      (e: { stderr: string }) => e,
+    );
+    expect(refused?.stderr).toContain("--config is vigil's flag; cdk ignores it and would build ./vigil.config.ts instead.");
+    expect(refused?.stderr).toContain('npx cdk synth -c config=prod.config.ts');
+    expect(readdirSync(out).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+  }, 180_000);
+});
