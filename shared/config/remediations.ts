@@ -4,7 +4,7 @@ import type { Remediation } from '../remediations/remediation.js';
 import { nameSchema, SEVERITIES } from './names.js';
 
 /** Guardrails every remediation has; defaults are the cautious ones. */
-const guardShape = {
+export const guardShape = {
   id: nameSchema,
   description: z.optional(z.string()),
   /** observe: record what would be done, do nothing (default). propose: ask for approval through SNS. auto: act. */

@@ -16,7 +16,7 @@ import { dependencyProblems } from './dependencies.js';
 export { SEVERITIES, type Severity } from './names.js';
 
 /** Fields every check has, whatever its kind. */
-const commonShape = {
+export const commonShape = {
   /** Unique; names the check in findings, incidents, schedules and manual invocations. */
   id: nameSchema,
   description: z.optional(z.string()),

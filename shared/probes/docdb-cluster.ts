@@ -17,6 +17,7 @@ const settings = z.strictObject({
 
 export const docdbClusterProbe = defineProbe({
   kind: 'docdb-cluster',
+  example: { target: 'orders-docdb', measure: 'backup' },
   description: 'DocumentDB cluster and instance status, and backup freshness (DescribeDBClusters, DescribeDBInstances, DescribeDBClusterSnapshots).',
   settings,
   uses: { aws: ['docdb'] },

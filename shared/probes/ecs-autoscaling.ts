@@ -27,6 +27,7 @@ type Check = z.output<typeof settings>;
 
 export const ecsAutoscalingProbe = defineProbe({
   kind: 'ecs-autoscaling',
+  example: { target: 'prod/orders-api' },
   description: "An ECS service's Application Auto Scaling: at its maximum while CPU is high, failed or stuck scaling activities, thrashing, suspended scaling.",
   settings,
   uses: { aws: ['ecs', 'autoscaling', 'metrics'] },

@@ -20,6 +20,7 @@ const settings = z.strictObject({
 
 export const ecsServiceProbe = defineProbe({
   kind: 'ecs-service',
+  example: { target: 'prod/orders-api' },
   description: 'Reads an ECS service; checks running vs desired count, the rollout, and recent placement trouble.',
   settings,
   uses: { aws: ['ecs'] },

@@ -22,6 +22,7 @@ const settings = z.strictObject({
  */
 export const heartbeatProbe = defineProbe({
   kind: 'heartbeat',
+  example: { target: 'nightly pg_dump of billing', periodMinutes: 1440, graceMinutes: 120 },
   description:
     'A job that reports in (backups, certificate renewals, hygiene jobs): fails when its report is missing past its period and grace, or says it failed.',
   uses: {},

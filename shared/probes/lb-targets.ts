@@ -27,6 +27,7 @@ const settings = z.strictObject({
 
 export const lbTargetsProbe = defineProbe({
   kind: 'lb-targets',
+  example: { target: 'orders-api' },
   description: "A load balancer target group's health: each target's state and the load balancer's reason (DescribeTargetHealth), and the healthy share.",
   settings,
   uses: { aws: ['elb'] },

@@ -27,6 +27,7 @@ const settings = z.strictObject({
 
 export const logsProbe = defineProbe({
   kind: 'logs',
+  example: { target: '/ecs/orders-api', pattern: '?ERROR ?ECONNREFUSED ?ETIMEDOUT', thresholds: { matches: { warn: 5, fail: 50 } } },
   description: 'Counts the log events matching a filter pattern or a Logs Insights query over a window; the newest lines, masked, as evidence.',
   settings,
   uses: { aws: ['logs'] },

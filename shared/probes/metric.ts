@@ -35,6 +35,7 @@ type MetricCheck = z.output<typeof settings>;
 
 export const metricProbe = defineProbe({
   kind: 'metric',
+  example: { preset: 'alb-5xx-rate', target: 'app/prod-alb/50dc6c495c0c9188' },
   description: "Reads a CloudWatch metric (or one of the guides' presets); checks its newest value against thresholds.",
   settings,
   uses: { aws: ['metrics'] },

@@ -26,6 +26,13 @@ const settings = z.strictObject({
 
 export const mongoProbe = defineProbe({
   kind: 'mongo',
+  example: {
+    target: 'orders-docdb.cluster-c1x2.eu-west-1.docdb.amazonaws.com:27017',
+    flavor: 'documentdb',
+    password: { secret: 'orders-docdb-vigil' },
+    measure: 'replication',
+  },
+  privileges: "`clusterMonitor` on `admin` (serverStatus, replSetGetStatus, every client's currentOp); `connectivity` needs only a login.",
   description: 'MongoDB and DocumentDB: ping latency, connections in use, replication lag per member, long-running operations.',
   settings,
   uses: { driver: 'mongodb' },

@@ -35,6 +35,9 @@ const settings = z.strictObject({
 
 export const pgProbe = defineProbe({
   kind: 'pg',
+  example: { target: 'orders-db.internal:5432/orders', password: { secret: 'orders-db-vigil' }, measure: 'idle-in-transaction' },
+  privileges:
+    '`connectivity`, `cache-hit`, `hygiene`: a login to the database. `connections`, `idle-in-transaction`, `long-queries`, `blocking`, `replication`, `slow-statements`: `pg_read_all_stats` (`GRANT pg_monitor TO vigil`; the RDS master user has it), since PostgreSQL shows a role without it only its own sessions. `slow-statements` also needs the `pg_stat_statements` extension (`shared_preload_libraries`, then `CREATE EXTENSION pg_stat_statements`).',
   description:
     'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene.',
   settings,

@@ -35,6 +35,10 @@ export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends st
   readonly kind: K;
   readonly description: string;
   readonly settings: S;
+  /** A check of this kind as a config writes it, without id and kind: the configuration reference shows it, and a test parses it. */
+  readonly example: z.input<S>;
+  /** What the user it connects as must be granted, when it connects to a server itself (AWS permissions come from `permissions`). */
+  readonly privileges?: string;
   /** The SDK clients and driver its `run` calls (`{}`: none): what the bundler ships and the permissions test holds it to. */
   readonly uses: Uses;
   /** The IAM statements its `run` needs for this check's target (a secret it names is granted apart). Default: none. */

@@ -48,6 +48,7 @@ type RdsCheck = z.output<typeof settings>;
 
 export const rdsProbe = defineProbe({
   kind: 'rds',
+  example: { target: 'orders-db', measure: 'status' },
   description:
     'RDS instance or Aurora cluster: status, writer, pending maintenance, storage autoscaling ceiling; or backup freshness (restorable time, newest automated snapshot).',
   settings,

@@ -38,6 +38,9 @@ const settings = z.strictObject({
 
 export const redisProbe = defineProbe({
   kind: 'redis',
+  example: { target: 'orders-cache.abc123.euw1.cache.amazonaws.com:6379', tls: true, password: { secret: 'orders-cache-auth' }, measure: 'memory' },
+  privileges:
+    'With ACL users: `+ping +info`; `ttl` and `big-keys` also `+scan +ttl +memory` on every key (`~*`). A NOPERM answer names the command, and the finding the `ACL SETUSER` that adds it.',
   description:
     'Redis, Valkey and ElastiCache: PING, memory against maxmemory, fragmentation, evictions, hit rate, clients, replication, keys without a TTL and the biggest keys (sampled).',
   settings,

@@ -14,6 +14,7 @@ const path = z
 /** Invalidates a capped list of paths on one distribution: "clear the CDN cache" in the guides. */
 export const cloudfrontInvalidate = defineRemediation({
   kind: 'cloudfront-invalidate',
+  example: { target: 'E2QWRUHAPOMQZL', paths: ['/index.html', '/static/*'] },
   description: 'Invalidates a capped list of paths on a CloudFront distribution (CreateInvalidation, keyed so a retry makes no second one).',
   risk: 'low',
   uses: { aws: ['cloudfront'] },

@@ -17,6 +17,7 @@ interface ClusterFailover<K extends string> {
   service: string;
   uses: Uses;
   clusterId: z.ZodMiniString;
+  example: { target: string; preferredInstance?: string };
   port(aws: AwsPorts): FailoverPort | undefined;
   permissions(target: string, arns: Arns): Grant[];
 }
@@ -33,6 +34,7 @@ export function clusterFailover<const K extends string>(c: ClusterFailover<K>) {
     description: `Fails a ${c.service} cluster over to a replica (FailoverDBCluster).`,
     risk: 'high',
     uses: c.uses,
+    example: c.example,
     permissions: (s, arns) => c.permissions(s.target, arns),
     settings: z.strictObject({
       target: c.clusterId,

@@ -4,6 +4,7 @@ import { clusterGrants, docdbClusterId } from './docdb-snapshot.js';
 /** Promotes a DocumentDB replica to writer. */
 export const docdbFailover = clusterFailover({
   kind: 'docdb-failover',
+  example: { target: 'orders-docdb' },
   service: 'DocumentDB',
   uses: { aws: ['docdb'] },
   clusterId: docdbClusterId,

@@ -19,6 +19,7 @@ export function clusterGrants(id: string, arns: Arns, actions: string[]): Grant[
 /** A manual cluster snapshot: on its own, or as the safety step before a risky action. */
 export const docdbSnapshot = snapshotRemediation({
   kind: 'docdb-snapshot',
+  example: { target: 'orders-docdb' },
   description: 'Creates a manual DocumentDB cluster snapshot, tagged created-by=vigil.',
   uses: { aws: ['docdb'] },
   permissions: (s, arns) => [

@@ -5,6 +5,7 @@ import { RemediationRefusedError } from '../errors.js';
 
 export const ecsRestart = defineRemediation({
   kind: 'ecs-restart',
+  example: { target: 'prod/orders-api' },
   description: 'Forces a new deployment of an ECS service (fresh tasks, same task definition).',
   risk: 'low',
   uses: { aws: ['ecs'] },

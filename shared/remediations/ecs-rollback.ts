@@ -7,6 +7,7 @@ const revision = (arn: string) => arn.split('/').pop() ?? arn;
 
 export const ecsRollback = defineRemediation({
   kind: 'ecs-rollback',
+  example: { target: 'prod/orders-api' },
   description: 'Moves an ECS service back to the task definition it ran before its latest deployment.',
   risk: 'high',
   uses: { aws: ['ecs'] },

@@ -18,6 +18,7 @@ const boundsOf = (aws: AwsPorts, target: string, signal?: AbortSignal) => aws.au
 
 export const ecsScaleOut = defineRemediation({
   kind: 'ecs-scale-out',
+  example: { target: 'prod/orders-api', step: 2, max: 12 },
   description:
     'Raises an ECS service’s desired count by a step, never above a maximum and never down; within its autoscaling bounds, whose maximum it may raise up to a cap.',
   risk: 'low',

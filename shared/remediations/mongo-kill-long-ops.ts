@@ -17,6 +17,13 @@ type Settings = z.output<typeof settings>;
 /** Kills client operations running too long: the guides' "find the query holding the tickets and killOp it". */
 export const mongoKillLongOps = defineRemediation({
   kind: 'mongo-kill-long-ops',
+  example: {
+    target: 'orders-docdb.cluster-c1x2.eu-west-1.docdb.amazonaws.com:27017',
+    flavor: 'documentdb',
+    password: { secret: 'orders-docdb-vigil' },
+    olderThanSeconds: 300,
+  },
+  privileges: "`clusterMonitor` on `admin` to see every client's operations, and `killop` (`hostManager`) to end them.",
   description: "Kills MongoDB / DocumentDB operations running longer than a limit, within namespace and application filters and a cap; never the server's own.",
   risk: 'low',
   uses: { driver: 'mongodb' },

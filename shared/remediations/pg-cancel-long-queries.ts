@@ -5,6 +5,8 @@ import { pgConnectionShape } from '../db/pg-session.js';
 /** Cancels queries running too long; a query that ignores the cancel loses its session. */
 export const pgCancelLongQueries = sessionRemediation({
   kind: 'pg-cancel-long-queries',
+  example: { target: 'billing-db.internal:5432/billing', password: { secret: 'billing-db-vigil' }, olderThanMinutes: 5 },
+  privileges: '`pg_monitor` and `pg_signal_backend` (`GRANT pg_monitor, pg_signal_backend TO vigil`); `allowSuperusers: true` needs a superuser.',
   description: 'Cancels PostgreSQL queries running longer than a limit, then terminates the sessions of those that do not stop.',
   risk: 'low',
   settings: z.strictObject({

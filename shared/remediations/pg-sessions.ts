@@ -83,6 +83,8 @@ interface SessionRemediation<K extends string, S extends z.ZodMiniObject> {
   risk: Risk;
   /** The connection, the filter, and its own settings. */
   settings: S;
+  example: z.input<S>;
+  privileges: string;
   /** The sessions it would act on now. */
   select(db: pg.Client, s: z.output<S>): Promise<Candidate[]>;
   /** Why a plan found nothing to do. */
@@ -104,6 +106,8 @@ export function sessionRemediation<const K extends string, S extends z.ZodMiniOb
     risk: r.risk,
     uses: { driver: 'pg' },
     settings: r.settings,
+    example: r.example,
+    privileges: r.privileges,
     targetKey: (s) => `pg:${(s as PgConnection).target}`,
     async plan(s, ctx) {
       const found = await on(s, ctx, (db) => r.select(db, s));

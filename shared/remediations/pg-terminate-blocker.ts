@@ -5,6 +5,8 @@ import { pgConnectionShape } from '../db/pg-session.js';
 /** Terminates the root of a lock chain: its transaction rolls back, and everything behind it moves. High risk: work is lost. */
 export const pgTerminateBlocker = sessionRemediation({
   kind: 'pg-terminate-blocker',
+  example: { target: 'billing-db.internal:5432/billing', password: { secret: 'billing-db-vigil' }, blockedSeconds: 30 },
+  privileges: '`pg_monitor` and `pg_signal_backend` (`GRANT pg_monitor, pg_signal_backend TO vigil`); `allowSuperusers: true` needs a superuser.',
   description: 'Terminates the root blocker of a PostgreSQL lock chain (its transaction rolls back).',
   risk: 'high',
   settings: z.strictObject({

@@ -7,6 +7,8 @@ const STATE_SQL = { 'idle-in-transaction': "a.state LIKE 'idle in transaction%'"
 /** Terminates sessions idle (in a transaction) too long: the guides' "kill idle connections older than 30 minutes". */
 export const pgTerminateIdle = sessionRemediation({
   kind: 'pg-terminate-idle',
+  example: { target: 'billing-db.internal:5432/billing', password: { secret: 'billing-db-vigil' }, olderThanMinutes: 30 },
+  privileges: '`pg_monitor` and `pg_signal_backend` (`GRANT pg_monitor, pg_signal_backend TO vigil`); `allowSuperusers: true` needs a superuser.',
   description: 'Terminates PostgreSQL sessions idle (in a transaction) longer than a limit, within filters and a cap.',
   risk: 'low',
   settings: z.strictObject({

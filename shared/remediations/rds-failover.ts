@@ -5,6 +5,7 @@ import { clusterGrants } from './docdb-snapshot.js';
 /** Promotes an Aurora replica to writer. */
 export const rdsFailover = clusterFailover({
   kind: 'rds-failover',
+  example: { target: 'reports-aurora' },
   service: 'Aurora',
   uses: { aws: ['rds'] },
   clusterId: rdsIdentifier,

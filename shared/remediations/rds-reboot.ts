@@ -9,6 +9,7 @@ const REBOOTED = /restart|reboot|shutdown/i;
 /** Reboots one RDS instance. High risk: connections drop; with `forceFailover`, a Multi-AZ instance moves to its standby. */
 export const rdsReboot = defineRemediation({
   kind: 'rds-reboot',
+  example: { target: 'orders-db', forceFailover: true },
   description: 'Reboots an RDS instance (RebootDBInstance), optionally failing a Multi-AZ instance over to its standby.',
   risk: 'high',
   uses: { aws: ['rds'] },

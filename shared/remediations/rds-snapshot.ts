@@ -13,6 +13,7 @@ const NAMED = 'Snapshot names end in the minute they are taken; the statement is
 /** A manual snapshot of an RDS instance or an Aurora cluster: on its own, or as the safety step before a risky action. */
 export const rdsSnapshot = snapshotRemediation({
   kind: 'rds-snapshot',
+  example: { target: 'orders-db' },
   description: 'Creates a manual RDS instance or Aurora cluster snapshot, tagged created-by=vigil.',
   uses: { aws: ['rds'] },
   settings: z.strictObject({ target: rdsIdentifier, scope: z._default(z.enum(['instance', 'cluster']), 'instance') }),

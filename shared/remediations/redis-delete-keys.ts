@@ -49,6 +49,14 @@ type Settings = z.output<typeof settings>;
 /** Deletes keys by pattern: SCAN and UNLINK, capped in count and time. Never FLUSHALL or FLUSHDB. */
 export const redisDeleteKeys = defineRemediation({
   kind: 'redis-delete-keys',
+  example: {
+    target: 'orders-cache.abc123.euw1.cache.amazonaws.com:6379',
+    tls: true,
+    password: { secret: 'orders-cache-auth' },
+    pattern: 'cache:product:*',
+    maxKeys: 5000,
+  },
+  privileges: 'With ACL users: `+scan +unlink` on the keys its pattern names.',
   description: 'Deletes the keys matching a pattern (SCAN, then UNLINK in batches), capped in count and time; a dry run counts them and shows a sample.',
   risk: 'low',
   uses: { driver: '@redis/client' },

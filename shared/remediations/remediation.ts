@@ -33,6 +33,10 @@ export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K exte
   readonly description: string;
   readonly risk: Risk;
   readonly settings: S;
+  /** Its settings as a config writes them, without id, kind and guardrails: the configuration reference shows it, and a test parses it. */
+  readonly example: z.input<S>;
+  /** What the user it connects as must be granted, when it connects to a server itself (AWS permissions come from `permissions`). */
+  readonly privileges?: string;
   /** The SDK clients and driver its `plan`, `execute` and `reconcile` call (`{}`: none): what the bundler ships and the permissions test holds it to. */
   readonly uses: Uses;
   /** The IAM statements `plan`, `execute` and `reconcile` need for this target (a secret it names is granted apart). Default: none. */

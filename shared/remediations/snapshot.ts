@@ -19,6 +19,7 @@ interface SnapshotRemediation<K extends string, S extends z.ZodMiniObject> {
   description: string;
   uses: Uses;
   settings: S;
+  example: z.input<S>;
   permissions(s: z.output<S>, arns: Arns): Grant[];
   targetKey(s: z.output<S>): string;
   /** How refusals name the service when its client is missing, e.g. "RDS". */
@@ -45,6 +46,7 @@ export function snapshotRemediation<const K extends string, S extends z.ZodMiniO
     risk: 'low',
     uses: r.uses,
     settings: r.settings,
+    example: r.example,
     permissions: r.permissions,
     targetKey: r.targetKey,
     async plan(s, { aws, clock, signal }) {

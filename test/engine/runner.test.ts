@@ -8,6 +8,7 @@ import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 
 const throwing = defineProbe({
   kind: 'throws',
+  example: { target: 'x' },
   uses: {},
   description: 'A probe with a bug.',
   settings: z.strictObject({ target: z.string() }),
@@ -20,6 +21,7 @@ const throwing = defineProbe({
 
 const deaf = defineProbe({
   kind: 'deaf',
+  example: { target: 'x' },
   uses: {},
   description: 'A probe that ignores its abort signal and never settles.',
   settings: z.strictObject({ target: z.string() }),
@@ -83,6 +85,7 @@ describe('runChecks', () => {
   it('masks a password in any connection string a probe returns, however deep, even one it never declared', async () => {
     const echoing = defineProbe({
       kind: 'echoing',
+      example: {},
       uses: {},
       description: 'Returns what its driver said, connection string and all.',
       settings: z.strictObject({}),
@@ -111,6 +114,7 @@ describe('runChecks', () => {
     let peak = 0;
     const counting = defineProbe({
       kind: 'counting',
+      example: {},
       uses: {},
       description: 'Counts how many run at once.',
       settings: z.strictObject({}),
