@@ -51,7 +51,7 @@ export function problems(resources: Record<string, Resource>, templateBytes: num
     .filter(([n]) => n > 0)
     .map(([n, words]) => `${n} of them are ${words}`)
     .join(', ');
-  const split = 'or split the config across two Vigil stacks (README, "Deploy": more than one stack)';
+  const split = 'or split the config across two Vigil stacks (docs/deploy.md: more than one stack)';
   if (all.length > AWS_LIMITS.resources) {
     out.push(
       `the stack holds ${all.length} resources; CloudFormation allows ${AWS_LIMITS.resources} in one stack. ${grown}: give checks a "group" (the checks of a group that share a schedule run up to 50 per invocation), fewer alarms or heartbeats here, ${split}`,

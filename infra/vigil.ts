@@ -183,7 +183,7 @@ export class Vigil extends Construct {
     this.remediateFunction = alarms.remediate;
     this.onAlarmFunction = alarms.onAlarm;
 
-    // Nothing secret: what the README's operator console, subscriptions and a redeploy need.
+    // Nothing secret: what the operator's console (vigil --env), subscriptions and a redeploy need.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('IncidentsFunction', incidents.functionName, 'Invoke from the Lambda console to list, get, ack, resolve and silence incidents');
     output(

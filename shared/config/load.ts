@@ -31,7 +31,7 @@ export function parseConfig(raw: unknown, source = 'vigil.config.ts'): VigilConf
 export async function loadConfigFile(path: string): Promise<VigilConfig> {
   const file = resolve(path);
   if (!existsSync(file)) {
-    throw new ConfigError(path, [{ path: '', message: 'file not found; create it with defineConfig() (see README, "Writing a config")' }]);
+    throw new ConfigError(path, [{ path: '', message: 'file not found; create it with defineConfig() (see README, "A first config")' }]);
   }
   let mod: { default?: unknown };
   try {

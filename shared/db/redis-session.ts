@@ -107,7 +107,7 @@ function denied(err: unknown, user: string): SetupError | undefined {
   if (!message.startsWith('NOPERM')) return undefined;
   const command = /run the '([^']+)' command/.exec(message)?.[1];
   return new SetupError(
-    `${message}; allow it with ACL SETUSER ${user} ${command ? `+${command}` : '+<command> or the key pattern it names'} (README, "Grants")`,
+    `${message}; allow it with ACL SETUSER ${user} ${command ? `+${command}` : '+<command> or the key pattern it names'} (docs/configuration.md, redis)`,
     { cause: err },
   );
 }

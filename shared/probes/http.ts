@@ -59,7 +59,7 @@ const settings = z.strictObject({
     }),
     {},
   ),
-  /** An API check: requests in order, sharing values (see README); each with its own assertions. */
+  /** An API check: requests in order, sharing values (see docs/checks.md); each with its own assertions. */
   steps: z.optional(z.array(stepSchema).check(z.minLength(1), z.maxLength(10))),
   followRedirects: z._default(z.boolean(), true),
   /** Body bytes read at most; a health payload is small. Default: 64 KiB. */

@@ -4,7 +4,7 @@ import { gradeUpper, upperLimits } from '../thresholds.js';
 import { defineProbe } from './probe.js';
 
 const MINUTE_MS = 60_000;
-/** Logs Insights' price per GB scanned (us-east-1, 2026); the README names it as the cost of a run. */
+/** Logs Insights' price per GB scanned (us-east-1, 2026): a query's finding reports its cost. */
 const INSIGHTS_USD_PER_GB = 0.005;
 const LINE_CHARS = 300;
 

@@ -10,7 +10,7 @@ const MINUTE_MS = 60_000;
 const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
 const settings = z.strictObject({
-  /** What is measured: for a preset, the resource it names (see README); otherwise a label for findings. */
+  /** What is measured: for a preset, the resource it names (see the metric presets); otherwise a label for findings. */
   target: z.string().check(z.minLength(1)),
   /** One of the guides' metrics; or give `metric` instead. */
   preset: z.optional(z.enum(presetNames)),

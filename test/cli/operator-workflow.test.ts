@@ -9,7 +9,7 @@ import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { serve } from '../support/wire/serve.js';
 
-// The README's operator section, walked with the CLI as an operator on a laptop would: one process per
+// The operator's section of docs/operations.md, walked with the CLI as an operator on a laptop would: one process per
 // step, the state lasting in .vigil/ between them, notify fed by the local stream. ECS answers on loopback.
 
 const run = promisify(execFile);

@@ -11,7 +11,7 @@ import { decideIncident } from '../../shared/incidents/decide.js';
 import { policyFor } from '../../shared/incidents/policy.js';
 import { finding, T0 } from '../support/findings.js';
 
-// The subscription filter policies the README documents, tried against an SNS emulator on loopback
+// The subscription filter policies docs/operations.md documents, tried against an SNS emulator on loopback
 // (fauxqs, from the npm registry): Vigil publishes its real messages, the emulator routes them.
 
 const config = parseConfig({
@@ -58,7 +58,7 @@ beforeAll(async () => {
   sqs = new SQSClient(client);
   const sns = new SNSClient(client);
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'vigil-alerts' }))).TopicArn!;
-  // The README's examples, one queue each, and one that takes everything.
+  // docs/operations.md's examples, one queue each, and one that takes everything.
   const policies: Record<string, object | undefined> = {
     paging: { severity: ['P1'] },
     api: { service: ['api'] },
@@ -89,7 +89,7 @@ async function received(queue: string) {
 }
 const subjects = async (queue: string) => (await received(queue)).map((m) => m.Subject.slice(0, 30)).sort();
 
-describe.skipIf(!NODE_22)('subscription filter policies, as the README documents them', () => {
+describe.skipIf(!NODE_22)('subscription filter policies, as docs/operations.md documents them', () => {
   it('pages only for P1: {"severity": ["P1"]}', async () => {
     expect(await subjects('paging')).toEqual(['[P1][OPEN] api-health: HTTP 50']);
   });
