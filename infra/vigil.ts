@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Peer, Port, SecurityGroup, Subnet, Vpc, type IPeer, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { isIP } from 'node:net';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
@@ -49,6 +50,8 @@ export interface VigilProps {
    * their keys must let Vigil's functions and CloudWatch use them. @default two topics of Vigil's own
    */
   readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic };
+  /** A bus a team already has, for the transitions' hand-off events. @default a bus of Vigil's own, `vigil-<env>-incidents` */
+  readonly eventBus?: IEventBus;
 }
 
 /**
@@ -95,7 +98,9 @@ export class Vigil extends Construct {
       ...(reserve ? { reservedConcurrency: 2 } : {}),
     });
     state.grantOperator(incidents);
-    const notifier = new Notifier(this, 'Notifier', { config, state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters });
+    // Every transition as an event: PagerDuty, Opsgenie or a chat tool subscribe with a rule (docs/operations.md).
+    const handoffs = props.eventBus ?? new EventBus(this, 'Handoffs', { eventBusName: `${prefix}-incidents` });
+    const notifier = new Notifier(this, 'Notifier', { config, state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters, handoffs });
 
     const access = new AwsAccess(config);
     const plan = planSchedules(config);
@@ -193,6 +198,11 @@ export class Vigil extends Construct {
     );
     output('OnAlarmFunction', alarms.onAlarm.functionName, 'Answers CloudWatch alarm state changes with their runbooks');
     output('AlertsTopicArn', alerting.alerts.topicArn, 'Subscribe people, chat (AWS Chatbot) or a pager here; filter on severity, service, transition');
+    output(
+      'EventBusName',
+      handoffs.eventBusName,
+      'Every incident transition as an event (detail-type "Vigil Incident Transition"): add rules for pagers and chat',
+    );
     output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
     output(
       'DashboardUrl',

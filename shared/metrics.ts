@@ -11,7 +11,16 @@ export interface Meter {
 export const METRICS_NAMESPACE = 'Vigil';
 
 export type MetricName =
-  'CheckOutcomes' | 'IncidentTransitions' | 'OpenIncidents' | 'Notifications' | 'NotificationsUnconfirmed' | 'RunbookVerdicts' | 'Remediations';
+  | 'CheckOutcomes'
+  | 'IncidentTransitions'
+  | 'OpenIncidents'
+  | 'Notifications'
+  | 'NotificationsUnconfirmed'
+  | 'HandoffEvents'
+  | 'HandoffEventsUnconfirmed'
+  | 'HandoffEventsFailed'
+  | 'RunbookVerdicts'
+  | 'Remediations';
 export type DimensionName = 'Status' | 'Kind' | 'Verdict' | 'Outcome';
 
 export const silentMeter: Meter = { count() {}, gauge() {} };

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
+import type { HandoffEvent } from '../../shared/notifications/handoff.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { SetupError } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
@@ -33,7 +34,13 @@ export interface LocalState {
   close(): Promise<void>;
 }
 
-/** Opens (or creates) the table kept in `dir`, e.g. `.vigil/`. Notifications are printed and kept in `dir/notifications.jsonl`. */
+/** The bus hand-off events would go to, locally: they are kept in `dir/events.jsonl`. */
+const LOCAL_EVENT_BUS = 'local:vigil-incidents';
+
+/**
+ * Opens (or creates) the table kept in `dir`, e.g. `.vigil/`. Notifications are printed and kept in
+ * `dir/notifications.jsonl`; hand-off events are kept in `dir/events.jsonl`.
+ */
 export async function openLocalState(dir: string, print: (line: string) => void): Promise<LocalState> {
   mkdirSync(dir, { recursive: true });
   const db = dynalite({ path: join(dir, 'table'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -50,6 +57,7 @@ export async function openLocalState(dir: string, print: (line: string) => void)
   const writes: DynamoDBRecord[] = [];
   let sequence = Date.now() * 1000;
   let published = 0;
+  let handedOff = 0;
   const record = (topic: string, n: Notification) => {
     print(`notification (${topic === LOCAL_ESCALATION_TOPIC ? 'escalations' : 'alerts'} topic): ${n.subject}`);
     appendFileSync(join(dir, 'notifications.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), topic, ...n })}\n`);
@@ -106,6 +114,16 @@ export async function openLocalState(dir: string, print: (line: string) => void)
         log,
         topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
         incidentsFunction: 'vigil invoke incidents',
+        // What EventBridge would carry to a pager's rule, kept beside the messages.
+        handoff: {
+          bus: LOCAL_EVENT_BUS,
+          publisher: {
+            put: async (bus: string, event: HandoffEvent) => {
+              appendFileSync(join(dir, 'events.jsonl'), `${JSON.stringify({ bus, ...event })}\n`);
+              return { eventId: `local-event-${++handedOff}` };
+            },
+          },
+        },
       });
       // A reader's own writes (a runbook's escalation) are on the stream too: read until it is quiet.
       while (writes.length) {

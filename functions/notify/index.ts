@@ -3,6 +3,7 @@ import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { requireEnv } from '../../shared/aws-env.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
+import { lazyEventPublisher } from '../../shared/notifications/lazy-event-publisher.js';
 import { deployedStore } from '../../shared/state/deployed.js';
 import { createNotifyHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
@@ -16,6 +17,7 @@ const notify = createNotifyHandler({
   log: vigilLog('notify'),
   topics: { main: requireEnv('TOPIC_ARN'), escalation: process.env.ESCALATION_TOPIC_ARN },
   incidentsFunction: process.env.INCIDENTS_FUNCTION ?? 'the Vigil incidents function',
+  handoff: process.env.EVENT_BUS_NAME ? { bus: process.env.EVENT_BUS_NAME, publisher: lazyEventPublisher() } : undefined,
 });
 
 export const handler = maskedHandler((event: DynamoDBStreamEvent) => notify(event));

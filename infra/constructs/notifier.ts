@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -17,6 +18,8 @@ export interface NotifierProps {
   /** Named in messages as the function that acknowledges incidents. */
   readonly incidentsFunctionName: string;
   readonly functionDeadLetters: IQueue;
+  /** Every transition is also put here as an event, for pagers and chat tools to subscribe to with rules. */
+  readonly handoffs: IEventBus;
 }
 
 /** The outbox reader: the state table's stream into the notify function, with bounded retries and an on-failure queue. */
@@ -38,11 +41,13 @@ export class Notifier extends Construct {
         TOPIC_ARN: alerting.alerts.topicArn,
         ESCALATION_TOPIC_ARN: alerting.escalations.topicArn,
         INCIDENTS_FUNCTION: props.incidentsFunctionName,
+        EVENT_BUS_NAME: props.handoffs.eventBusName,
       },
     });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     state.grantNotify(this.function);
     grantPublishing(this.function, alerting.alerts, alerting.escalations);
+    props.handoffs.grantPutEventsTo(this.function);
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: "dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; every other stream action names the table's stream.",

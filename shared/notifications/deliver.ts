@@ -7,7 +7,10 @@ import type { Meter } from '../metrics.js';
 import type { Brakes, CheckStates, IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
 import { watchIncidents } from '../guardrails/brake-store.js';
 import { failingDependents, toldWith } from './dependents.js';
-import { buildNotification } from './message.js';
+import { buildNotification, type Notification } from './message.js';
+import { handoffEvent, type EventPublisher } from './handoff.js';
+import type { CheckConfig } from '../config/schema.js';
+import type { Incident, Transition } from '../state/check-state.js';
 import type { Publisher } from './publisher.js';
 import type { StreamTransition } from './stream.js';
 
@@ -20,6 +23,13 @@ export interface NotifyDeps {
   /** Named in the message's acknowledge instructions. */
   incidentsFunction: string;
   meter?: Meter;
+  /** Every transition also goes to this EventBridge bus, for pagers, chat tools and a team's own functions. */
+  handoff?: Handoff | undefined;
+}
+
+export interface Handoff {
+  bus: string;
+  publisher: EventPublisher;
 }
 
 /**
@@ -42,61 +52,43 @@ const ALWAYS_SENT = new Set(['acted', 'observed', 'proposed', 'silenced']);
 export async function deliver({ state, transition }: StreamTransition, deps: NotifyDeps): Promise<void> {
   const { store, config, log } = deps;
   const incident = state.incident;
-  const line = (kind: string, summary: string, sends?: number): TimelineEntry => ({
-    at: transition.at,
-    kind,
-    by: 'vigil',
-    summary,
-    key: `${transition.seq}.1`,
-    ...(sends ? { sends } : {}),
-  });
-  const recorded = await store.getTimelineEntry(incident.id, transition.at, `${transition.seq}.1`).catch((err: unknown) => {
-    log.warn('could not read whether this transition was sent; sending it (a copy at worst)', { incidentId: incident.id, error: messageOf(err) });
-    return undefined;
-  });
+  const recorded = await readLine(deps, incident.id, transition, `${transition.seq}.1`);
   const final = recorded && recorded.kind !== 'sending';
   // A silenced incident's news is recorded, not sent: but what Vigil does (or asks leave to do) is always told, and
   // a resolution goes out when the page did, to close it downstream.
   const closesPage = transition.kind === 'resolved' && incident.notificationsSent > 0 && config.incidents.resolveSilenced;
   const held = incident.silenced && !ALWAYS_SENT.has(transition.kind) && !closesPage;
+  const check = config.checks.find((c) => c.id === incident.checkId);
+  let built: Promise<Notification> | undefined;
+  const message = () => (built ??= messageFor(incident, transition, check, deps));
   if (!final && held) {
-    await store.putDeliveryLine(incident.id, line('not-notified', `silenced: ${incident.silenceReason ?? 'by an operator'}`));
+    await store.putDeliveryLine(
+      incident.id,
+      lineOf(transition, `${transition.seq}.1`)('not-notified', `silenced: ${incident.silenceReason ?? 'by an operator'}`),
+    );
     log.info(`${incident.id} ${transition.kind}, silenced: not sent`, { incidentId: incident.id });
   } else if (!final) {
-    const sends = recorded?.sends ?? 0;
-    const check = config.checks.find((c) => c.id === incident.checkId);
-    const message = buildNotification(incident, transition, {
-      check,
-      policy: check ? policyFor(check, config) : undefined,
-      incidentsFunction: deps.incidentsFunction,
-      dependents: await failingDependents(store, config, incident.checkId, transition.kind).catch((err: unknown) => {
-        log.warn('could not read the checks that depend on this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
-        return [];
-      }),
-      grouped: await toldWith(store, config, incident, transition.kind).catch((err: unknown) => {
-        log.warn('could not read the incidents told with this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
-        return undefined;
-      }),
-    });
-    if (sends >= MAX_UNANSWERED_SENDS) {
-      await store.putDeliveryLine(incident.id, line('notified', `${message.subject} (sent ${sends} times, no answer: most likely delivered)`, sends));
-      deps.meter?.count('NotificationsUnconfirmed', 1, { name: 'Kind', value: transition.kind });
-      log.error(`sent ${sends} times with no answer; not sending again: ${message.subject}`, { incidentId: incident.id, transition: transition.kind });
-    } else {
-      const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
-      let messageId: string;
-      try {
-        ({ messageId } = await deps.publisher.publish(topic, message));
-      } catch (err) {
-        // No answer: it may be out already, and counts. An error answer, or no connection: not sent, not counted.
-        if (unanswered(err)) await tryMark(store, incident.id, line('sending', message.subject, sends + 1), log);
-        throw err;
-      }
-      await store.putDeliveryLine(incident.id, line('notified', message.subject, sends ? sends + 1 : undefined));
-      deps.meter?.count('Notifications', 1, { name: 'Kind', value: transition.kind });
-      log.info(`notified: ${message.subject}`, { incidentId: incident.id, transition: transition.kind, messageId });
+    const m = await message();
+    const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
+    try {
+      await sendCounted(
+        deps,
+        incident.id,
+        transition,
+        { key: `${transition.seq}.1`, recorded, subject: m.subject, done: 'notified', what: 'Notifications' },
+        async () => {
+          const { messageId } = await deps.publisher.publish(topic, m);
+          log.info(`notified: ${m.subject}`, { incidentId: incident.id, transition: transition.kind, messageId });
+        },
+      );
+    } catch (err) {
+      // Sent, but the table did not take the line: the event still follows the message, then the record comes again.
+      if (!(err instanceof SentUnrecorded) || !deps.handoff) throw err instanceof SentUnrecorded ? err.cause : err;
+      await handOff(deps, deps.handoff, incident, transition, { messageWasFinal: false, paged: !held, message, tags: check?.tags ?? {} });
+      throw err.cause;
     }
   }
+  if (deps.handoff) await handOff(deps, deps.handoff, incident, transition, { messageWasFinal: !!final, paged: !held, message, tags: check?.tags ?? {} });
   await store.putIncident(incident, transition);
   await store.appendTimeline(incident.id, {
     at: transition.at,
@@ -110,6 +102,105 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
   // The transitions that change how many incidents are active: the brake is engaged, calmed or lifted on them.
   if ((transition.kind === 'opened' || transition.kind === 'resolved') && brakeApplies(config))
     await watchBrake(deps, transition.kind, new Date(transition.at));
+}
+
+async function messageFor(incident: Incident, transition: Transition, check: CheckConfig | undefined, deps: NotifyDeps): Promise<Notification> {
+  const { store, config, log } = deps;
+  return buildNotification(incident, transition, {
+    check,
+    policy: check ? policyFor(check, config) : undefined,
+    incidentsFunction: deps.incidentsFunction,
+    dependents: await failingDependents(store, config, incident.checkId, transition.kind).catch((err: unknown) => {
+      log.warn('could not read the checks that depend on this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
+      return [];
+    }),
+    grouped: await toldWith(store, config, incident, transition.kind).catch((err: unknown) => {
+      log.warn('could not read the incidents told with this one; sending without them', { incidentId: incident.id, error: messageOf(err) });
+      return undefined;
+    }),
+  });
+}
+
+/**
+ * The transition as an EventBridge event, after its message (or its silence) is on record: its own
+ * delivery line (`<seq>.2`), counted as the message's is. Until the message's line was final, no event
+ * can have been put, so only a record delivered again reads the event's line.
+ */
+async function handOff(
+  deps: NotifyDeps,
+  handoff: Handoff,
+  incident: Incident,
+  transition: Transition,
+  how: { messageWasFinal: boolean; paged: boolean; message: () => Promise<Notification>; tags: Record<string, string> },
+): Promise<void> {
+  const key = `${transition.seq}.2`;
+  const recorded = how.messageWasFinal ? await readLine(deps, incident.id, transition, key) : undefined;
+  if (recorded && recorded.kind !== 'sending') return;
+  const m = await how.message();
+  try {
+    await sendCounted(deps, incident.id, transition, { key, recorded, subject: m.subject, done: 'handed-off', what: 'HandoffEvents' }, async () => {
+      const { eventId } = await handoff.publisher.put(handoff.bus, handoffEvent(incident, transition, m, how.paged, how.tags));
+      deps.log.info(`handed off: ${m.subject}`, { incidentId: incident.id, transition: transition.kind, eventId });
+    });
+  } catch (err) {
+    // An event that may be out is settled by the record coming again (counted, at most twice). One EventBridge
+    // refused is given up: the hand-off must never hold back the messages of the transitions after it.
+    if (unanswered(err) || err instanceof SentUnrecorded) throw err instanceof SentUnrecorded ? err.cause : err;
+    deps.meter?.count('HandoffEventsFailed', 1, { name: 'Kind', value: transition.kind });
+    deps.log.error(`could not hand off the event; the message went out: ${m.subject}`, { incidentId: incident.id, error: messageOf(err) });
+  }
+}
+
+/** A send that went out, whose line the table did not take: the record comes again, and the send is one more copy. */
+class SentUnrecorded extends Error {
+  constructor(override readonly cause: unknown) {
+    super('sent, and its delivery line was not recorded');
+  }
+}
+
+/**
+ * One send, at least once and at most MAX_UNANSWERED_SENDS times unanswered: its line says where it
+ * stands, `sending` with the sends that went unanswered, then `done` once final.
+ */
+async function sendCounted(
+  deps: NotifyDeps,
+  incidentId: string,
+  transition: Transition,
+  line: { key: string; recorded: TimelineEntry | undefined; subject: string; done: string; what: 'Notifications' | 'HandoffEvents' },
+  send: () => Promise<void>,
+): Promise<void> {
+  const entry = lineOf(transition, line.key);
+  const sends = line.recorded?.sends ?? 0;
+  if (sends >= MAX_UNANSWERED_SENDS) {
+    await deps.store.putDeliveryLine(incidentId, entry(line.done, `${line.subject} (sent ${sends} times, no answer: most likely delivered)`, sends));
+    deps.meter?.count(line.what === 'Notifications' ? 'NotificationsUnconfirmed' : 'HandoffEventsUnconfirmed', 1, { name: 'Kind', value: transition.kind });
+    deps.log.error(`sent ${sends} times with no answer; not sending again: ${line.subject}`, { incidentId, transition: transition.kind });
+    return;
+  }
+  try {
+    await send();
+  } catch (err) {
+    // No answer: it may be out already, and counts. An error answer, or no connection: not sent, not counted.
+    if (unanswered(err)) await tryMark(deps.store, incidentId, entry('sending', line.subject, sends + 1), deps.log);
+    throw err;
+  }
+  deps.meter?.count(line.what, 1, { name: 'Kind', value: transition.kind });
+  await deps.store.putDeliveryLine(incidentId, entry(line.done, line.subject, sends ? sends + 1 : undefined)).catch((err: unknown) => {
+    throw new SentUnrecorded(err);
+  });
+}
+
+/** A delivery line of this transition, at `key`. */
+const lineOf =
+  (transition: Transition, key: string) =>
+  (kind: string, summary: string, sends?: number): TimelineEntry => ({ at: transition.at, kind, by: 'vigil', summary, key, ...(sends ? { sends } : {}) });
+
+/** A delivery line, or undefined: one notify cannot read is sent anyway (a copy at worst). */
+async function readLine(deps: NotifyDeps, incidentId: string, transition: Transition, key: string): Promise<TimelineEntry | undefined> {
+  return deps.store.getTimelineEntry(incidentId, transition.at, key).catch((err: unknown) => {
+    deps.log.warn('could not read whether this transition was sent; sending it (a copy at worst)', { incidentId, error: messageOf(err) });
+    return undefined;
+  });
 }
 
 /** The brake, after the incident is recorded (so it is counted): a failure costs the brake's timing, never the message. */

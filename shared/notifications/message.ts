@@ -192,7 +192,7 @@ function minutes(m: number): string {
 }
 
 /** One transition's identity: every copy of its message carries it, so a subscriber (PagerDuty, a chat bot) can drop repeats. */
-const dedupKeyOf = (incidentId: string, seq: number) => `${incidentId}#${seq}`;
+export const dedupKeyOf = (incidentId: string, seq: number) => `${incidentId}#${seq}`;
 
 export const dedupLine = (key: string) => `Deduplication key: ${key}`;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,15 @@ describe('vigil incidents, ack and resolve', () => {
   it('lists, shows, acknowledges and resolves an incident, readable by default and as JSON with --json', async () => {
     expect((await vigil('incidents')).stdout.trim()).toBe('no active incidents');
     expect((await vigil('invoke', 'run-checks', '--event', 'round.json')).code).toBe(0);
+
+    // What EventBridge would carry to a pager's rule is kept beside the messages.
+    const events = readFileSync(join(dir, '.vigil', 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { detailType: string; detail: Record<string, unknown> });
+    expect(events.map((e) => [e.detailType, e.detail.transition, e.detail.dedupKey, e.detail.pagerAction])).toEqual([
+      ['Vigil Incident Transition', 'opened', 'api-health/1#1', 'trigger'],
+    ]);
 
     const listed = await vigil('incidents', 'list');
     expect(listed.stdout.trim()).toMatch(/^api-health\/1 {2}P1 {2}open {2}opened \S+ {2}HTTP 503 \(expected 200\)$/);

@@ -29,6 +29,7 @@ const SITES = [
   'ecs UpdateService',
   'dynamodb GetItem INCIDENT',
   'sns Publish',
+  'events PutEvents',
   'dynamodb Query',
   'dynamodb GetItem CONTROL',
 ] as const;
@@ -124,11 +125,19 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     const notifyNeverSends = site === 'dynamodb GetItem INCIDENT' && mode !== 'first' && fault === 'kill';
     // A send whose attempt dies right after it, or whose record the table never takes, is one more copy on each delivery.
     const copiesPerDelivery = (site === 'sns Publish' && fault === 'kill') || (site === 'dynamodb PutItem INCIDENT' && mode !== 'first');
+    const eventsDown = site === 'events PutEvents' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
+    const eventCopiesPerDelivery = (site === 'events PutEvents' && fault === 'kill') || (site === 'dynamodb PutItem INCIDENT' && mode !== 'first');
     for (const [t, state] of new Map(transitions.map((s) => [`${s.incident.id}#${s.transition.seq}`, s]))) {
       const copies = keys.filter((k) => k === t).length;
       if (copies === 0 && !snsDown && !notifyNeverSends) fail(`transition ${t} (${state.transition.kind}) sent no message`);
       if (copies > (copiesPerDelivery ? MAX_COPIES_PER_DELIVERY : MAX_COPIES)) fail(`transition ${t} sent ${copies} copies`);
       if (copies > 1 && !lostPublish && mode === 'first') fail(`transition ${t} sent ${copies} messages with no lost Publish reply`);
+      // Its hand-off event follows the message: put unless EventBridge refuses every put, or the message itself cannot go.
+      const events = world.events.keys().filter((k) => k === t).length;
+      // (or when its record went to the alarmed dead-letter queue first).
+      if (events === 0 && !eventsDown && !snsDown && !notifyNeverSends && !deadLettered.length)
+        fail(`transition ${t} (${state.transition.kind}) handed off no event`);
+      if (events > (eventCopiesPerDelivery ? MAX_COPIES_PER_DELIVERY : MAX_COPIES)) fail(`transition ${t} handed off ${events} copies`);
       // A retried event is the same event: it reminds nobody of anything.
       if (state.transition.kind === 'repeated') fail(`a reminder (${t}) from one event retried`);
     }
@@ -149,7 +158,7 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     }
 
     const ended = delivered.ends.map((e) => e.ended[0]).join('');
-    const outcome = `${deployments} deploy, ${escalated ? 'escalated' : paged ? 'paged' : 'silent'}, attempts ${ended}${delivered.deadLettered ? ', DLQ' : ''}, ${world.sns.published.length} msgs`;
+    const outcome = `${deployments} deploy, ${escalated ? 'escalated' : paged ? 'paged' : 'silent'}, attempts ${ended}${delivered.deadLettered ? ', DLQ' : ''}, ${world.sns.published.length} msgs, ${world.events.put.length} events`;
     return { outcome, broken };
   } finally {
     process.off('unhandledRejection', onUnhandled);

@@ -11,6 +11,7 @@ import { loadConfigFile } from '../../shared/config/load.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { FakeRds } from '../support/wire/fake-rds.js';
+import { FakeEvents } from '../support/wire/fake-events.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeAutoscaling } from '../support/wire/fake-autoscaling.js';
@@ -63,6 +64,7 @@ beforeAll(async () => {
     serve('elasticloadbalancing', fakeElb(), calls),
     serve('application-autoscaling', new FakeAutoscaling().handler, calls),
     serve('cloudfront', new FakeCloudfront().handler, calls),
+    serve('events', new FakeEvents().handler, calls),
   ]);
 }, 240_000);
 
@@ -78,7 +80,7 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront] = servers;
+  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events] = servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -99,6 +101,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb!.url,
       AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: autoscaling!.url,
       AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront!.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -125,11 +128,12 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     expect(stdout.trim()).toMatch(/^v22\./);
   });
 
-  it("publishes the stream record's notification through its role's sns:Publish, and a second delivery of it sends nothing", async () => {
+  it("publishes the stream record's notification through its role's sns:Publish, hands it off to EventBridge, and a second delivery of it sends nothing", async () => {
     const first = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
-    expect(first.calls).toContain('sns Publish');
+    expect(first.calls.filter((c) => c === 'sns Publish' || c === 'events PutEvents')).toEqual(['sns Publish', 'events PutEvents']);
     const again = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
     expect(again.calls).not.toContain('sns Publish');
+    expect(again.calls).not.toContain('events PutEvents');
   });
 
   it.each([

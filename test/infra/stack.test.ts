@@ -320,6 +320,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       'AlertsTopicArn',
       'DashboardUrl',
       'EscalationsTopicArn',
+      'EventBusName',
       'HeartbeatUrl',
       'IncidentsFunction',
       'OnAlarmFunction',
@@ -331,6 +332,18 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(outputs.AlertsTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
     expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('#dashboards:name=vigil-test');
     for (const o of Object.values(outputs)) expect(o.Description).toMatch(/\w/);
+  });
+
+  it('has an event bus for hand-offs, which notify alone may put events on', () => {
+    sample.hasResourceProperties('AWS::Events::EventBus', { Name: 'vigil-test-incidents' });
+    const puts = Object.entries(sample.findResources('AWS::IAM::Policy')).filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('events:PutEvents'),
+    );
+    expect(puts.map(([id]) => id)).toEqual([expect.stringMatching(/^NotifierFunction/)]);
+    const statement = (puts[0]![1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).find(
+      (st) => st.Action === 'events:PutEvents',
+    );
+    expect(statement?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Handoffs/), 'Arn'] });
   });
 
   it('gives each heartbeat a generated token, and its endpoint a public URL whose role may write heartbeat reports only', () => {

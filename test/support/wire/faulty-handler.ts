@@ -50,6 +50,7 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'AnyScaleFrontendService') return `application-autoscaling ${op}`;
     if (prefix === 'Logs_20140328') return `logs ${op}`;
     if (prefix === 'GraniteServiceVersion20100801') return `cloudwatch ${op}`;
+    if (prefix === 'AWSEvents') return `events ${op}`;
     return `ecs ${op}`;
   }
   // CloudFront's REST protocol names the operation by method and path.

@@ -16,7 +16,8 @@ export async function serve(
     | 'application-autoscaling'
     | 'cloudfront'
     | 'cloudformation'
-    | 'lambda',
+    | 'lambda'
+    | 'events',
   service: Service,
   calls: string[],
 ): Promise<{ url: string; close(): Promise<void> }> {

@@ -13,11 +13,13 @@ import type { VigilConfig } from '../../../shared/config/schema.js';
 import type { Log } from '../../../shared/log.js';
 import { silentLog } from '../../../shared/log.js';
 import { SnsPublisher } from '../../../shared/notifications/sns-publisher.js';
+import { EventBridgePublisher } from '../../../shared/notifications/eventbridge-publisher.js';
 import { DynamoStateStore } from '../../../shared/state/dynamo.js';
 import { invokeAsync, type Attempt, type World } from './world.js';
 
 export const ALERTS = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';
 export const ESCALATIONS = 'arn:aws:sns:eu-west-1:123456789012:vigil-escalations';
+export const HANDOFFS = 'vigil-test-incidents';
 
 /** What the runbook functions get deployed, in one attempt of the world: every client through the faulty wire. */
 function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log) {
@@ -62,6 +64,7 @@ export function notifyIn(world: World, attempt: Attempt, config: VigilConfig, lo
     log,
     topics: { main: ALERTS, escalation: ESCALATIONS },
     incidentsFunction: 'vigil-test-incidents',
+    handoff: { bus: HANDOFFS, publisher: new EventBridgePublisher(attempt.events) },
     // A meter, so the open-incident count (a Query) is on the path as deployed.
     meter: { count: () => undefined, gauge: () => undefined },
   });

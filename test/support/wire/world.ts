@@ -11,6 +11,7 @@ import { FakeRds } from './fake-rds.js';
 import { FakeAutoscaling } from './fake-autoscaling.js';
 import { FakeCloudfront } from './fake-cloudfront.js';
 import { FakeSns } from './fake-sns.js';
+import { FakeEvents } from './fake-events.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
 let tables = 0;
@@ -20,6 +21,7 @@ let invocations = 0;
 export class World {
   readonly ecs = new FakeEcs();
   readonly sns = new FakeSns();
+  readonly events = new FakeEvents();
   readonly docdb = new FakeDocdb();
   readonly rds = new FakeRds();
   readonly autoscaling = new FakeAutoscaling();
@@ -90,6 +92,7 @@ export class World {
       doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
       ecs: { ...common, endpoint: 'http://ecs.local', requestHandler: wire(this.ecs.handler) as never },
       sns: { ...common, endpoint: 'http://sns.local', requestHandler: wire(this.sns.handler) as never },
+      events: { ...common, endpoint: 'http://events.local', requestHandler: wire(this.events.handler) as never },
       docdb: { ...common, endpoint: 'http://docdb.local', requestHandler: wire(this.docdb.handler) as never },
       rds: { ...common, endpoint: 'http://rds.local', requestHandler: wire(this.rds.handler) as never },
       autoscaling: { ...common, endpoint: 'http://autoscaling.local', requestHandler: wire(this.autoscaling.handler) as never },
@@ -127,6 +130,7 @@ export interface Attempt {
   /** Client config for ECS and SNS: pass to the SDK adapters. */
   ecs: ClientConfig;
   sns: ClientConfig;
+  events: ClientConfig;
   docdb: ClientConfig;
   rds: ClientConfig;
   autoscaling: ClientConfig;
