@@ -54,6 +54,7 @@ new VigilStack(app, `Vigil-${environmentName}`, {
   environmentName,
   alertEmail: app.node.tryGetContext('alertEmail'),
   escalationEmail: app.node.tryGetContext('escalationEmail'),
+  stakeholderEmail: app.node.tryGetContext('stakeholderEmail'),
   reserveConcurrency: app.node.tryGetContext('reserveConcurrency') === 'true' || app.node.tryGetContext('reserveConcurrency') === true,
   ...existingTable(app.node.tryGetContext('stateTable'), app.node.tryGetContext('stateTableStream')),
   env: environment(),

@@ -34,6 +34,8 @@ export interface VigilProps {
   readonly alertEmail?: string;
   /** Subscribed to the escalation topic. @default none */
   readonly escalationEmail?: string;
+  /** Subscribes this address to the stakeholders topic (status updates). @default no subscription */
+  readonly stakeholderEmail?: string;
   /**
    * Reserve concurrency for the functions that act (on-alarm 10, remediate 2, incidents 2) and the
    * public heartbeat URL (5, when the config has heartbeats), so an alarm storm cannot act without
@@ -49,7 +51,7 @@ export interface VigilProps {
    * Their policies must let `cloudwatch.amazonaws.com` publish, for Vigil's alarms on itself, and
    * their keys must let Vigil's functions and CloudWatch use them. @default two topics of Vigil's own
    */
-  readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic };
+  readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic; readonly stakeholders?: ITopic };
   /** A bus a team already has, for the transitions' hand-off events. @default a bus of Vigil's own, `vigil-<env>-incidents` */
   readonly eventBus?: IEventBus;
 }
@@ -81,6 +83,7 @@ export class Vigil extends Construct {
     const alerting = new Alerting(this, 'Alerting', {
       alertEmail: props.alertEmail,
       escalationEmail: props.escalationEmail,
+      stakeholderEmail: props.stakeholderEmail,
       ...(props.topics ? { topics: props.topics } : {}),
     });
     const functionDeadLetters = new DeadLetterQueue(this, 'FunctionDeadLetters');
@@ -202,6 +205,11 @@ export class Vigil extends Construct {
       'EventBusName',
       handoffs.eventBusName,
       'Every incident transition as an event (detail-type "Vigil Incident Transition"): add rules for pagers and chat',
+    );
+    output(
+      'StakeholdersTopicArn',
+      alerting.stakeholders.topicArn,
+      "Status updates while an incident lasts (incidents.severities.*.updateMinutes, and the on-call's own)",
     );
     output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
     output(

@@ -7,7 +7,7 @@ function capture() {
 }
 
 describe('npm start (the demo)', () => {
-  it('shows the fault, one incident that reminds, escalates and resolves, the notifications, an alarm runbook dry run, a leaked database transaction fixed, one cause paging once, and a heartbeat going missing', async () => {
+  it('shows the fault, one incident that updates stakeholders, reminds, escalates and resolves, the notifications, an alarm runbook dry run, a leaked database transaction fixed, one cause paging once, and a heartbeat going missing', async () => {
     const { out, io } = capture();
     const code = await runDemo({ intervalMs: 0, io, signal: new AbortController().signal });
     const text = out.join('\n');
@@ -15,12 +15,15 @@ describe('npm start (the demo)', () => {
     expect(text).toMatch(/── round 3 .* fault injected[^\n]*\n(?:.*\n)*?FAIL +api-health .*HTTP 503 \(expected 200\); status unhealthy \(database unhealthy\)/);
     expect(text.match(/incident api-health\/1: \w+/g)).toEqual([
       'incident api-health/1: opened',
+      'incident api-health/1: updated',
       'incident api-health/1: repeated',
       'incident api-health/1: escalated',
       'incident api-health/1: resolved',
     ]);
     expect(text.match(/Subject: .*/g)).toEqual([
       'Subject: [P1][OPEN] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy) for 2 checks',
+      // Stakeholders hear how it stands, on their own topic.
+      'Subject: [P1][UPDATE] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       'Subject: [P1][STILL OPEN] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       'Subject: [P1][ESCALATED] api-health: HTTP 503 (expected 200); status unhealthy (database unhealthy)',
       expect.stringMatching(/^Subject: \[P1\]\[RESOLVED\] api-health: HTTP 200 in \d+ ms$/),
@@ -38,8 +41,11 @@ describe('npm start (the demo)', () => {
       'Subject: [P2][RESOLVED] nightly-backup: reported 1 min ago: backup finished after the host came back',
     ]);
     expect(text).toContain('Failing with it, because they depend on it (5); not paged on their own:');
+    expect(text).toMatch(
+      /✉ SNS local:vigil-stakeholders\n +│ Subject: \[P1\]\[UPDATE\] api-health: [^\n]*\n +│\n +│ Status of api-health: still open after 1 minute \(not yet acknowledged\)\./,
+    );
     // Steady rounds cost nothing: round 2 (all healthy) and round 10 (healthy again) write no state.
-    expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 0, 1, 1, 1, 1, 0]);
+    expect(text.match(/state writes this round: \d+/g)?.map((s) => Number(s.split(': ')[1]))).toEqual([4, 0, 1, 1, 1, 1, 1, 1, 1, 0]);
     expect(text).toMatch(/WARN +api-certificate .* certificate expires in 12 days/);
     expect(text).toContain('verdict: observed · changes made to ECS: 0');
     expect(text).toMatch(/1\. diagnose: done .* orders-api-service fail: running 1\/3, 2 pending/);

@@ -141,6 +141,14 @@ const cases: Record<string, Case> = {
     before: openIncident,
     then: (r, t) => (expect(r).toMatchObject({ incident: { state: 'resolved', resolvedBy: 'alice' } }), expect(t.subjects().at(-1)).toMatch(/\[RESOLVED\]/)),
   },
+  'incidents-update.json': {
+    fn: 'incidents',
+    before: openIncident,
+    then: (r, t) => (
+      expect(r).toMatchObject({ done: 'update on api-health/1 from alice sent to stakeholders, marked public' }),
+      expect(t.subjects().at(-1)).toMatch(/^\[P\d\]\[UPDATE\] api-health: /)
+    ),
+  },
   'incidents-silence.json': {
     fn: 'incidents',
     before: openIncident,

@@ -7,7 +7,7 @@ import { refusal } from './answer.js';
 import { invokeFunction, whereOptions } from './invoke.js';
 
 export const incidentsUsage =
-  'vigil incidents [list [--state active|open|acknowledged] [--limit 20] | get <incident> [--timeline 20]] [--json]\n  vigil ack|resolve <incident> --reason "why" [--by name] [--json]\n  vigil release-brake --reason "why" [--by name] [--json]';
+  'vigil incidents [list [--state active|open|acknowledged] [--limit 20] | get <incident> [--timeline 20]] [--json]\n  vigil ack|resolve <incident> --reason "why" [--by name] [--json]\n  vigil update <incident> --message "what stakeholders should know" [--public] [--by name] [--json]\n  vigil release-brake --reason "why" [--by name] [--json]';
 
 /**
  * The on-call's console from a terminal: what the incidents function answers in the Lambda console, on the
@@ -45,6 +45,21 @@ export async function humanCommand(op: 'ack' | 'resolve', args: string[], io: Io
   if (!incident || extra.length) throw new RequestError(`name one incident, e.g. vigil ${op} api-health/3 --reason "…". Usage: ${incidentsUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "looking into it". Usage: ${incidentsUsage}`);
   const event = { op, incident, by: values.by ?? userInfo().username, reason: values.reason };
+  return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
+}
+
+/** `vigil update <incident>`: a status update to stakeholders (and the status page, with --public), as the console's `update`. */
+export async function updateCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { message: { type: 'string' }, public: { type: 'boolean' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
+  });
+  const [incident, ...extra] = positionals;
+  if (!incident || extra.length) throw new RequestError(`name one incident, e.g. vigil update api-health/3 --message "…". Usage: ${incidentsUsage}`);
+  if (!values.message?.trim())
+    throw new RequestError(`--message is required: what stakeholders should know, e.g. --message "rolled back; errors falling". Usage: ${incidentsUsage}`);
+  const event = { op: 'update', incident, by: values.by ?? userInfo().username, message: values.message, public: values.public ?? false };
   return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 

@@ -7,7 +7,7 @@ import { invokeCommand, invokeUsage } from './invoke.js';
 import { processIo, type Io } from '../terminal/io.js';
 import { runCommand, runUsage } from './run.js';
 import { silenceCommand, silenceUsage } from './silence.js';
-import { humanCommand, incidentsCommand, incidentsUsage, releaseBrakeCommand } from './incidents.js';
+import { humanCommand, incidentsCommand, incidentsUsage, releaseBrakeCommand, updateCommand } from './incidents.js';
 import { approveCommand, remediateCommand, remediateUsage } from './remediate.js';
 import { planCommand, planUsage } from './plan.js';
 
@@ -21,7 +21,7 @@ const USAGE = `Usage:
   ${planUsage}
   vigil demo [--interval 1s]     what npm start runs: local targets, a fault, a recovery
 
-The operator's commands (incidents, ack, resolve, silence, unsilence, release-brake, remediate, approve,
+The operator's commands (incidents, ack, resolve, update, silence, unsilence, release-brake, remediate, approve,
 invoke) run on the local state in .vigil/ by default; with --env <name> they call the functions of the
 stack deployed with -c environment=<name> (Vigil-<name>), with your AWS credentials and region.`;
 
@@ -47,6 +47,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case 'ack':
       case 'resolve':
         return await humanCommand(command, args, io);
+      case 'update':
+        return await updateCommand(args, io);
       case 'release-brake':
         return await releaseBrakeCommand(args, io);
       case 'remediate':

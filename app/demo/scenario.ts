@@ -31,7 +31,7 @@ const STORY: Step[] = [
   { health: 'healthy', expect: 'ok' },
   { event: "fault injected: the API's database goes down (/health answers 503, checks.database unhealthy)", health: 'database-down', expect: 'fail' },
   { health: 'database-down', expect: 'fail', transition: 'opened' },
-  { health: 'database-down', expect: 'fail' },
+  { health: 'database-down', expect: 'fail', transition: 'updated' },
   { health: 'database-down', expect: 'fail', transition: 'repeated' },
   { health: 'database-down', expect: 'fail', transition: 'escalated' },
   { event: 'database back, cache degraded (/health answers 200, status degraded)', health: 'cache-degraded', expect: 'warn' },
@@ -62,8 +62,8 @@ export function demoConfig(t: DemoTargets): VigilConfig {
           tags: { service: 'api' },
           healthReport: true,
           assertions: [{ path: 'checks.cache', equals: 'healthy', onMismatch: 'warn' }],
-          // P1 answers within 15 minutes in production; the demo has ten minutes in all.
-          incident: { respondMinutes: 3, repeatMinutes: 2, maxRepeats: 1 },
+          // P1 answers within 15 minutes and updates stakeholders every 15 in production; the demo has ten minutes in all.
+          incident: { respondMinutes: 3, repeatMinutes: 2, maxRepeats: 1, updateMinutes: 1 },
           runbook: 'Unhealthy database: check the connection pool and the orders-db-port check.',
         },
         { id: 'api-certificate', kind: 'tls', target: `${t.tls.host}:${t.tls.port}`, ca: t.tls.ca, schedule: 'rate(6 hours)', severity: 'P2' },
@@ -144,7 +144,7 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
       io.err(`\nThe demo did not go as expected:\n${deviations.map((d) => `  - ${d}`).join('\n')}`);
       return 1;
     }
-    io.out('\nDone: the fault opened one incident, which reminded, escalated and resolved itself on recovery;');
+    io.out('\nDone: the fault opened one incident, which updated stakeholders, reminded, escalated and resolved itself on recovery;');
     io.out('the alarm ran its runbook as a dry run and changed nothing;');
     io.out(
       `${'skipped' in database ? `the database scene was skipped (${database.skipped})` : "the leaked transaction was found, and its incident's runbook terminated it, verified it gone and the next round resolved it, unattended"}. Targets, PostgreSQL and local DynamoDB stopped.`,

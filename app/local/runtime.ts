@@ -14,6 +14,7 @@ import { withLocalStream } from './stream.js';
 
 export const LOCAL_TOPIC = 'local:vigil-alerts';
 export const LOCAL_ESCALATION_TOPIC = 'local:vigil-escalations';
+export const LOCAL_STAKEHOLDERS_TOPIC = 'local:vigil-stakeholders';
 const TABLE = 'vigil-local';
 
 export interface LocalRuntime {
@@ -65,7 +66,7 @@ export async function startLocalRuntime(options: {
     store: viaStream,
     publisher,
     log: options.log,
-    topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
+    topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC, stakeholders: LOCAL_STAKEHOLDERS_TOPIC },
     incidentsFunction: 'vigil-local-incidents',
     ...(options.meter ? { meter: options.meter } : {}),
   });

@@ -14,7 +14,7 @@ import type { Log } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { createStateTable } from './dynamo.js';
-import { LOCAL_ESCALATION_TOPIC, LOCAL_TOPIC } from './runtime.js';
+import { LOCAL_ESCALATION_TOPIC, LOCAL_STAKEHOLDERS_TOPIC, LOCAL_TOPIC } from './runtime.js';
 
 export const LOCAL_STATE_TABLE = 'vigil-local';
 
@@ -59,7 +59,8 @@ export async function openLocalState(dir: string, print: (line: string) => void)
   let published = 0;
   let handedOff = 0;
   const record = (topic: string, n: Notification) => {
-    print(`notification (${topic === LOCAL_ESCALATION_TOPIC ? 'escalations' : 'alerts'} topic): ${n.subject}`);
+    const name = topic === LOCAL_ESCALATION_TOPIC ? 'escalations' : topic === LOCAL_STAKEHOLDERS_TOPIC ? 'stakeholders' : 'alerts';
+    print(`notification (${name} topic): ${n.subject}`);
     appendFileSync(join(dir, 'notifications.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), topic, ...n })}\n`);
   };
   const tap = createServer(async (req, res) => {
@@ -112,7 +113,7 @@ export async function openLocalState(dir: string, print: (line: string) => void)
         store,
         publisher,
         log,
-        topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC },
+        topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC, stakeholders: LOCAL_STAKEHOLDERS_TOPIC },
         incidentsFunction: 'vigil invoke incidents',
         // What EventBridge would carry to a pager's rule, kept beside the messages.
         handoff: {

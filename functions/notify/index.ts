@@ -15,7 +15,7 @@ const notify = createNotifyHandler({
   store: deployedStore(requireEnv('TABLE_NAME')),
   publisher: new SnsPublisher(),
   log: vigilLog('notify'),
-  topics: { main: requireEnv('TOPIC_ARN'), escalation: process.env.ESCALATION_TOPIC_ARN },
+  topics: { main: requireEnv('TOPIC_ARN'), escalation: process.env.ESCALATION_TOPIC_ARN, stakeholders: process.env.STAKEHOLDERS_TOPIC_ARN },
   incidentsFunction: process.env.INCIDENTS_FUNCTION ?? 'the Vigil incidents function',
   handoff: process.env.EVENT_BUS_NAME ? { bus: process.env.EVENT_BUS_NAME, publisher: lazyEventPublisher() } : undefined,
 });

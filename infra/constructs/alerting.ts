@@ -11,14 +11,21 @@ export interface AlertingProps {
   readonly alertEmail?: string;
   /** Subscribes this address to the escalation topic. @default no subscription */
   readonly escalationEmail?: string;
-  /** A team's own topics, used as they are (their policies and keys are the team's). @default two of Vigil's own */
-  readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic };
+  /** Subscribes this address to the stakeholders topic (status updates). @default no subscription */
+  readonly stakeholderEmail?: string;
+  /** A team's own topics, used as they are (their policies and keys are the team's). @default Vigil's own */
+  readonly topics?: { readonly alerts: ITopic; readonly escalations: ITopic; readonly stakeholders?: ITopic };
 }
 
-/** The SNS topics Vigil speaks through: alerts, and escalations for what nobody acknowledged. KMS-encrypted, TLS only. */
+/**
+ * The SNS topics Vigil speaks through: alerts, escalations for what nobody acknowledged, and stakeholders
+ * for status updates while an incident lasts. KMS-encrypted, TLS only.
+ */
 export class Alerting extends Construct {
   readonly alerts: ITopic;
   readonly escalations: ITopic;
+  readonly stakeholders: ITopic;
+  private key?: Key;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
@@ -28,18 +35,26 @@ export class Alerting extends Construct {
     } else {
       [this.alerts, this.escalations] = this.ownTopics();
     }
+    this.stakeholders =
+      props.topics?.stakeholders ?? new Topic(this, 'Stakeholders', { displayName: 'Vigil status updates', masterKey: this.ownKey(), enforceSSL: true });
     if (props.alertEmail) this.alerts.addSubscription(new EmailSubscription(props.alertEmail));
     if (props.escalationEmail) this.escalations.addSubscription(new EmailSubscription(props.escalationEmail));
+    if (props.stakeholderEmail) this.stakeholders.addSubscription(new EmailSubscription(props.stakeholderEmail));
   }
 
-  private ownTopics(): [Topic, Topic] {
-    // Deleted with the stack (after KMS's 30-day waiting period): nothing outlives the topics it encrypts.
-    const key = new Key(this, 'Key', {
+  /** Deleted with the stack (after KMS's 30-day waiting period): nothing outlives the topics it encrypts. */
+  private ownKey(): Key {
+    this.key ??= new Key(this, 'Key', {
       description: 'Encrypts Vigil notifications at rest',
       enableKeyRotation: true,
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    return this.key;
+  }
+
+  private ownTopics(): [Topic, Topic] {
+    const key = this.ownKey();
     const alerts = new Topic(this, 'Alerts', { displayName: 'Vigil alerts', masterKey: key, enforceSSL: true });
     const escalations = new Topic(this, 'Escalations', { displayName: 'Vigil escalations', masterKey: key, enforceSSL: true });
     // Vigil's alarms on itself publish to the alerts topic. Its policy replaces SNS's default one, so

@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -40,13 +41,16 @@ export class Notifier extends Construct {
         TABLE_NAME: state.table.tableName,
         TOPIC_ARN: alerting.alerts.topicArn,
         ESCALATION_TOPIC_ARN: alerting.escalations.topicArn,
+        STAKEHOLDERS_TOPIC_ARN: alerting.stakeholders.topicArn,
         INCIDENTS_FUNCTION: props.incidentsFunctionName,
         EVENT_BUS_NAME: props.handoffs.eventBusName,
       },
     });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     state.grantNotify(this.function);
-    grantPublishing(this.function, alerting.alerts, alerting.escalations);
+    // The escalation chain's levels that name a topic of their own get it too.
+    const levels = props.config.incidents.escalation.flatMap((level, i) => (level.topic ? [Topic.fromTopicArn(this, `Level${i + 1}`, level.topic)] : []));
+    grantPublishing(this.function, alerting.alerts, alerting.escalations, alerting.stakeholders, ...levels);
     props.handoffs.grantPutEventsTo(this.function);
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,15 +1,35 @@
 import * as z from '../zod.js';
+import { businessHoursSchema } from './business-hours.js';
+import { nameSchema } from './names.js';
 
-/** How quickly someone must respond, and how often to remind them, for one severity. */
-function severity(respondMinutes: number, repeatMinutes: number) {
+/** How quickly someone must respond and resolve, how often to remind them, and how often to tell stakeholders, for one severity. */
+function severity(respondMinutes: number, repeatMinutes: number, updateMinutes: number, resolveMinutes: number) {
   return z.prefault(
     z.strictObject({
       respondMinutes: z._default(z.number().check(z.positive()), respondMinutes),
       repeatMinutes: z._default(z.number().check(z.positive()), repeatMinutes),
+      /** A status update to the stakeholders topic this often while the incident is active, acknowledged too. 0: none. */
+      updateMinutes: z._default(z.number().check(z.minimum(0)), updateMinutes),
+      /** Not resolved this long after the on-call was told: escalated (once) to the next level of `escalation`. 0: no deadline. */
+      resolveMinutes: z._default(z.number().check(z.minimum(0)), resolveMinutes),
     }),
     {},
   );
 }
+
+const snsTopicArn = z
+  .string()
+  .check(z.regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'expected an SNS topic ARN, e.g. "arn:aws:sns:eu-west-1:123456789012:leads"'));
+
+/** One level of the escalation chain. */
+const escalationLevel = z.strictObject({
+  /** Names the level in messages and events (`detail.level`), e.g. "secondary", "lead". */
+  name: nameSchema,
+  /** Minutes after the level before it (the first: after the on-call was told) with nobody acknowledging. Default: the severity's `respondMinutes`. */
+  afterMinutes: z.optional(z.number().check(z.positive())),
+  /** Where it goes. Default: the stack's escalations topic. An EventBridge rule can also route by `detail.level`. */
+  topic: z.optional(snsTopicArn),
+});
 
 export const incidentsSchema = z.prefault(
   z.strictObject({
@@ -45,16 +65,27 @@ export const incidentsSchema = z.prefault(
     grouping: z.prefault(z.strictObject({ windowMinutes: z._default(z.number().check(z.minimum(0), z.maximum(1440)), 5) }), {}),
     /** Days a notable finding is kept in the history. Default: 30. */
     historyDays: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
-    /** Response SLAs from the guides: P1 15 min, P2 1 h, P3 4 h, P4 1 day; reminders in between. */
+    /**
+     * Response and resolution times from the guides: P1 15 min and 1 h, P2 1 h and 4 h, P3 4 h and a day, P4 a day
+     * and a week; reminders in between; stakeholder updates every 15 minutes for P1 (as the guides' template
+     * promises) and hourly for P2.
+     */
     severities: z.prefault(
       z.strictObject({
-        P1: severity(15, 5),
-        P2: severity(60, 15),
-        P3: severity(240, 60),
-        P4: severity(1440, 240),
+        P1: severity(15, 5, 15, 60),
+        P2: severity(60, 15, 60, 240),
+        P3: severity(240, 60, 0, 1440),
+        P4: severity(1440, 240, 0, 10080),
       }),
       {},
     ),
+    /**
+     * Who hears of an incident nobody acknowledges, level after level; acknowledging stops it. Default: one level,
+     * the escalations topic after the severity's `respondMinutes`.
+     */
+    escalation: z._default(z.array(escalationLevel).check(z.minLength(1), z.maxLength(5)), [{ name: 'escalations' }]),
+    /** Business hours for the severities that may wait: outside them such an incident waits for the morning. */
+    businessHours: z.optional(businessHoursSchema),
   }),
   {},
 );

@@ -50,6 +50,10 @@ export const commonShape = {
       maxRepeats: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
       respondMinutes: z.optional(z.number().check(z.positive())),
       repeatMinutes: z.optional(z.number().check(z.positive())),
+      /** Status updates to stakeholders this often while it is active. 0: none. */
+      updateMinutes: z.optional(z.number().check(z.minimum(0))),
+      /** Escalated once when not resolved this long after the on-call was told. 0: no deadline. */
+      resolveMinutes: z.optional(z.number().check(z.minimum(0))),
     }),
   ),
 };

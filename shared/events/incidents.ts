@@ -26,7 +26,7 @@ const oneTarget = [
   { message: 'give one of "check", "incident" or "tags"' },
 ] as const;
 
-const OPS = ['list', 'get', 'ack', 'resolve', 'silence', 'unsilence', 'reset-circuit', 'release-brake'] as const;
+const OPS = ['list', 'get', 'ack', 'resolve', 'update', 'silence', 'unsilence', 'reset-circuit', 'release-brake'] as const;
 
 /** What an operator sends the incidents function from the Lambda console. */
 export const incidentsRequest = z.discriminatedUnion(
@@ -36,6 +36,14 @@ export const incidentsRequest = z.discriminatedUnion(
     z.strictObject({ op: z.literal('get'), incident: incidentId, timeline: z._default(z.int().check(z.minimum(1), z.maximum(100)), 20) }),
     z.strictObject({ op: z.literal('ack'), incident: incidentId, ...who }),
     z.strictObject({ op: z.literal('resolve'), incident: incidentId, ...who }),
+    /** A status update to the stakeholders topic (and, when public, the status page), e.g. what was done and what comes next. */
+    z.strictObject({
+      op: z.literal('update'),
+      incident: incidentId,
+      by: who.by,
+      message: z.string().check(z.trim(), z.minLength(1, 'say what stakeholders should know, e.g. "rolled back v1.4.2; errors falling"'), z.maxLength(1000), oneLine),
+      public: z._default(z.boolean(), false),
+    }),
     z.strictObject({ op: z.literal('silence'), ...silenceTarget, for: z.prefault(silenceLength, '4h'), ...who }).check(z.refine(...oneTarget)),
     z.strictObject({ op: z.literal('unsilence'), ...silenceTarget, ...who }).check(z.refine(...oneTarget)),
     /** Closes an open circuit on one target, e.g. `ecs:prod/orders-api`; noted on the incident, if one is named. */
@@ -58,6 +66,7 @@ export function incidentsExamples(names: { check: string; target: string }): Exa
     get: { op: 'get', incident },
     ack: { op: 'ack', incident, by: 'alice', reason: 'looking into it' },
     resolve: { op: 'resolve', incident, by: 'alice', reason: 'rolled back the bad deploy' },
+    update: { op: 'update', incident, by: 'alice', message: 'Rolled back v1.4.2; the error rate is falling. Next update in 15 minutes.', public: true },
     silence: { op: 'silence', check: names.check, for: '2h', by: 'alice', reason: 'planned database maintenance' },
     unsilence: { op: 'unsilence', check: names.check, by: 'alice', reason: 'maintenance done early' },
     'reset-circuit': { op: 'reset-circuit', target: names.target, by: 'alice', reason: 'memory leak fixed in v1.4.2' },

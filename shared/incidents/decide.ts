@@ -1,12 +1,11 @@
 import type { Finding } from '../findings.js';
 import { flappingStep, recentChanges } from './flapping.js';
 import { isFailing } from './policy.js';
+import { dueNotice } from './cadence.js';
 import { holdOf, newIncident, transition, type FindingContext } from './transition.js';
 import { isActive, type CheckState } from '../state/check-state.js';
 
 export type { FindingContext } from './transition.js';
-
-const MINUTE_MS = 60_000;
 
 /**
  * The check's next state after a finding, or undefined when nothing changed, which is what
@@ -82,35 +81,39 @@ function transitionFor(state: CheckState, finding: Finding, ctx: FindingContext)
     delete unsilenced.silenceReason;
     delete unsilenced.causedBy;
     delete unsilenced.groupedWith;
+    delete unsilenced.afterHours;
     // Acknowledged with the incident it was told with: someone has it already.
     if (active.state === 'acknowledged') return { ...state, incident: { ...unsilenced, notificationsSent: active.notificationsSent } };
     const why = active.causedBy
       ? `${active.causedBy} recovered, and this still fails`
       : active.groupedWith
         ? `${active.groupedWith}, which it was told with, is over, and this still fails`
-        : 'silence ended while still failing';
+        : active.afterHours
+          ? `waited outside business hours since ${active.openedAt}; still failing as they begin`
+          : 'silence ended while still failing';
     return transition(state, unsilenced, 'opened', now, why);
   }
-  // No reminder, no escalation while silenced or while a check it depends on fails: that one's messages carry it.
-  if (active.state !== 'open' || hold) return undefined;
-
-  const sinceOpened = now.getTime() - new Date(active.toldAt ?? active.openedAt).getTime();
-  if (!active.escalatedAt && sinceOpened >= policy.respondMinutes * MINUTE_MS) {
-    const escalated = { ...active, escalatedAt: now.toISOString(), summary: finding.summary, observed: finding.observed };
-    return transition(state, escalated, 'escalated', now, `not acknowledged within ${policy.respondMinutes} minutes`);
-  }
-  const sinceNotified = now.getTime() - new Date(active.lastNotifiedAt ?? active.openedAt).getTime();
-  if (active.notificationsSent - 1 < policy.maxRepeats && sinceNotified >= policy.repeatMinutes * MINUTE_MS) {
-    const repeated = {
+  // Nothing more while silenced or while a check it depends on fails: that one's messages carry it.
+  if (hold) return undefined;
+  const due = dueNotice(active, policy, now);
+  if (!due) return undefined;
+  const seen = { summary: finding.summary, observed: finding.observed };
+  if (due.kind === 'escalated') {
+    const escalated = {
       ...active,
-      notificationsSent: active.notificationsSent + 1,
-      lastNotifiedAt: now.toISOString(),
-      summary: finding.summary,
-      observed: finding.observed,
+      ...seen,
+      escalatedAt: active.escalatedAt ?? now.toISOString(),
+      escalationLevel: Math.max(due.level, active.escalationLevel ?? (active.escalatedAt ? 1 : 0)),
+      ...(due.deadline ? { deadlineAt: now.toISOString() } : {}),
     };
+    const next = transition(state, escalated, 'escalated', now, due.reason);
+    return { ...next, transition: { ...next.transition!, level: { index: due.level, name: due.name, ...(due.deadline ? { deadline: true } : {}) } } };
+  }
+  if (due.kind === 'repeated') {
+    const repeated = { ...active, ...seen, notificationsSent: active.notificationsSent + 1, lastNotifiedAt: now.toISOString() };
     return transition(state, repeated, 'repeated', now);
   }
-  return undefined;
+  return transition(state, { ...active, ...seen, lastUpdateAt: now.toISOString() }, 'updated', now, due.reason);
 }
 
 function blank(finding: Finding): CheckState {

@@ -3,12 +3,15 @@ import { transition } from './transition.js';
 import type { ActionTold, CheckState, Transition } from '../state/check-state.js';
 
 export interface HumanAction {
-  op: 'ack' | 'resolve' | 'silence' | 'unsilence';
+  op: 'ack' | 'resolve' | 'silence' | 'unsilence' | 'update';
   incidentId: string;
   by: string;
+  /** Why; for `update`, the update itself. */
   reason: string;
   /** For `silence`: when it ends. */
   until?: string;
+  /** For `update`: whether the status page shows it too. */
+  public?: boolean;
 }
 
 /**
@@ -105,6 +108,11 @@ export function decideHumanAction(state: CheckState | undefined, action: HumanAc
         action.reason,
         action.by,
       );
+    case 'update': {
+      // What the on-call tells stakeholders: it goes to their topic, and counts as their update for the cadence.
+      const updated = transition(next, { ...incident, lastUpdateAt: at }, 'updated', now, action.reason, action.by);
+      return { ...updated, transition: { ...updated.transition!, update: { public: action.public ?? false } } };
+    }
     case 'unsilence': {
       if (!incident.silenced) throw new ActionRefusedError(`incident ${incident.id} is not silenced`);
       const { silenceReason: _reason, silencedUntil: _until, ...rest } = incident;

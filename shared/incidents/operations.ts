@@ -45,6 +45,14 @@ export async function operate(req: IncidentsRequest, deps: OperatorDeps): Promis
       const state = await applyHumanAction(deps.store, { op: 'resolve', incidentId: req.incident, by: req.by, reason: req.reason }, deps.clock);
       return acted(`${req.incident} resolved by ${req.by}`, state);
     }
+    case 'update': {
+      const state = await applyHumanAction(
+        deps.store,
+        { op: 'update', incidentId: req.incident, by: req.by, reason: req.message, public: req.public },
+        deps.clock,
+      );
+      return acted(`update on ${req.incident} from ${req.by} sent to stakeholders${req.public ? ', marked public' : ''}`, state);
+    }
     case 'silence':
       return silence(req, deps);
     case 'unsilence':
@@ -182,7 +190,8 @@ const tagLabel = (tags: Record<string, string>) =>
 function acted(done: string, state: CheckState): OperatorResult {
   const incident = state.incident!;
   // The notify function sends it from the stream, unless the incident is silenced.
-  const notified = incident.silenced && state.transition?.kind !== 'silenced' ? 'no: the incident is silenced' : 'yes, by the notify function';
+  const sentAnyway = state.transition?.kind === 'silenced' || state.transition?.kind === 'updated';
+  const notified = incident.silenced && !sentAnyway ? 'no: the incident is silenced' : 'yes, by the notify function';
   return { done, incident: brief(incident), notified };
 }
 

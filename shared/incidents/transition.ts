@@ -4,6 +4,7 @@ import type { Finding } from '../findings.js';
 import type { Cause } from './dependencies.js';
 import type { GroupLead } from './grouping.js';
 import type { IncidentPolicy } from './policy.js';
+import { localLabel, nextOpening, withinHours } from './business-hours.js';
 import type { CheckState, Incident, TransitionKind } from '../state/check-state.js';
 
 export interface FindingContext {
@@ -24,13 +25,21 @@ export interface Hold {
   reason: string;
   causedBy?: string;
   groupedWith?: string;
+  afterHours?: boolean;
 }
 
-/** Why an incident is recorded and not sent: a silence, a failing check it depends on, or its group's incident. */
-export function holdOf({ silence, cause, group }: FindingContext): Hold | undefined {
+/**
+ * Why an incident is recorded and not sent: a silence, a failing check it depends on, its group's incident,
+ * or the business hours its severity waits for.
+ */
+export function holdOf({ silence, cause, group, policy, now }: FindingContext): Hold | undefined {
   if (silence) return { reason: silence.reason };
   if (cause) return { reason: `caused by ${cause.checkId}: ${cause.summary}`, causedBy: cause.checkId };
-  return group && { reason: `told with ${group.incidentId}, of its group ${group.group}`, groupedWith: group.incidentId };
+  if (group) return { reason: `told with ${group.incidentId}, of its group ${group.group}`, groupedWith: group.incidentId };
+  const hours = policy.hours;
+  if (hours && !withinHours(hours, now))
+    return { reason: `outside business hours: waits until ${localLabel(hours, nextOpening(hours, now))}`, afterHours: true };
+  return undefined;
 }
 
 /** The check's next incident, opened now on this finding; held (recorded, not sent) when something holds it. */
@@ -47,6 +56,7 @@ export function newIncident(state: CheckState, finding: Finding, ctx: FindingCon
     ...(hold ? { silenceReason: hold.reason } : {}),
     ...(hold?.causedBy ? { causedBy: hold.causedBy } : {}),
     ...(hold?.groupedWith ? { groupedWith: hold.groupedWith } : {}),
+    ...(hold?.afterHours ? { afterHours: true } : {}),
     openedAt: now,
     failingSince,
     summary: finding.summary,

@@ -19,7 +19,8 @@ export interface NotifyDeps {
   store: Timeline & IncidentRecords & CheckStates & Brakes;
   publisher: Publisher;
   log: Log;
-  topics: { main: string; escalation?: string | undefined };
+  /** Where messages go: the on-call's, escalations (the chain's first level, unless a level names its own), and stakeholders' updates. */
+  topics: { main: string; escalation?: string | undefined; stakeholders?: string | undefined };
   /** Named in the message's acknowledge instructions. */
   incidentsFunction: string;
   meter?: Meter;
@@ -38,8 +39,11 @@ export interface Handoff {
  */
 export const MAX_UNANSWERED_SENDS = 2;
 
-/** Transitions sent however the incident is silenced: an action taken (or one that would have been), a plan awaiting approval, the silence itself. */
-const ALWAYS_SENT = new Set(['acted', 'observed', 'proposed', 'silenced']);
+/**
+ * Transitions sent however the incident is silenced: an action taken (or one that would have been), a plan awaiting
+ * approval, the silence itself, and a status update (Vigil's own come only while nothing holds it: a person's is meant).
+ */
+const ALWAYS_SENT = new Set(['acted', 'observed', 'proposed', 'silenced', 'updated']);
 
 /**
  * At least once, and few copies. The transition's delivery line (`<seq>.1` on its timeline) says
@@ -69,7 +73,7 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
     log.info(`${incident.id} ${transition.kind}, silenced: not sent`, { incidentId: incident.id });
   } else if (!final) {
     const m = await message();
-    const topic = transition.kind === 'escalated' && deps.topics.escalation ? deps.topics.escalation : deps.topics.main;
+    const topic = topicFor(transition, deps);
     try {
       await sendCounted(
         deps,
@@ -201,6 +205,14 @@ async function readLine(deps: NotifyDeps, incidentId: string, transition: Transi
     deps.log.warn('could not read whether this transition was sent; sending it (a copy at worst)', { incidentId, error: messageOf(err) });
     return undefined;
   });
+}
+
+/** The escalation chain's level its own topic, or the escalations topic; a status update the stakeholders'; the rest the on-call's. */
+function topicFor(transition: Transition, { topics, config }: NotifyDeps): string {
+  if (transition.kind === 'updated') return topics.stakeholders ?? topics.main;
+  if (transition.kind !== 'escalated') return topics.main;
+  const level = transition.level ? config.incidents.escalation[transition.level.index - 1] : undefined;
+  return level?.topic ?? topics.escalation ?? topics.main;
 }
 
 /** The brake, after the incident is recorded (so it is counted): a failure costs the brake's timing, never the message. */

@@ -24,6 +24,7 @@ const PAGER_ACTION: Record<Transition['kind'], PagerAction> = {
   proposed: 'none',
   acted: 'none',
   observed: 'none',
+  updated: 'none',
 };
 
 /** The `detail` of a hand-off event, version 1 (docs/operations.md documents each field). */

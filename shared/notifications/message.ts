@@ -26,6 +26,7 @@ const HEADLINE: Record<Transition['kind'], string> = {
   acted: 'ACTION TAKEN',
   observed: 'DRY RUN',
   flapping: 'FLAPPING',
+  updated: 'UPDATE',
 };
 
 export interface MessageContext {
@@ -90,7 +91,9 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     repeated: `${incident.checkId} is still failing and nobody has acknowledged it (reminder ${incident.notificationsSent - 1}).`,
     escalated: t.run
       ? `Vigil's runbook ${t.run.runbook} hands ${incident.checkId} over to you: ${t.reason ?? 'it could not fix it'}.`
-      : `${incident.checkId} has not been acknowledged within its response time.`,
+      : t.level?.deadline
+        ? `${incident.checkId} has not been resolved within its resolution time; escalated to ${t.level.name}.`
+        : `${incident.checkId} has not been acknowledged within its response time${t.level && t.level.index > 1 ? `; escalated to ${t.level.name} (level ${t.level.index})` : ''}.`,
     acknowledged: `${t.by} acknowledged ${incident.checkId}.`,
     resolved: fixed
       ? `${incident.checkId} recovered; fixed by Vigil: ${fixed}.`
@@ -106,6 +109,10 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
         ? `Vigil acted on ${incident.checkId}, by itself.`
         : `${acted.by} acted on ${incident.checkId} through Vigil.`,
     observed: `Vigil would have acted on ${incident.checkId} (dry run: its remediation is in observe mode; nothing was changed).`,
+    updated:
+      t.by === 'vigil'
+        ? `Status of ${incident.checkId}: ${t.reason ?? 'still open'} (${incident.state === 'acknowledged' ? `acknowledged by ${incident.acknowledgedBy ?? 'the on-call'}` : 'not yet acknowledged'}).`
+        : `Update from ${t.by} on ${incident.checkId}: ${t.reason ?? ''}`,
     flapping: `${incident.checkId} is flapping: it keeps changing between failing and passing. Until it holds still${stillFor(ctx)}, Vigil sends nothing more about it and no runbook acts for it; then you hear whether it settled failing or passing.`,
   }[t.kind];
   lines.push(what, '');
@@ -131,17 +138,19 @@ function body(incident: Incident, t: Transition, ctx: MessageContext): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   if (observed) lines.push(`Observed:  ${observed}`);
-  // An action's and a runbook's hand-over say theirs above.
-  if (t.reason && !acted && !(t.kind === 'escalated' && t.run)) lines.push(`Why:       ${t.reason}`);
+  // An action's, a runbook's hand-over and an update say theirs above.
+  if (t.reason && !acted && !(t.kind === 'escalated' && t.run) && t.kind !== 'updated') lines.push(`Why:       ${t.reason}`);
   lines.push(`Incident:  ${incident.id} (${incident.state})${incident.previousId ? `, follows ${incident.previousId}` : ''}`);
-  if (ctx.check?.runbook) lines.push('', 'Runbook:', ctx.check.runbook);
+  // Stakeholders get the status, not the on-call's notes and instructions.
+  const forOnCall = t.kind !== 'updated';
+  if (ctx.check?.runbook && forOnCall) lines.push('', 'Runbook:', ctx.check.runbook);
   lines.push(...groupLines(ctx.grouped, t));
   lines.push(...dependentLines(ctx.dependents, t));
   if (t.approval) {
     lines.push('', `Approve before ${t.approval.expiresAt}: invoke ${t.approval.function} from the Lambda console with`);
     lines.push(`  ${JSON.stringify(t.approval.payload)}`);
   }
-  if (incident.state === 'open') {
+  if (incident.state === 'open' && forOnCall) {
     lines.push('', `Acknowledge: invoke ${ctx.incidentsFunction} from the Lambda console with`);
     lines.push(`  ${JSON.stringify({ op: 'ack', incident: incident.id, by: 'your-name', reason: 'looking into it' })}`);
     if (ctx.grouped) lines.push(`Acknowledging or silencing it covers the ${ctx.grouped.members.length} told with it.`);

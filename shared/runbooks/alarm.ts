@@ -3,7 +3,7 @@ import { activeSilence, type Silence } from '../config/silences.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import type { Finding } from '../findings.js';
 import { applyFinding } from '../incidents/apply-finding.js';
-import type { IncidentPolicy } from '../incidents/policy.js';
+import { severityPolicy, type IncidentPolicy } from '../incidents/policy.js';
 import { isActive } from '../state/check-state.js';
 import { targetKeyOf } from './act.js';
 import type { RunbookDeps, RunbookResult, Running } from './deps.js';
@@ -103,8 +103,13 @@ function alarmFinding(event: AlarmEvent, now: Date): Finding {
 
 /** An alarm is already a verdict: one ALARM opens, one OK resolves. */
 async function findingContext(runbook: RunbookConfig, event: AlarmEvent, deps: RunbookDeps, silences: Promise<Silence[]>) {
-  const { severities, maxRepeats } = deps.config.incidents;
-  const policy: IncidentPolicy = { failureThreshold: 1, successThreshold: 1, openOnWarn: false, maxRepeats, ...severities[runbook.severity] };
+  const policy: IncidentPolicy = {
+    failureThreshold: 1,
+    successThreshold: 1,
+    openOnWarn: false,
+    maxRepeats: deps.config.incidents.maxRepeats,
+    ...severityPolicy(deps.config, runbook.severity),
+  };
   const now = deps.clock.now();
   const target = { id: alarmCheckId(event.detail.alarmName), tags: event.detail.alarmTags ?? {} };
   const silence = activeSilence([...deps.config.silences, ...(await silences)], target, now);

@@ -16,6 +16,7 @@ export const TRANSITION_KINDS = [
   'acted',
   'observed',
   'flapping',
+  'updated',
 ] as const;
 export type TransitionKind = (typeof TRANSITION_KINDS)[number];
 
@@ -56,6 +57,14 @@ export interface Incident {
   /** `vigil` when it recovered by itself. */
   resolvedBy?: string;
   previousId?: string;
+  /** The highest level of the escalation chain it has reached (1: the first). */
+  escalationLevel?: number;
+  /** When it was escalated for missing its resolution deadline: once. */
+  deadlineAt?: string;
+  /** When stakeholders were last told of it (an update, Vigil's or a person's). */
+  lastUpdateAt?: string;
+  /** Held outside the business hours its severity waits for: it pages, saying so, when they begin. */
+  afterHours?: boolean;
   /** What was done for it, Vigil's actions and humans' through Vigil, newest last (the last few). */
   actions?: ActionTold[];
 }
@@ -95,6 +104,10 @@ export interface Transition {
   approval?: { payload: Record<string, unknown>; function: string; expiresAt: string };
   /** For `acted` (and `observed`, a dry run): what was done, or would have been. */
   action?: ActionTold;
+  /** For `escalated`: the level of the chain it goes to, and whether the resolution deadline was missed. */
+  level?: { index: number; name: string; deadline?: boolean };
+  /** For `updated`: whether it is for the public status page too (a person's update says; Vigil's own are not). */
+  update?: { public: boolean };
   /** The runbook run that wrote it (an action, or the escalation that hands over after one). */
   run?: { id: string; runbook: string };
 }

@@ -49,6 +49,13 @@ describe('vigil incidents, ack and resolve', () => {
     expect(acked.stdout.split('\n').slice(0, 1)).toEqual(['api-health/1 acknowledged by alice']);
     expect((await vigil('incidents', 'list', '--state', 'acknowledged')).stdout).toMatch(/^api-health\/1 {2}P1 {2}acknowledged by alice/);
 
+    // Stakeholders hear what the on-call tells them, on their own topic.
+    const updated = await vigil('update', 'api-health/1', '--message', 'Pool resized; watching the error rate.', '--public', '--by', 'alice');
+    expect(updated.code).toBe(0);
+    expect(updated.stdout.split('\n')[0]).toBe('update on api-health/1 from alice sent to stakeholders, marked public');
+    expect(updated.stderr).toMatch(/notification \(stakeholders topic\): \[P1\]\[UPDATE\] api-health: /);
+    expect((await vigil('update', 'api-health/1', '--by', 'alice')).stderr).toContain('--message is required');
+
     const resolved = await vigil('resolve', 'api-health/1', '--reason', 'fixed the pool', '--by', 'alice', '--json');
     expect(JSON.parse(resolved.stdout)).toMatchObject({ done: 'api-health/1 resolved by alice', incident: { state: 'resolved' } });
     expect((await vigil('incidents')).stdout.trim()).toBe('no active incidents');

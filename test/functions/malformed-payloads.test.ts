@@ -44,8 +44,12 @@ const rows: [string, unknown, unknown][] = [
   ['remediate', { automation: 'maybe', by: 'alice', reason: 'x' }, 'automation: Invalid option: expected one of "off"|"on"'],
   ['remediate', { action: 'restart' }, '(event): expected "remediation" (to run or approve one) or "automation" (the kill switch)'],
   ['remediate', 'restart orders-api', '(event): expected "remediation" (to run or approve one) or "automation" (the kill switch)'],
-  ['incidents', { op: 'close', incident: 'api-health/1' }, 'op: give "op", one of: list, get, ack, resolve, silence, unsilence, reset-circuit, release-brake'],
-  ['incidents', {}, 'op: give "op", one of: list, get, ack, resolve, silence, unsilence, reset-circuit, release-brake'],
+  [
+    'incidents',
+    { op: 'close', incident: 'api-health/1' },
+    'op: give "op", one of: list, get, ack, resolve, update, silence, unsilence, reset-circuit, release-brake',
+  ],
+  ['incidents', {}, 'op: give "op", one of: list, get, ack, resolve, update, silence, unsilence, reset-circuit, release-brake'],
   ['incidents', { op: 'ack', incident: 'api-health/1' }, 'by: required (string)'],
   [
     'incidents',

@@ -154,7 +154,7 @@ describe('VigilStack', () => {
   });
 
   it('publishes to KMS-encrypted topics that refuse plain HTTP', () => {
-    sample.resourceCountIs('AWS::SNS::Topic', 2);
+    sample.resourceCountIs('AWS::SNS::Topic', 3);
     sample.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertingKey'), 'Arn'] } });
     sample.allResourcesProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -177,13 +177,13 @@ describe('VigilStack', () => {
     ]);
   });
 
-  it('grants notify its table actions, publishing to both topics, and the key for them', () => {
+  it('grants notify its table actions, publishing to its three topics, and the key for them', () => {
     const actions = actionsOf(sample, 'NotifierFunction');
     expect(actions).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'sns:Publish', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']),
     );
     for (const never of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
-    expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(2);
+    expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(3);
     expect(actions).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));
   });
 
@@ -325,6 +325,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       'IncidentsFunction',
       'OnAlarmFunction',
       'RemediateFunction',
+      'StakeholdersTopicArn',
       'StateTableName',
       'StateTableStreamArn',
     ]);
@@ -814,8 +815,13 @@ describe("Vigil as a construct in a team's own CDK app", () => {
     const topics = {
       alerts: Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:eu-west-1:123456789012:oncall'),
       escalations: Topic.fromTopicArn(stack, 'Escalations', 'arn:aws:sns:eu-west-1:123456789012:leads'),
+      stakeholders: Topic.fromTopicArn(stack, 'Stakeholders', 'arn:aws:sns:eu-west-1:123456789012:status'),
     };
-    const vigil = new Vigil(stack, 'Vigil', { config: parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }] }), environmentName: 'prod', topics });
+    const config = parseConfig({
+      checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }],
+      incidents: { escalation: [{ name: 'secondary' }, { name: 'lead', topic: 'arn:aws:sns:eu-west-1:123456789012:head-of-ops' }] },
+    });
+    const vigil = new Vigil(stack, 'Vigil', { config, environmentName: 'prod', topics });
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::SNS::Topic', 0);
     expect(vigil.alerts).toBe(topics.alerts);
@@ -831,6 +837,7 @@ describe("Vigil as a construct in a team's own CDK app", () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s: { Action: unknown }) => s.Action === 'sns:Publish')
       .map((s: { Resource: string }) => s.Resource);
-    expect(new Set(published)).toEqual(new Set(['arn:aws:sns:eu-west-1:123456789012:oncall', 'arn:aws:sns:eu-west-1:123456789012:leads']));
+    // The escalation chain's level with a topic of its own is granted too.
+    expect(new Set(published)).toEqual(new Set(['oncall', 'leads', 'status', 'head-of-ops'].map((name) => `arn:aws:sns:eu-west-1:123456789012:${name}`)));
   });
 });
