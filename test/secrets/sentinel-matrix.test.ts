@@ -18,6 +18,7 @@ import { NODE_22 } from '../support/node22.js';
 import { startEchoPg } from '../support/wire/echo-pg.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
+import { FakeEvents } from '../support/wire/fake-events.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
 
 // Every place a secret can be configured × every way a target can echo it × every sink it could reach.
@@ -201,6 +202,7 @@ let pgServer: { port: number; close(): Promise<void> };
 let local: LocalDynamo;
 let services: { url: string; close(): Promise<void> }[];
 const sns = new FakeSns();
+const events = new FakeEvents();
 const calls: string[] = [];
 const secretValues = new Map(cells.filter((c) => c.place.endsWith('-secret')).map((c) => [secretName(c.id), c.secret]));
 const envValues = Object.fromEntries(
@@ -223,6 +225,7 @@ beforeAll(async () => {
     serve('dynamodb', forwardTo(local.endpoint), calls),
     serve('sns', sns.handler, calls),
     serve('secretsmanager', fakeSecrets(secretValues), calls),
+    serve('events', events.handler, calls),
   ]);
 });
 
@@ -234,7 +237,7 @@ afterAll(async () => {
 });
 
 const awsEnv = () => {
-  const [dynamodb, snsEndpoint, secrets] = services;
+  const [dynamodb, snsEndpoint, secrets, eventBridge] = services;
   return {
     PATH: process.env.PATH,
     AWS_REGION: 'eu-west-1',
@@ -243,6 +246,7 @@ const awsEnv = () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb!.url,
     AWS_ENDPOINT_URL_SNS: snsEndpoint!.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets!.url,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge!.url,
     ...envValues,
   };
 };
@@ -277,7 +281,7 @@ describe('a secret, in every form a target echoes it', () => {
       return `${stdout}\n${stderr}`;
     }
 
-    it('reaches no DynamoDB item, log line, metric, result or SNS message', async () => {
+    it('reaches no DynamoDB item, log line, metric, result, SNS message or EventBridge event', async () => {
       const sinks: Record<string, string> = {};
       const before = calls.length;
       for (const schedule of schedules) {
@@ -297,6 +301,9 @@ describe('a secret, in every form a target echoes it', () => {
       sinks['SNS subjects'] = sns.published.map((p) => p.subject).join('\n');
       sinks['SNS bodies'] = sns.published.map((p) => p.message).join('\n');
       sinks['SNS attributes'] = JSON.stringify(sns.published.map((p) => p.attributes));
+      // The hand-off events leave the account as the messages do.
+      expect(events.put).toHaveLength(sns.published.length);
+      sinks['EventBridge events'] = JSON.stringify(events.put);
 
       expect(leaks(sinks)).toEqual([]);
       expect(calls.slice(before)).toContain('secretsmanager GetSecretValue');
