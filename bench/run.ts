@@ -5,6 +5,7 @@ import { coldStart } from './cold-start.js';
 import { parseConfig } from '../shared/config/load.js';
 import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
 import { costModel, type Invocation } from './cost.js';
+import { statusPageSizes } from './status-page.js';
 import { child, makespan, median, pass, percentile, round, type PathSample } from './stats.js';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
@@ -147,6 +148,9 @@ sections.push(
   '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...causeRows,
 );
+
+log('status page: the files notify writes…');
+sections.push('', statusPageSizes(), '');
 
 log('alarm to action: on-alarm handler to the ECS UpdateService call…');
 const ALARM_RUNS = 500;

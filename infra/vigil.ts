@@ -16,6 +16,7 @@ import { CheckSchedules } from './constructs/check-schedules.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifier } from './constructs/notifier.js';
+import { StatusPage } from './constructs/status-page.js';
 import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
@@ -103,7 +104,16 @@ export class Vigil extends Construct {
     state.grantOperator(incidents);
     // Every transition as an event: PagerDuty, Opsgenie or a chat tool subscribe with a rule (docs/operations.md).
     const handoffs = props.eventBus ?? new EventBus(this, 'Handoffs', { eventBusName: `${prefix}-incidents` });
-    const notifier = new Notifier(this, 'Notifier', { config, state, alerting, incidentsFunctionName: incidentsName, functionDeadLetters, handoffs });
+    const statusPage = new StatusPage(this, 'StatusPage');
+    const notifier = new Notifier(this, 'Notifier', {
+      config,
+      state,
+      alerting,
+      incidentsFunctionName: incidentsName,
+      functionDeadLetters,
+      handoffs,
+      statusBucket: statusPage.bucket,
+    });
 
     const access = new AwsAccess(config);
     const plan = planSchedules(config);
@@ -210,6 +220,11 @@ export class Vigil extends Construct {
       'StakeholdersTopicArn',
       alerting.stakeholders.topicArn,
       "Status updates while an incident lasts (incidents.severities.*.updateMinutes, and the on-call's own)",
+    );
+    output(
+      'StatusPageBucket',
+      statusPage.bucket.bucketName,
+      'The status page (index.html, summary.json, feed.atom), written on each change; private: serve it through CloudFront',
     );
     output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
     output(

@@ -19,6 +19,7 @@ export type MetricName =
   | 'HandoffEvents'
   | 'HandoffEventsUnconfirmed'
   | 'HandoffEventsFailed'
+  | 'StatusPageFailed'
   | 'RunbookVerdicts'
   | 'Remediations';
 export type DimensionName = 'Status' | 'Kind' | 'Verdict' | 'Outcome';

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { createRunChecksHandler, type FindingLine } from '../../functions/run-checks/handler.js';
 import type { Clock } from '../../shared/clock.js';
 import { parseConfig } from '../../shared/config/load.js';
@@ -48,9 +49,28 @@ export interface DemoOptions {
 }
 
 /** The sample catalog's network checks, pointed at the local demo targets, with demo-sized incident times. */
-export function demoConfig(t: DemoTargets): VigilConfig {
+export function demoConfig(t: DemoTargets, start = new Date()): VigilConfig {
+  const inTwoDays = (hours: number) => new Date(start.getTime() + (48 + hours) * 3_600_000).toISOString();
   return parseConfig(
     {
+      statusPage: {
+        title: 'Demo shop status',
+        components: [
+          { id: 'api', name: 'Orders API', checks: ['api-health', 'api-certificate', 'api-dns'] },
+          { id: 'database', name: 'Orders database', checks: ['orders-db-port'] },
+        ],
+      },
+      // Planned work the status page announces; it starts after the demo ends, so it holds nothing here.
+      silences: [
+        {
+          id: 'db-upgrade',
+          reason: 'Database upgrade to PostgreSQL 16',
+          checks: ['orders-db-port'],
+          from: inTwoDays(0),
+          until: inTwoDays(2),
+          maintenance: true,
+        },
+      ],
       defaults: { timeoutMs: 2_000, concurrency: 4 },
       checks: [
         {
@@ -91,9 +111,10 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
   const clock: Clock = { now: () => new Date(start.getTime() + minute * MINUTE_MS) };
   const targets = await startDemoTargets(start);
   const sent: { topic: string; n: Notification }[] = [];
-  const config = demoConfig(targets);
+  const config = demoConfig(targets, start);
+  const statusPage = resolve('.vigil', 'status-page');
   const log = errorsTo(io);
-  const runtime = await startLocalRuntime({ config, clock, log, onNotification: (topic, n) => sent.push({ topic, n }) }).catch(async (err) => {
+  const runtime = await startLocalRuntime({ config, clock, log, statusPage, onNotification: (topic, n) => sent.push({ topic, n }) }).catch(async (err) => {
     await targets.close();
     throw err;
   });
@@ -151,6 +172,7 @@ export async function runDemo({ intervalMs, io, signal }: DemoOptions): Promise<
     );
     io.out('The database behind five checks went down: one page named them all, and one resolution followed.');
     io.out('The nightly job reported in, went missing past its grace (an incident opened) and came back (it resolved).');
+    io.out(`The status page, as stakeholders read it (written on each change): ${join(statusPage, 'index.html')}, with summary.json and feed.atom beside it.`);
     io.out('Next: `vigil run --config vigil.config.ts` against your own targets (see README).');
     return 0;
   } finally {

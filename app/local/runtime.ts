@@ -1,4 +1,5 @@
 import { createNotifyHandler } from '../../functions/notify/handler.js';
+import { statusFolder } from './status-folder.js';
 import type { Clock } from '../../shared/clock.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -44,6 +45,8 @@ export async function startLocalRuntime(options: {
   meter?: Meter;
   /** Where the state is kept. Default: dynalite, the DynamoDB API. */
   state?: 'dynalite' | 'memory';
+  /** A folder to write the status page to, as the bucket would hold it. */
+  statusPage?: string;
 }): Promise<LocalRuntime> {
   const { store, dynamo, items } = await openState(options.state ?? 'dynalite');
   let sent = 0;
@@ -69,6 +72,7 @@ export async function startLocalRuntime(options: {
     topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC, stakeholders: LOCAL_STAKEHOLDERS_TOPIC },
     incidentsFunction: 'vigil-local-incidents',
     ...(options.meter ? { meter: options.meter } : {}),
+    ...(options.statusPage ? { statusPage: statusFolder(options.statusPage) } : {}),
   });
   const readers: StreamHandler[] = [notify];
   // Each reader sees every record, as each mapping on a stream does; a failure in one is retried for all (each is idempotent).

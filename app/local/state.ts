@@ -8,6 +8,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
 import type { HandoffEvent } from '../../shared/notifications/handoff.js';
+import { statusFolder } from './status-folder.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { SetupError } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
@@ -115,6 +116,8 @@ export async function openLocalState(dir: string, print: (line: string) => void)
         log,
         topics: { main: LOCAL_TOPIC, escalation: LOCAL_ESCALATION_TOPIC, stakeholders: LOCAL_STAKEHOLDERS_TOPIC },
         incidentsFunction: 'vigil invoke incidents',
+        // The status page, as the bucket would hold it.
+        statusPage: statusFolder(join(dir, 'status-page')),
         // What EventBridge would carry to a pager's rule, kept beside the messages.
         handoff: {
           bus: LOCAL_EVENT_BUS,

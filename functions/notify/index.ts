@@ -4,6 +4,7 @@ import { requireEnv } from '../../shared/aws-env.js';
 import { deployedConfig as config } from '../../shared/config/deployed.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
 import { lazyEventPublisher } from '../../shared/notifications/lazy-event-publisher.js';
+import { lazyS3StatusSink } from '../../shared/status/lazy-s3-sink.js';
 import { deployedStore } from '../../shared/state/deployed.js';
 import { createNotifyHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
@@ -18,6 +19,7 @@ const notify = createNotifyHandler({
   topics: { main: requireEnv('TOPIC_ARN'), escalation: process.env.ESCALATION_TOPIC_ARN, stakeholders: process.env.STAKEHOLDERS_TOPIC_ARN },
   incidentsFunction: process.env.INCIDENTS_FUNCTION ?? 'the Vigil incidents function',
   handoff: process.env.EVENT_BUS_NAME ? { bus: process.env.EVENT_BUS_NAME, publisher: lazyEventPublisher() } : undefined,
+  statusPage: process.env.STATUS_BUCKET ? lazyS3StatusSink(process.env.STATUS_BUCKET) : undefined,
 });
 
 export const handler = maskedHandler((event: DynamoDBStreamEvent) => notify(event));

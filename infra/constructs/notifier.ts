@@ -1,5 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +23,8 @@ export interface NotifierProps {
   readonly functionDeadLetters: IQueue;
   /** Every transition is also put here as an event, for pagers and chat tools to subscribe to with rules. */
   readonly handoffs: IEventBus;
+  /** Where the status page is written. */
+  readonly statusBucket: IBucket;
 }
 
 /** The outbox reader: the state table's stream into the notify function, with bounded retries and an on-failure queue. */
@@ -44,6 +48,7 @@ export class Notifier extends Construct {
         STAKEHOLDERS_TOPIC_ARN: alerting.stakeholders.topicArn,
         INCIDENTS_FUNCTION: props.incidentsFunctionName,
         EVENT_BUS_NAME: props.handoffs.eventBusName,
+        STATUS_BUCKET: props.statusBucket.bucketName,
       },
     });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
@@ -52,6 +57,13 @@ export class Notifier extends Construct {
     const levels = props.config.incidents.escalation.flatMap((level, i) => (level.topic ? [Topic.fromTopicArn(this, `Level${i + 1}`, level.topic)] : []));
     grantPublishing(this.function, alerting.alerts, alerting.escalations, alerting.stakeholders, ...levels);
     props.handoffs.grantPutEventsTo(this.function);
+    // The page's three files, and nothing else: no read, no delete.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: ['index.html', 'summary.json', 'feed.atom'].map((key) => props.statusBucket.arnForObjects(key)),
+      }),
+    );
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: "dynamodb:ListStreams, added by the stream event source, has no resource-level permissions; every other stream action names the table's stream.",

@@ -10,6 +10,7 @@ import { networkSchema, placementSchema, type NetworkConfig } from './network.js
 import { MAX_CHECKS_PER_SCHEDULE } from './limits.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
+import { statusPageSchema, type StatusPageConfig } from './status-page.js';
 import { alarmSchema, nameOfAlarm, ruleAlarmIds, type AlarmConfig } from './alarms.js';
 import { dependencyProblems } from './dependencies.js';
 
@@ -92,6 +93,8 @@ export const configSchema = z
     alarms: z._default(z.array(alarmSchema), []),
     /** ECS services whose rollouts hold the checks tied to them. */
     deployments: z._default(z.array(deploymentSchema), []),
+    /** The status page stakeholders read. */
+    statusPage: z.prefault(statusPageSchema, {}),
     /** The VPC for checks with `network: 'vpc'`. */
     network: z.optional(networkSchema),
   })
@@ -205,6 +208,7 @@ export interface VigilConfig {
   runbooks: RunbookConfig[];
   alarms: AlarmConfig[];
   deployments: DeploymentConfig[];
+  statusPage: StatusPageConfig;
   network?: NetworkConfig;
 }
 
@@ -218,5 +222,6 @@ export interface VigilConfigInput {
   runbooks?: z.input<typeof runbookSchema>[];
   alarms?: z.input<typeof alarmSchema>[];
   deployments?: z.input<typeof deploymentSchema>[];
+  statusPage?: z.input<typeof statusPageSchema>;
   network?: z.input<typeof networkSchema>;
 }

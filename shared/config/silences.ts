@@ -21,6 +21,8 @@ export const silenceSchema = z
     until: z.optional(z.iso.datetime({ offset: true })),
     /** A recurring window, e.g. `{ days: ['SUN'], start: '03:00', end: '06:00' }` (UTC; an end before the start runs past midnight). */
     weekly: z.optional(z.strictObject({ days: z.array(z.enum(DAYS)).check(z.minLength(1)), start: hhmm, end: hhmm })),
+    /** Planned maintenance: the status page shows it, current and upcoming, on the components of its checks. Default: false. */
+    maintenance: z.optional(z.boolean()),
     /** Who set it, for silences set by an operator. */
     by: z.optional(z.string()),
   })
@@ -65,4 +67,19 @@ function inWeeklyWindow(w: NonNullable<Silence['weekly']>, now: Date): boolean {
   if (start < end) return w.days.includes(today) && minute >= start && minute < end;
   // Runs past midnight: the part after `start` on a listed day, and the part before `end` on the day after.
   return (w.days.includes(today) && minute >= start) || (w.days.includes(yesterday) && minute < end);
+}
+
+export { covers as silenceCovers, inTime as silenceInTime };
+
+/** When a silence next begins after `now`, within `days`: its `from`, or its weekly window's next start. */
+export function nextStart(s: Silence, now: Date, days = 7): Date | undefined {
+  const horizon = now.getTime() + days * 86_400_000;
+  if (!s.weekly) return s.from && Date.parse(s.from) > now.getTime() && Date.parse(s.from) <= horizon ? new Date(s.from) : undefined;
+  for (let d = 0; d <= days; d++) {
+    const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + d));
+    if (!s.weekly.days.includes(DAYS[day.getUTCDay()]!)) continue;
+    const start = new Date(day.getTime() + minutesOf(s.weekly.start) * 60_000);
+    if (start > now && start.getTime() <= horizon && (!s.until || start < new Date(s.until)) && (!s.from || start >= new Date(s.from))) return start;
+  }
+  return undefined;
 }

@@ -4,7 +4,8 @@ import type { VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
-import type { Brakes, CheckStates, IncidentRecords, Timeline, TimelineEntry } from '../state/ports.js';
+import type { Brakes, CheckStates, IncidentRecords, StatusRecords, Timeline, TimelineEntry } from '../state/ports.js';
+import { publishStatus, type StatusSink } from '../status/publish.js';
 import { watchIncidents } from '../guardrails/brake-store.js';
 import { failingDependents, toldWith } from './dependents.js';
 import { buildNotification, type Notification } from './message.js';
@@ -16,7 +17,7 @@ import type { StreamTransition } from './stream.js';
 
 export interface NotifyDeps {
   config: VigilConfig;
-  store: Timeline & IncidentRecords & CheckStates & Brakes;
+  store: Timeline & IncidentRecords & CheckStates & Brakes & StatusRecords;
   publisher: Publisher;
   log: Log;
   /** Where messages go: the on-call's, escalations (the chain's first level, unless a level names its own), and stakeholders' updates. */
@@ -26,6 +27,8 @@ export interface NotifyDeps {
   meter?: Meter;
   /** Every transition also goes to this EventBridge bus, for pagers, chat tools and a team's own functions. */
   handoff?: Handoff | undefined;
+  /** Where the status page is written after each transition. */
+  statusPage?: StatusSink | undefined;
 }
 
 export interface Handoff {
@@ -103,6 +106,7 @@ export async function deliver({ state, transition }: StreamTransition, deps: Not
     key: `${transition.seq}`,
   });
   if (deps.meter) await gaugeOpenIncidents(deps);
+  if (deps.statusPage) await drawStatusPage(deps, deps.statusPage, incident, transition);
   // The transitions that change how many incidents are active: the brake is engaged, calmed or lifted on them.
   if ((transition.kind === 'opened' || transition.kind === 'resolved') && brakeApplies(config))
     await watchBrake(deps, transition.kind, new Date(transition.at));
@@ -213,6 +217,19 @@ function topicFor(transition: Transition, { topics, config }: NotifyDeps): strin
   if (transition.kind !== 'escalated') return topics.main;
   const level = transition.level ? config.incidents.escalation[transition.level.index - 1] : undefined;
   return level?.topic ?? topics.escalation ?? topics.main;
+}
+
+/**
+ * The status page, after the message: a failure costs the page this transition (counted, logged, alarmed), never a
+ * message; the page catches up at the incident's next transition.
+ */
+async function drawStatusPage(deps: NotifyDeps, sink: StatusSink, incident: Incident, transition: Transition): Promise<void> {
+  try {
+    await publishStatus({ config: deps.config, store: deps.store, sink, now: () => new Date(transition.at) }, incident, transition);
+  } catch (err) {
+    deps.meter?.count('StatusPageFailed', 1, { name: 'Kind', value: transition.kind });
+    deps.log.error("could not update the status page; it catches up at this incident's next transition", { incidentId: incident.id, error: messageOf(err) });
+  }
 }
 
 /** The brake, after the incident is recorded (so it is counted): a failure costs the brake's timing, never the message. */

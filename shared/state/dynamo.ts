@@ -17,6 +17,7 @@ import type { CheckState, Incident, Transition } from './check-state.js';
 import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
 import { type GuardRead, type IncidentCount, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
 import type { Brake } from './brake.js';
+import type { StatusRecord } from './status.js';
 import type { RunRecord } from './run.js';
 import type { HeartbeatReport } from './heartbeat.js';
 import type { GuardState, KillSwitch } from './guard.js';
@@ -253,6 +254,15 @@ export class DynamoStateStore implements StateStore {
 
   async putBrake(brake: Brake, expectedVersion: number | undefined): Promise<void> {
     await this.conditionalPut({ ...keys.brake(), type: 'brake', version: brake.version, brake }, expectedVersion, 'brake');
+  }
+
+  async getStatusRecord(): Promise<StatusRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.status(), ConsistentRead: true }));
+    return out.Item?.record as StatusRecord | undefined;
+  }
+
+  async putStatusRecord(record: StatusRecord, expectedVersion: number | undefined): Promise<void> {
+    await this.conditionalPut({ ...keys.status(), type: 'status', version: record.version, record }, expectedVersion, 'status page');
   }
 
   async setKillSwitch(killSwitch: KillSwitch): Promise<void> {

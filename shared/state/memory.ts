@@ -7,6 +7,7 @@ import type { HeartbeatReport } from './heartbeat.js';
 import { StateConflictError } from '../errors.js';
 import type { GuardRead, IncidentCount, Proposal, StateStore, TimelineEntry } from './ports.js';
 import type { Brake } from './brake.js';
+import type { StatusRecord } from './status.js';
 import type { RunRecord } from './run.js';
 import { keys } from './table.js';
 
@@ -117,6 +118,14 @@ export class MemoryStateStore implements StateStore {
 
   async putBrake(brake: Brake, expectedVersion: number | undefined): Promise<void> {
     this.putVersioned(keys.brake(), brake, expectedVersion, 'brake');
+  }
+
+  async getStatusRecord(): Promise<StatusRecord | undefined> {
+    return this.get<StatusRecord>(keys.status());
+  }
+
+  async putStatusRecord(record: StatusRecord, expectedVersion: number | undefined): Promise<void> {
+    this.putVersioned(keys.status(), record, expectedVersion, 'status page');
   }
 
   async setKillSwitch(killSwitch: KillSwitch): Promise<void> {

@@ -5,6 +5,7 @@ import type { Brake } from './brake.js';
 import type { GuardState, KillSwitch } from './guard.js';
 import type { RunRecord } from './run.js';
 import type { Heartbeats } from './heartbeat.js';
+import type { StatusRecord } from './status.js';
 
 export interface TimelineEntry {
   at: string;
@@ -78,6 +79,13 @@ export interface Brakes {
   putBrake(brake: Brake, expectedVersion: number | undefined): Promise<void>;
 }
 
+/** The status page's record (docs/state.md). */
+export interface StatusRecords {
+  getStatusRecord(): Promise<StatusRecord | undefined>;
+  /** Conditional on the version read, as putCheckState. */
+  putStatusRecord(record: StatusRecord, expectedVersion: number | undefined): Promise<void>;
+}
+
 /** What guards a remediation's target, and the kill switch. */
 export interface Guards {
   /** A target's guard state, the kill switch and the brake, and the state of `checkId` when given, in one read. */
@@ -104,7 +112,8 @@ export interface Runs {
  * Where Vigil keeps what it knows: every port above, on one table. Every write is one item,
  * conditional where it decides anything. Code takes the ports it uses, not this.
  */
-export interface StateStore extends CheckStates, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Brakes, Proposals, Runs, Heartbeats {}
+export interface StateStore
+  extends CheckStates, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Brakes, Proposals, Runs, Heartbeats, StatusRecords {}
 
 /** What a guarded action decides on, read together. */
 export interface GuardRead {

@@ -16,6 +16,7 @@ export const keys = {
   guard: (targetKey: string) => ({ pk: `GUARD#${targetKey}`, sk: 'STATE' }),
   killSwitch: () => ({ pk: 'CONTROL', sk: 'KILL_SWITCH' }),
   brake: () => ({ pk: 'CONTROL', sk: 'BRAKE' }),
+  status: () => ({ pk: 'CONTROL', sk: 'STATUS_PAGE' }),
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'META' }),
   run: (id: string) => ({ pk: `RUN#${id}`, sk: 'META' }),
   heartbeat: (checkId: string) => ({ pk: `HEARTBEAT#${checkId}`, sk: 'LATEST' }),

@@ -12,6 +12,7 @@ import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { FakeRds } from '../support/wire/fake-rds.js';
 import { FakeEvents } from '../support/wire/fake-events.js';
+import { FakeS3 } from '../support/wire/fake-s3.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeAutoscaling } from '../support/wire/fake-autoscaling.js';
@@ -46,6 +47,7 @@ let schedules: { target: string; input: unknown }[];
 let local: LocalDynamo;
 const calls: string[] = [];
 let servers: { url: string; close(): Promise<void> }[];
+const s3 = new FakeS3();
 
 beforeAll(async () => {
   config = await loadConfigFile('vigil.config.ts');
@@ -65,6 +67,7 @@ beforeAll(async () => {
     serve('application-autoscaling', new FakeAutoscaling().handler, calls),
     serve('cloudfront', new FakeCloudfront().handler, calls),
     serve('events', new FakeEvents().handler, calls),
+    serve('s3', s3.handler, calls),
   ]);
 }, 240_000);
 
@@ -80,7 +83,7 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events] = servers;
+  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint] = servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -102,6 +105,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: autoscaling!.url,
       AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront!.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events!.url,
+      AWS_ENDPOINT_URL_S3: s3Endpoint!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -128,9 +132,14 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     expect(stdout.trim()).toMatch(/^v22\./);
   });
 
-  it("publishes the stream record's notification through its role's sns:Publish, hands it off to EventBridge, and a second delivery of it sends nothing", async () => {
+  it("publishes the stream record's notification through its role's sns:Publish, hands it off to EventBridge, writes the status page, and a second delivery of it sends nothing", async () => {
     const first = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
     expect(first.calls.filter((c) => c === 'sns Publish' || c === 'events PutEvents')).toEqual(['sns Publish', 'events PutEvents']);
+    // The status page, drawn again and written to its bucket, each file as it is served.
+    expect(first.calls.filter((c) => c === 's3 PutObject')).toHaveLength(3);
+    const index = [...s3.objects].find(([key]) => key.endsWith('/index.html'))?.[1];
+    expect([index?.contentType, index?.contentEncoding]).toEqual(['text/html; charset=utf-8', 'gzip']);
+    expect(index?.body).toContain('<p class="banner s-major" role="status">Partial System Outage</p>');
     const again = await invoke(fnFor('NotifierFunction'), sample('notify-stream.json'));
     expect(again.calls).not.toContain('sns Publish');
     expect(again.calls).not.toContain('events PutEvents');

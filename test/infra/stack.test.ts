@@ -328,11 +328,29 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       'StakeholdersTopicArn',
       'StateTableName',
       'StateTableStreamArn',
+      'StatusPageBucket',
     ]);
     expect(outputs.IncidentsFunction!.Value).toEqual({ Ref: expect.stringMatching(/^Incidents/) });
     expect(outputs.AlertsTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
     expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('#dashboards:name=vigil-test');
     for (const o of Object.values(outputs)) expect(o.Description).toMatch(/\w/);
+  });
+
+  it('writes the status page to a private, encrypted, TLS-only bucket, where notify may put its three files and nothing else', () => {
+    sample.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    sample.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const writers = Object.entries(sample.findResources('AWS::IAM::Policy')).filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('s3:PutObject'),
+    );
+    expect(writers.map(([id]) => id)).toEqual([expect.stringMatching(/^NotifierFunction/)]);
+    const put = (writers[0]![1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown[] }[]).find((st) => st.Action === 's3:PutObject')!;
+    expect(JSON.stringify(put.Resource)).toMatch(/index\.html.*summary\.json.*feed\.atom/);
+    expect(put.Resource).toHaveLength(3);
   });
 
   it('has an event bus for hand-offs, which notify alone may put events on', () => {

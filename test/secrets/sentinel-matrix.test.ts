@@ -19,6 +19,7 @@ import { startEchoPg } from '../support/wire/echo-pg.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { FakeEvents } from '../support/wire/fake-events.js';
+import { FakeS3 } from '../support/wire/fake-s3.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
 
 // Every place a secret can be configured × every way a target can echo it × every sink it could reach.
@@ -226,6 +227,7 @@ beforeAll(async () => {
     serve('sns', sns.handler, calls),
     serve('secretsmanager', fakeSecrets(secretValues), calls),
     serve('events', events.handler, calls),
+    serve('s3', new FakeS3().handler, calls),
   ]);
 });
 
@@ -237,7 +239,7 @@ afterAll(async () => {
 });
 
 const awsEnv = () => {
-  const [dynamodb, snsEndpoint, secrets, eventBridge] = services;
+  const [dynamodb, snsEndpoint, secrets, eventBridge, s3] = services;
   return {
     PATH: process.env.PATH,
     AWS_REGION: 'eu-west-1',
@@ -247,6 +249,7 @@ const awsEnv = () => {
     AWS_ENDPOINT_URL_SNS: snsEndpoint!.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets!.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge!.url,
+    AWS_ENDPOINT_URL_S3: s3!.url,
     ...envValues,
   };
 };

@@ -19,7 +19,7 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any> 
 
 /**
  * Synthesizes a stack with real bundling and reads back each function and schedule. References to the
- * stack's own resources in an environment become local stand-ins: the table name given, and topic ARNs.
+ * stack's own resources in an environment become local stand-ins: the table name given, a bucket name, and topic ARNs.
  */
 export function synthFunctions(
   config: VigilConfig,
@@ -40,7 +40,13 @@ export function synthFunctions(
     Object.fromEntries(
       Object.entries(variables).map(([key, value]) => [
         key,
-        typeof value === 'string' ? value : key === 'TABLE_NAME' ? table : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`,
+        typeof value === 'string'
+          ? value
+          : key === 'TABLE_NAME'
+            ? table
+            : key === 'STATUS_BUCKET'
+              ? 'vigil-status-page'
+              : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`,
       ]),
     );
   const functions = Object.entries(resources)

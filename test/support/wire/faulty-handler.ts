@@ -29,6 +29,8 @@ export interface WireRequest {
   path: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** The body's bytes, where the service reads them as bytes (S3's objects); `body` is their UTF-8 text. */
+  raw?: Buffer;
 }
 
 export interface WireResponse {
@@ -53,6 +55,8 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'AWSEvents') return `events ${op}`;
     return `ecs ${op}`;
   }
+  // S3's REST protocol: the page's files are written with PUT.
+  if (request.hostname.startsWith('s3')) return `s3 ${request.method === 'PUT' ? 'PutObject' : request.method}`;
   // CloudFront's REST protocol names the operation by method and path.
   if (request.hostname.startsWith('cloudfront')) return `cloudfront ${cloudfrontOperation(request.method, request.path.split('?')[0]!)}`;
   // The query protocols (SNS, DocumentDB) name the action in the form; the endpoint names the service.

@@ -17,17 +17,19 @@ export async function serve(
     | 'cloudfront'
     | 'cloudformation'
     | 'lambda'
-    | 'events',
+    | 'events'
+    | 's3',
   service: Service,
   calls: string[],
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     // Named as the endpoint would be, so the query protocols' calls are told apart by service.
-    const request = { method: req.method ?? 'POST', hostname: `${name}.local`, path: req.url ?? '/', headers };
+    const request = { method: req.method ?? 'POST', hostname: `${name}.local`, path: req.url ?? '/', headers, raw };
     calls.push(siteOf(request, body));
     const answer = await service(request, body);
     res.writeHead(answer.statusCode, answer.headers).end(answer.body);

@@ -1,0 +1,35 @@
+import type { VigilConfig } from '../config/schema.js';
+
+/** A component readers see, and the checks it is made of. */
+export interface Component {
+  id: string;
+  name: string;
+  description?: string;
+  checkIds: string[];
+}
+
+/** The config's components, or one per `service` tag of the checks (named by it), in the config's order. */
+export function componentsOf(config: VigilConfig): Component[] {
+  const declared = config.statusPage.components;
+  if (declared) {
+    return declared.map((c) => ({
+      id: c.id,
+      name: c.name,
+      ...(c.description ? { description: c.description } : {}),
+      checkIds: config.checks
+        .filter((check) => c.checks?.includes(check.id) || (c.tags !== undefined && Object.entries(c.tags).every(([k, v]) => check.tags[k] === v)))
+        .map((check) => check.id),
+    }));
+  }
+  const byService = new Map<string, string[]>();
+  for (const check of config.checks) {
+    const service = check.tags.service;
+    if (service) byService.set(service, [...(byService.get(service) ?? []), check.id]);
+  }
+  return [...byService].map(([service, checkIds]) => ({ id: service, name: service, checkIds }));
+}
+
+/** The components a check belongs to: an alarm's incident (`alarm:…`) belongs to none. */
+export function componentIdsOf(components: readonly Component[], checkId: string): string[] {
+  return components.filter((c) => c.checkIds.includes(checkId)).map((c) => c.id);
+}
