@@ -27,10 +27,10 @@ interface Kind {
 }
 
 /** Where a section's schema is written, when not in shared/config/<section>.ts. */
-const SECTION_FILES: Partial<Record<(typeof SECTIONS)[number], string>> = { defaults: 'schema.ts', runbooks: 'remediations.ts' };
+const SECTION_FILES: Partial<Record<(typeof SECTIONS)[number], string>> = { defaults: 'schema.ts', runbooks: 'remediations.ts', statusPage: 'status-page.ts' };
 
 /** The sections of the config besides its checks and remediations, in the order a reader meets them. */
-const SECTIONS = ['defaults', 'incidents', 'silences', 'runbooks', 'alarms', 'deployments', 'brake', 'network'] as const;
+const SECTIONS = ['defaults', 'incidents', 'silences', 'runbooks', 'alarms', 'deployments', 'brake', 'statusPage', 'network'] as const;
 
 /**
  * docs/configuration.md: every setting of the config, every probe and remediation in the registry, with
