@@ -50,6 +50,10 @@ export interface HandoffDetail {
   at: string;
   by: string;
   reason?: string;
+  /** For `escalated`: the level of the chain it goes to, e.g. `{ index: 2, name: 'lead' }`, for a rule to route on. */
+  level?: { index: number; name: string; deadline?: boolean };
+  /** For `updated`: whether a person marked it for the status page. */
+  public?: boolean;
 }
 
 export interface HandoffEvent {
@@ -84,6 +88,8 @@ export function handoffEvent(incident: Incident, transition: Transition, message
       at: transition.at,
       by: transition.by,
       ...(transition.reason ? { reason: transition.reason } : {}),
+      ...(transition.level ? { level: transition.level } : {}),
+      ...(transition.update ? { public: transition.update.public } : {}),
     },
   };
 }

@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createNotifyHandler } from '../../functions/notify/handler.js';
-import { streamRecord } from '../../app/local/stream.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
-import { silentLog } from '../../shared/log.js';
 import type { HandoffEvent } from '../../shared/notifications/handoff.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import type { Silence } from '../../shared/config/silences.js';
-import { MemoryStateStore } from '../../shared/state/memory.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
+import { memoryNotify } from '../support/memory-notify.js';
 
 // The PagerDuty rule docs/operations.md shows, run over Vigil's real events as EventBridge would: its pattern
 // picks them, its input transformer shapes them, and what comes out is what PagerDuty's Events API v2 takes.
@@ -63,16 +60,10 @@ async function eventsOf(silenced: boolean): Promise<HandoffEvent[]> {
   states.push((s = decideHumanAction(states[1], { op: 'ack', incidentId: 'api-health/1', by: 'alice', reason: 'on it' }, minutesAfter(T0, 3))));
   for (const minute of [4, 5]) states.push((s = decideIncident(s, finding('ok', minutesAfter(T0, minute)), ctx(minute)) ?? s)!);
   const events: HandoffEvent[] = [];
-  const notify = createNotifyHandler({
-    config,
-    store: new MemoryStateStore(),
-    publisher: { publish: async () => ({ messageId: 'm' }) },
-    log: silentLog,
-    topics: { main: 'alerts' },
-    incidentsFunction: 'vigil-test-incidents',
+  const { send } = memoryNotify(config, {
     handoff: { bus: 'vigil-test-incidents', publisher: { put: async (_bus, e) => (events.push(e), { eventId: `e-${events.length}` }) } },
   });
-  await notify({ Records: states.map((st, i) => streamRecord(states[i - 1], st, i + 1)) });
+  await send(states);
   return events;
 }
 

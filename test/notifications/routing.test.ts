@@ -7,6 +7,7 @@ import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
 import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
+import type { HandoffEvent } from '../../shared/notifications/handoff.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
@@ -31,6 +32,7 @@ describe('where each message goes', () => {
     }
     states.push((s = decideHumanAction(s, { op: 'ack', incidentId: 'api-health/1', by: 'alice', reason: 'on it' }, minutesAfter(T0, 50))));
     const sent: { topic: string; n: Notification }[] = [];
+    const events: HandoffEvent[] = [];
     const notify = createNotifyHandler({
       config,
       store: new MemoryStateStore(),
@@ -38,6 +40,7 @@ describe('where each message goes', () => {
       log: silentLog,
       topics: { main: 'alerts', escalation: 'escalations', stakeholders: 'stakeholders' },
       incidentsFunction: 'vigil-test-incidents',
+      handoff: { bus: 'vigil-test-incidents', publisher: { put: async (_bus, e) => (events.push(e), { eventId: `e-${events.length}` }) } },
     });
     await notify({ Records: states.map((st, i) => streamRecord(states[i - 1], st, i + 1)) });
     expect(sent.map(({ topic, n }) => `${n.attributes.transition} → ${topic}`)).toEqual([
@@ -50,6 +53,7 @@ describe('where each message goes', () => {
     ]);
     const toLead = sent.find(({ topic }) => topic === LEAD)!.n;
     expect(toLead.body).toContain('escalated to lead (level 2)');
+    expect(events.map((e) => e.detail.level?.name)).toEqual([undefined, 'secondary', undefined, 'lead', undefined, undefined]);
     expect(sent.find(({ topic }) => topic === 'stakeholders')!.n.subject).toMatch(/^\[P1\]\[UPDATE\] api-health: /);
   });
 });

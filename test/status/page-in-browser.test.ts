@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifyHandler } from '../../functions/notify/handler.js';
 import { statusFolder } from '../../app/local/status-folder.js';
-import { streamRecord } from '../../app/local/stream.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
-import { silentLog } from '../../shared/log.js';
 import type { CheckState } from '../../shared/state/check-state.js';
-import { MemoryStateStore } from '../../shared/state/memory.js';
 import { finding, minutesAfter } from '../support/findings.js';
+import { memoryNotify } from '../support/memory-notify.js';
 
 // The status page as a reader sees it: written by notify during an outage and after recovery, opened in
 // headless Chromium with JavaScript off, and read for what it says, where, and how legibly.
@@ -81,16 +78,8 @@ async function outage(until: 'outage' | 'recovered'): Promise<void> {
     s = decideIncident(s, finding('ok', minutesAfter(T, 30), { checkId: 'orders-health' }), ctx(30));
     states.push(s!);
   }
-  const notify = createNotifyHandler({
-    config,
-    store: new MemoryStateStore(),
-    publisher: { publish: async () => ({ messageId: 'm' }) },
-    log: silentLog,
-    topics: { main: 'alerts' },
-    incidentsFunction: 'vigil-test-incidents',
-    statusPage: statusFolder(dir),
-  });
-  expect((await notify({ Records: states.map((st, i) => streamRecord(states[i - 1], st, i + 1)) })).batchItemFailures).toEqual([]);
+  const { send } = memoryNotify(config, { statusPage: statusFolder(dir) });
+  expect((await send(states)).batchItemFailures).toEqual([]);
 }
 
 async function open(name: string): Promise<void> {
