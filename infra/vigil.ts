@@ -104,7 +104,7 @@ export class Vigil extends Construct {
     state.grantOperator(incidents);
     // Every transition as an event: PagerDuty, Opsgenie or a chat tool subscribe with a rule (docs/operations.md).
     const handoffs = props.eventBus ?? new EventBus(this, 'Handoffs', { eventBusName: `${prefix}-incidents` });
-    const statusPage = new StatusPage(this, 'StatusPage');
+    const statusPage = new StatusPage(this, 'StatusPage', { cloudfront: config.statusPage.cloudfront });
     const notifier = new Notifier(this, 'Notifier', {
       config,
       state,
@@ -113,6 +113,7 @@ export class Vigil extends Construct {
       functionDeadLetters,
       handoffs,
       statusBucket: statusPage.bucket,
+      statusUrl: statusPage.url,
     });
 
     const access = new AwsAccess(config);

@@ -20,6 +20,7 @@ export type MetricName =
   | 'HandoffEventsUnconfirmed'
   | 'HandoffEventsFailed'
   | 'StatusPageFailed'
+  | 'OpsItemsFailed'
   | 'RunbookVerdicts'
   | 'Remediations';
 export type DimensionName = 'Status' | 'Kind' | 'Verdict' | 'Outcome';

@@ -1,14 +1,19 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { requireEnv } from '../../shared/aws-env.js';
-import { deployedConfig as config } from '../../shared/config/deployed.js';
+import { deployedConfig } from '../../shared/config/deployed.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
 import { lazyEventPublisher } from '../../shared/notifications/lazy-event-publisher.js';
 import { lazyS3StatusSink } from '../../shared/status/lazy-s3-sink.js';
+import { lazyOpsItems } from '../../shared/notifications/lazy-ops-items.js';
 import { deployedStore } from '../../shared/state/deployed.js';
 import { createNotifyHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
 import { vigilLog } from '../../shared/aws/log.js';
+
+// The page's address: the config's, or CloudFront's when the stack serves it there (known only at deploy).
+const url = deployedConfig.statusPage.url ?? process.env.STATUS_PAGE_URL;
+const config = url ? { ...deployedConfig, statusPage: { ...deployedConfig.statusPage, url } } : deployedConfig;
 
 const notify = createNotifyHandler({
   meter: emfMeter(),
@@ -20,6 +25,7 @@ const notify = createNotifyHandler({
   incidentsFunction: process.env.INCIDENTS_FUNCTION ?? 'the Vigil incidents function',
   handoff: process.env.EVENT_BUS_NAME ? { bus: process.env.EVENT_BUS_NAME, publisher: lazyEventPublisher() } : undefined,
   statusPage: process.env.STATUS_BUCKET ? lazyS3StatusSink(process.env.STATUS_BUCKET) : undefined,
+  opsItems: config.incidents.opsCenter ? lazyOpsItems() : undefined,
 });
 
 export const handler = maskedHandler((event: DynamoDBStreamEvent) => notify(event));

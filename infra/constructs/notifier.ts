@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -25,6 +25,8 @@ export interface NotifierProps {
   readonly handoffs: IEventBus;
   /** Where the status page is written. */
   readonly statusBucket: IBucket;
+  /** Where readers find it, when CloudFront serves it: the feed links there. */
+  readonly statusUrl?: string | undefined;
 }
 
 /** The outbox reader: the state table's stream into the notify function, with bounded retries and an on-failure queue. */
@@ -49,6 +51,7 @@ export class Notifier extends Construct {
         INCIDENTS_FUNCTION: props.incidentsFunctionName,
         EVENT_BUS_NAME: props.handoffs.eventBusName,
         STATUS_BUCKET: props.statusBucket.bucketName,
+        ...(props.statusUrl ? { STATUS_PAGE_URL: props.statusUrl } : {}),
       },
     });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
@@ -57,6 +60,16 @@ export class Notifier extends Construct {
     const levels = props.config.incidents.escalation.flatMap((level, i) => (level.topic ? [Topic.fromTopicArn(this, `Level${i + 1}`, level.topic)] : []));
     grantPublishing(this.function, alerting.alerts, alerting.escalations, alerting.stakeholders, ...levels);
     props.handoffs.grantPutEventsTo(this.function);
+    // OpsCenter, when the config asks for OpsItems: creating and finding them takes no resource (IAM allows only "*").
+    if (props.config.incidents.opsCenter) {
+      this.function.addToRolePolicy(new PolicyStatement({ actions: ['ssm:CreateOpsItem', 'ssm:DescribeOpsItems'], resources: ['*'] }));
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ssm:UpdateOpsItem'],
+          resources: [Stack.of(this).formatArn({ service: 'ssm', resource: 'opsitem', resourceName: '*' })],
+        }),
+      );
+    }
     // The page's three files, and nothing else: no read, no delete.
     this.function.addToRolePolicy(
       new PolicyStatement({

@@ -1,6 +1,6 @@
 import * as z from '../zod.js';
 import { businessHoursSchema } from './business-hours.js';
-import { nameSchema } from './names.js';
+import { nameSchema, SEVERITIES } from './names.js';
 
 /** How quickly someone must respond and resolve, how often to remind them, and how often to tell stakeholders, for one severity. */
 function severity(respondMinutes: number, repeatMinutes: number, updateMinutes: number, resolveMinutes: number) {
@@ -84,6 +84,11 @@ export const incidentsSchema = z.prefault(
      * the escalations topic after the severity's `respondMinutes`.
      */
     escalation: z._default(z.array(escalationLevel).check(z.minLength(1), z.maxLength(5)), [{ name: 'escalations' }]),
+    /**
+     * An OpsCenter OpsItem per incident of these severities, opened with it, in progress once acknowledged, resolved
+     * with it. Default: none.
+     */
+    opsCenter: z.optional(z.strictObject({ severities: z._default(z.array(z.enum(SEVERITIES)).check(z.minLength(1)), ['P1', 'P2']) })),
     /** Business hours for the severities that may wait: outside them such an incident waits for the morning. */
     businessHours: z.optional(businessHoursSchema),
   }),

@@ -27,8 +27,10 @@ export const statusPageSchema = z.strictObject({
   title: z._default(text(100), 'Service status'),
   /** The components readers see. Default: one per `service` tag of the checks, named by it. */
   components: z.optional(z.array(componentSchema).check(z.minLength(1), z.maxLength(100))),
-  /** Where readers find the page, for the feed's links, e.g. `https://status.example.com/`. */
+  /** Where readers find the page, for the feed's links, e.g. `https://status.example.com/`. Default: the CloudFront address, when served there. */
   url: z.optional(z.url()),
+  /** Serve the page through CloudFront (HTTPS, the bucket reached only with origin access control). Default: false, the private bucket only. */
+  cloudfront: z._default(z.boolean(), false),
 });
 
 export type StatusPageConfig = z.output<typeof statusPageSchema>;

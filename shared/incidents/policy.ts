@@ -59,6 +59,7 @@ export function policyFor(check: CheckConfig, config: VigilConfig): IncidentPoli
     grouping: _grouping,
     escalation: _escalation,
     businessHours: _hours,
+    opsCenter: _opsCenter,
     ...base
   } = config.incidents;
   const own = Object.fromEntries(Object.entries(check.incident ?? {}).filter(([, v]) => v !== undefined));

@@ -30,6 +30,7 @@ const SITES = [
   'dynamodb GetItem INCIDENT',
   'sns Publish',
   'events PutEvents',
+  'ssm CreateOpsItem',
   'dynamodb Query',
   'dynamodb GetItem CONTROL',
 ] as const;
@@ -54,6 +55,7 @@ afterAll(async () => {
 
 const config = (mode: 'auto' | 'propose' | 'observe' = 'auto') =>
   parseConfig({
+    incidents: { opsCenter: { severities: ['P1'] } },
     checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
     remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode, leaseSeconds: 300 }],
     runbooks: [
@@ -125,6 +127,12 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     const notifyNeverSends = site === 'dynamodb GetItem INCIDENT' && mode !== 'first' && fault === 'kill';
     // A send whose attempt dies right after it, or whose record the table never takes, is one more copy on each delivery.
     const copiesPerDelivery = (site === 'sns Publish' && fault === 'kill') || (site === 'dynamodb PutItem INCIDENT' && mode !== 'first');
+    // One OpsItem for the incident: OpsCenter's deduplication holds it to one however often it is asked. None only
+    // when OpsCenter refuses every call, the message itself cannot go, or the record went to the dead-letter queue.
+    const opsItems = world.ssm.items.length;
+    const ssmDown = site === 'ssm CreateOpsItem' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
+    if (opsItems > 1) fail(`${opsItems} OpsItems for one incident`);
+    if (opsItems === 0 && !ssmDown && !snsDown && !notifyNeverSends && !deadLettered.length && delivered.ends.length) fail('no OpsItem for the incident');
     const eventsDown = site === 'events PutEvents' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
     const eventCopiesPerDelivery = (site === 'events PutEvents' && fault === 'kill') || (site === 'dynamodb PutItem INCIDENT' && mode !== 'first');
     for (const [t, state] of new Map(transitions.map((s) => [`${s.incident.id}#${s.transition.seq}`, s]))) {

@@ -33,6 +33,11 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
     expect(findings(await loadConfigFile('vigil.config.ts'))).toEqual([]);
   });
 
+  it('finds nothing unacknowledged with the status page served through CloudFront', () => {
+    const config = parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1', tags: { service: 'orders' } }], statusPage: { cloudfront: true } });
+    expect(findings(config)).toEqual([]);
+  });
+
   it('finds nothing unacknowledged with checks in a VPC, databases, and every kind of remediation', () => {
     const config = parseConfig({
       network: {

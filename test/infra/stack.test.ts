@@ -353,6 +353,42 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(put.Resource).toHaveLength(3);
   });
 
+  it('serves the status page through CloudFront when asked, the bucket reached only by that distribution', () => {
+    const app = new App(noBundling);
+    const config = parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1', tags: { service: 'orders' } }], statusPage: { cloudfront: true } });
+    const t = Template.fromStack(new VigilStack(app, 'Cdn', { config, environmentName: 'cdn' }));
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+    t.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    expect(Object.keys(t.toJSON().Outputs)).toContain('StatusPageUrl');
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STATUS_PAGE_URL: Match.anyValue() }) } });
+  });
+
+  it('lets notify open and move OpsItems only when the config asks for them', () => {
+    const withOps = (opsCenter: boolean) => {
+      const app = new App(noBundling);
+      const config = parseConfig({ checks: [{ id: 'a', kind: 'tcp', target: 'a:1' }], ...(opsCenter ? { incidents: { opsCenter: {} } } : {}) });
+      return actionsOf(Template.fromStack(new VigilStack(app, `Ops${opsCenter}`, { config, environmentName: 'ops' })), 'NotifierFunction');
+    };
+    expect(withOps(true)).toEqual(expect.arrayContaining(['ssm:CreateOpsItem', 'ssm:DescribeOpsItems', 'ssm:UpdateOpsItem']));
+    expect(withOps(false).filter((a) => a.startsWith('ssm:'))).toEqual([]);
+  });
+
   it('has an event bus for hand-offs, which notify alone may put events on', () => {
     sample.hasResourceProperties('AWS::Events::EventBus', { Name: 'vigil-test-incidents' });
     const puts = Object.entries(sample.findResources('AWS::IAM::Policy')).filter(([, p]) =>

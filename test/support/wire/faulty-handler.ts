@@ -53,6 +53,7 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'Logs_20140328') return `logs ${op}`;
     if (prefix === 'GraniteServiceVersion20100801') return `cloudwatch ${op}`;
     if (prefix === 'AWSEvents') return `events ${op}`;
+    if (prefix === 'AmazonSSM') return `ssm ${op}`;
     return `ecs ${op}`;
   }
   // S3's REST protocol: the page's files are written with PUT.

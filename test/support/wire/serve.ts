@@ -18,7 +18,8 @@ export async function serve(
     | 'cloudformation'
     | 'lambda'
     | 'events'
-    | 's3',
+    | 's3'
+    | 'ssm',
   service: Service,
   calls: string[],
 ): Promise<{ url: string; close(): Promise<void> }> {

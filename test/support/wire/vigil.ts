@@ -14,6 +14,7 @@ import type { Log } from '../../../shared/log.js';
 import { silentLog } from '../../../shared/log.js';
 import { SnsPublisher } from '../../../shared/notifications/sns-publisher.js';
 import { EventBridgePublisher } from '../../../shared/notifications/eventbridge-publisher.js';
+import { SsmOpsItems } from '../../../shared/notifications/ssm-ops-items.js';
 import { DynamoStateStore } from '../../../shared/state/dynamo.js';
 import { invokeAsync, type Attempt, type World } from './world.js';
 
@@ -65,6 +66,7 @@ export function notifyIn(world: World, attempt: Attempt, config: VigilConfig, lo
     topics: { main: ALERTS, escalation: ESCALATIONS },
     incidentsFunction: 'vigil-test-incidents',
     handoff: { bus: HANDOFFS, publisher: new EventBridgePublisher(attempt.events) },
+    opsItems: new SsmOpsItems(attempt.ssm),
     // A meter, so the open-incident count (a Query) is on the path as deployed.
     meter: { count: () => undefined, gauge: () => undefined },
   });

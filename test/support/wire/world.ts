@@ -12,6 +12,7 @@ import { FakeAutoscaling } from './fake-autoscaling.js';
 import { FakeCloudfront } from './fake-cloudfront.js';
 import { FakeSns } from './fake-sns.js';
 import { FakeEvents } from './fake-events.js';
+import { FakeSsm } from './fake-ssm.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
 let tables = 0;
@@ -22,6 +23,7 @@ export class World {
   readonly ecs = new FakeEcs();
   readonly sns = new FakeSns();
   readonly events = new FakeEvents();
+  readonly ssm = new FakeSsm();
   readonly docdb = new FakeDocdb();
   readonly rds = new FakeRds();
   readonly autoscaling = new FakeAutoscaling();
@@ -93,6 +95,7 @@ export class World {
       ecs: { ...common, endpoint: 'http://ecs.local', requestHandler: wire(this.ecs.handler) as never },
       sns: { ...common, endpoint: 'http://sns.local', requestHandler: wire(this.sns.handler) as never },
       events: { ...common, endpoint: 'http://events.local', requestHandler: wire(this.events.handler) as never },
+      ssm: { ...common, endpoint: 'http://ssm.local', requestHandler: wire(this.ssm.handler) as never },
       docdb: { ...common, endpoint: 'http://docdb.local', requestHandler: wire(this.docdb.handler) as never },
       rds: { ...common, endpoint: 'http://rds.local', requestHandler: wire(this.rds.handler) as never },
       autoscaling: { ...common, endpoint: 'http://autoscaling.local', requestHandler: wire(this.autoscaling.handler) as never },
@@ -131,6 +134,7 @@ export interface Attempt {
   ecs: ClientConfig;
   sns: ClientConfig;
   events: ClientConfig;
+  ssm: ClientConfig;
   docdb: ClientConfig;
   rds: ClientConfig;
   autoscaling: ClientConfig;
