@@ -64,7 +64,7 @@ export function statusPageSizes(): string {
   return [
     '## Status page size',
     '',
-    'The files notify writes on each change, for N components with 90 days of history (an outage every ninth day on a third of them) and the incidents the page lists. No script, no font, no image: the HTML carries its own styles. Gzipped is what CloudFront or any web server sends; the first round trip on a fresh connection carries about 14,600 bytes (10 segments), so a page within it shows without waiting for another.',
+    'The files notify writes on each change, for N components with 90 days of history (an outage every ninth day on a third of them) and the incidents the page lists. No script, no font, no image: the HTML carries its own styles. The bucket stores them gzipped (`Content-Encoding: gzip`), which is what readers download; the first round trip on a fresh connection carries about 14,600 bytes (10 segments), so a page within it shows without waiting for another.',
     '',
     '| components | file | as written | gzipped | gzipped / first round trip | target (index.html within one round trip) |',
     '| ---: | --- | ---: | ---: | ---: | --- |',

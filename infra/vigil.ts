@@ -227,6 +227,7 @@ export class Vigil extends Construct {
       statusPage.bucket.bucketName,
       'The status page (index.html, summary.json, feed.atom), written on each change; private: serve it through CloudFront',
     );
+    if (statusPage.url) output('StatusPageUrl', statusPage.url, 'The status page, through CloudFront (statusPage.cloudfront)');
     output('EscalationsTopicArn', alerting.escalations.topicArn, 'Escalations, and pages when Vigil cannot record an alarm');
     output(
       'DashboardUrl',

@@ -1,6 +1,6 @@
 import type { Severity } from '../config/names.js';
 import type { Incident, Transition } from '../state/check-state.js';
-import { publishStatus, type StatusSink } from '../status/publish.js';
+import type { StatusSink } from '../status/publish.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { StatusRecords } from '../state/ports.js';
 import { readLine, sendCounted, SentUnrecorded, type LineDeps } from './delivery-lines.js';
@@ -83,6 +83,8 @@ export async function trackOpsItem(
  */
 export async function drawStatusPage(deps: HandOffDeps, sink: StatusSink, incident: Incident, transition: Transition): Promise<void> {
   try {
+    // Loaded on first use: drawing the page is not on the way to any message, so a cold start does not pay for it first.
+    const { publishStatus } = await import('../status/publish.js');
     await publishStatus({ config: deps.config, store: deps.store, sink, now: () => new Date(transition.at) }, incident, transition);
   } catch (err) {
     deps.meter?.count('StatusPageFailed', 1, { name: 'Kind', value: transition.kind });

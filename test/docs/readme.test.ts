@@ -38,7 +38,12 @@ describe('the README', () => {
   });
 
   it('and the documents link only to files that exist', () => {
-    const documents = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)];
+    const documents = [
+      'README.md',
+      ...readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     const broken = documents.flatMap((doc) =>
       [...read(doc).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
         .map((m) => m[1]!)

@@ -132,7 +132,8 @@ async function cell(site: string, fault: Fault, mode: (typeof MODES)[number]): P
     const opsItems = world.ssm.items.length;
     const ssmDown = site === 'ssm CreateOpsItem' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
     if (opsItems > 1) fail(`${opsItems} OpsItems for one incident`);
-    if (opsItems === 0 && !ssmDown && !snsDown && !notifyNeverSends && !deadLettered.length && delivered.ends.length) fail('no OpsItem for the incident');
+    const opened = transitions.some((st) => st.transition.kind === 'opened');
+    if (opened && opsItems === 0 && !ssmDown && !snsDown && !notifyNeverSends && !deadLettered.length) fail('no OpsItem for the incident');
     const eventsDown = site === 'events PutEvents' && mode !== 'first' && ['throttle', 'server', 'before'].includes(fault);
     const eventCopiesPerDelivery = (site === 'events PutEvents' && fault === 'kill') || (site === 'dynamodb PutItem INCIDENT' && mode !== 'first');
     for (const [t, state] of new Map(transitions.map((s) => [`${s.incident.id}#${s.transition.seq}`, s]))) {
