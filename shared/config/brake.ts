@@ -30,7 +30,3 @@ export const brakeSchema = z.prefault(
 );
 
 export type BrakePolicy = z.output<typeof brakeSchema>;
-
-/** Whether the brake has anything to hold: it is on, and some remediation may act without a human. */
-export const brakeApplies = (config: { brake: BrakePolicy; remediations: readonly { mode: string }[] }): boolean =>
-  config.brake.enabled && config.remediations.some((r) => r.mode === 'auto');

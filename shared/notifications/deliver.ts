@@ -1,4 +1,4 @@
-import { brakeApplies } from '../config/brake.js';
+import { brakeApplies } from '../config/brake-applies.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { policyFor } from '../incidents/policy.js';
 import type { Log } from '../log.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { brakeApplies, brakeSchema } from '../../shared/config/brake.js';
+import { brakeSchema } from '../../shared/config/brake.js';
+import { brakeApplies } from '../../shared/config/brake-applies.js';
 import { askBrake, countingSince, failureThreshold, releaseBrake, watchBrake, type CountedView, type IncidentCounts } from '../../shared/guardrails/brake.js';
 import type { Brake } from '../../shared/state/brake.js';
 import { minutesAfter, T0 } from '../support/findings.js';
