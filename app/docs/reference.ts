@@ -126,11 +126,11 @@ function table(schema: JsonSchema, sources: CommentSource[]): string[] {
     '| setting | type | default | meaning |',
     '| --- | --- | --- | --- |',
     ...rows.map((row) => {
-      const meaning =
-        commentFor(
-          row.path.map((p) => p.replace('[]', '')),
-          sources,
-        ) ?? '';
+      // A list's entries are often a schema of their own, whose comments sit at paths relative to the entry.
+      const names = row.path.map((p) => p.replace('[]', ''));
+      const lastList = row.path.findLastIndex((p) => p.endsWith('[]'));
+      const inEntry = lastList >= 0 && lastList < row.path.length - 1 ? names.slice(lastList + 1) : undefined;
+      const meaning = commentFor(names, sources) ?? (inEntry && commentFor(inEntry, sources)) ?? '';
       const fallback = row.required ? '**required**' : row.fallback ? `\`${row.fallback}\`` : '';
       return `| \`${row.path.join('.')}\` | ${cell(row.type)} | ${cell(fallback)} | ${cell(meaning)} |`;
     }),
