@@ -29,6 +29,9 @@ interface Kind {
 /** Where a section's schema is written, when not in shared/config/<section>.ts. */
 const SECTION_FILES: Partial<Record<(typeof SECTIONS)[number], string>> = { defaults: 'schema.ts', runbooks: 'remediations.ts', statusPage: 'status-page.ts' };
 
+/** Where a section's schema starts in a file it shares with another (the remediations' guardrails come first there). */
+const SECTION_FROM: Partial<Record<(typeof SECTIONS)[number], string>> = { runbooks: 'const step = z.union' };
+
 /** The sections of the config besides its checks and remediations, in the order a reader meets them. */
 const SECTIONS = ['defaults', 'incidents', 'silences', 'runbooks', 'alarms', 'deployments', 'brake', 'statusPage', 'network'] as const;
 
@@ -77,10 +80,14 @@ export function configurationReference(): string {
   for (const section of SECTIONS) {
     const schema = schemaOf((configSchema.shape as Record<string, z.ZodMiniType>)[section]!);
     const about = commentFor([section], [{ comments: topLevelComments() }]);
-    const own = { comments: commentsOf(at('shared/config', SECTION_FILES[section] ?? `${section}.ts`)) };
+    const file = at('shared/config', SECTION_FILES[section] ?? `${section}.ts`);
+    const from = SECTION_FROM[section];
+    const source = readFileSync(file, 'utf8');
+    const own = { comments: from ? settingComments(source.slice(source.indexOf(from))) : commentsOf(file) };
     const list = schema.type === 'array' && schema.items ? schema.items : undefined;
     out.push(`## ${section}`, '', ...(about ? [about, ''] : []), ...(list ? ['A list; each entry:', ''] : []));
-    out.push(...table(list ?? schema, [own, { comments: commentsOf(at('shared/config/names.ts')), shared: true }]), '');
+    // Parts of a section kept in files of their own (business hours, a silence's window) are read from those files.
+    out.push(...table(list ?? schema, [own, ...importedComments(file).map((comments) => ({ comments, shared: true }))]), '');
   }
   return out.join('\n');
 }

@@ -15,8 +15,11 @@ export const brakeSchema = z.prefault(
      */
     failing: z.prefault(
       z.strictObject({
+        /** Incidents opened within the window that engage it. Default: 20. */
         count: z._default(z.int().check(z.minimum(2), z.maximum(100_000)), 20),
+        /** The share of Vigil's checks failing within the window that engages it (and at least 3). Default: 0.5. */
         share: z._default(z.number().check(z.positive(), z.maximum(1)), 0.5),
+        /** The window both are counted in. Default: 10. */
         windowMinutes: z._default(z.number().check(z.positive(), z.maximum(1440)), 10),
       }),
       {},

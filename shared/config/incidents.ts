@@ -52,8 +52,11 @@ export const incidentsSchema = z.prefault(
      */
     flapping: z.prefault(
       z.strictObject({
+        /** Changes between failing and passing, within the window, that make it flapping. Default: 6. */
         changes: z._default(z.int().check(z.minimum(2), z.maximum(100)), 6),
+        /** The window they are counted in. Default: 60. */
         windowMinutes: z._default(z.number().check(z.positive()), 60),
+        /** How long it must hold still to be judged again. Default: 30. */
         stableMinutes: z._default(z.number().check(z.positive()), 30),
       }),
       {},
@@ -62,7 +65,13 @@ export const incidentsSchema = z.prefault(
      * Incidents of one group (a check's `group`, else its `service` tag) that open within `windowMinutes` of the
      * first go out as that one's notification, naming them all; acknowledging or silencing it covers them. 0: off.
      */
-    grouping: z.prefault(z.strictObject({ windowMinutes: z._default(z.number().check(z.minimum(0), z.maximum(1440)), 5) }), {}),
+    grouping: z.prefault(
+      z.strictObject({
+        /** Minutes after the first incident of a group within which the others are told with it. Default: 5; 0: off. */
+        windowMinutes: z._default(z.number().check(z.minimum(0), z.maximum(1440)), 5),
+      }),
+      {},
+    ),
     /** Days a notable finding is kept in the history. Default: 30. */
     historyDays: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
     /**
@@ -88,7 +97,12 @@ export const incidentsSchema = z.prefault(
      * An OpsCenter OpsItem per incident of these severities, opened with it, in progress once acknowledged, resolved
      * with it. Default: none.
      */
-    opsCenter: z.optional(z.strictObject({ severities: z._default(z.array(z.enum(SEVERITIES)).check(z.minLength(1)), ['P1', 'P2']) })),
+    opsCenter: z.optional(
+      z.strictObject({
+        /** The severities that get an OpsItem. Default: P1 and P2. */
+        severities: z._default(z.array(z.enum(SEVERITIES)).check(z.minLength(1)), ['P1', 'P2']),
+      }),
+    ),
     /** Business hours for the severities that may wait: outside them such an incident waits for the morning. */
     businessHours: z.optional(businessHoursSchema),
   }),

@@ -5,12 +5,15 @@ import * as z from '../zod.js';
  * subnets. The subnets need a route to DynamoDB, CloudWatch and SNS (a NAT gateway or VPC endpoints).
  */
 export const networkSchema = z.strictObject({
+  /** The VPC, e.g. `vpc-0a1b2c3d`. */
   vpcId: z.string().check(z.regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id like "vpc-0a1b2c3d"')),
   /** Private subnets, in at least two availability zones for a Lambda that survives an AZ outage. */
   subnets: z
     .array(
       z.strictObject({
+        /** The subnet, e.g. `subnet-0a1b2c3d`. */
         id: z.string().check(z.regex(/^subnet-[0-9a-f]+$/, 'expected a subnet id like "subnet-0a1b2c3d"')),
+        /** Its availability zone, e.g. `eu-west-1a`. */
         availabilityZone: z.string().check(z.minLength(1)),
       }),
     )

@@ -5,21 +5,39 @@ import { nameSchema, SEVERITIES } from './names.js';
 
 /** Guardrails every remediation has; defaults are the cautious ones. */
 export const guardShape = {
+  /** Names the remediation in runbooks' `act` steps and in manual payloads. */
   id: nameSchema,
+  /** What it is for, in a sentence. */
   description: z.optional(z.string()),
   /** observe: record what would be done, do nothing (default). propose: ask for approval through SNS. auto: act. */
   mode: z._default(z.enum(['observe', 'propose', 'auto']), 'observe'),
   /** Required for a high-risk remediation (rollback, failover) in auto mode: say why it is safe. */
-  allowAuto: z.optional(z.strictObject({ reason: z.string().check(z.minLength(10, 'say why acting without a human is safe here')) })),
+  allowAuto: z.optional(
+    z.strictObject({
+      /** Why acting without a human is safe here: on the record of every action it takes. */
+      reason: z.string().check(z.minLength(10, 'say why acting without a human is safe here')),
+    }),
+  ),
   /** No second action of this remediation on the target within this time. Default: 15. */
   cooldownMinutes: z._default(z.number().check(z.minimum(0)), 15),
   /** At most `count` actions on the target in `windowMinutes`, then escalate. Default: 3 per 60. */
   maxActions: z.prefault(
-    z.strictObject({ count: z._default(z.int().check(z.minimum(1)), 3), windowMinutes: z._default(z.number().check(z.positive()), 60) }),
+    z.strictObject({
+      /** Actions allowed in the window. Default: 3. */
+      count: z._default(z.int().check(z.minimum(1)), 3),
+      /** The window, in minutes. Default: 60. */
+      windowMinutes: z._default(z.number().check(z.positive()), 60),
+    }),
     {},
   ),
   /** After this many actions in a row that fail verification, stop acting until someone resets it. Default: 3. */
-  circuitBreaker: z.prefault(z.strictObject({ failures: z._default(z.int().check(z.minimum(1)), 3) }), {}),
+  circuitBreaker: z.prefault(
+    z.strictObject({
+      /** Actions in a row that failed verification before it opens. Default: 3. */
+      failures: z._default(z.int().check(z.minimum(1)), 3),
+    }),
+    {},
+  ),
   /** A proposal's approval must arrive within this time. Default: 30. */
   proposalMinutes: z._default(z.number().check(z.positive()), 30),
   /** How long the per-target lock lasts if the function dies holding it. Default: 300. */
@@ -59,25 +77,31 @@ export function riskOf(r: { kind: string }): 'low' | 'high' {
 }
 
 const step = z.union([
-  /** Run these checks and attach their findings as evidence. */
-  z.strictObject({ diagnose: z.array(z.string()).check(z.minLength(1)) }),
-  /** Run this remediation, within its guardrails. */
-  z.strictObject({ act: z.string() }),
-  /** Wait, then run the check until it passes or the attempts run out. */
   z.strictObject({
+    /** Run these checks and attach their findings as evidence. */
+    diagnose: z.array(z.string()).check(z.minLength(1)),
+  }),
+  z.strictObject({
+    /** Run this remediation, within its guardrails. */
+    act: z.string(),
+  }),
+  z.strictObject({
+    /** Wait, then run the check until it passes or the attempts run out. */
     verify: z.strictObject({
       /** Default, for a runbook a check starts: that check. */
       check: z.optional(z.string()),
-      /** Default: 60. */
+      /** Seconds to wait before the first attempt. Default: 60. */
       settleSeconds: z._default(z.number().check(z.minimum(0), z.maximum(600)), 60),
-      /** Default: 3. */
+      /** Runs of the check before it counts as not fixed. Default: 3. */
       attempts: z._default(z.int().check(z.minimum(1), z.maximum(10)), 3),
       /** Between attempts. Default: 30. */
       intervalSeconds: z._default(z.number().check(z.minimum(0), z.maximum(300)), 30),
     }),
   }),
-  /** Hand over to a human if not fixed by now, saying this. */
-  z.strictObject({ escalate: z.string().check(z.minLength(1)) }),
+  z.strictObject({
+    /** Hand over to a human if not fixed by now, saying this. */
+    escalate: z.string().check(z.minLength(1)),
+  }),
 ]);
 
 /**
@@ -99,7 +123,9 @@ const checkTrigger = z
 export type CheckTriggerConfig = z.output<typeof checkTrigger>;
 
 export const runbookSchema = z.strictObject({
+  /** Names the runbook in runs, messages and the timeline. */
   id: nameSchema,
+  /** What it is for, in a sentence. */
   description: z.optional(z.string()),
   /** Which alarms it answers (every alarm criterion given must hold), and which of Vigil's own checks start it. */
   match: z

@@ -20,6 +20,7 @@ export { SEVERITIES, type Severity } from './names.js';
 export const commonShape = {
   /** Unique; names the check in findings, incidents, schedules and manual invocations. */
   id: nameSchema,
+  /** What the check is for, in a sentence; shown with its findings. */
   description: z.optional(z.string()),
   /** EventBridge Scheduler expression. Default: rate(5 minutes). */
   schedule: z._default(scheduleSchema, 'rate(5 minutes)'),
@@ -49,7 +50,9 @@ export const commonShape = {
       successThreshold: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
       openOnWarn: z.optional(z.boolean()),
       maxRepeats: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+      /** Minutes before an unacknowledged incident escalates. Default: its severity's. */
       respondMinutes: z.optional(z.number().check(z.positive())),
+      /** Minutes between reminders while nobody acknowledges. Default: its severity's. */
       repeatMinutes: z.optional(z.number().check(z.positive())),
       /** Status updates to stakeholders this often while it is active. 0: none. */
       updateMinutes: z.optional(z.number().check(z.minimum(0))),

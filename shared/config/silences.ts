@@ -9,7 +9,9 @@ const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected "HH
  */
 export const silenceSchema = z
   .strictObject({
+    /** Names the silence in messages and on the timeline. */
     id: z.string().check(z.minLength(1)),
+    /** Why: shown on the incidents it holds (and, for maintenance, on the status page). */
     reason: z.string().check(z.minLength(1)),
     /** Check ids it covers. */
     checks: z.optional(z.array(z.string()).check(z.minLength(1))),
