@@ -3,7 +3,8 @@ import { planSchedules } from '../../shared/config/schedule-plan.js';
 import { rateMinutes } from '../../shared/config/schedule.js';
 import { deployTraps } from '../../shared/config/deploy-traps.js';
 import { loadConfigFile } from '../../shared/config/load.js';
-import type { VigilConfig } from '../../shared/config/schema.js';
+import { SEVERITIES, type VigilConfig } from '../../shared/config/schema.js';
+import { componentsOf } from '../../shared/status/components.js';
 import { secretIds } from '../../shared/config/secrets.js';
 import { RequestError } from '../../shared/errors.js';
 import type { Io } from '../terminal/io.js';
@@ -58,8 +59,25 @@ function summary(config: VigilConfig, path: string): string[] {
     ...(config.runbooks.length ? ['', `Runbooks (${config.runbooks.length}):`, ...config.runbooks.map(runbookLine)] : []),
     ...(config.deployments.length ? ['', `Rollouts that hold checks: ${config.deployments.map((d) => d.service).join(', ')}`] : []),
     '',
+    ...stakeholders(config),
+    '',
     `Secrets the functions may read: ${secrets.length ? secrets.join(', ') : 'none'}`,
     `Estimated cost: about $${dollars((runs / 1e6) * PER_MILLION)} a month for ${Math.round(runs).toLocaleString('en')} check runs${schedules.some((s) => s.expression.startsWith('cron(')) ? ' (a cron priced as once a minute, its most)' : ''}, plus the stack's fixed part (alarms, dashboard, key: $7.60 a month for the sample); bench/results.md has the model`,
+  ];
+}
+
+/** Who else hears: the status page, stakeholders' updates, the escalation chain, and the hand-offs. */
+function stakeholders(config: VigilConfig): string[] {
+  const components = componentsOf(config);
+  const updates = SEVERITIES.filter((s) => config.incidents.severities[s].updateMinutes > 0).map(
+    (s) => `${s} every ${config.incidents.severities[s].updateMinutes} min`,
+  );
+  const chain = config.incidents.escalation.map((l) => `${l.name}${l.topic ? ` (${l.topic})` : ''}`).join(', then ');
+  const hours = config.incidents.businessHours;
+  return [
+    `Status page (${components.length} component${components.length === 1 ? '' : 's'}: ${components.map((c) => c.name).join(', ') || 'none: give checks a service tag, or statusPage.components'}): a private bucket${config.statusPage.cloudfront ? ', served through CloudFront' : ''}`,
+    `Stakeholder updates: ${updates.join(', ') || 'none'}; escalation: ${chain}${hours ? `; ${hours.severities.join(', ')} wait for business hours (${hours.start}–${hours.end} ${hours.timeZone})` : ''}`,
+    `Hand-offs: every transition as an event on the bus vigil-<env>-incidents${config.incidents.opsCenter ? `; an OpsCenter OpsItem for each ${config.incidents.opsCenter.severities.join(', ')} incident` : ''}`,
   ];
 }
 

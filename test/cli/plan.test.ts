@@ -54,6 +54,9 @@ describe('vigil plan, as a process', () => {
     expect(stdout).toMatch(/Functions \(6\): run-checks, notify, incidents, on-alarm, remediate, heartbeat/);
     expect(stdout).toMatch(/Schedules \(\d+\):\n {2}\S+ {2}rate\(1 minute\) {2}public {2}api-health/);
     expect(stdout).toMatch(/Estimated cost: about \$\d+\.\d\d a month for [\d,]+ check runs/);
+    expect(stdout).toMatch(/Status page \(\d+ components: api, orders[^)]*\): a private bucket\n/);
+    expect(stdout).toContain('Stakeholder updates: P1 every 15 min, P2 every 60 min; escalation: escalations');
+    expect(stdout).toContain('Hand-offs: every transition as an event on the bus vigil-<env>-incidents');
   }, 60_000);
 
   it('prints every trap of a config that only a deploy would trip on', async () => {
