@@ -1,9 +1,9 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { IncidentBrief } from '../../shared/incidents/brief.js';
 import type { Io } from '../terminal/io.js';
 import { refusal } from './answer.js';
+import { actor, operatorOptions } from './operator-args.js';
 import { invokeFunction, whereOptions } from './invoke.js';
 
 export const incidentsUsage =
@@ -39,12 +39,12 @@ export async function humanCommand(op: 'ack' | 'resolve', args: string[], io: Io
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
+    options: operatorOptions,
   });
   const [incident, ...extra] = positionals;
   if (!incident || extra.length) throw new RequestError(`name one incident, e.g. vigil ${op} api-health/3 --reason "…". Usage: ${incidentsUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "looking into it". Usage: ${incidentsUsage}`);
-  const event = { op, incident, by: values.by ?? userInfo().username, reason: values.reason };
+  const event = { op, incident, by: actor(values.by), reason: values.reason };
   return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 
@@ -53,13 +53,14 @@ export async function updateCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { message: { type: 'string' }, public: { type: 'boolean' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
+    // An update says what it says in --message; it takes no --reason.
+    options: { message: { type: 'string' }, public: { type: 'boolean' }, by: operatorOptions.by, json: operatorOptions.json, ...whereOptions },
   });
   const [incident, ...extra] = positionals;
   if (!incident || extra.length) throw new RequestError(`name one incident, e.g. vigil update api-health/3 --message "…". Usage: ${incidentsUsage}`);
   if (!values.message?.trim())
     throw new RequestError(`--message is required: what stakeholders should know, e.g. --message "rolled back; errors falling". Usage: ${incidentsUsage}`);
-  const event = { op: 'update', incident, by: values.by ?? userInfo().username, message: values.message, public: values.public ?? false };
+  const event = { op: 'update', incident, by: actor(values.by), message: values.message, public: values.public ?? false };
   return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 
@@ -68,11 +69,11 @@ export async function releaseBrakeCommand(args: string[], io: Io): Promise<numbe
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
+    options: operatorOptions,
   });
   if (positionals.length) throw new RequestError(`unexpected "${positionals.join(' ')}". Usage: ${incidentsUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "the outage is understood". Usage: ${incidentsUsage}`);
-  const event = { op: 'release-brake', by: values.by ?? userInfo().username, reason: values.reason };
+  const event = { op: 'release-brake', by: actor(values.by), reason: values.reason };
   return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
 }
 

@@ -1,9 +1,9 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { Io } from '../terminal/io.js';
 import { refusal } from './answer.js';
-import { invokeFunction, whereOptions } from './invoke.js';
+import { actor, operatorOptions } from './operator-args.js';
+import { invokeFunction } from './invoke.js';
 
 export const remediateUsage =
   'vigil remediate <remediation> [--incident <id>] [--act --reason "why"] [--by name] [--json]   (a dry run unless --act)\n  vigil approve <proposal> --remediation <name> --reason "why" [--by name] [--json]';
@@ -20,10 +20,7 @@ export async function remediateCommand(args: string[], io: Io): Promise<number> 
       incident: { type: 'string' },
       act: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
-      reason: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean' },
-      ...whereOptions,
+      ...operatorOptions,
     },
   });
   const [remediation, ...extra] = positionals;
@@ -33,7 +30,7 @@ export async function remediateCommand(args: string[], io: Io): Promise<number> 
   const event = {
     remediation,
     dryRun: !values.act,
-    ...(values.act ? { approvedBy: values.by ?? userInfo().username, reason: values.reason } : {}),
+    ...(values.act ? { approvedBy: actor(values.by), reason: values.reason } : {}),
     ...(values.incident ? { incident: values.incident } : {}),
   };
   return invokeFunction('remediate', event, io, values, values.json ? undefined : readable);
@@ -44,14 +41,14 @@ export async function approveCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { remediation: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...whereOptions },
+    options: { remediation: { type: 'string' }, ...operatorOptions },
   });
   const [approve, ...extra] = positionals;
   if (!approve || extra.length) throw new RequestError(`name the proposal, as its [APPROVAL NEEDED] message does. Usage: ${remediateUsage}`);
   if (!values.remediation)
     throw new RequestError(`--remediation is required: the one the proposal names, so nobody approves the wrong thing. Usage: ${remediateUsage}`);
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, for the timeline. Usage: ${remediateUsage}`);
-  const event = { remediation: values.remediation, approve, approvedBy: values.by ?? userInfo().username, reason: values.reason };
+  const event = { remediation: values.remediation, approve, approvedBy: actor(values.by), reason: values.reason };
   return invokeFunction('remediate', event, io, values, values.json ? undefined : readable);
 }
 

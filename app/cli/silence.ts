@@ -1,9 +1,9 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RequestError } from '../../shared/errors.js';
 import type { Io } from '../terminal/io.js';
 import { readable } from './incidents.js';
-import { invokeFunction, whereOptions } from './invoke.js';
+import { actor, operatorOptions } from './operator-args.js';
+import { invokeFunction } from './invoke.js';
 
 export const silenceUsage =
   'vigil silence (--check <id> | --incident <id> | --tag key=value ...) [--for 30m] --reason "why" [--by name] [--json]   (vigil unsilence: the same, without --for)';
@@ -21,10 +21,7 @@ export async function silenceCommand(op: 'silence' | 'unsilence', args: string[]
       incident: { type: 'string' },
       tag: { type: 'string', multiple: true },
       for: { type: 'string' },
-      reason: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean' },
-      ...whereOptions,
+      ...operatorOptions,
     },
   });
   if (!values.reason?.trim()) throw new RequestError(`--reason is required: say why, e.g. --reason "deploying orders v1.4.2". Usage: ${silenceUsage}`);
@@ -36,7 +33,7 @@ export async function silenceCommand(op: 'silence' | 'unsilence', args: string[]
     ...(values.incident ? { incident: values.incident } : {}),
     ...(tags ? { tags } : {}),
     ...(values.for ? { for: values.for } : {}),
-    by: values.by ?? userInfo().username,
+    by: actor(values.by),
     reason: values.reason,
   };
   return invokeFunction('incidents', event, io, values, values.json ? undefined : readable);
