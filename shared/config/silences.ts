@@ -73,15 +73,22 @@ function inWeeklyWindow(w: NonNullable<Silence['weekly']>, now: Date): boolean {
 
 export { covers as silenceCovers, inTime as silenceInTime };
 
-/** When a silence next begins after `now`, within `days`: its `from`, or its weekly window's next start. */
-export function nextStart(s: Silence, now: Date, days = 7): Date | undefined {
+/** When a silence next holds after `now`, within `days`: its `from` (to its `until`), or its weekly window's next start and end. */
+export function nextWindow(s: Silence, now: Date, days = 7): { from: Date; until?: string } | undefined {
   const horizon = now.getTime() + days * 86_400_000;
-  if (!s.weekly) return s.from && Date.parse(s.from) > now.getTime() && Date.parse(s.from) <= horizon ? new Date(s.from) : undefined;
+  if (!s.weekly) {
+    const from = s.from ? new Date(s.from) : undefined;
+    return from && from > now && from.getTime() <= horizon ? { from, ...(s.until ? { until: s.until } : {}) } : undefined;
+  }
+  const start = minutesOf(s.weekly.start);
+  // A window whose end is before its start runs past midnight.
+  const length = (minutesOf(s.weekly.end) - start + 1440) % 1440 || 1440;
   for (let d = 0; d <= days; d++) {
     const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + d));
     if (!s.weekly.days.includes(DAYS[day.getUTCDay()]!)) continue;
-    const start = new Date(day.getTime() + minutesOf(s.weekly.start) * 60_000);
-    if (start > now && start.getTime() <= horizon && (!s.until || start < new Date(s.until)) && (!s.from || start >= new Date(s.from))) return start;
+    const from = new Date(day.getTime() + start * 60_000);
+    if (from > now && from.getTime() <= horizon && (!s.until || from < new Date(s.until)) && (!s.from || from >= new Date(s.from)))
+      return { from, until: new Date(from.getTime() + length * 60_000).toISOString() };
   }
   return undefined;
 }

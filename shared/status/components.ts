@@ -8,8 +8,19 @@ export interface Component {
   checkIds: string[];
 }
 
-/** The config's components, or one per `service` tag of the checks (named by it), in the config's order. */
+const known = new WeakMap<VigilConfig, Component[]>();
+
+/**
+ * The config's components, or one per `service` tag of the checks (named by it), in the config's order. Worked
+ * out once per config: notify asks after every transition, and a config may hold many checks.
+ */
 export function componentsOf(config: VigilConfig): Component[] {
+  let components = known.get(config);
+  if (!components) known.set(config, (components = derive(config)));
+  return components;
+}
+
+function derive(config: VigilConfig): Component[] {
   const declared = config.statusPage.components;
   if (declared) {
     return declared.map((c) => ({

@@ -1,4 +1,4 @@
-import { nextStart, silenceCovers, silenceInTime } from '../config/silences.js';
+import { nextWindow, silenceCovers, silenceInTime } from '../config/silences.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { ComponentStatus, PageIncident, StatusDay, StatusRecord } from '../state/status.js';
 import type { Component } from './components.js';
@@ -87,25 +87,19 @@ function lastDays(now: Date): string[] {
 
 /** The silences that say they are maintenance: going on now, or starting within a week, on the components of their checks. */
 function maintenancesOf(config: VigilConfig, components: readonly Component[], now: Date): PageMaintenance[] {
-  return config.silences.flatMap((s): PageMaintenance[] => {
-    if (!s.maintenance) return [];
-    const affected = components
-      .filter((c) => c.checkIds.some((id) => silenceCovers(s, { id, tags: config.checks.find((k) => k.id === id)?.tags ?? {} })))
-      .map((c) => c.id);
+  const planned = config.silences.filter((s) => s.maintenance);
+  if (!planned.length) return [];
+  const tagsOf = new Map(config.checks.map((c) => [c.id, c.tags]));
+  return planned.flatMap((s): PageMaintenance[] => {
+    const affected = components.filter((c) => c.checkIds.some((id) => silenceCovers(s, { id, tags: tagsOf.get(id) ?? {} }))).map((c) => c.id);
     if (!affected.length) return [];
     if (silenceInTime(s, now))
       return [
         { id: s.id, name: s.reason, status: 'in_progress', from: s.from ?? now.toISOString(), ...(s.until ? { until: s.until } : {}), components: affected },
       ];
-    const next = nextStart(s, now);
-    if (!next) return [];
-    const until = s.weekly ? windowEnd(s.weekly, next) : s.until;
-    return [{ id: s.id, name: s.reason, status: 'scheduled', from: next.toISOString(), ...(until ? { until } : {}), components: affected }];
+    const next = nextWindow(s, now);
+    return next
+      ? [{ id: s.id, name: s.reason, status: 'scheduled', from: next.from.toISOString(), ...(next.until ? { until: next.until } : {}), components: affected }]
+      : [];
   });
-}
-
-function windowEnd(w: { start: string; end: string }, start: Date): string {
-  const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3));
-  const length = (minutes(w.end) - minutes(w.start) + 1440) % 1440 || 1440;
-  return new Date(start.getTime() + length * 60_000).toISOString();
 }

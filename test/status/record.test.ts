@@ -131,6 +131,37 @@ describe('the status record', () => {
     expect(summary.incidents.map((i) => i.impact)).toEqual(['critical']);
   });
 
+  it('announces a weekly maintenance window ahead, and shows it in progress while it holds, on the components of its checks', () => {
+    const planned = parseConfig({
+      checks: config.checks.map(({ id, kind, target, severity, tags }) => ({ id, kind, target, severity, tags }) as never),
+      silences: [
+        {
+          id: 'db-window',
+          reason: 'Weekly database maintenance',
+          tags: { service: 'orders' },
+          weekly: { days: ['SUN'], start: '23:00', end: '01:00' },
+          maintenance: true,
+        },
+      ],
+    });
+    const parts = componentsOf(planned);
+    // 2026-12-04 is a Friday: the next window opens on Sunday at 23:00 and runs past midnight.
+    const ahead = buildPage(planned, parts, emptyRecord(), new Date('2026-12-04T12:00:00.000Z'));
+    expect(ahead.maintenances).toEqual([
+      {
+        id: 'db-window',
+        name: 'Weekly database maintenance',
+        status: 'scheduled',
+        from: '2026-12-06T23:00:00.000Z',
+        until: '2026-12-07T01:00:00.000Z',
+        components: ['orders'],
+      },
+    ]);
+    const during = buildPage(planned, parts, emptyRecord(), new Date('2026-12-06T23:30:00.000Z'));
+    expect(during.maintenances.map((m) => m.status)).toEqual(['in_progress']);
+    expect(during.components.map((c) => c.status)).toEqual(['under_maintenance', 'operational']);
+  });
+
   it.each([
     [['operational', 'operational'], 'none', 'All Systems Operational'],
     [['operational', 'degraded_performance'], 'minor', 'Minor Service Outage'],
