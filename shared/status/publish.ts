@@ -8,6 +8,7 @@ import { statusHtml } from './html.js';
 import { buildPage } from './page.js';
 import { emptyRecord, recordTransition } from './record.js';
 import { summaryJson } from './summary-json.js';
+import { knownSecrets } from '../secrets/mask.js';
 
 /** One file of the page, as it is served. */
 export interface StatusFile {
@@ -45,10 +46,11 @@ export async function publishStatus(deps: StatusDeps, incident: Incident, transi
   return true;
 }
 
+/** The page's files, every secret known to the process masked: the page is the most public of Vigil's sinks, whatever holds it. */
 export function statusFiles(page: ReturnType<typeof buildPage>): StatusFile[] {
   return [
-    { path: 'index.html', body: statusHtml(page), contentType: 'text/html; charset=utf-8' },
-    { path: 'summary.json', body: `${JSON.stringify(summaryJson(page), null, 2)}\n`, contentType: 'application/json' },
-    { path: 'feed.atom', body: atomFeed(page), contentType: 'application/atom+xml' },
-  ];
+    { path: 'index.html' as const, body: statusHtml(page), contentType: 'text/html; charset=utf-8' },
+    { path: 'summary.json' as const, body: `${JSON.stringify(summaryJson(page), null, 2)}\n`, contentType: 'application/json' },
+    { path: 'feed.atom' as const, body: atomFeed(page), contentType: 'application/atom+xml' },
+  ].map((file) => ({ ...file, body: knownSecrets.text(file.body) }));
 }

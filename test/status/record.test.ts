@@ -173,3 +173,24 @@ describe('the status record', () => {
     expect(overall(statuses)).toEqual({ indicator, description });
   });
 });
+
+describe('the status page files', () => {
+  it('mask every secret the process knows, in the page, the JSON and the feed alike, whatever sink holds them', async () => {
+    const { knownSecrets } = await import('../../shared/secrets/mask.js');
+    const { statusFiles } = await import('../../shared/status/publish.js');
+    const secret = 'St4tusP4ge-Sentinel-9f1c';
+    knownSecrets.add(secret);
+    const open = incident('orders-health', { openedAt: '2026-12-04T11:00:00.000Z' });
+    const said = `Rotated the key ${secret} and redeployed`;
+    const record = play([
+      [open, t('opened', 1, open.openedAt)],
+      [open, t('updated', 2, '2026-12-04T11:10:00.000Z', { by: 'alice', reason: said, update: { public: true } })],
+    ]);
+    const files = statusFiles(buildPage(config, components, record, new Date('2026-12-04T11:20:00.000Z')));
+    expect(files.map((f) => f.path)).toEqual(['index.html', 'summary.json', 'feed.atom']);
+    for (const file of files) {
+      expect(file.body, file.path).not.toContain(secret);
+      expect(file.body, file.path).toContain('Rotated the key ***');
+    }
+  });
+});
