@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { createNotifyHandler } from '../../functions/notify/handler.js';
-import type { HandoffEvent } from '../../shared/notifications/handoff.js';
+import type { HandoffEvent } from '../../shared/notifications/handoff-event.js';
 import { statusFolder } from './status-folder.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { SetupError } from '../../shared/errors.js';

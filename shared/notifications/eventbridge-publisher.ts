@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type EventBridgeClientConfig } fro
 import { mutationRetries, unanswered } from '../aws/retries.js';
 import { REQUEST_TIMEOUTS } from '../aws/timeouts.js';
 import { knownSecrets } from '../secrets/mask.js';
-import type { EventPublisher, HandoffEvent } from './handoff.js';
+import type { EventPublisher, HandoffEvent } from './handoff-event.js';
 
 /** An entry EventBridge refused (throttled, too large, no such bus): nothing was put. */
 export class EventRefusedError extends Error {

@@ -4,7 +4,7 @@ import type { StatusSink } from '../status/publish.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { StatusRecords } from '../state/ports.js';
 import { readLine, sendCounted, SentUnrecorded, type LineDeps } from './delivery-lines.js';
-import { handoffEvent, type EventPublisher } from './handoff.js';
+import { handoffEvent, type EventPublisher } from './handoff-event.js';
 import type { Notification } from './message.js';
 import { opsItemStep, type OpsItems } from './ops-items.js';
 import { unanswered } from '../aws/retries.js';

@@ -1,4 +1,4 @@
-import type { EventPublisher } from './handoff.js';
+import type { EventPublisher } from './handoff-event.js';
 
 /** An event publisher whose EventBridge client loads on its first event: a cold start that sends nothing does not pay for it. */
 export function lazyEventPublisher(): EventPublisher {

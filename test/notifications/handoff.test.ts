@@ -6,7 +6,7 @@ import { decideIncident } from '../../shared/incidents/decide.js';
 import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
 import { silentLog } from '../../shared/log.js';
-import { HANDOFF_DETAIL_TYPE, HANDOFF_SOURCE, type EventPublisher, type HandoffEvent } from '../../shared/notifications/handoff.js';
+import { HANDOFF_DETAIL_TYPE, HANDOFF_SOURCE, type EventPublisher, type HandoffEvent } from '../../shared/notifications/handoff-event.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';

@@ -4,7 +4,7 @@ import { parseConfig } from '../../shared/config/load.js';
 import { decideIncident } from '../../shared/incidents/decide.js';
 import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
-import type { HandoffEvent } from '../../shared/notifications/handoff.js';
+import type { HandoffEvent } from '../../shared/notifications/handoff-event.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import type { Silence } from '../../shared/config/silences.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';

@@ -7,7 +7,7 @@ import { decideHumanAction } from '../../shared/incidents/human.js';
 import { policyFor } from '../../shared/incidents/policy.js';
 import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
-import type { HandoffEvent } from '../../shared/notifications/handoff.js';
+import type { HandoffEvent } from '../../shared/notifications/handoff-event.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import { MemoryStateStore } from '../../shared/state/memory.js';
 import { finding, minutesAfter, T0 } from '../support/findings.js';
