@@ -5,7 +5,7 @@ import { plainAwsError } from '../../shared/aws/plain.js';
 const OUTPUT_OF: Record<string, string> = { incidents: 'IncidentsFunction', remediate: 'RemediateFunction', 'on-alarm': 'OnAlarmFunction' };
 
 /** The stack `cdk deploy -c environment=<env>` creates (infra/app.ts). */
-export const stackOf = (env: string) => `Vigil-${env}`;
+const stackOf = (env: string) => `Vigil-${env}`;
 
 /**
  * Calls one function of the deployed stack with the caller's AWS credentials, as the Lambda console

@@ -87,7 +87,7 @@ function fallbackOf(schema: JsonSchema): { fallback?: string } {
 }
 
 /** A type as a person reads it: `text`, `whole number 1–100`, one of `A`, `AAAA`, a list of text, … */
-export function typeOf(schema: JsonSchema): string {
+function typeOf(schema: JsonSchema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
   if (schema.enum) return `one of ${schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
   const members = schema.anyOf ?? schema.oneOf;

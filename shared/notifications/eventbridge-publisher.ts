@@ -4,11 +4,6 @@ import { REQUEST_TIMEOUTS } from '../aws/timeouts.js';
 import { knownSecrets } from '../secrets/mask.js';
 import type { EventPublisher, HandoffEvent } from './handoff-event.js';
 
-/** An entry EventBridge refused (throttled, too large, no such bus): nothing was put. */
-export class EventRefusedError extends Error {
-  override name = 'EventRefusedError';
-}
-
 const PUT_ATTEMPTS = 3;
 
 export class EventBridgePublisher implements EventPublisher {
@@ -44,7 +39,7 @@ export class EventBridgePublisher implements EventPublisher {
     const entry = out.Entries?.[0];
     if (out.FailedEntryCount || !entry?.EventId)
       // An answer, so never taken for a lost reply: nothing was put.
-      throw Object.assign(new EventRefusedError(`EventBridge refused the event: ${entry?.ErrorCode ?? 'no event id'} ${entry?.ErrorMessage ?? ''}`.trim()), {
+      throw Object.assign(new Error(`EventBridge refused the event: ${entry?.ErrorCode ?? 'no event id'} ${entry?.ErrorMessage ?? ''}`.trim()), {
         $metadata: out.$metadata,
       });
     return { eventId: entry.EventId };

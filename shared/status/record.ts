@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 const STATUS_OF: Record<Severity, ComponentStatus> = { P1: 'major_outage', P2: 'partial_outage', P3: 'degraded_performance', P4: 'degraded_performance' };
 const IMPACT_OF: Record<Severity, PageIncident['impact']> = { P1: 'critical', P2: 'major', P3: 'minor', P4: 'minor' };
 /** Worst last: the order a day's or a component's state is judged by. */
-export const SEVERITY_ORDER: ComponentStatus[] = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
+const SEVERITY_ORDER: ComponentStatus[] = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
 /** How much of an outage's time counts as down, as Statuspage counts uptime. */
 const DOWN_WEIGHT: Partial<Record<ComponentStatus, number>> = { major_outage: 1, partial_outage: 0.3 };
 
