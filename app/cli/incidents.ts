@@ -11,7 +11,7 @@ export const incidentsUsage =
 
 /**
  * The on-call's console from a terminal: what the incidents function answers in the Lambda console, on the
- * local state or the table TABLE_NAME names with your credentials. Readable by default; `--json` for scripts.
+ * local state, the table TABLE_NAME names, or with `--env` the deployed function. Readable by default; `--json` for scripts.
  */
 export async function incidentsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({

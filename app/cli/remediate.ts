@@ -10,7 +10,7 @@ export const remediateUsage =
 
 /**
  * A remediation by hand, as the remediate function takes it: a dry run (the plan, and what the guardrails
- * say) unless `--act`, which needs a reason. On the local state, or the table TABLE_NAME names.
+ * say) unless `--act`, which needs a reason. On the local state, the table TABLE_NAME names, or with `--env` the deployed function.
  */
 export async function remediateCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
