@@ -3,13 +3,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import type { VigilConfig } from '../shared/config/schema.js';
-import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
+import { DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
 import { configSecrets } from '../shared/config/secrets.js';
+import { AWS_CLIENTS } from './aws-clients.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // Drivers and SDK clients (shared/aws/<name>.ts) only some functions need; the others leave them out.
-export { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
+export { DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
+export { AWS_CLIENTS } from './aws-clients.js';
 
 /** How every function's Node runs (NODE_OPTIONS): stack traces name Vigil's files and lines, not the minified bundle's. */
 export const NODE_OPTIONS = '--enable-source-maps';
@@ -148,20 +150,26 @@ const notOnLambda: Plugin = {
   },
 };
 
-/** An SDK client no check or remediation of the function calls becomes a stub: no config can reach it. */
+/**
+ * shared/aws/load-adapter.ts becomes a switch over the adapters the function's checks and remediations
+ * call, each imported lazily by its own path (a chunk loaded on first use); any other name is an error
+ * that says why, and its SDK client is not in the bundle.
+ */
 function onlyClients(wanted: readonly AwsClient[]): Plugin {
-  const left = AWS_CLIENTS.filter((c) => !wanted.includes(c));
   return {
     name: 'only-clients',
     setup(b) {
-      if (!left.length) return;
-      b.onLoad({ filter: new RegExp(`shared[\\\\/]aws[\\\\/](${left.join('|')})\\.ts$`) }, (args) => {
-        const client = /(\w+)\.ts$/.exec(args.path)![1];
-        return {
-          contents: `throw new Error(${JSON.stringify(`this function was built without the ${client} client: none of its checks or remediations calls it (infra/needs.ts)`)});`,
-          loader: 'js',
-        };
-      });
+      b.onLoad({ filter: /shared[\\/]aws[\\/]load-adapter\.ts$/ }, (args) => ({
+        contents: [
+          'export async function loadAdapter(name) {',
+          '  switch (name) {',
+          ...wanted.map((c) => `    case ${JSON.stringify(c)}: return (await import(${JSON.stringify(join(dirname(args.path), `${c}.ts`))})).sdkPort();`),
+          '  }',
+          '  throw new Error(`this function was built without the ${name} client: none of its checks or remediations calls it (infra/needs.ts)`);',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      }));
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { VigilConfig } from '../shared/config/schema.js';
 import { probeRegistry } from '../shared/probes/index.js';
 import { remediationRegistry } from '../shared/remediations/index.js';
-import { AWS_CLIENTS, DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
+import { DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
+import { AWS_CLIENTS } from './aws-clients.js';
 import { secretIds } from '../shared/config/secrets.js';
 import type { RunbookConfig } from '../shared/config/remediations.js';
 import { triggeringChecks } from '../shared/config/triggers.js';

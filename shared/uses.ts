@@ -1,7 +1,7 @@
 import type { AwsClient } from './aws/ports.js';
 
-// AWS SDK clients a probe or remediation may call, besides DynamoDB's (which every function has): the ports of shared/aws/ports.ts.
-export { AWS_CLIENTS, type AwsClient } from './aws/ports.js';
+// AWS SDK clients a probe or remediation may call, besides DynamoDB's (which every function has): the adapters of shared/aws/.
+export type { AwsClient } from './aws/ports.js';
 
 /** Database drivers a probe or remediation may load. */
 export const DRIVERS = ['pg', 'mongodb', '@redis/client'] as const;

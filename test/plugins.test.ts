@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AWS_CLIENTS } from '../shared/aws/ports.js';
+import { AWS_CLIENTS } from '../infra/aws-clients.js';
 import { probeRegistry } from '../shared/probes/index.js';
 import { remediationRegistry } from '../shared/remediations/index.js';
 import { DRIVERS, type Uses } from '../shared/uses.js';

@@ -115,3 +115,12 @@ export class SdkAutoscaling implements AutoscalingPort {
     await this.writes.send(new RegisterScalableTargetCommand({ ...ecs, ResourceId: resourceId, MaxCapacity: max }));
   }
 }
+
+/** The port `aws.autoscaling` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): AutoscalingPort => new SdkAutoscaling();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    autoscaling: AutoscalingPort;
+  }
+}

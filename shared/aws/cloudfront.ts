@@ -71,3 +71,12 @@ export class SdkCloudfront implements CloudfrontPort {
     return undefined;
   }
 }
+
+/** The port `aws.cloudfront` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): CloudfrontPort => new SdkCloudfront();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    cloudfront: CloudfrontPort;
+  }
+}

@@ -117,3 +117,12 @@ export class SdkDocdb implements DocdbPort {
     );
   }
 }
+
+/** The port `aws.docdb` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): DocdbPort => new SdkDocdb();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    docdb: DocdbPort;
+  }
+}

@@ -139,3 +139,12 @@ export class SdkEcs implements EcsPort {
     await this.writes.send(new UpdateServiceCommand(input));
   }
 }
+
+/** The port `aws.ecs` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): EcsPort => new SdkEcs();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    ecs: EcsPort;
+  }
+}

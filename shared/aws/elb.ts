@@ -65,3 +65,12 @@ export class SdkElb implements ElbPort {
     }
   }
 }
+
+/** The port `aws.elb` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): ElbPort => new SdkElb();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    elb: ElbPort;
+  }
+}

@@ -144,3 +144,12 @@ const newestFirst = (lines: LogLine[]) => [...lines].sort((a, b) => b.at.getTime
 function notFound(err: unknown, group: string): unknown {
   return err instanceof ResourceNotFoundException ? new TargetUnresolvedError(`log group ${group} not found: check the name and the region`) : err;
 }
+
+/** The port `aws.logs` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): LogsPort => new SdkLogs();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    logs: LogsPort;
+  }
+}

@@ -145,3 +145,12 @@ export class BatchingMetrics implements MetricsPort {
     }
   }
 }
+
+/** The port `aws.metrics` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): MetricsPort => new BatchingMetrics();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    metrics: MetricsPort;
+  }
+}

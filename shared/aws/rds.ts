@@ -247,3 +247,12 @@ export class SdkRds implements RdsPort {
     }
   }
 }
+
+/** The port `aws.rds` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): RdsPort => new SdkRds();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    rds: RdsPort;
+  }
+}

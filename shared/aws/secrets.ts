@@ -12,3 +12,12 @@ export class SdkSecrets implements SecretsPort {
     return value;
   }
 }
+
+/** The port `aws.secrets` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): SecretsPort => new SdkSecrets();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    secrets: SecretsPort;
+  }
+}

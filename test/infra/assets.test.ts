@@ -99,8 +99,9 @@ function carries(code: string, names: string[] = []) {
   return {
     pg: !code.includes('import("pg")'),
     mongodb: !code.includes('import("mongodb")'),
-    secrets: !code.includes('built without the secrets client'),
-    docdb: !code.includes('built without the docdb client'),
+    // An adapter built in is a chunk named after its file, loaded on first use.
+    secrets: /chunks\/secrets-\w+\.mjs/.test(code),
+    docdb: /chunks\/docdb-\w+\.mjs/.test(code),
     ...Object.fromEntries(names.map((n) => [n, code.includes(`"${n}"`)])),
   };
 }
