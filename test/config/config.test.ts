@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import { scheduleProblem } from '../../shared/config/schedule.js';
 import { ConfigError } from '../../shared/errors.js';
+import { probeRegistry } from '../../shared/probes/index.js';
 
 const http = { id: 'api-health', kind: 'http', target: 'https://api.example.com/health' };
+/** The kinds a config may name, in the registry's order: what an unknown kind's error lists. */
+const KINDS = [...probeRegistry.keys()].join(', ');
 
 function problemsOf(raw: unknown): string[] {
   try {
@@ -50,14 +53,12 @@ describe('parseConfig', () => {
     {
       name: 'an unknown kind',
       raw: { checks: [{ ...http, kind: 'htp' }] },
-      expected:
-        'checks[0].kind: unknown kind "htp"; did you mean "http"?; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "api-health")',
+      expected: `checks[0].kind: unknown kind "htp"; did you mean "http"?; expected one of: ${KINDS} (check "api-health")`,
     },
     {
       name: 'a missing kind',
       raw: { checks: [{ id: 'a', target: 'x' }] },
-      expected:
-        'checks[0].kind: no kind; expected one of: http, tls, dns, tcp, ecs-service, metric, pg, mongo, docdb-cluster, rds, lb-targets, ecs-autoscaling, logs, redis, heartbeat (check "a")',
+      expected: `checks[0].kind: no kind; expected one of: ${KINDS} (check "a")`,
     },
     {
       name: 'a misspelt field',
