@@ -1,3 +1,4 @@
+import { awsHealthProbe } from './aws-health.js';
 import { dnsProbe } from './dns.js';
 import { docdbClusterProbe } from './docdb-cluster.js';
 import { ecsAutoscalingProbe } from './ecs-autoscaling.js';
@@ -32,6 +33,7 @@ export const allProbes = [
   logsProbe,
   redisProbe,
   heartbeatProbe,
+  awsHealthProbe,
 ] as const;
 
 export const probeRegistry: ReadonlyMap<string, Probe> = new Map(allProbes.map((p) => [p.kind, p as unknown as Probe]));
