@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
 import { parseConfig } from '../shared/config/load.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
+import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
 import { createStateTable, startLocalDynamo } from '../app/local/dynamo.js';
 import { DynamoStateStore } from '../shared/state/dynamo.js';
 import { startSlowTarget } from './target.js';
@@ -30,7 +30,7 @@ dynamo.client.middlewareStack.add(
 );
 
 const config = parseConfig({
-  checks: Array.from({ length: MAX_CHECKS_PER_SCHEDULE }, (_, i) => ({
+  checks: Array.from({ length: MAX_CHECKS_PER_INVOCATION }, (_, i) => ({
     id: `api-${i}`,
     group: 'apis',
     kind: 'http',
@@ -60,12 +60,12 @@ for (let i = 0; i < warmup + measured; i++) {
   const result = await handler({ group: 'apis' });
   const ms = performance.now() - started;
   // An invocation whose checks failed measured something else: stop rather than price it.
-  if (!('counts' in result) || result.counts.ok !== MAX_CHECKS_PER_SCHEDULE) throw new Error(`invocation ${i}: ${JSON.stringify(result).slice(0, 300)}`);
+  if (!('counts' in result) || result.counts.ok !== MAX_CHECKS_PER_INVOCATION) throw new Error(`invocation ${i}: ${JSON.stringify(result).slice(0, 300)}`);
   if (i >= warmup) runs.push({ ms, readUnits: units.read - before.read, writeUnits: units.write - before.write, logBytes: logBytes - before.logBytes });
 }
 target.stop();
 await dynamo.close();
 print(
-  `${JSON.stringify({ checks: MAX_CHECKS_PER_SCHEDULE, concurrency: config.defaults.concurrency, runs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  `${JSON.stringify({ checks: MAX_CHECKS_PER_INVOCATION, concurrency: config.defaults.concurrency, runs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
 );
 process.exit(0);

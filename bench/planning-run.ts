@@ -1,6 +1,6 @@
 // In a fresh process: load and validate a config of N checks and plan its schedules; CPU time and peak RSS.
 import { parseConfig } from '../shared/config/load.js';
-import { planSchedules } from '../shared/config/schedule-plan.js';
+import { planTicks } from '../shared/config/schedule-plan.js';
 import { rateMinutes } from '../shared/config/schedule.js';
 
 const n = Number(process.argv[2]);
@@ -21,9 +21,9 @@ const raw = {
 };
 const cpu = process.cpuUsage();
 const config = parseConfig(raw);
-const plan = planSchedules(config);
+const plan = planTicks(config);
 const used = process.cpuUsage(cpu);
-const perSecond = plan.reduce((sum, s) => sum + 1 / (rateMinutes(s.expression)! * 60), 0);
+const perSecond = plan.reduce((sum, t) => sum + t.buckets.length / (rateMinutes(t.expression)! * 60), 0);
 console.log(
   JSON.stringify({
     cpuMs: (used.user + used.system) / 1000,

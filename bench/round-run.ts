@@ -2,7 +2,7 @@
 // and the distinct CloudWatch metric series in the EMF output.
 import { createServer } from 'node:net';
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
+import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
 import { parseConfig } from '../shared/config/load.js';
 import { createStateTable, startLocalDynamo } from '../app/local/dynamo.js';
@@ -60,7 +60,7 @@ async function round(failing: number) {
   const counts: Record<string, number> = {};
   try {
     // As deployed: the schedules send at most 50 checks per invocation, so a round is its parts in turn.
-    for (let part = 1; part <= Math.ceil(n / MAX_CHECKS_PER_SCHEDULE); part++) {
+    for (let part = 1; part <= Math.ceil(n / MAX_CHECKS_PER_INVOCATION); part++) {
       const result = (await handler({ group: 'all', part })) as { counts?: Record<string, number>; error?: string };
       if (!result.counts) throw new Error(`part ${part} was refused: ${result.error}`);
       for (const [status, c] of Object.entries(result.counts)) counts[status] = (counts[status] ?? 0) + c;

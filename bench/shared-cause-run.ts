@@ -4,7 +4,7 @@
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { startLocalRuntime } from '../app/local/runtime.js';
 import { parseConfig } from '../shared/config/load.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
+import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
 import { silentLog } from '../shared/log.js';
 import { checkStatesIn } from '../shared/notifications/stream.js';
 import { triggerFor } from '../shared/runbooks/check-trigger.js';
@@ -61,7 +61,7 @@ runtime.dynamo!.client.middlewareStack.add(
 const handler = createRunChecksHandler({ config, log: silentLog, store: runtime.store, clock });
 /** One round, in the parts the schedules send; the clock moves a minute. */
 async function round() {
-  for (let part = 1; part <= Math.ceil((n + 1) / MAX_CHECKS_PER_SCHEDULE); part++) await handler({ group: 'orders', part });
+  for (let part = 1; part <= Math.ceil((n + 1) / MAX_CHECKS_PER_INVOCATION); part++) await handler({ group: 'orders', part });
   now = new Date(now.getTime() + 60_000);
 }
 

@@ -54,12 +54,12 @@ export function problems(resources: Record<string, Resource>, templateBytes: num
   const split = 'or split the config across two Vigil stacks (docs/deploy.md: more than one stack)';
   if (all.length > AWS_LIMITS.resources) {
     out.push(
-      `the stack holds ${all.length} resources; CloudFormation allows ${AWS_LIMITS.resources} in one stack. ${grown}: give checks a "group" (the checks of a group that share a schedule run up to 50 per invocation), fewer alarms or heartbeats here, ${split}`,
+      `the stack holds ${all.length} resources; CloudFormation allows ${AWS_LIMITS.resources} in one stack. ${grown}: fewer alarms or heartbeat checks here, ${split}`,
     );
   }
   if (templateBytes > AWS_LIMITS.templateBytes) {
     out.push(
-      `the template is ${templateBytes.toLocaleString('en-US')} bytes; CloudFormation takes at most ${AWS_LIMITS.templateBytes.toLocaleString('en-US')}. ${grown}: shorter check ids and fewer schedules (give checks a "group"), ${split}`,
+      `the template is ${templateBytes.toLocaleString('en-US')} bytes; CloudFormation takes at most ${AWS_LIMITS.templateBytes.toLocaleString('en-US')}. ${grown}: fewer or shorter composite alarms, fewer alarms or heartbeat checks, ${split}`,
     );
   }
   for (const [id, r] of Object.entries(resources)) {

@@ -5,8 +5,8 @@ import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../shared/config/limits.js';
-import { planSchedules } from '../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
+import { planTicks } from '../shared/config/schedule-plan.js';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { Heartbeats } from './constructs/heartbeats.js';
 import { AlarmResponder } from './constructs/alarm-responder.js';
@@ -117,10 +117,10 @@ export class Vigil extends Construct {
     });
 
     const access = new AwsAccess(config);
-    const plan = planSchedules(config);
+    const plan = planTicks(config);
     // What AWS would refuse at deploy (resources, template size, filters, names) is refused here, saying what to change.
     checkLimitsOnce(Stack.of(this));
-    // A failed round is not retried: the next one runs within its rate, and the failure is alarmed.
+    // A failed round is not retried, nor one throttled past 5 minutes: the next one runs within its rate, and the failure is alarmed.
     const runChecksProps = {
       name: 'run-checks',
       config,
@@ -128,12 +128,13 @@ export class Vigil extends Construct {
       environment: tableEnv,
       deadLetterQueue: functionDeadLetters,
       retryAttempts: 0,
+      maxEventAge: Duration.minutes(5),
     };
     const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
     const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));
     const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public') });
     const placement = config.network ? this.placement(config, config.network) : undefined;
-    const runChecksVpc = plan.some((s) => s.network === 'vpc')
+    const runChecksVpc = plan.some((tick) => tick.buckets.some((b) => b.network === 'vpc'))
       ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), vpc: placement! })
       : undefined;
     for (const [fn, network] of [
@@ -159,9 +160,11 @@ export class Vigil extends Construct {
     });
     const scheduleDeadLetters = new DeadLetterQueue(this, 'ScheduleDeadLetters');
     const schedules = new CheckSchedules(this, 'Schedules', {
+      config,
       plan,
       targets: { public: runChecks, vpc: runChecksVpc },
       deadLetterQueue: scheduleDeadLetters,
+      functionDeadLetters,
       groupName: prefix,
     });
 
@@ -173,6 +176,7 @@ export class Vigil extends Construct {
     new Monitoring(this, 'Monitoring', {
       prefix,
       functions: {
+        dispatch: schedules.dispatch,
         'run-checks': runChecks,
         ...(runChecksVpc ? { 'run-checks-vpc': runChecksVpc } : {}),
         notify: notifier.function,
@@ -291,7 +295,7 @@ export function withDeployedAlarmNames(config: VigilConfig, prefix: string): Vig
 /** Long enough for the largest planned invocation: its checks in waves of `concurrency`, each wave up to the longest timeout. */
 export function runChecksTimeout(config: VigilConfig): Duration {
   const longest = Math.max(...config.checks.map((c) => c.timeoutMs ?? config.defaults.timeoutMs));
-  const waves = Math.ceil(MAX_CHECKS_PER_SCHEDULE / config.defaults.concurrency);
+  const waves = Math.ceil(MAX_CHECKS_PER_INVOCATION / config.defaults.concurrency);
   return Duration.seconds(Math.min(900, Math.ceil((waves * longest) / 1000) + 10));
 }
 

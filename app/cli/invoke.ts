@@ -21,6 +21,12 @@ const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url)
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
+/** Functions that only make sense deployed, and what to run here instead. */
+const DEPLOYED_ONLY: Record<string, string> = {
+  dispatch:
+    "dispatch only starts the deployed run-checks functions; here, run a tick's checks with `vigil invoke run-checks --event` (vigil plan lists each tick's checks)",
+};
+
 /**
  * Runs a Lambda handler on this machine with an event file, as the Lambda console would. Its answer
  * goes to stdout and its logs to stderr. Exits 2 when the handler rejects the payload, 1 when the
@@ -33,9 +39,10 @@ export async function invokeCommand(args: string[], io: Io): Promise<number> {
     options: { event: { type: 'string' }, reset: { type: 'boolean' }, ...whereOptions },
   });
   const known = readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && !(d.name in DEPLOYED_ONLY))
     .map((d) => d.name);
   const [name] = positionals;
+  if (name && name in DEPLOYED_ONLY) throw new RequestError(DEPLOYED_ONLY[name]!);
   if (values.reset) {
     rmSync(stateDir(), { recursive: true, force: true });
     io.err(`local state cleared (${stateDir()})`);

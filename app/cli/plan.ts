@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { planSchedules } from '../../shared/config/schedule-plan.js';
+import { planTicks, type PlannedTick } from '../../shared/config/schedule-plan.js';
 import { rateMinutes } from '../../shared/config/schedule.js';
 import { deployTraps } from '../../shared/config/deploy-traps.js';
 import { loadConfigFile } from '../../shared/config/load.js';
@@ -35,10 +35,11 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
 }
 
 function summary(config: VigilConfig, path: string): string[] {
-  const schedules = planSchedules(config);
+  const ticks = planTicks(config);
   const vpc = config.checks.some((c) => c.enabled && c.network === 'vpc');
   const acting = config.runbooks.length > 0 || config.remediations.length > 0;
   const functions = [
+    'dispatch',
     'run-checks',
     ...(vpc ? ['run-checks (in the VPC)'] : []),
     'notify',
@@ -46,15 +47,18 @@ function summary(config: VigilConfig, path: string): string[] {
     ...(acting ? ['on-alarm', 'remediate'] : []),
     ...(config.checks.some((c) => c.kind === 'heartbeat') ? ['heartbeat (a function URL)'] : []),
   ];
-  const runs = schedules.reduce((sum, s) => sum + (MONTH_MINUTES / (rateMinutes(s.expression) ?? 1)) * s.checks.length, 0);
+  const runs = ticks.reduce((sum, t) => sum + (MONTH_MINUTES / (rateMinutes(t.expression) ?? 1)) * checksOf(t), 0);
   const secrets = [...new Set([...config.checks, ...config.remediations].flatMap((item) => secretIds(item)))];
   return [
     `${path}: ${config.checks.length} checks, ${config.remediations.length} remediations, ${config.runbooks.length} runbooks, ${config.alarms.length} alarms`,
     '',
     `Functions (${functions.length}): ${functions.join(', ')}`,
     '',
-    `Schedules (${schedules.length}):`,
-    ...schedules.map((s) => `  ${s.name}  ${s.expression}  ${s.network}  ${s.checks.join(', ')}`),
+    `Schedules (${ticks.length}), each starting run-checks once per bucket of up to 50 checks:`,
+    ...ticks.flatMap((t) => [
+      `  ${t.name}  ${t.expression}  ${checksOf(t)} checks in ${t.buckets.length} invocation${t.buckets.length === 1 ? '' : 's'}`,
+      ...t.buckets.map((b) => `    ${b.network === 'vpc' ? '(vpc) ' : ''}${b.checks.join(', ')}`),
+    ]),
     ...(config.alarms.length ? ['', `Alarms (${config.alarms.length}): ${config.alarms.map((a) => a.name ?? a.id).join(', ')}`] : []),
     ...(config.runbooks.length ? ['', `Runbooks (${config.runbooks.length}):`, ...config.runbooks.map(runbookLine)] : []),
     ...(config.deployments.length ? ['', `Rollouts that hold checks: ${config.deployments.map((d) => d.service).join(', ')}`] : []),
@@ -62,9 +66,11 @@ function summary(config: VigilConfig, path: string): string[] {
     ...stakeholders(config),
     '',
     `Secrets the functions may read: ${secrets.length ? secrets.join(', ') : 'none'}`,
-    `Estimated cost: about $${dollars((runs / 1e6) * PER_MILLION)} a month for ${Math.round(runs).toLocaleString('en')} check runs${schedules.some((s) => s.expression.startsWith('cron(')) ? ' (a cron priced as once a minute, its most)' : ''}, plus the stack's fixed part (alarms, dashboard, key: $7.60 a month for the sample); bench/results.md has the model`,
+    `Estimated cost: about $${dollars((runs / 1e6) * PER_MILLION)} a month for ${Math.round(runs).toLocaleString('en')} check runs${ticks.some((t) => t.expression.startsWith('cron(')) ? ' (a cron priced as once a minute, its most)' : ''}, plus the stack's fixed part (alarms, dashboard, key: $7.60 a month for the sample); bench/results.md has the model`,
   ];
 }
+
+const checksOf = (tick: PlannedTick) => tick.buckets.reduce((n, b) => n + b.checks.length, 0);
 
 /** Who else hears: the status page, stakeholders' updates, the escalation chain, and the hand-offs. */
 function stakeholders(config: VigilConfig): string[] {

@@ -8,9 +8,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { NODE_OPTIONS, ROOT, type AwsClient, type BundleRequest, type Driver } from '../bundle.js';
 
@@ -39,8 +39,12 @@ export interface VigilFunctionProps {
   readonly aws?: readonly AwsClient[];
   /** Files shipped beside the code at the same path relative to the project, e.g. a CA bundle. @default none */
   readonly files?: readonly string[];
+  /** Files written beside the code, by path relative to it, e.g. a tick's plan. @default none */
+  readonly generatedFiles?: Readonly<Record<string, string>>;
   /** The validated config; the function is built with it, so it runs what the stack planned. */
   readonly config: VigilConfig;
+  /** How long an asynchronous event may wait (throttled) before it goes to the dead-letter queue. @default 1 hour */
+  readonly maxEventAge?: Duration;
 }
 
 /**
@@ -62,7 +66,10 @@ export class VigilFunction extends Function {
       });
     }
     super(scope, id, {
-      code: bundled({ name: props.name, drivers: props.drivers ?? [], aws: props.aws ?? [], files: props.files ?? [], config: props.config }),
+      code: bundled(
+        { name: props.name, drivers: props.drivers ?? [], aws: props.aws ?? [], files: props.files ?? [], config: props.config },
+        props.generatedFiles ?? {},
+      ),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -74,7 +81,7 @@ export class VigilFunction extends Function {
       loggingFormat: LoggingFormat.JSON,
       onFailure: new SqsDestination(props.deadLetterQueue),
       retryAttempts: props.retryAttempts ?? 2,
-      maxEventAge: Duration.hours(1),
+      maxEventAge: props.maxEventAge ?? Duration.hours(1),
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups } : {}),
       environment: {
@@ -106,14 +113,14 @@ export class VigilFunction extends Function {
  * The function's code, built by infra/bundle.ts (the same build the benchmarks measure). The CDK app
  * is synchronous and the build is not, so it runs in a child process. Docker is never needed.
  */
-function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>): Code {
+function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>, generated: Readonly<Record<string, string>>): Code {
   return Code.fromAsset(join(ROOT, 'functions', request.name), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       // The CDK caches assets by source folder and bundling options, not by what `tryBundle` builds:
       // naming the build here keeps the VPC run-checks function (other drivers) and a second stack
       // (another config) from being handed the first build of the folder. Only the cache reads it.
-      environment: { VIGIL_BUILD: createHash('sha256').update(JSON.stringify({ request, config })).digest('hex') },
+      environment: { VIGIL_BUILD: createHash('sha256').update(JSON.stringify({ request, config, generated })).digest('hex') },
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'), // unused: the local build always runs
       local: {
         tryBundle(outdir: string) {
@@ -127,6 +134,10 @@ function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>): Code {
             });
           } finally {
             rmSync(scratch, { recursive: true, force: true });
+          }
+          for (const [file, content] of Object.entries(generated)) {
+            mkdirSync(dirname(join(outdir, file)), { recursive: true });
+            writeFileSync(join(outdir, file), content);
           }
           return true;
         },

@@ -1,49 +1,59 @@
 import { createHash } from 'node:crypto';
-import { MAX_CHECKS_PER_SCHEDULE } from './limits.js';
+import { MAX_CHECKS_PER_INVOCATION } from './limits.js';
 import type { VigilConfig } from './schema.js';
 
-/** One EventBridge Scheduler schedule: which checks it runs, and how often. */
-export interface PlannedSchedule {
-  /** Unique, at most 64 characters of [0-9a-zA-Z-_.], as Scheduler requires. */
-  name: string;
-  expression: string;
-  /** The event it sends: `{ checks }`. */
+/** One run-checks invocation a tick sends: which checks, and which function (in the VPC or outside). */
+export interface PlannedBucket {
   checks: string[];
-  /** Which run-checks function it invokes: the one in the VPC, or the one outside. */
   network: 'public' | 'vpc';
 }
 
 /**
- * Checks that share a group and an expression run in one invocation; a check without a group gets a
- * schedule of its own. Groups keep the schedule count (and so the Lambda invocations) far below the
- * check count; the expression is part of the key because one schedule has one rate.
+ * One EventBridge Scheduler schedule: an expression, and the buckets the dispatch function sends to
+ * run-checks each time it fires. A stack has one schedule per expression, however many checks it runs.
  */
-export function planSchedules(config: VigilConfig): PlannedSchedule[] {
-  const buckets = new Map<string, { base: string; expression: string; network: 'public' | 'vpc'; checks: string[] }>();
+export interface PlannedTick {
+  /** Unique, at most 64 characters of [0-9a-zA-Z-_.], as Scheduler requires: the schedule's name and the tick's file. */
+  name: string;
+  expression: string;
+  buckets: PlannedBucket[];
+}
+
+/**
+ * Checks that share a group, an expression and a network run in one invocation (a group's incidents are
+ * judged together), up to 50; the checks without a group are packed 50 to an invocation by expression
+ * and network, in config order. Every bucket of one expression is one tick.
+ */
+export function planTicks(config: VigilConfig): PlannedTick[] {
+  const buckets = new Map<string, { expression: string; network: 'public' | 'vpc'; checks: string[] }>();
   for (const check of config.checks) {
     if (!check.enabled) continue;
-    const base = check.group ?? check.id;
-    const key = `${base}\n${check.schedule}\n${check.network}`;
-    const bucket = buckets.get(key) ?? { base, expression: check.schedule, network: check.network, checks: [] };
+    // Group names and ids share no namespace with this key: a group is "g:<name>", the ungrouped are "*".
+    const key = `${check.group === undefined ? '*' : `g:${check.group}`}\n${check.schedule}\n${check.network}`;
+    const bucket = buckets.get(key) ?? { expression: check.schedule, network: check.network, checks: [] };
     bucket.checks.push(check.id);
     buckets.set(key, bucket);
   }
-  return [...buckets.values()].flatMap(({ base, expression, network, checks }) => {
-    const chunks = chunk(checks, MAX_CHECKS_PER_SCHEDULE);
-    // A group split across networks gets two schedules; the hash keeps their names apart. A base past 48
-    // characters is cut and tagged with its own hash, so two long ids that share a start stay apart.
-    const name = base.length <= 48 ? base : `${base.slice(0, 39)}.${shortHash(base)}`;
-    const stem = `${name}-${shortHash(network === 'vpc' ? `${expression} vpc` : expression)}`;
-    return chunks.map((ids, i) => ({ name: chunks.length > 1 ? `${stem}-${i + 1}` : stem, expression, checks: ids, network }));
-  });
+  const ticks = new Map<string, PlannedTick>();
+  for (const { expression, network, checks } of buckets.values()) {
+    const tick = ticks.get(expression) ?? { name: tickName(expression), expression, buckets: [] };
+    for (const ids of chunk(checks, MAX_CHECKS_PER_INVOCATION)) tick.buckets.push({ checks: ids, network });
+    ticks.set(expression, tick);
+  }
+  return [...ticks.values()];
+}
+
+/** `rate(5 minutes)` → `rate-5-minutes-1a2b3c4d`: readable in the console, apart from any other expression. */
+export function tickName(expression: string): string {
+  const words = expression
+    .replace(/[^0-9a-zA-Z]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return `${words}-${createHash('sha256').update(expression).digest('hex').slice(0, 8)}`;
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }

@@ -7,7 +7,7 @@ import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
 import { remediationSchema, runbookSchema, type RemediationConfig, type RemediationInput, type RunbookConfig } from './remediations.js';
 import { networkSchema, placementSchema, type NetworkConfig } from './network.js';
-import { MAX_CHECKS_PER_SCHEDULE } from './limits.js';
+import { MAX_CHECKS_PER_INVOCATION } from './limits.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 import { statusPageSchema, type StatusPageConfig } from './status-page.js';
@@ -24,7 +24,7 @@ export const commonShape = {
   description: z.optional(z.string()),
   /** EventBridge Scheduler expression. Default: rate(5 minutes). */
   schedule: z._default(scheduleSchema, 'rate(5 minutes)'),
-  /** Checks of a group run together (one schedule, one invocation), e.g. "databases". */
+  /** Checks of a group run together (one invocation of up to 50, never with checks outside it) and their incidents go out as one message, e.g. "databases". */
   group: z.optional(nameSchema),
   /** P1 (respond in 15 min) to P4 (respond in a day). Default: P3. */
   severity: z._default(z.enum(SEVERITIES), 'P3'),
@@ -76,10 +76,10 @@ export const configSchema = z
         /** How long one check may take. Default: 10000 ms. */
         timeoutMs: z._default(z.int().check(z.positive(), z.maximum(600_000)), 10_000),
         /**
-         * Checks run at once within one invocation. Default: 50, a whole schedule's batch at once: Lambda
+         * Checks run at once within one invocation. Default: 50, a whole invocation's batch at once: Lambda
          * bills the invocation's wall time, and checks mostly wait on the network (bench/results.md).
          */
-        concurrency: z._default(z.int().check(z.minimum(1), z.maximum(256)), MAX_CHECKS_PER_SCHEDULE),
+        concurrency: z._default(z.int().check(z.minimum(1), z.maximum(256)), MAX_CHECKS_PER_INVOCATION),
       }),
       {},
     ),

@@ -1,6 +1,6 @@
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { RequestError } from '../errors.js';
-import { MAX_CHECKS_PER_SCHEDULE as PER_INVOCATION } from '../config/limits.js';
+import { MAX_CHECKS_PER_INVOCATION as PER_INVOCATION } from '../config/limits.js';
 
 export interface Selection {
   /** Check ids to run; runs them even when disabled. */

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../config/limits.js';
+import { MAX_CHECKS_PER_INVOCATION } from '../config/limits.js';
 
 /** What an EventBridge Scheduler schedule (or an operator) sends the run-checks function. */
 export const runChecksEvent = z
@@ -8,7 +8,7 @@ export const runChecksEvent = z
     checks: z.optional(
       z
         .array(z.string().check(z.minLength(1), z.maxLength(64)))
-        .check(z.minLength(1), z.maxLength(MAX_CHECKS_PER_SCHEDULE, `at most ${MAX_CHECKS_PER_SCHEDULE} checks per invocation, what its timeout is planned for: send the rest in another`)),
+        .check(z.minLength(1), z.maxLength(MAX_CHECKS_PER_INVOCATION, `at most ${MAX_CHECKS_PER_INVOCATION} checks per invocation, what its timeout is planned for: send the rest in another`)),
     ),
     /** A group of checks to run now. */
     group: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),

@@ -120,4 +120,10 @@ describe('vigil invoke', () => {
     expect(await main(['invoke', 'nope', '--event', 'x.json'], io)).toBe(2);
     expect(io.stderr()).toMatch(/unknown function "nope"; known: heartbeat, incidents, notify, on-alarm, remediate, run-checks/);
   });
+
+  it('says what to run here instead of dispatch, which only starts deployed functions', async () => {
+    const io = capture();
+    expect(await main(['invoke', 'dispatch', '--event', 'x.json'], io)).toBe(2);
+    expect(io.stderr()).toContain("here, run a tick's checks with `vigil invoke run-checks --event` (vigil plan lists each tick's checks)");
+  });
 });

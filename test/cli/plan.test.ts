@@ -51,8 +51,11 @@ describe('vigil plan, as a process', () => {
   it('prints what the sample deploys, with no trap', async () => {
     const { stdout } = await run(process.execPath, [VIGIL, 'plan'], { cwd: ROOT, timeout: 60_000 });
     expect(stdout).toMatch(/^vigil\.config\.ts: \d+ checks, \d+ remediations, \d+ runbooks, \d+ alarms/);
-    expect(stdout).toMatch(/Functions \(6\): run-checks, notify, incidents, on-alarm, remediate, heartbeat/);
-    expect(stdout).toMatch(/Schedules \(\d+\):\n {2}\S+ {2}rate\(1 minute\) {2}public {2}api-health/);
+    expect(stdout).toMatch(/Functions \(7\): dispatch, run-checks, notify, incidents, on-alarm, remediate, heartbeat/);
+    // One schedule per expression; under each, its run-checks invocations and their checks.
+    expect(stdout).toMatch(
+      /Schedules \(7\), each starting run-checks once per bucket of up to 50 checks:\n {2}rate-1-minute-[0-9a-f]{8} {2}rate\(1 minute\) {2}\d+ checks in \d+ invocations\n {4}api-health\n/,
+    );
     expect(stdout).toMatch(/Estimated cost: about \$\d+\.\d\d a month for [\d,]+ check runs/);
     expect(stdout).toMatch(/Status page \(\d+ components: api, orders[^)]*\): a private bucket\n/);
     expect(stdout).toContain('Stakeholder updates: P1 every 15 min, P2 every 60 min; escalation: escalations');
@@ -64,7 +67,7 @@ describe('vigil plan, as a process', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
     writeFileSync(join(dir, 'traps.config.ts'), `export default ${JSON.stringify(traps)};`);
     const { stdout } = await run(process.execPath, [VIGIL, 'plan', '--config', 'traps.config.ts'], { cwd: dir, timeout: 60_000 });
-    expect(stdout).toContain('Functions (6): run-checks, run-checks (in the VPC), notify, incidents, on-alarm, remediate');
+    expect(stdout).toContain('Functions (7): dispatch, run-checks, run-checks (in the VPC), notify, incidents, on-alarm, remediate');
     expect(stdout).toContain('6 to look at before deploying:');
     expect(stdout).toContain(
       "  - checks[0] (api-local): its target localhost is a loopback name: a function outside your VPC cannot reach it; set network: 'vpc'",

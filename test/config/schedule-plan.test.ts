@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
-import { MAX_CHECKS_PER_SCHEDULE } from '../../shared/config/limits.js';
-import { planSchedules } from '../../shared/config/schedule-plan.js';
+import { MAX_CHECKS_PER_INVOCATION } from '../../shared/config/limits.js';
+import { planTicks, type PlannedTick } from '../../shared/config/schedule-plan.js';
 
 const tcp = (id: string, extra: object = {}) => ({ id, kind: 'tcp', target: `${id}.internal:5432`, ...extra });
+const buckets = (plan: PlannedTick[]) => plan.flatMap((t) => t.buckets.map((b) => [t.expression, b.checks]));
 
-describe('planSchedules', () => {
-  it('runs checks that share a group and a rate in one schedule', () => {
-    const plan = planSchedules(
+describe('planTicks', () => {
+  it('gives each expression one schedule, and runs a group with its rate in one invocation', () => {
+    const plan = planTicks(
       parseConfig({
         checks: [
           tcp('a', { group: 'db', schedule: 'rate(1 minute)' }),
@@ -17,22 +18,38 @@ describe('planSchedules', () => {
         ],
       }),
     );
-    expect(plan.map((s) => [s.expression, s.checks])).toEqual([
+    expect(plan.map((t) => t.expression)).toEqual(['rate(1 minute)', 'rate(1 hour)']);
+    expect(buckets(plan)).toEqual([
       ['rate(1 minute)', ['a', 'b']],
-      ['rate(1 hour)', ['c']],
       ['rate(1 minute)', ['d']],
+      ['rate(1 hour)', ['c']],
     ]);
-    expect(new Set(plan.map((s) => s.name)).size).toBe(3);
   });
 
-  it('gives checks in the VPC schedules of their own, aimed at the function placed there', () => {
+  it('packs checks without a group 50 to an invocation, however many there are', () => {
+    const checks = Array.from({ length: 600 }, (_, i) => tcp(`c-${i}`));
+    const plan = planTicks(parseConfig({ checks }));
+    expect(plan).toHaveLength(1);
+    expect(plan[0]!.buckets.map((b) => b.checks.length)).toEqual(Array(12).fill(MAX_CHECKS_PER_INVOCATION));
+    expect(plan[0]!.buckets.flatMap((b) => b.checks)).toEqual(checks.map((c) => c.id));
+  });
+
+  it('never runs a group with checks outside it, and splits a large group so no invocation runs more than its share', () => {
+    const checks = [...Array.from({ length: 120 }, (_, i) => tcp(`db-${i}`, { group: 'fleet' })), tcp('lonely')];
+    const plan = planTicks(parseConfig({ checks }));
+    expect(plan[0]!.buckets.map((b) => b.checks.length)).toEqual([MAX_CHECKS_PER_INVOCATION, MAX_CHECKS_PER_INVOCATION, 20, 1]);
+    expect(plan[0]!.buckets.at(-1)!.checks).toEqual(['lonely']);
+  });
+
+  it('sends checks in the VPC to the function placed there, in buckets of their own', () => {
     const network = { vpcId: 'vpc-0a1b2c3d', subnets: [{ id: 'subnet-0a1b', availabilityZone: 'eu-west-1a' }] };
-    const plan = planSchedules(parseConfig({ network, checks: [tcp('edge', { group: 'g' }), tcp('db', { group: 'g', network: 'vpc' })] }));
-    expect(plan.map((s) => [s.network, s.checks])).toEqual([
-      ['public', ['edge']],
-      ['vpc', ['db']],
+    const plan = planTicks(parseConfig({ network, checks: [tcp('edge', { group: 'g' }), tcp('db', { group: 'g', network: 'vpc' }), tcp('solo')] }));
+    expect(plan).toHaveLength(1);
+    expect(plan[0]!.buckets).toEqual([
+      { network: 'public', checks: ['edge'] },
+      { network: 'vpc', checks: ['db'] },
+      { network: 'public', checks: ['solo'] },
     ]);
-    expect(new Set(plan.map((s) => s.name)).size).toBe(2);
   });
 
   it('refuses a check in the VPC when the config names no VPC', () => {
@@ -42,19 +59,18 @@ describe('planSchedules', () => {
   });
 
   it('leaves disabled checks unscheduled', () => {
-    const plan = planSchedules(parseConfig({ checks: [tcp('a'), tcp('b', { enabled: false })] }));
-    expect(plan.flatMap((s) => s.checks)).toEqual(['a']);
+    const plan = planTicks(parseConfig({ checks: [tcp('a'), tcp('b', { enabled: false })] }));
+    expect(plan.flatMap((t) => t.buckets.flatMap((b) => b.checks))).toEqual(['a']);
   });
 
-  it('splits a large group so no invocation runs more than its share', () => {
-    const checks = Array.from({ length: 120 }, (_, i) => tcp(`db-${i}`, { group: 'fleet' }));
-    const plan = planSchedules(parseConfig({ checks }));
-    expect(plan.map((s) => s.checks.length)).toEqual([MAX_CHECKS_PER_SCHEDULE, MAX_CHECKS_PER_SCHEDULE, 20]);
-    expect(plan.flatMap((s) => s.checks)).toEqual(checks.map((c) => c.id));
-  });
-
-  it('makes names Scheduler accepts, even from long ids', () => {
-    const plan = planSchedules(parseConfig({ checks: [tcp('x'.repeat(63)), tcp('y'.repeat(63), { schedule: 'cron(0 3 ? * SUN *)' })] }));
+  it('names each tick as Scheduler accepts, readable and apart from any other expression', () => {
+    const plan = planTicks(parseConfig({ checks: [tcp('x'), tcp('y', { schedule: 'cron(0 3 ? * SUN *)' }), tcp('z', { schedule: 'cron(0 3 ? * SUN* *)' })] }));
     for (const { name } of plan) expect(name).toMatch(/^[0-9a-zA-Z_.-]{1,64}$/);
+    expect(plan.map((t) => t.name)).toEqual([
+      expect.stringMatching(/^rate-5-minutes-[0-9a-f]{8}$/),
+      expect.stringMatching(/^cron-0-3-SUN-[0-9a-f]{8}$/),
+      expect.any(String),
+    ]);
+    expect(new Set(plan.map((t) => t.name)).size).toBe(3);
   });
 });

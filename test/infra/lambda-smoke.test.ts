@@ -13,6 +13,7 @@ import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { FakeRds } from '../support/wire/fake-rds.js';
 import { FakeEvents } from '../support/wire/fake-events.js';
 import { FakeS3 } from '../support/wire/fake-s3.js';
+import { FakeLambdaEvents } from '../support/wire/fake-lambda-events.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeAutoscaling } from '../support/wire/fake-autoscaling.js';
@@ -48,6 +49,7 @@ let local: LocalDynamo;
 const calls: string[] = [];
 let servers: { url: string; close(): Promise<void> }[];
 const s3 = new FakeS3();
+const lambda = new FakeLambdaEvents();
 
 beforeAll(async () => {
   config = await loadConfigFile('vigil.config.ts');
@@ -68,6 +70,7 @@ beforeAll(async () => {
     serve('cloudfront', new FakeCloudfront().handler, calls),
     serve('events', new FakeEvents().handler, calls),
     serve('s3', s3.handler, calls),
+    serve('lambda', lambda.handler, calls),
   ]);
 }, 240_000);
 
@@ -83,7 +86,7 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint] = servers;
+  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint, lambdaEndpoint] = servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -106,6 +109,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront!.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events!.url,
       AWS_ENDPOINT_URL_S3: s3Endpoint!.url,
+      AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -210,25 +214,40 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     }
   });
 
-  it("runs every schedule's exact Input in its run-checks function: every kind loads and reaches its service, and no check is an error", async () => {
+  it("dispatches every schedule's exact Input, and runs each event it queued in its run-checks function: every check once, every kind loads and reaches its service, and no check is an error", async () => {
     expect(schedules.length).toBeGreaterThan(0);
     const errors: string[] = [];
+    const ran: string[] = [];
     const kindsSeen = new Set<string>();
     for (const schedule of schedules) {
-      const fn = functions.find((f) => f.id === schedule.target)!;
-      const { result, calls } = await invoke(fn, schedule.input);
-      expect(result).toMatchObject({ ran: (schedule.input as { checks: string[] }).checks.length });
-      for (const f of (result as { findings: { checkId: string; status: string; summary: string }[] }).findings) {
-        kindsSeen.add(config.checks.find((c) => c.id === f.checkId)!.kind);
-        // The sample's own hosts do not resolve here: those checks fail. An error is Vigil's: a chunk that cannot load, a call it cannot make.
-        if (f.status === 'error') errors.push(`${f.checkId}: ${f.summary}`);
+      const dispatch = functions.find((f) => f.id === schedule.target)!;
+      const before = lambda.queued.length;
+      const dispatched = await invoke(dispatch, schedule.input);
+      expect(dispatched.result).toMatchObject({ tick: (schedule.input as { tick: string }).tick, failed: [] });
+      expect(dispatched.calls.map(actionOf).filter((a) => !dispatch.allowed.has(a))).toEqual([]);
+      for (const { functionName, payload } of lambda.queued.slice(before)) {
+        const fn = functions.find((f) => f.id === functionName)!;
+        const { result, calls } = await invoke(fn, payload);
+        expect(result).toMatchObject({ ran: (payload as { checks: string[] }).checks.length });
+        for (const f of (result as { findings: { checkId: string; status: string; summary: string }[] }).findings) {
+          ran.push(f.checkId);
+          kindsSeen.add(config.checks.find((c) => c.id === f.checkId)!.kind);
+          // The sample's own hosts do not resolve here: those checks fail. An error is Vigil's: a chunk that cannot load, a call it cannot make.
+          if (f.status === 'error') errors.push(`${f.checkId}: ${f.summary}`);
+        }
+        expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
+        // The RDS check's calls reached the fake (its client is in this function's bundle) and its role allows them.
+        if ((payload as { checks: string[] }).checks.includes('orders-db-status'))
+          expect(calls).toEqual(expect.arrayContaining(['rds DescribeDBInstances', 'rds DescribePendingMaintenanceActions']));
       }
-      expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
-      // The RDS check's calls reached the fake (its client is in this function's bundle) and its role allows them.
-      if ((schedule.input as { checks: string[] }).checks.includes('orders-db-status'))
-        expect(calls).toEqual(expect.arrayContaining(['rds DescribeDBInstances', 'rds DescribePendingMaintenanceActions']));
     }
     expect(errors).toEqual([]);
+    expect(ran.sort()).toEqual(
+      config.checks
+        .filter((c) => c.enabled)
+        .map((c) => c.id)
+        .sort(),
+    );
     expect([...kindsSeen].sort()).toEqual([...new Set(config.checks.filter((c) => c.enabled).map((c) => c.kind))].sort());
   }, 180_000);
 

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { Vigil, VigilStack } from '../../infra/vigil-stack.js';
+import { problems } from '../../infra/limits.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 
@@ -11,24 +12,29 @@ import type { VigilConfig } from '../../shared/config/schema.js';
 const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
 const synth = (config: VigilConfig, env = 'test') => Template.fromStack(new VigilStack(new App(noBundling), 'Test', { config, environmentName: env }));
 const tcp = (i: number, extra: object = {}) => ({ id: `c-${i}`, kind: 'tcp' as const, target: `c-${i}.internal:5432`, ...extra });
-const resourcesOf = (t: Template) => Object.keys(t.toJSON().Resources).length;
 
 describe('CloudFormation: 500 resources per stack', () => {
-  it('deploys a config at exactly 500 resources, and refuses one past it, counting what takes them', () => {
-    // Each check without a group is a schedule of its own: one resource each.
-    const base = resourcesOf(synth(parseConfig({ checks: [tcp(0)] })));
-    const atLimit = synth(parseConfig({ checks: Array.from({ length: 500 - base + 1 }, (_, i) => tcp(i)) }));
-    expect(resourcesOf(atLimit)).toBe(500);
-    expect(() => synth(parseConfig({ checks: Array.from({ length: 500 - base + 2 }, (_, i) => tcp(i)) }))).toThrow(
-      /501 resources; CloudFormation allows 500 in one stack\. \d+ of them are schedules.*give checks a "group"/,
-    );
+  it('passes a template at exactly 500 resources and refuses one past it, counting what takes them', () => {
+    const template = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`R${i}`, { Type: i < 450 ? 'AWS::SecretsManager::Secret' : 'AWS::Lambda::Function' }]));
+    expect(problems(template(500), 100_000)).toEqual([]);
+    expect(problems(template(501), 100_000)).toEqual([
+      'the stack holds 501 resources; CloudFormation allows 500 in one stack. 450 of them are heartbeat secrets: fewer alarms or heartbeat checks here, or split the config across two Vigil stacks (docs/deploy.md: more than one stack)',
+    ]);
   });
 
-  it('counts the alarms and heartbeat secrets a config adds, not only its schedules', () => {
-    const alarms = Array.from({ length: 30 }, (_, i) => ({ id: `a-${i}`, metric: { namespace: 'App', name: `m${i}` }, threshold: 1 }));
-    const heartbeats = Array.from({ length: 20 }, (_, i) => ({ id: `hb-${i}`, kind: 'heartbeat' as const, periodMinutes: 1440 }));
+  it('refuses a stack of 600 heartbeat checks at synth, each with its secret', () => {
+    const heartbeats = Array.from({ length: 600 }, (_, i) => ({ id: `hb-${i}`, kind: 'heartbeat' as const, periodMinutes: 1440 }));
+    expect(() => synth(parseConfig({ checks: heartbeats }))).toThrow(/resources; CloudFormation allows 500 in one stack\..* 600 of them are heartbeat secrets/);
+  });
+
+  it('counts the alarms and heartbeat secrets a config adds', () => {
+    const alarms = Array.from({ length: 300 }, (_, i) => ({ id: `a-${i}`, metric: { namespace: 'App', name: `m${i}` }, threshold: 1 }));
+    const heartbeats = Array.from({ length: 300 }, (_, i) => ({ id: `hb-${i}`, kind: 'heartbeat' as const, periodMinutes: 1440 }));
     const checks = [...Array.from({ length: 391 }, (_, i) => tcp(i)), ...heartbeats];
-    expect(() => synth(parseConfig({ checks, alarms }))).toThrow(/resources; CloudFormation allows 500 in one stack\..*alarms.*secrets/s);
+    expect(() => synth(parseConfig({ checks, alarms }))).toThrow(
+      /resources; CloudFormation allows 500 in one stack\..*\d+ of them are alarms.*300 of them are heartbeat secrets/s,
+    );
   });
 });
 
@@ -138,9 +144,8 @@ describe('names AWS needs unique', () => {
     );
   });
 
-  it('gives two long check ids that share 48 characters schedules of their own, each within 64 characters', () => {
-    const stem = 'orders-api-health-of-the-primary-region-endpoint';
-    const checks = [`${stem}-first-of-two`, `${stem}-second-of-two`].map((id) => ({ id, kind: 'tcp' as const, target: 'api.internal:443' }));
+  it('gives each expression a schedule of its own, named within 64 characters however long the expression', () => {
+    const checks = ['cron(0/15 8-18 ? * MON,TUE,WED,THU,FRI *)', 'cron(0/15 8-18 ? * MON,TUE,WED,THU,FRI,SAT *)'].map((schedule, i) => tcp(i, { schedule }));
     const t = synth(parseConfig({ checks }));
     const names = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties.Name as string);
     expect(new Set(names).size).toBe(2);

@@ -7,6 +7,7 @@ import { loadConfigFile, parseConfig } from '../../shared/config/load.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { TRANSITION_KINDS } from '../../shared/state/check-state.js';
 import { RUNBOOK_VERDICTS } from '../../shared/state/run.js';
+import { planTicks } from '../../shared/config/schedule-plan.js';
 
 /** Skips bundling the functions' code: these tests read the template (bench/ measures the bundles). */
 const noBundling = { context: { 'aws:cdk:bundling-stacks': [] } };
@@ -25,8 +26,10 @@ function actionsOf(template: Template, prefix: string): string[] {
 }
 
 let sample: Template;
+let sampleConfig: VigilConfig;
 beforeAll(async () => {
-  sample = synth(await loadConfigFile('vigil.config.ts'));
+  sampleConfig = await loadConfigFile('vigil.config.ts');
+  sample = synth(sampleConfig);
 });
 
 describe('VigilStack', () => {
@@ -41,42 +44,22 @@ describe('VigilStack', () => {
     sample.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('schedules each group and rate of the sample config once, sending the check ids', () => {
-    const schedules = sample.findResources('AWS::Scheduler::Schedule');
-    const targets = Object.values(schedules).map((s) => ({
-      expression: s.Properties.ScheduleExpression,
-      checks: JSON.parse(s.Properties.Target.Input).checks,
-    }));
-    expect(targets).toEqual([
-      { expression: 'rate(1 minute)', checks: ['api-health'] },
-      { expression: 'rate(5 minutes)', checks: ['orders-api-flow', 'api-dns'] },
-      { expression: 'rate(15 minutes)', checks: ['shop-cors'] },
-      { expression: 'rate(1 hour)', checks: ['shop-assets-cached'] },
-      { expression: 'rate(6 hours)', checks: ['api-certificate'] },
-      { expression: 'rate(1 minute)', checks: ['orders-db-port', 'billing-db-blocking', 'billing-db-long-queries'] },
-      {
-        expression: 'rate(1 minute)',
-        checks: [
-          'orders-api-service',
-          'orders-alb-5xx',
-          'orders-cache-memory',
-          'billing-consumer-lag',
-          'orders-dlq-depth',
-          'orders-worker-errors',
-          'orders-db-connections',
-          'orders-db-replica-lag',
-          'orders-alb-targets',
-        ],
-      },
-      { expression: 'rate(5 minutes)', checks: ['orders-api-cpu', 'orders-db-status', 'orders-api-autoscaling', 'orders-api-errors', 'orders-web-5xx'] },
-      { expression: 'rate(15 minutes)', checks: ['orders-docdb-storage'] },
-      { expression: 'rate(15 minutes)', checks: ['billing-db-backup', 'certificate-renewal', 'billing-db-hygiene'] },
-      { expression: 'rate(5 minutes)', checks: ['orders-cache-hit-rate'] },
-      { expression: 'cron(0 4 ? * MON *)', checks: ['orders-cache-big-keys'] },
-      { expression: 'cron(0 7 * * ? *)', checks: ['orders-db-backup'] },
-      { expression: 'rate(15 minutes)', checks: ['orders-api-auth-failures'] },
-      { expression: 'rate(5 minutes)', checks: ['billing-db-idle-tx'] },
+  it('schedules each expression of the sample once, sending the dispatch function its tick', () => {
+    const schedules = Object.values(sample.findResources('AWS::Scheduler::Schedule'));
+    const ticks = planTicks(sampleConfig);
+    expect(schedules.map((s) => [s.Properties.Name, s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)])).toEqual(
+      ticks.map((t) => [t.name, t.expression, { tick: t.name }]),
+    );
+    expect(ticks.map((t) => t.expression)).toEqual([
+      'rate(1 minute)',
+      'rate(5 minutes)',
+      'rate(15 minutes)',
+      'rate(1 hour)',
+      'rate(6 hours)',
+      'cron(0 4 ? * MON *)',
+      'cron(0 7 * * ? *)',
     ]);
+    for (const s of schedules) expect(s.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SchedulesDispatch|^Dispatch/), 'Arn'] });
   });
 
   it('gives every schedule finite retries and a dead-letter queue', () => {
@@ -89,30 +72,33 @@ describe('VigilStack', () => {
     sample.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
   });
 
-  it('lets the scheduler invoke only the run-checks function', () => {
-    sample.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 'lambda:InvokeFunction',
-            Effect: 'Allow',
-            Resource: Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^RunChecks'), 'Arn'] }]),
-          }),
-        ]),
-      },
+  it('lets the scheduler invoke only the dispatch function, and the dispatch function only run-checks, whose events wait at most 5 minutes', () => {
+    const invokes = (role: string) =>
+      Object.values(sample.findResources('AWS::IAM::Policy'))
+        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(role)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((st: { Action: unknown }) => [st.Action].flat().includes('lambda:InvokeFunction'))
+        .flatMap((st: { Resource: unknown }) => [st.Resource].flat().map((r) => JSON.stringify(r)));
+    expect(invokes('SchedulerRoleForTarget')).toEqual([expect.stringContaining('"Dispatch'), expect.stringContaining('"Dispatch')]);
+    expect(invokes('DispatchRole')).toEqual([expect.stringContaining('"RunChecks'), expect.stringContaining('"RunChecks')]);
+    const [runChecks] = Object.keys(sample.findResources('AWS::Lambda::Function')).filter((id) => /^RunChecks[0-9A-F]/.test(id));
+    sample.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: runChecks },
+      MaximumEventAgeInSeconds: 300,
+      MaximumRetryAttempts: 0,
     });
   });
 
-  it('grows with the config: 120 grouped checks become 3 schedules, not 120', () => {
-    const checks = Array.from({ length: 120 }, (_, i) => ({
+  it('does not grow with the config: 600 checks, grouped or not, are one schedule per expression', () => {
+    const checks = Array.from({ length: 600 }, (_, i) => ({
       id: `db-${i}`,
       kind: 'tcp',
       target: `db-${i}.internal:5432`,
-      group: 'fleet',
-      schedule: 'rate(1 minute)',
+      ...(i % 2 ? { group: `fleet-${i % 7}` } : {}),
+      schedule: i % 3 ? 'rate(1 minute)' : 'rate(5 minutes)',
     }));
     const template = synth(parseConfig({ checks }));
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
   });
 
   it('gives the function time for its largest invocation', () => {
@@ -301,7 +287,8 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     expect(configs).toHaveLength(Object.keys(sample.findResources('AWS::Lambda::Function')).length);
     for (const c of configs) {
       expect(c.Properties.MaximumRetryAttempts).toBeLessThanOrEqual(2);
-      expect(c.Properties.MaximumEventAgeInSeconds).toBe(3600);
+      // A round's events (dispatch, run-checks) wait 5 minutes at most: the next round comes within its rate.
+      expect([300, 3600]).toContain(c.Properties.MaximumEventAgeInSeconds);
       expect(c.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^FunctionDeadLetters/), 'Arn'] });
     }
   });
@@ -440,7 +427,8 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     reattached.resourceCountIs('AWS::DynamoDB::Table', 0);
     reattached.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: streamArn });
     const envs = Object.values(reattached.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment.Variables.TABLE_NAME);
-    expect(new Set(envs)).toEqual(new Set([existingTable.name]));
+    // Every function but dispatch, which only starts run-checks.
+    expect(new Set(envs)).toEqual(new Set([existingTable.name, undefined]));
   });
 
   it('reserves no concurrency by default, so it deploys in an account of any limit; caps the functions that act when asked', () => {
@@ -509,14 +497,12 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
         Match.objectLike({ FromPort: 6432, ToPort: 6432 }),
       ]),
     });
-    const targets = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => [
-      JSON.parse(s.Properties.Target.Input).checks,
-      s.Properties.Target.Arn['Fn::GetAtt'][0],
-    ]);
-    expect(targets).toEqual([
-      [['edge'], expect.stringMatching(/^RunChecks[0-9A-F]/)],
-      [['db', 'pool'], expect.stringMatching(/^RunChecksVpc/)],
-    ]);
+    // The dispatch function sends each bucket to its network's function (the plan's buckets: test/config/schedule-plan.test.ts).
+    const dispatch = functions.find(([id]) => id.startsWith('Dispatch'))![1];
+    expect(dispatch.Properties.Environment.Variables).toMatchObject({
+      RUN_CHECKS_FUNCTION: { Ref: expect.stringMatching(/^RunChecks[0-9A-F]/) },
+      RUN_CHECKS_VPC_FUNCTION: { Ref: expect.stringMatching(/^RunChecksVpc/) },
+    });
   });
 
   it('places the alarm and remediate functions in the VPC when a remediation acts on a database there', () => {
@@ -690,24 +676,17 @@ describe('VigilStack: DocumentDB', () => {
 });
 
 describe('VigilStack at scale', () => {
-  it("deploys 5,000 grouped checks in 100 schedules, inside CloudFormation's 500 resources", () => {
-    const checks = Array.from({ length: 5000 }, (_, i) => ({
+  it("deploys 20,000 checks, half of them without a group, in one schedule per expression, inside CloudFormation's 500 resources", () => {
+    const checks = Array.from({ length: 20_000 }, (_, i) => ({
       id: `db-${i}`,
       kind: 'tcp' as const,
       target: `db-${i}.internal:5432`,
-      group: `fleet-${i % 10}`,
+      ...(i % 2 ? { group: `fleet-${i % 10}` } : {}),
       schedule: 'rate(1 minute)',
     }));
     const t = synth(parseConfig({ checks }));
-    expect(Object.keys(t.findResources('AWS::Scheduler::Schedule'))).toHaveLength(100);
-    expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(500);
-  });
-
-  it('refuses, with the fix, a config whose schedules would not fit in one stack (test/infra/limits.test.ts holds every limit)', () => {
-    const checks = Array.from({ length: 480 }, (_, i) => ({ id: `c-${i}`, kind: 'tcp' as const, target: `c-${i}.internal:1` }));
-    expect(() => synth(parseConfig({ checks }))).toThrow(
-      /resources; CloudFormation allows 500 in one stack\. 480 of them are schedules.*: give checks a "group"/,
-    );
+    expect(Object.keys(t.findResources('AWS::Scheduler::Schedule'))).toHaveLength(1);
+    expect(Object.keys(t.toJSON().Resources).length).toBeLessThan(150);
   });
 });
 
@@ -727,6 +706,7 @@ describe('VigilStack: who watches the watcher', () => {
     expect(names).toEqual(
       [
         'alarm-rule-dlq-dead-letters',
+        'dispatch-errors',
         'function-dlq-dead-letters',
         'functions-throttled',
         'heartbeat-errors',
@@ -760,7 +740,7 @@ describe('VigilStack: who watches the watcher', () => {
     // Every function's, the public heartbeat URL's included.
     expect(
       byName('functions-throttled').Metrics.filter((m: { MetricStat?: { Metric: { MetricName: string } } }) => m.MetricStat?.Metric.MetricName === 'Throttles'),
-    ).toHaveLength(6);
+    ).toHaveLength(7);
   });
 
   it("alarms when notify falls five minutes behind the state table's stream", () => {

@@ -24,13 +24,13 @@ describe('npx cdk synth', () => {
     expect(text).not.toMatch(/:us-east-1:|-us-east-1"/);
     const template = JSON.parse(text) as { Resources: Record<string, { Type: string }> };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    // run-checks, notify, incidents, on-alarm, remediate, and heartbeat (the sample has heartbeats).
-    expect(functions).toHaveLength(6);
+    // dispatch, run-checks, notify, incidents, on-alarm, remediate, and heartbeat (the sample has heartbeats).
+    expect(functions).toHaveLength(7);
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d, 'index.mjs'))
       .filter((f) => statSync(f, { throwIfNoEntry: false }));
-    expect(bundles).toHaveLength(6);
+    expect(bundles).toHaveLength(7);
     for (const b of bundles) expect(statSync(b).size).toBeGreaterThan(10_000);
   }, 300_000);
 });

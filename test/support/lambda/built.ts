@@ -19,7 +19,8 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any> 
 
 /**
  * Synthesizes a stack with real bundling and reads back each function and schedule. References to the
- * stack's own resources in an environment become local stand-ins: the table name given, a bucket name, and topic ARNs.
+ * stack's own resources in an environment become local stand-ins: a function's logical id for its name,
+ * the table name given, a bucket name, and topic ARNs.
  */
 export function synthFunctions(
   config: VigilConfig,
@@ -36,17 +37,20 @@ export function synthFunctions(
         .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === roleId))
         .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
     );
+  const isFunction = (value: unknown) => resources[(value as { Ref?: string }).Ref ?? '']?.Type === 'AWS::Lambda::Function';
   const local = (variables: Record<string, unknown>) =>
     Object.fromEntries(
       Object.entries(variables).map(([key, value]) => [
         key,
         typeof value === 'string'
           ? value
-          : key === 'TABLE_NAME'
-            ? table
-            : key === 'STATUS_BUCKET'
-              ? 'vigil-status-page'
-              : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`,
+          : isFunction(value)
+            ? (value as { Ref: string }).Ref
+            : key === 'TABLE_NAME'
+              ? table
+              : key === 'STATUS_BUCKET'
+                ? 'vigil-status-page'
+                : `arn:aws:sns:eu-west-1:123456789012:${key.toLowerCase()}`,
       ]),
     );
   const functions = Object.entries(resources)

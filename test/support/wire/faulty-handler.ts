@@ -56,6 +56,8 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'AmazonSSM') return `ssm ${op}`;
     return `ecs ${op}`;
   }
+  // Lambda's REST protocol: Invoke, named by the IAM action it needs.
+  if (request.hostname.startsWith('lambda')) return 'lambda InvokeFunction';
   // S3's REST protocol: the page's files are written with PUT.
   if (request.hostname.startsWith('s3')) return `s3 ${request.method === 'PUT' ? 'PutObject' : request.method}`;
   // CloudFront's REST protocol names the operation by method and path.
