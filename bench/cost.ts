@@ -29,10 +29,23 @@ const PRICE = {
   route53CheckMonth: [0.5, 0.75],
 };
 const MEMORY_GB = 256 / 1024; // VigilFunction's default
+const DISPATCH_GB = 128 / 1024;
+/** A tick's dispatch runs about this long per bucket it starts (16 Invoke calls in flight, about 20 ms each), and sleeps its pacing. */
+const DISPATCH_MS_PER_BUCKET = 1.25;
+/** The ticks priced: a small deployment's (one bucket, 50 checks) and 100,000 checks on one rate (2,000 buckets, spread over 20 s). */
+const TICKS = [
+  { buckets: 1, label: 'a tick of 1 bucket (50 checks)', pacingMs: 0 },
+  { buckets: 2000, label: 'a tick of 2,000 buckets (100,000 checks)', pacingMs: 19_000 },
+];
+/** What the Scheduler's invocation and the dispatch function cost one bucket of a tick. */
+const tickShare = (t: (typeof TICKS)[number]) =>
+  (PRICE.schedulerInvocation + PRICE.lambdaRequest + ((t.buckets * DISPATCH_MS_PER_BUCKET + t.pacingMs) / 1000) * DISPATCH_GB * PRICE.lambdaGbSecond) /
+  t.buckets;
 // Lambda's own START, END and REPORT lines in JSON log format, per invocation (not measurable here).
 const PLATFORM_LOG_BYTES = 500;
 const RUNS_PER_MONTH = 30 * 24 * 60; // one a minute
-const usd = (x: number) => (x >= 100 ? `$${Math.round(x).toLocaleString('en')}` : x >= 0.01 ? `$${x.toFixed(2)}` : `$${x.toPrecision(2)}`);
+const usd = (x: number) =>
+  x >= 100 ? `$${Math.round(x).toLocaleString('en')}` : x >= 1 ? `$${x.toFixed(2)}` : x >= 0.01 ? `$${x.toFixed(3)}` : `$${x.toPrecision(2)}`;
 
 /** The monthly charges that do not grow with checks, counted in the stack synthesized for vigil.config.ts. */
 function fixedMonthly(series: number) {
@@ -56,6 +69,14 @@ function fixedMonthly(series: number) {
   };
 }
 
+const SHARE_NAMES: Record<string, string> = {
+  duration: 'Lambda duration (waiting on the targets)',
+  request: 'the Lambda request',
+  dynamo: 'DynamoDB',
+  logs: 'CloudWatch Logs',
+  tick: 'the Scheduler and dispatch',
+};
+
 export function costModel(measured: (Invocation & { latencyMs: number })[], series: number): string {
   const fixed = fixedMonthly(series);
   const rows = measured.map((m) => {
@@ -66,29 +87,34 @@ export function costModel(measured: (Invocation & { latencyMs: number })[], seri
     const parts = {
       duration: (ms / 1000) * MEMORY_GB * PRICE.lambdaGbSecond,
       request: PRICE.lambdaRequest,
-      scheduler: PRICE.schedulerInvocation,
       dynamo: reads * PRICE.dynamoRead + writes * PRICE.dynamoWrite,
       logs: (logBytes / 1e9) * PRICE.logsGb,
     };
-    const perInvocation = Object.values(parts).reduce((a, b) => a + b, 0);
-    const perMillion = (perInvocation / m.checks) * 1e6;
-    return { m, ms, reads, writes, logBytes, parts, perMillion };
+    const own = Object.values(parts).reduce((a, b) => a + b, 0);
+    const perMillionAt = TICKS.map((t) => ((own + tickShare(t)) / m.checks) * 1e6);
+    const perMillion = perMillionAt[0]!;
+    const largest = Object.entries({ ...parts, tick: tickShare(TICKS[1]!) }).sort((a, b) => b[1] - a[1])[0]!;
+    return { m, ms, reads, writes, logBytes, parts, perMillion, perMillionAt, largest };
   });
   const monthly = (n: number, perMillion: number) => (n * RUNS_PER_MONTH * perMillion) / 1e6 + fixed.usd;
   const [r53low, r53high] = PRICE.route53CheckMonth as [number, number];
   return [
-    `One schedule's batch of ${measured[0]!.checks} HTTP checks through the run-checks handler (default concurrency ${measured[0]!.concurrency}), warm, with incident state in dynalite and no state changing; median of ${measured[0]!.runs.length} invocations, for targets answering in ${measured.map((m) => `${m.latencyMs} ms`).join(' and in ')}. Priced at us-east-1 list prices without free tiers: Lambda arm64 $${PRICE.lambdaGbSecond} per GB-second at ${MEMORY_GB * 1024} MB and $0.20 per million requests; EventBridge Scheduler $1 per million; DynamoDB on demand $0.125 per million reads (strongly consistent, ≤ 4 KB) and $0.625 per million writes; CloudWatch Logs $0.50 per GB ingested.`,
+    `One bucket of ${measured[0]!.checks} HTTP checks as dispatch sends it, through the run-checks handler (default concurrency ${measured[0]!.concurrency}), warm, with incident state in dynalite and no state changing: the round reads the bucket's summary, the outside-writes marker and the silences, and writes nothing. Median of ${measured[0]!.runs.length} invocations, for targets answering in ${measured.map((m) => `${m.latencyMs} ms`).join(' and in ')}. Priced at us-east-1 list prices without free tiers: Lambda arm64 $${PRICE.lambdaGbSecond} per GB-second at ${MEMORY_GB * 1024} MB (dispatch at 128 MB) and $0.20 per million requests; EventBridge Scheduler $1 per million; DynamoDB on demand $0.125 per million read units (strongly consistent, 4 KB each) and $0.625 per million write units (1 KB); CloudWatch Logs $0.50 per GB ingested. The Scheduler's invocation and the dispatch function's are shared by every bucket of a tick: priced for ${TICKS.map((t) => t.label).join(' and for ')}.`,
     '',
     '| per invocation of 50 checks | targets at ' + rows.map((r) => `${r.m.latencyMs} ms`).join(' | targets at ') + ' |',
     '| --- | ' + rows.map(() => '---:').join(' | ') + ' |',
     `| duration (billed) | ${rows.map((r) => `${round(r.ms, 0)} ms`).join(' | ')} |`,
     `| peak memory (of ${MEMORY_GB * 1024} MB) | ${rows.map((r) => `${round(r.m.peakRssMb, 0)} MB`).join(' | ')} |`,
     `| Lambda duration: ms / 1000 × ${MEMORY_GB} GB × $${PRICE.lambdaGbSecond} | ${rows.map((r) => usd(r.parts.duration)).join(' | ')} |`,
-    `| Lambda request | ${rows.map((r) => usd(r.parts.request)).join(' | ')} |`,
-    `| Scheduler invocation | ${rows.map((r) => usd(r.parts.scheduler)).join(' | ')} |`,
-    `| DynamoDB: reads × $0.125/M + writes × $0.625/M | ${rows.map((r) => `${r.reads} R, ${r.writes} W: ${usd(r.parts.dynamo)}`).join(' | ')} |`,
+    `| Lambda request (dispatch's asynchronous Invoke) | ${rows.map((r) => usd(r.parts.request)).join(' | ')} |`,
+    ...TICKS.map((t) => `| Scheduler and dispatch, the bucket's share of ${t.label} | ${rows.map(() => usd(tickShare(t))).join(' | ')} |`),
+    `| DynamoDB: read units × $0.125/M + write units × $0.625/M | ${rows.map((r) => `${r.reads} R, ${r.writes} W: ${usd(r.parts.dynamo)}`).join(' | ')} |`,
     `| CloudWatch Logs: bytes (${PLATFORM_LOG_BYTES} of them Lambda's own lines, estimated) × $0.50/GB | ${rows.map((r) => `${r.logBytes} B: ${usd(r.parts.logs)}`).join(' | ')} |`,
-    `| **per million check executions** (sum ÷ 50 × 10⁶; target < $1) | ${rows.map((r) => `**${usd(r.perMillion)}**: ${r.perMillion < 1 ? 'yes' : '**no**'}`).join(' | ')} |`,
+    ...TICKS.map(
+      (t, i) =>
+        `| **per million check executions**, ${t.label} (sum ÷ 50 × 10⁶; target < $0.05) | ${rows.map((r) => `**${usd(r.perMillionAt[i]!)}**: ${r.perMillionAt[i]! < 0.05 ? 'yes' : '**no**'}`).join(' | ')} |`,
+    ),
+    `| largest share at 100,000 checks | ${rows.map((r) => `${SHARE_NAMES[r.largest[0]]}, ${Math.round((100 * r.largest[1]) / (Object.values(r.parts).reduce((a, b) => a + b, 0) + tickShare(TICKS[1]!)))}%`).join(' | ')} |`,
     '',
     `Fixed each month, whatever the number of checks, as counted in the stack synthesized for vigil.config.ts: ${fixed.alarmMetrics} alarm metrics × $0.10, ${fixed.dashboards} dashboard × $3 (free if it is one of the account's first 3), ${fixed.keys} KMS key × $1, ${fixed.series} metric series × $0.30 = ${usd(fixed.usd)}. A check that changes state also writes its state and incident once (about 2 write units, ${usd(2 * PRICE.dynamoWrite)}), and each notification is an SNS publish.`,
     '',

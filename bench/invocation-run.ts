@@ -1,6 +1,6 @@
-// In a fresh process: warm run-checks invocations as deployed, one schedule's group of 50 HTTP checks at
-// the default concurrency, with incident state in the local DynamoDB. What one invocation costs: its
-// duration, memory, DynamoDB units and log bytes.
+// In a fresh process: warm run-checks invocations as deployed, one bucket of 50 HTTP checks as dispatch
+// sends it, at the default concurrency, with incident state in the local DynamoDB. What one invocation
+// costs: its duration, memory, DynamoDB units and log bytes.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createRunChecksHandler } from '../functions/run-checks/handler.js';
 import { emfMeter } from '../shared/aws/emf-meter.js';
@@ -15,16 +15,36 @@ const target = await startSlowTarget(latencyMs);
 const dynamo = await startLocalDynamo();
 await createStateTable(dynamo.client, 'bench');
 const units = { read: 0, write: 0 };
-// Units as DynamoDB bills them: every item Vigil reads or writes is under 1 KB; reads are strongly consistent (1 unit each).
+// Units as DynamoDB bills them: a strongly consistent read is 1 unit per 4 KB of each item (at least 1 per
+// key asked for, found or not); a write is 1 unit per 1 KB of the item written.
+const kb = (item: unknown, size: number) => Math.max(1, Math.ceil(bytesOf(item) / size));
+/** An item's size as DynamoDB counts it: names and values, a binary by its bytes, a number about 8. */
+function bytesOf(value: unknown): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return 8;
+  if (Array.isArray(value)) return value.reduce<number>((n, v) => n + bytesOf(v), 3);
+  if (value && typeof value === 'object') return Object.entries(value).reduce<number>((n, [k, v]) => n + Buffer.byteLength(k) + bytesOf(v), 3);
+  return 1;
+}
 dynamo.client.middlewareStack.add(
   (next, context) => async (args) => {
-    const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | unknown[]> };
-    const items = input.RequestItems
-      ? Object.values(input.RequestItems).reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0)
-      : 1;
-    if (/^(Put|Update|Delete|BatchWrite)/.test(context.commandName!)) units.write += items;
-    else if (/^(Get|BatchGet|Query)/.test(context.commandName!)) units.read += items;
-    return next(args);
+    const input = args.input as { RequestItems?: Record<string, { Keys?: unknown[] } | { PutRequest?: { Item: unknown } }[]>; Item?: unknown };
+    const result = await next(args);
+    const out = result as unknown as { output: { Responses?: Record<string, unknown[]>; Items?: unknown[]; Item?: unknown } };
+    const op = context.commandName!;
+    if (op.startsWith('BatchGet')) {
+      const asked = Object.values(input.RequestItems ?? {}).reduce<number>((n, r) => n + ((r as { Keys?: unknown[] }).Keys?.length ?? 0), 0);
+      const found = Object.values(out.output.Responses ?? {}).flat();
+      units.read += found.reduce<number>((n, item) => n + kb(item, 4096), 0) + (asked - found.length);
+    } else if (op.startsWith('Query')) units.read += kb(out.output.Items ?? [], 4096);
+    else if (op.startsWith('Get')) units.read += kb(out.output.Item, 4096);
+    else if (op.startsWith('BatchWrite'))
+      units.write += Object.values(input.RequestItems ?? {})
+        .flat()
+        .reduce<number>((n, r) => n + kb((r as { PutRequest?: { Item: unknown } }).PutRequest?.Item, 1024), 0);
+    else if (/^(Put|Update|Delete)/.test(op)) units.write += kb(input.Item, 1024);
+    return result;
   },
   { step: 'initialize', name: 'countUnits' },
 );
@@ -57,7 +77,7 @@ const runs: { ms: number; readUnits: number; writeUnits: number; logBytes: numbe
 for (let i = 0; i < warmup + measured; i++) {
   const before = { ...units, logBytes };
   const started = performance.now();
-  const result = await handler({ group: 'apis' });
+  const result = await handler({ checks: config.checks.map((c) => c.id), bucket: 'b-0123456789abcdef' });
   const ms = performance.now() - started;
   // An invocation whose checks failed measured something else: stop rather than price it.
   if (!('counts' in result) || result.counts.ok !== MAX_CHECKS_PER_INVOCATION) throw new Error(`invocation ${i}: ${JSON.stringify(result).slice(0, 300)}`);

@@ -13,8 +13,8 @@ export const planUsage = 'vigil plan [--config vigil.config.ts]   what a deploy 
 
 /** Lambda runs of a schedule a month, by its expression: `rate(5 minutes)` is 8,640. */
 const MONTH_MINUTES = 30 * 24 * 60;
-/** bench/results.md: a million check executions cost about $0.16–0.18. */
-const PER_MILLION = 0.18;
+/** bench/results.md: a million check executions cost about $0.02–0.06, the most for a small deployment with slow targets. */
+const PER_MILLION = 0.06;
 
 /** `vigil plan`: loads the config, prints the functions, schedules, alarms, runbooks and secrets a deploy makes, its cost, and its traps. */
 export async function planCommand(args: string[], io: Io): Promise<number> {

@@ -23,10 +23,10 @@ function tick(name: string): PlannedTick | undefined {
 
 export const handler = createDispatchHandler({
   tick,
-  send: ({ network, checks }) => {
+  send: ({ id, network, checks }) => {
     const fn = network === 'vpc' ? functions.vpc : functions.public;
     if (!fn) throw new Error('a bucket runs in the VPC, but this stack has no run-checks function there');
-    return invoke(fn, { checks });
+    return invoke(fn, { checks, bucket: id });
   },
   log: vigilLog('dispatch'),
 });

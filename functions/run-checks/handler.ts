@@ -46,7 +46,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
       log.error('invalid run-checks event', { problems: parsed.problems });
       return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample(config) };
     }
-    const { dryRun, ...selection } = parsed.data;
+    const { dryRun, bucket, ...selection } = parsed.data;
     let findings: Finding[];
     try {
       // Heartbeat checks read their reports from the same table the round writes to.
@@ -70,7 +70,7 @@ export function createRunChecksHandler({ config, log, clock = systemClock, store
       log.info('round done', { ran, counts, recorded: skipped });
       return { ...summary, recorded: skipped };
     }
-    const { transitions, stateWrites, failed } = await recordRound(findings, { config, store: store!, clock, log });
+    const { transitions, stateWrites, failed } = await recordRound(findings, { config, store: store!, clock, log, bucket });
     for (const t of transitions) meter.count('IncidentTransitions', 1, { name: 'Kind', value: t.kind });
     log.info('round done', { ran, counts, transitions: transitions.length, stateWrites });
     const described = transitions.map(({ incidentId, kind, by, reason }) => ({ incidentId, kind, by, ...(reason ? { reason } : {}) }));

@@ -4,6 +4,8 @@ import type { VigilConfig } from './schema.js';
 
 /** One run-checks invocation a tick sends: which checks, and which function (in the VPC or outside). */
 export interface PlannedBucket {
+  /** Named by what it holds (`b-` and 16 hex digits): the same checks are the same bucket, deploy after deploy. */
+  id: string;
   checks: string[];
   network: 'public' | 'vpc';
 }
@@ -37,7 +39,7 @@ export function planTicks(config: VigilConfig): PlannedTick[] {
   const ticks = new Map<string, PlannedTick>();
   for (const { expression, network, checks } of buckets.values()) {
     const tick = ticks.get(expression) ?? { name: tickName(expression), expression, buckets: [] };
-    for (const ids of chunk(checks, MAX_CHECKS_PER_INVOCATION)) tick.buckets.push({ checks: ids, network });
+    for (const ids of chunk(checks, MAX_CHECKS_PER_INVOCATION)) tick.buckets.push({ id: bucketId(network, ids), checks: ids, network });
     ticks.set(expression, tick);
   }
   return [...ticks.values()];
@@ -49,8 +51,11 @@ export function tickName(expression: string): string {
     .replace(/[^0-9a-zA-Z]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 40);
-  return `${words}-${createHash('sha256').update(expression).digest('hex').slice(0, 8)}`;
+  return `${words}-${hash(expression).slice(0, 8)}`;
 }
+
+const bucketId = (network: string, ids: string[]) => `b-${hash(`${network}\n${ids.join('\n')}`).slice(0, 16)}`;
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

@@ -14,6 +14,8 @@ export const runChecksEvent = z
     group: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
     /** A group larger than one invocation runs in parts of 50, in config order: which one (from 1). */
     part: z.optional(z.int().check(z.minimum(1))),
+    /** The dispatch function's bucket these checks are: its rounds keep a summary of their states, read in one request. */
+    bucket: z.optional(z.string().check(z.regex(/^b-[0-9a-f]{16}$/, 'a bucket id as the dispatch function sends it, e.g. "b-3f2a9c1b0d4e5f60"'))),
     /** Run and report, record nothing: no incident opens or resolves, nobody is notified. */
     dryRun: z._default(z.boolean(), false),
   })

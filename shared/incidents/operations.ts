@@ -6,7 +6,7 @@ import type { IncidentsRequest } from '../events/incidents.js';
 import { resetCircuit } from '../guardrails/ops.js';
 import type { Log } from '../log.js';
 import { remediationRegistry } from '../remediations/index.js';
-import type { Brakes, CheckStates, Guards, IncidentRecords, Silences, Timeline, TimelineEntry } from '../state/ports.js';
+import type { Brakes, CheckStates, Guards, IncidentRecords, RoundSummaries, Silences, Timeline, TimelineEntry } from '../state/ports.js';
 import { releaseBrake } from '../guardrails/brake.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
 import { decideActed } from './human.js';
@@ -18,7 +18,13 @@ import { acknowledgeToldWith, toldWithIt } from './told-with.js';
 
 export interface OperatorDeps {
   config: VigilConfig;
-  store: CheckStates & Silences & Pick<Timeline, 'getTimeline'> & Pick<IncidentRecords, 'getIncident' | 'listActiveIncidents'> & Guards & Brakes;
+  store: CheckStates &
+    Pick<RoundSummaries, 'markStatesTouched'> &
+    Silences &
+    Pick<Timeline, 'getTimeline'> &
+    Pick<IncidentRecords, 'getIncident' | 'listActiveIncidents'> &
+    Guards &
+    Brakes;
   clock: Clock;
   log: Log;
 }

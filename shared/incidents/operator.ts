@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { CheckStates } from '../state/ports.js';
+import type { CheckStates, RoundSummaries } from '../state/ports.js';
 import { decideHumanAction, type HumanAction } from './human.js';
 import { RequestError } from '../errors.js';
 import { checkIdOf, isActive, type CheckState, type Incident } from '../state/check-state.js';
@@ -9,7 +9,7 @@ import { updateCheckState } from './update-state.js';
  * Applies an operator's ack, resolve or silence with one conditional write. If a round wrote the
  * check in between, it reads again and decides again, so neither the round nor the operator is lost.
  */
-export function applyHumanAction(store: CheckStates, action: HumanAction, clock: Clock): Promise<CheckState> {
+export function applyHumanAction(store: CheckStates & Pick<RoundSummaries, 'markStatesTouched'>, action: HumanAction, clock: Clock): Promise<CheckState> {
   // decideHumanAction always writes or throws, so there is a state to return.
   return updateCheckState(store, checkIdOf(action.incidentId), (current) => decideHumanAction(current, action, clock.now())) as Promise<CheckState>;
 }

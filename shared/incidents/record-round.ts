@@ -4,7 +4,9 @@ import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { activeSilence } from '../config/silences.js';
 import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
-import type { CheckStates, FindingsHistory, Silences } from '../state/ports.js';
+import type { CheckStates, FindingsHistory, RoundSummaries, Silences } from '../state/ports.js';
+import type { CheckState } from '../state/check-state.js';
+import { keepRoundSummary, readRoundStates } from './round-states.js';
 import { applyFinding } from './apply-finding.js';
 import type { FindingContext } from './decide.js';
 import { groupsOfRound } from './round-groups.js';
@@ -17,9 +19,11 @@ const DAY_MS = 86_400_000;
 
 export interface RoundDeps {
   config: VigilConfig;
-  store: CheckStates & FindingsHistory & Pick<Silences, 'listSilences'>;
+  store: CheckStates & RoundSummaries & FindingsHistory & Pick<Silences, 'listSilences'>;
   clock: Clock;
   log: Log;
+  /** The run-checks bucket this round is (dispatch names it): its summary spares a steady round a read per check. */
+  bucket?: string | undefined;
 }
 
 export interface RoundRecord {
@@ -34,13 +38,16 @@ export interface RoundRecord {
 }
 
 /** Turns a round of findings into incident state: one conditional write per check that changed, none for the rest. */
-export async function recordRound(findings: readonly Finding[], { config, store, clock, log }: RoundDeps): Promise<RoundRecord> {
+export async function recordRound(findings: readonly Finding[], { config, store, clock, log, bucket }: RoundDeps): Promise<RoundRecord> {
   const now = clock.now();
   const checks = new Map(config.checks.map((c) => [c.id, c]));
   // With the round's own checks, the checks they depend on that ran elsewhere (another part, another schedule): as last recorded.
   const ids = new Set(findings.map((f) => f.checkId));
   const parents = findings.flatMap((f) => checks.get(f.checkId)?.dependsOn ?? []).filter((id) => !ids.has(id));
-  const states = await store.getCheckStates([...ids, ...new Set(parents)]);
+  const read = await readRoundStates([...ids], [...new Set(parents)], bucket, store, now);
+  const states = read.states;
+  // What each check's state is after the round: what it wrote, or what it read (again, after a lost race).
+  const final = new Map<string, CheckState>([...ids].flatMap((id) => (states.has(id) ? [[id, states.get(id)!]] : [])));
   const silences = [...config.silences, ...(await store.listSilences())];
   const record: RoundRecord = { transitions: [], stateWrites: 0, recorded: 0, failed: [] };
   const byCheck = new Map<string, Transition>();
@@ -61,6 +68,8 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   const settle = async (finding: Finding, check: CheckConfig) => {
     const ctx = { ...contextOf(check), group: groups?.toldWith.get(check.id) };
     const { previous, written } = await applyFinding(store, finding, ctx, states.get(finding.checkId));
+    const after = written ?? previous;
+    if (after) final.set(finding.checkId, after);
     if (!written) return;
     record.stateWrites += 1;
     if (isNewTransition(previous, written)) byCheck.set(finding.checkId, written.transition!);
@@ -87,6 +96,8 @@ export async function recordRound(findings: readonly Finding[], { config, store,
     const t = byCheck.get(f.checkId);
     if (t) record.transitions.push(t);
   }
+
+  await keepRoundSummary(read, [...ids], final, { changed: record.stateWrites > 0, failed: record.failed.length > 0 }, { store, now, log });
 
   // A steady warning is not news; a failure is evidence worth keeping every time.
   const notable = findings.filter((f) => f.status === 'fail' || f.status === 'error' || states.get(f.checkId)?.status !== f.status);

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { groupMates } from '../config/groups.js';
 import type { VigilConfig } from '../config/schema.js';
-import type { CheckStates } from '../state/ports.js';
+import type { CheckStates, RoundSummaries } from '../state/ports.js';
 import { checkIdOf, isActive, type Incident } from '../state/check-state.js';
 import { applyHumanAction } from './operator.js';
 
@@ -27,7 +27,7 @@ export async function toldWithIt(store: CheckStates, config: Pick<VigilConfig, '
  * not sent (they were never paged on their own). Returns the checks whose incidents it acknowledged.
  */
 export async function acknowledgeToldWith(
-  store: CheckStates,
+  store: CheckStates & Pick<RoundSummaries, 'markStatesTouched'>,
   config: Pick<VigilConfig, 'checks'>,
   incidentId: string,
   who: { by: string; reason: string },

@@ -3,7 +3,7 @@ import { decideActed, decideEscalation, decideProposal } from '../incidents/huma
 import { updateCheckState } from '../incidents/update-state.js';
 import { checkIdOf, type ActionTold, type Transition } from '../state/check-state.js';
 import type { ActionOutcome } from '../state/guard.js';
-import type { CheckStates, Guards, Proposal, Proposals, Runs, Timeline } from '../state/ports.js';
+import type { CheckStates, Guards, Proposal, Proposals, RoundSummaries, Runs, Timeline } from '../state/ports.js';
 import type { RunRecord } from '../state/run.js';
 import { actionNotice } from '../notifications/action-notice.js';
 import type { Publisher } from '../notifications/publisher.js';
@@ -23,7 +23,7 @@ export type Effect =
   | { kind: 'escalate'; reason: string };
 
 export interface CommitDeps {
-  store: Runs & CheckStates & Guards & Timeline & Proposals;
+  store: Runs & CheckStates & Pick<RoundSummaries, 'markStatesTouched'> & Guards & Timeline & Proposals;
   clock: Clock;
   /** Where an action with no incident to carry its message is told (the alerts topic). */
   notices?: { publisher: Publisher; topic: string } | undefined;

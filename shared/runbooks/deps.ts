@@ -6,13 +6,14 @@ import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';
 import type { Publisher } from '../notifications/publisher.js';
 import type { HeartbeatReader } from '../probes/probe.js';
-import type { Brakes, CheckStates, GuardRead, Guards, IncidentRecords, Proposals, Runs, Silences, Timeline } from '../state/ports.js';
+import type { Brakes, CheckStates, GuardRead, Guards, IncidentRecords, Proposals, RoundSummaries, Runs, Silences, Timeline } from '../state/ports.js';
 import type { RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
 import type { Effect } from './commit.js';
 
 /** The state a run reads and writes: its record, the incident's check state, guards, timeline, proposals; heartbeats for its checks. */
 export type RunbookStore = Runs &
   CheckStates &
+  Pick<RoundSummaries, 'markStatesTouched'> &
   Guards &
   Brakes &
   Pick<IncidentRecords, 'countActiveIncidents'> &

@@ -80,7 +80,8 @@ export class Redactor {
       if (typeof v === 'string') return this.text(v);
       if (Array.isArray(v)) return v.map(walk);
       if (v instanceof Error) return this.error(v);
-      if (v instanceof Date) return v;
+      // Bytes (a compressed item) are masked by whoever made them, before: copied as bytes, never turned into an object.
+      if (v instanceof Date || ArrayBuffer.isView(v)) return v;
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), walk(x)]));
       return v;
     };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -7,6 +8,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type PutCommandInput,
   type QueryCommandInput,
@@ -18,6 +20,7 @@ import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
 import { type GuardRead, type IncidentCount, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
 import type { Brake } from './brake.js';
 import type { StatusRecord } from './status.js';
+import type { RoundSummary, SummaryRead } from './round-summary.js';
 import type { RunRecord } from './run.js';
 import type { HeartbeatReport } from './heartbeat.js';
 import type { GuardState, KillSwitch } from './guard.js';
@@ -84,6 +87,47 @@ export class DynamoStateStore implements StateStore {
       { ...keys.checkState(state.checkId), type: 'check', version: state.version, failing: state.streak.failing, state },
       expectedVersion,
       `check ${state.checkId}`,
+    );
+  }
+
+  async readSummary(bucket: string): Promise<SummaryRead> {
+    const wanted = [keys.summary(bucket), keys.statesTouched()];
+    const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }));
+    // Two small items are never left unprocessed but under throttling: read them one by one then.
+    const items = out.UnprocessedKeys?.[this.table]?.Keys?.length
+      ? await Promise.all(wanted.map(async (Key) => (await this.db.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }))).Item))
+      : (out.Responses?.[this.table] ?? []);
+    const item = (key: { pk: string; sk: string }) => items.find((i) => i?.pk === key.pk && i?.sk === key.sk);
+    const stored = item(keys.summary(bucket))?.summary as Uint8Array | undefined;
+    return { summary: stored && (JSON.parse(gunzipSync(stored).toString('utf8')) as RoundSummary), touched: Number(item(keys.statesTouched())?.touched ?? 0) };
+  }
+
+  async putSummary(summary: RoundSummary, expectedVersion: number | undefined): Promise<void> {
+    // A bucket that leaves the plan (a deploy moved its checks) leaves its summary to expire.
+    const expiresAt = epochSeconds(summary.filledAt) + 86_400;
+    // Fifty states of one shape shrink about tenfold: a steady round's read is one unit, not three. Masked
+    // before, since the writes' masking cannot see into the compressed bytes.
+    const packed = gzipSync(JSON.stringify(knownSecrets.deep(summary)));
+    await this.conditionalPut(
+      { ...keys.summary(summary.bucket), type: 'summary', version: summary.version, summary: packed, [STATE_TABLE.ttlAttribute]: expiresAt },
+      expectedVersion,
+      `summary of ${summary.bucket}`,
+    );
+  }
+
+  async deleteSummary(bucket: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.summary(bucket) }));
+  }
+
+  async markStatesTouched(): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.statesTouched(),
+        UpdateExpression: 'ADD touched :one SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': 'control' },
+      }),
     );
   }
 

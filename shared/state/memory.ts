@@ -8,6 +8,7 @@ import { StateConflictError } from '../errors.js';
 import type { GuardRead, IncidentCount, Proposal, StateStore, TimelineEntry } from './ports.js';
 import type { Brake } from './brake.js';
 import type { StatusRecord } from './status.js';
+import type { RoundSummary, SummaryRead } from './round-summary.js';
 import type { RunRecord } from './run.js';
 import { keys } from './table.js';
 
@@ -32,6 +33,23 @@ export class MemoryStateStore implements StateStore {
 
   async putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void> {
     this.putVersioned(keys.checkState(state.checkId), state, expectedVersion, `check ${state.checkId}`);
+  }
+
+  async readSummary(bucket: string): Promise<SummaryRead> {
+    return { summary: this.get<RoundSummary>(keys.summary(bucket)), touched: this.get<number>(keys.statesTouched()) ?? 0 };
+  }
+
+  async putSummary(summary: RoundSummary, expectedVersion: number | undefined): Promise<void> {
+    this.putVersioned(keys.summary(summary.bucket), summary, expectedVersion, `summary of ${summary.bucket}`);
+  }
+
+  async deleteSummary(bucket: string): Promise<void> {
+    const { pk, sk } = keys.summary(bucket);
+    this.items.get(pk)?.delete(sk);
+  }
+
+  async markStatesTouched(): Promise<void> {
+    this.put(keys.statesTouched(), (this.get<number>(keys.statesTouched()) ?? 0) + 1);
   }
 
   async recordFindings(findings: readonly Finding[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { GuardState, KillSwitch } from './guard.js';
 import type { RunRecord } from './run.js';
 import type { Heartbeats } from './heartbeat.js';
 import type { StatusRecord } from './status.js';
+import type { RoundSummary, SummaryRead } from './round-summary.js';
 
 export interface TimelineEntry {
   at: string;
@@ -25,6 +26,20 @@ export interface CheckStates {
   getCheckStates(checkIds: readonly string[]): Promise<Map<string, CheckState>>;
   /** Writes `state` only if the stored version is still `expectedVersion` (undefined: no item yet); else StateConflictError. */
   putCheckState(state: CheckState, expectedVersion: number | undefined): Promise<void>;
+}
+
+/**
+ * What spares a steady round its read of every check (docs/state.md): one summary item per run-checks
+ * bucket, and a marker that every write of a check state outside a round moves.
+ */
+export interface RoundSummaries {
+  /** The bucket's summary and the marker, in one consistent read. */
+  readSummary(bucket: string): Promise<SummaryRead>;
+  /** Conditional on the version read, as putCheckState. */
+  putSummary(summary: RoundSummary, expectedVersion: number | undefined): Promise<void>;
+  deleteSummary(bucket: string): Promise<void>;
+  /** Moves the marker: after an operator's or a runbook's write of a check state, or a silence added or lifted. */
+  markStatesTouched(): Promise<void>;
 }
 
 /** Notable findings, kept for a while. */
@@ -113,7 +128,7 @@ export interface Runs {
  * conditional where it decides anything. Code takes the ports it uses, not this.
  */
 export interface StateStore
-  extends CheckStates, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Brakes, Proposals, Runs, Heartbeats, StatusRecords {}
+  extends CheckStates, RoundSummaries, FindingsHistory, Silences, Timeline, IncidentRecords, Guards, Brakes, Proposals, Runs, Heartbeats, StatusRecords {}
 
 /** What a guarded action decides on, read together. */
 export interface GuardRead {

@@ -20,6 +20,8 @@ export const keys = {
   proposal: (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'META' }),
   run: (id: string) => ({ pk: `RUN#${id}`, sk: 'META' }),
   heartbeat: (checkId: string) => ({ pk: `HEARTBEAT#${checkId}`, sk: 'LATEST' }),
+  summary: (bucket: string) => ({ pk: `BUCKET#${bucket}`, sk: 'SUMMARY' }),
+  statesTouched: () => ({ pk: 'CONTROL', sk: 'STATES_TOUCHED' }),
 };
 
 /** The sparse index holds active incidents only. */

@@ -46,10 +46,17 @@ describe('planTicks', () => {
     const plan = planTicks(parseConfig({ network, checks: [tcp('edge', { group: 'g' }), tcp('db', { group: 'g', network: 'vpc' }), tcp('solo')] }));
     expect(plan).toHaveLength(1);
     expect(plan[0]!.buckets).toEqual([
-      { network: 'public', checks: ['edge'] },
-      { network: 'vpc', checks: ['db'] },
-      { network: 'public', checks: ['solo'] },
+      { id: expect.stringMatching(/^b-[0-9a-f]{16}$/), network: 'public', checks: ['edge'] },
+      { id: expect.stringMatching(/^b-[0-9a-f]{16}$/), network: 'vpc', checks: ['db'] },
+      { id: expect.stringMatching(/^b-[0-9a-f]{16}$/), network: 'public', checks: ['solo'] },
     ]);
+  });
+
+  it('names a bucket by what it holds: the same checks, the same id; other checks, another', () => {
+    const ids = (config: object) => planTicks(parseConfig(config)).flatMap((t) => t.buckets.map((b) => b.id));
+    const before = ids({ checks: [tcp('a'), tcp('b')] });
+    expect(ids({ checks: [tcp('a'), tcp('b')] })).toEqual(before);
+    expect(ids({ checks: [tcp('a'), tcp('b'), tcp('c')] })).not.toEqual(before);
   });
 
   it('refuses a check in the VPC when the config names no VPC', () => {

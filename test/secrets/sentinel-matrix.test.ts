@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../shared/config/load.js';
@@ -19,6 +20,7 @@ import { startEchoPg } from '../support/wire/echo-pg.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeSns } from '../support/wire/fake-sns.js';
 import { FakeEvents } from '../support/wire/fake-events.js';
+import { FakeLambdaEvents } from '../support/wire/fake-lambda-events.js';
 import { FakeS3 } from '../support/wire/fake-s3.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
 
@@ -204,6 +206,7 @@ let local: LocalDynamo;
 let services: { url: string; close(): Promise<void> }[];
 const sns = new FakeSns();
 const events = new FakeEvents();
+const lambda = new FakeLambdaEvents();
 const calls: string[] = [];
 const secretValues = new Map(cells.filter((c) => c.place.endsWith('-secret')).map((c) => [secretName(c.id), c.secret]));
 const envValues = Object.fromEntries(
@@ -228,6 +231,7 @@ beforeAll(async () => {
     serve('secretsmanager', fakeSecrets(secretValues), calls),
     serve('events', events.handler, calls),
     serve('s3', new FakeS3().handler, calls),
+    serve('lambda', lambda.handler, calls),
   ]);
 });
 
@@ -239,7 +243,7 @@ afterAll(async () => {
 });
 
 const awsEnv = () => {
-  const [dynamodb, snsEndpoint, secrets, eventBridge, s3] = services;
+  const [dynamodb, snsEndpoint, secrets, eventBridge, s3, lambdaEndpoint] = services;
   return {
     PATH: process.env.PATH,
     AWS_REGION: 'eu-west-1',
@@ -250,6 +254,7 @@ const awsEnv = () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets!.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge!.url,
     AWS_ENDPOINT_URL_S3: s3!.url,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint!.url,
     ...envValues,
   };
 };
@@ -287,11 +292,19 @@ describe('a secret, in every form a target echoes it', () => {
     it('reaches no DynamoDB item, log line, metric, result, SNS message or EventBridge event', async () => {
       const sinks: Record<string, string> = {};
       const before = calls.length;
+      // Each schedule's tick through dispatch, then each event it queued through its run-checks function.
+      const started: { functionName: string; payload: unknown }[] = [];
       for (const schedule of schedules) {
-        const from = calls.length;
+        const queued = lambda.queued.length;
         sinks[`${schedule.target} output`] = await invoke(schedule.target, schedule.input);
+        started.push(...lambda.queued.slice(queued));
+      }
+      expect(started.length).toBeGreaterThan(0);
+      for (const { functionName, payload } of started) {
+        const from = calls.length;
+        sinks[`${functionName} output`] = await invoke(functionName, payload);
         // Reading a header's secret is a call its role allows, as deployed.
-        const allowed = fns.find((f) => f.id === schedule.target)!.allowed;
+        const allowed = fns.find((f) => f.id === functionName)!.allowed;
         expect(calls.slice(from).filter((c) => !allowed.has(c.replace(' ', ':').split(' ')[0]!))).toEqual([]);
       }
       const items = (await local.doc.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
@@ -300,7 +313,12 @@ describe('a secret, in every form a target echoes it', () => {
       expect(states).toHaveLength(cells.length);
       const notifier = fns.find((f) => f.id.startsWith('NotifierFunction'))!;
       sinks['notify output'] = await invoke(notifier.id, { Records: states.map((s, i) => streamRecord(undefined, s, i + 1)) });
-      sinks['DynamoDB items'] = JSON.stringify((await local.doc.send(new ScanCommand({ TableName: TABLE }))).Items);
+      const stored = (await local.doc.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+      sinks['DynamoDB items'] = JSON.stringify(stored);
+      // A bucket's summary is stored gzipped: read as a round reads it.
+      const summaries = stored.filter((i) => i.type === 'summary');
+      expect(summaries.length).toBeGreaterThan(0);
+      sinks['bucket summaries'] = summaries.map((i) => gunzipSync(i.summary as Uint8Array).toString('utf8')).join('\n');
       sinks['SNS subjects'] = sns.published.map((p) => p.subject).join('\n');
       sinks['SNS bodies'] = sns.published.map((p) => p.message).join('\n');
       sinks['SNS attributes'] = JSON.stringify(sns.published.map((p) => p.attributes));

@@ -79,6 +79,20 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect(states.get('api')).toMatchObject({ version: 2, incident: { summary: 'second' } });
     });
 
+    it('keeps a bucket summary on the version read, reads it with the outside-writes marker, and deletes it', async () => {
+      const store = await open();
+      expect(await store.readSummary('b-1')).toEqual({ summary: undefined, touched: 0 });
+      const summary = { bucket: 'b-1', checks: ['api', 'db'], states: { api: checkState('api', 4) }, touchedSeen: 0, filledAt: T0, version: 1 };
+      await store.putSummary(summary, undefined);
+      await expect(store.putSummary({ ...summary, version: 2 }, 3)).rejects.toBeInstanceOf(StateConflictError);
+      await store.markStatesTouched();
+      await store.markStatesTouched();
+      expect(await store.readSummary('b-1')).toEqual({ summary, touched: 2 });
+      expect(await store.readSummary('b-2')).toEqual({ summary: undefined, touched: 2 });
+      await store.deleteSummary('b-1');
+      expect((await store.readSummary('b-1')).summary).toBeUndefined();
+    });
+
     it('reads every check state asked for, however many', async () => {
       const store = await open();
       const ids = Array.from({ length: 130 }, (_, i) => `check-${i}`);
@@ -102,9 +116,15 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       knownSecrets.add(secret);
       await store.putCheckState(checkState('leaky', 1, `connect failed for postgres://app:${secret}@db`), undefined);
       await store.appendTimeline('leaky/1', { ...line(1, 'k'), summary: `token ${secret}` });
-      const stored = JSON.stringify([await store.getCheckStates(['leaky']), await store.getTimeline('leaky/1')].map((x) => (x instanceof Map ? [...x] : x)));
+      const leaky = checkState('leaky', 1, `connect failed for postgres://app:${secret}@db`);
+      await store.putSummary({ bucket: 'b-leaky', checks: ['leaky'], states: { leaky }, touchedSeen: 0, filledAt: T0, version: 1 }, undefined);
+      const stored = JSON.stringify(
+        [await store.getCheckStates(['leaky']), await store.getTimeline('leaky/1'), await store.readSummary('b-leaky')].map((x) =>
+          x instanceof Map ? [...x] : x,
+        ),
+      );
       expect(stored).not.toContain(secret);
-      expect(stored).toContain('connect failed for');
+      expect(stored.match(/connect failed for/g)).toHaveLength(2);
     });
 
     it('keeps findings in the order they were taken', async () => {
