@@ -78,21 +78,26 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   // Each function as the stack builds it for this config; the driver variants as for a database check whose password is a secret.
   // The public run-checks function of the sample, SDK clients only; the pg and mongodb rows add a driver.
   const checks = needsOf(config.checks.filter((c) => !driverOf(c.kind)));
-  const withDriver = (driver: Driver): Needs => ({ ...checks, drivers: [driver], aws: [...new Set([...checks.aws, 'secrets' as const])] });
-  const none: Needs = { drivers: [], aws: [], files: [] };
+  const withDriver = (driver: Driver, kind: string): Needs => ({
+    ...checks,
+    drivers: [driver],
+    aws: [...new Set([...checks.aws, 'secrets' as const])],
+    kinds: [...checks.kinds, kind],
+  });
+  const none: Needs = { drivers: [], aws: [], files: [], kinds: [] };
   const plan: [string, Needs][] = [
     ['run-checks', checks],
-    ['run-checks', withDriver('pg')],
-    ['run-checks', withDriver('mongodb')],
+    ['run-checks', withDriver('pg', 'pg')],
+    ['run-checks', withDriver('mongodb', 'mongo')],
     ['notify', none],
     ['on-alarm', runbookNeeds(config)],
     ['remediate', runbookNeeds(config)],
-    ['incidents', none],
+    ['incidents', { ...none, kinds: [...new Set(config.remediations.map((r) => r.kind))] }],
   ];
   const builds = [];
-  for (const [fn, { drivers, aws }] of plan) {
+  for (const [fn, { drivers, aws, kinds }] of plan) {
     const dir = join(OUT, `${fn}${drivers.length ? `-${drivers.join('-')}` : ''}`);
-    builds.push({ fn, drivers, built: await bundle({ name: fn, outdir: dir, drivers, aws, config }), plain: await unbundled(fn) });
+    builds.push({ fn, drivers, built: await bundle({ name: fn, outdir: dir, drivers, aws, kinds, config }), plain: await unbundled(fn) });
   }
   // What the chosen dependencies cost before any of Vigil's code, built the same way (bench/floor/).
   const floors = [];

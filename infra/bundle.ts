@@ -6,6 +6,7 @@ import type { VigilConfig } from '../shared/config/schema.js';
 import { DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
 import { configSecrets } from '../shared/config/secrets.js';
 import { AWS_CLIENTS } from './aws-clients.js';
+import { pluginFiles } from './plugin-files.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,6 +29,8 @@ export interface BundleRequest {
   aws?: readonly AwsClient[];
   /** Files (relative to the project) shipped beside the code at the same relative path, e.g. a CA bundle. */
   files?: readonly string[];
+  /** The kinds of check and remediation it runs; each one's code is a chunk loaded on first use. Default: every kind. */
+  kinds?: readonly string[];
   /** The validated config the function runs: the one the stack was synthesized from. */
   config: VigilConfig;
 }
@@ -68,7 +71,7 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
     // Some dependencies still call require(); give the ESM bundle one.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: [...DRIVERS.filter((d) => !request.drivers.includes(d))],
-    plugins: [zodEnglishOnly, nativeUrl, notOnLambda, onlyClients(request.aws ?? AWS_CLIENTS), withConfig(request.config)],
+    plugins: [zodEnglishOnly, nativeUrl, notOnLambda, onlyClients(request.aws ?? AWS_CLIENTS), onlyKinds(request.kinds), withConfig(request.config)],
     metafile: true,
     logLevel: 'error',
   });
@@ -170,6 +173,34 @@ function onlyClients(wanted: readonly AwsClient[]): Plugin {
         ].join('\n'),
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * shared/probes/load.ts and shared/remediations/load.ts become a switch over the kinds the function runs,
+ * each kind's file imported lazily (a chunk loaded on first use), so no cold start loads a probe or a
+ * remediation: the registries, which import them all, are left out. Any other kind is not in the bundle.
+ */
+function onlyKinds(kinds: readonly string[] | undefined): Plugin {
+  const loader = (folder: 'probes' | 'remediations', exported: string) => {
+    const files = pluginFiles(folder);
+    const wanted = [...files.keys()].filter((k) => !kinds || kinds.includes(k));
+    return [
+      'const pick = (module, kind) => Object.values(module).find((v) => v && v.kind === kind);',
+      `export async function ${exported}(kind) {`,
+      '  switch (kind) {',
+      ...wanted.map((k) => `    case ${JSON.stringify(k)}: return pick(await import(${JSON.stringify(files.get(k))}), ${JSON.stringify(k)});`),
+      '  }',
+      '  return undefined;',
+      '}',
+    ].join('\n');
+  };
+  return {
+    name: 'only-kinds',
+    setup(b) {
+      b.onLoad({ filter: /shared[\\/]probes[\\/]load\.ts$/ }, () => ({ contents: loader('probes', 'loadProbe'), loader: 'js' }));
+      b.onLoad({ filter: /shared[\\/]remediations[\\/]load\.ts$/ }, () => ({ contents: loader('remediations', 'loadRemediation'), loader: 'js' }));
     },
   };
 }

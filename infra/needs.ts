@@ -4,7 +4,7 @@ import { remediationRegistry } from '../shared/remediations/index.js';
 import { DRIVERS, type AwsClient, type Driver, type Uses } from '../shared/uses.js';
 import { AWS_CLIENTS } from './aws-clients.js';
 import { secretIds } from '../shared/config/secrets.js';
-import type { RunbookConfig } from '../shared/config/remediations.js';
+import type { RunbookConfig } from '../shared/config/runbooks.js';
 import { triggeringChecks } from '../shared/config/triggers.js';
 
 /** What a function needs in its bundle to run these checks or remediations. */
@@ -14,6 +14,8 @@ export interface Needs {
   aws: AwsClient[];
   /** CA bundles the checks name, shipped at the same path relative to the project. */
   files: string[];
+  /** The kinds of check and remediation it runs: their code, loaded on first use, and nothing else's. */
+  kinds: string[];
 }
 
 /** What a check or remediation looks like to the bundler: its kind, and the settings that pull in code. */
@@ -40,7 +42,12 @@ export function needsOf(items: readonly Needy[]): Needs {
   const clients = new Set(items.flatMap(clientsOf));
   // An absolute path is the deployer's (a layer's, say); a relative one is shipped from the project.
   const files = new Set(items.flatMap((i) => (i.caBundle && !i.caBundle.startsWith('/') ? [i.caBundle] : [])));
-  return { drivers: DRIVERS.filter((d) => drivers.has(d)), aws: AWS_CLIENTS.filter((c) => clients.has(c)), files: [...files].sort() };
+  return {
+    drivers: DRIVERS.filter((d) => drivers.has(d)),
+    aws: AWS_CLIENTS.filter((c) => clients.has(c)),
+    files: [...files].sort(),
+    kinds: [...new Set(items.map((i) => i.kind))].sort(),
+  };
 }
 
 /** The ids of the checks runbook steps run, to diagnose or to verify (a verify without its own check re-runs the ones that start it). */

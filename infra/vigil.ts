@@ -99,6 +99,8 @@ export class Vigil extends Construct {
       environment: tableEnv,
       deadLetterQueue: functionDeadLetters,
       retryAttempts: 0,
+      // Its remediations' code, for their targets (reset-circuit names one): none of it runs.
+      kinds: [...new Set(config.remediations.map((r) => r.kind))],
       ...(reserve ? { reservedConcurrency: 2 } : {}),
     });
     state.grantOperator(incidents);

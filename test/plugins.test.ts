@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AWS_CLIENTS } from '../infra/aws-clients.js';
+import { pluginFiles } from '../infra/plugin-files.js';
 import { probeRegistry } from '../shared/probes/index.js';
 import { remediationRegistry } from '../shared/remediations/index.js';
 import { DRIVERS, type Uses } from '../shared/uses.js';
@@ -12,15 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
 
-/** Each kind's defining file: the one that names it as `kind: '<kind>'`. */
-function definingFiles(folder: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const name of readdirSync(join(ROOT, folder)).filter((f) => f.endsWith('.ts'))) {
-    for (const [, kind] of read(join(folder, name)).matchAll(/^\s+kind: '([a-z0-9-]+)',$/gm)) files.set(kind!, join(folder, name));
-  }
-  return files;
-}
-const kindFiles = new Map([...definingFiles('shared/probes'), ...definingFiles('shared/remediations')]);
+const kindFiles = new Map([...pluginFiles('probes'), ...pluginFiles('remediations')].map(([kind, file]) => [kind, relative(ROOT, file)]));
 
 /** A kind's code: its file and the helpers it imports, transitively (another kind's file is its own plug-in, not followed). */
 function codeOf(file: string, seen = new Set<string>()): string[] {

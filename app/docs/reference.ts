@@ -27,7 +27,7 @@ interface Kind {
 }
 
 /** Where a section's schema is written, when not in shared/config/<section>.ts. */
-const SECTION_FILES: Partial<Record<(typeof SECTIONS)[number], string>> = { defaults: 'schema.ts', runbooks: 'remediations.ts', statusPage: 'status-page.ts' };
+const SECTION_FILES: Partial<Record<(typeof SECTIONS)[number], string>> = { defaults: 'schema.ts', runbooks: 'runbooks.ts', statusPage: 'status-page.ts' };
 
 /** Where a section's schema starts in a file it shares with another (the remediations' guardrails come first there). */
 const SECTION_FROM: Partial<Record<(typeof SECTIONS)[number], string>> = { runbooks: 'const step = z.union' };

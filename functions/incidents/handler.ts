@@ -4,7 +4,7 @@ import { validateEvent, type InvalidRequest } from '../../shared/events/validate
 import { operate, type OperatorDeps, type OperatorResult } from '../../shared/incidents/operations.js';
 import type { TransitionKind } from '../../shared/state/check-state.js';
 import type { Meter } from '../../shared/metrics.js';
-import { remediationRegistry } from '../../shared/remediations/index.js';
+import { remediationOf } from '../../shared/remediations/kind.js';
 
 /** The transition each operator request makes on its incident, for the dashboard's series. */
 const TRANSITION: Partial<Record<string, TransitionKind>> = {
@@ -16,11 +16,11 @@ const TRANSITION: Partial<Record<string, TransitionKind>> = {
 };
 
 /** What the examples in an error reply name: this config's first check and first remediation's target. */
-function exampleNames(config: OperatorDeps['config']): { check: string; target: string } {
+async function exampleNames(config: OperatorDeps['config']): Promise<{ check: string; target: string }> {
   const remediation = config.remediations[0];
   return {
     check: config.checks[0]?.id ?? 'api-health',
-    target: remediation ? remediationRegistry.get(remediation.kind)!.targetKey(remediation as never) : 'ecs:prod/orders-api',
+    target: remediation ? (await remediationOf(remediation.kind)).targetKey(remediation) : 'ecs:prod/orders-api',
   };
 }
 
@@ -30,7 +30,7 @@ export function createIncidentsHandler(deps: OperatorDeps & { meter?: Meter }) {
     const parsed = validateEvent(incidentsRequest, event);
     if (!parsed.ok) {
       deps.log.error('invalid incidents request', { problems: parsed.problems });
-      return { error: 'invalid incidents request', problems: parsed.problems, ...examplesFor(event, exampleNames(deps.config)) };
+      return { error: 'invalid incidents request', problems: parsed.problems, ...examplesFor(event, await exampleNames(deps.config)) };
     }
     const req = parsed.data;
     try {
@@ -42,7 +42,7 @@ export function createIncidentsHandler(deps: OperatorDeps & { meter?: Meter }) {
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       deps.log.error(`incidents ${req.op} refused: ${err.message}`, { request: req });
-      return { error: err.message, problems: [err.message], ...examplesFor(event, exampleNames(deps.config)) };
+      return { error: err.message, problems: [err.message], ...examplesFor(event, await exampleNames(deps.config)) };
     }
   };
 }

@@ -44,17 +44,26 @@ export class StateTable extends Construct {
 
   /** run-checks: read states and silences, write states and history. No deletes, no scans. */
   grantRecordRounds(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    this.grant(grantee, ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem']);
+    // A bucket's summary is dropped when a round cannot keep it; nothing else may be deleted.
+    this.grant(grantee, ['dynamodb:DeleteItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['BUCKET#*'] } });
   }
 
   /** on-alarm and remediate: check states, guards, runs, timelines, proposals. Every write a conditional put; no deletes, no scans. */
   grantRunbooks(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    this.grant(grantee, ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']);
+    this.grantMarkTouched(grantee);
   }
 
   /** incidents: read incidents and timelines, write check states and guards, add and remove silences. No scans. */
   grantOperator(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    this.grant(grantee, ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    this.grantMarkTouched(grantee);
+  }
+
+  /** Who writes a check state outside a round moves the marker that tells rounds to read their checks again: an update of that one item. */
+  private grantMarkTouched(grantee: IGrantable) {
+    this.grant(grantee, ['dynamodb:UpdateItem'], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } });
   }
 
   /**
@@ -62,12 +71,13 @@ export class StateTable extends Construct {
    * the dependents and group members a message names, and the brake.
    */
   grantNotify(grantee: IGrantable) {
-    this.grant(grantee, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    this.grant(grantee, ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']);
   }
 
   /** The table and its one index by name: no wildcard, unlike Table.grant's `index/*`. */
-  private grant(grantee: IGrantable, ...actions: string[]) {
+  private grant(grantee: IGrantable, actions: string[], conditions?: Record<string, Record<string, string[]>>) {
     const { tableArn } = this.table;
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [tableArn, `${tableArn}/index/${STATE_TABLE.activeIndex.name}`] }));
+    const resources = [tableArn, `${tableArn}/index/${STATE_TABLE.activeIndex.name}`];
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
   }
 }

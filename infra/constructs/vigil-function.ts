@@ -39,6 +39,8 @@ export interface VigilFunctionProps {
   readonly aws?: readonly AwsClient[];
   /** Files shipped beside the code at the same path relative to the project, e.g. a CA bundle. @default none */
   readonly files?: readonly string[];
+  /** The kinds of check and remediation it runs; the others' code stays out. @default none */
+  readonly kinds?: readonly string[];
   /** Files written beside the code, by path relative to it, e.g. a tick's plan. @default none */
   readonly generatedFiles?: Readonly<Record<string, string>>;
   /** The validated config; the function is built with it, so it runs what the stack planned. */
@@ -67,7 +69,7 @@ export class VigilFunction extends Function {
     }
     super(scope, id, {
       code: bundled(
-        { name: props.name, drivers: props.drivers ?? [], aws: props.aws ?? [], files: props.files ?? [], config: props.config },
+        { name: props.name, drivers: props.drivers ?? [], aws: props.aws ?? [], files: props.files ?? [], kinds: props.kinds ?? [], config: props.config },
         props.generatedFiles ?? {},
       ),
       handler: 'index.handler',

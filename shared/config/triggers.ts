@@ -1,4 +1,4 @@
-import type { CheckTriggerConfig, RunbookConfig } from './remediations.js';
+import type { CheckTriggerConfig, RunbookConfig } from './runbooks.js';
 import type { CheckConfig, VigilConfig } from './schema.js';
 
 /** Whether a runbook's check criteria (id, tags, kind; each given must hold) select this check. */

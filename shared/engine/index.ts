@@ -2,7 +2,7 @@ import type { VigilConfig } from '../config/schema.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
 import type { Finding } from '../findings.js';
-import { probeRegistry } from '../probes/index.js';
+import { lazyProbes } from '../probes/source.js';
 import type { HeartbeatReader } from '../probes/probe.js';
 import { runChecks } from './runner.js';
 import { selectChecks, type Selection } from './select.js';
@@ -17,7 +17,7 @@ export function runSelection(
   options: { clock?: Clock | undefined; aws?: AwsPorts | undefined; heartbeats?: HeartbeatReader | undefined } = {},
 ): Promise<Finding[]> {
   return runChecks(selectChecks(config, selection), {
-    probes: probeRegistry,
+    probes: lazyProbes,
     concurrency: config.defaults.concurrency,
     defaultTimeoutMs: config.defaults.timeoutMs,
     ...(options.clock ? { clock: options.clock } : {}),

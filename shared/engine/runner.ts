@@ -5,6 +5,7 @@ import { ProbeTimeoutError, SetupError } from '../errors.js';
 import { plainAwsError } from '../aws/plain.js';
 import type { Finding, Observation } from '../findings.js';
 import type { HeartbeatReader, Probe } from '../probes/probe.js';
+import type { ProbeSource } from '../probes/source.js';
 import { knownSecrets } from '../secrets/mask.js';
 
 /** The fields the runner needs from a validated check; the rest belong to its probe. */
@@ -15,7 +16,8 @@ export type RunnableCheck = Record<string, unknown> & {
 };
 
 export interface RunOptions {
-  probes: ReadonlyMap<string, Probe>;
+  /** The registry, or a loader that imports each kind's code on first use. */
+  probes: ProbeSource;
   concurrency: number;
   defaultTimeoutMs: number;
   clock?: Clock;
@@ -35,8 +37,8 @@ export async function runChecks(checks: readonly RunnableCheck[], options: RunOp
 
 export async function runCheck(check: RunnableCheck, options: RunOptions): Promise<Finding> {
   const clock = options.clock ?? systemClock;
-  const probe = options.probes.get(check.kind);
   const startedAt = clock.now();
+  const probe = await options.probes.get(check.kind);
   const t0 = performance.now();
   if (!probe) {
     return finding(check, check.kind, startedAt, 0, {

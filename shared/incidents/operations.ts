@@ -5,7 +5,7 @@ import { RequestError } from '../errors.js';
 import type { IncidentsRequest } from '../events/incidents.js';
 import { resetCircuit } from '../guardrails/ops.js';
 import type { Log } from '../log.js';
-import { remediationRegistry } from '../remediations/index.js';
+import { remediationOf } from '../remediations/kind.js';
 import type { Brakes, CheckStates, Guards, IncidentRecords, RoundSummaries, Silences, Timeline, TimelineEntry } from '../state/ports.js';
 import { releaseBrake } from '../guardrails/brake.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
@@ -144,7 +144,7 @@ async function unsilence(req: Extract<IncidentsRequest, { op: 'unsilence' }>, de
 }
 
 async function reset(req: Extract<IncidentsRequest, { op: 'reset-circuit' }>, deps: OperatorDeps): Promise<OperatorResult> {
-  const targets = [...new Set(deps.config.remediations.map((r) => remediationRegistry.get(r.kind)!.targetKey(r as never)))];
+  const targets = [...new Set(await Promise.all(deps.config.remediations.map(async (r) => (await remediationOf(r.kind)).targetKey(r))))];
   if (!targets.includes(req.target))
     throw new RequestError(`unknown target "${req.target}"; remediations act on: ${targets.join(', ') || '(none configured)'}`);
   const before = (await deps.store.getGuard(req.target)).guard;

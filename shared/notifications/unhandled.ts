@@ -1,4 +1,4 @@
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { Severity } from '../config/names.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import { dedupLine, subjectLine, type Notification } from './message.js';

@@ -1,8 +1,8 @@
-import { riskOf, type RemediationConfig } from '../config/remediations.js';
+import type { RemediationConfig } from '../config/remediations.js';
 import type { VigilConfig } from '../config/schema.js';
 import { claim, decideRemediation, markEscalated, orphanedClaim, type Verdict } from '../guardrails/decide.js';
-import { remediationRegistry } from '../remediations/index.js';
-import { type Plan } from '../remediations/remediation.js';
+import { remediationOf } from '../remediations/kind.js';
+import type { Plan, Remediation } from '../remediations/remediation.js';
 import { RemediationRefusedError, SetupError, TargetUnresolvedError } from '../errors.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
 import { actionView, passBrake } from '../guardrails/brake-store.js';
@@ -15,7 +15,9 @@ export type { ActOutcome } from './acting.js';
 export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOutcome> {
   const { config, store } = deps;
   const remediation = config.remediations.find((r) => r.id === req.remediationId)!;
-  const targetKey = targetKeyOf(remediation.id, config);
+  const kind = await remediationOf(remediation.kind);
+  const targetKey = kind.targetKey(remediation);
+  const risk = kind.risk;
   const checkId = req.incident && checkIdOf(req.incident.id);
   let first = req.known ?? (await store.getGuard(targetKey, checkId));
   const orphan = orphanedClaim(first.guard, req.eventId, deps.clock.now());
@@ -31,7 +33,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   // When the brake is on, its counts are read while the plan is made: they add no round trip to the path.
   const viewing = !req.approved && config.brake.enabled ? Promise.resolve(actionView(first.brake, deps)) : undefined;
   viewing?.catch(() => undefined);
-  const planned = await planFor(remediation, deps);
+  const planned = await planFor(remediation, kind, deps);
   if ('outcome' in planned) return planned;
   const { plan } = planned;
 
@@ -39,7 +41,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   if (viewing) {
     const { guard, killSwitch } = first;
     const now = deps.clock.now();
-    if (decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId: req.eventId, approved: false, now }).verdict === 'act') {
+    if (decideRemediation({ remediation, risk, guard, killSwitch, eventId: req.eventId, approved: false, now }).verdict === 'act') {
       const ask = { eventId: req.eventId, target: targetKey, remediation: remediation.id, summary: plan.summary, incidentId: req.incident?.id };
       const held = await passBrake(ask, { brake: first.brake, view: await viewing }, deps);
       if (held) return { outcome: 'proposed', plan, reason: held, remediation };
@@ -55,7 +57,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
       const now = deps.clock.now();
       stale = req.incident && staleness(check, req.incident);
       if (stale) return undefined;
-      verdict = decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId: req.eventId, approved: req.approved, now });
+      verdict = decideRemediation({ remediation, risk, guard, killSwitch, eventId: req.eventId, approved: req.approved, now });
       if (verdict.verdict === 'act') {
         const keepMinutes = Math.max(remediation.maxActions.windowMinutes, remediation.cooldownMinutes, 60);
         return claim(guard, targetKey, remediation.id, req.eventId, now, remediation.leaseSeconds, keepMinutes, plan);
@@ -68,7 +70,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   if (stale) return { outcome: 'stale', plan, reason: stale, remediation };
   const v = verdict!;
   if (v.verdict === 'resume') return resume(remediation, v.prior, req, deps, targetKey);
-  if (v.verdict === 'observe') return { outcome: 'observed', plan, reason: v.reason, remediation };
+  if (v.verdict === 'observe') return { outcome: 'observed', plan, reason: v.reason, remediation, targetKey };
   if (v.verdict === 'propose') return { outcome: 'proposed', plan, reason: v.reason, remediation };
   if (v.verdict === 'skip') return { outcome: 'skipped', plan, reason: v.reason, remediation };
   if (v.verdict === 'escalate') return { outcome: 'escalated', plan, reason: v.reason, remediation };
@@ -76,9 +78,9 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
 }
 
 /** The remediation's plan, or why there is none: throttled, partial or ambiguous answers included, no plan means no action. */
-async function planFor(remediation: RemediationConfig, deps: ActDeps): Promise<{ plan: Plan } | Stopped<'refused' | 'failed'>> {
+async function planFor(remediation: RemediationConfig, kind: Remediation, deps: ActDeps): Promise<{ plan: Plan } | Stopped<'refused' | 'failed'>> {
   try {
-    return { plan: await remediationRegistry.get(remediation.kind)!.plan(remediation, { aws: deps.aws, clock: deps.clock }) };
+    return { plan: await kind.plan(remediation, { aws: deps.aws, clock: deps.clock }) };
   } catch (err) {
     // Refused: the target offers nothing to do, or Vigil's setup (a grant, a credential) does not allow it; both name why.
     const refused = err instanceof RemediationRefusedError || err instanceof TargetUnresolvedError || err instanceof SetupError;
@@ -93,19 +95,20 @@ export async function previewAct(
   deps: ActDeps,
 ): Promise<{ plan: Plan; verdict: Verdict } | Stopped<'refused' | 'failed'>> {
   const remediation = deps.config.remediations.find((r) => r.id === remediationId)!;
-  const planned = await planFor(remediation, deps);
+  const kind = await remediationOf(remediation.kind);
+  const planned = await planFor(remediation, kind, deps);
   if ('outcome' in planned) return planned;
-  const { guard, killSwitch } = await deps.store.getGuard(targetKeyOf(remediationId, deps.config));
+  const { guard, killSwitch } = await deps.store.getGuard(kind.targetKey(remediation));
   return {
     plan: planned.plan,
-    verdict: decideRemediation({ remediation, risk: riskOf(remediation), guard, killSwitch, eventId, approved: true, now: deps.clock.now() }),
+    verdict: decideRemediation({ remediation, risk: kind.risk, guard, killSwitch, eventId, approved: true, now: deps.clock.now() }),
   };
 }
 
 /** What a remediation acts on, as its guard is keyed: two remediations of one service share a lock. */
-export function targetKeyOf(remediationId: string, config: VigilConfig): string {
+export async function targetKeyOf(remediationId: string, config: VigilConfig): Promise<string> {
   const remediation = config.remediations.find((r) => r.id === remediationId)!;
-  return remediationRegistry.get(remediation.kind)!.targetKey(remediation);
+  return (await remediationOf(remediation.kind)).targetKey(remediation);
 }
 
 /** Why a plan made at the incident's `version` no longer holds, or undefined when it does. */

@@ -7,7 +7,7 @@ import { isAmbiguous } from '../aws/retries.js';
 import { settle, type Claimed } from '../guardrails/decide.js';
 import { updateGuard } from '../guardrails/ops.js';
 import type { ActionOutcome, ActionRecord } from '../state/guard.js';
-import { remediationRegistry } from '../remediations/index.js';
+import { remediationOf } from '../remediations/kind.js';
 import type { Plan, Reconciled } from '../remediations/remediation.js';
 import { UnrecordedActionError } from '../errors.js';
 import type { Brakes, GuardRead, Guards, IncidentRecords } from '../state/ports.js';
@@ -44,7 +44,7 @@ export type ActOutcome =
   | { outcome: 'acted'; plan: Plan; result: string; targetKey: string; remediation: RemediationConfig }
   /** The call may or may not have taken effect, and reading the target could not tell: a human must look. */
   | { outcome: 'unknown'; plan: Plan; result: string; targetKey: string; remediation: RemediationConfig }
-  | Held<'observed'>
+  | (Held<'observed'> & { targetKey: string })
   | Held<'proposed'>
   | Held<'skipped'>
   | Stopped<'refused' | 'failed' | 'escalated' | 'stale'>;
@@ -85,7 +85,7 @@ export async function carryOut(a: Action): Promise<ActOutcome> {
   noting.catch(() => undefined); // awaited below, once the action's outcome is recorded
   let result: string;
   try {
-    result = await remediationRegistry.get(remediation.kind)!.execute(remediation, plan, { aws: deps.aws, clock: deps.clock });
+    result = await (await remediationOf(remediation.kind)).execute(remediation, plan, { aws: deps.aws, clock: deps.clock });
   } catch (err) {
     const outcome = isAmbiguous(err) ? await afterLostAnswer(a, message(err)) : await notApplied(a, `${remediation.id} failed: ${message(err)}`);
     await noting;
@@ -169,7 +169,7 @@ export async function settleOrphan(orphan: ActionRecord, targetKey: string, deps
 
 async function reconcile(remediation: RemediationConfig, plan: Plan, deps: ActDeps): Promise<Reconciled> {
   try {
-    return await remediationRegistry.get(remediation.kind)!.reconcile(remediation, plan, { aws: deps.aws, clock: deps.clock });
+    return await (await remediationOf(remediation.kind)).reconcile(remediation, plan, { aws: deps.aws, clock: deps.clock });
   } catch (err) {
     return { applied: 'unknown', detail: `the target could not be read back: ${message(err)}` };
   }

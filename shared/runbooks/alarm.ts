@@ -1,4 +1,4 @@
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import { activeSilence, type Silence } from '../config/silences.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import type { Finding } from '../findings.js';
@@ -66,7 +66,7 @@ async function alarmRun(event: AlarmEvent, match: NonNullable<ReturnType<typeof 
   if (run.record.incidentId === undefined) {
     // A runbook that acts first reads the guard with the alarm's state: one round trip less before acting.
     const first = runbook.steps[0];
-    const read = first && 'act' in first ? await deps.store.getGuard(targetKeyOf(first.act, deps.config), checkId) : undefined;
+    const read = first && 'act' in first ? await deps.store.getGuard(await targetKeyOf(first.act, deps.config), checkId) : undefined;
     const stored = read ? read.check : (await deps.store.getCheckStates([checkId])).get(checkId);
     const { written, previous } = await applyFinding(deps.store, finding, await findingContext(runbook, event, deps, silences), stored);
     const current = (written ?? previous)!;

@@ -1,4 +1,4 @@
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { VigilConfig } from '../config/schema.js';
 import { selects } from '../config/triggers.js';
 import { isActive, isNewTransition, type CheckState } from '../state/check-state.js';

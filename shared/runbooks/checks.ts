@@ -1,7 +1,7 @@
 import { runChecks } from '../engine/runner.js';
 import type { Finding } from '../findings.js';
 import { isFailing, type IncidentPolicy } from '../incidents/policy.js';
-import { probeRegistry } from '../probes/index.js';
+import { lazyProbes } from '../probes/source.js';
 import type { RunbookDeps } from './deps.js';
 
 /** A verify step: after the settle time, the check passes within its attempts, or the fix did not hold. */
@@ -24,7 +24,7 @@ export async function verify(
 export function check(ids: string[], deps: RunbookDeps): Promise<Finding[]> {
   const checks = ids.map((id) => deps.config.checks.find((c) => c.id === id)!);
   return runChecks(checks, {
-    probes: probeRegistry,
+    probes: lazyProbes,
     concurrency: deps.config.defaults.concurrency,
     defaultTimeoutMs: deps.config.defaults.timeoutMs,
     clock: deps.clock,

@@ -1,5 +1,5 @@
 import { deploymentAlarmName, type DeploymentConfig } from '../config/deployments.js';
-import { runbookSchema, type RunbookConfig } from '../config/remediations.js';
+import { runbookSchema, type RunbookConfig } from '../config/runbooks.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import { serviceOf, type DeploymentEvent } from '../events/deployment.js';
 import { decideHold, holdId } from '../incidents/deployment-hold.js';

@@ -1,6 +1,6 @@
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../clock.js';
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { Log } from '../log.js';
 import type { Meter } from '../metrics.js';

@@ -1,4 +1,4 @@
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { Meter } from '../metrics.js';
 import type { RunRecord } from '../state/run.js';
 import { commit, type Effect } from './commit.js';

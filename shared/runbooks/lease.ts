@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import { RunInProgressError, StateConflictError } from '../errors.js';
 import type { RunRecord } from '../state/run.js';
 import { saveRun } from './commit.js';

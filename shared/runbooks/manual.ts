@@ -1,5 +1,6 @@
-import type { RemediationConfig, RunbookConfig } from '../config/remediations.js';
-import { riskOf } from '../config/remediations.js';
+import type { RemediationConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
+import { remediationOf } from '../remediations/kind.js';
 import { RequestError } from '../errors.js';
 import type { ManualRequest } from '../events/remediate.js';
 import { brief, type IncidentBrief } from '../incidents/brief.js';
@@ -35,7 +36,7 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
   if (!remediation)
     throw new RequestError(`unknown remediation "${req.remediation}"; configured: ${deps.config.remediations.map((r) => r.id).join(', ') || '(none)'}`);
   const state = req.incident ? await activeIncidentState(deps.store, req.incident) : undefined;
-  const base = { remediation: remediation.id, target: targetKeyOf(remediation.id, deps.config), dryRun: req.dryRun };
+  const base = { remediation: remediation.id, target: await targetKeyOf(remediation.id, deps.config), dryRun: req.dryRun };
   const eventId = `manual-${requestId}`;
 
   if (req.dryRun) {
@@ -47,7 +48,11 @@ export async function runManually(req: ManualRequest, requestId: string, deps: R
       ...base,
       plan: plan.summary,
       outcome: acting ? 'would act' : `would ${verdict.verdict}`,
-      detail: acting ? `every guardrail allows it now (${riskOf(remediation)} risk)` : 'reason' in verdict ? verdict.reason : 'this request already acted',
+      detail: acting
+        ? `every guardrail allows it now (${(await remediationOf(remediation.kind)).risk} risk)`
+        : 'reason' in verdict
+          ? verdict.reason
+          : 'this request already acted',
       next: { remediation: remediation.id, dryRun: false, approvedBy: 'your-name', reason: 'why', ...(req.incident ? { incident: req.incident } : {}) },
     };
   }

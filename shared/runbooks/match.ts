@@ -1,5 +1,5 @@
 import { nameOfAlarm, type AlarmConfig } from '../config/alarms.js';
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { AlarmEvent } from '../events/alarm.js';
 
 export type Match =

@@ -1,4 +1,4 @@
-import type { RunbookConfig } from '../config/remediations.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { Claimant, Lease, RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
 
 type VerifyStep = Extract<RunbookConfig['steps'][number], { verify: unknown }>['verify'];

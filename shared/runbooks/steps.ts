@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ActionTold } from '../state/check-state.js';
 import type { StepRecord } from '../state/run.js';
-import { guardedAct, targetKeyOf, type ActOutcome } from './act.js';
+import { guardedAct, type ActOutcome } from './act.js';
 import { check, verify } from './checks.js';
 import { commit, type Effect } from './commit.js';
 import type { RunbookDeps, Running } from './deps.js';
@@ -106,7 +106,7 @@ function afterAct(
       );
     }
     case 'observed': {
-      const target = targetKeyOf(o.remediation.id, deps.config);
+      const target = o.targetKey;
       return {
         verdict: 'observed',
         stop: true,

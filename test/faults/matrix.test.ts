@@ -33,6 +33,7 @@ const SITES = [
   'ssm CreateOpsItem',
   'dynamodb Query',
   'dynamodb GetItem CONTROL',
+  'dynamodb UpdateItem CONTROL',
 ] as const;
 /** On its first call only; on every call; on every call but the first (a claim that lands, then its settle write that never does). */
 const MODES = ['first', 'every', 'after-first'] as const;
@@ -220,6 +221,7 @@ const APPROVAL_SITES = [
   'dynamodb PutItem GUARD',
   'ecs UpdateService',
   'dynamodb PutItem CHECK',
+  'dynamodb UpdateItem CONTROL',
 ] as const;
 
 /** An alarm whose runbook proposes the restart, and the payload its notification says approves it. */

@@ -97,8 +97,9 @@ const fn = (built: Built, prefix: string) => [...built.functions].find(([id]) =>
 /** What a function's code can do: which drivers and SDK clients are built in, which checks and runbooks it knows. */
 function carries(code: string, names: string[] = []) {
   return {
-    pg: !code.includes('import("pg")'),
-    mongodb: !code.includes('import("mongodb")'),
+    // A driver built in brings its own messages; left out, neither it nor the probe that loads it is there.
+    pg: code.includes('Client was closed and is not queryable'),
+    mongodb: code.includes('MongoServerSelectionError'),
     // An adapter built in is a chunk named after its file, loaded on first use.
     secrets: /chunks\/secrets-\w+\.mjs/.test(code),
     docdb: /chunks\/docdb-\w+\.mjs/.test(code),

@@ -91,6 +91,22 @@ describe('function bundles', () => {
     60_000,
   );
 
+  it('load no probe or remediation at a cold start: each kind the function runs is a chunk loaded on first use, and the others are not in it', async () => {
+    const dir = outdir();
+    const apiOnly = { ...config, checks: config.checks.filter((c) => c.id === 'api-health') };
+    const { outfile } = await bundle({ name: 'run-checks', outdir: dir, drivers: [], kinds: ['http'], config: apiOnly });
+    const entry = readFileSync(outfile, 'utf8');
+    const http = 'Requests a URL; checks status code, latency and the JSON health payload.';
+    expect(entry).not.toContain(http);
+    expect(codeOf(dir)).toContain(http);
+    expect(codeOf(dir)).not.toContain('Opens a TLS connection; checks days to certificate expiry');
+    // The loaded chunk runs the check as the registry would (the target does not resolve here: a failure, not an error).
+    const run = `import(${JSON.stringify(outfile)}).then((m) => m.handler({ checks: ['api-health'] })).then((r) => console.log(JSON.stringify(r)))`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', run], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const [finding] = JSON.parse(out.trim().split('\n').at(-1)!).findings as { status: string; summary: string }[];
+    expect(finding!.status, finding!.summary).toBe('fail');
+  }, 60_000);
+
   it('leave out the AWS SDK clients no check or remediation calls', async () => {
     const none = outdir();
     await bundle({ name: 'run-checks', outdir: none, drivers: [], aws: [], config });
@@ -143,11 +159,17 @@ describe('what a function needs', () => {
       { kind: 'mongo', caBundle: '/opt/global-bundle.pem' },
       { kind: 'metric' },
     ]);
-    expect(needs).toEqual({ drivers: ['pg', 'mongodb'], aws: ['metrics', 'secrets'], files: ['certs/rds-global.pem'] });
+    expect(needs).toEqual({
+      drivers: ['pg', 'mongodb'],
+      aws: ['metrics', 'secrets'],
+      files: ['certs/rds-global.pem'],
+      kinds: ['http', 'metric', 'mongo', 'pg', 'pg-terminate-idle'],
+    });
     expect(needsOf([{ kind: 'http' }, { kind: 'ecs-restart' }, { kind: 'docdb-snapshot' }, { kind: 'ecs-service' }])).toEqual({
       drivers: [],
       aws: ['docdb', 'ecs'],
       files: [],
+      kinds: ['docdb-snapshot', 'ecs-restart', 'ecs-service', 'http'],
     });
   });
 });

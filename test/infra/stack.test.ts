@@ -25,6 +25,15 @@ function actionsOf(template: Template, prefix: string): string[] {
   return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())).sort();
 }
 
+/** The conditions of each statement that grants `action` to the role of the function whose logical id starts with `prefix`. */
+function conditionsOf(template: Template, prefix: string, action: string): unknown[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+    .filter((st: { Action: unknown }) => [st.Action].flat().includes(action))
+    .map((st: { Condition?: unknown }) => st.Condition);
+}
+
 let sample: Template;
 let sampleConfig: VigilConfig;
 beforeAll(async () => {
@@ -153,14 +162,16 @@ describe('VigilStack', () => {
     synth(config, { alertEmail: 'oncall@example.com' }).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 
-  it('grants run-checks only what a round needs on the table: no deletes, no scans', () => {
+  it('grants run-checks only what a round needs on the table: no scans, and no deletes but of bucket summaries', () => {
     expect(actionsOf(sample, 'RunChecks').filter((a) => a.startsWith('dynamodb:'))).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
     ]);
+    expect(conditionsOf(sample, 'RunChecks', 'dynamodb:DeleteItem')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['BUCKET#*'] } }]);
   });
 
   it('grants notify its table actions, publishing to its three topics, and the key for them', () => {
@@ -204,18 +215,22 @@ describe('VigilStack', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem', // the outside-writes marker, and only it
+
       'logs:CreateLogStream',
       'logs:PutLogEvents', // its own log group
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage', // its on-failure queue
     ]);
+    expect(conditionsOf(sample, 'Incidents', 'dynamodb:UpdateItem')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } }]);
   });
 
   it('lets on-alarm page the escalation topic, and only it, when it cannot record an alarm', () => {
     const actions = actionsOf(sample, 'AlarmsOnAlarm');
     expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(1);
-    for (const never of ['dynamodb:Scan', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
+    for (const never of ['dynamodb:Scan', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
+    expect(conditionsOf(sample, 'AlarmsOnAlarm', 'dynamodb:UpdateItem')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } }]);
     const env = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!.Properties
       .Environment.Variables;
     expect(env.ESCALATION_TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingEscalations/) });

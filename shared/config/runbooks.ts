@@ -1,0 +1,82 @@
+import * as z from '../zod.js';
+import { nameSchema, SEVERITIES } from './names.js';
+
+// A runbook's shape, apart from the remediations' (whose schema is built from every remediation's code):
+// a function that reads runbooks loads no remediation for it.
+
+const step = z.union([
+  z.strictObject({
+    /** Run these checks and attach their findings as evidence. */
+    diagnose: z.array(z.string()).check(z.minLength(1)),
+  }),
+  z.strictObject({
+    /** Run this remediation, within its guardrails. */
+    act: z.string(),
+  }),
+  z.strictObject({
+    /** Wait, then run the check until it passes or the attempts run out. */
+    verify: z.strictObject({
+      /** Default, for a runbook a check starts: that check. */
+      check: z.optional(z.string()),
+      /** Seconds to wait before the first attempt. Default: 60. */
+      settleSeconds: z._default(z.number().check(z.minimum(0), z.maximum(600)), 60),
+      /** Runs of the check before it counts as not fixed. Default: 3. */
+      attempts: z._default(z.int().check(z.minimum(1), z.maximum(10)), 3),
+      /** Between attempts. Default: 30. */
+      intervalSeconds: z._default(z.number().check(z.minimum(0), z.maximum(300)), 30),
+    }),
+  }),
+  z.strictObject({
+    /** Hand over to a human if not fixed by now, saying this. */
+    escalate: z.string().check(z.minLength(1)),
+  }),
+]);
+
+/**
+ * A check's incident that starts the runbook: which checks (by id, tag or kind; every criterion given
+ * must hold), and on which of its transitions. Started from the state table's stream, once per transition.
+ */
+const checkTrigger = z
+  .strictObject({
+    ids: z.optional(z.array(z.string()).check(z.minLength(1))),
+    tags: z.optional(z.record(z.string(), z.string())),
+    kinds: z.optional(z.array(z.string()).check(z.minLength(1))),
+    /** Default: opened. `repeated` is each reminder that it is still open. */
+    on: z._default(z.array(z.enum(['opened', 'repeated', 'escalated'])).check(z.minLength(1)), ['opened']),
+    /** Also (or instead): once the check has failed this many rounds in a row, its incident open. */
+    failingRounds: z.optional(z.int().check(z.minimum(1), z.maximum(1000))),
+  })
+  .check(z.refine((t) => t.ids || t.tags || t.kinds, { message: 'give ids, tags or kinds: which checks start this runbook' }));
+
+export type CheckTriggerConfig = z.output<typeof checkTrigger>;
+
+export const runbookSchema = z.strictObject({
+  /** Names the runbook in runs, messages and the timeline. */
+  id: nameSchema,
+  /** What it is for, in a sentence. */
+  description: z.optional(z.string()),
+  /** Which alarms it answers (every alarm criterion given must hold), and which of Vigil's own checks start it. */
+  match: z
+    .strictObject({
+      /** Alarms of the config's `alarms` section, by id. */
+      alarms: z.optional(z.array(z.string()).check(z.minLength(1))),
+      alarmNames: z.optional(z.array(z.string()).check(z.minLength(1))),
+      alarmPrefix: z.optional(z.string().check(z.minLength(1))),
+      /** Matched against the event's alarmTags (turn on alarm tag propagation); without them, nothing is done. */
+      tags: z.optional(z.record(z.string(), z.string())),
+      checks: z.optional(checkTrigger),
+    })
+    .check(
+      z.refine((m) => m.alarms || m.alarmNames || m.alarmPrefix || m.tags || m.checks, {
+        message: "give alarms (by id), alarmNames, alarmPrefix or tags (alarms), or checks (Vigil's own checks)",
+      }),
+    ),
+  /** Default: P2. */
+  severity: z._default(z.enum(SEVERITIES), 'P2'),
+  /** Resolve the incident when the alarm returns to OK. Default: true. */
+  resolveOnOk: z._default(z.boolean(), true),
+  steps: z.array(step).check(z.minLength(1)),
+});
+
+export type RunbookConfig = z.output<typeof runbookSchema>;
+export type RunbookStep = RunbookConfig['steps'][number];
