@@ -37,9 +37,9 @@ function loadOnce(file: string): number {
  * Median import time of each module over RUNS fresh processes. The modules take turns, round after
  * round, so a burst of background load on a shared machine lands on all of them alike.
  */
-function loadMs(files: string[]): Map<string, number> {
+export function loadMs(files: string[], runs = RUNS): Map<string, number> {
   const times = new Map(files.map((f) => [f, [] as number[]]));
-  for (let i = 0; i < RUNS; i++) for (const file of files) times.get(file)!.push(loadOnce(file));
+  for (let i = 0; i < runs; i++) for (const file of files) times.get(file)!.push(loadOnce(file));
   return new Map([...times].map(([file, t]) => [file, median(t)]));
 }
 
@@ -127,12 +127,12 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   const lines = rows.map((r) => {
     // The issue names 600 KB for SDK-only functions and 1.2 MB for MongoDB's; pg's is held to the driver budget.
     const budget = r.drivers.length ? 1200 * 1024 : 600 * 1024;
-    return `| ${r.fn}${r.drivers.length ? ` with ${r.drivers.join(', ')}` : ''} | ${kb(r.entry)} | ${kb(r.total)} | ${kb(budget)}: ${pass(r.total <= budget)} | ${round(r.loadMs)} ms | ${round(r.loadMs - stackMs)} ms | ${round(r.unbundledMs)} ms | ${round(r.loadMs / r.unbundledMs, 2)} | ${pass(r.loadMs < 80 && r.loadMs <= r.unbundledMs / 2)} |`;
+    return `| ${r.fn}${r.drivers.length ? ` with ${r.drivers.join(', ')}` : ''} | ${kb(r.entry)} | ${kb(r.total)} | ${kb(budget)}: ${pass(r.total <= budget)} | ${round(r.loadMs)} ms | ${round(r.loadMs - stackMs)} ms: ${pass(r.loadMs - stackMs <= 15)} | ${round(r.unbundledMs)} ms | ${round(r.loadMs / r.unbundledMs, 2)} | ${pass(r.loadMs < 80 && r.loadMs <= r.unbundledMs / 2)} |`;
   });
   const markdown = [
-    `Empty handler baseline: ${round(emptyMs, 2)} ms to import (median of ${RUNS} fresh processes). Load times below are medians over ${RUNS} fresh processes, run with the NODE_OPTIONS a deployed function has (\`${NODE_OPTIONS}\`), minus that baseline; every module (the baseline too) takes one turn per round, so background load on the machine falls on all alike. "Entry" is what a cold start loads before the first event: the entry file and the chunks it imports statically. "Total" adds the chunks loaded on first use (SDK clients, drivers). Each function is built as the stack builds it for vigil.config.ts: only the drivers and SDK clients its checks and remediations use (the pg and mongodb rows add a database check with a Secrets Manager password). Unbundled: the same code in one file, every package loaded from node_modules.`,
+    `Empty handler baseline: ${round(emptyMs, 2)} ms to import (median of ${RUNS} fresh processes). Load times below are medians over ${RUNS} fresh processes, run with the NODE_OPTIONS a deployed function has (\`${NODE_OPTIONS}\`), minus that baseline; every module (the baseline too) takes one turn per round, so background load on the machine falls on all alike. "Entry" is what a cold start loads before the first event: the entry file and the chunks it imports statically. "Total" adds the chunks loaded on first use (SDK clients, drivers, each kind of check and remediation). Each function is built as the stack builds it for vigil.config.ts: only the drivers and SDK clients its checks and remediations use (the pg and mongodb rows add a database check with a Secrets Manager password). Unbundled: the same code in one file, every package loaded from node_modules.`,
     '',
-    "| function | entry | total | size target | load (over empty) | Vigil's part (over the stack floor) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |",
+    "| function | entry | total | size target | load (over empty) | Vigil's part (over the stack floor; target ≤ 15 ms) | unbundled | ratio | load target (< 80 ms, ≤ ½ unbundled) |",
     '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
     ...lines,
     '',

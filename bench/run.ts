@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, each against its baseline measured in the same run; writes bench/results.md.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { coldStart } from './cold-start.js';
+import { atScale } from './scale.js';
 import { parseConfig } from '../shared/config/load.js';
 import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
 import { costModel, type Invocation } from './cost.js';
@@ -9,6 +11,62 @@ import { statusPageSizes } from './status-page.js';
 import { child, makespan, median, pass, percentile, round, type PathSample } from './stats.js';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+
+/** Vigil's engine and Debian's prometheus-blackbox-exporter on the same 1,000 loopback targets, at the same concurrency, taking turns. */
+function peerSection(): string {
+  const PEER = { checks: 1000, concurrency: 64, latencyMs: 20 };
+  const installed = (() => {
+    try {
+      execFileSync('prometheus-blackbox-exporter', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!installed) return 'Not measured: `prometheus-blackbox-exporter` is not installed here (`apt install prometheus-blackbox-exporter`).';
+  interface Side {
+    wallMs: number;
+    cpuMs: number;
+    ok: number;
+    idleRssMb: number;
+    peakRssMb: number;
+  }
+  const measure = (mode: string) => {
+    const run = child<Side>('./peer-run.ts', [mode, String(PEER.checks), String(PEER.concurrency), String(PEER.latencyMs)]);
+    if (run.ok !== PEER.checks) throw new Error(`${mode}: ${run.ok} of ${PEER.checks} targets answered`);
+    return run;
+  };
+  const pairs = Array.from({ length: REPEAT }, () => ({ vigil: measure('vigil'), blackbox: measure('blackbox') }));
+  const row = (name: string, runs: Side[]) => {
+    const cpu = median(runs.map((r) => r.cpuMs));
+    return {
+      name,
+      wall: median(runs.map((r) => r.wallMs)),
+      cpuPerCheck: cpu / PEER.checks,
+      idle: median(runs.map((r) => r.idleRssMb)),
+      peak: Math.max(...runs.map((r) => r.peakRssMb)),
+    };
+  };
+  const vigil = row(
+    'Vigil (the engine and its http probe, in one Node.js process)',
+    pairs.map((p) => p.vigil),
+  );
+  const peer = row(
+    'blackbox exporter (its own process; driven as Prometheus would, one /probe request per target)',
+    pairs.map((p) => p.blackbox),
+  );
+  const version = execFileSync('prometheus-blackbox-exporter', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  return [
+    `${PEER.checks.toLocaleString('en')} loopback HTTP targets (one server in its own process, each answering after ${PEER.latencyMs} ms), each probed once, ${PEER.concurrency} at a time, by Vigil's engine and by ${version}, taking turns, median of ${REPEAT} fresh processes each. CPU is the prober's own process: Vigil's, or the exporter's (from /proc, at its 10 ms resolution); the client that drives the exporter is Prometheus's part and is not counted. Memory is the process's resident set before the round (idle) and its peak.`,
+    '',
+    '| prober | wall | CPU per check | idle RSS | peak RSS |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...[vigil, peer].map((r) => `| ${r.name} | ${round(r.wall, 0)} ms | ${round(r.cpuPerCheck, 3)} ms | ${round(r.idle, 0)} MB | ${round(r.peak, 0)} MB |`),
+    `| Vigil ÷ exporter | ${round(vigil.wall / peer.wall, 2)} | ${round(vigil.cpuPerCheck / peer.cpuPerCheck, 2)}: ${pass(vigil.cpuPerCheck <= peer.cpuPerCheck)} (target ≤ 1) | ${round(vigil.idle / peer.idle, 1)} | ${round(vigil.peak / peer.peak, 1)} |`,
+    '',
+    "Where the memory goes: Vigil's process is Node.js with the config validated and the engine, the probes and the SDK loaded before the round (its idle figure); the round itself adds the difference to its peak. The exporter is a Go binary that holds no config of checks: Prometheus does, and it is not counted here.",
+  ].join('\n');
+}
 const sections: string[] = [];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -58,6 +116,12 @@ sections.push(
   '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...throughputRows,
 );
+
+log('at scale: 100, 10,000 and 100,000 checks…');
+sections.push('## At scale', '', await atScale(log));
+
+log('side by side with a peer: the blackbox exporter…');
+sections.push("## Side by side with Prometheus's blackbox exporter", '', peerSection());
 
 log('planning 10,000 checks…');
 interface Planning {
