@@ -6,4 +6,14 @@ export interface ProbeSource {
   get(kind: string): Probe | undefined | Promise<Probe | undefined>;
 }
 
-export const lazyProbes: ProbeSource = { get: loadProbe };
+/** Kinds loaded so far: the next round asks again without a turn of the module loader. */
+const loaded = new Map<string, Probe>();
+
+export const lazyProbes: ProbeSource = {
+  get: (kind) =>
+    loaded.get(kind) ??
+    loadProbe(kind).then((probe) => {
+      if (probe) loaded.set(kind, probe);
+      return probe;
+    }),
+};
