@@ -33,6 +33,8 @@ export interface BundleRequest {
   kinds?: readonly string[];
   /** The validated config the function runs: the one the stack was synthesized from. */
   config: VigilConfig;
+  /** Leave the checks out of the code: they ship as files beside it (run-checks, infra/vigil.ts). */
+  checksApart?: boolean;
 }
 
 export interface Bundled {
@@ -71,7 +73,14 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
     // Some dependencies still call require(); give the ESM bundle one.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     external: [...DRIVERS.filter((d) => !request.drivers.includes(d))],
-    plugins: [zodEnglishOnly, nativeUrl, notOnLambda, onlyClients(request.aws ?? AWS_CLIENTS), onlyKinds(request.kinds), withConfig(request.config)],
+    plugins: [
+      zodEnglishOnly,
+      nativeUrl,
+      notOnLambda,
+      onlyClients(request.aws ?? AWS_CLIENTS),
+      onlyKinds(request.kinds),
+      withConfig(request.config, request.checksApart),
+    ],
     metafile: true,
     logLevel: 'error',
   });
@@ -208,8 +217,9 @@ function onlyKinds(kinds: readonly string[] | undefined): Plugin {
 /**
  * shared/config/deployed.ts becomes the config itself, already validated: a cold start parses JSON, nothing more.
  * The secrets written in it are listed at synth and made known to the function's sinks, as parseConfig does.
+ * With `checksApart`, the checks are left out (they ship as files), so the entry does not grow with them.
  */
-export function withConfig(config: VigilConfig): Plugin {
+export function withConfig(config: VigilConfig, checksApart = false): Plugin {
   const mask = fileURLToPath(new URL('../shared/secrets/mask.ts', import.meta.url));
   const secrets = configSecrets(config);
   return {
@@ -221,7 +231,8 @@ export function withConfig(config: VigilConfig): Plugin {
           ...(secrets.length
             ? [`import { knownSecrets } from ${JSON.stringify(mask)};`, `knownSecrets.add(...JSON.parse(${JSON.stringify(JSON.stringify(secrets))}));`]
             : []),
-          `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(config))});`,
+          `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(checksApart ? { ...config, checks: [] } : config))});`,
+          `export const deployedChecksApart = ${checksApart};`,
         ].join('\n'),
         loader: 'js',
       }));

@@ -15,6 +15,8 @@ import type { StateStore } from '../../shared/state/ports.js';
 
 export interface RunChecksDeps {
   config: VigilConfig;
+  /** The config a round of this bucket (or, without one, a run by hand) decides on. Default: `config`. */
+  configFor?: (bucket: string | undefined) => VigilConfig;
   log: Log;
   clock?: Clock;
   /** Where incident state lives; without it findings are only returned and logged. */
@@ -39,14 +41,15 @@ export interface RunChecksSummary {
 export type RunChecksResult = RunChecksSummary | InvalidRequest;
 
 /** Runs the checks a schedule (or an operator) names and logs each finding. */
-export function createRunChecksHandler({ config, log, clock = systemClock, store, aws, meter = silentMeter }: RunChecksDeps) {
+export function createRunChecksHandler({ config: base, configFor = () => base, log, clock = systemClock, store, aws, meter = silentMeter }: RunChecksDeps) {
   return async (event: unknown): Promise<RunChecksResult> => {
     const parsed = validateEvent(runChecksEvent, event);
     if (!parsed.ok) {
       log.error('invalid run-checks event', { problems: parsed.problems });
-      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample(config) };
+      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample(configFor(undefined)) };
     }
     const { dryRun, bucket, ...selection } = parsed.data;
+    const config = configFor(bucket);
     let findings: Finding[];
     try {
       // Heartbeat checks read their reports from the same table the round writes to.

@@ -1,6 +1,7 @@
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { sdkPorts } from '../../shared/aws/ports.js';
-import { deployedConfig as config } from '../../shared/config/deployed.js';
+import { deployedChecksApart, deployedConfig as config } from '../../shared/config/deployed.js';
+import { checksBeside } from '../../shared/config/checks-beside.js';
 import { deployedStore } from '../../shared/state/deployed.js';
 import { createRunChecksHandler } from './handler.js';
 import { maskedHandler } from '../../shared/secrets/sinks.js';
@@ -12,4 +13,9 @@ const table = process.env.TABLE_NAME;
 const store = table ? deployedStore(table) : undefined;
 
 // SDK clients once per cold start, not per invocation.
-export const handler = maskedHandler(createRunChecksHandler({ config, log: logger, aws: sdkPorts(), meter: emfMeter(), ...(store ? { store } : {}) }));
+// Deployed, the checks are files beside the code: a round reads its bucket's, a run by hand all of them.
+const configFor = deployedChecksApart ? checksBeside(config, new URL('./', import.meta.url)) : undefined;
+
+export const handler = maskedHandler(
+  createRunChecksHandler({ config, ...(configFor ? { configFor } : {}), log: logger, aws: sdkPorts(), meter: emfMeter(), ...(store ? { store } : {}) }),
+);

@@ -43,6 +43,8 @@ export interface VigilFunctionProps {
   readonly kinds?: readonly string[];
   /** Files written beside the code, by path relative to it, e.g. a tick's plan. @default none */
   readonly generatedFiles?: Readonly<Record<string, string>>;
+  /** Leave the checks out of the code; they are among `generatedFiles` (run-checks). @default false */
+  readonly checksApart?: boolean;
   /** The validated config; the function is built with it, so it runs what the stack planned. */
   readonly config: VigilConfig;
   /** How long an asynchronous event may wait (throttled) before it goes to the dead-letter queue. @default 1 hour */
@@ -69,7 +71,15 @@ export class VigilFunction extends Function {
     }
     super(scope, id, {
       code: bundled(
-        { name: props.name, drivers: props.drivers ?? [], aws: props.aws ?? [], files: props.files ?? [], kinds: props.kinds ?? [], config: props.config },
+        {
+          name: props.name,
+          drivers: props.drivers ?? [],
+          aws: props.aws ?? [],
+          files: props.files ?? [],
+          kinds: props.kinds ?? [],
+          config: props.config,
+          checksApart: props.checksApart ?? false,
+        },
         props.generatedFiles ?? {},
       ),
       handler: 'index.handler',

@@ -10,3 +10,9 @@ import type { VigilConfig } from './schema.js';
  * not validate it again.
  */
 export const deployedConfig: VigilConfig = process.env.VIGIL_CONFIG ? await loadConfigFile(process.env.VIGIL_CONFIG) : parseConfig(rawConfig);
+
+/**
+ * Whether the checks were left out of `deployedConfig` and ship as files beside the code instead (a
+ * run-checks function's: `buckets/<id>.json` per bucket, `checks/all.json` for a run by hand). From source, never.
+ */
+export const deployedChecksApart = false;

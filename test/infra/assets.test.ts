@@ -119,6 +119,23 @@ describe('each function gets its own code', () => {
     expect(existsSync(join(outside.asset, 'test/fixtures/docdb-ca.pem'))).toBe(false);
   });
 
+  it("ships run-checks' checks beside its code, each bucket's in a file of its own, so its cold start does not grow with them", () => {
+    const runChecks = fn(vpc, 'RunChecks');
+    expect(runChecks.code).not.toContain('edge-health');
+    const buckets = readdirSync(join(runChecks.asset, 'buckets'));
+    expect(buckets).toEqual([expect.stringMatching(/^b-[0-9a-f]{16}\.json$/)]);
+    expect(JSON.parse(readFileSync(join(runChecks.asset, 'buckets', buckets[0]!), 'utf8'))).toEqual([expect.objectContaining({ id: 'edge-health' })]);
+    expect(JSON.parse(readFileSync(join(runChecks.asset, 'checks', 'all.json'), 'utf8'))).toHaveLength(4);
+    // The VPC function's buckets are its own checks'.
+    const inVpc = readdirSync(join(fn(vpc, 'RunChecksVpc').asset, 'buckets'));
+    expect(inVpc).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(fn(vpc, 'RunChecksVpc').asset, 'buckets', inVpc[0]!), 'utf8')).map((c: { id: string }) => c.id)).toEqual([
+      'orders-db-connections',
+      'catalog-docdb-replication',
+      'catalog-docdb-status',
+    ]);
+  });
+
   it('gives each of two Vigil stacks in one app its own config', () => {
     const names = ['staging-api-5xx', 'prod-api-5xx'];
     expect(fn(staging, 'AlarmsOnAlarm').asset).not.toBe(fn(prod, 'AlarmsOnAlarm').asset);
