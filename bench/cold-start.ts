@@ -97,7 +97,8 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   const builds = [];
   for (const [fn, { drivers, aws, kinds }] of plan) {
     const dir = join(OUT, `${fn}${drivers.length ? `-${drivers.join('-')}` : ''}`);
-    builds.push({ fn, drivers, built: await bundle({ name: fn, outdir: dir, drivers, aws, kinds, config }), plain: await unbundled(fn) });
+    const checksApart = fn === 'run-checks';
+    builds.push({ fn, drivers, built: await bundle({ name: fn, outdir: dir, drivers, aws, kinds, config, checksApart }), plain: await unbundled(fn) });
   }
   // What the chosen dependencies cost before any of Vigil's code, built the same way (bench/floor/).
   const floors = [];

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
 import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
 import { planTicks } from '../shared/config/schedule-plan.js';
-import { roundChecks } from '../shared/config/round-checks.js';
+import { roundChecksOf } from '../shared/config/round-checks.js';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { Heartbeats } from './constructs/heartbeats.js';
 import { AlarmResponder } from './constructs/alarm-responder.js';
@@ -136,14 +136,16 @@ export class Vigil extends Construct {
     const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
     const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));
     // The checks ship beside the code, per bucket (what dispatch sends) and whole (for a run by hand): a cold start does not grow with them.
+    const allChecks = JSON.stringify(config.checks);
+    const bucketChecks = roundChecksOf(config.checks);
     const checkFiles = (network: 'public' | 'vpc') => ({
       checksApart: true,
       generatedFiles: {
-        'checks/all.json': JSON.stringify(config.checks),
+        'checks/all.json': allChecks,
         ...Object.fromEntries(
           plan
             .flatMap((tick) => tick.buckets.filter((b) => b.network === network))
-            .map((b) => [`buckets/${b.id}.json`, JSON.stringify(roundChecks(config.checks, b.checks))]),
+            .map((b) => [`buckets/${b.id}.json`, JSON.stringify(bucketChecks(b.checks))]),
         ),
       },
     });

@@ -121,6 +121,13 @@ export class VigilFunction extends Function {
   }
 }
 
+/** What names a build: its request, its config and the files written beside it, hashed piece by piece (they can be large). */
+function buildHash(request: object, config: VigilConfig, generated: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256').update(JSON.stringify(request)).update(JSON.stringify(config));
+  for (const [file, content] of Object.entries(generated)) hash.update(file).update(content);
+  return hash.digest('hex');
+}
+
 /**
  * The function's code, built by infra/bundle.ts (the same build the benchmarks measure). The CDK app
  * is synchronous and the build is not, so it runs in a child process. Docker is never needed.
@@ -132,7 +139,7 @@ function bundled({ config, ...request }: Omit<BundleRequest, 'outdir'>, generate
       // The CDK caches assets by source folder and bundling options, not by what `tryBundle` builds:
       // naming the build here keeps the VPC run-checks function (other drivers) and a second stack
       // (another config) from being handed the first build of the folder. Only the cache reads it.
-      environment: { VIGIL_BUILD: createHash('sha256').update(JSON.stringify({ request, config, generated })).digest('hex') },
+      environment: { VIGIL_BUILD: buildHash(request, config, generated) },
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'), // unused: the local build always runs
       local: {
         tryBundle(outdir: string) {

@@ -8,18 +8,31 @@ import type { CheckConfig } from './schema.js';
  * would with every check, and its cold start does not grow with the config.
  */
 export function roundChecks(checks: readonly CheckConfig[], ids: readonly string[]): CheckConfig[] {
-  const byId = new Map(checks.map((c) => [c.id, c]));
-  const wanted = new Set<string>();
-  const groups = new Set<string>();
-  const add = (id: string) => {
-    const check = byId.get(id);
-    if (!check || wanted.has(id)) return;
-    wanted.add(id);
-    const group = groupOf(check);
-    if (group !== undefined) groups.add(group);
-    check.dependsOn?.forEach(add);
+  return roundChecksOf(checks)(ids);
+}
+
+/** roundChecks for many buckets of one config: the config is indexed once. */
+export function roundChecksOf(checks: readonly CheckConfig[]): (ids: readonly string[]) => CheckConfig[] {
+  const at = new Map(checks.map((c, i) => [c.id, i]));
+  const inGroup = new Map<string, number[]>();
+  checks.forEach((c, i) => {
+    const group = groupOf(c);
+    if (group !== undefined) inGroup.set(group, [...(inGroup.get(group) ?? []), i]);
+  });
+  return (ids) => {
+    const wanted = new Set<number>();
+    const groups = new Set<string>();
+    const add = (id: string) => {
+      const i = at.get(id);
+      if (i === undefined || wanted.has(i)) return;
+      wanted.add(i);
+      const group = groupOf(checks[i]!);
+      if (group !== undefined) groups.add(group);
+      checks[i]!.dependsOn?.forEach(add);
+    };
+    ids.forEach(add);
+    // A mate's own parents are not needed: the round reads only its state, to tell which incident leads.
+    for (const group of groups) for (const i of inGroup.get(group)!) wanted.add(i);
+    return [...wanted].sort((a, b) => a - b).map((i) => checks[i]!);
   };
-  ids.forEach(add);
-  // A mate's own parents are not needed: the round reads only its state, to tell which incident leads.
-  return checks.filter((c) => wanted.has(c.id) || (groupOf(c) !== undefined && groups.has(groupOf(c)!)));
 }
