@@ -1,5 +1,5 @@
 import { deploymentAlarmName, type DeploymentConfig } from '../config/deployments.js';
-import { runbookSchema, type RunbookConfig } from '../config/runbooks.js';
+import type { RunbookConfig } from '../config/runbooks.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import { serviceOf, type DeploymentEvent } from '../events/deployment.js';
 import { decideHold, holdId } from '../incidents/deployment-hold.js';
@@ -29,15 +29,19 @@ export async function handleDeployment(event: DeploymentEvent, deps: RunbookDeps
   return { ...base, verdict: 'recorded' };
 }
 
-/** The runbook of a failed deployment: its rollback, if the config names one, then the hand-over. */
-function deploymentRunbook(deployment: DeploymentConfig): RunbookConfig {
-  const name = deploymentAlarmName(deployment.service);
-  return runbookSchema.parse({
+/**
+ * The runbook of a failed deployment: its rollback, if the config names one, then the hand-over. Written
+ * whole, as the runbook schema would leave it (test/runbooks/deployment.test.ts holds it to that), so the
+ * function answering alarms does not build the schema at every cold start.
+ */
+export function deploymentRunbook(deployment: DeploymentConfig): RunbookConfig {
+  return {
     id: `deployment-${deployment.service.replace('/', '-')}`,
-    match: { alarmNames: [name] },
+    match: { alarmNames: [deploymentAlarmName(deployment.service)] },
     severity: deployment.severity,
+    resolveOnOk: true,
     steps: [...(deployment.rollback ? [{ act: deployment.rollback }] : []), { escalate: `deployment of ${deployment.service} failed` }],
-  });
+  };
 }
 
 /** The deployment's news in the shape of an alarm's, so its incident and run are an alarm's: one per event, replayed, guarded. */
