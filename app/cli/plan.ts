@@ -11,6 +11,9 @@ import type { Io } from '../terminal/io.js';
 
 export const planUsage = 'vigil plan [--config vigil.config.ts]   what a deploy would create, and what only a deploy would hit';
 
+/** Invocations listed per schedule: a plan of 100,000 checks stays a page long. */
+const LISTED_BUCKETS = 20;
+
 /** Lambda runs of a schedule a month, by its expression: `rate(5 minutes)` is 8,640. */
 const MONTH_MINUTES = 30 * 24 * 60;
 /** bench/results.md: a million check executions cost about $0.02–0.06, the most for a small deployment with slow targets. */
@@ -57,7 +60,8 @@ function summary(config: VigilConfig, path: string): string[] {
     `Schedules (${ticks.length}), each starting run-checks once per bucket of up to 50 checks:`,
     ...ticks.flatMap((t) => [
       `  ${t.name}  ${t.expression}  ${checksOf(t)} checks in ${t.buckets.length} invocation${t.buckets.length === 1 ? '' : 's'}`,
-      ...t.buckets.map((b) => `    ${b.network === 'vpc' ? '(vpc) ' : ''}${b.checks.join(', ')}`),
+      ...t.buckets.slice(0, LISTED_BUCKETS).map((b) => `    ${b.network === 'vpc' ? '(vpc) ' : ''}${b.checks.join(', ')}`),
+      ...(t.buckets.length > LISTED_BUCKETS ? [`    … and ${t.buckets.length - LISTED_BUCKETS} more invocations of up to 50 checks`] : []),
     ]),
     ...(config.alarms.length ? ['', `Alarms (${config.alarms.length}): ${config.alarms.map((a) => a.name ?? a.id).join(', ')}`] : []),
     ...(config.runbooks.length ? ['', `Runbooks (${config.runbooks.length}):`, ...config.runbooks.map(runbookLine)] : []),

@@ -75,4 +75,15 @@ describe('vigil plan, as a process', () => {
     expect(stdout).toContain('ORDERS_DB_PASSWORD');
     expect(stdout.trim().split('\n').at(-1)).toBe('Deploy it: npx cdk deploy -c config=traps.config.ts -c environment=<name>');
   }, 60_000);
+
+  it('keeps the plan of 5,000 checks a page long: each schedule, its first invocations, and how many more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-plan-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const checks = Array.from({ length: 5000 }, (_, i) => ({ id: `svc-${i}`, kind: 'tcp', target: `svc-${i}.example.com:443`, schedule: 'rate(1 minute)' }));
+    writeFileSync(join(dir, 'many.config.ts'), `export default ${JSON.stringify({ checks })};`);
+    const { stdout } = await run(process.execPath, [VIGIL, 'plan', '--config', 'many.config.ts'], { cwd: dir, timeout: 60_000 });
+    expect(stdout).toMatch(/rate-1-minute-[0-9a-f]{8} {2}rate\(1 minute\) {2}5000 checks in 100 invocations\n/);
+    expect(stdout).toContain('    … and 80 more invocations of up to 50 checks');
+    expect(stdout.split('\n').length).toBeLessThan(60);
+  }, 60_000);
 });
