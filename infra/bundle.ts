@@ -163,23 +163,34 @@ const notOnLambda: Plugin = {
 };
 
 /**
+ * `export async function <name>(key)`: a switch that imports each case's file when its key is first asked
+ * for (a chunk of its own, loaded on first use), and what it does for any key it does not hold.
+ */
+function lazySwitch(name: string, cases: { key: string; file: string; take: string }[], otherwise: string): string {
+  return [
+    `export async function ${name}(key) {`,
+    '  switch (key) {',
+    ...cases.map((c) => `    case ${JSON.stringify(c.key)}: { const module = await import(${JSON.stringify(c.file)}); return ${c.take}; }`),
+    '  }',
+    `  ${otherwise}`,
+    '}',
+  ].join('\n');
+}
+
+/**
  * shared/aws/load-adapter.ts becomes a switch over the adapters the function's checks and remediations
- * call, each imported lazily by its own path (a chunk loaded on first use); any other name is an error
- * that says why, and its SDK client is not in the bundle.
+ * call; any other name is an error that says why, and its SDK client is not in the bundle.
  */
 function onlyClients(wanted: readonly AwsClient[]): Plugin {
   return {
     name: 'only-clients',
     setup(b) {
       b.onLoad({ filter: /shared[\\/]aws[\\/]load-adapter\.ts$/ }, (args) => ({
-        contents: [
-          'export async function loadAdapter(name) {',
-          '  switch (name) {',
-          ...wanted.map((c) => `    case ${JSON.stringify(c)}: return (await import(${JSON.stringify(join(dirname(args.path), `${c}.ts`))})).sdkPort();`),
-          '  }',
-          '  throw new Error(`this function was built without the ${name} client: none of its checks or remediations calls it (infra/needs.ts)`);',
-          '}',
-        ].join('\n'),
+        contents: lazySwitch(
+          'loadAdapter',
+          wanted.map((c) => ({ key: c, file: join(dirname(args.path), `${c}.ts`), take: 'module.sdkPort()' })),
+          'throw new Error(`this function was built without the ${key} client: none of its checks or remediations calls it (infra/needs.ts)`);',
+        ),
         loader: 'js',
       }));
     },
@@ -188,23 +199,18 @@ function onlyClients(wanted: readonly AwsClient[]): Plugin {
 
 /**
  * shared/probes/load.ts and shared/remediations/load.ts become a switch over the kinds the function runs,
- * each kind's file imported lazily (a chunk loaded on first use), so no cold start loads a probe or a
- * remediation: the registries, which import them all, are left out. Any other kind is not in the bundle.
+ * so no cold start loads a probe or a remediation: the registries, which import them all, are left out.
+ * Any other kind is not in the bundle.
  */
 function onlyKinds(kinds: readonly string[] | undefined): Plugin {
-  const loader = (folder: 'probes' | 'remediations', exported: string) => {
-    const files = pluginFiles(folder);
-    const wanted = [...files.keys()].filter((k) => !kinds || kinds.includes(k));
-    return [
-      'const pick = (module, kind) => Object.values(module).find((v) => v && v.kind === kind);',
-      `export async function ${exported}(kind) {`,
-      '  switch (kind) {',
-      ...wanted.map((k) => `    case ${JSON.stringify(k)}: return pick(await import(${JSON.stringify(files.get(k))}), ${JSON.stringify(k)});`),
-      '  }',
-      '  return undefined;',
-      '}',
-    ].join('\n');
-  };
+  const loader = (folder: 'probes' | 'remediations', name: string) =>
+    lazySwitch(
+      name,
+      [...pluginFiles(folder)]
+        .filter(([kind]) => !kinds || kinds.includes(kind))
+        .map(([kind, file]) => ({ key: kind, file, take: `Object.values(module).find((v) => v && v.kind === ${JSON.stringify(kind)})` })),
+      'return undefined;',
+    );
   return {
     name: 'only-kinds',
     setup(b) {
