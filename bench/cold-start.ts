@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundle, NODE_OPTIONS, ROOT, withConfig, type Driver } from '../infra/bundle.js';
-import { driverOf, needsOf, runbookNeeds, type Needs } from '../infra/needs.js';
+import { checksBuiltIn, driverOf, needsOf, runbookNeeds, type Needs } from '../infra/needs.js';
 import { parseConfig } from '../shared/config/load.js';
 import rawConfig from '../vigil.config.js';
 import { kb, median, pass, round } from './stats.js';
@@ -97,8 +97,13 @@ export async function coldStart(): Promise<{ rows: Row[]; emptyMs: number; stack
   const builds = [];
   for (const [fn, { drivers, aws, kinds }] of plan) {
     const dir = join(OUT, `${fn}${drivers.length ? `-${drivers.join('-')}` : ''}`);
-    const checksApart = fn === 'run-checks';
-    builds.push({ fn, drivers, built: await bundle({ name: fn, outdir: dir, drivers, aws, kinds, config, checksApart }), plain: await unbundled(fn) });
+    const checks = checksBuiltIn(fn, config);
+    builds.push({
+      fn,
+      drivers,
+      built: await bundle({ name: fn, outdir: dir, drivers, aws, kinds, config, ...(checks ? { checks } : {}) }),
+      plain: await unbundled(fn),
+    });
   }
   // What the chosen dependencies cost before any of Vigil's code, built the same way (bench/floor/).
   const floors = [];

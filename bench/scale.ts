@@ -37,7 +37,7 @@ export async function atScale(log: (s: string) => void): Promise<string> {
     for (const [fn, { drivers, aws, kinds }] of functions) {
       // As the stack builds them: run-checks' checks beside its code, the others' in it.
       const outdir = join(ROOT, 'bench', '.out', 'scale', `${fn}-${n}`);
-      const built = await bundle({ name: fn, outdir, drivers, aws, kinds, config, checksApart: fn === 'run-checks' });
+      const built = await bundle({ name: fn, outdir, drivers, aws, kinds, config, ...(fn === 'run-checks' ? { checks: 'apart' as const } : {}) });
       builds.push({ n, fn, entry: built.entryBytes, outfile: built.outfile });
     }
   }

@@ -5,6 +5,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { DRIVERS, type AwsClient, type Driver } from '../shared/uses.js';
 import { configSecrets } from '../shared/config/secrets.js';
+import { roundChecks } from '../shared/config/round-checks.js';
 import { AWS_CLIENTS } from './aws-clients.js';
 import { pluginFiles } from './plugin-files.js';
 
@@ -33,9 +34,15 @@ export interface BundleRequest {
   kinds?: readonly string[];
   /** The validated config the function runs: the one the stack was synthesized from. */
   config: VigilConfig;
-  /** Leave the checks out of the code: they ship as files beside it (run-checks, infra/vigil.ts). */
-  checksApart?: boolean;
+  /**
+   * Which checks are built in. Default: all. `apart`: none, they ship as files beside the code (run-checks, notify,
+   * incidents; infra/vigil.ts). `only`: the checks the function reads (on-alarm's runbooks', the heartbeats), with
+   * what deciding about them reads. Either way the function knows how many checks there are.
+   */
+  checks?: ChecksBuiltIn;
 }
+
+export type ChecksBuiltIn = 'apart' | { only: readonly string[] };
 
 export interface Bundled {
   outfile: string;
@@ -79,7 +86,7 @@ export async function bundle(request: BundleRequest): Promise<Bundled> {
       notOnLambda,
       onlyClients(request.aws ?? AWS_CLIENTS),
       onlyKinds(request.kinds),
-      withConfig(request.config, request.checksApart),
+      withConfig(request.config, request.checks),
     ],
     metafile: true,
     logLevel: 'error',
@@ -223,11 +230,15 @@ function onlyKinds(kinds: readonly string[] | undefined): Plugin {
 /**
  * shared/config/deployed.ts becomes the config itself, already validated: a cold start parses JSON, nothing more.
  * The secrets written in it are listed at synth and made known to the function's sinks, as parseConfig does.
- * With `checksApart`, the checks are left out (they ship as files), so the entry does not grow with them.
+ * Built with only some checks (or none, `apart`), the entry does not grow with the config.
  */
-export function withConfig(config: VigilConfig, checksApart = false): Plugin {
+export function withConfig(config: VigilConfig, checks?: ChecksBuiltIn): Plugin {
   const mask = fileURLToPath(new URL('../shared/secrets/mask.ts', import.meta.url));
+  // Every check's secrets, whichever checks are built in: a function masks them all.
   const secrets = configSecrets(config);
+  const first = config.checks[0]?.id;
+  const whole = { count: config.checks.length, ...(first ? { first } : {}) };
+  const built = checks === undefined ? config : { ...config, checks: checks === 'apart' ? [] : roundChecks(config.checks, checks.only), whole };
   return {
     name: 'deployed-config',
     setup(b) {
@@ -237,8 +248,8 @@ export function withConfig(config: VigilConfig, checksApart = false): Plugin {
           ...(secrets.length
             ? [`import { knownSecrets } from ${JSON.stringify(mask)};`, `knownSecrets.add(...JSON.parse(${JSON.stringify(JSON.stringify(secrets))}));`]
             : []),
-          `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(checksApart ? { ...config, checks: [] } : config))});`,
-          `export const deployedChecksApart = ${checksApart};`,
+          `export const deployedConfig = JSON.parse(${JSON.stringify(JSON.stringify(built))});`,
+          `export const deployedChecksApart = ${checks === 'apart'};`,
         ].join('\n'),
         loader: 'js',
       }));

@@ -6,6 +6,7 @@ import { AWS_CLIENTS } from './aws-clients.js';
 import { secretIds } from '../shared/config/secrets.js';
 import type { RunbookConfig } from '../shared/config/runbooks.js';
 import { triggeringChecks } from '../shared/config/triggers.js';
+import type { ChecksBuiltIn } from './bundle.js';
 
 /** What a function needs in its bundle to run these checks or remediations. */
 export interface Needs {
@@ -54,6 +55,33 @@ export function needsOf(items: readonly Needy[]): Needs {
 export function runbookCheckIds(config: VigilConfig): Set<string> {
   const verified = (r: RunbookConfig, check: string | undefined) => (check !== undefined ? [check] : triggeringChecks(r, config).map((c) => c.id));
   return new Set(config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? verified(r, s.verify.check) : []))));
+}
+
+/** The checks on-alarm and remediate read: the ones runbook steps run, and the ones that start runbooks. */
+export function runbookReadChecks(config: VigilConfig): string[] {
+  const starting = config.runbooks.flatMap((r) => triggeringChecks(r, config).map((c) => c.id));
+  return [...new Set([...runbookCheckIds(config), ...starting])];
+}
+
+/**
+ * Which checks each function holds in its code: those it reads, with what deciding about them reads. run-checks,
+ * notify and incidents look theirs up in files beside the code (infra/vigil.ts writes them), so no cold start
+ * grows with the config.
+ */
+export function checksBuiltIn(fn: string, config: VigilConfig): ChecksBuiltIn | undefined {
+  switch (fn) {
+    case 'run-checks':
+    case 'notify':
+    case 'incidents':
+      return 'apart';
+    case 'on-alarm':
+    case 'remediate':
+      return { only: runbookReadChecks(config) };
+    case 'heartbeat':
+      return { only: config.checks.filter((c) => c.kind === 'heartbeat').map((c) => c.id) };
+    default:
+      return undefined;
+  }
 }
 
 /** Runbooks run remediations and, to diagnose and verify, checks: what the on-alarm and remediate functions need. */

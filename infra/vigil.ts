@@ -21,6 +21,7 @@ import { StatusPage } from './constructs/status-page.js';
 import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
+import { catalogFiles } from './check-catalog.js';
 import { ConfigAlarms } from './constructs/config-alarms.js';
 import { checkEnvironmentName, checkLimitsOnce } from './limits.js';
 import type { Egress } from '../shared/permissions.js';
@@ -92,9 +93,12 @@ export class Vigil extends Construct {
 
     const incidentsName = `${prefix}-incidents`;
     // Invoked by hand, synchronously: no retries of its own.
+    // notify and incidents look checks up by id in files beside their code.
+    const catalog = catalogFiles(config);
     const incidents = new VigilFunction(this, 'Incidents', {
       name: 'incidents',
       config,
+      generatedFiles: catalog,
       functionName: incidentsName,
       timeout: Duration.seconds(30),
       environment: tableEnv,
@@ -110,6 +114,7 @@ export class Vigil extends Construct {
     const statusPage = new StatusPage(this, 'StatusPage', { cloudfront: config.statusPage.cloudfront });
     const notifier = new Notifier(this, 'Notifier', {
       config,
+      catalog,
       state,
       alerting,
       incidentsFunctionName: incidentsName,
@@ -139,7 +144,6 @@ export class Vigil extends Construct {
     const allChecks = JSON.stringify(config.checks);
     const bucketChecks = roundChecksOf(config.checks);
     const checkFiles = (network: 'public' | 'vpc') => ({
-      checksApart: true,
       generatedFiles: {
         'checks/all.json': allChecks,
         ...Object.fromEntries(

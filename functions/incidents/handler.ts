@@ -1,10 +1,13 @@
 import { VigilError } from '../../shared/errors.js';
-import { examplesFor, incidentsRequest } from '../../shared/events/incidents.js';
+import { examplesFor, incidentsRequest, type IncidentsRequest } from '../../shared/events/incidents.js';
+import type { VigilConfig } from '../../shared/config/schema.js';
+import { checkIdOf } from '../../shared/state/check-state.js';
 import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
 import { operate, type OperatorDeps, type OperatorResult } from '../../shared/incidents/operations.js';
 import type { TransitionKind } from '../../shared/state/check-state.js';
 import type { Meter } from '../../shared/metrics.js';
 import { remediationOf } from '../../shared/remediations/kind.js';
+import { firstCheckId } from '../../shared/config/whole.js';
 
 /** The transition each operator request makes on its incident, for the dashboard's series. */
 const TRANSITION: Partial<Record<string, TransitionKind>> = {
@@ -19,13 +22,20 @@ const TRANSITION: Partial<Record<string, TransitionKind>> = {
 async function exampleNames(config: OperatorDeps['config']): Promise<{ check: string; target: string }> {
   const remediation = config.remediations[0];
   return {
-    check: config.checks[0]?.id ?? 'api-health',
+    check: firstCheckId(config) ?? 'api-health',
     target: remediation ? (await remediationOf(remediation.kind)).targetKey(remediation) : 'ecs:prod/orders-api',
   };
 }
 
+/** The checks a request is about: every check for one over tags. */
+function checksNamed(req: IncidentsRequest): readonly string[] | 'all' {
+  if ('tags' in req && req.tags) return 'all';
+  if ('incident' in req && req.incident) return [checkIdOf(req.incident)];
+  return 'check' in req && req.check ? [req.check] : [];
+}
+
 /** The operator's console: list, read, acknowledge, resolve and silence incidents; reset a circuit. */
-export function createIncidentsHandler(deps: OperatorDeps & { meter?: Meter }) {
+export function createIncidentsHandler({ configFor, ...deps }: OperatorDeps & { meter?: Meter; configFor?: (ids: readonly string[] | 'all') => VigilConfig }) {
   return async (event: unknown): Promise<OperatorResult | InvalidRequest> => {
     const parsed = validateEvent(incidentsRequest, event);
     if (!parsed.ok) {
@@ -34,7 +44,7 @@ export function createIncidentsHandler(deps: OperatorDeps & { meter?: Meter }) {
     }
     const req = parsed.data;
     try {
-      const result = await operate(req, deps);
+      const result = await operate(req, configFor ? { ...deps, config: configFor(checksNamed(req)) } : deps);
       const kind = TRANSITION[req.op];
       if (kind && 'done' in result && result.incident) deps.meter?.count('IncidentTransitions', 1, { name: 'Kind', value: kind });
       deps.log.info(`incidents ${req.op}`, { request: req, result });

@@ -1,16 +1,22 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { VigilConfig } from '../../shared/config/schema.js';
 import { deliver, type NotifyDeps } from '../../shared/notifications/deliver.js';
 import { transitionIn } from '../../shared/notifications/stream.js';
 import { brakeChangeIn, deliverBrake } from '../../shared/notifications/brake.js';
 
 export type { NotifyDeps };
 
+export interface NotifyHandlerDeps extends NotifyDeps {
+  /** The config a message about these checks reads. Default: `config`. */
+  configFor?: (checkIds: readonly string[]) => VigilConfig;
+}
+
 /**
  * The outbox reader: each new transition on a check-state item becomes its SNS message and its
  * timeline entries. Records are handled in order; on the first failure the rest of the batch is
  * returned for retry, so nothing is skipped.
  */
-export function createNotifyHandler(deps: NotifyDeps) {
+export function createNotifyHandler({ configFor, ...deps }: NotifyHandlerDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse & { error?: string }> => {
     if (!Array.isArray(event?.Records)) {
       // Someone invoked it by hand: its only input is the table's stream (events/notify-stream.json shows one).
@@ -33,7 +39,7 @@ export function createNotifyHandler(deps: NotifyDeps) {
       const found = transitionIn(record);
       if (!found) continue;
       try {
-        await deliver(found, deps);
+        await deliver(found, configFor ? { ...deps, config: configFor([found.state.checkId]) } : deps);
       } catch (err) {
         deps.log.error('could not notify; the stream will deliver this record again', {
           incidentId: found.transition.incidentId,

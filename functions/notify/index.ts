@@ -1,7 +1,8 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { emfMeter } from '../../shared/aws/emf-meter.js';
 import { requireEnv } from '../../shared/aws-env.js';
-import { deployedConfig } from '../../shared/config/deployed.js';
+import { deployedChecksApart, deployedConfig } from '../../shared/config/deployed.js';
+import { catalogIn, configAround } from '../../shared/config/catalog.js';
 import { SnsPublisher } from '../../shared/notifications/sns-publisher.js';
 import { lazyEventPublisher } from '../../shared/notifications/lazy-event-publisher.js';
 import { lazyS3StatusSink } from '../../shared/status/lazy-s3-sink.js';
@@ -15,9 +16,13 @@ import { vigilLog } from '../../shared/aws/log.js';
 const url = deployedConfig.statusPage.url ?? process.env.STATUS_PAGE_URL;
 const config = url ? { ...deployedConfig, statusPage: { ...deployedConfig.statusPage, url } } : deployedConfig;
 
+// Deployed, the checks are files beside the code: a message reads the ones it is about.
+const configFor = deployedChecksApart ? configAround(config, catalogIn(new URL('./', import.meta.url))) : undefined;
+
 const notify = createNotifyHandler({
   meter: emfMeter(),
   config,
+  ...(configFor ? { configFor } : {}),
   store: deployedStore(requireEnv('TABLE_NAME')),
   publisher: new SnsPublisher(),
   log: vigilLog('notify'),

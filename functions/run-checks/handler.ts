@@ -46,7 +46,7 @@ export function createRunChecksHandler({ config: base, configFor = () => base, l
     const parsed = validateEvent(runChecksEvent, event);
     if (!parsed.ok) {
       log.error('invalid run-checks event', { problems: parsed.problems });
-      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample(configFor(undefined)) };
+      return { error: 'invalid run-checks event', problems: parsed.problems, example: runChecksExample(base) };
     }
     const { dryRun, bucket, ...selection } = parsed.data;
     const config = configFor(bucket);

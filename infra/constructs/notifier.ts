@@ -16,6 +16,8 @@ import { VigilFunction } from './vigil-function.js';
 export interface NotifierProps {
   /** The validated config: severities, escalation and quiet rules decide what is sent. */
   readonly config: VigilConfig;
+  /** The checks as files (infra/check-catalog.ts), shipped beside its code. */
+  readonly catalog: Readonly<Record<string, string>>;
   readonly state: StateTable;
   readonly alerting: Alerting;
   /** Named in messages as the function that acknowledges incidents. */
@@ -40,6 +42,8 @@ export class Notifier extends Construct {
     this.function = new VigilFunction(this, 'Function', {
       name: 'notify',
       config: props.config,
+      // The checks ship beside the code: a message reads the ones it is about.
+      generatedFiles: props.catalog,
       timeout: Duration.seconds(30),
       // Only the stream invokes it; its failures go to the mapping's on-failure queue below.
       deadLetterQueue: props.functionDeadLetters,

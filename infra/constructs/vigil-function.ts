@@ -12,7 +12,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { VigilConfig } from '../../shared/config/schema.js';
-import { NODE_OPTIONS, ROOT, type AwsClient, type BundleRequest, type Driver } from '../bundle.js';
+import { NODE_OPTIONS, ROOT, type AwsClient, type BundleRequest, type ChecksBuiltIn, type Driver } from '../bundle.js';
+import { checksBuiltIn } from '../needs.js';
 
 export interface VigilFunctionProps {
   /** The folder under functions/, e.g. `run-checks`. */
@@ -43,8 +44,6 @@ export interface VigilFunctionProps {
   readonly kinds?: readonly string[];
   /** Files written beside the code, by path relative to it, e.g. a tick's plan. @default none */
   readonly generatedFiles?: Readonly<Record<string, string>>;
-  /** Leave the checks out of the code; they are among `generatedFiles` (run-checks). @default false */
-  readonly checksApart?: boolean;
   /** The validated config; the function is built with it, so it runs what the stack planned. */
   readonly config: VigilConfig;
   /** How long an asynchronous event may wait (throttled) before it goes to the dead-letter queue. @default 1 hour */
@@ -78,7 +77,7 @@ export class VigilFunction extends Function {
           files: props.files ?? [],
           kinds: props.kinds ?? [],
           config: props.config,
-          checksApart: props.checksApart ?? false,
+          ...checksOf(props),
         },
         props.generatedFiles ?? {},
       ),
@@ -119,6 +118,12 @@ export class VigilFunction extends Function {
       },
     );
   }
+}
+
+/** The checks its code holds, by what the function reads (infra/needs.ts); `apart`, they are among its generated files. */
+function checksOf({ name, config }: VigilFunctionProps): { checks?: ChecksBuiltIn } {
+  const checks = checksBuiltIn(name, config);
+  return checks ? { checks } : {};
 }
 
 /** What names a build: its request, its config and the files written beside it, hashed piece by piece (they can be large). */

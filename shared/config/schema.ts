@@ -214,6 +214,22 @@ export interface VigilConfig {
   deployments: DeploymentConfig[];
   statusPage: StatusPageConfig;
   network?: NetworkConfig;
+  /** Set when `checks` holds only some of them (a deployed function's share): what it knows of them all. */
+  whole?: WholeChecks;
+}
+
+/** What a function holding only some checks knows of them all, worked out at synth (infra/check-catalog.ts). */
+export interface WholeChecks {
+  count: number;
+  /** The first check's id: the examples in an error reply name it. */
+  first?: string;
+  /** The status page's components and, for each maintenance silence, the components it covers: read on first use. */
+  status?: () => StatusComponents;
+}
+
+export interface StatusComponents {
+  components: { id: string; name: string; description?: string; checkIds: string[] }[];
+  maintenance: Record<string, string[]>;
 }
 
 export interface VigilConfigInput {

@@ -1,5 +1,7 @@
 import * as z from '../zod.js';
 import { nameSchema } from '../config/names.js';
+import type { VigilConfig } from '../config/schema.js';
+import { firstCheckId } from '../config/whole.js';
 import { incidentId, who } from './who.js';
 
 /** Runs one configured remediation by hand; a dry run (the default) plans and checks the guardrails, and changes nothing. */
@@ -38,9 +40,9 @@ export type ManualRequest = z.output<typeof manualRequest>;
 export type ApprovalRequest = z.output<typeof approvalRequest>;
 
 /** Payloads that work with this config: they name its own remediations and checks, not the sample's. */
-export function remediateExamples(config: { remediations: readonly { id: string }[]; checks: readonly { id: string }[] }) {
+export function remediateExamples(config: Pick<VigilConfig, 'remediations' | 'checks' | 'whole'>) {
   const remediation = config.remediations[0]?.id ?? 'orders-api-restart';
-  const incident = `${config.checks[0]?.id ?? 'api-health'}/1`;
+  const incident = `${firstCheckId(config) ?? 'api-health'}/1`;
   return {
     dryRun: { remediation, dryRun: true },
     run: { remediation, dryRun: false, approvedBy: 'alice', reason: '5XX since the 03:00 deploy', incident },

@@ -1,5 +1,7 @@
 import * as z from '../zod.js';
 import { MAX_CHECKS_PER_INVOCATION } from '../config/limits.js';
+import type { VigilConfig } from '../config/schema.js';
+import { firstCheckId } from '../config/whole.js';
 
 /** What an EventBridge Scheduler schedule (or an operator) sends the run-checks function. */
 export const runChecksEvent = z
@@ -29,4 +31,4 @@ export const runChecksEvent = z
 export type RunChecksEvent = z.output<typeof runChecksEvent>;
 
 /** A payload that works with this config: its first check, as a dry run. */
-export const runChecksExample = (config: { checks: readonly { id: string }[] }) => ({ checks: [config.checks[0]?.id ?? 'api-health'], dryRun: true });
+export const runChecksExample = (config: Pick<VigilConfig, 'checks' | 'whole'>) => ({ checks: [firstCheckId(config) ?? 'api-health'], dryRun: true });

@@ -1,4 +1,5 @@
 import type { VigilConfig } from '../config/schema.js';
+import { checkCount } from '../config/whole.js';
 import type { Clock } from '../clock.js';
 import { askBrake, countingSince, watchBrake, type ActionAsk, type BrakeView, type CountedView } from './brake.js';
 import type { Brake } from '../state/brake.js';
@@ -6,7 +7,7 @@ import type { Brakes, IncidentRecords } from '../state/ports.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
 
 export interface BrakeDeps {
-  config: Pick<VigilConfig, 'brake' | 'checks'>;
+  config: Pick<VigilConfig, 'brake' | 'checks' | 'whole'>;
   store: Brakes & Pick<IncidentRecords, 'countActiveIncidents'>;
   clock: Clock;
 }
@@ -18,7 +19,7 @@ export interface BrakeDeps {
  */
 export async function countedView(brake: Brake | undefined, { config, store, clock }: BrakeDeps): Promise<CountedView> {
   const now = clock.now();
-  const base = { checks: config.checks.length, now, policy: config.brake };
+  const base = { checks: checkCount(config), now, policy: config.brake };
   if (brake?.engaged)
     return { ...base, counts: { openedRecently: 0, checksOpenedRecently: 0, active: await store.countActiveIncidents({ independent: true }) } };
   const openedSince = countingSince(brake, now, config.brake);
@@ -34,7 +35,7 @@ export async function countedView(brake: Brake | undefined, { config, store, clo
  * waits on no count); on, the incidents counted too, to see whether it may lift.
  */
 export function actionView(brake: Brake | undefined, deps: BrakeDeps): BrakeView | Promise<BrakeView> {
-  return brake?.engaged ? countedView(brake, deps) : { checks: deps.config.checks.length, now: deps.clock.now(), policy: deps.config.brake };
+  return brake?.engaged ? countedView(brake, deps) : { checks: checkCount(deps.config), now: deps.clock.now(), policy: deps.config.brake };
 }
 
 export interface BrakeRead<V extends BrakeView | undefined = BrakeView> {

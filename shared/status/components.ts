@@ -1,3 +1,4 @@
+import { silenceCovers } from '../config/silences.js';
 import type { VigilConfig } from '../config/schema.js';
 
 /** A component readers see, and the checks it is made of. */
@@ -15,6 +16,7 @@ const known = new WeakMap<VigilConfig, Component[]>();
  * out once per config: notify asks after every transition, and a config may hold many checks.
  */
 export function componentsOf(config: VigilConfig): Component[] {
+  if (config.whole?.status) return config.whole.status().components;
   let components = known.get(config);
   if (!components) known.set(config, (components = derive(config)));
   return components;
@@ -38,6 +40,17 @@ function derive(config: VigilConfig): Component[] {
     if (service) byService.set(service, [...(byService.get(service) ?? []), check.id]);
   }
   return [...byService].map(([service, checkIds]) => ({ id: service, name: service, checkIds }));
+}
+
+/** For each silence that says it is maintenance, the components holding a check it covers: a deployed notify reads them from synth. */
+export function maintenanceComponents(config: VigilConfig, components: readonly Component[]): Record<string, string[]> {
+  if (config.whole?.status) return config.whole.status().maintenance;
+  const planned = config.silences.filter((s) => s.maintenance);
+  if (!planned.length) return {};
+  const tagsOf = new Map(config.checks.map((c) => [c.id, c.tags]));
+  return Object.fromEntries(
+    planned.map((s) => [s.id, components.filter((c) => c.checkIds.some((id) => silenceCovers(s, { id, tags: tagsOf.get(id) ?? {} }))).map((c) => c.id)]),
+  );
 }
 
 /** The components a check belongs to: an alarm's incident (`alarm:…`) belongs to none. */

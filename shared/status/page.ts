@@ -1,7 +1,7 @@
-import { nextWindow, silenceCovers, silenceInTime } from '../config/silences.js';
+import { nextWindow, silenceInTime } from '../config/silences.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { ComponentStatus, PageIncident, StatusDay, StatusRecord } from '../state/status.js';
-import type { Component } from './components.js';
+import { maintenanceComponents, type Component } from './components.js';
 import { addDown, dayOf, HISTORY_DAYS, worse } from './record.js';
 
 const DAY_MS = 86_400_000;
@@ -89,9 +89,9 @@ function lastDays(now: Date): string[] {
 function maintenancesOf(config: VigilConfig, components: readonly Component[], now: Date): PageMaintenance[] {
   const planned = config.silences.filter((s) => s.maintenance);
   if (!planned.length) return [];
-  const tagsOf = new Map(config.checks.map((c) => [c.id, c.tags]));
+  const covered = maintenanceComponents(config, components);
   return planned.flatMap((s): PageMaintenance[] => {
-    const affected = components.filter((c) => c.checkIds.some((id) => silenceCovers(s, { id, tags: tagsOf.get(id) ?? {} }))).map((c) => c.id);
+    const affected = covered[s.id] ?? [];
     if (!affected.length) return [];
     if (silenceInTime(s, now))
       return [

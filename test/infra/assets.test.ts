@@ -22,7 +22,7 @@ const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-A
 const databasesInTheVpc: VigilConfigInput = {
   network,
   checks: [
-    { id: 'edge-health', kind: 'http', target: 'https://api.example.com/health' },
+    { id: 'edge-health', kind: 'http', target: 'https://edge.example.net/health' },
     {
       id: 'orders-db-connections',
       kind: 'pg',
@@ -121,7 +121,7 @@ describe('each function gets its own code', () => {
 
   it("ships run-checks' checks beside its code, each bucket's in a file of its own, so its cold start does not grow with them", () => {
     const runChecks = fn(vpc, 'RunChecks');
-    expect(runChecks.code).not.toContain('edge-health');
+    expect(runChecks.code).not.toContain('https://edge.example.net/health');
     const buckets = readdirSync(join(runChecks.asset, 'buckets'));
     expect(buckets).toEqual([expect.stringMatching(/^b-[0-9a-f]{16}\.json$/)]);
     expect(JSON.parse(readFileSync(join(runChecks.asset, 'buckets', buckets[0]!), 'utf8'))).toEqual([expect.objectContaining({ id: 'edge-health' })]);
@@ -134,6 +134,23 @@ describe('each function gets its own code', () => {
       'catalog-docdb-replication',
       'catalog-docdb-status',
     ]);
+  });
+
+  it('ships the checks beside the code of notify and incidents, which read the ones an event names, and no check in the others', () => {
+    for (const name of ['NotifierFunction', 'Incidents']) {
+      const { asset, code } = fn(vpc, name);
+      expect(code).not.toContain('https://edge.example.net/health');
+      const packs = readdirSync(join(asset, 'catalog')).filter((f) => f.startsWith('pack-'));
+      const checks = packs.flatMap((f) =>
+        (JSON.parse(readFileSync(join(asset, 'catalog', f), 'utf8')) as { checks: { id: string }[] }).checks.map((c) => c.id),
+      );
+      expect(checks.sort()).toEqual(['catalog-docdb-replication', 'catalog-docdb-status', 'edge-health', 'orders-db-connections']);
+    }
+    // No runbook here names a check: on-alarm and remediate hold none, only how many there are.
+    for (const name of ['AlarmsOnAlarm', 'AlarmsRemediate']) {
+      expect(fn(vpc, name).code).not.toContain('https://edge.example.net/health');
+      expect(fn(vpc, name).code).toContain('"whole":{"count":4,');
+    }
   });
 
   it('gives each of two Vigil stacks in one app its own config', () => {
