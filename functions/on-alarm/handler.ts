@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { alarmEvent } from '../../shared/events/alarm.js';
-import { deploymentEvent, isDeploymentEvent } from '../../shared/events/deployment.js';
-import { handleDeployment } from '../../shared/runbooks/deployment.js';
+import { report } from './report.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
@@ -10,7 +9,7 @@ import { alarmSource, checkSource, handledOnRetry, unhandledRun, type RunSource 
 import type { Notification } from '../../shared/notifications/message.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
 import { handleAlarm } from '../../shared/runbooks/alarm.js';
-import { meterRunbook, RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
+import { RunInProgressError, type RunbookDeps, type RunbookResult } from '../../shared/runbooks/execute.js';
 import { matchRunbook } from '../../shared/runbooks/match.js';
 import { handleCheckTrigger } from '../../shared/runbooks/check-run.js';
 import { triggerFor } from '../../shared/runbooks/check-trigger.js';
@@ -43,7 +42,8 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
     // A stream record goes to one invocation at a time: whoever held its run before has ended.
     if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
-    if (isDeploymentEvent(event)) return deployment(event, deps, context);
+    // ECS's events are few beside alarms': their schema and handling load on the first one.
+    if (isDeploymentEvent(event)) return (await import('./deployment.js')).deployment(event, deps, context);
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
@@ -81,29 +81,8 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   };
 }
 
-/**
- * An ECS rollout of a service the config names: holds, lifts, or its failure's incident and rollback. What throws is
- * logged and rethrown: Lambda retries it, then the alarmed dead-letter queue has it.
- */
-async function deployment(event: unknown, deps: OnAlarmDeps, context?: InvocationContext): Promise<OnAlarmResult> {
-  const parsed = validateEvent(deploymentEvent, event, 16 * 1024);
-  if (!parsed.ok) {
-    deps.log.error('not an ECS Deployment State Change event', { problems: parsed.problems });
-    return { error: 'not an ECS Deployment State Change event', problems: parsed.problems };
-  }
-  const run = { ...withDeadline(deps, context), holder: randomUUID(), ...(context?.awsRequestId ? { invocation: context.awsRequestId } : {}) };
-  try {
-    const result = await handleDeployment(parsed.data, run);
-    report(result, deps);
-    return result;
-  } catch (err) {
-    deps.log.error(`deployment ${parsed.data.detail.deploymentId} not handled; it will be retried`, {
-      eventId: parsed.data.id,
-      error: knownSecrets.text(err instanceof Error ? err.message : String(err)),
-    });
-    throw err;
-  }
-}
+/** Whether an event is ECS's rather than CloudWatch's: the one field that tells them apart. */
+const isDeploymentEvent = (event: unknown): boolean => (event as { source?: unknown } | null)?.source === 'aws.ecs';
 
 const isStreamBatch = (event: unknown): event is DynamoDBStreamEvent =>
   Array.isArray((event as DynamoDBStreamEvent | undefined)?.Records) && (event as DynamoDBStreamEvent).Records.every((r) => r.eventSource === 'aws:dynamodb');
@@ -137,19 +116,6 @@ async function checkRuns(event: DynamoDBStreamEvent, deps: OnAlarmDeps): Promise
     }
   }
   return { batchItemFailures, runs };
-}
-
-function report(result: RunbookResult, deps: RunbookDeps): void {
-  if (result.replay) {
-    deps.log.info(
-      `replay: ${result.alarm ?? result.check} ${result.state} was handled at ${result.replay.at}: ${result.replay.firstVerdict}; nothing done again`,
-      { eventId: result.replay.of },
-    );
-    return;
-  }
-  // A replay is not counted again.
-  meterRunbook(result, deps.meter);
-  deps.log.info(`${result.alarm ?? result.check} ${result.state}: ${result.verdict}`, { result });
 }
 
 /** AWS answering badly (throttled, 5xx, timed out) or a write race lost too often: worth going on after a pause. */

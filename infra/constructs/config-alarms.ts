@@ -3,7 +3,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Stack, Token } from 'aws-cdk-lib';
 import { PRESETS, type Preset } from '../../shared/probes/metric-presets.js';
 import { Construct } from 'constructs';
-import { alarmQueries, comparisonOf, compositeRule, nameOfAlarm, ruleAlarmIds, type AlarmConfig } from '../../shared/config/alarms.js';
+import { alarmQueries, comparisonOf, compositeRule, ruleAlarmIds, type AlarmConfig } from '../../shared/config/alarms.js';
+import { nameOfAlarm } from '../../shared/config/alarm-name.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { namesOf } from '../../shared/runbooks/match.js';
 

@@ -4,6 +4,7 @@ import { alarmName } from '../text.js';
 import { missingExtra, PRESETS, presetExtraFields, type PresetName } from '../probes/metric-presets.js';
 import { mathQueries, mathShape, metricQuery, metricShape } from '../probes/metric-query.js';
 import { nameSchema, SEVERITIES } from './names.js';
+import { nameOfAlarm } from './alarm-name.js';
 
 const presetNames = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
@@ -65,8 +66,6 @@ export const alarmSchema = z
   );
 
 export type AlarmConfig = z.output<typeof alarmSchema>;
-
-export const nameOfAlarm = (alarm: Pick<AlarmConfig, 'id' | 'name'>): string => alarm.name ?? alarm.id;
 
 /** The alarm ids a composite rule names: `ALARM(a) OR OK(b)` names a and b. */
 export function ruleAlarmIds(rule: string): string[] {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { probeRegistry } from '../probes/index.js';
-import { nameOfAlarm } from './alarms.js';
+import { nameOfAlarm } from './alarm-name.js';
 import type { VigilConfig } from './schema.js';
 
 /** What only a deploy would hit, found in the config: each names where, and what to do. */

@@ -45,6 +45,3 @@ export function deploymentProblems(config: Shape): { path: (string | number)[]; 
   });
   return problems;
 }
-
-/** The name a deployment's incident goes by, as an alarm's does: `alarm:deployment prod/orders-api/1`. */
-export const deploymentAlarmName = (service: string) => `deployment ${service}`;

@@ -12,7 +12,8 @@ import { MAX_CHECKS_PER_INVOCATION } from './limits.js';
 import { scheduleSchema } from './schedule.js';
 import { silenceSchema, type Silence } from './silences.js';
 import { statusPageSchema, type StatusPageConfig } from './status-page.js';
-import { alarmSchema, nameOfAlarm, ruleAlarmIds, type AlarmConfig } from './alarms.js';
+import { alarmSchema, ruleAlarmIds, type AlarmConfig } from './alarms.js';
+import { nameOfAlarm } from './alarm-name.js';
 import { dependencyProblems } from './dependencies.js';
 
 export { SEVERITIES, type Severity } from './names.js';

@@ -19,9 +19,6 @@ export const deploymentEvent = z.looseObject({
 
 export type DeploymentEvent = z.output<typeof deploymentEvent>;
 
-/** Whether an event is ECS's rather than CloudWatch's: the one field that tells them apart. */
-export const isDeploymentEvent = (event: unknown): boolean => (event as { source?: unknown } | null)?.source === 'aws.ecs';
-
 /** `cluster/service` from the service's ARN, or undefined for anything else. */
 export function serviceOf(event: DeploymentEvent): string | undefined {
   const match = /:service\/([^/]+)\/([^/]+)$/.exec(event.resources[0] ?? '');

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { VigilConfig } from '../config/schema.js';
-import { activeSilence } from '../config/silences.js';
+import { activeSilence } from '../config/silence-windows.js';
 import { RequestError } from '../errors.js';
 import type { IncidentsRequest } from '../events/incidents.js';
 import { resetCircuit } from '../guardrails/ops.js';

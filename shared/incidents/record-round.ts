@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
-import { activeSilence } from '../config/silences.js';
+import { activeSilence } from '../config/silence-windows.js';
 import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
 import type { CheckStates, FindingsHistory, RoundSummaries, Silences } from '../state/ports.js';

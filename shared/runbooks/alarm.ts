@@ -1,5 +1,6 @@
 import type { RunbookConfig } from '../config/runbooks.js';
-import { activeSilence, type Silence } from '../config/silences.js';
+import { activeSilence } from '../config/silence-windows.js';
+import type { Silence } from '../config/silences.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import type { Finding } from '../findings.js';
 import { applyFinding } from '../incidents/apply-finding.js';

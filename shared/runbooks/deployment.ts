@@ -1,4 +1,5 @@
-import { deploymentAlarmName, type DeploymentConfig } from '../config/deployments.js';
+import { deploymentAlarmName } from '../config/alarm-name.js';
+import type { DeploymentConfig } from '../config/deployments.js';
 import type { RunbookConfig } from '../config/runbooks.js';
 import type { AlarmEvent } from '../events/alarm.js';
 import { serviceOf, type DeploymentEvent } from '../events/deployment.js';

@@ -1,4 +1,5 @@
-import { nameOfAlarm, type AlarmConfig } from '../config/alarms.js';
+import { nameOfAlarm } from '../config/alarm-name.js';
+import type { AlarmConfig } from '../config/alarms.js';
 import type { RunbookConfig } from '../config/runbooks.js';
 import type { AlarmEvent } from '../events/alarm.js';
 

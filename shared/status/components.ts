@@ -1,4 +1,4 @@
-import { silenceCovers } from '../config/silences.js';
+import { silenceCovers } from '../config/silence-windows.js';
 import type { VigilConfig } from '../config/schema.js';
 
 /** A component readers see, and the checks it is made of. */

@@ -1,4 +1,4 @@
-import { nextWindow, silenceInTime } from '../config/silences.js';
+import { nextWindow, silenceInTime } from '../config/silence-windows.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { ComponentStatus, PageIncident, StatusDay, StatusRecord } from '../state/status.js';
 import { maintenanceComponents, type Component } from './components.js';

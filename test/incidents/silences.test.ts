@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeSilence, type Silence } from '../../shared/config/silences.js';
+import { activeSilence } from '../../shared/config/silence-windows.js';
+import type { Silence } from '../../shared/config/silences.js';
 
 const check = { id: 'orders-db', tags: { service: 'orders', team: 'data' } };
 const sunday = (hhmm: string) => new Date(`2026-11-22T${hhmm}:00.000Z`); // a Sunday
