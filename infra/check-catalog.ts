@@ -16,7 +16,9 @@ export function catalogFiles(config: VigilConfig): Record<string, string> {
     // Group names and ids share no namespace here: a group is "g:<name>", a check alone "c:<id>".
     const group = groupOf(check);
     const key = group === undefined ? `c:${check.id}` : `g:${group}`;
-    units.set(key, [...(units.get(key) ?? []), at]);
+    const unit = units.get(key);
+    if (unit) unit.push(at);
+    else units.set(key, [at]);
   });
   const packs: number[][] = [];
   for (const unit of units.values()) {
@@ -30,7 +32,12 @@ export function catalogFiles(config: VigilConfig): Record<string, string> {
     for (const i of at) packOf.set(checks[i]!.id, n);
   });
   const dependents = new Map<string, string[]>();
-  for (const check of checks) for (const parent of check.dependsOn ?? []) dependents.set(parent, [...(dependents.get(parent) ?? []), check.id]);
+  for (const check of checks)
+    for (const parent of check.dependsOn ?? []) {
+      const known = dependents.get(parent);
+      if (known) known.push(check.id);
+      else dependents.set(parent, [check.id]);
+    }
 
   const facts: CatalogFacts = { indexes: Math.max(1, Math.ceil(checks.length / PER_INDEX)), packs: packs.length };
   const indexes = Array.from({ length: facts.indexes }, (): Record<string, IndexEntry> => ({}));

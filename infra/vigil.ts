@@ -137,6 +137,7 @@ export class Vigil extends Construct {
       deadLetterQueue: functionDeadLetters,
       retryAttempts: 0,
       maxEventAge: Duration.minutes(5),
+      quietPlatformLogs: true,
     };
     const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
     const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));

@@ -41,6 +41,7 @@ export class CheckSchedules extends Construct {
       // A large tick is spread over 20 s (shared/engine/dispatch.ts); the rest is margin.
       timeout: Duration.seconds(60),
       memorySize: 128,
+      quietPlatformLogs: true,
       deadLetterQueue: props.functionDeadLetters,
       // A tick is not retried: its buckets that went would run twice, and the next tick comes within its rate.
       retryAttempts: 0,

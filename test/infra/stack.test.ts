@@ -53,6 +53,14 @@ describe('VigilStack', () => {
     sample.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
+  it("leaves Lambda's START and REPORT lines out of the logs of the functions that run every minute per bucket, and only theirs", () => {
+    const functions = sample.findResources('AWS::Lambda::Function');
+    const quiet = Object.entries(functions)
+      .filter(([, f]) => f.Properties.LoggingConfig?.SystemLogLevel === 'WARN')
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(quiet.sort()).toEqual(['Dispatch', 'RunChecks']);
+  });
+
   it('schedules each expression of the sample once, sending the dispatch function its tick', () => {
     const schedules = Object.values(sample.findResources('AWS::Scheduler::Schedule'));
     const ticks = planTicks(sampleConfig);
