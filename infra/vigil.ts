@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { NetworkConfig } from '../shared/config/network.js';
 import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
 import { planTicks } from '../shared/config/schedule-plan.js';
-import { roundChecksOf } from '../shared/config/round-checks.js';
+import { bucketFiles } from './bucket-files.js';
 import type { VigilConfig } from '../shared/config/schema.js';
 import { Heartbeats } from './constructs/heartbeats.js';
 import { AlarmResponder } from './constructs/alarm-responder.js';
@@ -142,18 +142,8 @@ export class Vigil extends Construct {
     const checksOn = (network: 'public' | 'vpc') => config.checks.filter((c) => c.network === network);
     const checksIn = (network: 'public' | 'vpc') => needsOf(checksOn(network));
     // The checks ship beside the code, per bucket (what dispatch sends) and whole (for a run by hand): a cold start does not grow with them.
-    const allChecks = JSON.stringify(config.checks);
-    const bucketChecks = roundChecksOf(config.checks);
-    const checkFiles = (network: 'public' | 'vpc') => ({
-      generatedFiles: {
-        'checks/all.json': allChecks,
-        ...Object.fromEntries(
-          plan
-            .flatMap((tick) => tick.buckets.filter((b) => b.network === network))
-            .map((b) => [`buckets/${b.id}.json`, JSON.stringify(bucketChecks(b.checks))]),
-        ),
-      },
-    });
+    const filesOf = bucketFiles(config, plan);
+    const checkFiles = (network: 'public' | 'vpc') => ({ generatedFiles: filesOf(network) });
     const runChecks = new VigilFunction(this, 'RunChecks', { ...runChecksProps, ...checksIn('public'), ...checkFiles('public') });
     const placement = config.network ? this.placement(config, config.network) : undefined;
     const runChecksVpc = plan.some((tick) => tick.buckets.some((b) => b.network === 'vpc'))

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CheckConfig, VigilConfig } from './schema.js';
 
@@ -5,16 +6,28 @@ import type { CheckConfig, VigilConfig } from './schema.js';
 const KEPT = 64;
 const ALL = 'checks/all.json';
 
+/** The file that lists a group's checks: named by a hash, as a group's name may hold any character. */
+export const groupFile = (group: string): string => `groups/${createHash('sha256').update(group).digest('hex').slice(0, 16)}.json`;
+
 /**
- * The config with the checks read from files beside a deployed function's code (infra/vigil.ts writes
- * them): a bucket's own (`buckets/<id>.json`, what its rounds read), or every check (`checks/all.json`,
- * for a run by hand, or a bucket this deploy does not have). A file is read when first asked for.
+ * The config with the checks read from files beside a deployed function's code (infra/bucket-files.ts writes
+ * them): a bucket's own (`buckets/<id>.json`: its checks and those they depend on, what its rounds read), with
+ * the rest of their groups by id (`groups/…`, read when a check of the group opens); or every check
+ * (`checks/all.json`, for a run by hand, or a bucket this deploy does not have). A file is read when first asked for.
  */
 export function checksBeside(base: VigilConfig, folder: URL): (bucket: string | undefined) => VigilConfig {
-  const read = new Map<string, VigilConfig>();
+  const read = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as T;
+  const groups = new Map<string, string[]>();
+  const mates = (group: string): string[] => {
+    let ids = groups.get(group);
+    if (!ids) groups.set(group, (ids = read<string[]>(groupFile(group))));
+    return ids;
+  };
+  const configs = new Map<string, VigilConfig>();
   const load = (file: string): VigilConfig | undefined => {
     try {
-      return { ...base, checks: JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as CheckConfig[] };
+      const checks = read<CheckConfig[]>(file);
+      return file === ALL ? { ...base, checks } : { ...base, checks, whole: { count: base.whole?.count ?? checks.length, ...base.whole, mates } };
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT' && file !== ALL) return undefined;
       throw err;
@@ -23,10 +36,10 @@ export function checksBeside(base: VigilConfig, folder: URL): (bucket: string | 
   return (bucket) => {
     // A bucket id is `b-` and hex (the event's schema holds it to that): never a path.
     const file = bucket && /^b-[0-9a-f]{16}$/.test(bucket) ? `buckets/${bucket}.json` : ALL;
-    const config = read.get(file) ?? load(file) ?? read.get(ALL) ?? load(ALL)!;
-    read.delete(file);
-    read.set(file, config);
-    if (read.size > KEPT) read.delete(read.keys().next().value!);
+    const config = configs.get(file) ?? load(file) ?? configs.get(ALL) ?? load(ALL)!;
+    configs.delete(file);
+    configs.set(file, config);
+    if (configs.size > KEPT) configs.delete(configs.keys().next().value!);
     return config;
   };
 }

@@ -36,3 +36,36 @@ export function roundChecksOf(checks: readonly CheckConfig[]): (ids: readonly st
     return [...wanted].sort((a, b) => a - b).map((i) => checks[i]!);
   };
 }
+
+/**
+ * What a deployed run-checks function ships for a bucket (infra/vigil.ts): its checks and the checks they depend on,
+ * all the way up, in config order. The other checks of their groups ship as lists of ids, one file per group
+ * (`groupsOf`), read only when a check of the group opens: a bucket of a group of thousands stays small.
+ */
+export function bucketChecksOf(checks: readonly CheckConfig[]): (ids: readonly string[]) => CheckConfig[] {
+  const at = new Map(checks.map((c, i) => [c.id, i]));
+  return (ids) => {
+    const wanted = new Set<number>();
+    const add = (id: string) => {
+      const i = at.get(id);
+      if (i === undefined || wanted.has(i)) return;
+      wanted.add(i);
+      checks[i]!.dependsOn?.forEach(add);
+    };
+    ids.forEach(add);
+    return [...wanted].sort((a, b) => a - b).map((i) => checks[i]!);
+  };
+}
+
+/** Each group's checks by id, in config order. */
+export function groupsOf(checks: readonly CheckConfig[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const check of checks) {
+    const group = groupOf(check);
+    if (group === undefined) continue;
+    const ids = groups.get(group);
+    if (ids) ids.push(check.id);
+    else groups.set(group, [check.id]);
+  }
+  return groups;
+}

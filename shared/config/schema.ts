@@ -226,6 +226,8 @@ export interface WholeChecks {
   first?: string;
   /** The status page's components and, for each maintenance silence, the components it covers: read on first use. */
   status?: () => StatusComponents;
+  /** The ids of a group's checks in config order, when `checks` holds only some of them (a round's): read when one opens. */
+  mates?: (group: string) => string[];
 }
 
 export interface StatusComponents {

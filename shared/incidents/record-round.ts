@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Clock } from '../clock.js';
 import type { CheckConfig, VigilConfig } from '../config/schema.js';
 import { activeSilence } from '../config/silence-windows.js';
+import { matesIn } from '../config/groups.js';
 import type { Finding } from '../findings.js';
 import type { Log } from '../log.js';
 import type { CheckStates, FindingsHistory, RoundSummaries, Silences } from '../state/ports.js';
@@ -64,7 +65,10 @@ export async function recordRound(findings: readonly Finding[], { config, store,
     cause: causeOf(check),
   });
   const windowMinutes = config.incidents.grouping.windowMinutes;
-  const groups = windowMinutes > 0 ? await groupsOfRound(findings, { checks: config.checks, states, store, windowMinutes, now }, contextOf) : undefined;
+  const groups =
+    windowMinutes > 0
+      ? await groupsOfRound(findings, { checks: config.checks, matesOf: (id) => matesIn(config, id), states, store, windowMinutes, now }, contextOf)
+      : undefined;
   const settle = async (finding: Finding, check: CheckConfig) => {
     const ctx = { ...contextOf(check), group: groups?.toldWith.get(check.id) };
     const { previous, written } = await applyFinding(store, finding, ctx, states.get(finding.checkId));

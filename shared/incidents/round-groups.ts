@@ -1,4 +1,4 @@
-import { groupMates, groupOf } from '../config/groups.js';
+import { groupOf } from '../config/groups.js';
 import type { CheckConfig } from '../config/schema.js';
 import type { Finding } from '../findings.js';
 import type { CheckStates } from '../state/ports.js';
@@ -22,10 +22,18 @@ export interface RoundGroups {
  */
 export async function groupsOfRound(
   findings: readonly Finding[],
-  deps: { checks: readonly CheckConfig[]; states: Map<string, CheckState>; store: CheckStates; windowMinutes: number; now: Date },
+  deps: {
+    checks: readonly CheckConfig[];
+    /** The ids of a check's group, itself included. */
+    matesOf: (checkId: string) => string[];
+    states: Map<string, CheckState>;
+    store: CheckStates;
+    windowMinutes: number;
+    now: Date;
+  },
   contextOf: (check: CheckConfig) => FindingContext,
 ): Promise<RoundGroups> {
-  const { checks, states, store, windowMinutes, now } = deps;
+  const { checks, matesOf, states, store, windowMinutes, now } = deps;
   const byId = new Map(checks.map((c) => [c.id, c]));
   const grouped = findings.flatMap((f) => {
     const check = byId.get(f.checkId);
@@ -39,7 +47,7 @@ export async function groupsOfRound(
   const opening = new Set(grouped.filter(({ check }) => opens(states.get(check.id), tentative.get(check.id))).map(({ check }) => check.id));
   // Each opening group's checks, found once however many of them open.
   const mates = new Map<string, string[]>();
-  for (const { check, group } of grouped) if (opening.has(check.id) && !mates.has(group)) mates.set(group, groupMates(checks, check.id));
+  for (const { check, group } of grouped) if (opening.has(check.id) && !mates.has(group)) mates.set(group, matesOf(check.id));
 
   const wanted = new Set<string>([...mates.values()].flat());
   for (const { check } of grouped) {

@@ -1,14 +1,14 @@
 import type { Clock } from '../clock.js';
-import { groupMates } from '../config/groups.js';
+import { matesIn } from '../config/groups.js';
 import type { VigilConfig } from '../config/schema.js';
 import type { CheckStates, RoundSummaries } from '../state/ports.js';
 import { checkIdOf, isActive, type Incident } from '../state/check-state.js';
 import { applyHumanAction } from './operator.js';
 
 /** The active incidents told with `incidentId` (opened close after it in its group), by check. */
-export async function membersOf(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incidentId: string): Promise<Incident[]> {
+export async function membersOf(store: CheckStates, config: Pick<VigilConfig, 'checks' | 'whole'>, incidentId: string): Promise<Incident[]> {
   const lead = checkIdOf(incidentId);
-  const mates = groupMates(config.checks, lead).filter((id) => id !== lead);
+  const mates = matesIn(config, lead).filter((id) => id !== lead);
   if (!mates.length) return [];
   const states = await store.getCheckStates(mates);
   return mates.flatMap((id) => {
@@ -18,7 +18,7 @@ export async function membersOf(store: CheckStates, config: Pick<VigilConfig, 'c
 }
 
 /** The checks whose active incidents are told with `incidentId`. */
-export async function toldWithIt(store: CheckStates, config: Pick<VigilConfig, 'checks'>, incidentId: string): Promise<string[]> {
+export async function toldWithIt(store: CheckStates, config: Pick<VigilConfig, 'checks' | 'whole'>, incidentId: string): Promise<string[]> {
   return (await membersOf(store, config, incidentId)).map((i) => i.checkId);
 }
 
@@ -28,7 +28,7 @@ export async function toldWithIt(store: CheckStates, config: Pick<VigilConfig, '
  */
 export async function acknowledgeToldWith(
   store: CheckStates & Pick<RoundSummaries, 'markStatesTouched'>,
-  config: Pick<VigilConfig, 'checks'>,
+  config: Pick<VigilConfig, 'checks' | 'whole'>,
   incidentId: string,
   who: { by: string; reason: string },
   clock: Clock,

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checksBeside } from '../../shared/config/checks-beside.js';
+import { bucketFiles } from '../../infra/bucket-files.js';
+import { checksBeside, groupFile } from '../../shared/config/checks-beside.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { roundChecks } from '../../shared/config/round-checks.js';
 import { planTicks } from '../../shared/config/schedule-plan.js';
@@ -27,6 +28,16 @@ const config = parseConfig({
     ...Array.from({ length: 30 }, (_, i) => tcp(`web-${i}`, { tags: { service: 'shop' } })),
   ],
 });
+
+/** Files as a deployed function has them beside its code. */
+function filesIn(files: Record<string, string>): URL {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-beside-'));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content);
+  }
+  return pathToFileURL(`${dir}/`);
+}
 
 describe("a bucket's checks", () => {
   it('are its own, what they depend on all the way up, and the rest of their groups, in config order', () => {
@@ -72,17 +83,32 @@ describe("a bucket's checks", () => {
     const whole = await run(() => config);
     expect(whole.length).toBeGreaterThan(10);
     expect(await run((ids) => ({ ...config, checks: roundChecks(config.checks, ids) }))).toEqual(whole);
+    // As deployed: each bucket's file, the rest of its groups by id.
+    const configFor = checksBeside(
+      { ...config, checks: [], whole: { count: config.checks.length } },
+      filesIn(bucketFiles(config, planTicks(config))('public')),
+    );
+    const byBucket = new Map(buckets.map((b) => [b.checks.join(), b.id]));
+    expect(await run((ids) => configFor(byBucket.get(ids.join())))).toEqual(whole);
+  });
+
+  it("ship a group's other checks as ids, so a bucket of a large group stays the size of its own checks", () => {
+    const big = parseConfig({ checks: Array.from({ length: 5000 }, (_, i) => tcp(`node-${i}`, { group: 'fleet' })) });
+    const files = bucketFiles(big, planTicks(big))('public');
+    const bucketSizes = Object.entries(files)
+      .filter(([file]) => file.startsWith('buckets/'))
+      .map(([, content]) => (JSON.parse(content) as unknown[]).length);
+    expect(bucketSizes).toHaveLength(100);
+    expect(Math.max(...bucketSizes)).toBe(50);
+    expect(JSON.parse(files[groupFile('fleet')]!)).toHaveLength(5000);
   });
 
   it('are read from the files beside the code: a bucket its own file, a run by hand or an unknown bucket every check', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-beside-'));
-    mkdirSync(join(dir, 'buckets'));
-    mkdirSync(join(dir, 'checks'));
     const [bucket] = planTicks(config).flatMap((t) => t.buckets);
-    writeFileSync(join(dir, 'buckets', `${bucket!.id}.json`), JSON.stringify(roundChecks(config.checks, bucket!.checks)));
-    writeFileSync(join(dir, 'checks', 'all.json'), JSON.stringify(config.checks));
-    const configFor = checksBeside({ ...config, checks: [] }, pathToFileURL(`${dir}/`));
-    expect(configFor(bucket!.id).checks.map((c) => c.id)).toEqual(roundChecks(config.checks, bucket!.checks).map((c) => c.id));
+    const configFor = checksBeside({ ...config, checks: [] }, filesIn(bucketFiles(config, planTicks(config))('public')));
+    // Its checks and the ones they depend on; the other checks of its groups by id, on demand.
+    expect(configFor(bucket!.id).checks.map((c) => c.id)).toEqual(['db', 'pool', ...bucket!.checks.filter((id) => id !== 'db' && id !== 'pool')]);
+    expect(configFor(bucket!.id).whole?.mates?.('orders')).toHaveLength(60);
     expect(configFor(undefined).checks).toHaveLength(config.checks.length);
     expect(configFor('b-0000000000000000').checks).toHaveLength(config.checks.length);
     expect(configFor('../../etc/passwd').checks).toHaveLength(config.checks.length);
