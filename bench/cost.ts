@@ -41,8 +41,6 @@ const TICKS = [
 const tickShare = (t: (typeof TICKS)[number]) =>
   (PRICE.schedulerInvocation + PRICE.lambdaRequest + ((t.buckets * DISPATCH_MS_PER_BUCKET + t.pacingMs) / 1000) * DISPATCH_GB * PRICE.lambdaGbSecond) /
   t.buckets;
-// Lambda's own START, END and REPORT lines in JSON log format, per invocation (not measurable here).
-const PLATFORM_LOG_BYTES = 500;
 const RUNS_PER_MONTH = 30 * 24 * 60; // one a minute
 const usd = (x: number) =>
   x >= 100 ? `$${Math.round(x).toLocaleString('en')}` : x >= 1 ? `$${x.toFixed(2)}` : x >= 0.01 ? `$${x.toFixed(3)}` : `$${x.toPrecision(2)}`;
@@ -83,7 +81,8 @@ export function costModel(measured: (Invocation & { latencyMs: number })[], seri
     const ms = median(m.runs.map((r) => r.ms));
     const reads = median(m.runs.map((r) => r.readUnits));
     const writes = median(m.runs.map((r) => r.writeUnits));
-    const logBytes = median(m.runs.map((r) => r.logBytes)) + PLATFORM_LOG_BYTES;
+    // Lambda's own START and REPORT lines are not sent: run-checks' system logs are at WARN (infra/vigil.ts).
+    const logBytes = median(m.runs.map((r) => r.logBytes));
     const parts = {
       duration: (ms / 1000) * MEMORY_GB * PRICE.lambdaGbSecond,
       request: PRICE.lambdaRequest,
@@ -109,7 +108,7 @@ export function costModel(measured: (Invocation & { latencyMs: number })[], seri
     `| Lambda request (dispatch's asynchronous Invoke) | ${rows.map((r) => usd(r.parts.request)).join(' | ')} |`,
     ...TICKS.map((t) => `| Scheduler and dispatch, the bucket's share of ${t.label} | ${rows.map(() => usd(tickShare(t))).join(' | ')} |`),
     `| DynamoDB: read units × $0.125/M + write units × $0.625/M | ${rows.map((r) => `${r.reads} R, ${r.writes} W: ${usd(r.parts.dynamo)}`).join(' | ')} |`,
-    `| CloudWatch Logs: bytes (${PLATFORM_LOG_BYTES} of them Lambda's own lines, estimated) × $0.50/GB | ${rows.map((r) => `${r.logBytes} B: ${usd(r.parts.logs)}`).join(' | ')} |`,
+    `| CloudWatch Logs: bytes of the function's own lines (Lambda's are left out: system logs at WARN) × $0.50/GB | ${rows.map((r) => `${r.logBytes} B: ${usd(r.parts.logs)}`).join(' | ')} |`,
     ...TICKS.map(
       (t, i) =>
         `| **per million check executions**, ${t.label} (sum ÷ 50 × 10⁶; target < $0.05) | ${rows.map((r) => `**${usd(r.perMillionAt[i]!)}**: ${r.perMillionAt[i]! < 0.05 ? 'yes' : '**no**'}`).join(' | ')} |`,
