@@ -424,6 +424,24 @@ export default defineConfig({
       severity: 'P2',
       tags: { service: 'billing', team: 'data' },
     },
+    // Guide 003, "Event Sourcing Issues": the event consistency checker, as one read-only query.
+    {
+      id: 'billing-events-gaps',
+      kind: 'pg',
+      description: 'Aggregates whose event sequence numbers have a gap: an event lost between the writer and the store.',
+      ...billingDb,
+      measure: 'query',
+      query: {
+        name: 'aggregates missing an event',
+        sql: 'SELECT aggregate_id, count(*) AS events, max(sequence_number) AS last FROM events GROUP BY aggregate_id HAVING max(sequence_number) <> count(*)',
+        timeoutMs: 10_000,
+      },
+      schedule: 'rate(1 hour)',
+      group: 'databases',
+      severity: 'P2',
+      tags: { service: 'billing', team: 'data' },
+      runbook: 'Find the missing events in the writer’s log and replay them; do not renumber the sequence.',
+    },
   ],
   // New remediations start in observe mode: they record what they would do, and do nothing.
   remediations: [

@@ -1,14 +1,17 @@
 import * as z from '../zod.js';
 import { pgMeasures, PG_MEASURES } from '../db/pg-measures.js';
 import { pgConnectionShape, withPg } from '../db/pg-session.js';
+import { pgQuerySchema, refinePgQuery, runPgQuery } from '../db/pg-query.js';
 import { databaseFailure } from './database-failure.js';
 import { lowerLimits, upperLimits } from '../thresholds.js';
 import { defineProbe } from './probe.js';
 
 const settings = z.strictObject({
   ...pgConnectionShape,
-  /** What to look at: one runbook question per check. Default: connectivity. */
-  measure: z._default(z.enum(PG_MEASURES), 'connectivity'),
+  /** What to look at: one runbook question per check, or `query`, your own. Default: connectivity. */
+  measure: z._default(z.enum([...PG_MEASURES, 'query']), 'connectivity'),
+  /** measure `query`: your own read-only statement and its limits. */
+  query: z.optional(pgQuerySchema),
   thresholds: z.prefault(
     z.strictObject({
       /** connectivity: SELECT 1. Default: warn 100 ms, fail 1000 ms. */
@@ -36,10 +39,16 @@ const settings = z.strictObject({
 export const pgProbe = defineProbe({
   kind: 'pg',
   example: { target: 'orders-db.internal:5432/orders', password: { secret: 'orders-db-vigil' }, measure: 'idle-in-transaction' },
+  refine(check, ctx) {
+    if (check.measure === 'query' && !check.query)
+      ctx.addIssue({ code: 'custom', path: ['query'], message: 'measure "query" runs your own statement: give query: { name, sql }' });
+    if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+    if (check.query) refinePgQuery(check.query, ctx, ['query']);
+  },
   privileges:
-    '`connectivity`, `cache-hit`, `hygiene`: a login to the database. `connections`, `idle-in-transaction`, `long-queries`, `blocking`, `replication`, `slow-statements`: `pg_read_all_stats` (`GRANT pg_monitor TO vigil`; the RDS master user has it), since PostgreSQL shows a role without it only its own sessions. `slow-statements` also needs the `pg_stat_statements` extension (`shared_preload_libraries`, then `CREATE EXTENSION pg_stat_statements`).',
+    '`connectivity`, `cache-hit`, `hygiene`: a login to the database. `connections`, `idle-in-transaction`, `long-queries`, `blocking`, `replication`, `slow-statements`: `pg_read_all_stats` (`GRANT pg_monitor TO vigil`; the RDS master user has it), since PostgreSQL shows a role without it only its own sessions. `query`: `SELECT` on what the statement reads. `slow-statements` also needs the `pg_stat_statements` extension (`shared_preload_libraries`, then `CREATE EXTENSION pg_stat_statements`).',
   description:
-    'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene.',
+    'PostgreSQL: connectivity, connection saturation, idle transactions, long queries, lock chains, cache hits, replication lag, slow statements, weekly hygiene, and your own read-only queries.',
   settings,
   uses: { driver: 'pg' },
   describeTarget: (check) => check.target,
@@ -48,7 +57,9 @@ export const pgProbe = defineProbe({
   async run(check, { signal, aws }) {
     try {
       // The check's own timeout aborts `signal`, which closes the connection; this only bounds a stuck server.
-      return await withPg(check, { signal, aws, timeoutMs: 60_000 }, (db) => pgMeasures[check.measure]!(db, check.thresholds));
+      return await withPg(check, { signal, aws, timeoutMs: 60_000 }, (db) =>
+        check.measure === 'query' ? runPgQuery(db, check.query!) : pgMeasures[check.measure]!(db, check.thresholds),
+      );
     } catch (err) {
       return databaseFailure(err, signal, check.measure, sqlState);
     }
