@@ -424,6 +424,26 @@ export default defineConfig({
       severity: 'P2',
       tags: { service: 'billing', team: 'data' },
     },
+    // Guide 002, "Data Corruption", step 2, "Assess damage": the runbook's own find, run every hour instead of after the fact.
+    {
+      id: 'loans-integrity',
+      kind: 'mongo',
+      description: 'Loans no valid write could leave: a negative amount, a rate over 100%, a creation date in the future.',
+      target: 'lendpeak-docdb.cluster-c1x2.eu-west-1.docdb.amazonaws.com:27017',
+      flavor: 'documentdb',
+      password: { secret: 'lendpeak-docdb-vigil' },
+      measure: 'query',
+      query: {
+        name: 'loans with an impossible amount, rate or date',
+        database: 'lendpeak',
+        collection: 'loans',
+        filter: { $or: [{ amount: { $lt: 0 } }, { interestRate: { $gt: 100 } }, { $expr: { $gt: ['$createdAt', '$$NOW'] } }] },
+      },
+      schedule: 'rate(1 hour)',
+      severity: 'P1',
+      tags: { service: 'loans', team: 'data' },
+      runbook: 'Stop writes (READONLY_MODE=true on the backend service), then assess the damage and restore from the newest clean snapshot.',
+    },
     // Guide 003, "Event Sourcing Issues": the event consistency checker, as one read-only query.
     {
       id: 'billing-events-gaps',

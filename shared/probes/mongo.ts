@@ -1,14 +1,17 @@
 import * as z from '../zod.js';
 import { mongoMeasures, MONGO_MEASURES } from '../db/mongo-measures.js';
 import { mongoConnectionShape, withMongo } from '../db/mongo-session.js';
+import { mongoQuerySchema, refineMongoQuery, runMongoQuery } from '../db/mongo-query.js';
 import { upperLimits } from '../thresholds.js';
 import { databaseFailure } from './database-failure.js';
 import { defineProbe } from './probe.js';
 
 const settings = z.strictObject({
   ...mongoConnectionShape,
-  /** What to look at: one runbook question per check. Default: connectivity. */
-  measure: z._default(z.enum(MONGO_MEASURES), 'connectivity'),
+  /** What to look at: one runbook question per check, or `query`, your own. Default: connectivity. */
+  measure: z._default(z.enum([...MONGO_MEASURES, 'query']), 'connectivity'),
+  /** measure `query`: your own find filter or aggregation pipeline, and its limits. */
+  query: z.optional(mongoQuerySchema),
   thresholds: z.prefault(
     z.strictObject({
       /** connectivity: ping. Default: warn 100 ms, fail 1000 ms. */
@@ -32,8 +35,19 @@ export const mongoProbe = defineProbe({
     password: { secret: 'orders-docdb-vigil' },
     measure: 'replication',
   },
-  privileges: "`clusterMonitor` on `admin` (serverStatus, replSetGetStatus, every client's currentOp); `connectivity` needs only a login.",
-  description: 'MongoDB and DocumentDB: ping latency, connections in use, replication lag per member, long-running operations.',
+  refine(check, ctx) {
+    if (check.measure === 'query' && !check.query)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: 'measure "query" runs your own find or pipeline: give query: { name, database, collection, filter }',
+      });
+    if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+    if (check.query) refineMongoQuery(check.query, ctx, ['query']);
+  },
+  privileges:
+    "`clusterMonitor` on `admin` (serverStatus, replSetGetStatus, every client's currentOp); `connectivity` needs only a login; `query`: `read` on the database it asks.",
+  description: 'MongoDB and DocumentDB: ping latency, connections in use, replication lag per member, long-running operations, and your own read-only queries.',
   settings,
   uses: { driver: 'mongodb' },
   describeTarget: (check) => check.target,
@@ -42,7 +56,7 @@ export const mongoProbe = defineProbe({
     try {
       // The driver retries an unreachable server until its own timeout: end it before the check's, to say why.
       return await withMongo(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (admin) =>
-        mongoMeasures[check.measure](admin, check.thresholds),
+        check.measure === 'query' ? runMongoQuery(admin, check.query!) : mongoMeasures[check.measure](admin, check.thresholds),
       );
     } catch (err) {
       return databaseFailure(err, signal, check.measure, serverError);

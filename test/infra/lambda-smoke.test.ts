@@ -38,6 +38,7 @@ const SECRETS = new Map([
   ['billing-db-vigil', JSON.stringify({ username: 'vigil', password: 'smoke-billing-Pw-1' })],
   ['orders-cache-auth', 'smoke-cache-Pw-2'],
   ['orders-synthetic-api-key', 'smoke-api-key-3'],
+  ['lendpeak-docdb-vigil', JSON.stringify({ username: 'vigil', password: 'smoke-docdb-Pw-4' })],
 ]);
 
 type Fn = BuiltFunction;
