@@ -286,6 +286,18 @@ export default defineConfig({
       severity: 'P4',
       tags: { service: 'orders' },
     },
+    // Guide 003, "Redis Memory Issues": "Check key distribution", before clearing cache:product:* by hand.
+    {
+      id: 'orders-cache-product-keys',
+      kind: 'redis',
+      ...ordersCache,
+      measure: 'query',
+      query: { name: 'product pages cached', command: ['ZCARD', 'cache:product:index'], warnAbove: 500_000, failAbove: 2_000_000 },
+      description: 'How many product pages the cache indexes: past the limit, clear cache:product:* (the guide’s step).',
+      schedule: 'rate(15 minutes)',
+      severity: 'P3',
+      tags: { service: 'orders' },
+    },
     // The guides' database questions on RDS: is it up, is maintenance coming, are the backups fresh, is the pool near its limit.
     {
       id: 'orders-db-status',

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { measureRedis, REDIS_MEASURES } from '../db/redis-measures.js';
 import { redisConnectionShape, withRedis } from '../db/redis-session.js';
+import { redisQuerySchema, refineRedisQuery, runRedisQuery } from '../db/redis-query.js';
 import { lowerLimits, upperLimits } from '../thresholds.js';
 import { databaseFailure } from './database-failure.js';
 import { defineProbe } from './probe.js';
@@ -9,8 +10,10 @@ const MIB = 1024 * 1024;
 
 const settings = z.strictObject({
   ...redisConnectionShape,
-  /** What to look at: one runbook question per check. Default: ping. */
-  measure: z._default(z.enum(REDIS_MEASURES), 'ping'),
+  /** What to look at: one runbook question per check, or `query`, your own. Default: ping. */
+  measure: z._default(z.enum([...REDIS_MEASURES, 'query']), 'ping'),
+  /** measure `query`: one command that reads a number (a queue's length, a counter), and its limits. */
+  query: z.optional(redisQuerySchema),
   thresholds: z.prefault(
     z.strictObject({
       latencyMs: upperLimits(50, 500),
@@ -39,10 +42,20 @@ const settings = z.strictObject({
 export const redisProbe = defineProbe({
   kind: 'redis',
   example: { target: 'orders-cache.abc123.euw1.cache.amazonaws.com:6379', tls: true, password: { secret: 'orders-cache-auth' }, measure: 'memory' },
+  refine(check, ctx) {
+    if (check.measure === 'query' && !check.query)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: "measure \"query\" sends your own read: give query: { name, command: ['LLEN', 'queue:emails'], failAbove }",
+      });
+    if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+    if (check.query) refineRedisQuery(check.query, ctx, ['query']);
+  },
   privileges:
-    'With ACL users: `+ping +info`; `ttl` and `big-keys` also `+scan +ttl +memory` on every key (`~*`). A NOPERM answer names the command, and the finding the `ACL SETUSER` that adds it.',
+    'With ACL users: `+ping +info`; `ttl` and `big-keys` also `+scan +ttl +memory` on every key (`~*`); `query` its command on its key. A NOPERM answer names the command, and the finding the `ACL SETUSER` that adds it.',
   description:
-    'Redis, Valkey and ElastiCache: PING, memory against maxmemory, fragmentation, evictions, hit rate, clients, replication, keys without a TTL and the biggest keys (sampled).',
+    'Redis, Valkey and ElastiCache: PING, memory against maxmemory, fragmentation, evictions, hit rate, clients, replication, keys without a TTL and the biggest keys (sampled), and your own reads of a number.',
   settings,
   uses: { driver: '@redis/client' },
   describeTarget: (check) => check.target,
@@ -52,7 +65,7 @@ export const redisProbe = defineProbe({
     const until = Date.now() + Math.round(timeoutMs * 0.6);
     try {
       return await withRedis(check, { signal, aws, timeoutMs: Math.max(500, Math.round(timeoutMs * 0.6)) }, (nodes) =>
-        measureRedis(nodes, check.measure, { ...check, until }),
+        check.measure === 'query' ? runRedisQuery(nodes, check.query!) : measureRedis(nodes, check.measure, { ...check, until }),
       );
     } catch (err) {
       return databaseFailure(err, signal, check.measure === 'ping' ? 'connectivity' : check.measure, (e) =>
