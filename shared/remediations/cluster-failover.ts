@@ -31,7 +31,7 @@ export function clusterFailover<const K extends string>(c: ClusterFailover<K>) {
   };
   return defineRemediation({
     kind: c.kind,
-    description: `Fails a ${c.service} cluster over to a replica (FailoverDBCluster).`,
+    description: `Fails ${/^[AEIOU]/.test(c.service) ? 'an' : 'a'} ${c.service} cluster over to a replica (FailoverDBCluster).`,
     risk: 'high',
     uses: c.uses,
     example: c.example,

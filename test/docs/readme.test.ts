@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../shared/config/load.js';
 import { probeRegistry } from '../../shared/probes/index.js';
 import { remediationRegistry } from '../../shared/remediations/index.js';
+import { KINDS_END, KINDS_START } from '../../app/docs/kinds-table.js';
 
 // The README is the front door: short, every link leading somewhere, its config one that loads, and its
 // hand-written lists of what the registry holds checked against the registry.
@@ -15,8 +16,9 @@ const readme = read('README.md');
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 describe('the README', () => {
-  it('fits on a screen or two: under 3,000 words', () => {
-    expect(words(readme)).toBeLessThan(3000);
+  it('fits on a screen or two: under 3,000 words of prose (the table of kinds, written from the registry, aside)', () => {
+    const prose = readme.slice(0, readme.indexOf(KINDS_START)) + readme.slice(readme.indexOf(KINDS_END));
+    expect(words(prose)).toBeLessThan(3000);
   });
 
   it("'s first config is one Vigil loads", async () => {
@@ -31,7 +33,7 @@ describe('the README', () => {
   });
 
   it('lists the grants of every kind that connects to a server as a user, and only those', () => {
-    const table = readme.slice(readme.indexOf('| kind | grant |'), readme.indexOf('## Run it from a laptop'));
+    const table = readme.slice(readme.indexOf('| kind | grant |'), readme.indexOf('## What it checks and does'));
     const named = [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([a-z0-9-]+)`/g)].map((k) => k[1]!));
     const withPrivileges = [...probeRegistry.values(), ...remediationRegistry.values()].filter((k) => k.privileges).map((k) => k.kind);
     expect(named.sort()).toEqual(withPrivileges.sort());

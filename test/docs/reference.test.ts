@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configurationReference } from '../../app/docs/reference.js';
+import { withKindsTable } from '../../app/docs/kinds-table.js';
 import { commentFor, settingComments } from '../../app/docs/comments.js';
 import { configSchema } from '../../shared/config/schema.js';
 import { allProbes } from '../../shared/probes/index.js';
@@ -12,6 +13,12 @@ describe('docs/configuration.md', () => {
     const written = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
     const fresh = configurationReference();
     if (written !== fresh) expect.fail('docs/configuration.md is stale: run npm run docs, and commit it');
+  });
+
+  it("writes the README's table of kinds from the registry: every check and remediation, as registered now", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    if (withKindsTable(readme) !== readme) expect.fail("README.md's table of kinds is stale: run npm run docs, and commit it");
+    for (const kind of [...allProbes, ...allRemediations].map((k) => k.kind)) expect(readme).toContain(`| \`${kind}\` |`);
   });
 
   it('shows an example of every kind that a config accepts as written', () => {
