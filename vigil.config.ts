@@ -107,6 +107,19 @@ export default defineConfig({
       thresholds: { daysLeft: { warn: 30, fail: 7 } },
       runbook: 'Renew in ACM (or re-run the certificate pipeline); if ACM auto-renewal failed, check the DNS validation records.',
     },
+    // Guide 001, "SSL Certificate Renewal Check": "Renew certificates expiring within 30 days", from ACM's side: in the
+    // same group as the TLS check, so an expiring certificate is one page that says why ACM has not renewed it.
+    {
+      id: 'api-certificate-renewal',
+      kind: 'acm-certificate',
+      description: "ACM's managed renewal of the API's certificate: failed, or waiting on its DNS validation record.",
+      target: 'api.example.com',
+      schedule: 'rate(6 hours)',
+      group: 'edge',
+      severity: 'P2',
+      tags: { service: 'api' },
+      runbook: 'Renewal failed: read its reason (CAA, domain validation). Waiting on validation: add the CNAME record the finding names.',
+    },
     {
       id: 'api-dns',
       kind: 'dns',

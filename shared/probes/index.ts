@@ -1,3 +1,4 @@
+import { acmCertificateProbe } from './acm-certificate.js';
 import { awsHealthProbe } from './aws-health.js';
 import { dnsProbe } from './dns.js';
 import { docdbClusterProbe } from './docdb-cluster.js';
@@ -34,6 +35,7 @@ export const allProbes = [
   redisProbe,
   heartbeatProbe,
   awsHealthProbe,
+  acmCertificateProbe,
 ] as const;
 
 export const probeRegistry: ReadonlyMap<string, Probe> = new Map(allProbes.map((p) => [p.kind, p as unknown as Probe]));

@@ -21,6 +21,7 @@ import { FakeCloudfront } from '../support/wire/fake-cloudfront.js';
 import { fakeCloudWatch } from '../support/wire/fake-cloudwatch.js';
 import { fakeElb } from '../support/wire/fake-elb.js';
 import { fakeLogs } from '../support/wire/fake-logs.js';
+import { fakeAcm } from '../support/wire/fake-acm.js';
 import { forwardTo, serve } from '../support/wire/serve.js';
 
 // Each function as Lambda runs it: its built asset, loaded by its Handler property in a fresh Node.js 22
@@ -72,6 +73,7 @@ beforeAll(async () => {
     serve('events', new FakeEvents().handler, calls),
     serve('s3', s3.handler, calls),
     serve('lambda', lambda.handler, calls),
+    serve('acm', fakeAcm(['api.example.com']), calls),
   ]);
 }, 240_000);
 
@@ -87,7 +89,7 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint, lambdaEndpoint] = servers;
+  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint, lambdaEndpoint, acm] = servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -111,6 +113,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_EVENTBRIDGE: events!.url,
       AWS_ENDPOINT_URL_S3: s3Endpoint!.url,
       AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint!.url,
+      AWS_ENDPOINT_URL_ACM: acm!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));

@@ -54,6 +54,7 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'GraniteServiceVersion20100801') return `cloudwatch ${op}`;
     if (prefix === 'AWSEvents') return `events ${op}`;
     if (prefix === 'AmazonSSM') return `ssm ${op}`;
+    if (prefix === 'CertificateManager') return `acm ${op}`;
     return `ecs ${op}`;
   }
   // Lambda's REST protocol: Invoke, named by the IAM action it needs.

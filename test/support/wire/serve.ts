@@ -19,7 +19,8 @@ export async function serve(
     | 'lambda'
     | 'events'
     | 's3'
-    | 'ssm',
+    | 'ssm'
+    | 'acm',
   service: Service,
   calls: string[],
 ): Promise<{ url: string; close(): Promise<void> }> {

@@ -1,0 +1,98 @@
+import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand, type ACMClientConfig, type KeyAlgorithm } from '@aws-sdk/client-acm';
+import { REQUEST_TIMEOUTS } from './timeouts.js';
+
+/** An ACM certificate as a finding shows it. */
+export interface AcmCertificate {
+  arn: string;
+  domain: string;
+  /** Every name it covers: its domain and its subject alternative names. */
+  names: string[];
+  /** `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`, `FAILED`, … */
+  status: string;
+  /** `AMAZON_ISSUED` (ACM renews it), `IMPORTED` (it never does), `PRIVATE`. */
+  type: string;
+  notAfter?: Date | undefined;
+  /** `ELIGIBLE` while something uses it; ACM renews only those. */
+  renewalEligibility?: string | undefined;
+  inUseBy: number;
+  /** The managed renewal, once ACM has started one. */
+  renewal?: { status: string; reason?: string | undefined; pendingValidation: { domain: string; record?: string | undefined }[] } | undefined;
+}
+
+/** The ACM calls Vigil makes. */
+export interface AcmPort {
+  /** The certificates covering `domain` (by name or wildcard), at most `limit` of them described. */
+  certificatesFor(domain: string, limit: number, signal?: AbortSignal): Promise<AcmCertificate[]>;
+}
+
+/** Without `Includes.keyTypes`, ListCertificates returns RSA 2048 certificates only. */
+const KEY_TYPES: KeyAlgorithm[] = ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'];
+
+/** `*.example.com` covers `orders.example.com`, not `a.orders.example.com`. */
+export function covers(name: string, domain: string): boolean {
+  const n = name.toLowerCase();
+  const d = domain.toLowerCase();
+  return n === d || (n.startsWith('*.') && d.endsWith(n.slice(1)) && !d.slice(0, d.length - n.length + 1).includes('.'));
+}
+
+export class SdkAcm implements AcmPort {
+  private readonly client: ACMClient;
+
+  constructor(overrides: ACMClientConfig = {}) {
+    this.client = new ACMClient({ requestHandler: REQUEST_TIMEOUTS, ...overrides });
+  }
+
+  async certificatesFor(domain: string, limit: number, signal?: AbortSignal): Promise<AcmCertificate[]> {
+    const arns: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListCertificatesCommand({
+          Includes: { keyTypes: KEY_TYPES },
+          CertificateStatuses: ['ISSUED', 'PENDING_VALIDATION', 'EXPIRED', 'FAILED'],
+          NextToken,
+        }),
+        { abortSignal: signal },
+      );
+      for (const c of page.CertificateSummaryList ?? [])
+        if ([c.DomainName ?? '', ...(c.SubjectAlternativeNameSummaries ?? [])].some((n) => covers(n, domain))) arns.push(c.CertificateArn!);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return Promise.all(arns.slice(0, limit).map((arn) => this.describe(arn, signal)));
+  }
+
+  private async describe(arn: string, signal?: AbortSignal): Promise<AcmCertificate> {
+    const { Certificate: c = {} } = await this.client.send(new DescribeCertificateCommand({ CertificateArn: arn }), { abortSignal: signal });
+    const r = c.RenewalSummary;
+    return {
+      arn,
+      domain: c.DomainName ?? '',
+      names: c.SubjectAlternativeNames ?? [c.DomainName ?? ''],
+      status: c.Status ?? 'UNKNOWN',
+      type: c.Type ?? 'UNKNOWN',
+      notAfter: c.NotAfter,
+      renewalEligibility: c.RenewalEligibility,
+      inUseBy: c.InUseBy?.length ?? 0,
+      ...(r
+        ? {
+            renewal: {
+              status: r.RenewalStatus ?? 'UNKNOWN',
+              reason: r.RenewalStatusReason,
+              pendingValidation: (r.DomainValidationOptions ?? [])
+                .filter((o) => o.ValidationStatus === 'PENDING_VALIDATION')
+                .map((o) => ({ domain: o.DomainName ?? '', record: o.ResourceRecord ? `${o.ResourceRecord.Type} ${o.ResourceRecord.Name}` : undefined })),
+            },
+          }
+        : {}),
+    };
+  }
+}
+
+/** The port `aws.acm` gives probes and remediations, loaded on its first call (ports.ts). */
+export const sdkPort = (): AcmPort => new SdkAcm();
+
+declare module './ports.js' {
+  interface AwsPortMap {
+    acm: AcmPort;
+  }
+}
