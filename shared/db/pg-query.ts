@@ -60,7 +60,9 @@ export async function runPgQuery(db: pg.Client, query: PgQuery): Promise<Observa
   await db.query('BEGIN TRANSACTION READ ONLY');
   try {
     await db.query(`SET LOCAL statement_timeout = ${query.timeoutMs}`);
-    const { rows } = await db.query(`SELECT q.*, count(*) OVER () AS "__vigil_rows" FROM (${query.sql}\n) AS q LIMIT ${SAMPLE_ROWS}`);
+    // A closing ";" (and what follows it: a comment) ends the statement, not the subquery it becomes.
+    const statement = query.sql.replace(/;(\s|--[^\n]*)*$/, '');
+    const { rows } = await db.query(`SELECT q.*, count(*) OVER () AS "__vigil_rows" FROM (${statement}\n) AS q LIMIT ${SAMPLE_ROWS}`);
     const count = rows.length ? Number(rows[0].__vigil_rows) : 0;
     const sample = rows.map(({ __vigil_rows: _, ...row }) => sampleOf(row));
     return judgeQuery(query, count, sample);

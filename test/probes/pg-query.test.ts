@@ -42,6 +42,10 @@ describe('pg query measure', () => {
     });
   });
 
+  it('takes a statement as a person writes it: a closing semicolon, a comment after it', async () => {
+    expect(await query({ name: 'bad loans', sql: `${BAD_LOANS};  -- the guide's integrity check\n` })).toMatchObject({ status: 'fail', observed: { rows: 3 } });
+  });
+
   it('judges a number the query returns against limits above and below', async () => {
     const total = (extra: object) => query({ name: 'loans booked', sql: 'SELECT count(*) FROM loans', judge: 'value', ...extra });
     expect(await total({ failBelow: 1 })).toMatchObject({ status: 'ok', summary: 'loans booked: 4', observed: { value: 4 } });
