@@ -98,7 +98,7 @@ function runVigil(config: string): Promise<{ printedAfterMs: number; exitedAfter
 
 describe.concurrent('a probe against a server that accepts and never answers', () => {
   it.each(CHECKS)(
-    '%s: fails at its timeout, and the process exits within a second of its findings',
+    '%s: fails at its timeout, and the process exits within seconds of its findings',
     async (name, check) => {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.config.ts`);
       writeFileSync(file, `export default ${JSON.stringify({ checks: [{ id: 'silent', timeoutMs: TIMEOUT_MS, ...check() }] })};`);
@@ -106,7 +106,9 @@ describe.concurrent('a probe against a server that accepts and never answers', (
       const [finding] = JSON.parse(stdout) as { status: string; durationMs: number }[];
       expect(finding!.status).toBe('fail');
       expect(finding!.durationMs).toBeLessThanOrEqual(TIMEOUT_MS + 1000);
-      expect(exitedAfterMs - printedAfterMs).toBeLessThan(1000);
+      // A socket left open holds the process until it is killed (90 s); a clean exit takes well under a second,
+      // a little more while the other cases' processes load the machine.
+      expect(exitedAfterMs - printedAfterMs).toBeLessThan(3000);
     },
     120_000,
   );
