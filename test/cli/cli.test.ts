@@ -82,7 +82,7 @@ describe('vigil run', () => {
   it.each([
     [
       ['run', '--check', 'nope'],
-      /unknown check id "nope"; known: api-health, orders-api-flow, shop-cors, shop-assets-cached, api-certificate, api-dns, orders-db-port/,
+      /unknown check id "nope"; known: api-health, orders-api-flow, shop-cors, shop-assets-cached, api-certificate, api-certificate-renewal, api-dns, orders-db-port/,
     ],
     [['run', '--group', 'nope'], /unknown group "nope"; known: edge, databases/],
     [['run', '--every', '10'], /--every 10: expected a duration of at least 1s/],
