@@ -24,6 +24,12 @@ export const queryJudgeShape = {
 
 export type Judged = z.output<z.ZodMiniObject<typeof queryJudgeShape>>;
 
+/** `measure: 'query'` and a `query` go together: each without the other is refused, `missing` saying what to give. */
+export function refineQueryMeasure(check: { measure: string; query?: unknown }, ctx: z.core.$RefinementCtx, missing: string): void {
+  if (check.measure === 'query' && !check.query) ctx.addIssue({ code: 'custom', path: ['query'], message: `measure "query" ${missing}` });
+  if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+}
+
 /** A value judged with no limit can never fail: refused at load. */
 export function refineJudged(query: Judged, ctx: z.core.$RefinementCtx, path: (string | number)[]): void {
   const limits = [query.warnAbove, query.failAbove, query.warnBelow, query.failBelow].filter((l) => l !== undefined);

@@ -5,6 +5,7 @@ import { mongoQuerySchema, refineMongoQuery, runMongoQuery } from '../db/mongo-q
 import { upperLimits } from '../thresholds.js';
 import { databaseFailure } from './database-failure.js';
 import { defineProbe } from './probe.js';
+import { refineQueryMeasure } from '../db/query-judge.js';
 
 const settings = z.strictObject({
   ...mongoConnectionShape,
@@ -36,13 +37,7 @@ export const mongoProbe = defineProbe({
     measure: 'replication',
   },
   refine(check, ctx) {
-    if (check.measure === 'query' && !check.query)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['query'],
-        message: 'measure "query" runs your own find or pipeline: give query: { name, database, collection, filter }',
-      });
-    if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+    refineQueryMeasure(check, ctx, 'runs your own find or pipeline: give query: { name, database, collection, filter }');
     if (check.query) refineMongoQuery(check.query, ctx, ['query']);
   },
   privileges:

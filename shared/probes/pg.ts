@@ -5,6 +5,7 @@ import { pgQuerySchema, refinePgQuery, runPgQuery } from '../db/pg-query.js';
 import { databaseFailure } from './database-failure.js';
 import { lowerLimits, upperLimits } from '../thresholds.js';
 import { defineProbe } from './probe.js';
+import { refineQueryMeasure } from '../db/query-judge.js';
 
 const settings = z.strictObject({
   ...pgConnectionShape,
@@ -40,9 +41,7 @@ export const pgProbe = defineProbe({
   kind: 'pg',
   example: { target: 'orders-db.internal:5432/orders', password: { secret: 'orders-db-vigil' }, measure: 'idle-in-transaction' },
   refine(check, ctx) {
-    if (check.measure === 'query' && !check.query)
-      ctx.addIssue({ code: 'custom', path: ['query'], message: 'measure "query" runs your own statement: give query: { name, sql }' });
-    if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+    refineQueryMeasure(check, ctx, 'runs your own statement: give query: { name, sql }');
     if (check.query) refinePgQuery(check.query, ctx, ['query']);
   },
   privileges:

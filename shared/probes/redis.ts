@@ -5,6 +5,7 @@ import { redisQuerySchema, refineRedisQuery, runRedisQuery } from '../db/redis-q
 import { lowerLimits, upperLimits } from '../thresholds.js';
 import { databaseFailure } from './database-failure.js';
 import { defineProbe } from './probe.js';
+import { refineQueryMeasure } from '../db/query-judge.js';
 
 const MIB = 1024 * 1024;
 
@@ -43,13 +44,7 @@ export const redisProbe = defineProbe({
   kind: 'redis',
   example: { target: 'orders-cache.abc123.euw1.cache.amazonaws.com:6379', tls: true, password: { secret: 'orders-cache-auth' }, measure: 'memory' },
   refine(check, ctx) {
-    if (check.measure === 'query' && !check.query)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['query'],
-        message: "measure \"query\" sends your own read: give query: { name, command: ['LLEN', 'queue:emails'], failAbove }",
-      });
-    if (check.measure !== 'query' && check.query) ctx.addIssue({ code: 'custom', path: ['measure'], message: 'a query runs only with measure: "query"' });
+    refineQueryMeasure(check, ctx, "sends your own read: give query: { name, command: ['LLEN', 'queue:emails'], failAbove }");
     if (check.query) refineRedisQuery(check.query, ctx, ['query']);
   },
   privileges:

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Decimal128, Long, ObjectId, type Document } from 'mongodb';
 import { mongoReadProblem } from '../../shared/db/mongo-query.js';
 import { runOne, type TestCheck } from '../support/checks.js';
-import { startScriptedMongo, type ScriptedMongo } from '../support/mongo-wire.js';
+import { scriptedMongoCheck, startScriptedMongo, type ScriptedMongo } from '../support/mongo-wire.js';
 
 // Guide 002, "Data Corruption", step 2: "Assess damage": db.loans.find({ $or: [amount < 0, interestRate > 100,
 // createdAt in the future] }). No MongoDB server runs here: the real driver talks to a scripted one (test/support/mongo-wire.ts)
@@ -43,16 +43,7 @@ async function serve(docs: Document[], extra: Record<string, (c: Document) => Do
 }
 
 const query = (s: ScriptedMongo, q: Record<string, unknown>) =>
-  runOne({
-    kind: 'mongo',
-    target: `${s.host}:${s.port}`,
-    user: 'vigil',
-    password: { value: SENTINEL },
-    tls: false,
-    directConnection: true,
-    measure: 'query',
-    query: { database: 'lendpeak', collection: 'loans', ...q },
-  } as TestCheck);
+  runOne(scriptedMongoCheck(s, SENTINEL, 'query', { query: { database: 'lendpeak', collection: 'loans', ...q } }) as TestCheck);
 
 describe('mongo query measure', () => {
   it('fails on the loans the runbook calls damaged: how many, the first of them, the filter sent as written', async () => {

@@ -8,7 +8,7 @@ import { daysFrom, issueCertificate } from '../../app/local/certificates.js';
 import type { SecretsPort } from '../../shared/secrets/credentials.js';
 import { runOne, type TestCheck } from '../support/checks.js';
 import { currentOp, documentdbOp, mongodbOp, notReplicaSet, replSetGetStatus, serverStatus, systemOps } from '../support/mongo-replies.js';
-import { startScriptedMongo, type MongoScript, type ScriptedMongo } from '../support/mongo-wire.js';
+import { scriptedMongoCheck, startScriptedMongo, type MongoScript, type ScriptedMongo } from '../support/mongo-wire.js';
 
 const SENTINEL = 'Sentinel-Mongo-7d1e';
 const NOW = new Date();
@@ -24,17 +24,7 @@ async function serve(script: Partial<MongoScript>) {
   return server;
 }
 
-const check = (s: ScriptedMongo, measure: string, extra: Record<string, unknown> = {}) =>
-  runOne({
-    kind: 'mongo',
-    target: `${s.host}:${s.port}`,
-    user: 'vigil',
-    password: { value: SENTINEL },
-    tls: false,
-    directConnection: true,
-    measure,
-    ...extra,
-  } as TestCheck);
+const check = (s: ScriptedMongo, measure: string, extra: Record<string, unknown> = {}) => runOne(scriptedMongoCheck(s, SENTINEL, measure, extra) as TestCheck);
 
 describe('mongo probe', () => {
   it('pings, authenticated, and reports the latency; a slow server warns', async () => {

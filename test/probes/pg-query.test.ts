@@ -66,6 +66,12 @@ describe('pg query measure', () => {
   });
 
   it('refuses at load a statement that writes, locks or acts, naming the field and what to do', async () => {
+    await expect(runOne(pgCheck(cluster.db, 'query') as TestCheck)).rejects.toThrow(
+      /checks\[0\]\.query: measure "query" runs your own statement: give query: \{ name, sql \}/,
+    );
+    await expect(runOne(pgCheck(cluster.db, 'connectivity', { query: { name: 'x', sql: 'SELECT 1' } }) as TestCheck)).rejects.toThrow(
+      /checks\[0\]\.measure: a query runs only with measure: "query"/,
+    );
     await expect(query({ name: 'fix', sql: 'DELETE FROM loans WHERE amount < 0' })).rejects.toThrow(
       /checks\[0\]\.query\.sql: a query is one SELECT \(or WITH … SELECT, VALUES, TABLE\): it only reads/,
     );

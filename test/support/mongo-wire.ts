@@ -35,6 +35,20 @@ const OP_MSG = 2013;
 const HANDSHAKE = new Set(['hello', 'isMaster', 'ismaster']);
 const ITERATIONS = 4096;
 
+/** A mongo check of the scripted server, as vigil.config.ts would declare it: user `vigil`, no TLS, straight to it. */
+export function scriptedMongoCheck(server: ScriptedMongo, password: string, measure: string, extra: Record<string, unknown> = {}) {
+  return {
+    kind: 'mongo' as const,
+    target: `${server.host}:${server.port}`,
+    user: 'vigil',
+    password: { value: password },
+    tls: false,
+    directConnection: true,
+    measure,
+    ...extra,
+  };
+}
+
 export async function startScriptedMongo(script: MongoScript): Promise<ScriptedMongo> {
   const commands: Document[] = [];
   const sockets = new Set<Socket>();
