@@ -12,6 +12,8 @@ export interface CertificateRequest {
   hosts?: string[];
   notBefore: Date;
   notAfter: Date;
+  /** The issuing CA's organization, e.g. `Amazon` for a certificate that looks ACM-issued. Default: none. */
+  issuerOrganization?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -24,7 +26,8 @@ export function daysFrom(now: Date, days: number): Date {
 /** A throwaway CA and a server certificate it signed, for local targets only. */
 export async function issueCertificate(request: CertificateRequest): Promise<IssuedCertificate> {
   const hosts = request.hosts ?? ['localhost', '127.0.0.1'];
-  const ca = await selfsigned.generate([{ name: 'commonName', value: 'Vigil local test CA' }], {
+  const organization = request.issuerOrganization ? [{ name: 'organizationName', value: request.issuerOrganization }] : [];
+  const ca = await selfsigned.generate([...organization, { name: 'commonName', value: 'Vigil local test CA' }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate: daysFrom(request.notBefore, -1),

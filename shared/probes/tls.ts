@@ -88,6 +88,12 @@ function handshake(check: TlsCheck, host: string, port: number, servername: stri
   });
 }
 
+/** An ACM-issued certificate is renewed from 60 days before its end: one this close to it is a renewal stuck, not a date missed. */
+const ACM_STUCK = '; ACM issued it and renews it from 60 days before: its renewal is stuck (an acm-certificate check of the name says why)';
+const acmIssued = (issuer: string) => /^O=Amazon$/m.test(issuer);
+/** Past this, an ACM renewal begun at 60 days should long be done. */
+const ACM_LATE_DAYS = 45;
+
 function judge(check: TlsCheck, peer: Peer, servername: string, now: Date): Observation {
   const validTo = new Date(peer.cert.validTo);
   const daysLeft = Math.floor((validTo.getTime() - now.getTime()) / DAY_MS);
@@ -95,7 +101,11 @@ function judge(check: TlsCheck, peer: Peer, servername: string, now: Date): Obse
 
   const expiry = gradeLower(daysLeft, check.thresholds.daysLeft);
   if (daysLeft < 0) problems.push({ status: 'fail', text: `certificate expired ${-daysLeft} days ago` });
-  else if (expiry !== 'ok') problems.push({ status: expiry, text: `certificate expires in ${daysLeft} days` });
+  else if (expiry !== 'ok')
+    problems.push({
+      status: expiry,
+      text: `certificate expires in ${daysLeft} days${acmIssued(peer.cert.issuer) && daysLeft < ACM_LATE_DAYS ? ACM_STUCK : ''}`,
+    });
 
   const nameMatches = isIP(servername) ? peer.cert.checkIP(servername) !== undefined : peer.cert.checkHost(servername) !== undefined;
   if (!nameMatches) problems.push({ status: 'fail', text: `certificate does not match ${servername}` });

@@ -27,6 +27,15 @@ describe('tlsProbe', () => {
     expect(finding.observed.daysLeft).toBe(Math.floor(days));
   });
 
+  it('says, of an ACM-issued certificate near its end, that its managed renewal is stuck and which check tells why', async () => {
+    const { ca, target } = await serve({ days: 20.1, issuerOrganization: 'Amazon' });
+    const finding = await runOne({ kind: 'tls', target, ca }, { clock: fixedClock(now) });
+    expect(finding).toMatchObject({
+      status: 'warn',
+      summary: `certificate expires in 20 days; ACM issued it and renews it from 60 days before: its renewal is stuck (an acm-certificate check of the name says why)`,
+    });
+  });
+
   it('honours the thresholds a check sets', async () => {
     const { ca, target } = await serve({ days: 20.1 });
     const finding = await runOne({ kind: 'tls', target, ca, thresholds: { daysLeft: { warn: 14, fail: 3 } } }, { clock: fixedClock(now) });
