@@ -16,12 +16,15 @@ export interface Arns {
   of(service: string, resource: string): string;
   /** A global service's ARN, with no region: `global('cloudfront', 'distribution/E2QWRUHAPOMQZL')`. */
   global(service: string, resource: string): string;
+  /** In another region than the stack's: `inRegion('us-east-1', 'acm', 'certificate/*')` (CloudFront's certificates live there). */
+  inRegion(region: string, service: string, resource: string): string;
 }
 
 /** ARNs as text, for tests and for reading what a grant covers without a stack. */
 export const literalArns = (region = 'eu-west-1', account = '123456789012'): Arns => ({
   of: (service, resource) => `arn:aws:${service}:${region}:${account}:${resource}`,
   global: (service, resource) => `arn:aws:${service}::${account}:${resource}`,
+  inRegion: (other, service, resource) => `arn:aws:${service}:${other}:${account}:${resource}`,
 });
 
 /**

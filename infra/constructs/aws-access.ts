@@ -12,6 +12,7 @@ import { acknowledgeWildcards } from './nag.js';
 const stackArns: Arns = {
   of: (service, resource) => `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`,
   global: (service, resource) => `arn:${Aws.PARTITION}:${service}::${Aws.ACCOUNT_ID}:${resource}`,
+  inRegion: (region, service, resource) => `arn:${Aws.PARTITION}:${service}:${region}:${Aws.ACCOUNT_ID}:${resource}`,
 };
 
 /**

@@ -21,8 +21,8 @@ export interface AcmCertificate {
 
 /** The ACM calls Vigil makes. */
 export interface AcmPort {
-  /** The certificates covering `domain` (by name or wildcard), at most `limit` of them described. */
-  certificatesFor(domain: string, limit: number, signal?: AbortSignal): Promise<AcmCertificate[]>;
+  /** The certificates covering `domain` (by name or wildcard) in `region` (default: the function's), at most `limit` of them described. */
+  certificatesFor(domain: string, limit: number, options?: { region?: string | undefined; signal?: AbortSignal | undefined }): Promise<AcmCertificate[]>;
 }
 
 /** Without `Includes.keyTypes`, ListCertificates returns RSA 2048 certificates only. */
@@ -36,17 +36,28 @@ export function covers(name: string, domain: string): boolean {
 }
 
 export class SdkAcm implements AcmPort {
-  private readonly client: ACMClient;
+  /** One client per region asked, the function's own under "". */
+  private readonly clients = new Map<string, ACMClient>();
 
-  constructor(overrides: ACMClientConfig = {}) {
-    this.client = new ACMClient({ requestHandler: REQUEST_TIMEOUTS, ...overrides });
+  constructor(private readonly overrides: ACMClientConfig = {}) {}
+
+  private client(region: string | undefined): ACMClient {
+    let client = this.clients.get(region ?? '');
+    if (!client)
+      this.clients.set(region ?? '', (client = new ACMClient({ requestHandler: REQUEST_TIMEOUTS, ...this.overrides, ...(region ? { region } : {}) })));
+    return client;
   }
 
-  async certificatesFor(domain: string, limit: number, signal?: AbortSignal): Promise<AcmCertificate[]> {
+  async certificatesFor(
+    domain: string,
+    limit: number,
+    { region, signal }: { region?: string | undefined; signal?: AbortSignal | undefined } = {},
+  ): Promise<AcmCertificate[]> {
+    const client = this.client(region);
     const arns: string[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await this.client.send(
+      const page = await client.send(
         new ListCertificatesCommand({
           Includes: { keyTypes: KEY_TYPES },
           CertificateStatuses: ['ISSUED', 'PENDING_VALIDATION', 'EXPIRED', 'FAILED'],
@@ -58,11 +69,11 @@ export class SdkAcm implements AcmPort {
         if ([c.DomainName ?? '', ...(c.SubjectAlternativeNameSummaries ?? [])].some((n) => covers(n, domain))) arns.push(c.CertificateArn!);
       NextToken = page.NextToken;
     } while (NextToken);
-    return Promise.all(arns.slice(0, limit).map((arn) => this.describe(arn, signal)));
+    return Promise.all(arns.slice(0, limit).map((arn) => this.describe(client, arn, signal)));
   }
 
-  private async describe(arn: string, signal?: AbortSignal): Promise<AcmCertificate> {
-    const { Certificate: c = {} } = await this.client.send(new DescribeCertificateCommand({ CertificateArn: arn }), { abortSignal: signal });
+  private async describe(client: ACMClient, arn: string, signal?: AbortSignal): Promise<AcmCertificate> {
+    const { Certificate: c = {} } = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }), { abortSignal: signal });
     const r = c.RenewalSummary;
     return {
       arn,

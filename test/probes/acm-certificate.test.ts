@@ -6,6 +6,7 @@ import type { AwsPorts } from '../../shared/aws/ports.js';
 import { acmCertificateProbe } from '../../shared/probes/acm-certificate.js';
 import { fixedClock, runOne } from '../support/checks.js';
 import { undeclaredCalls } from '../support/declared-calls.js';
+import { literalArns } from '../../shared/permissions.js';
 
 // Shapes as the ACM API reference documents ListCertificates and DescribeCertificate.
 const acm = mockClient(ACMClient);
@@ -99,6 +100,20 @@ describe('acm-certificate probe', () => {
     acm.reset();
     certificates();
     expect(await run()).toMatchObject({ status: 'fail', summary: 'no ACM certificate covers orders.example.com in this region' });
+  });
+
+  it("asks another region when told (CloudFront's certificates live in us-east-1), and is granted that region's", async () => {
+    certificates();
+    expect(await run({ region: 'us-east-1' })).toMatchObject({
+      status: 'fail',
+      target: 'ACM orders.example.com in us-east-1',
+      summary: 'no ACM certificate covers orders.example.com in us-east-1',
+    });
+    const [call] = acm.commandCalls(ListCertificatesCommand);
+    expect(await (call!.thisValue as ACMClient).config.region()).toBe('us-east-1');
+    const grants = acmCertificateProbe.permissions!(acmCertificateProbe.settings.parse({ target: 'orders.example.com', region: 'us-east-1' }), literalArns());
+    expect(grants.flatMap((g) => g.resources)).toEqual(['*', 'arn:aws:acm:us-east-1:123456789012:certificate/*']);
+    await expect(run({ region: 'Virginia' })).rejects.toThrow(/checks\[0\]\.region: expected a region code/);
   });
 
   it('calls only what it declares', async () => {
