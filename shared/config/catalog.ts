@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CheckConfig, StatusComponents, VigilConfig } from './schema.js';
+import { recentlyRead } from './recently-read.js';
 
 /**
  * The checks as files beside a deployed function's code (infra/check-catalog.ts writes them), for the functions
@@ -49,7 +50,7 @@ export function catalogIn(folder: URL): CheckCatalog {
   const read = <T>(file: string): T => JSON.parse(readFileSync(new URL(`${CATALOG}/${file}`, folder), 'utf8')) as T;
   let facts: CatalogFacts | undefined;
   const indexes = new Map<number, Record<string, IndexEntry>>();
-  const packs = new Map<number, Pack>();
+  const packs = recentlyRead<number, Pack>(KEPT_PACKS);
   let status: StatusComponents | undefined;
 
   const entry = (id: string): IndexEntry | undefined => {
@@ -59,13 +60,7 @@ export function catalogIn(folder: URL): CheckCatalog {
     if (!index) indexes.set(n, (index = read<Record<string, IndexEntry>>(`index-${n}.json`)));
     return Object.hasOwn(index, id) ? index[id] : undefined;
   };
-  const pack = (n: number): Pack => {
-    const kept = packs.get(n) ?? read<Pack>(`pack-${n}.json`);
-    packs.delete(n);
-    packs.set(n, kept);
-    if (packs.size > KEPT_PACKS) packs.delete(packs.keys().next().value!);
-    return kept;
-  };
+  const pack = (n: number): Pack => packs(n, () => read<Pack>(`pack-${n}.json`));
   const inOrder = (numbers: Iterable<number>): CheckConfig[] =>
     [...numbers]
       .flatMap((n) => {

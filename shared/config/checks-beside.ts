@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CheckConfig, VigilConfig } from './schema.js';
+import { recentlyRead } from './recently-read.js';
 
 /** Buckets kept read in a warm function: dispatch sends any of a tick's to any instance. */
 const KEPT = 64;
@@ -23,23 +24,17 @@ export function checksBeside(base: VigilConfig, folder: URL): (bucket: string | 
     if (!ids) groups.set(group, (ids = read<string[]>(groupFile(group))));
     return ids;
   };
-  const configs = new Map<string, VigilConfig>();
+  const configs = recentlyRead<string, VigilConfig | undefined>(KEPT);
   const load = (file: string): VigilConfig | undefined => {
     try {
       const checks = read<CheckConfig[]>(file);
-      return file === ALL ? { ...base, checks } : { ...base, checks, whole: { count: base.whole?.count ?? checks.length, ...base.whole, mates } };
+      return file === ALL ? { ...base, checks } : { ...base, checks, whole: { count: checks.length, ...base.whole, mates } };
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT' && file !== ALL) return undefined;
       throw err;
     }
   };
-  return (bucket) => {
-    // A bucket id is `b-` and hex (the event's schema holds it to that): never a path.
-    const file = bucket && /^b-[0-9a-f]{16}$/.test(bucket) ? `buckets/${bucket}.json` : ALL;
-    const config = configs.get(file) ?? load(file) ?? configs.get(ALL) ?? load(ALL)!;
-    configs.delete(file);
-    configs.set(file, config);
-    if (configs.size > KEPT) configs.delete(configs.keys().next().value!);
-    return config;
-  };
+  const config = (file: string) => configs(file, () => load(file));
+  // A bucket id is `b-` and hex (the event's schema holds it to that): never a path. A bucket this deploy has no file for runs on every check.
+  return (bucket) => (bucket && /^b-[0-9a-f]{16}$/.test(bucket) ? config(`buckets/${bucket}.json`) : undefined) ?? config(ALL)!;
 }

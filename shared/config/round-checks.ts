@@ -4,57 +4,25 @@ import type { CheckConfig } from './schema.js';
 /**
  * What a round of these checks reads of the config, in config order: the checks themselves, the checks
  * they depend on (all the way up), and the other checks of their groups (a group's incidents are told
- * together). A run-checks function deployed with this much for each of its buckets decides exactly as it
- * would with every check, and its cold start does not grow with the config.
+ * together). A function built with this much decides exactly as it would with every check.
  */
 export function roundChecks(checks: readonly CheckConfig[], ids: readonly string[]): CheckConfig[] {
-  return roundChecksOf(checks)(ids);
-}
-
-/** roundChecks for many buckets of one config: the config is indexed once. */
-export function roundChecksOf(checks: readonly CheckConfig[]): (ids: readonly string[]) => CheckConfig[] {
-  const at = new Map(checks.map((c, i) => [c.id, i]));
-  const inGroup = new Map<string, number[]>();
-  checks.forEach((c, i) => {
-    const group = groupOf(c);
-    if (group !== undefined) inGroup.set(group, [...(inGroup.get(group) ?? []), i]);
-  });
-  return (ids) => {
-    const wanted = new Set<number>();
-    const groups = new Set<string>();
-    const add = (id: string) => {
-      const i = at.get(id);
-      if (i === undefined || wanted.has(i)) return;
-      wanted.add(i);
-      const group = groupOf(checks[i]!);
-      if (group !== undefined) groups.add(group);
-      checks[i]!.dependsOn?.forEach(add);
-    };
-    ids.forEach(add);
-    // A mate's own parents are not needed: the round reads only its state, to tell which incident leads.
-    for (const group of groups) for (const i of inGroup.get(group)!) wanted.add(i);
-    return [...wanted].sort((a, b) => a - b).map((i) => checks[i]!);
-  };
+  const at = positions(checks);
+  const wanted = withParents(checks, at, ids);
+  const groups = new Set([...wanted].flatMap((i) => groupOf(checks[i]!) ?? []));
+  // A mate's own parents are not needed: the round reads only its state, to tell which incident leads.
+  for (const [group, mates] of groupsOf(checks)) if (groups.has(group)) for (const id of mates) wanted.add(at.get(id)!);
+  return inConfigOrder(checks, wanted);
 }
 
 /**
- * What a deployed run-checks function ships for a bucket (infra/vigil.ts): its checks and the checks they depend on,
- * all the way up, in config order. The other checks of their groups ship as lists of ids, one file per group
- * (`groupsOf`), read only when a check of the group opens: a bucket of a group of thousands stays small.
+ * What a deployed run-checks function ships for a bucket (infra/bucket-files.ts): its checks and the checks they
+ * depend on, all the way up, in config order. The other checks of their groups ship as lists of ids, one file per
+ * group (`groupsOf`), read only when a check of the group opens: a bucket of a group of thousands stays small.
  */
 export function bucketChecksOf(checks: readonly CheckConfig[]): (ids: readonly string[]) => CheckConfig[] {
-  const at = new Map(checks.map((c, i) => [c.id, i]));
-  return (ids) => {
-    const wanted = new Set<number>();
-    const add = (id: string) => {
-      const i = at.get(id);
-      if (i === undefined || wanted.has(i)) return;
-      wanted.add(i);
-      checks[i]!.dependsOn?.forEach(add);
-    };
-    ids.forEach(add);
-    return [...wanted].sort((a, b) => a - b).map((i) => checks[i]!);
-  };
+  const at = positions(checks);
+  return (ids) => inConfigOrder(checks, withParents(checks, at, ids));
 }
 
 /** Each group's checks by id, in config order. */
@@ -69,3 +37,20 @@ export function groupsOf(checks: readonly CheckConfig[]): Map<string, string[]> 
   }
   return groups;
 }
+
+const positions = (checks: readonly CheckConfig[]) => new Map(checks.map((c, i) => [c.id, i]));
+
+/** The positions of `ids` and of the checks they depend on, all the way up. */
+function withParents(checks: readonly CheckConfig[], at: ReadonlyMap<string, number>, ids: readonly string[]): Set<number> {
+  const wanted = new Set<number>();
+  const add = (id: string) => {
+    const i = at.get(id);
+    if (i === undefined || wanted.has(i)) return;
+    wanted.add(i);
+    checks[i]!.dependsOn?.forEach(add);
+  };
+  ids.forEach(add);
+  return wanted;
+}
+
+const inConfigOrder = (checks: readonly CheckConfig[], wanted: Set<number>) => [...wanted].sort((a, b) => a - b).map((i) => checks[i]!);

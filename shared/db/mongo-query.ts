@@ -100,7 +100,8 @@ function plain(doc: Document): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(doc).map(([k, v]) => {
       const type = (v as { _bsontype?: string } | null)?._bsontype;
-      if (type === 'Decimal128' || type === 'Long' || type === 'Double' || type === 'Int32') return [k, Number(String(v))];
+      // The driver gives other numbers as numbers already (promoteValues, promoteLongs).
+      if (type === 'Decimal128') return [k, Number(String(v))];
       if (type === 'ObjectId') return [k, (v as { toHexString(): string }).toHexString()];
       return [k, v];
     }),
