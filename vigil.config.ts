@@ -500,6 +500,18 @@ export default defineConfig({
     },
     { id: 'orders-api-scale-out', kind: 'ecs-scale-out', target: 'prod/orders-api', step: 2, max: 12, raiseMaxTo: 12, mode: 'observe' },
     { id: 'orders-api-rollback', kind: 'ecs-rollback', target: 'prod/orders-api', mode: 'propose', proposalMinutes: 30 },
+    // Guide 000's over-provisioning ("CPU under 30% with more than 2 instances"): a task fewer, down to 2, never
+    // below autoscaling's minimum, and never while the API or its 5xx alarm has an incident open.
+    {
+      id: 'orders-api-scale-in',
+      kind: 'ecs-scale-in',
+      target: 'prod/orders-api',
+      step: 1,
+      min: 2,
+      serviceChecks: ['api-health', 'orders-alb-targets', 'alarm:orders-api-5xx-rate'],
+      cooldownMinutes: 30,
+      mode: 'observe',
+    },
     // The guides' database steps. Terminating the blocker rolls its transaction back: a human approves it.
     { id: 'billing-db-terminate-blocker', kind: 'pg-terminate-blocker', ...billingDb, blockedSeconds: 30, mode: 'propose' },
     { id: 'billing-db-terminate-idle', kind: 'pg-terminate-idle', ...billingDb, olderThanMinutes: 30, mode: 'auto' },
@@ -572,6 +584,18 @@ export default defineConfig({
       periodSeconds: 300,
       evaluationPeriods: 2,
       severity: 'P2',
+      tags: { service: 'orders' },
+    },
+    {
+      id: 'orders-api-cpu-low',
+      description: 'ECS CPU under 30% for 30 minutes: more tasks than the load needs',
+      preset: 'ecs-cpu',
+      target: 'prod/orders-api',
+      threshold: 30,
+      comparison: '<',
+      periodSeconds: 300,
+      evaluationPeriods: 6,
+      severity: 'P4',
       tags: { service: 'orders' },
     },
     {
@@ -677,6 +701,17 @@ export default defineConfig({
         { act: 'orders-api-scale-out' },
         { verify: { check: 'orders-api-service', settleSeconds: 120 } },
         { escalate: 'scaling out did not help' },
+      ],
+    },
+    {
+      id: 'orders-api-over-provisioned',
+      description: 'Guide 000: "Frequent over-provisioning - consider adjusting scale-down thresholds": a task fewer, then check the service.',
+      match: { alarms: ['orders-api-cpu-low'] },
+      severity: 'P4',
+      steps: [
+        { diagnose: ['orders-api-service', 'orders-api-autoscaling'] },
+        { act: 'orders-api-scale-in' },
+        { verify: { check: 'orders-api-service', settleSeconds: 120 } },
       ],
     },
     {

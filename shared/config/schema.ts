@@ -113,6 +113,18 @@ export const configSchema = z
           if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
         }
       });
+      config.remediations.forEach((remediation, i) => {
+        // A remediation's `serviceChecks` names checks whose incidents hold it: a misspelt one would hold nothing.
+        const named = (remediation as { serviceChecks?: string[] }).serviceChecks ?? [];
+        named.forEach((id, j) => {
+          if (!ids.has(id) && !id.startsWith('alarm:'))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['remediations', i, 'serviceChecks', j],
+              message: `no check has id "${id}"; name a check by its id, or an alarm as "alarm:<its name>"`,
+            });
+        });
+      });
       const remediationIds = new Set(config.remediations.map((r) => r.id));
       const alarmIds = new Set(config.alarms.map((a) => a.id));
       config.alarms.forEach((alarm, i) => {

@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
-import type { AwsPorts } from '../aws/ports.js';
 import { ecsTargetSchema, parseEcsTarget, serviceGrant } from '../probes/ecs-target.js';
 import { defineRemediation } from './remediation.js';
+import { autoscalingBounds, describeScalableTargetsGrant, scalableResource } from './ecs-scaling.js';
 import { PartlyAppliedError, RemediationRefusedError } from '../errors.js';
 
 interface ScaleChange {
@@ -12,10 +12,6 @@ interface ScaleChange {
   maxTo?: number;
 }
 
-const resourceOf = (target: string) => `service/${target}`;
-/** The service's autoscaling bounds, when it has a scalable target. */
-const boundsOf = (aws: AwsPorts, target: string, signal?: AbortSignal) => aws.autoscaling?.scalableTarget(resourceOf(target), signal);
-
 export const ecsScaleOut = defineRemediation({
   kind: 'ecs-scale-out',
   example: { target: 'prod/orders-api', step: 2, max: 12 },
@@ -25,11 +21,7 @@ export const ecsScaleOut = defineRemediation({
   uses: { aws: ['ecs', 'autoscaling'] },
   permissions: (s, arns) => [
     serviceGrant(s.target, arns, ['ecs:DescribeServices', 'ecs:UpdateService']),
-    {
-      actions: ['application-autoscaling:DescribeScalableTargets'],
-      resources: ['*'],
-      wildcard: 'Application Auto Scaling Describe* actions have no resource-level permissions: AWS accepts only "*" (read-only).',
-    },
+    describeScalableTargetsGrant,
     ...(s.raiseMaxTo
       ? [
           {
@@ -61,7 +53,7 @@ export const ecsScaleOut = defineRemediation({
   async plan(s, { aws, signal }) {
     const { cluster, service } = parseEcsTarget(s.target);
     const svc = await aws.ecs.describeService(cluster, service, signal);
-    const bounds = await boundsOf(aws, s.target, signal);
+    const bounds = await autoscalingBounds(aws, s.target, signal);
     // Autoscaling would bring a count above its maximum back down: that maximum is the ceiling, unless Vigil may raise it.
     const ceiling = Math.min(s.max, bounds ? Math.max(bounds.max, s.raiseMaxTo ?? 0) : s.max);
     if (svc.desiredCount >= ceiling) {
@@ -83,10 +75,10 @@ export const ecsScaleOut = defineRemediation({
     const svc = await aws.ecs.describeService(cluster, service, signal);
     if (svc.desiredCount !== from) throw new RemediationRefusedError(`desiredCount of ${s.target} is now ${svc.desiredCount}, not ${from} as planned`);
     if (maxTo !== undefined) {
-      const bounds = await boundsOf(aws, s.target, signal);
+      const bounds = await autoscalingBounds(aws, s.target, signal);
       if (bounds?.max !== maxFrom)
         throw new RemediationRefusedError(`the autoscaling maximum of ${s.target} is now ${bounds?.max ?? 'gone'}, not ${maxFrom} as planned`);
-      await aws.autoscaling!.setMaxCapacity(resourceOf(s.target), maxTo);
+      await aws.autoscaling!.setMaxCapacity(scalableResource(s.target), maxTo);
       try {
         await aws.ecs.updateService({ cluster, service, desiredCount: to });
       } catch (err) {
@@ -103,7 +95,7 @@ export const ecsScaleOut = defineRemediation({
     const { cluster, service } = parseEcsTarget(s.target);
     const { from, to, maxFrom, maxTo } = plan.change;
     const { desiredCount } = await aws.ecs.describeService(cluster, service, signal);
-    const max = maxTo === undefined ? undefined : (await boundsOf(aws, s.target, signal))?.max;
+    const max = maxTo === undefined ? undefined : (await autoscalingBounds(aws, s.target, signal))?.max;
     const maxNote = maxTo === undefined ? '' : `, autoscaling maximum ${max}`;
     if (desiredCount === to && max === maxTo) return { applied: 'yes', detail: `desiredCount of ${s.target} set to ${to}${maxNote}` };
     if (desiredCount === from && max === maxFrom) return { applied: 'no', detail: `desiredCount of ${s.target} is still ${from}${maxNote}` };

@@ -3,6 +3,7 @@ import { docdbFailover } from './docdb-failover.js';
 import { docdbSnapshot } from './docdb-snapshot.js';
 import { ecsRestart } from './ecs-restart.js';
 import { ecsRollback } from './ecs-rollback.js';
+import { ecsScaleIn } from './ecs-scale-in.js';
 import { ecsScaleOut } from './ecs-scale-out.js';
 import { mongoKillLongOps } from './mongo-kill-long-ops.js';
 import { pgCancelLongQueries } from './pg-cancel-long-queries.js';
@@ -18,6 +19,7 @@ import type { Remediation } from './remediation.js';
 export const allRemediations = [
   ecsRestart,
   ecsScaleOut,
+  ecsScaleIn,
   ecsRollback,
   pgTerminateIdle,
   pgCancelLongQueries,

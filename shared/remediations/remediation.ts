@@ -20,10 +20,26 @@ export interface Reconciled {
   detail: string;
 }
 
+/** An active incident as a guard reads it: whose check, on what target. */
+export interface ActiveIncident {
+  id: string;
+  checkId: string;
+  target: string;
+  summary: string;
+}
+
+/** Vigil's active incidents, for a remediation that never acts during one of its target's. */
+export interface IncidentsView {
+  /** Open and acknowledged incidents but the one this run answers; `complete: false` when there were more than were read. */
+  others(signal?: AbortSignal): Promise<{ incidents: ActiveIncident[]; complete: boolean }>;
+}
+
 export interface RemediationContext {
   aws: AwsPorts;
   /** Now, for what a plan stamps (a snapshot's name, when it was planned): the same clock as every decision. */
   clock: Clock;
+  /** Read only by remediations whose guard depends on incidents; where the caller has no store, they refuse. */
+  incidents?: IncidentsView;
   signal?: AbortSignal;
 }
 

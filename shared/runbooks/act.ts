@@ -7,6 +7,7 @@ import { RemediationRefusedError, SetupError, TargetUnresolvedError } from '../e
 import { readDecideWrite } from '../state/read-decide-write.js';
 import { actionView, passBrake } from '../guardrails/brake-store.js';
 import { checkIdOf, type CheckState } from '../state/check-state.js';
+import { remediationContext } from './remediation-context.js';
 import { carryOut, message, resume, settleOrphan, type ActDeps, type ActOutcome, type ActRequest, type Stopped } from './acting.js';
 
 export type { ActOutcome } from './acting.js';
@@ -33,7 +34,7 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
   // When the brake is on, its counts are read while the plan is made: they add no round trip to the path.
   const viewing = !req.approved && config.brake.enabled ? Promise.resolve(actionView(first.brake, deps)) : undefined;
   viewing?.catch(() => undefined);
-  const planned = await planFor(remediation, kind, deps);
+  const planned = await planFor(remediation, kind, deps, req.incident?.id);
   if ('outcome' in planned) return planned;
   const { plan } = planned;
 
@@ -78,9 +79,14 @@ export async function guardedAct(req: ActRequest, deps: ActDeps): Promise<ActOut
 }
 
 /** The remediation's plan, or why there is none: throttled, partial or ambiguous answers included, no plan means no action. */
-async function planFor(remediation: RemediationConfig, kind: Remediation, deps: ActDeps): Promise<{ plan: Plan } | Stopped<'refused' | 'failed'>> {
+async function planFor(
+  remediation: RemediationConfig,
+  kind: Remediation,
+  deps: ActDeps,
+  answering?: string,
+): Promise<{ plan: Plan } | Stopped<'refused' | 'failed'>> {
   try {
-    return { plan: await kind.plan(remediation, { aws: deps.aws, clock: deps.clock }) };
+    return { plan: await kind.plan(remediation, remediationContext(deps, answering)) };
   } catch (err) {
     // Refused: the target offers nothing to do, or Vigil's setup (a grant, a credential) does not allow it; both name why.
     const refused = err instanceof RemediationRefusedError || err instanceof TargetUnresolvedError || err instanceof SetupError;

@@ -10,11 +10,12 @@ import type { ActionOutcome, ActionRecord } from '../state/guard.js';
 import { remediationOf } from '../remediations/kind.js';
 import type { Plan, Reconciled } from '../remediations/remediation.js';
 import { UnrecordedActionError } from '../errors.js';
+import { remediationContext } from './remediation-context.js';
 import type { Brakes, GuardRead, Guards, IncidentRecords } from '../state/ports.js';
 
 export interface ActDeps {
   config: VigilConfig;
-  store: Guards & Brakes & Pick<IncidentRecords, 'countActiveIncidents'>;
+  store: Guards & Brakes & Pick<IncidentRecords, 'countActiveIncidents' | 'listActiveIncidents'>;
   aws: AwsPorts;
   clock: Clock;
 }
@@ -85,7 +86,7 @@ export async function carryOut(a: Action): Promise<ActOutcome> {
   noting.catch(() => undefined); // awaited below, once the action's outcome is recorded
   let result: string;
   try {
-    result = await (await remediationOf(remediation.kind)).execute(remediation, plan, { aws: deps.aws, clock: deps.clock });
+    result = await (await remediationOf(remediation.kind)).execute(remediation, plan, remediationContext(deps, req.incident?.id));
   } catch (err) {
     const outcome = isAmbiguous(err) ? await afterLostAnswer(a, message(err)) : await notApplied(a, `${remediation.id} failed: ${message(err)}`);
     await noting;
@@ -169,7 +170,7 @@ export async function settleOrphan(orphan: ActionRecord, targetKey: string, deps
 
 async function reconcile(remediation: RemediationConfig, plan: Plan, deps: ActDeps): Promise<Reconciled> {
   try {
-    return await (await remediationOf(remediation.kind)).reconcile(remediation, plan, { aws: deps.aws, clock: deps.clock });
+    return await (await remediationOf(remediation.kind)).reconcile(remediation, plan, remediationContext(deps));
   } catch (err) {
     return { applied: 'unknown', detail: `the target could not be read back: ${message(err)}` };
   }

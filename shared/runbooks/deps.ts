@@ -16,7 +16,7 @@ export type RunbookStore = Runs &
   Pick<RoundSummaries, 'markStatesTouched'> &
   Guards &
   Brakes &
-  Pick<IncidentRecords, 'countActiveIncidents'> &
+  Pick<IncidentRecords, 'countActiveIncidents' | 'listActiveIncidents'> &
   Timeline &
   Proposals &
   Pick<Silences, 'listSilences' | 'putSilence'> &

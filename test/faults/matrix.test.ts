@@ -387,35 +387,54 @@ const DATABASE_CASES = [
     sites: ['ecs DescribeServices', 'application-autoscaling DescribeScalableTargets', 'application-autoscaling RegisterScalableTarget', 'ecs UpdateService'],
     made: (w: World) => Math.max(w.autoscaling.applied.length, w.ecs.applied.length),
   },
+  {
+    // Above its autoscaling minimum of 2, and no incident of the service but the one it answers: one step in.
+    key: 'ecs:prod/orders-api',
+    remediation: { id: 'orders-api-scale-in', kind: 'ecs-scale-in', target: 'prod/orders-api', min: 1, serviceChecks: ['api-health'], mode: 'auto' },
+    sites: ['ecs DescribeServices', 'application-autoscaling DescribeScalableTargets', 'dynamodb Query', 'ecs UpdateService'],
+    made: (w: World) => w.ecs.applied.length,
+  },
 ] as const;
 
+type DatabaseCase = (typeof DATABASE_CASES)[number];
+
+/** One alarm answered by a runbook that acts with the case's remediation, then the stream drained. */
+async function answerAlarm(c: DatabaseCase, pick: (site: string, n: number) => Fault | undefined) {
+  const cfg = parseConfig({
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
+    remediations: [c.remediation],
+    runbooks: [
+      {
+        id: 'database-change',
+        match: { alarmNames: ['orders-api-5xx-rate'] },
+        severity: 'P1',
+        steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }],
+      },
+    ],
+  });
+  const world = await World.create(ground.local, T0, pick);
+  const delivered = await deliverAlarm(world, cfg, samples.metric);
+  const { deadLettered } = await drainStream(world, cfg);
+  const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard(c.key);
+  const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
+  const last = delivered.ends.at(-1)!;
+  const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
+  return { world, delivered, deadLettered, action, acted, made: c.made(world) };
+}
+
 describe.concurrent('database changes under faults', () => {
+  it.each(DATABASE_CASES.map((c) => [c.remediation.kind, c] as const))('%s: without a fault, one change, recorded', async (_, c) => {
+    const { action, acted, made } = await answerAlarm(c, () => undefined);
+    expect({ made, acted, outcome: action?.outcome }).toEqual({ made: 1, acted: true, outcome: 'done' });
+  });
+
   it.each(
     DATABASE_CASES.flatMap((c) =>
       c.sites.flatMap((site) => FAULTS.flatMap((fault) => MODES.map((mode) => [c.remediation.kind, site, fault, mode, c] as const))),
     ),
   )('%s: %s × %s (%s call)', async (_, site, fault, mode, c) => {
-    const cfg = parseConfig({
-      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
-      remediations: [c.remediation],
-      runbooks: [
-        {
-          id: 'database-change',
-          match: { alarmNames: ['orders-api-5xx-rate'] },
-          severity: 'P1',
-          steps: [{ act: c.remediation.id }, { escalate: 'the database needs a human' }],
-        },
-      ],
-    });
     const hits = (n: number) => (mode === 'every' ? true : mode === 'first' ? n === 1 : n > 1);
-    const world = await World.create(ground.local, T0, (s, n) => (s === site && hits(n) ? fault : undefined));
-    const delivered = await deliverAlarm(world, cfg, samples.metric);
-    const { deadLettered } = await drainStream(world, cfg);
-    const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard(c.key);
-    const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
-    const made = c.made(world);
-    const last = delivered.ends.at(-1)!;
-    const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
+    const { world, delivered, deadLettered, action, acted, made } = await answerAlarm(c, (s, n) => (s === site && hits(n) ? fault : undefined));
     const told = world.sns.on(ESCALATIONS).length > 0 || deadLettered.length > 0 || (fault === 'kill' && delivered.deadLettered);
     const broken: string[] = [];
     if (made > 1) broken.push(`${made} changes for one event`);

@@ -198,7 +198,9 @@ describe('VigilStack', () => {
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
         // The config's alarms by the names they are deployed under; the team's own by name or prefix.
-        detail: { alarmName: ['vigil-test-orders-api-5xx-rate', 'vigil-test-orders-api-degraded', { prefix: 'orders-api-deploy-' }] },
+        detail: {
+          alarmName: ['vigil-test-orders-api-5xx-rate', 'vigil-test-orders-api-degraded', 'vigil-test-orders-api-cpu-low', { prefix: 'orders-api-deploy-' }],
+        },
       },
       Targets: [
         Match.objectLike({
