@@ -522,6 +522,19 @@ export default defineConfig({
     { id: 'orders-web-invalidate', kind: 'cloudfront-invalidate', target: 'E2QWRUHAPOMQZL', paths: ['/index.html', '/static/*'], mode: 'propose' },
     // "Clear a key pattern": the product cache after a bad price import, proposed for a human to approve.
     { id: 'orders-cache-clear-products', kind: 'redis-delete-keys', ...ordersCache, pattern: 'cache:product:*', maxKeys: 5000, mode: 'propose' },
+    // Guide 003's dead-letter queue processing: reprocess the failed messages, and after 3 attempts leave them for
+    // manual review (maxActions). Only when the queue keeps up and the worker is not failing; a human approves.
+    {
+      id: 'orders-dlq-redrive',
+      kind: 'sqs-redrive',
+      target: 'orders-dlq',
+      destination: 'orders',
+      maxMessages: 1000,
+      messagesPerSecond: 10,
+      serviceChecks: ['orders-worker-errors'],
+      maxActions: { count: 3, windowMinutes: 1440 },
+      mode: 'propose',
+    },
     // Run by hand from the console when the reports cluster's writer is in trouble: a proposal a second person approves.
     { id: 'reports-aurora-failover', kind: 'rds-failover', target: 'reports-aurora', mode: 'propose' },
   ],
@@ -677,6 +690,18 @@ export default defineConfig({
         { act: 'orders-web-invalidate' },
         { verify: { check: 'orders-web-5xx', settleSeconds: 300 } },
         { escalate: 'the CDN still answers 5xx' },
+      ],
+    },
+    {
+      id: 'orders-dlq-reprocess',
+      description: 'Failed order messages wait in the dead-letter queue: check the worker, move them back (approved), check the queue drained.',
+      match: { checks: { ids: ['orders-dlq-depth'] } },
+      severity: 'P2',
+      steps: [
+        { diagnose: ['orders-worker-errors'] },
+        { act: 'orders-dlq-redrive' },
+        { verify: { check: 'orders-dlq-depth', settleSeconds: 300 } },
+        { escalate: 'the messages came back to the dead-letter queue: look at why the worker rejects them' },
       ],
     },
     // Started by CloudWatch alarms: those above by id, or any alarm by name, prefix or tags.

@@ -4,14 +4,11 @@ import type { EcsService } from '../aws/ecs.js';
 import { defineRemediation, type ActiveIncident, type RemediationContext } from './remediation.js';
 import { autoscalingBounds, describeScalableTargetsGrant } from './ecs-scaling.js';
 import { RemediationRefusedError } from '../errors.js';
+import { refuseDuringIncident } from './incident-hold.js';
 
-/**
- * The first active incident of the service: on a check of the service itself (an ECS check's target
- * is `cluster/service`), or on one of the checks or alarms the settings name as the service's.
- */
-export function incidentOfService(incidents: readonly ActiveIncident[], target: string, serviceChecks: readonly string[]): ActiveIncident | undefined {
-  return incidents.find((i) => i.target === target || serviceChecks.includes(i.checkId));
-}
+/** Whether an incident is the service's: of a check whose target is the service (an ECS check's `cluster/service`), or of a check or alarm the settings name. */
+export const isServiceIncident = (incident: ActiveIncident, target: string, serviceChecks: readonly string[]) =>
+  incident.target === target || serviceChecks.includes(incident.checkId);
 
 /** Why the service should not lose a task now, or undefined: it is mid-rollout, or short of what it wants. */
 function unsteady(svc: EcsService): string | undefined {
@@ -22,14 +19,9 @@ function unsteady(svc: EcsService): string | undefined {
   return undefined;
 }
 
-/** Refuses while one of the service's incidents is active, or while the incidents cannot all be read. */
-async function holdDuringIncidents(s: { target: string; serviceChecks: string[] }, ctx: RemediationContext): Promise<void> {
-  if (!ctx.incidents) throw new RemediationRefusedError(`Vigil's incidents cannot be read here; a scale-in of ${s.target} waits until they can`);
-  const { incidents, complete } = await ctx.incidents.others(ctx.signal);
-  const open = incidentOfService(incidents, s.target, s.serviceChecks);
-  if (open) throw new RemediationRefusedError(`${s.target} has an active incident (${open.id}: ${open.summary}); it is not scaled in during one`);
-  if (!complete) throw new RemediationRefusedError(`more incidents are active than one read shows, so none of ${s.target}'s can be ruled out`);
-}
+/** Refuses during an incident of the service, or while the incidents cannot all be read. */
+const holdDuringIncidents = (s: { target: string; serviceChecks: string[] }, ctx: RemediationContext) =>
+  refuseDuringIncident(ctx, (i) => isServiceIncident(i, s.target, s.serviceChecks), `a scale-in of ${s.target}`);
 
 export const ecsScaleIn = defineRemediation({
   kind: 'ecs-scale-in',

@@ -13,6 +13,7 @@ import { rdsFailover } from './rds-failover.js';
 import { rdsReboot } from './rds-reboot.js';
 import { rdsSnapshot } from './rds-snapshot.js';
 import { redisDeleteKeys } from './redis-delete-keys.js';
+import { sqsRedrive } from './sqs-redrive.js';
 import type { Remediation } from './remediation.js';
 
 /** Every remediation Vigil knows. Adding one: its file, its test, and one entry here. */
@@ -32,6 +33,7 @@ export const allRemediations = [
   rdsReboot,
   cloudfrontInvalidate,
   redisDeleteKeys,
+  sqsRedrive,
 ] as const;
 
 export const remediationRegistry: ReadonlyMap<string, Remediation> = new Map(allRemediations.map((r) => [r.kind, r as unknown as Remediation]));

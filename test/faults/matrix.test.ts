@@ -394,6 +394,12 @@ const DATABASE_CASES = [
     sites: ['ecs DescribeServices', 'application-autoscaling DescribeScalableTargets', 'dynamodb Query', 'ecs UpdateService'],
     made: (w: World) => w.ecs.applied.length,
   },
+  {
+    key: 'sqs:orders-dlq',
+    remediation: { id: 'orders-dlq-redrive', kind: 'sqs-redrive', target: 'orders-dlq', destination: 'orders', serviceChecks: ['api-health'], mode: 'auto' },
+    sites: ['sqs GetQueueUrl', 'sqs GetQueueAttributes', 'sqs ListMessageMoveTasks', 'sqs StartMessageMoveTask'],
+    made: (w: World) => w.sqs.moves.length,
+  },
 ] as const;
 
 type DatabaseCase = (typeof DATABASE_CASES)[number];

@@ -18,6 +18,7 @@ import { FakeSns } from '../support/wire/fake-sns.js';
 import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeAutoscaling } from '../support/wire/fake-autoscaling.js';
 import { FakeCloudfront } from '../support/wire/fake-cloudfront.js';
+import { FakeSqs } from '../support/wire/fake-sqs.js';
 import { fakeCloudWatch } from '../support/wire/fake-cloudwatch.js';
 import { fakeElb } from '../support/wire/fake-elb.js';
 import { fakeLogs } from '../support/wire/fake-logs.js';
@@ -52,6 +53,7 @@ const calls: string[] = [];
 let servers: { url: string; close(): Promise<void> }[];
 const s3 = new FakeS3();
 const lambda = new FakeLambdaEvents();
+const sqs = new FakeSqs();
 
 beforeAll(async () => {
   config = await loadConfigFile('vigil.config.ts');
@@ -74,7 +76,9 @@ beforeAll(async () => {
     serve('s3', s3.handler, calls),
     serve('lambda', lambda.handler, calls),
     serve('acm', fakeAcm(['api.example.com']), calls),
+    serve('sqs', sqs.handler, calls),
   ]);
+  sqs.queueUrlBase = servers.at(-1)!.url;
 }, 240_000);
 
 /** The smoke table, emptied: dropped and made again. */
@@ -89,7 +93,8 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint, lambdaEndpoint, acm] = servers;
+  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint, lambdaEndpoint, acm, sqsEndpoint] =
+    servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -114,6 +119,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ENDPOINT_URL_S3: s3Endpoint!.url,
       AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint!.url,
       AWS_ENDPOINT_URL_ACM: acm!.url,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint!.url,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));

@@ -78,9 +78,7 @@ describe('ecsScaleIn', () => {
     ['a check the settings name', incident('orders-api-health/3', 'orders-api-health', 'https://orders.example.com/health')],
   ])('does nothing during an incident on %s', async (_, open) => {
     active = [incident('billing-ecs/2', 'billing-ecs', 'prod/billing'), open];
-    await expect(ecsScaleIn.plan(settings, ctx)).rejects.toThrow(
-      `prod/orders-api has an active incident (${open.id}: failing); it is not scaled in during one`,
-    );
+    await expect(ecsScaleIn.plan(settings, ctx)).rejects.toThrow(`a scale-in of prod/orders-api waits: incident ${open.id} is active (failing)`);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
@@ -92,13 +90,13 @@ describe('ecsScaleIn', () => {
   it('refuses when an incident of the service opened between the plan and the act', async () => {
     const plan = await ecsScaleIn.plan(settings, ctx);
     active = [incident('orders-ecs/1', 'orders-ecs', 'prod/orders-api')];
-    await expect(ecsScaleIn.execute(settings, plan, ctx)).rejects.toThrow('has an active incident');
+    await expect(ecsScaleIn.execute(settings, plan, ctx)).rejects.toThrow('a scale-in of prod/orders-api waits: incident orders-ecs/1 is active');
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
   it('refuses when it cannot see every incident, or none at all', async () => {
     complete = false;
-    await expect(ecsScaleIn.plan(settings, ctx)).rejects.toThrow("none of prod/orders-api's can be ruled out");
+    await expect(ecsScaleIn.plan(settings, ctx)).rejects.toThrow('a scale-in of prod/orders-api waits: more incidents are active than one read shows');
     const { incidents: _, ...blind } = ctx;
     await expect(ecsScaleIn.plan(settings, blind)).rejects.toThrow("Vigil's incidents cannot be read here");
   });

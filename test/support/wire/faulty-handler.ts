@@ -55,6 +55,7 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'AWSEvents') return `events ${op}`;
     if (prefix === 'AmazonSSM') return `ssm ${op}`;
     if (prefix === 'CertificateManager') return `acm ${op}`;
+    if (prefix === 'AmazonSQS') return `sqs ${op}`;
     return `ecs ${op}`;
   }
   // Lambda's REST protocol: Invoke, named by the IAM action it needs.

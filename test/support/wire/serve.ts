@@ -20,7 +20,8 @@ export async function serve(
     | 'events'
     | 's3'
     | 'ssm'
-    | 'acm',
+    | 'acm'
+    | 'sqs',
   service: Service,
   calls: string[],
 ): Promise<{ url: string; close(): Promise<void> }> {

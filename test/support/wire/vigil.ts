@@ -7,6 +7,7 @@ import { SdkDocdb } from '../../../shared/aws/docdb.js';
 import { SdkRds } from '../../../shared/aws/rds.js';
 import { SdkAutoscaling } from '../../../shared/aws/autoscaling.js';
 import { SdkCloudfront } from '../../../shared/aws/cloudfront.js';
+import { SdkSqs } from '../../../shared/aws/sqs.js';
 import { SdkEcs } from '../../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../../shared/aws/metrics.js';
 import type { VigilConfig } from '../../../shared/config/schema.js';
@@ -33,6 +34,7 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
       rds: new SdkRds(attempt.rds),
       autoscaling: new SdkAutoscaling(attempt.autoscaling),
       cloudfront: new SdkCloudfront(attempt.cloudfront),
+      sqs: new SdkSqs(attempt.sqs),
       metrics: new BatchingMetrics(),
     },
     clock: world.clock,

@@ -10,6 +10,7 @@ import { FakeDocdb } from './fake-docdb.js';
 import { FakeRds } from './fake-rds.js';
 import { FakeAutoscaling } from './fake-autoscaling.js';
 import { FakeCloudfront } from './fake-cloudfront.js';
+import { FakeSqs } from './fake-sqs.js';
 import { FakeSns } from './fake-sns.js';
 import { FakeEvents } from './fake-events.js';
 import { FakeSsm } from './fake-ssm.js';
@@ -28,6 +29,7 @@ export class World {
   readonly rds = new FakeRds();
   readonly autoscaling = new FakeAutoscaling();
   readonly cloudfront = new FakeCloudfront();
+  readonly sqs = new FakeSqs(() => this.now);
   /** What DynamoDB Streams would carry: one record per check-state write the table applied, in order. */
   readonly stream: DynamoDBRecord[] = [];
   /** Every fault that was injected, by site. */
@@ -100,6 +102,7 @@ export class World {
       rds: { ...common, endpoint: 'http://rds.local', requestHandler: wire(this.rds.handler) as never },
       autoscaling: { ...common, endpoint: 'http://autoscaling.local', requestHandler: wire(this.autoscaling.handler) as never },
       cloudfront: { ...common, endpoint: 'http://cloudfront.local', requestHandler: wire(this.cloudfront.handler) as never },
+      sqs: { ...common, endpoint: 'http://sqs.local', requestHandler: wire(this.sqs.handler) as never },
       killed,
       kill,
     };
@@ -139,6 +142,7 @@ export interface Attempt {
   rds: ClientConfig;
   autoscaling: ClientConfig;
   cloudfront: ClientConfig;
+  sqs: ClientConfig;
   /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;

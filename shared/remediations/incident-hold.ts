@@ -1,0 +1,14 @@
+import { RemediationRefusedError } from '../errors.js';
+import type { ActiveIncident, RemediationContext } from './remediation.js';
+
+/**
+ * Refuses while an active incident (but the one the run answers) is one `matches` picks, or while
+ * the incidents cannot all be read: a guard that cannot see holds. `what` names the action.
+ */
+export async function refuseDuringIncident(ctx: RemediationContext, matches: (incident: ActiveIncident) => boolean, what: string): Promise<void> {
+  if (!ctx.incidents) throw new RemediationRefusedError(`Vigil's incidents cannot be read here; ${what} waits until they can`);
+  const { incidents, complete } = await ctx.incidents.others(ctx.signal);
+  const open = incidents.find(matches);
+  if (open) throw new RemediationRefusedError(`${what} waits: incident ${open.id} is active (${open.summary})`);
+  if (!complete) throw new RemediationRefusedError(`${what} waits: more incidents are active than one read shows, so none can be ruled out`);
+}
