@@ -535,6 +535,21 @@ export default defineConfig({
       maxActions: { count: 3, windowMinutes: 1440 },
       mode: 'propose',
     },
+    // Guide 004's containment, "block suspicious IPs": the addresses hammering the login page in WAF's logs, a day
+    // each, never the office's. Run by hand from the console during a security incident; a second person approves.
+    {
+      id: 'orders-block-suspicious-ips',
+      kind: 'waf-block-ips',
+      target: 'orders-blocked',
+      ipSetId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+      logGroups: ['aws-waf-logs-orders'],
+      query: 'filter httpRequest.uri like /login/ | stats count(*) as hits by httpRequest.clientIp | filter hits > 300 | sort hits desc',
+      field: 'httpRequest.clientIp',
+      maxAddresses: 20,
+      blockMinutes: 1440,
+      neverBlock: ['198.51.100.0/24'],
+      mode: 'propose',
+    },
     // Run by hand from the console when the reports cluster's writer is in trouble: a proposal a second person approves.
     { id: 'reports-aurora-failover', kind: 'rds-failover', target: 'reports-aurora', mode: 'propose' },
   ],

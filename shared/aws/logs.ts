@@ -4,6 +4,7 @@ import {
   type CloudWatchLogsClientConfig,
   FilterLogEventsCommand,
   GetQueryResultsCommand,
+  type GetQueryResultsCommandOutput,
   StartQueryCommand,
   StopQueryCommand,
   ResourceNotFoundException,
@@ -42,6 +43,8 @@ export interface LogsPort {
   filter(window: LogsWindow & { pattern: string; maxEvents: number }, signal?: AbortSignal): Promise<LogMatches>;
   /** A Logs Insights query; stopped if the signal aborts first. */
   insights(window: LogsWindow & { query: string }, signal?: AbortSignal): Promise<LogMatches>;
+  /** A Logs Insights query over several groups, its result rows as they come (a `stats … by` query's, say), field by field. */
+  rows(window: { groups: string[]; start: Date; end: Date; query: string }, signal?: AbortSignal): Promise<Record<string, string>[]>;
 }
 
 const PAGE = 10_000; // FilterLogEvents' largest page
@@ -87,46 +90,52 @@ export class SdkLogs implements LogsPort {
   }
 
   async insights(w: LogsWindow & { query: string }, signal?: AbortSignal): Promise<LogMatches> {
-    const limited = `${w.query} | sort @timestamp desc | limit ${w.lines}`;
+    const out = await this.query([w.group], `${w.query} | sort @timestamp desc | limit ${w.lines}`, w, signal);
+    const newest = (out.results ?? []).map((fields) => {
+      const get = (name: string) => fields.find((f) => f.field === name)?.value;
+      return {
+        at: new Date(`${get('@timestamp') ?? ''}Z`.replace(' ', 'T')),
+        message:
+          get('@message') ??
+          fields
+            .filter((f) => f.field !== '@ptr')
+            .map((f) => `${f.field}=${f.value}`)
+            .join(' '),
+        stream: get('@logStream'),
+      };
+    });
+    return { count: out.statistics?.recordsMatched ?? newest.length, capped: false, newest, bytesScanned: out.statistics?.bytesScanned };
+  }
+
+  async rows(w: { groups: string[]; start: Date; end: Date; query: string }, signal?: AbortSignal): Promise<Record<string, string>[]> {
+    const out = await this.query(w.groups, w.query, w, signal);
+    return (out.results ?? []).map((fields) => Object.fromEntries(fields.filter((f) => f.field && f.field !== '@ptr').map((f) => [f.field!, f.value ?? ''])));
+  }
+
+  /** Runs a query to its end, polling; a query left behind when the caller gives up is stopped. */
+  private async query(groups: string[], queryString: string, w: { start: Date; end: Date }, signal?: AbortSignal): Promise<GetQueryResultsCommandOutput> {
     let queryId: string | undefined;
     try {
       // Insights takes epoch seconds.
       queryId = (
         await this.client.send(
           new StartQueryCommand({
-            logGroupName: w.group,
-            queryString: limited,
+            ...(groups.length === 1 ? { logGroupName: groups[0] } : { logGroupNames: groups }),
+            queryString,
             startTime: Math.floor(w.start.getTime() / 1000),
             endTime: Math.ceil(w.end.getTime() / 1000),
           }),
-          {
-            abortSignal: signal,
-          },
+          { abortSignal: signal },
         )
       ).queryId;
     } catch (err) {
-      throw notFound(err, w.group);
+      throw notFound(err, groups.join(', '));
     }
     if (!queryId) throw new TargetUnresolvedError('Logs Insights started no query');
     try {
       for (;;) {
         const out = await this.client.send(new GetQueryResultsCommand({ queryId }), { abortSignal: signal });
-        if (out.status === 'Complete') {
-          const newest = (out.results ?? []).map((fields) => {
-            const get = (name: string) => fields.find((f) => f.field === name)?.value;
-            return {
-              at: new Date(`${get('@timestamp') ?? ''}Z`.replace(' ', 'T')),
-              message:
-                get('@message') ??
-                fields
-                  .filter((f) => f.field !== '@ptr')
-                  .map((f) => `${f.field}=${f.value}`)
-                  .join(' '),
-              stream: get('@logStream'),
-            };
-          });
-          return { count: out.statistics?.recordsMatched ?? newest.length, capped: false, newest, bytesScanned: out.statistics?.bytesScanned };
-        }
+        if (out.status === 'Complete') return out;
         if (out.status !== 'Scheduled' && out.status !== 'Running')
           throw new TargetUnresolvedError(`Logs Insights query ${out.status?.toLowerCase() ?? 'ended'}: check the query`);
         await sleep(this.pollMs, undefined, { signal });

@@ -14,6 +14,7 @@ import { rdsReboot } from './rds-reboot.js';
 import { rdsSnapshot } from './rds-snapshot.js';
 import { redisDeleteKeys } from './redis-delete-keys.js';
 import { sqsRedrive } from './sqs-redrive.js';
+import { wafBlockIps } from './waf-block-ips.js';
 import type { Remediation } from './remediation.js';
 
 /** Every remediation Vigil knows. Adding one: its file, its test, and one entry here. */
@@ -34,6 +35,7 @@ export const allRemediations = [
   cloudfrontInvalidate,
   redisDeleteKeys,
   sqsRedrive,
+  wafBlockIps,
 ] as const;
 
 export const remediationRegistry: ReadonlyMap<string, Remediation> = new Map(allRemediations.map((r) => [r.kind, r as unknown as Remediation]));

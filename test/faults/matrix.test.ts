@@ -400,6 +400,23 @@ const DATABASE_CASES = [
     sites: ['sqs GetQueueUrl', 'sqs GetQueueAttributes', 'sqs ListMessageMoveTasks', 'sqs StartMessageMoveTask'],
     made: (w: World) => w.sqs.moves.length,
   },
+  {
+    // One new address in, and an entry of Vigil's whose time is up out: tags first, the set, then the old tag.
+    key: 'waf:REGIONAL:orders-blocked',
+    remediation: {
+      id: 'orders-block-ips',
+      kind: 'waf-block-ips',
+      target: 'orders-blocked',
+      ipSetId: 'a1b2c3d4',
+      logGroups: ['aws-waf-logs-orders'],
+      query: 'stats count(*) as hits by httpRequest.clientIp | sort hits desc',
+      field: 'httpRequest.clientIp',
+      mode: 'auto',
+      allowAuto: { reason: 'a drill: the addresses are documentation ranges' },
+    },
+    sites: ['logs StartQuery', 'wafv2 GetIPSet', 'wafv2 ListTagsForResource', 'wafv2 TagResource', 'wafv2 UpdateIPSet', 'wafv2 UntagResource'],
+    made: (w: World) => w.waf.updates.length,
+  },
 ] as const;
 
 type DatabaseCase = (typeof DATABASE_CASES)[number];

@@ -19,11 +19,13 @@ import { fakeSecrets } from '../support/wire/fake-secrets.js';
 import { FakeAutoscaling } from '../support/wire/fake-autoscaling.js';
 import { FakeCloudfront } from '../support/wire/fake-cloudfront.js';
 import { FakeSqs } from '../support/wire/fake-sqs.js';
+import { FakeWaf } from '../support/wire/fake-waf.js';
 import { fakeCloudWatch } from '../support/wire/fake-cloudwatch.js';
 import { fakeElb } from '../support/wire/fake-elb.js';
 import { fakeLogs } from '../support/wire/fake-logs.js';
 import { fakeAcm } from '../support/wire/fake-acm.js';
-import { forwardTo, serve } from '../support/wire/serve.js';
+import { forwardTo, serve, type ServiceName } from '../support/wire/serve.js';
+import type { Service } from '../support/wire/faulty-handler.js';
 
 // Each function as Lambda runs it: its built asset, loaded by its Handler property in a fresh Node.js 22
 // process, invoked with the sample events and the schedules' exact Input; DynamoDB, SNS, ECS and RDS answer
@@ -51,6 +53,7 @@ let schedules: { target: string; input: unknown }[];
 let local: LocalDynamo;
 const calls: string[] = [];
 let servers: { url: string; close(): Promise<void> }[];
+let endpoints: Record<string, string>;
 const s3 = new FakeS3();
 const lambda = new FakeLambdaEvents();
 const sqs = new FakeSqs();
@@ -61,24 +64,28 @@ beforeAll(async () => {
 
   local = await startLocalDynamo();
   await createStateTable(local.client, TABLE);
-  servers = await Promise.all([
-    serve('dynamodb', forwardTo(local.endpoint), calls),
-    serve('sns', new FakeSns().handler, calls),
-    serve('ecs', new FakeEcs().handler, calls),
-    serve('rds', new FakeRds('reports-aurora').handler, calls),
-    serve('secretsmanager', fakeSecrets(SECRETS), calls),
-    serve('cloudwatch', fakeCloudWatch(), calls),
-    serve('logs', fakeLogs(['ERROR upstream timed out']), calls),
-    serve('elasticloadbalancing', fakeElb(), calls),
-    serve('application-autoscaling', new FakeAutoscaling().handler, calls),
-    serve('cloudfront', new FakeCloudfront().handler, calls),
-    serve('events', new FakeEvents().handler, calls),
-    serve('s3', s3.handler, calls),
-    serve('lambda', lambda.handler, calls),
-    serve('acm', fakeAcm(['api.example.com']), calls),
-    serve('sqs', sqs.handler, calls),
-  ]);
-  sqs.queueUrlBase = servers.at(-1)!.url;
+  const services: [ServiceName, Service, string][] = [
+    ['dynamodb', forwardTo(local.endpoint), 'DYNAMODB'],
+    ['sns', new FakeSns().handler, 'SNS'],
+    ['ecs', new FakeEcs().handler, 'ECS'],
+    ['rds', new FakeRds('reports-aurora').handler, 'RDS'],
+    ['secretsmanager', fakeSecrets(SECRETS), 'SECRETS_MANAGER'],
+    ['cloudwatch', fakeCloudWatch(), 'CLOUDWATCH'],
+    ['logs', fakeLogs(['ERROR upstream timed out'], [{ 'httpRequest.clientIp': '203.0.113.7', hits: '900' }]), 'CLOUDWATCH_LOGS'],
+    ['elasticloadbalancing', fakeElb(), 'ELASTIC_LOAD_BALANCING_V2'],
+    ['application-autoscaling', new FakeAutoscaling().handler, 'APPLICATION_AUTO_SCALING'],
+    ['cloudfront', new FakeCloudfront().handler, 'CLOUDFRONT'],
+    ['events', new FakeEvents().handler, 'EVENTBRIDGE'],
+    ['s3', s3.handler, 'S3'],
+    ['lambda', lambda.handler, 'LAMBDA'],
+    ['acm', fakeAcm(['api.example.com']), 'ACM'],
+    ['sqs', sqs.handler, 'SQS'],
+    ['wafv2', new FakeWaf().handler, 'WAFV2'],
+  ];
+  servers = await Promise.all(services.map(([name, service]) => serve(name, service, calls)));
+  // The SDK's environment variable of each service's endpoint: AWS_ENDPOINT_URL_<its id>.
+  endpoints = Object.fromEntries(services.map(([, , id], i) => [`AWS_ENDPOINT_URL_${id}`, servers[i]!.url]));
+  sqs.queueUrlBase = endpoints.AWS_ENDPOINT_URL_SQS!;
 }, 240_000);
 
 /** The smoke table, emptied: dropped and made again. */
@@ -93,8 +100,6 @@ afterAll(async () => {
 });
 
 async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
-  const [dynamodb, sns, ecs, rds, secretsmanager, cloudwatch, logs, elb, autoscaling, cloudfront, events, s3Endpoint, lambdaEndpoint, acm, sqsEndpoint] =
-    servers;
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -105,21 +110,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_ACCESS_KEY_ID: 'smoke',
       AWS_SECRET_ACCESS_KEY: 'smoke',
       AWS_LAMBDA_FUNCTION_NAME: fn.id,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb!.url,
-      AWS_ENDPOINT_URL_SNS: sns!.url,
-      AWS_ENDPOINT_URL_ECS: ecs!.url,
-      AWS_ENDPOINT_URL_RDS: rds!.url,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsmanager!.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch!.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs!.url,
-      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elb!.url,
-      AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING: autoscaling!.url,
-      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront!.url,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: events!.url,
-      AWS_ENDPOINT_URL_S3: s3Endpoint!.url,
-      AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint!.url,
-      AWS_ENDPOINT_URL_ACM: acm!.url,
-      AWS_ENDPOINT_URL_SQS: sqsEndpoint!.url,
+      ...endpoints,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));

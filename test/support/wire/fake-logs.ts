@@ -2,11 +2,15 @@ import type { Service, WireResponse } from './faulty-handler.js';
 
 /**
  * CloudWatch Logs behind the awsJson1_1 protocol, in process: FilterLogEvents over `lines`, and a
- * Logs Insights query that completes at once, as the API reference shapes them.
+ * Logs Insights query that completes at once (a `stats` query's rows are `statsRows`), as the API reference shapes them.
  */
-export function fakeLogs(lines: string[] = []): Service {
-  return async (request): Promise<WireResponse> => {
+export function fakeLogs(lines: string[] = [], statsRows: Record<string, string>[] = []): Service {
+  // A `stats` query answers with `statsRows`, one row per group; any other with `lines`.
+  const statsQueries = new Set<string>();
+  let queries = 0;
+  return async (request, body): Promise<WireResponse> => {
     const op = (request.headers['x-amz-target'] ?? '').split('.')[1];
+    const input = JSON.parse(body || '{}') as { queryString?: string; queryId?: string };
     const now = Date.now();
     switch (op) {
       case 'FilterLogEvents':
@@ -14,9 +18,18 @@ export function fakeLogs(lines: string[] = []): Service {
           events: lines.map((message, i) => ({ logStreamName: 'ecs/orders-api/1', timestamp: now - i * 1000, message, ingestionTime: now, eventId: `e${i}` })),
           searchedLogStreams: [],
         });
-      case 'StartQuery':
-        return json(200, { queryId: 'q-smoke-1' });
+      case 'StartQuery': {
+        const queryId = `q-smoke-${++queries}`;
+        if (/\|\s*stats\b|^\s*stats\b/.test(input.queryString ?? '')) statsQueries.add(queryId);
+        return json(200, { queryId });
+      }
       case 'GetQueryResults':
+        if (statsQueries.has(input.queryId ?? ''))
+          return json(200, {
+            status: 'Complete',
+            results: statsRows.map((row) => Object.entries(row).map(([field, value]) => ({ field, value }))),
+            statistics: { recordsMatched: statsRows.length, recordsScanned: 100, bytesScanned: 2048 },
+          });
         // Insights writes @timestamp as "2026-11-23 03:01:00.000", UTC without a zone.
         return json(200, {
           status: 'Complete',

@@ -56,6 +56,7 @@ export function siteOf(request: WireRequest, body: string): string {
     if (prefix === 'AmazonSSM') return `ssm ${op}`;
     if (prefix === 'CertificateManager') return `acm ${op}`;
     if (prefix === 'AmazonSQS') return `sqs ${op}`;
+    if (prefix === 'AWSWAF_20190729') return `wafv2 ${op}`;
     return `ecs ${op}`;
   }
   // Lambda's REST protocol: Invoke, named by the IAM action it needs.

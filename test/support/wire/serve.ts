@@ -2,29 +2,29 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { siteOf, type Service, type WireResponse } from './faulty-handler.js';
 
+/** The services a test serves, named as their endpoints are. */
+export type ServiceName =
+  | 'dynamodb'
+  | 'sns'
+  | 'ecs'
+  | 'secretsmanager'
+  | 'rds'
+  | 'cloudwatch'
+  | 'logs'
+  | 'elasticloadbalancing'
+  | 'application-autoscaling'
+  | 'cloudfront'
+  | 'cloudformation'
+  | 'lambda'
+  | 'events'
+  | 's3'
+  | 'ssm'
+  | 'acm'
+  | 'sqs'
+  | 'wafv2';
+
 /** A service on a loopback port, as a real client reaches it: every call it answers is recorded by site. */
-export async function serve(
-  name:
-    | 'dynamodb'
-    | 'sns'
-    | 'ecs'
-    | 'secretsmanager'
-    | 'rds'
-    | 'cloudwatch'
-    | 'logs'
-    | 'elasticloadbalancing'
-    | 'application-autoscaling'
-    | 'cloudfront'
-    | 'cloudformation'
-    | 'lambda'
-    | 'events'
-    | 's3'
-    | 'ssm'
-    | 'acm'
-    | 'sqs',
-  service: Service,
-  calls: string[],
-): Promise<{ url: string; close(): Promise<void> }> {
+export async function serve(name: ServiceName, service: Service, calls: string[]): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -8,6 +8,8 @@ import { SdkRds } from '../../../shared/aws/rds.js';
 import { SdkAutoscaling } from '../../../shared/aws/autoscaling.js';
 import { SdkCloudfront } from '../../../shared/aws/cloudfront.js';
 import { SdkSqs } from '../../../shared/aws/sqs.js';
+import { SdkWaf } from '../../../shared/aws/waf.js';
+import { SdkLogs } from '../../../shared/aws/logs.js';
 import { SdkEcs } from '../../../shared/aws/ecs.js';
 import { BatchingMetrics } from '../../../shared/aws/metrics.js';
 import type { VigilConfig } from '../../../shared/config/schema.js';
@@ -35,6 +37,8 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
       autoscaling: new SdkAutoscaling(attempt.autoscaling),
       cloudfront: new SdkCloudfront(attempt.cloudfront),
       sqs: new SdkSqs(attempt.sqs),
+      waf: new SdkWaf(attempt.waf),
+      logs: new SdkLogs(attempt.logs),
       metrics: new BatchingMetrics(),
     },
     clock: world.clock,

@@ -11,6 +11,8 @@ import { FakeRds } from './fake-rds.js';
 import { FakeAutoscaling } from './fake-autoscaling.js';
 import { FakeCloudfront } from './fake-cloudfront.js';
 import { FakeSqs } from './fake-sqs.js';
+import { FakeWaf } from './fake-waf.js';
+import { fakeLogs } from './fake-logs.js';
 import { FakeSns } from './fake-sns.js';
 import { FakeEvents } from './fake-events.js';
 import { FakeSsm } from './fake-ssm.js';
@@ -30,6 +32,9 @@ export class World {
   readonly autoscaling = new FakeAutoscaling();
   readonly cloudfront = new FakeCloudfront();
   readonly sqs = new FakeSqs(() => this.now);
+  readonly waf = new FakeWaf();
+  /** WAF's logs, as a query of the busiest addresses reads them. */
+  readonly logs = fakeLogs([], [{ 'httpRequest.clientIp': '203.0.113.7', hits: '900' }]);
   /** What DynamoDB Streams would carry: one record per check-state write the table applied, in order. */
   readonly stream: DynamoDBRecord[] = [];
   /** Every fault that was injected, by site. */
@@ -103,6 +108,8 @@ export class World {
       autoscaling: { ...common, endpoint: 'http://autoscaling.local', requestHandler: wire(this.autoscaling.handler) as never },
       cloudfront: { ...common, endpoint: 'http://cloudfront.local', requestHandler: wire(this.cloudfront.handler) as never },
       sqs: { ...common, endpoint: 'http://sqs.local', requestHandler: wire(this.sqs.handler) as never },
+      waf: { ...common, endpoint: 'http://wafv2.local', requestHandler: wire(this.waf.handler) as never },
+      logs: { ...common, endpoint: 'http://logs.local', requestHandler: wire(this.logs) as never },
       killed,
       kill,
     };
@@ -143,6 +150,8 @@ export interface Attempt {
   autoscaling: ClientConfig;
   cloudfront: ClientConfig;
   sqs: ClientConfig;
+  waf: ClientConfig;
+  logs: ClientConfig;
   /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;
