@@ -487,6 +487,22 @@ export default defineConfig({
       tags: { service: 'billing', team: 'data' },
       runbook: 'Find the missing events in the writer’s log and replay them; do not renumber the sequence.',
     },
+    // Guide 001's monthly maintenance, "analyze table statistics": the busiest tables, a fifth of their rows dead or their statistics a month old.
+    {
+      id: 'billing-db-dead-rows',
+      kind: 'pg',
+      description: 'Billing tables with over a fifth of their rows dead, or not analyzed for 35 days: what the monthly VACUUM (ANALYZE) is for.',
+      ...billingDb,
+      measure: 'query',
+      query: {
+        name: 'tables due a vacuum',
+        sql: "SELECT relname, n_dead_tup, n_live_tup FROM pg_stat_user_tables WHERE relname IN ('loans', 'payments', 'ledger_entries') AND (n_dead_tup > 0.2 * greatest(n_live_tup, 1000) OR coalesce(greatest(last_analyze, last_autoanalyze), 'epoch') < now() - interval '35 days')",
+      },
+      schedule: 'rate(6 hours)',
+      group: 'databases',
+      severity: 'P4',
+      tags: { service: 'billing', team: 'data' },
+    },
   ],
   // New remediations start in observe mode: they record what they would do, and do nothing.
   remediations: [
@@ -516,6 +532,15 @@ export default defineConfig({
     { id: 'billing-db-terminate-blocker', kind: 'pg-terminate-blocker', ...billingDb, blockedSeconds: 30, mode: 'propose' },
     { id: 'billing-db-terminate-idle', kind: 'pg-terminate-idle', ...billingDb, olderThanMinutes: 30, mode: 'auto' },
     { id: 'billing-db-cancel-long-queries', kind: 'pg-cancel-long-queries', ...billingDb, olderThanMinutes: 5, mode: 'observe' },
+    // Guide 001's "perform database vacuum and analyze", run by the monthly maintenance runbook below.
+    {
+      id: 'billing-db-vacuum-analyze',
+      kind: 'pg-vacuum-analyze',
+      ...billingDb,
+      tables: ['public.loans', 'public.payments', 'public.ledger_entries'],
+      maxMinutes: 6,
+      mode: 'auto',
+    },
     // RDS: a snapshot first, then the reboot a human approves; the CDN's cache cleared once the origin is back.
     { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'observe' },
     { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', forceFailover: true, mode: 'propose', proposalMinutes: 15 },
@@ -717,6 +742,20 @@ export default defineConfig({
         { act: 'orders-dlq-redrive' },
         { verify: { check: 'orders-dlq-depth', settleSeconds: 300 } },
         { escalate: 'the messages came back to the dead-letter queue: look at why the worker rejects them' },
+      ],
+    },
+    // Started on a schedule: guide 001's monthly database maintenance, on the 15th at 02:00 UTC. Nothing is done while a
+    // lock chain, a leaked transaction or a long query is there; after it, the tables are checked again.
+    {
+      id: 'billing-db-monthly-maintenance',
+      description: 'Monthly: with the database quiet, VACUUM (ANALYZE) the busiest billing tables, then check none is still due.',
+      match: { schedule: { expression: 'cron(0 2 15 * ? *)', timezone: 'UTC' } },
+      severity: 'P3',
+      steps: [
+        { precheck: ['billing-db-blocking', 'billing-db-idle-tx', 'billing-db-long-queries'] },
+        { act: 'billing-db-vacuum-analyze' },
+        { verify: { check: 'billing-db-dead-rows', settleSeconds: 30, attempts: 2, intervalSeconds: 30 } },
+        { escalate: 'tables are still due a vacuum after the monthly maintenance: look for a long transaction holding back cleanup' },
       ],
     },
     // Started by CloudWatch alarms: those above by id, or any alarm by name, prefix or tags.

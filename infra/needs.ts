@@ -54,7 +54,11 @@ export function needsOf(items: readonly Needy[]): Needs {
 /** The ids of the checks runbook steps run, to diagnose or to verify (a verify without its own check re-runs the ones that start it). */
 export function runbookCheckIds(config: VigilConfig): Set<string> {
   const verified = (r: RunbookConfig, check: string | undefined) => (check !== undefined ? [check] : triggeringChecks(r, config).map((c) => c.id));
-  return new Set(config.runbooks.flatMap((r) => r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'verify' in s ? verified(r, s.verify.check) : []))));
+  return new Set(
+    config.runbooks.flatMap((r) =>
+      r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'precheck' in s ? s.precheck : 'verify' in s ? verified(r, s.verify.check) : [])),
+    ),
+  );
 }
 
 /** The checks on-alarm and remediate read: the ones runbook steps run, and the ones that start runbooks. */

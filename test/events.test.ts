@@ -63,6 +63,19 @@ const cases: Record<string, Case> = {
       ]);
     },
   },
+  'alarm-scheduled-runbook.json': {
+    fn: 'on-alarm',
+    then: (r, t) => {
+      // The console's restart observes: a scheduled run records what it would do, and tells it on the alerts topic.
+      expect(r).toMatchObject({
+        runbook: 'billing-db-monthly-maintenance',
+        verdict: 'observed',
+        steps: [{ step: 'precheck', outcome: 'passed' }, { outcome: 'observed' }],
+      });
+      expect(t.subjects()).toEqual([expect.stringMatching(/^\[DRY RUN\] ecs:prod\/orders-api: /)]);
+      expect(t.updates()).toBe(0);
+    },
+  },
   'alarm-deploy-failed.json': {
     fn: 'on-alarm',
     before: () => Promise.resolve(mockDeploymentHistory(ecs)),

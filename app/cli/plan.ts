@@ -97,6 +97,7 @@ function runbookLine(r: VigilConfig['runbooks'][number]): string {
     ...(r.match.alarmNames ?? []).map((a) => `alarm "${a}"`),
     ...(r.match.alarmPrefix ? [`alarms "${r.match.alarmPrefix}…"`] : []),
     ...(r.match.checks ? ['checks'] : []),
+    ...(r.match.schedule ? [`schedule ${r.match.schedule.expression} ${r.match.schedule.timezone}`] : []),
   ];
   const steps = r.steps.map((s) => Object.keys(s)[0]).join(' → ');
   return `  ${r.id}: on ${on.join(', ') || 'tags'}; ${steps}`;

@@ -27,6 +27,8 @@ export interface LocalRuntime {
   items(): Promise<unknown[]>;
   /** Another reader of the stream, as a second event source mapping would be (the runbooks checks start). */
   onStream(handler: StreamHandler): void;
+  /** Where what no incident carries is told (an action by hand, a scheduled run): the alerts topic, as `onNotification` hears it. */
+  notices: { publisher: Publisher; topic: string };
   close(): Promise<void>;
 }
 
@@ -84,7 +86,14 @@ export async function startLocalRuntime(options: {
   streamed = withLocalStream(store, deliver, (record) =>
     options.log.error('notification undelivered after retries; in AWS it would go to the DLQ', { eventID: record.eventID }),
   );
-  return { store: streamed, ...(dynamo ? { dynamo } : {}), items, onStream: (handler) => void readers.push(handler), close: async () => dynamo?.close() };
+  return {
+    store: streamed,
+    ...(dynamo ? { dynamo } : {}),
+    items,
+    onStream: (handler) => void readers.push(handler),
+    notices: { publisher, topic: LOCAL_TOPIC },
+    close: async () => dynamo?.close(),
+  };
 }
 
 async function openState(kind: 'dynalite' | 'memory'): Promise<{ store: StateStore; dynamo?: LocalDynamo; items: () => Promise<unknown[]> }> {

@@ -3,6 +3,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { alarmEvent } from '../../shared/events/alarm.js';
 import { report } from './report.js';
 import { deployment } from './deployment.js';
+import { scheduled } from './scheduled.js';
+import { isScheduledRun } from '../../shared/events/scheduled-run.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import type { Publisher } from '../../shared/notifications/publisher.js';
@@ -44,6 +46,7 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
     // A stream record goes to one invocation at a time: whoever held its run before has ended.
     if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
     if (isDeploymentEvent(event)) return deployment(event, deps, context);
+    if (isScheduledRun(event)) return scheduled(event, deps, context);
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {

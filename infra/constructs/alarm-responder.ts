@@ -1,4 +1,6 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -8,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { grantPublishing } from './alerting.js';
+import { acknowledgeWildcards } from './nag.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
@@ -98,6 +101,38 @@ export class AlarmResponder extends Construct {
       : undefined;
     this.readDeployments(config);
     this.readCheckTransitions(config, state);
+    this.scheduleRunbooks(config, prefix, props.alerts);
+  }
+
+  /** The runbooks that start on a schedule: one Scheduler schedule each, into on-alarm, which tells their actions on the alerts topic. */
+  private scheduleRunbooks(config: VigilConfig, prefix: string, alerts: ITopic): void {
+    const scheduled = config.runbooks.filter((r) => r.match.schedule);
+    if (!scheduled.length) return;
+    this.onAlarm.addEnvironment('TOPIC_ARN', alerts.topicArn);
+    grantPublishing(this.onAlarm, alerts);
+    for (const runbook of scheduled) {
+      const { expression, timezone } = runbook.match.schedule!;
+      new Schedule(this, `Runbook-${runbook.id}`, {
+        scheduleName: `${prefix}-runbook-${runbook.id}`.slice(0, 64),
+        description: `Vigil: runbook ${runbook.id}`,
+        schedule: ScheduleExpression.expression(expression, TimeZone.of(timezone)),
+        target: new LambdaInvoke(this.onAlarm, {
+          // The due time is the run's identity: a retried firing takes over its own run, never starts a second.
+          input: ScheduleTargetInput.fromObject({ scheduledRunbook: runbook.id, at: ContextAttribute.scheduledTime }),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.deadLetters,
+        }),
+      });
+    }
+    // The target's role is the stack's, named by a hash; its invoke statement covers the function and its versions (`arn:*`).
+    for (const role of Stack.of(this).node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget-'))) {
+      acknowledgeWildcards(
+        role,
+        [`${this.onAlarm.functionArn}:*`],
+        'The scheduler may invoke the on-alarm function for scheduled runbooks; ":*" covers its versions and aliases, as the Scheduler target grants it.',
+      );
+    }
   }
 
   /** The rollouts of the services the config names: ECS's own events, to hold their checks and handle a failure. */

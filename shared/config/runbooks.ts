@@ -10,6 +10,10 @@ const step = z.union([
     diagnose: z.array(z.string()).check(z.minLength(1)),
   }),
   z.strictObject({
+    /** Run these checks; unless every one passes, stop here, nothing done, and tell a human why. */
+    precheck: z.array(z.string()).check(z.minLength(1)),
+  }),
+  z.strictObject({
     /** Run this remediation, within its guardrails. */
     act: z.string(),
   }),
@@ -50,6 +54,21 @@ const checkTrigger = z
 
 export type CheckTriggerConfig = z.output<typeof checkTrigger>;
 
+/** When a runbook starts by itself: an EventBridge Scheduler expression in a time zone. */
+const scheduleTrigger = z.strictObject({
+  /** `cron(0 2 15 * ? *)` (02:00 on the 15th), or `rate(7 days)`. */
+  expression: z
+    .string()
+    .check(
+      z.regex(
+        /^(cron\([^()]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/,
+        'expected an EventBridge Scheduler expression, e.g. "cron(0 2 15 * ? *)" or "rate(7 days)"',
+      ),
+    ),
+  /** An IANA time zone the cron is read in. Default: UTC. */
+  timezone: z._default(z.string().check(z.regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'expected an IANA time zone, e.g. "Europe/Paris"')), 'UTC'),
+});
+
 export const runbookSchema = z.strictObject({
   /** Names the runbook in runs, messages and the timeline. */
   id: nameSchema,
@@ -65,10 +84,12 @@ export const runbookSchema = z.strictObject({
       /** Matched against the event's alarmTags (turn on alarm tag propagation); without them, nothing is done. */
       tags: z.optional(z.record(z.string(), z.string())),
       checks: z.optional(checkTrigger),
+      /** Start it on a schedule (monthly maintenance, a weekly reindex): a run with no incident, its actions told on the alerts topic. */
+      schedule: z.optional(scheduleTrigger),
     })
     .check(
-      z.refine((m) => m.alarms || m.alarmNames || m.alarmPrefix || m.tags || m.checks, {
-        message: "give alarms (by id), alarmNames, alarmPrefix or tags (alarms), or checks (Vigil's own checks)",
+      z.refine((m) => m.alarms || m.alarmNames || m.alarmPrefix || m.tags || m.checks || m.schedule, {
+        message: "give alarms (by id), alarmNames, alarmPrefix or tags (alarms), checks (Vigil's own checks), or a schedule",
       }),
     ),
   /** Default: P2. */

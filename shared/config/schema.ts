@@ -172,18 +172,27 @@ export const configSchema = z
           const at = ['runbooks', i, 'steps', j];
           const unknownCheck = (id: string, path: PropertyKey[]) => !ids.has(id) && ctx.addIssue({ code: 'custom', path, message: `no check has id "${id}"` });
           if ('diagnose' in step) step.diagnose.forEach((id, k) => unknownCheck(id, [...at, 'diagnose', k]));
+          if ('precheck' in step) step.precheck.forEach((id, k) => unknownCheck(id, [...at, 'precheck', k]));
           if ('verify' in step && step.verify.check !== undefined) unknownCheck(step.verify.check, [...at, 'verify', 'check']);
           // Without a check of its own, verify re-runs the check that started the run: an alarm has none.
           const answersAlarms = runbook.match.alarmNames || runbook.match.alarmPrefix || runbook.match.tags || runbook.match.alarms;
-          if ('verify' in step && step.verify.check === undefined && answersAlarms) {
+          if ('verify' in step && step.verify.check === undefined && (answersAlarms || runbook.match.schedule)) {
             ctx.addIssue({
               code: 'custom',
               path: [...at, 'verify', 'check'],
-              message: 'required in a runbook that answers alarms: which check shows the fix held',
+              message: `required in a runbook that ${answersAlarms ? 'answers alarms' : 'runs on a schedule'}: which check shows the fix held`,
             });
           }
           if ('act' in step && !remediationIds.has(step.act))
             ctx.addIssue({ code: 'custom', path: [...at, 'act'], message: `no remediation has id "${step.act}"` });
+          // A scheduled run has no incident to carry a proposal: nobody could approve it.
+          const proposes = 'act' in step && config.remediations.find((r) => r.id === step.act)?.mode === 'propose';
+          if (runbook.match.schedule && proposes)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...at, 'act'],
+              message: `"${step.act}" waits for approval (mode "propose"), which a scheduled run cannot get: give it mode "auto" (with allowAuto if high risk) or "observe"`,
+            });
         });
       });
       if (!config.network) {

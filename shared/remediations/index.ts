@@ -9,6 +9,7 @@ import { mongoKillLongOps } from './mongo-kill-long-ops.js';
 import { pgCancelLongQueries } from './pg-cancel-long-queries.js';
 import { pgTerminateBlocker } from './pg-terminate-blocker.js';
 import { pgTerminateIdle } from './pg-terminate-idle.js';
+import { pgVacuumAnalyze } from './pg-vacuum-analyze.js';
 import { rdsFailover } from './rds-failover.js';
 import { rdsReboot } from './rds-reboot.js';
 import { rdsSnapshot } from './rds-snapshot.js';
@@ -26,6 +27,7 @@ export const allRemediations = [
   pgTerminateIdle,
   pgCancelLongQueries,
   pgTerminateBlocker,
+  pgVacuumAnalyze,
   mongoKillLongOps,
   docdbSnapshot,
   docdbFailover,

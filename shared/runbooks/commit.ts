@@ -5,8 +5,10 @@ import { checkIdOf, type ActionTold, type Transition } from '../state/check-stat
 import type { ActionOutcome } from '../state/guard.js';
 import type { CheckStates, Guards, Proposal, Proposals, RoundSummaries, Runs, Timeline } from '../state/ports.js';
 import type { RunRecord } from '../state/run.js';
-import { actionNotice } from '../notifications/action-notice.js';
+import { actionNotice, handOverNotice } from '../notifications/action-notice.js';
 import type { Publisher } from '../notifications/publisher.js';
+import type { Notification } from '../notifications/message.js';
+import { SetupError } from '../errors.js';
 import { settleGuard } from './acting.js';
 
 /** What a step asks to be written. Each is idempotent: a retried attempt writing it again changes nothing. */
@@ -25,7 +27,7 @@ export type Effect =
 export interface CommitDeps {
   store: Runs & CheckStates & Pick<RoundSummaries, 'markStatesTouched'> & Guards & Timeline & Proposals;
   clock: Clock;
-  /** Where an action with no incident to carry its message is told (the alerts topic). */
+  /** Where an action, or a hand-over, with no incident to carry its message is told (the alerts topic). */
   notices?: { publisher: Publisher; topic: string } | undefined;
 }
 
@@ -68,7 +70,7 @@ async function write(record: RunRecord, effect: Effect, { store, clock, notices 
       return record;
     case 'tell': {
       if (!incidentId) {
-        await notices?.publisher.publish(notices.topic, actionNotice(effect.action));
+        await notify(notices, actionNotice(effect.action));
         return record;
       }
       const state = await onIncident((s) => decideActed(s, incidentId!, effect.action, now));
@@ -77,15 +79,30 @@ async function write(record: RunRecord, effect: Effect, { store, clock, notices 
       return state && own?.run === record.id && own.step === effect.step ? { ...record, incidentVersion: state.version } : record;
     }
     case 'propose': {
+      // The brake held a scheduled run's action: with no incident to carry a proposal, a human is told instead.
+      if (!incidentId) {
+        await notify(notices, handOverNotice(record, `held for approval (${effect.reason}); run ${effect.proposal.remediation} by hand`));
+        return record;
+      }
       const state = await onIncident((s) => decideProposal(s, incidentId!, `${effect.proposal.summary} (${effect.reason})`, effect.approval, now));
       await store.putProposal({ ...effect.proposal, incidentVersion: state!.version });
       return record;
     }
     case 'escalate':
+      if (!incidentId) {
+        await notify(notices, handOverNotice(record, effect.reason));
+        return record;
+      }
       // Once per incident: a second escalation (another event, a retried attempt) writes nothing.
       await onIncident((s) => decideEscalation(s, incidentId!, effect.reason, now, { id: record.id, runbook: record.runbook }));
       return record;
   }
+}
+
+/** A message no incident carries, on the alerts topic; a function given none cannot act unheard, so it fails. */
+async function notify(notices: CommitDeps['notices'], message: Notification): Promise<void> {
+  if (!notices) throw new SetupError('this function has no topic for what happens with no incident (TOPIC_ARN): nobody would hear of it');
+  await notices.publisher.publish(notices.topic, message);
 }
 
 /** Timeline keys sort as the run wrote them: by step, then by line within the step; the same for every attempt. */

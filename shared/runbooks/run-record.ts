@@ -6,6 +6,7 @@ type VerifyStep = Extract<RunbookConfig['steps'][number], { verify: unknown }>['
 /** What the run does next, decided from the record alone. */
 export type NextStep =
   | { index: number; kind: 'diagnose'; checks: string[] }
+  | { index: number; kind: 'precheck'; checks: string[] }
   | { index: number; kind: 'act'; remediation: string }
   | { index: number; kind: 'verify'; verify: VerifyStep & { check: string } }
   | { index: number; kind: 'escalate'; reason: string }
@@ -18,6 +19,7 @@ export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | und
   const index = run.next;
   const step = runbook.steps[index]!;
   if ('diagnose' in step) return { index, kind: 'diagnose', checks: step.diagnose };
+  if ('precheck' in step) return { index, kind: 'precheck', checks: step.precheck };
   if ('act' in step) return { index, kind: 'act', remediation: step.act };
   if ('verify' in step) {
     const check = step.verify.check ?? run.checkId;

@@ -28,6 +28,20 @@ export async function perform(step: NextStep, run: Running, deps: RunbookDeps): 
       const detail = findings.map((f) => `${f.checkId} ${f.status}: ${f.summary}`).join('; ');
       return { record: record('diagnose', 'done', detail), effects: [line(deps, at, 0, 'diagnose', detail)] };
     }
+    case 'precheck': {
+      const findings = await check(step.checks, deps);
+      const detail = findings.map((f) => `${f.checkId} ${f.status}: ${f.summary}`).join('; ');
+      const failed = findings.filter((f) => f.status !== 'ok');
+      if (!failed.length) return { record: record('precheck', 'passed', detail), effects: [line(deps, at, 0, 'precheck', detail)] };
+      // A check that could not see counts as failed: nothing is done on a guess.
+      const reason = `precheck failed, nothing was done: ${failed.map((f) => `${f.checkId} ${f.status}: ${f.summary}`).join('; ')}`;
+      return {
+        record: record('precheck', 'failed', detail),
+        verdict: 'escalated',
+        stop: true,
+        effects: [line(deps, at, 0, 'precheck', detail), { kind: 'escalate', reason }],
+      };
+    }
     case 'act':
       return act(step, run, deps);
     case 'verify': {

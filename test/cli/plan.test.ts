@@ -57,6 +57,9 @@ describe('vigil plan, as a process', () => {
       /Schedules \(7\), each starting run-checks once per bucket of up to 50 checks:\n {2}rate-1-minute-[0-9a-f]{8} {2}rate\(1 minute\) {2}\d+ checks in \d+ invocations\n {4}api-health\n/,
     );
     expect(stdout).toMatch(/Estimated cost: about \$\d+\.\d\d a month for [\d,]+ check runs/);
+    // Each runbook by what starts it, a schedule with its zone.
+    expect(stdout).toContain('  billing-db-monthly-maintenance: on schedule cron(0 2 15 * ? *) UTC; precheck → act → verify → escalate');
+    expect(stdout).toContain('  orders-api-over-provisioned: on alarm orders-api-cpu-low; diagnose → act → verify');
     expect(stdout).toMatch(/Status page \(\d+ components: api, orders[^)]*\): a private bucket\n/);
     expect(stdout).toContain('Stakeholder updates: P1 every 15 min, P2 every 60 min; escalation: escalations');
     expect(stdout).toContain('Hand-offs: every transition as an event on the bus vigil-<env>-incidents');

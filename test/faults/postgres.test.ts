@@ -11,7 +11,11 @@ import { deliverAlarm } from '../support/wire/vigil.js';
 import { World } from '../support/wire/world.js';
 
 // PostgreSQL's changes have no SDK under them: the fault is a proxy that lets the terminate through and loses its answer.
-const cluster = useCluster({}, (admin) => admin.client.query("CREATE ROLE app LOGIN PASSWORD 'app-pw'"));
+const cluster = useCluster({}, (admin) =>
+  admin.client.query(
+    "CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE TABLE ledger (id int); INSERT INTO ledger SELECT generate_series(1, 1000); DELETE FROM ledger",
+  ),
+);
 let local: LocalDynamo;
 let proxy: PgProxy;
 beforeAll(async () => {
@@ -22,6 +26,24 @@ afterAll(async () => {
   await proxy.close();
   await local.close();
 });
+
+/** A config whose runbook answers the sample alarm with one automatic PostgreSQL remediation, through the proxy. */
+function actingWith(remediation: { id: string; kind: string } & Record<string, unknown>) {
+  return parseConfig({
+    checks: [{ id: 'billing-db-port', kind: 'tcp', target: `127.0.0.1:${proxy.port}` }],
+    remediations: [
+      {
+        target: `127.0.0.1:${proxy.port}/postgres`,
+        user: cluster.db.user,
+        password: { value: cluster.db.password },
+        ssl: 'disable',
+        mode: 'auto',
+        ...remediation,
+      },
+    ],
+    runbooks: [{ id: 'billing-db', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P2', steps: [{ act: remediation.id }, { escalate: 'x' }] }],
+  });
+}
 
 describe('a PostgreSQL remediation whose answer is lost', () => {
   it('terminates the session once, and records it as done, read back from pg_stat_activity', async () => {
@@ -35,25 +57,7 @@ describe('a PostgreSQL remediation whose answer is lost', () => {
           )
         ).rows[0].n === 1,
     );
-    const config = parseConfig({
-      checks: [{ id: 'billing-db-port', kind: 'tcp', target: `127.0.0.1:${proxy.port}` }],
-      remediations: [
-        {
-          id: 'billing-db-kill-idle-tx',
-          kind: 'pg-terminate-idle',
-          target: `127.0.0.1:${proxy.port}/postgres`,
-          user: cluster.db.user,
-          password: { value: cluster.db.password },
-          ssl: 'disable',
-          applications: ['billing-worker'],
-          olderThanMinutes: 0.0001,
-          mode: 'auto',
-        },
-      ],
-      runbooks: [
-        { id: 'billing-db', match: { alarmNames: ['orders-api-5xx-rate'] }, severity: 'P2', steps: [{ act: 'billing-db-kill-idle-tx' }, { escalate: 'x' }] },
-      ],
-    });
+    const config = actingWith({ id: 'billing-db-kill-idle-tx', kind: 'pg-terminate-idle', applications: ['billing-worker'], olderThanMinutes: 0.0001 });
     proxy.loseAnswerTo = /pg_terminate_backend/;
     const world = await World.create(local, T0);
     const out = await deliverAlarm(world, config, samples.metric);
@@ -66,6 +70,29 @@ describe('a PostgreSQL remediation whose answer is lost', () => {
     expect((last.value as RunbookResult).steps[0]).toMatchObject({
       outcome: 'acted',
       detail: expect.stringMatching(/^the reply was lost \(Connection terminated unexpectedly\); reading the target shows it was applied: gone: pid \d+ /),
+    });
+    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(`pg:127.0.0.1:${proxy.port}/postgres`);
+    expect(guard?.actions.map((a) => a.outcome)).toEqual(['done']);
+  });
+});
+
+describe('a VACUUM whose answer is lost', () => {
+  it('vacuums once, and records it as done, read back from pg_stat_user_tables', async () => {
+    const config = actingWith({ id: 'billing-db-vacuum', kind: 'pg-vacuum-analyze', tables: ['public.ledger'] });
+    proxy.loseAnswerTo = /VACUUM/;
+    proxy.forwarded.length = 0;
+    const world = await World.create(local, T0);
+    const out = await deliverAlarm(world, config, samples.metric);
+    proxy.loseAnswerTo = undefined;
+
+    expect(proxy.forwarded).toHaveLength(1);
+    const last = out.ends.at(-1)!;
+    if (last.ended !== 'returned') throw new Error(`the alarm was not handled: ${JSON.stringify(out.ends)}`);
+    expect((last.value as RunbookResult).steps[0]).toMatchObject({
+      outcome: 'acted',
+      detail: expect.stringMatching(
+        /^the reply was lost \(Connection terminated unexpectedly\); reading the target shows it was applied: public\.ledger vacuumed and analyzed/,
+      ),
     });
     const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(`pg:127.0.0.1:${proxy.port}/postgres`);
     expect(guard?.actions.map((a) => a.outcome)).toEqual(['done']);

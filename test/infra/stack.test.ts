@@ -41,6 +41,12 @@ beforeAll(async () => {
   sample = synth(sampleConfig);
 });
 
+/** The sample's schedules of check rounds (into dispatch), and of runbooks (into on-alarm). */
+const schedulesInto = (target: RegExp) =>
+  Object.values(sample.findResources('AWS::Scheduler::Schedule')).filter((s) => target.test(s.Properties.Target.Arn['Fn::GetAtt'][0]));
+const tickSchedules = () => schedulesInto(/^(SchedulesDispatch|Dispatch)/);
+const runbookSchedules = () => schedulesInto(/^AlarmsOnAlarm/);
+
 describe('VigilStack', () => {
   it('runs checks in a Node.js 22 arm64 function with JSON logs kept a month', () => {
     sample.hasResourceProperties('AWS::Lambda::Function', {
@@ -62,7 +68,7 @@ describe('VigilStack', () => {
   });
 
   it('schedules each expression of the sample once, sending the dispatch function its tick', () => {
-    const schedules = Object.values(sample.findResources('AWS::Scheduler::Schedule'));
+    const schedules = tickSchedules();
     const ticks = planTicks(sampleConfig);
     expect(schedules.map((s) => [s.Properties.Name, s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input)])).toEqual(
       ticks.map((t) => [t.name, t.expression, { tick: t.name }]),
@@ -82,21 +88,49 @@ describe('VigilStack', () => {
   it('gives every schedule finite retries and a dead-letter queue', () => {
     const schedules = Object.values(sample.findResources('AWS::Scheduler::Schedule'));
     expect(schedules.length).toBeGreaterThan(0);
-    for (const s of schedules) {
+    for (const s of tickSchedules()) {
       expect(s.Properties.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 });
       expect(s.Properties.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ScheduleDeadLetters/), 'Arn'] });
+    }
+    // A scheduled runbook's firing may wait longer than a round: it runs once a month.
+    for (const s of runbookSchedules()) {
+      expect(s.Properties.Target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
+      expect(s.Properties.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^AlarmsDeadLetters/), 'Arn'] });
     }
     sample.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
   });
 
-  it('lets the scheduler invoke only the dispatch function, and the dispatch function only run-checks, whose events wait at most 5 minutes', () => {
+  it('starts each scheduled runbook of the sample in on-alarm, at its time, in its zone, once per firing', () => {
+    expect(
+      runbookSchedules().map((s) => [
+        s.Properties.Name,
+        s.Properties.ScheduleExpression,
+        s.Properties.ScheduleExpressionTimezone,
+        JSON.parse(s.Properties.Target.Input),
+      ]),
+    ).toEqual([
+      [
+        'vigil-test-runbook-billing-db-monthly-maintenance',
+        'cron(0 2 15 * ? *)',
+        'UTC',
+        { scheduledRunbook: 'billing-db-monthly-maintenance', at: '<aws.scheduler.scheduled-time>' },
+      ],
+    ]);
+    const onAlarm = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!;
+    // Its actions, with no incident to carry them, are told on the alerts topic.
+    expect(onAlarm.Properties.Environment.Variables.TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
+  });
+
+  it('lets the scheduler invoke only the dispatch function and on-alarm, and the dispatch function only run-checks, whose events wait at most 5 minutes', () => {
     const invokes = (role: string) =>
       Object.values(sample.findResources('AWS::IAM::Policy'))
         .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(role)))
         .flatMap((p) => p.Properties.PolicyDocument.Statement)
         .filter((st: { Action: unknown }) => [st.Action].flat().includes('lambda:InvokeFunction'))
         .flatMap((st: { Resource: unknown }) => [st.Resource].flat().map((r) => JSON.stringify(r)));
-    expect(invokes('SchedulerRoleForTarget')).toEqual([expect.stringContaining('"Dispatch'), expect.stringContaining('"Dispatch')]);
+    // Each function and its versions (`:*`).
+    const invoked = invokes('SchedulerRoleForTarget').map((r) => /"(Dispatch|AlarmsOnAlarm)/.exec(r)?.[1]);
+    expect(invoked.sort()).toEqual(['AlarmsOnAlarm', 'AlarmsOnAlarm', 'Dispatch', 'Dispatch']);
     expect(invokes('DispatchRole')).toEqual([expect.stringContaining('"RunChecks'), expect.stringContaining('"RunChecks')]);
     const [runChecks] = Object.keys(sample.findResources('AWS::Lambda::Function')).filter((id) => /^RunChecks[0-9A-F]/.test(id));
     sample.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -236,9 +270,9 @@ describe('VigilStack', () => {
     expect(conditionsOf(sample, 'Incidents', 'dynamodb:UpdateItem')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } }]);
   });
 
-  it('lets on-alarm page the escalation topic, and only it, when it cannot record an alarm', () => {
+  it('lets on-alarm page the escalation topic when it cannot record an alarm, and tell a scheduled run on the alerts topic', () => {
     const actions = actionsOf(sample, 'AlarmsOnAlarm');
-    expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'sns:Publish')).toHaveLength(2);
     for (const never of ['dynamodb:Scan', 'dynamodb:DeleteItem']) expect(actions).not.toContain(never);
     expect(conditionsOf(sample, 'AlarmsOnAlarm', 'dynamodb:UpdateItem')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } }]);
     const env = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!.Properties
@@ -247,8 +281,11 @@ describe('VigilStack', () => {
     const publish = Object.values(sample.findResources('AWS::IAM::Policy'))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .find((st: { Action: unknown }) => st.Action === 'sns:Publish');
-    expect(publish.Resource).toEqual({ Ref: expect.stringMatching(/^AlertingEscalations/) });
+      .filter((st: { Action: unknown }) => st.Action === 'sns:Publish');
+    expect(publish.map((st: { Resource: unknown }) => st.Resource)).toEqual([
+      { Ref: expect.stringMatching(/^AlertingEscalations/) },
+      { Ref: expect.stringMatching(/^AlertingAlerts/) },
+    ]);
   });
 
   it('lets on-alarm update only the configured ECS service, and read only what rollback needs', () => {

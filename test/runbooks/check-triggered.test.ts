@@ -1,12 +1,11 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOnAlarmHandler, type CheckRunsResult } from '../../functions/on-alarm/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { CheckState } from '../../shared/state/check-state.js';
 import { startLocalRuntime, type LocalRuntime } from '../../app/local/runtime.js';
-import { startHttpTarget, type LocalTarget } from '../../app/local/servers.js';
 import { streamRecord } from '../../app/local/stream.js';
 import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
@@ -14,25 +13,21 @@ import { triggerFor } from '../../shared/runbooks/check-trigger.js';
 import { service } from '../support/ecs-fixtures.js';
 import { minutesAfter, T0 } from '../support/findings.js';
 import { localRunbookDeps } from '../support/runbook-deps.js';
+import { useHealthTarget } from '../support/health-target.js';
 
 // Vigil's own check finds the fault; its incident, from the table's stream, starts the runbook:
 // diagnose, restart, verify with the same check; the next round resolves the incident. Nobody sends a payload.
 
 const ecs = mockClient(ECSClient);
-let api: LocalTarget;
-let healthy = false;
-beforeAll(async () => {
-  api = await startHttpTarget((_, res) => res.writeHead(healthy ? 200 : 503).end(healthy ? '{"status":"ok"}' : '{"status":"down"}'));
-});
-afterAll(() => api.close());
+const api = useHealthTarget();
 let runtime: LocalRuntime | undefined;
 beforeEach(() => {
   ecs.reset();
-  healthy = false;
+  api.healthy = false;
   ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
   // The restart is what fixes it.
   ecs.on(UpdateServiceCommand).callsFake(() => {
-    healthy = true;
+    api.healthy = true;
     return { service: service() };
   });
 });

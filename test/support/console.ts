@@ -58,6 +58,13 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
         severity: 'P1',
         steps: [{ diagnose: ['orders-api-service'] }, { act: 'orders-api-restart' }, { verify: { settleSeconds: 0, attempts: 1 } }],
       },
+      // Started on its schedule, only while the API is healthy; named as the sample config's, so one event file serves both.
+      {
+        id: 'billing-db-monthly-maintenance',
+        match: { schedule: { expression: 'cron(0 2 15 * ? *)' } },
+        severity: 'P4',
+        steps: [{ precheck: ['api-health'] }, { act: 'orders-api-restart' }, { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } }],
+      },
       {
         id: 'orders-api-deploy-failed',
         match: { alarmPrefix: 'orders-api-deploy-' },

@@ -11,6 +11,7 @@ export function localRunbookDeps(runtime: LocalRuntime, options: { config: Vigil
   return {
     ...options,
     store: runtime.store,
+    notices: runtime.notices,
     aws: { ecs: new SdkEcs({ region: 'eu-west-1' }), metrics: new BatchingMetrics() },
     sleep: async () => undefined,
     deadline: () => new Date(options.clock.now().getTime() + 600_000),

@@ -1,0 +1,141 @@
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
+import { parseConfig } from '../../shared/config/load.js';
+import { startLocalRuntime, type LocalRuntime } from '../../app/local/runtime.js';
+import { silentLog } from '../../shared/log.js';
+import type { Notification } from '../../shared/notifications/message.js';
+import type { RunbookResult } from '../../shared/runbooks/execute.js';
+import { service } from '../support/ecs-fixtures.js';
+import { T0 } from '../support/findings.js';
+import { localRunbookDeps } from '../support/runbook-deps.js';
+import { useHealthTarget } from '../support/health-target.js';
+
+// A runbook due on its schedule: its precheck, its action, its post-validation; no incident, its action told on the alerts topic.
+
+const ecs = mockClient(ECSClient);
+const api = useHealthTarget();
+let runtime: LocalRuntime | undefined;
+beforeEach(() => {
+  ecs.reset();
+  api.healthy = true;
+  ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
+  ecs.on(UpdateServiceCommand).resolves({ service: service() });
+});
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+});
+
+const due = { scheduledRunbook: 'weekly-refresh', at: '2026-11-29T02:00:00Z' };
+
+async function setup(mode = 'auto') {
+  const config = parseConfig({
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+    remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode }],
+    runbooks: [
+      {
+        id: 'weekly-refresh',
+        description: 'Fresh tasks every Sunday night, when the API is healthy.',
+        match: { schedule: { expression: 'cron(0 2 ? * SUN *)', timezone: 'Europe/Paris' } },
+        severity: 'P4',
+        steps: [
+          { precheck: ['api-health'] },
+          { act: 'orders-api-restart' },
+          { verify: { check: 'api-health', settleSeconds: 0, attempts: 1 } },
+          { escalate: 'the API is unhealthy after the weekly restart' },
+        ],
+      },
+    ],
+  });
+  const sent: { topic: string; n: Notification }[] = [];
+  runtime = await startLocalRuntime({
+    config,
+    clock: { now: () => T0 },
+    log: silentLog,
+    onNotification: (topic, n) => sent.push({ topic, n }),
+    state: 'memory',
+  });
+  const onAlarm = createOnAlarmHandler(localRunbookDeps(runtime, { config, clock: { now: () => T0 }, log: silentLog }));
+  return { onAlarm, sent, subjects: () => sent.map((s) => s.n.subject) };
+}
+
+describe('a runbook on a schedule', () => {
+  it('prechecks, acts, validates, and tells the action on the alerts topic; a retry of the same firing does nothing more', async () => {
+    const t = await setup();
+    const result = (await t.onAlarm(due, { awsRequestId: 'r-1' })) as RunbookResult;
+    expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual([
+      'precheck: passed',
+      'act orders-api-restart: acted',
+      'verify api-health: passed',
+      'escalate: skipped',
+    ]);
+    expect(result.verdict).toBe('fixed');
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(t.sent.map((s) => s.topic)).toEqual(['local:vigil-alerts']);
+    expect(t.subjects()[0]).toMatch(/^\[ACTION TAKEN\] ecs:prod\/orders-api: new deployment of prod\/orders-api started \(by vigil\)/);
+    expect(t.sent[0]!.n.body).toContain('vigil ran orders-api-restart on the schedule of runbook weekly-refresh, for no incident.');
+
+    const again = (await t.onAlarm(due, { awsRequestId: 'r-2' })) as RunbookResult;
+    expect(again.verdict).toBe('fixed');
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(t.sent).toHaveLength(1);
+  });
+
+  it('does nothing when its precheck fails, and tells a human why', async () => {
+    const t = await setup();
+    api.healthy = false;
+    const result = (await t.onAlarm(due)) as RunbookResult;
+    expect(result.steps.map((s) => `${s.step}: ${s.outcome}`)).toEqual(['precheck: failed']);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+    expect(t.subjects()).toEqual([expect.stringMatching(/^\[NEEDS A HUMAN\] weekly-refresh: precheck failed, nothing was done: api-health fail: HTTP 503/)]);
+  });
+
+  it('hands over when the fix does not hold, on the alerts topic', async () => {
+    const t = await setup();
+    ecs.on(UpdateServiceCommand).callsFake(() => {
+      api.healthy = false;
+      return { service: service() };
+    });
+    const result = (await t.onAlarm(due)) as RunbookResult;
+    expect(result.verdict).toBe('escalated');
+    expect(t.subjects()).toEqual([
+      expect.stringMatching(/^\[ACTION TAKEN\]/),
+      expect.stringMatching(/^\[NEEDS A HUMAN\] weekly-refresh: the API is unhealthy after the weekly restart/),
+    ]);
+  });
+
+  it('answers a firing for a runbook with no schedule with a clear error, and changes nothing', async () => {
+    const t = await setup();
+    await expect(t.onAlarm({ scheduledRunbook: 'monthly-vacuum', at: due.at })).rejects.toThrow(
+      'no runbook "monthly-vacuum" runs on a schedule in this config',
+    );
+    expect(await t.onAlarm({ scheduledRunbook: 'weekly-refresh' })).toMatchObject({
+      error: 'not a scheduled runbook event',
+      problems: [expect.stringContaining('at')],
+    });
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+});
+
+describe('a scheduled runbook in the config', () => {
+  const config = (runbook: object, mode = 'auto') =>
+    parseConfig({
+      checks: [{ id: 'api-health', kind: 'http', target: 'https://api.example.com/health' }],
+      remediations: [{ id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode }],
+      runbooks: [{ id: 'weekly', match: { schedule: { expression: 'cron(0 2 ? * SUN *)' } }, steps: [{ act: 'orders-api-restart' }], ...runbook }],
+    });
+
+  it('names what is wrong and how to fix it', () => {
+    expect(() => config({ match: { schedule: { expression: 'every sunday' } } })).toThrow(
+      /runbooks\[0\]\.match\.schedule\.expression.*cron\(0 2 15 \* \? \*\)/s,
+    );
+    expect(() => config({}, 'propose')).toThrow(/runbooks\[0\]\.steps\[0\]\.act.*waits for approval.*a scheduled run cannot get/s);
+    expect(() => config({ steps: [{ act: 'orders-api-restart' }, { verify: {} }] })).toThrow(/runbooks\[0\]\.steps\[1\]\.verify\.check.*runs on a schedule/s);
+    expect(() => config({ steps: [{ precheck: ['api-helth'] }, { act: 'orders-api-restart' }] })).toThrow(
+      /runbooks\[0\]\.steps\[0\]\.precheck\[0\].*no check has id "api-helth"/s,
+    );
+    expect(config({}).runbooks[0]!.match.schedule).toEqual({ expression: 'cron(0 2 ? * SUN *)', timezone: 'UTC' });
+  });
+});
