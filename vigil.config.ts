@@ -538,9 +538,11 @@ export default defineConfig({
       kind: 'pg-vacuum-analyze',
       ...billingDb,
       tables: ['public.loans', 'public.payments', 'public.ledger_entries'],
-      maxMinutes: 6,
+      maxMinutes: 4,
       mode: 'auto',
     },
+    // Guide 000's "rebuild" of a bloated index, concurrently: the payments lookups keep working while it runs.
+    { id: 'billing-db-reindex', kind: 'pg-reindex', ...billingDb, indexes: ['public.payments_loan_idx'], maxMinutes: 3, mode: 'auto' },
     // RDS: a snapshot first, then the reboot a human approves; the CDN's cache cleared once the origin is back.
     { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'observe' },
     { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', forceFailover: true, mode: 'propose', proposalMinutes: 15 },
@@ -748,12 +750,14 @@ export default defineConfig({
     // lock chain, a leaked transaction or a long query is there; after it, the tables are checked again.
     {
       id: 'billing-db-monthly-maintenance',
-      description: 'Monthly: with the database quiet, VACUUM (ANALYZE) the busiest billing tables, then check none is still due.',
+      description:
+        'Monthly: with the database quiet, VACUUM (ANALYZE) the busiest billing tables and rebuild the payments index, then check none is still due.',
       match: { schedule: { expression: 'cron(0 2 15 * ? *)', timezone: 'UTC' } },
       severity: 'P3',
       steps: [
         { precheck: ['billing-db-blocking', 'billing-db-idle-tx', 'billing-db-long-queries'] },
         { act: 'billing-db-vacuum-analyze' },
+        { act: 'billing-db-reindex' },
         { verify: { check: 'billing-db-dead-rows', settleSeconds: 30, attempts: 2, intervalSeconds: 30 } },
         { escalate: 'tables are still due a vacuum after the monthly maintenance: look for a long transaction holding back cleanup' },
       ],

@@ -8,6 +8,7 @@ import { ecsScaleOut } from './ecs-scale-out.js';
 import { mongoKillLongOps } from './mongo-kill-long-ops.js';
 import { pgCancelLongQueries } from './pg-cancel-long-queries.js';
 import { pgTerminateBlocker } from './pg-terminate-blocker.js';
+import { pgReindex } from './pg-reindex.js';
 import { pgTerminateIdle } from './pg-terminate-idle.js';
 import { pgVacuumAnalyze } from './pg-vacuum-analyze.js';
 import { rdsFailover } from './rds-failover.js';
@@ -28,6 +29,7 @@ export const allRemediations = [
   pgCancelLongQueries,
   pgTerminateBlocker,
   pgVacuumAnalyze,
+  pgReindex,
   mongoKillLongOps,
   docdbSnapshot,
   docdbFailover,

@@ -4,12 +4,7 @@ import { pgConnectionShape, type PgConnection } from '../db/pg-session.js';
 import { defineRemediation } from './remediation.js';
 import { onDatabase } from './pg-sessions.js';
 import { RemediationRefusedError } from '../errors.js';
-
-const MINUTE_MS = 60_000;
-
-const tableName = z
-  .string()
-  .check(z.regex(/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'expected a table, "schema.table" or "table" (in public), e.g. "public.loans"'));
+import { maintainEach, MINUTE_MS, pgObjectName, qualified, quoted } from './pg-maintenance.js';
 
 interface TableStats {
   table: string;
@@ -18,8 +13,6 @@ interface TableStats {
   lastVacuum: string | null;
   lastAnalyze: string | null;
 }
-
-const qualified = (t: string) => (t.includes('.') ? t : `public.${t}`);
 
 /** The named tables' statistics, as pg_stat_user_tables keeps them (the last VACUUM run by hand, not autovacuum's); a table it does not know is refused by name. */
 async function statsOf(db: pg.Client, tables: string[]): Promise<TableStats[]> {
@@ -43,42 +36,6 @@ async function statsOf(db: pg.Client, tables: string[]): Promise<TableStats[]> {
   });
 }
 
-/** `VACUUM (ANALYZE)` of each table in turn, within the time left; what PostgreSQL skipped (a table Vigil does not own) is a failure, not a success. */
-async function vacuum(db: pg.Client, tables: string[], budgetMs: number): Promise<{ done: string[]; failed: string[] }> {
-  const skipped: string[] = [];
-  // PostgreSQL does not fail a VACUUM it may not run: it warns and skips the table.
-  const onNotice = (n: { message?: string }) => void (n.message?.startsWith('skipping') && skipped.push(n.message));
-  db.on('notice', onNotice);
-  const started = Date.now();
-  const done: string[] = [];
-  const failed: string[] = [];
-  try {
-    for (const t of tables) {
-      const left = budgetMs - (Date.now() - started);
-      if (left < 1000) {
-        failed.push(`${t}: not reached within ${Math.round(budgetMs / MINUTE_MS)} min`);
-        continue;
-      }
-      const [schema, table] = t.split('.') as [string, string];
-      const before = skipped.length;
-      try {
-        await db.query(`SET statement_timeout = ${Math.floor(left)}`);
-        await db.query(`VACUUM (ANALYZE) ${db.escapeIdentifier(schema)}.${db.escapeIdentifier(table)}`);
-        if (skipped.length > before) failed.push(`${t}: ${skipped.at(-1)}`);
-        else done.push(t);
-      } catch (err) {
-        const e = err as { code?: string; message: string };
-        // No SQLSTATE: the connection went, maybe after the server did the work. Only reading back can tell.
-        if (!e.code) throw err;
-        failed.push(`${t}: ${e.code === '57014' ? 'cancelled at the time limit' : e.message}`);
-      }
-    }
-  } finally {
-    db.off('notice', onNotice);
-  }
-  return { done, failed };
-}
-
 /** `VACUUM (ANALYZE)` of named tables: the guides' monthly "perform database vacuum and analyze", scheduled with its prechecks. */
 export const pgVacuumAnalyze = defineRemediation({
   kind: 'pg-vacuum-analyze',
@@ -91,7 +48,7 @@ export const pgVacuumAnalyze = defineRemediation({
   settings: z.strictObject({
     ...pgConnectionShape,
     /** The tables, `schema.table` (or `table`, in public), vacuumed in this order. */
-    tables: z.array(tableName).check(z.minLength(1), z.maxLength(20)),
+    tables: z.array(pgObjectName('a table', 'public.loans')).check(z.minLength(1), z.maxLength(20)),
     /** The whole job's time limit, in minutes, within the runbook function's 10: a VACUUM still running then is cancelled (what it did stays done). Default: 8. */
     maxMinutes: z._default(z.number().check(z.minimum(1), z.maximum(9)), 8),
   }),
@@ -110,7 +67,12 @@ export const pgVacuumAnalyze = defineRemediation({
   },
   async execute(s, plan, ctx) {
     const budgetMs = s.maxMinutes * MINUTE_MS;
-    const { done, failed } = await onDatabase(s as PgConnection, ctx, (db) => vacuum(db, plan.change.tables, budgetMs), budgetMs);
+    const { done, failed } = await onDatabase(
+      s as PgConnection,
+      ctx,
+      (db) => maintainEach(db, plan.change.tables, budgetMs, (t) => `VACUUM (ANALYZE) ${quoted(db, t)}`),
+      budgetMs,
+    );
     if (!done.length) throw new RemediationRefusedError(`no table was vacuumed: ${failed.join('; ')}`);
     return `vacuumed and analyzed ${done.join(', ')}${failed.length ? `; not done: ${failed.join('; ')}` : ''}`;
   },

@@ -58,7 +58,7 @@ describe('vigil plan, as a process', () => {
     );
     expect(stdout).toMatch(/Estimated cost: about \$\d+\.\d\d a month for [\d,]+ check runs/);
     // Each runbook by what starts it, a schedule with its zone.
-    expect(stdout).toContain('  billing-db-monthly-maintenance: on schedule cron(0 2 15 * ? *) UTC; precheck → act → verify → escalate');
+    expect(stdout).toContain('  billing-db-monthly-maintenance: on schedule cron(0 2 15 * ? *) UTC; precheck → act → act → verify → escalate');
     expect(stdout).toContain('  orders-api-over-provisioned: on alarm orders-api-cpu-low; diagnose → act → verify');
     expect(stdout).toMatch(/Status page \(\d+ components: api, orders[^)]*\): a private bucket\n/);
     expect(stdout).toContain('Stakeholder updates: P1 every 15 min, P2 every 60 min; escalation: escalations');

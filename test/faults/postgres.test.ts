@@ -13,7 +13,7 @@ import { World } from '../support/wire/world.js';
 // PostgreSQL's changes have no SDK under them: the fault is a proxy that lets the terminate through and loses its answer.
 const cluster = useCluster({}, (admin) =>
   admin.client.query(
-    "CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE TABLE ledger (id int); INSERT INTO ledger SELECT generate_series(1, 1000); DELETE FROM ledger",
+    "CREATE ROLE app LOGIN PASSWORD 'app-pw'; CREATE TABLE ledger (id int); CREATE INDEX ledger_id_idx ON ledger (id); INSERT INTO ledger SELECT generate_series(1, 1000); DELETE FROM ledger",
   ),
 );
 let local: LocalDynamo;
@@ -92,6 +92,29 @@ describe('a VACUUM whose answer is lost', () => {
       outcome: 'acted',
       detail: expect.stringMatching(
         /^the reply was lost \(Connection terminated unexpectedly\); reading the target shows it was applied: public\.ledger vacuumed and analyzed/,
+      ),
+    });
+    const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(`pg:127.0.0.1:${proxy.port}/postgres`);
+    expect(guard?.actions.map((a) => a.outcome)).toEqual(['done']);
+  });
+});
+
+describe('a REINDEX whose answer is lost', () => {
+  it('rebuilds once, and records it as done, read back from the index’s file', async () => {
+    const config = actingWith({ id: 'billing-db-reindex', kind: 'pg-reindex', indexes: ['public.ledger_id_idx'] });
+    proxy.loseAnswerTo = /REINDEX/;
+    proxy.forwarded.length = 0;
+    const world = await World.create(local, T0);
+    const out = await deliverAlarm(world, config, samples.metric);
+    proxy.loseAnswerTo = undefined;
+
+    expect(proxy.forwarded).toHaveLength(1);
+    const last = out.ends.at(-1)!;
+    if (last.ended !== 'returned') throw new Error(`the alarm was not handled: ${JSON.stringify(out.ends)}`);
+    expect((last.value as RunbookResult).steps[0]).toMatchObject({
+      outcome: 'acted',
+      detail: expect.stringMatching(
+        /^the reply was lost \(Connection terminated unexpectedly\); reading the target shows it was applied: public\.ledger_id_idx rebuilt/,
       ),
     });
     const { guard } = await new DynamoStateStore(local.doc, world.table).getGuard(`pg:127.0.0.1:${proxy.port}/postgres`);
