@@ -26,6 +26,14 @@ export default defineConfig({
         { path: 'checks.cache', equals: 'healthy', onMismatch: 'warn' },
       ],
       thresholds: { latencyMs: { warn: 500, fail: 2000 } },
+      // Guide 001's application metrics, over the last 100 rounds: "error rate > 1%" (over 5%: high), "p95 > 2000 ms" (over 5000: high).
+      window: {
+        samples: 100,
+        minSamples: 20,
+        of: 'latencyMs',
+        failingShare: { warnAbove: 1, failAbove: 5 },
+        percentile: { p: 95, warnAbove: 2000, failAbove: 5000 },
+      },
       runbook:
         'Unhealthy database: check the pg-connections check and the connection pool. 503 for every request: check the ECS service (running vs desired count, recent deployment).',
     },
@@ -200,6 +208,8 @@ export default defineConfig({
       group: 'aws',
       severity: 'P2',
       tags: { service: 'orders' },
+      // Guide 000's memory trend: "memory usage increasing rapidly" when the last 10 samples grew over 10% from the first.
+      window: { samples: 10, of: 'value', growth: { warnAbove: 10 } },
     },
     {
       id: 'billing-consumer-lag',

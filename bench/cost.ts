@@ -128,3 +128,26 @@ export function costModel(measured: (Invocation & { latencyMs: number })[], seri
     'Route 53 checks from several regions every 30 s and Synthetics runs a browser: they buy more per run than one HTTP request. The comparison is for the runbook check a team would otherwise write as a canary or a health check.',
   ].join('\n');
 }
+
+/** What judging checks over a window adds to a steady round of the same bucket, measured both ways in one run. */
+export function windowCost(plain: Invocation, windowed: Invocation, windowedChecks: number): string {
+  const at = (m: Invocation) => ({
+    ms: median(m.runs.map((r) => r.ms)),
+    reads: median(m.runs.map((r) => r.readUnits)),
+    writes: median(m.runs.map((r) => r.writeUnits)),
+  });
+  const a = at(plain);
+  const b = at(windowed);
+  const perMillion = (x: typeof a) =>
+    ((x.reads * PRICE.dynamoRead + x.writes * PRICE.dynamoWrite + (x.ms / 1000) * MEMORY_GB * PRICE.lambdaGbSecond) / plain.checks) * 1e6;
+  return [
+    `**Trends.** The same bucket with ${windowedChecks} of its ${plain.checks} checks judged over a window of 100 rounds (error share and p95, the sample's API window), the windows full: the round reads them in the request that reads the summary, and writes them back in one item.`,
+    '',
+    '| a steady round of 50 checks | no window | ' + `${windowedChecks} windowed |`,
+    '| --- | ---: | ---: |',
+    `| DynamoDB read units | ${a.reads} | ${b.reads} |`,
+    `| DynamoDB write units | ${a.writes} | ${b.writes} |`,
+    `| duration | ${round(a.ms, 0)} ms | ${round(b.ms, 0)} ms (${round(b.ms / a.ms, 2)}×) |`,
+    `| DynamoDB and duration, per million check executions | ${usd(perMillion(a))} | ${usd(perMillion(b))} (+${usd(perMillion(b) - perMillion(a))}) |`,
+  ].join('\n');
+}

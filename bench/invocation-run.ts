@@ -10,7 +10,8 @@ import { createStateTable, startLocalDynamo } from '../app/local/dynamo.js';
 import { DynamoStateStore } from '../shared/state/dynamo.js';
 import { startSlowTarget } from './target.js';
 
-const [latencyMs, warmup, measured] = process.argv.slice(2).map(Number) as [number, number, number];
+// `windowed`: how many of the checks keep a window of 100 rounds (a trend), full from the first invocation.
+const [latencyMs, warmup, measured, windowed = 0] = process.argv.slice(2).map(Number) as [number, number, number, number?];
 const target = await startSlowTarget(latencyMs);
 const dynamo = await startLocalDynamo();
 await createStateTable(dynamo.client, 'bench');
@@ -49,6 +50,14 @@ dynamo.client.middlewareStack.add(
   { step: 'initialize', name: 'countUnits' },
 );
 
+/** The sample's API window: error share and p95 over its last 100 rounds. */
+const WINDOW = {
+  samples: 100,
+  minSamples: 20,
+  of: 'latencyMs',
+  failingShare: { warnAbove: 1, failAbove: 5 },
+  percentile: { p: 95, warnAbove: 2000, failAbove: 5000 },
+};
 const config = parseConfig({
   checks: Array.from({ length: MAX_CHECKS_PER_INVOCATION }, (_, i) => ({
     id: `api-${i}`,
@@ -56,12 +65,23 @@ const config = parseConfig({
     kind: 'http',
     target: `${target.base}/ok`,
     schedule: 'rate(1 minute)',
+    ...(i < windowed ? { window: WINDOW } : {}),
   })),
 });
+const store = new DynamoStateStore(dynamo.doc, 'bench');
+const BUCKET = 'b-0123456789abcdef';
+// Windows full already: what a steady round costs once they hold their 100 rounds.
+if (windowed)
+  await store.putWindows(
+    BUCKET,
+    Object.fromEntries(
+      config.checks.filter((c) => c.window).map((c) => [c.id, { s: 'o'.repeat(100), v: Array.from({ length: 100 }, (_, k) => latencyMs + (k % 7)) }]),
+    ),
+  );
 const handler = createRunChecksHandler({
   config,
   log: new Logger({ serviceName: 'vigil' }),
-  store: new DynamoStateStore(dynamo.doc, 'bench'),
+  store,
   meter: emfMeter(),
 });
 
@@ -77,7 +97,7 @@ const runs: { ms: number; readUnits: number; writeUnits: number; logBytes: numbe
 for (let i = 0; i < warmup + measured; i++) {
   const before = { ...units, logBytes };
   const started = performance.now();
-  const result = await handler({ checks: config.checks.map((c) => c.id), bucket: 'b-0123456789abcdef' });
+  const result = await handler({ checks: config.checks.map((c) => c.id), bucket: BUCKET });
   const ms = performance.now() - started;
   // An invocation whose checks failed measured something else: stop rather than price it.
   if (!('counts' in result) || result.counts.ok !== MAX_CHECKS_PER_INVOCATION) throw new Error(`invocation ${i}: ${JSON.stringify(result).slice(0, 300)}`);

@@ -6,7 +6,7 @@ import { coldStart } from './cold-start.js';
 import { atScale } from './scale.js';
 import { parseConfig } from '../shared/config/load.js';
 import { MAX_CHECKS_PER_INVOCATION } from '../shared/config/limits.js';
-import { costModel, type Invocation } from './cost.js';
+import { costModel, windowCost, type Invocation } from './cost.js';
 import { statusPageSizes } from './status-page.js';
 import { child, makespan, median, pass, percentile, round, type PathSample } from './stats.js';
 
@@ -243,7 +243,9 @@ sections.push(
 
 log('one invocation as deployed, for the cost model…');
 const invocations = [20, 200].map((latencyMs) => ({ latencyMs, ...child<Invocation>('./invocation-run.ts', [String(latencyMs), '3', '15']) }));
-sections.push('## Cost', '', costModel(invocations, seriesOf(many).size));
+// The same bucket with 10 of its 50 checks judged over a window of 100 rounds: what a trend costs a steady round.
+const windowed = { latencyMs: 20, ...child<Invocation>('./invocation-run.ts', ['20', '3', '15', '10']) };
+sections.push('## Cost', '', costModel(invocations, seriesOf(many).size), '', windowCost(invocations[0]!, windowed, 10));
 
 const header = [
   '# Benchmarks',

@@ -1,4 +1,5 @@
 import * as z from '../zod.js';
+import { windowSchema } from './window.js';
 import { allProbes } from '../probes/index.js';
 import type { Probe } from '../probes/probe.js';
 import { brakeSchema, type BrakePolicy } from './brake.js';
@@ -62,6 +63,8 @@ export const commonShape = {
       resolveMinutes: z.optional(z.number().check(z.minimum(0))),
     }),
   ),
+  /** Judge it over its latest rounds too: a failing share, an average, a percentile, a growth (docs/checks.md). */
+  window: z.optional(windowSchema),
 };
 
 function checkSchemaOf(probe: Probe) {

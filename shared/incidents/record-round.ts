@@ -15,6 +15,8 @@ import { policyFor } from './policy.js';
 import { causeFor } from './dependencies.js';
 import { dependencyDepths } from '../config/dependencies.js';
 import { isNewTransition, type Transition } from '../state/check-state.js';
+import type { BucketWindows } from '../state/round-summary.js';
+import { judgeWindow } from './window.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,15 +40,35 @@ export interface RoundRecord {
   failed: { checkId: string; error: string }[];
 }
 
+/** The round's windowed findings judged over their windows, and the windows with this round in them; a check no longer windowed drops out. */
+function judgeWindows(
+  probed: readonly Finding[],
+  checks: ReadonlyMap<string, CheckConfig>,
+  before: BucketWindows,
+): { findings: Finding[]; windows: BucketWindows } {
+  const windows: BucketWindows = Object.fromEntries(Object.entries(before).filter(([id]) => checks.get(id)?.window));
+  const findings = probed.map((f) => {
+    const window = checks.get(f.checkId)?.window;
+    if (!window) return f;
+    const judged = judgeWindow(window, before[f.checkId], f);
+    windows[f.checkId] = judged.history;
+    return judged.finding;
+  });
+  return { findings, windows };
+}
+
 /** Turns a round of findings into incident state: one conditional write per check that changed, none for the rest. */
-export async function recordRound(findings: readonly Finding[], { config, store, clock, log, bucket }: RoundDeps): Promise<RoundRecord> {
+export async function recordRound(probed: readonly Finding[], { config, store, clock, log, bucket }: RoundDeps): Promise<RoundRecord> {
   const now = clock.now();
   const checks = new Map(config.checks.map((c) => [c.id, c]));
   // With the round's own checks, the checks they depend on that ran elsewhere (another part, another schedule): as last recorded.
-  const ids = new Set(findings.map((f) => f.checkId));
-  const parents = findings.flatMap((f) => checks.get(f.checkId)?.dependsOn ?? []).filter((id) => !ids.has(id));
-  const read = await readRoundStates([...ids], [...new Set(parents)], bucket, store, now);
+  const ids = new Set(probed.map((f) => f.checkId));
+  const parents = probed.flatMap((f) => checks.get(f.checkId)?.dependsOn ?? []).filter((id) => !ids.has(id));
+  const windowed = probed.some((f) => checks.get(f.checkId)?.window);
+  const read = await readRoundStates([...ids], [...new Set(parents)], bucket, store, now, { windows: windowed });
   const states = read.states;
+  // Each windowed check judged over its latest rounds too, before anything decides on its finding.
+  const { findings, windows } = windowed ? judgeWindows(probed, checks, read.windows ?? {}) : { findings: probed, windows: undefined };
   // What each check's state is after the round: what it wrote, or what it read (again, after a lost race).
   const final = new Map<string, CheckState>([...ids].flatMap((id) => (states.has(id) ? [[id, states.get(id)!]] : [])));
   const silences = [...config.silences, ...(await store.listSilences())];
@@ -102,6 +124,9 @@ export async function recordRound(findings: readonly Finding[], { config, store,
   }
 
   await keepRoundSummary(read, [...ids], final, { changed: record.stateWrites > 0, failed: record.failed.length > 0 }, { store, now, log });
+  // A window lost costs its history, never the round: it fills again round by round, and says how far it has got.
+  if (windows && read.base)
+    await store.putWindows(read.base.bucket, windows).catch((err) => log.warn(`could not keep the windows of ${read.base!.bucket}`, { error: String(err) }));
 
   // A steady warning is not news; a failure is evidence worth keeping every time.
   const notable = findings.filter((f) => f.status === 'fail' || f.status === 'error' || states.get(f.checkId)?.status !== f.status);

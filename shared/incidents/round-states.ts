@@ -2,7 +2,7 @@ import { StateConflictError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { CheckState } from '../state/check-state.js';
 import type { CheckStates, RoundSummaries } from '../state/ports.js';
-import type { RoundSummary } from '../state/round-summary.js';
+import type { BucketWindows, RoundSummary } from '../state/round-summary.js';
 
 /** A summary is read again from the checks' own items after this long, whatever the marker says: the bound on a write it missed. */
 export const SUMMARY_MAX_AGE_MS = 10 * 60_000;
@@ -12,6 +12,8 @@ const SUMMARY_MAX_BYTES = 300_000;
 /** How a round got its states, and so what it owes the bucket's summary afterwards. */
 export interface StatesRead {
   states: Map<string, CheckState>;
+  /** The windowed checks' latest rounds, read with the summary (none without a bucket: a manual run keeps no window). */
+  windows?: BucketWindows;
   /** Absent for a round with no bucket (a manual run): it reads each check and keeps no summary. */
   base?: { bucket: string; summary: RoundSummary | undefined; touched: number; refreshed: boolean };
 }
@@ -34,18 +36,20 @@ export async function readRoundStates(
   bucket: string | undefined,
   store: CheckStates & RoundSummaries,
   now: Date,
+  options: { windows?: boolean } = {},
 ): Promise<StatesRead> {
   if (bucket === undefined) return { states: await store.getCheckStates([...ids, ...parents]) };
   // The marker is read before the states, so a write it does not count is one the states may already show.
-  const { summary, touched } = await store.readSummary(bucket);
+  const { summary, touched, windows } = await store.readSummary(bucket, options);
+  const kept = windows ? { windows } : {};
   if (summaryHolds(summary, touched, ids, now)) {
     const covered = new Set(summary.checks);
     const outside = parents.filter((id) => !covered.has(id));
     const states = outside.length ? await store.getCheckStates(outside) : new Map<string, CheckState>();
     for (const id of [...ids, ...parents.filter((p) => covered.has(p))]) if (summary.states[id]) states.set(id, summary.states[id]);
-    return { states, base: { bucket, summary, touched, refreshed: false } };
+    return { states, ...kept, base: { bucket, summary, touched, refreshed: false } };
   }
-  return { states: await store.getCheckStates([...ids, ...parents]), base: { bucket, summary, touched, refreshed: true } };
+  return { states: await store.getCheckStates([...ids, ...parents]), ...kept, base: { bucket, summary, touched, refreshed: true } };
 }
 
 /**

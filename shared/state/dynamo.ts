@@ -20,7 +20,7 @@ import { ACTIVE_INCIDENTS, keys, STATE_TABLE } from './table.js';
 import { type GuardRead, type IncidentCount, type Proposal, type StateStore, type TimelineEntry } from './ports.js';
 import type { Brake } from './brake.js';
 import type { StatusRecord } from './status.js';
-import type { RoundSummary, SummaryRead } from './round-summary.js';
+import type { BucketWindows, RoundSummary, SummaryRead } from './round-summary.js';
 import type { RunRecord } from './run.js';
 import type { HeartbeatReport } from './heartbeat.js';
 import type { GuardState, KillSwitch } from './guard.js';
@@ -90,8 +90,8 @@ export class DynamoStateStore implements StateStore {
     );
   }
 
-  async readSummary(bucket: string): Promise<SummaryRead> {
-    const wanted = [keys.summary(bucket), keys.statesTouched()];
+  async readSummary(bucket: string, options: { windows?: boolean } = {}): Promise<SummaryRead> {
+    const wanted = [keys.summary(bucket), keys.statesTouched(), ...(options.windows ? [keys.windows(bucket)] : [])];
     const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }));
     // Two small items are never left unprocessed but under throttling: read them one by one then.
     const items = out.UnprocessedKeys?.[this.table]?.Keys?.length
@@ -99,7 +99,27 @@ export class DynamoStateStore implements StateStore {
       : (out.Responses?.[this.table] ?? []);
     const item = (key: { pk: string; sk: string }) => items.find((i) => i?.pk === key.pk && i?.sk === key.sk);
     const stored = item(keys.summary(bucket))?.summary as Uint8Array | undefined;
-    return { summary: stored && (JSON.parse(gunzipSync(stored).toString('utf8')) as RoundSummary), touched: Number(item(keys.statesTouched())?.touched ?? 0) };
+    const windows = item(keys.windows(bucket))?.windows as Uint8Array | undefined;
+    return {
+      summary: stored && (JSON.parse(gunzipSync(stored).toString('utf8')) as RoundSummary),
+      touched: Number(item(keys.statesTouched())?.touched ?? 0),
+      ...(options.windows ? { windows: windows ? (JSON.parse(gunzipSync(windows).toString('utf8')) as BucketWindows) : {} } : {}),
+    };
+  }
+
+  async putWindows(bucket: string, windows: BucketWindows): Promise<void> {
+    // Whole each round, unconditionally: two rounds of one bucket racing lose a round of history at most. Kept a day past the last round.
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.windows(bucket),
+          type: 'windows',
+          windows: gzipSync(JSON.stringify(windows)),
+          [STATE_TABLE.ttlAttribute]: Math.floor(Date.now() / 1000) + 86_400,
+        },
+      }),
+    );
   }
 
   async putSummary(summary: RoundSummary, expectedVersion: number | undefined): Promise<void> {

@@ -8,7 +8,7 @@ import { StateConflictError } from '../errors.js';
 import type { GuardRead, IncidentCount, Proposal, StateStore, TimelineEntry } from './ports.js';
 import type { Brake } from './brake.js';
 import type { StatusRecord } from './status.js';
-import type { RoundSummary, SummaryRead } from './round-summary.js';
+import type { BucketWindows, RoundSummary, SummaryRead } from './round-summary.js';
 import type { RunRecord } from './run.js';
 import { keys } from './table.js';
 
@@ -35,8 +35,16 @@ export class MemoryStateStore implements StateStore {
     this.putVersioned(keys.checkState(state.checkId), state, expectedVersion, `check ${state.checkId}`);
   }
 
-  async readSummary(bucket: string): Promise<SummaryRead> {
-    return { summary: this.get<RoundSummary>(keys.summary(bucket)), touched: this.get<number>(keys.statesTouched()) ?? 0 };
+  async readSummary(bucket: string, options: { windows?: boolean } = {}): Promise<SummaryRead> {
+    return {
+      summary: this.get<RoundSummary>(keys.summary(bucket)),
+      touched: this.get<number>(keys.statesTouched()) ?? 0,
+      ...(options.windows ? { windows: this.get<BucketWindows>(keys.windows(bucket)) ?? {} } : {}),
+    };
+  }
+
+  async putWindows(bucket: string, windows: BucketWindows): Promise<void> {
+    this.put(keys.windows(bucket), windows);
   }
 
   async putSummary(summary: RoundSummary, expectedVersion: number | undefined): Promise<void> {

@@ -6,7 +6,7 @@ import type { GuardState, KillSwitch } from './guard.js';
 import type { RunRecord } from './run.js';
 import type { Heartbeats } from './heartbeat.js';
 import type { StatusRecord } from './status.js';
-import type { RoundSummary, SummaryRead } from './round-summary.js';
+import type { BucketWindows, RoundSummary, SummaryRead } from './round-summary.js';
 
 export interface TimelineEntry {
   at: string;
@@ -33,8 +33,10 @@ export interface CheckStates {
  * bucket, and a marker that every write of a check state outside a round moves.
  */
 export interface RoundSummaries {
-  /** The bucket's summary and the marker, in one consistent read. */
-  readSummary(bucket: string): Promise<SummaryRead>;
+  /** The bucket's summary and the marker, in one consistent read; its windows too, when asked. */
+  readSummary(bucket: string, options?: { windows?: boolean }): Promise<SummaryRead>;
+  /** The bucket's windowed checks' latest rounds, written whole each round (a lost write costs one round of history). */
+  putWindows(bucket: string, windows: BucketWindows): Promise<void>;
   /** Conditional on the version read, as putCheckState. */
   putSummary(summary: RoundSummary, expectedVersion: number | undefined): Promise<void>;
   deleteSummary(bucket: string): Promise<void>;

@@ -21,4 +21,15 @@ export interface SummaryRead {
   summary: RoundSummary | undefined;
   /** How many times check states were written outside a round (0: never). */
   touched: number;
+  /** The bucket's windowed checks' latest rounds, when asked for. */
+  windows?: BucketWindows;
 }
+
+/** One check's latest rounds, oldest first: a letter per round (`o`k, `w`arn, `f`ail, `e`rror), and the number its window reads. */
+export interface WindowHistory {
+  s: string;
+  v: (number | null)[];
+}
+
+/** A bucket's windowed checks' histories, by check id: one small item beside its summary, written each round. */
+export type BucketWindows = Record<string, WindowHistory>;

@@ -21,6 +21,7 @@ export const keys = {
   run: (id: string) => ({ pk: `RUN#${id}`, sk: 'META' }),
   heartbeat: (checkId: string) => ({ pk: `HEARTBEAT#${checkId}`, sk: 'LATEST' }),
   summary: (bucket: string) => ({ pk: `BUCKET#${bucket}`, sk: 'SUMMARY' }),
+  windows: (bucket: string) => ({ pk: `BUCKET#${bucket}`, sk: 'WINDOWS' }),
   statesTouched: () => ({ pk: 'CONTROL', sk: 'STATES_TOUCHED' }),
 };
 

@@ -93,6 +93,21 @@ export function stateStoreContract(name: string, open: () => Promise<StateStore>
       expect((await store.readSummary('b-1')).summary).toBeUndefined();
     });
 
+    it("keeps a bucket's windows beside its summary, read with it only when asked", async () => {
+      const store = await open();
+      expect((await store.readSummary('b-1', { windows: true })).windows).toEqual({});
+      const windows = { api: { s: 'oofo', v: [41, 40, null, 52.5] }, db: { s: 'o', v: [null] } };
+      await store.putWindows('b-1', windows);
+      await store.putWindows('b-1', { ...windows, db: { s: 'oo', v: [null, 3] } });
+      expect(await store.readSummary('b-1', { windows: true })).toEqual({
+        summary: undefined,
+        touched: 0,
+        windows: { ...windows, db: { s: 'oo', v: [null, 3] } },
+      });
+      expect(await store.readSummary('b-1')).not.toHaveProperty('windows');
+      expect((await store.readSummary('b-2', { windows: true })).windows).toEqual({});
+    });
+
     it('reads every check state asked for, however many', async () => {
       const store = await open();
       const ids = Array.from({ length: 130 }, (_, i) => `check-${i}`);
