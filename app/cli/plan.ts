@@ -70,7 +70,7 @@ function summary(config: VigilConfig, path: string): string[] {
     ...stakeholders(config),
     '',
     `Secrets the functions may read: ${secrets.length ? secrets.join(', ') : 'none'}`,
-    `Estimated cost: about $${dollars((runs / 1e6) * PER_MILLION)} a month for ${Math.round(runs).toLocaleString('en')} check runs${ticks.some((t) => t.expression.startsWith('cron(')) ? ' (a cron priced as once a minute, its most)' : ''}, plus the stack's fixed part (alarms, dashboard, key: $7.80 a month for the sample); bench/results.md has the model`,
+    `Estimated cost: about $${dollars((runs / 1e6) * PER_MILLION)} a month for ${Math.round(runs).toLocaleString('en')} check runs${ticks.some((t) => t.expression.startsWith('cron(')) ? ' (a cron priced as once a minute, its most)' : ''}, plus the stack's fixed part (alarms, dashboard, key: $7.90 a month for the sample); bench/results.md has the model`,
   ];
 }
 
