@@ -4,6 +4,8 @@ import { alarmEvent } from '../../shared/events/alarm.js';
 import { report } from './report.js';
 import { deployment } from './deployment.js';
 import { scheduled } from './scheduled.js';
+import { wake } from './wake.js';
+import { isWakeRun } from '../../shared/events/wake-run.js';
 import { isScheduledRun } from '../../shared/events/scheduled-run.js';
 import { validateEvent } from '../../shared/events/validate.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
@@ -47,6 +49,7 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
     if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
     if (isDeploymentEvent(event)) return deployment(event, deps, context);
     if (isScheduledRun(event)) return scheduled(event, deps, context);
+    if (isWakeRun(event)) return wake(event, deps, context);
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { grantPublishing } from './alerting.js';
 import { acknowledgeWildcards } from './nag.js';
+import { RunWakes } from './run-wakes.js';
 import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
@@ -102,6 +103,15 @@ export class AlarmResponder extends Construct {
     this.readDeployments(config);
     this.readCheckTransitions(config, state);
     this.scheduleRunbooks(config, prefix, props.alerts);
+    // A runbook with a wait step sleeps across invocations: on-alarm schedules its own wake-up.
+    if (config.runbooks.some((r) => r.steps.some((s) => 'wait' in s)))
+      new RunWakes(this, 'Wakes', {
+        onAlarm: this.onAlarm,
+        schedulers: [this.onAlarm, this.remediate],
+        onAlarmName: `${prefix}-on-alarm`,
+        deadLetters: this.deadLetters,
+        prefix,
+      });
   }
 
   /** The runbooks that start on a schedule: one Scheduler schedule each, into on-alarm, which tells their actions on the alerts topic. */

@@ -31,6 +31,13 @@ const step = z.union([
     }),
   }),
   z.strictObject({
+    /** Wait this long before the next step, across invocations: the run sleeps, and a one-time schedule wakes it. */
+    wait: z.strictObject({
+      /** Minutes, 1 to 1440 (a day). */
+      minutes: z.number().check(z.minimum(1), z.maximum(1440)),
+    }),
+  }),
+  z.strictObject({
     /** Hand over to a human if not fixed by now, saying this. */
     escalate: z.string().check(z.minLength(1)),
   }),

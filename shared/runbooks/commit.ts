@@ -10,6 +10,7 @@ import type { Publisher } from '../notifications/publisher.js';
 import type { Notification } from '../notifications/message.js';
 import { SetupError } from '../errors.js';
 import { settleGuard } from './acting.js';
+import type { Waker } from '../aws/waker.js';
 
 /** What a step asks to be written. Each is idempotent: a retried attempt writing it again changes nothing. */
 export type Effect =
@@ -22,13 +23,17 @@ export type Effect =
   /** A plan waits for approval: the `proposed` transition, then the proposal at the incident's new version. */
   | { kind: 'propose'; proposal: Omit<Proposal, 'incidentVersion'>; reason: string; approval: NonNullable<Transition['approval']> }
   /** The incident handed to a human, once. */
-  | { kind: 'escalate'; reason: string };
+  | { kind: 'escalate'; reason: string }
+  /** A one-time schedule that wakes the sleeping run at `at`; named by the run, so asking twice makes one. */
+  | { kind: 'wake'; at: string };
 
 export interface CommitDeps {
   store: Runs & CheckStates & Pick<RoundSummaries, 'markStatesTouched'> & Guards & Timeline & Proposals;
   clock: Clock;
   /** Where an action, or a hand-over, with no incident to carry its message is told (the alerts topic). */
   notices?: { publisher: Publisher; topic: string } | undefined;
+  /** What wakes a run that waits (EventBridge Scheduler deployed). */
+  waker?: Waker | undefined;
 }
 
 /**
@@ -36,7 +41,7 @@ export interface CommitDeps {
  * the run's own lines first (what it did, kept even when nothing after them can be written), then the
  * guard, then the incident's transitions, each of which the outbox turns into a message.
  */
-const ORDER: Effect['kind'][] = ['line', 'settle', 'tell', 'propose', 'escalate'];
+const ORDER: Effect['kind'][] = ['line', 'settle', 'tell', 'propose', 'escalate', 'wake'];
 
 /**
  * Writes a step's effects and then the run's next version, on the condition that no newer attempt
@@ -49,7 +54,7 @@ export async function commit(record: RunRecord, effects: readonly Effect[], deps
   return save ? saveRun(deps.store, next) : next;
 }
 
-async function write(record: RunRecord, effect: Effect, { store, clock, notices }: CommitDeps): Promise<RunRecord> {
+async function write(record: RunRecord, effect: Effect, { store, clock, notices, waker }: CommitDeps): Promise<RunRecord> {
   const incidentId = record.incidentId;
   const onIncident = (decide: Parameters<typeof updateCheckState>[2]) => updateCheckState(store, checkIdOf(incidentId!), decide);
   const now = clock.now();
@@ -88,6 +93,10 @@ async function write(record: RunRecord, effect: Effect, { store, clock, notices 
       await store.putProposal({ ...effect.proposal, incidentVersion: state!.version });
       return record;
     }
+    case 'wake':
+      if (!waker) throw new SetupError('this function cannot schedule a wake-up (WAKE_ROLE_ARN): a run that waits would sleep for ever');
+      await waker.wakeAt(record.id, new Date(effect.at));
+      return record;
     case 'escalate':
       if (!incidentId) {
         await notify(notices, handOverNotice(record, effect.reason));

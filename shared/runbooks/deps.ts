@@ -9,6 +9,7 @@ import type { HeartbeatReader } from '../probes/probe.js';
 import type { Brakes, CheckStates, GuardRead, Guards, IncidentRecords, Proposals, RoundSummaries, Runs, Silences, Timeline } from '../state/ports.js';
 import type { RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
 import type { Effect } from './commit.js';
+import type { Waker } from '../aws/waker.js';
 
 /** The state a run reads and writes: its record, the incident's check state, guards, timeline, proposals; heartbeats for its checks. */
 export type RunbookStore = Runs &
@@ -43,6 +44,8 @@ export interface RunbookDeps {
   meter?: Meter;
   /** Where an action with no incident to carry its message is told (the alerts topic): a manual run on no incident. */
   notices?: { publisher: Publisher; topic: string };
+  /** What wakes a run that waits: a one-time EventBridge Scheduler schedule deployed. */
+  waker?: Waker;
 }
 
 export interface RunbookResult {
@@ -61,6 +64,8 @@ export interface RunbookResult {
   replay?: { of: string; at: string; firstVerdict: RunbookVerdict };
   /** Set when an earlier attempt failed or died before this one finished the run. */
   attempts?: number;
+  /** Set while the run sleeps in a wait step: it goes on at this time, woken by a one-time schedule. */
+  waitingUntil?: string;
 }
 
 /** A run as this attempt carries it: the stored record, and what only this attempt holds. */

@@ -40,6 +40,7 @@ export async function launch<R>(deps: RunbookDeps, start: RunStart, body: (run: 
 /** Runs the runbook from where the run stands; each step's effects and the run are committed before the next step. */
 export async function runSteps(run: Running, deps: RunbookDeps): Promise<void> {
   for (let step = nextStep(run.record, run.runbook); step; step = nextStep(run.record, run.runbook)) {
+    if (asleep(run, deps)) return;
     const started = performance.now();
     const { effects, ...outcome } = await perform(step, run, deps);
     const advanced = advance(run.record, { ...outcome, record: { ...outcome.record, durationMs: Math.round(performance.now() - started) } });
@@ -50,9 +51,20 @@ export async function runSteps(run: Running, deps: RunbookDeps): Promise<void> {
   }
 }
 
-/** The runbook's verdict on the timeline, and the run closed with its result. */
-export function finish(run: Running, base: { alarm?: string; check?: string; state: string; approvedBy?: string }, deps: RunbookDeps): Promise<RunbookResult> {
+/** Whether the run sleeps in a wait step: the wake-up is scheduled, and nothing more is done until then. */
+const asleep = (run: Running, deps: RunbookDeps) => run.record.waitUntil !== undefined && new Date(run.record.waitUntil) > deps.clock.now();
+
+/** The runbook's verdict on the timeline, and the run closed with its result; a run asleep lets go of its lease instead, to be woken. */
+export async function finish(
+  run: Running,
+  base: { alarm?: string; check?: string; state: string; approvedBy?: string },
+  deps: RunbookDeps,
+): Promise<RunbookResult> {
   const { record } = run;
+  if (asleep(run, deps)) {
+    await release(run, deps);
+    return { ...base, runbook: run.runbook.id, incidentId: record.incidentId!, verdict: record.verdict, steps: record.steps, waitingUntil: record.waitUntil! };
+  }
   const trail = record.steps.map((s) => `${s.step}: ${s.outcome} (${s.durationMs} ms)`).join('; ');
   run.queued.push(line(deps, 99, 0, 'verdict', record.verdict, trail || undefined));
   return done(

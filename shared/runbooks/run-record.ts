@@ -10,6 +10,7 @@ export type NextStep =
   | { index: number; kind: 'act'; remediation: string }
   | { index: number; kind: 'verify'; verify: VerifyStep & { check: string } }
   | { index: number; kind: 'escalate'; reason: string }
+  | { index: number; kind: 'wait'; minutes: number }
   /** A step with nothing to do: verify when nothing was done, escalate after a fix. */
   | { index: number; kind: 'pass'; step: string; detail: string };
 
@@ -21,6 +22,7 @@ export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | und
   if ('diagnose' in step) return { index, kind: 'diagnose', checks: step.diagnose };
   if ('precheck' in step) return { index, kind: 'precheck', checks: step.precheck };
   if ('act' in step) return { index, kind: 'act', remediation: step.act };
+  if ('wait' in step) return { index, kind: 'wait', minutes: step.wait.minutes };
   if ('verify' in step) {
     const check = step.verify.check ?? run.checkId;
     if (!run.acted) return { index, kind: 'pass', step: `verify ${check ?? ''}`.trim(), detail: 'nothing was done to verify' };
@@ -45,6 +47,8 @@ export interface StepDone {
   acted?: RunRecord['acted'];
   /** The runbook stops here. */
   stop?: boolean;
+  /** The run sleeps until then. */
+  waitUntil?: string;
 }
 
 /** The run after a step. Pure. */
@@ -56,6 +60,7 @@ export function advance(run: RunRecord, done: StepDone): RunRecord {
     verdict: done.verdict ?? run.verdict,
     ...(done.acted ? { acted: done.acted } : {}),
     ...(done.stop ? { stopped: true } : {}),
+    ...(done.waitUntil ? { waitUntil: done.waitUntil } : {}),
   };
 }
 

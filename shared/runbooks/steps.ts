@@ -44,6 +44,15 @@ export async function perform(step: NextStep, run: Running, deps: RunbookDeps): 
     }
     case 'act':
       return act(step, run, deps);
+    case 'wait': {
+      const until = new Date(deps.clock.now().getTime() + step.minutes * 60_000).toISOString();
+      // The wake-up is scheduled before the run is saved asleep: a run that sleeps always has one coming.
+      return {
+        record: record('wait', 'waiting', `until ${until}`),
+        waitUntil: until,
+        effects: [line(deps, at, 0, 'waiting', `until ${until}`), { kind: 'wake', at: until }],
+      };
+    }
     case 'verify': {
       const passed = await verify(step.verify, deps);
       const { remediation, targetKey } = run.record.acted!;

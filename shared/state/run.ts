@@ -42,6 +42,8 @@ export interface RunRecord {
   checkId?: string;
   /** A step handed over (to a human, an approval, a guardrail): nothing after it runs. */
   stopped?: boolean;
+  /** A wait step's end: the run sleeps until then, its lease let go, and a one-time schedule wakes it. */
+  waitUntil?: string;
   status: 'running' | 'done';
   /** The attempt running it, until when: a retry after a crash takes over once it expires, or at once when it knows the holder has ended. */
   lease?: Lease;

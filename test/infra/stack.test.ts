@@ -121,6 +121,34 @@ describe('VigilStack', () => {
     expect(onAlarm.Properties.Environment.Variables.TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
   });
 
+  it('lets on-alarm and remediate schedule only their own wake-ups, which invoke on-alarm through a role that may do nothing else', () => {
+    const actions = (prefix: string) =>
+      Object.values(sample.findResources('AWS::IAM::Policy'))
+        .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    for (const fn of ['AlarmsOnAlarm', 'AlarmsRemediate']) {
+      const create = actions(fn).find((st: { Action: unknown }) => [st.Action].flat().includes('scheduler:CreateSchedule'));
+      expect(JSON.stringify(create.Resource)).toContain(':schedule/default/vigil-test-wake-*');
+      expect(actions(fn).find((st: { Action: unknown }) => st.Action === 'iam:PassRole').Resource).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^AlarmsWakesRole/), 'Arn'],
+      });
+    }
+    const wake = actions('AlarmsWakesRole');
+    expect(
+      wake
+        .map((st: { Action: unknown }) => st.Action)
+        .flat()
+        .sort(),
+    ).toEqual(['lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(JSON.stringify(wake.find((st: { Action: unknown }) => st.Action === 'lambda:InvokeFunction').Resource)).toContain(':function:vigil-test-on-alarm');
+    const onAlarm = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!;
+    expect(onAlarm.Properties.Environment.Variables).toMatchObject({
+      WAKE_PREFIX: 'vigil-test',
+      WAKE_ROLE_ARN: expect.anything(),
+      WAKE_DLQ_ARN: expect.anything(),
+    });
+  });
+
   it('lets the scheduler invoke only the dispatch function and on-alarm, and the dispatch function only run-checks, whose events wait at most 5 minutes', () => {
     const invokes = (role: string) =>
       Object.values(sample.findResources('AWS::IAM::Policy'))

@@ -1,32 +1,22 @@
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
-import { startLocalRuntime, type LocalRuntime } from '../../app/local/runtime.js';
+import { startLocalRuntime } from '../../app/local/runtime.js';
 import { silentLog } from '../../shared/log.js';
 import type { Notification } from '../../shared/notifications/message.js';
 import type { RunbookResult } from '../../shared/runbooks/execute.js';
 import { service } from '../support/ecs-fixtures.js';
 import { T0 } from '../support/findings.js';
 import { localRunbookDeps } from '../support/runbook-deps.js';
-import { useHealthTarget } from '../support/health-target.js';
+import { closedAfterEach, useHealthTarget } from '../support/health-target.js';
+import { useEcsService } from '../support/ecs-service-mock.js';
 
 // A runbook due on its schedule: its precheck, its action, its post-validation; no incident, its action told on the alerts topic.
 
-const ecs = mockClient(ECSClient);
+const ecs = useEcsService();
 const api = useHealthTarget();
-let runtime: LocalRuntime | undefined;
-beforeEach(() => {
-  ecs.reset();
-  api.healthy = true;
-  ecs.on(DescribeServicesCommand).resolves({ services: [service()] });
-  ecs.on(UpdateServiceCommand).resolves({ service: service() });
-});
-afterEach(async () => {
-  await runtime?.close();
-  runtime = undefined;
-});
+const keep = closedAfterEach();
 
 const due = { scheduledRunbook: 'weekly-refresh', at: '2026-11-29T02:00:00Z' };
 
@@ -50,13 +40,15 @@ async function setup(mode = 'auto') {
     ],
   });
   const sent: { topic: string; n: Notification }[] = [];
-  runtime = await startLocalRuntime({
-    config,
-    clock: { now: () => T0 },
-    log: silentLog,
-    onNotification: (topic, n) => sent.push({ topic, n }),
-    state: 'memory',
-  });
+  const runtime = keep(
+    await startLocalRuntime({
+      config,
+      clock: { now: () => T0 },
+      log: silentLog,
+      onNotification: (topic, n) => sent.push({ topic, n }),
+      state: 'memory',
+    }),
+  );
   const onAlarm = createOnAlarmHandler(localRunbookDeps(runtime, { config, clock: { now: () => T0 }, log: silentLog }));
   return { onAlarm, sent, subjects: () => sent.map((s) => s.n.subject) };
 }
