@@ -56,6 +56,14 @@ export class RemediationRefusedError extends VigilError {
 }
 
 /**
+ * The target offers nothing to do (an empty dead-letter queue, no new address to block). In a run with no
+ * incident (a schedule's) it ends the run quietly; where an incident or an operator waits, it is said like any refusal.
+ */
+export class NothingToDoError extends RemediationRefusedError {
+  override name = 'NothingToDoError';
+}
+
+/**
  * A change of several calls stopped after one of them took effect. Not a refusal: the target is read
  * back (`reconcile`), so the action is never recorded as if nothing had happened.
  */

@@ -2,7 +2,7 @@ import * as z from '../zod.js';
 import type { MoveTask, SqsPort } from '../aws/sqs.js';
 import { defineRemediation, type RemediationContext } from './remediation.js';
 import { refuseDuringIncident } from './incident-hold.js';
-import { RemediationRefusedError } from '../errors.js';
+import { NothingToDoError, RemediationRefusedError } from '../errors.js';
 
 /** Clock skew between Vigil and SQS allowed for when reading back: move tasks older than the plan by more are not looked at. */
 const SKEW_MS = 5 * 60_000;
@@ -22,7 +22,7 @@ interface Settings {
 /** Why the dead-letter queue's messages should not go back now, or nothing: what the plan and the act both ask. */
 async function refusal(s: Settings, sqs: SqsPort, ctx: RemediationContext) {
   const dlq = await sqs.queue(s.target, ctx.signal);
-  if (dlq.visible === 0) throw new RemediationRefusedError(`${s.target} holds no message to move`);
+  if (dlq.visible === 0) throw new NothingToDoError(`${s.target} holds no message to move`);
   if (dlq.visible > s.maxMessages)
     throw new RemediationRefusedError(`${s.target} holds ${dlq.visible} messages, more than ${s.maxMessages}: moving that many back is for a human to start`);
   const running = active(await sqs.moveTasks(dlq.arn, ctx.signal));

@@ -2,7 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import * as z from '../zod.js';
 import type { IpSetRef, WafPort } from '../aws/waf.js';
 import { defineRemediation, type RemediationContext } from './remediation.js';
-import { PartlyAppliedError, RemediationRefusedError } from '../errors.js';
+import { NothingToDoError, PartlyAppliedError, RemediationRefusedError } from '../errors.js';
 
 /** An address Vigil blocked carries a tag on the IP set, `vigil:blocked:<cidr>`, whose value is when it ends. */
 const TAG = 'vigil:blocked:';
@@ -163,10 +163,12 @@ export const wafBlockIps = defineRemediation({
     const suspects = suspectsIn(rows, s.field, set.version, neverBlockList(s.neverBlock));
     const change = blockChange({ addresses: set.addresses, tags, suspects: suspects.cidrs, now, max: s.maxAddresses });
     if (!change.add.length && !change.remove.length && !change.forget.length) {
-      const why = change.leftOut
-        ? `it already holds ${s.maxAddresses} addresses (maxAddresses); ${change.leftOut} more were named`
-        : `the query named no new address (${rows.length} rows${suspects.spared ? `, ${suspects.spared} never blocked` : ''})`;
-      throw new RemediationRefusedError(`nothing to change in ${s.target}: ${why}`);
+      // At its cap with more named is for a human; no new address at all is nothing to do.
+      if (change.leftOut)
+        throw new RemediationRefusedError(`nothing to change in ${s.target}: it already holds ${s.maxAddresses} addresses (maxAddresses); ${change.leftOut} more were named`);
+      throw new NothingToDoError(
+        `nothing to change in ${s.target}: the query named no new address (${rows.length} rows${suspects.spared ? `, ${suspects.spared} never blocked` : ''})`,
+      );
     }
     const expiresAt = new Date(now.getTime() + s.blockMinutes * 60_000).toISOString();
     const parts = [

@@ -3,7 +3,7 @@ import type { VigilConfig } from '../config/schema.js';
 import { claim, decideRemediation, markEscalated, orphanedClaim, type Verdict } from '../guardrails/decide.js';
 import { remediationOf } from '../remediations/kind.js';
 import type { Plan, Remediation } from '../remediations/remediation.js';
-import { RemediationRefusedError, SetupError, TargetUnresolvedError } from '../errors.js';
+import { NothingToDoError, RemediationRefusedError, SetupError, TargetUnresolvedError } from '../errors.js';
 import { readDecideWrite } from '../state/read-decide-write.js';
 import { actionView, passBrake } from '../guardrails/brake-store.js';
 import { checkIdOf, type CheckState } from '../state/check-state.js';
@@ -90,7 +90,12 @@ async function planFor(
   } catch (err) {
     // Refused: the target offers nothing to do, or Vigil's setup (a grant, a credential) does not allow it; both name why.
     const refused = err instanceof RemediationRefusedError || err instanceof TargetUnresolvedError || err instanceof SetupError;
-    return { outcome: refused ? 'refused' : 'failed', reason: `${remediation.id} cannot plan: ${message(err)}`, remediation };
+    return {
+      outcome: refused ? 'refused' : 'failed',
+      reason: `${remediation.id} cannot plan: ${message(err)}`,
+      remediation,
+      ...(err instanceof NothingToDoError ? { nothingToDo: true } : {}),
+    };
   }
 }
 

@@ -38,8 +38,8 @@ export interface ActRequest {
 
 /** Nothing done, by design: a dry run, a proposal, or a guardrail that needs nobody told. */
 export type Held<K> = { outcome: K; plan: Plan; reason: string; remediation: RemediationConfig };
-/** Nothing done, and a human must know: refused, failed, escalated by a guardrail, or stale. */
-export type Stopped<K> = { outcome: K; plan?: Plan; reason: string; remediation: RemediationConfig };
+/** Nothing done, and a human must know: refused, failed, escalated by a guardrail, or stale; `nothingToDo` when the target offered nothing. */
+export type Stopped<K> = { outcome: K; plan?: Plan; reason: string; remediation: RemediationConfig; nothingToDo?: boolean };
 
 export type ActOutcome =
   | { outcome: 'acted'; plan: Plan; result: string; targetKey: string; remediation: RemediationConfig }

@@ -141,6 +141,11 @@ function afterAct(
     }
     case 'skipped':
       return { verdict: 'skipped', stop: true, effects: [lineOf('skipped', o.plan.summary, o.reason)] };
+    case 'refused':
+      // A schedule's run that finds nothing to do (an empty queue) ends quietly: nobody needs to hear of it each time.
+      if (o.nothingToDo && !run.record.incidentId && !run.record.manual)
+        return { verdict: 'skipped', stop: true, effects: [lineOf('skipped', o.remediation.id, o.reason)] };
+      return handOver(o.reason, lineOf(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason));
     case 'proposed':
       return { verdict: 'proposed', stop: true, effects: proposal(run, stepIndex, o, deps, lineOf) };
     default:

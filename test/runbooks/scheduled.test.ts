@@ -1,5 +1,8 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SdkSqs } from '../../shared/aws/sqs.js';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { startLocalRuntime } from '../../app/local/runtime.js';
@@ -129,5 +132,52 @@ describe('a scheduled runbook in the config', () => {
       /runbooks\[0\]\.steps\[0\]\.precheck\[0\].*no check has id "api-helth"/s,
     );
     expect(config({}).runbooks[0]!.match.schedule).toEqual({ expression: 'cron(0 2 ? * SUN *)', timezone: 'UTC' });
+  });
+});
+
+describe('a scheduled run that finds nothing to do', () => {
+  const sqs = mockClient(SQSClient);
+  const depth = { 'orders-dlq': 0, orders: 10 };
+  beforeEach(() => {
+    sqs.reset();
+    sqs
+      .on(GetQueueUrlCommand)
+      .callsFake(({ QueueName }: { QueueName: string }) => ({ QueueUrl: `https://sqs.eu-west-1.amazonaws.com/123456789012/${QueueName}` }));
+    sqs.on(GetQueueAttributesCommand).callsFake(({ QueueUrl }: { QueueUrl: string }) => {
+      const name = QueueUrl.split('/').pop() as keyof typeof depth;
+      return { Attributes: { QueueArn: `arn:aws:sqs:eu-west-1:123456789012:${name}`, ApproximateNumberOfMessages: String(depth[name]) } };
+    });
+    sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
+    sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'h' });
+  });
+
+  async function hourlyRedrive() {
+    const config = parseConfig({
+      checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health` }],
+      remediations: [{ id: 'orders-dlq-redrive', kind: 'sqs-redrive', target: 'orders-dlq', destination: 'orders', mode: 'auto' }],
+      runbooks: [{ id: 'hourly-redrive', match: { schedule: { expression: 'rate(1 hour)' } }, steps: [{ act: 'orders-dlq-redrive' }] }],
+    });
+    const sent: Notification[] = [];
+    const runtime = keep(
+      await startLocalRuntime({ config, clock: { now: () => T0 }, log: silentLog, onNotification: (_, n) => sent.push(n), state: 'memory' }),
+    );
+    const deps = localRunbookDeps(runtime, { config, clock: { now: () => T0 }, log: silentLog });
+    const onAlarm = createOnAlarmHandler({ ...deps, aws: { ...deps.aws, sqs: new SdkSqs({ region: 'eu-west-1' }) } });
+    return { run: (at: string) => onAlarm({ scheduledRunbook: 'hourly-redrive', at }) as Promise<RunbookResult>, sent };
+  }
+
+  it('ends quietly on an empty dead-letter queue, and tells the move when there is one', async () => {
+    const t = await hourlyRedrive();
+    depth['orders-dlq'] = 0;
+    expect(await t.run('2026-11-23T03:00:00Z')).toMatchObject({
+      verdict: 'skipped',
+      steps: [{ outcome: 'refused', detail: expect.stringContaining('holds no message to move') }],
+    });
+    expect(t.sent).toEqual([]);
+    depth['orders-dlq'] = 12;
+    expect(await t.run('2026-11-23T04:00:00Z')).toMatchObject({ verdict: 'acted' });
+    expect(t.sent.map((n) => n.subject)).toEqual([
+      expect.stringMatching(/^\[ACTION TAKEN\] sqs:orders-dlq: move of 12 messages from orders-dlq to orders started/),
+    ]);
   });
 });
