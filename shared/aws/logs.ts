@@ -56,6 +56,8 @@ export class SdkLogs implements LogsPort {
     overrides: CloudWatchLogsClientConfig = {},
     /** Between GetQueryResults polls. */
     private readonly pollMs = 1_000,
+    /** How long a query may run before it is stopped, where no signal bounds it (a remediation's plan): a slow query never holds a runbook. */
+    private readonly maxQueryMs = 60_000,
   ) {
     this.client = new CloudWatchLogsClient({ requestHandler: REQUEST_TIMEOUTS, ...overrides });
   }
@@ -132,17 +134,23 @@ export class SdkLogs implements LogsPort {
       throw notFound(err, groups.join(', '));
     }
     if (!queryId) throw new TargetUnresolvedError('Logs Insights started no query');
+    const giveUpAt = signal ? Infinity : Date.now() + this.maxQueryMs;
+    let gaveUp = false;
     try {
       for (;;) {
         const out = await this.client.send(new GetQueryResultsCommand({ queryId }), { abortSignal: signal });
         if (out.status === 'Complete') return out;
         if (out.status !== 'Scheduled' && out.status !== 'Running')
           throw new TargetUnresolvedError(`Logs Insights query ${out.status?.toLowerCase() ?? 'ended'}: check the query`);
+        if (Date.now() >= giveUpAt) {
+          gaveUp = true;
+          throw new TargetUnresolvedError(`Logs Insights query still running after ${Math.round(this.maxQueryMs / 1000)} s: narrow the query or its window`);
+        }
         await sleep(this.pollMs, undefined, { signal });
       }
     } catch (err) {
       // A query left running keeps scanning, and billing: stop it on the way out.
-      if (signal?.aborted) await this.client.send(new StopQueryCommand({ queryId })).catch(() => undefined);
+      if (signal?.aborted || gaveUp) await this.client.send(new StopQueryCommand({ queryId })).catch(() => undefined);
       throw err;
     }
   }

@@ -165,7 +165,9 @@ export const wafBlockIps = defineRemediation({
     if (!change.add.length && !change.remove.length && !change.forget.length) {
       // At its cap with more named is for a human; no new address at all is nothing to do.
       if (change.leftOut)
-        throw new RemediationRefusedError(`nothing to change in ${s.target}: it already holds ${s.maxAddresses} addresses (maxAddresses); ${change.leftOut} more were named`);
+        throw new RemediationRefusedError(
+          `nothing to change in ${s.target}: it already holds ${s.maxAddresses} addresses (maxAddresses); ${change.leftOut} more were named`,
+        );
       throw new NothingToDoError(
         `nothing to change in ${s.target}: the query named no new address (${rows.length} rows${suspects.spared ? `, ${suspects.spared} never blocked` : ''})`,
       );

@@ -1,4 +1,4 @@
-import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   GetIPSetCommand,
   ListTagsForResourceCommand,
@@ -136,6 +136,14 @@ describe('waf-block-ips', () => {
     await expect(wafBlockIps.plan(settings({ field: 'httpRequest.clientIp' }), ctx)).rejects.toThrow(
       'the query\'s rows have no field "httpRequest.clientIp" (they have clientIp, hits): set field to the one holding the address',
     );
+  });
+
+  it('gives up on a Logs Insights query still running after its limit, and stops it: no plan on a guess', async () => {
+    const slow = { ...ctx, aws: { ...ctx.aws, logs: new SdkLogs({ region: 'eu-west-1' }, 1, 20) } };
+    logs.on(GetQueryResultsCommand).resolves({ status: 'Running' });
+    logs.on(StopQueryCommand).resolves({ success: true });
+    await expect(wafBlockIps.plan(settings(), slow)).rejects.toThrow('Logs Insights query still running after 0 s: narrow the query or its window');
+    expect(logs.commandCalls(StopQueryCommand).map((c) => c.args[0].input)).toEqual([{ queryId: 'q-1' }]);
   });
 
   it('reads a lost update back from the set', async () => {
