@@ -46,6 +46,8 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
     sleep: async (ms: number) => world.advance(ms),
     deadline: () => deadline,
     remediateFunction: 'vigil-test-remediate',
+    // What no incident carries (a scheduled run's actions, an action by hand on none) goes to the alerts topic, as deployed.
+    notices: { publisher: new SnsPublisher(attempt.sns), topic: ALERTS },
   };
 }
 
@@ -78,7 +80,7 @@ export function notifyIn(world: World, attempt: Attempt, config: VigilConfig, lo
   });
 }
 
-/** An alarm event delivered to on-alarm with Lambda's asynchronous retries. */
+/** An alarm event (or a schedule's firing) delivered to on-alarm with Lambda's asynchronous retries. */
 export function deliverAlarm(world: World, config: VigilConfig, event: unknown, log?: Log) {
   return invokeAsync(world, (attempt, deadline, context) => onAlarmIn(world, attempt, deadline, config, log)(event, context));
 }
