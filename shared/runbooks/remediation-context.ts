@@ -16,10 +16,14 @@ export function remediationContext(
     clock: deps.clock,
     incidents: {
       async others() {
-        const { incidents, more } = await deps.store.listActiveIncidents(READ_AT_MOST);
+        // One more than it reads: a page that stops exactly at the limit says "more" whether or not there is.
+        const { incidents } = await deps.store.listActiveIncidents(READ_AT_MOST + 1);
         return {
-          incidents: incidents.filter((i) => i.id !== answering).map(({ id, checkId, target, summary }) => ({ id, checkId, target, summary })),
-          complete: !more,
+          incidents: incidents
+            .slice(0, READ_AT_MOST)
+            .filter((i) => i.id !== answering)
+            .map(({ id, checkId, target, summary }) => ({ id, checkId, target, summary })),
+          complete: incidents.length <= READ_AT_MOST,
         };
       },
     },

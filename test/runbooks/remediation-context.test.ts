@@ -8,7 +8,8 @@ const incident = (id: string, target: string) => ({ id, checkId: id.split('/')[0
 const aws = { ecs: {} as never, metrics: new BatchingMetrics() };
 
 describe("a remediation's view of the incidents", () => {
-  const store = (incidents: Incident[], more = false) => ({ listActiveIncidents: async () => ({ incidents, more }) });
+  // As the stores answer: at most `limit`, and whether a page stopped there.
+  const store = (all: Incident[]) => ({ listActiveIncidents: async (limit: number) => ({ incidents: all.slice(0, limit), more: all.length >= limit }) });
 
   it('shows every active incident but the one the run answers', async () => {
     const own = incident('alarm:orders-api-cpu-low/1', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-api-cpu-low');
@@ -20,8 +21,10 @@ describe("a remediation's view of the incidents", () => {
     });
   });
 
-  it('says when it could not read them all', async () => {
-    const ctx = remediationContext({ aws, clock: systemClock, store: store([incident('a/1', 'x')], true) });
-    expect((await ctx.incidents!.others()).complete).toBe(false);
+  it('says when it could not read them all, and not when there were exactly as many as it reads', async () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => incident(`c-${i}/1`, 'x'));
+    expect((await remediationContext({ aws, clock: systemClock, store: store(many(200)) }).incidents!.others()).complete).toBe(true);
+    const over = await remediationContext({ aws, clock: systemClock, store: store(many(201)) }).incidents!.others();
+    expect([over.complete, over.incidents.length]).toEqual([false, 200]);
   });
 });
