@@ -48,6 +48,9 @@ export function judgeWindow(window: WindowConfig, history: WindowHistory | undef
   }
   if (window.of !== undefined && (window.average || window.percentile || window.growth)) {
     evidence.observed = values.length;
+    // A number no round of a full window observed is a name the check never reports: said, so a typo in `of` is not silent.
+    if (rounds >= needed && values.length === 0)
+      judged.push({ status: 'warn', words: `no round observed "${window.of}": set the window's \`of\` to a number this check reports` });
     // A partial sample judges nothing: the window never speaks for rounds that could not measure.
     if (rounds >= needed && values.length >= needed) {
       const of = window.of;

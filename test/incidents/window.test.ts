@@ -98,6 +98,14 @@ describe('a check judged over its window', () => {
     expect(judged.evidence).toEqual({ window: { rounds: 4, needed: 4, observed: 2 } });
   });
 
+  it('says so when no round of a full window observed its number: a name the check never reports', () => {
+    const w = window({ samples: 3, of: 'latencyMS', average: { failAbove: 100 } });
+    expect(rounds(w, [finding('ok', { latencyMs: 40 }), finding('ok', { latencyMs: 40 }), finding('ok', { latencyMs: 40 })]).finding).toMatchObject({
+      status: 'warn',
+      summary: 'HTTP 200; over the last 3 rounds: no round observed "latencyMS": set the window\'s `of` to a number this check reports',
+    });
+  });
+
   it('never makes a failing round better, and keeps only its latest rounds', () => {
     const w = window({ samples: 3, failingShare: { failAbove: 90 } });
     const { finding: judged, history } = rounds(w, [finding('fail'), finding('ok'), finding('ok'), finding('error')]);
