@@ -55,3 +55,18 @@ export function gradeLower(value: number, limits: Limits): Status {
   if (value <= limits.warn) return 'warn';
   return 'ok';
 }
+
+/** Optional limits on both sides of a value: above `*Above` or below `*Below` it warns or fails. */
+export interface AboveBelow {
+  warnAbove?: number | undefined;
+  failAbove?: number | undefined;
+  warnBelow?: number | undefined;
+  failBelow?: number | undefined;
+}
+
+/** A value against optional limits on either side; a limit not given is never crossed. */
+export function gradeAboveBelow(value: number, l: AboveBelow): Status {
+  if ((l.failAbove !== undefined && value > l.failAbove) || (l.failBelow !== undefined && value < l.failBelow)) return 'fail';
+  if ((l.warnAbove !== undefined && value > l.warnAbove) || (l.warnBelow !== undefined && value < l.warnBelow)) return 'warn';
+  return 'ok';
+}

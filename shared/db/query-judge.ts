@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
 import type { Observation, Status } from '../findings.js';
+import { gradeAboveBelow } from '../thresholds.js';
 
 // How a team's own query is judged, whichever database it asks: pg, mongo, redis.
 
@@ -46,7 +47,7 @@ export function judgeQuery(query: Judged, count: number, sample: Record<string, 
   const evidence = { rows: sample, ...(count > sample.length ? { moreRows: count - sample.length } : {}) };
   if (query.judge === 'rows') {
     const limits = { ...query, ...(defined(query) ? {} : { failAbove: 0 }) };
-    const status = grade(count, limits);
+    const status = gradeAboveBelow(count, limits);
     return { status, summary: `${query.name}: ${count} row${count === 1 ? '' : 's'}${limitsText(limits, status)}`, observed: { rows: count }, evidence };
   }
   const first = sample[0] ? Object.values(sample[0])[0] : undefined;
@@ -58,19 +59,13 @@ export function judgeQuery(query: Judged, count: number, sample: Record<string, 
       observed: {},
       evidence,
     };
-  const status = grade(value, query);
+  const status = gradeAboveBelow(value, query);
   return { status, summary: `${query.name}: ${value}${limitsText(query, status)}`, observed: { value }, evidence };
 }
 
 type QueryLimits = Pick<Judged, 'warnAbove' | 'failAbove' | 'warnBelow' | 'failBelow'>;
 
 const defined = (l: QueryLimits) => [l.warnAbove, l.failAbove, l.warnBelow, l.failBelow].some((x) => x !== undefined);
-
-function grade(value: number, l: QueryLimits): Status {
-  if ((l.failAbove !== undefined && value > l.failAbove) || (l.failBelow !== undefined && value < l.failBelow)) return 'fail';
-  if ((l.warnAbove !== undefined && value > l.warnAbove) || (l.warnBelow !== undefined && value < l.warnBelow)) return 'warn';
-  return 'ok';
-}
 
 /** The limit a value crossed, in the summary's words. */
 function limitsText(l: QueryLimits, status: Status): string {

@@ -1,20 +1,15 @@
 import type { WindowConfig } from '../config/window.js';
 import { worst, type Finding, type Status } from '../findings.js';
 import type { WindowHistory } from '../state/round-summary.js';
+import { gradeAboveBelow, type AboveBelow } from '../thresholds.js';
 
 const CODE: Record<Status, string> = { ok: 'o', warn: 'w', fail: 'f', error: 'e' };
-
-interface Limits {
-  warnAbove?: number | undefined;
-  failAbove?: number | undefined;
-}
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A measure against its limits: its status, and the words a finding says it with when it trips. */
-function measure(name: string, value: number, unit: string, limits: Limits): { status: Status; words: string } {
-  const status: Status =
-    limits.failAbove !== undefined && value > limits.failAbove ? 'fail' : limits.warnAbove !== undefined && value > limits.warnAbove ? 'warn' : 'ok';
+function measure(name: string, value: number, unit: string, limits: Pick<AboveBelow, 'warnAbove' | 'failAbove'>): { status: Status; words: string } {
+  const status = gradeAboveBelow(value, limits);
   const limit = status === 'fail' ? limits.failAbove : limits.warnAbove;
   return { status, words: `${name} ${round2(value)}${unit} (${status} above ${limit}${unit})` };
 }
