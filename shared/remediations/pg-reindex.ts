@@ -4,7 +4,7 @@ import { pgConnectionShape, type PgConnection } from '../db/pg-session.js';
 import { defineRemediation } from './remediation.js';
 import { onDatabase } from './pg-sessions.js';
 import { RemediationRefusedError } from '../errors.js';
-import { maintainEach, MINUTE_MS, pgObjectName, qualified, quoted } from './pg-maintenance.js';
+import { maxMinutesSetting, pgObjectName, qualified, quoted, readBack, runMaintenance } from './pg-maintenance.js';
 
 interface IndexFile {
   index: string;
@@ -56,7 +56,7 @@ export const pgReindex = defineRemediation({
     /** The indexes, `schema.index` (or `index`, in public), rebuilt in this order. */
     indexes: z.array(pgObjectName('an index', 'public.payments_loan_idx')).check(z.minLength(1), z.maxLength(10)),
     /** The whole job's time limit, in minutes, within the runbook function's 10: a rebuild still running then is cancelled and its copy dropped. Default: 8. */
-    maxMinutes: z._default(z.number().check(z.minimum(1), z.maximum(9)), 8),
+    maxMinutes: maxMinutesSetting,
   }),
   targetKey: (s) => `pg:${s.target}`,
   async plan(s, ctx) {
@@ -75,39 +75,27 @@ export const pgReindex = defineRemediation({
       change: { indexes: found.map(({ index, file }) => ({ index, file })) },
     };
   },
-  async execute(s, plan, ctx) {
-    const budgetMs = s.maxMinutes * MINUTE_MS;
-    const { done, failed } = await onDatabase(
-      s as PgConnection,
+  execute: (s, plan, ctx) =>
+    runMaintenance(
+      s,
       ctx,
-      (db) =>
-        maintainEach(
-          db,
-          plan.change.indexes.map((i) => i.index),
-          budgetMs,
-          (i) => `REINDEX INDEX CONCURRENTLY ${quoted(db, i)}`,
-          // The failed rebuild's invalid copy is Vigil's to drop: left, it would slow every write to the table.
-          async (i) => {
-            const left = await leftovers(db, i);
-            for (const copy of left) await db.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quoted(db, copy)}`);
-            return left.length ? `its invalid copy ${left.join(', ')} dropped` : undefined;
-          },
-        ),
-      budgetMs,
-    );
-    if (!done.length) throw new RemediationRefusedError(`no index was rebuilt: ${failed.join('; ')}`);
-    return `rebuilt ${done.join(', ')}${failed.length ? `; not done: ${failed.join('; ')}` : ''}`;
-  },
+      plan.change.indexes.map((i) => i.index),
+      {
+        statement: 'REINDEX INDEX CONCURRENTLY',
+        did: 'rebuilt',
+        none: 'no index was rebuilt',
+        // The failed rebuild's invalid copy is Vigil's to drop: left, it would slow every write to the table.
+        onFailure: async (db, i) => {
+          const left = await leftovers(db, i);
+          for (const copy of left) await db.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quoted(db, copy)}`);
+          return left.length ? `its invalid copy ${left.join(', ')} dropped` : undefined;
+        },
+      },
+    ),
   async reconcile(s, plan, ctx) {
-    const now = await onDatabase(s as PgConnection, ctx, (db) =>
-      indexesOf(
-        db,
-        plan.change.indexes.map((i) => i.index),
-      ),
-    );
+    const planned = plan.change.indexes.map((i) => i.index);
+    const now = await onDatabase(s as PgConnection, ctx, (db) => indexesOf(db, planned));
     const rebuilt = plan.change.indexes.filter((p) => now.find((n) => n.index === p.index)!.file !== p.file).map((p) => p.index);
-    if (rebuilt.length === now.length) return { applied: 'yes', detail: `${rebuilt.join(', ')} rebuilt since the plan` };
-    if (!rebuilt.length) return { applied: 'no', detail: `none of ${now.map((n) => n.index).join(', ')} rebuilt since the plan` };
-    return { applied: 'unknown', detail: `${rebuilt.join(', ')} rebuilt since the plan; not the others` };
+    return readBack(planned, rebuilt, 'rebuilt');
   },
 });

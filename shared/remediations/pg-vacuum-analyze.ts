@@ -4,7 +4,7 @@ import { pgConnectionShape, type PgConnection } from '../db/pg-session.js';
 import { defineRemediation } from './remediation.js';
 import { onDatabase } from './pg-sessions.js';
 import { RemediationRefusedError } from '../errors.js';
-import { maintainEach, MINUTE_MS, pgObjectName, qualified, quoted } from './pg-maintenance.js';
+import { maxMinutesSetting, pgObjectName, qualified, readBack, runMaintenance } from './pg-maintenance.js';
 
 interface TableStats {
   table: string;
@@ -50,7 +50,7 @@ export const pgVacuumAnalyze = defineRemediation({
     /** The tables, `schema.table` (or `table`, in public), vacuumed in this order. */
     tables: z.array(pgObjectName('a table', 'public.loans')).check(z.minLength(1), z.maxLength(20)),
     /** The whole job's time limit, in minutes, within the runbook function's 10: a VACUUM still running then is cancelled (what it did stays done). Default: 8. */
-    maxMinutes: z._default(z.number().check(z.minimum(1), z.maximum(9)), 8),
+    maxMinutes: maxMinutesSetting,
   }),
   targetKey: (s) => `pg:${s.target}`,
   async plan(s, ctx) {
@@ -65,29 +65,12 @@ export const pgVacuumAnalyze = defineRemediation({
       change: { tables: stats.map((t) => t.table), serverNow },
     };
   },
-  async execute(s, plan, ctx) {
-    const budgetMs = s.maxMinutes * MINUTE_MS;
-    const { done, failed } = await onDatabase(
-      s as PgConnection,
-      ctx,
-      (db) => maintainEach(db, plan.change.tables, budgetMs, (t) => `VACUUM (ANALYZE) ${quoted(db, t)}`),
-      budgetMs,
-    );
-    if (!done.length) throw new RemediationRefusedError(`no table was vacuumed: ${failed.join('; ')}`);
-    return `vacuumed and analyzed ${done.join(', ')}${failed.length ? `; not done: ${failed.join('; ')}` : ''}`;
-  },
+  execute: (s, plan, ctx) =>
+    runMaintenance(s, ctx, plan.change.tables, { statement: 'VACUUM (ANALYZE)', did: 'vacuumed and analyzed', none: 'no table was vacuumed' }),
   async reconcile(s, plan, ctx) {
     const stats = await onDatabase(s as PgConnection, ctx, (db) => statsOf(db, plan.change.tables));
     const since = plan.change.serverNow;
     const done = stats.filter((t) => t.lastVacuum !== null && t.lastVacuum >= since && t.lastAnalyze !== null && t.lastAnalyze >= since).map((t) => t.table);
-    if (done.length === stats.length) return { applied: 'yes', detail: `${done.join(', ')} vacuumed and analyzed since the plan` };
-    if (!done.length) return { applied: 'no', detail: `none of ${stats.map((t) => t.table).join(', ')} vacuumed since the plan` };
-    return {
-      applied: 'unknown',
-      detail: `${done.join(', ')} vacuumed since the plan; not ${stats
-        .filter((t) => !done.includes(t.table))
-        .map((t) => t.table)
-        .join(', ')}`,
-    };
+    return readBack(plan.change.tables, done, 'vacuumed and analyzed');
   },
 });
