@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { validateEvent } from '../../shared/events/validate.js';
+import { deploymentEvent } from '../../shared/events/deployment.js';
+import { scheduledRunEvent } from '../../shared/events/scheduled-run.js';
+import { wakeRunEvent } from '../../shared/events/wake-run.js';
+import { handleDeployment } from '../../shared/runbooks/deployment.js';
+import { runScheduled } from '../../shared/runbooks/scheduled.js';
+import { wakeRun } from '../../shared/runbooks/wake.js';
 import { withDeadline, type InvocationContext } from '../../shared/lambda-deadline.js';
 import { knownSecrets } from '../../shared/secrets/mask.js';
 import type { RunbookDeps, RunbookResult } from '../../shared/runbooks/execute.js';
@@ -17,7 +23,7 @@ interface EventRun<E> {
 }
 
 /**
- * An event that starts a run (an ECS rollout, a schedule's firing): validated, then handled under this attempt's
+ * An event that starts a run (an ECS rollout, a schedule's firing, a wake-up): validated, then handled under this attempt's
  * deadline. What throws is logged and rethrown: Lambda retries it (the run goes on where it stopped), then the
  * alarmed dead-letter queue has it.
  */
@@ -44,3 +50,30 @@ export async function eventRun<E>(
     throw err;
   }
 }
+
+/** An ECS rollout of a service the config names: holds, lifts, or its failure's incident and rollback. */
+export const deploymentRun: EventRun<z.output<typeof deploymentEvent>> = {
+  schema: deploymentEvent,
+  what: 'an ECS Deployment State Change event',
+  maxBytes: 16 * 1024,
+  handle: handleDeployment,
+  named: (e) => `deployment ${e.detail.deploymentId} (event ${e.id})`,
+};
+
+/** A runbook's schedule fired: its run, once per firing. */
+export const scheduledRun: EventRun<z.output<typeof scheduledRunEvent>> = {
+  schema: scheduledRunEvent,
+  what: 'a scheduled runbook event',
+  maxBytes: 4 * 1024,
+  handle: runScheduled,
+  named: (e) => `scheduled runbook ${e.scheduledRunbook} (${e.at})`,
+};
+
+/** A run's wait is over: it goes on where it slept. */
+export const wakeUp: EventRun<z.output<typeof wakeRunEvent>> = {
+  schema: wakeRunEvent,
+  what: 'a wake-up of a run',
+  maxBytes: 1024,
+  handle: wakeRun,
+  named: (e) => `the wake-up of run ${e.wakeRun}`,
+};

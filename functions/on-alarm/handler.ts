@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { alarmEvent } from '../../shared/events/alarm.js';
 import { report } from './report.js';
-import { deployment } from './deployment.js';
-import { scheduled } from './scheduled.js';
-import { wake } from './wake.js';
+import { deploymentRun, eventRun, scheduledRun, wakeUp } from './event-run.js';
 import { isWakeRun } from '../../shared/events/wake-run.js';
 import { isScheduledRun } from '../../shared/events/scheduled-run.js';
 import { validateEvent } from '../../shared/events/validate.js';
@@ -47,9 +45,9 @@ export function createOnAlarmHandler(deps: OnAlarmDeps) {
   return async (event: unknown, context?: InvocationContext): Promise<OnAlarmResult> => {
     // A stream record goes to one invocation at a time: whoever held its run before has ended.
     if (isStreamBatch(event)) return checkRuns(event, { ...withDeadline(deps, context), holder: randomUUID(), holderGone: true });
-    if (isDeploymentEvent(event)) return deployment(event, deps, context);
-    if (isScheduledRun(event)) return scheduled(event, deps, context);
-    if (isWakeRun(event)) return wake(event, deps, context);
+    if (isDeploymentEvent(event)) return eventRun(event, deps, context, deploymentRun);
+    if (isScheduledRun(event)) return eventRun(event, deps, context, scheduledRun);
+    if (isWakeRun(event)) return eventRun(event, deps, context, wakeUp);
     // Alarm events carry their configuration; 64 KB leaves room for composite rules and many metrics.
     const parsed = validateEvent(alarmEvent, event, 64 * 1024);
     if (!parsed.ok) {
