@@ -4,7 +4,7 @@ import type { EcsService } from '../aws/ecs.js';
 import { defineRemediation, type ActiveIncident, type RemediationContext } from './remediation.js';
 import { autoscalingBounds, describeScalableTargetsGrant } from './ecs-scaling.js';
 import { RemediationRefusedError } from '../errors.js';
-import { refuseDuringIncident } from './incident-hold.js';
+import { refuseDuringIncident, serviceChecksSetting } from './incident-hold.js';
 
 /** Whether an incident is the service's: of a check whose target is the service (an ECS check's `cluster/service`), or of a check or alarm the settings name. */
 export const isServiceIncident = (incident: ActiveIncident, target: string, serviceChecks: readonly string[]) =>
@@ -41,7 +41,7 @@ export const ecsScaleIn = defineRemediation({
      * Checks (by id) and alarms (`alarm:<name>`) whose incidents are this service's too, besides its ECS
      * checks: its health check, its load balancer's. While one is open or acknowledged, it does not act.
      */
-    serviceChecks: z._default(z.array(z.string().check(z.minLength(1))), []),
+    serviceChecks: serviceChecksSetting,
   }),
   targetKey: (s) => `ecs:${s.target}`,
   async plan(s, ctx) {

@@ -1,3 +1,4 @@
+import * as z from '../zod.js';
 import { RemediationRefusedError } from '../errors.js';
 import type { ActiveIncident, RemediationContext } from './remediation.js';
 
@@ -12,3 +13,9 @@ export async function refuseDuringIncident(ctx: RemediationContext, matches: (in
   if (open) throw new RemediationRefusedError(`${what} waits: incident ${open.id} is active (${open.summary})`);
   if (!complete) throw new RemediationRefusedError(`${what} waits: more incidents are active than one read shows, so none can be ruled out`);
 }
+
+/**
+ * The setting that names the checks (by id) and alarms (`alarm:<name>`) whose incidents hold a remediation.
+ * The config refuses an id no check has: a misspelt one would hold nothing.
+ */
+export const serviceChecksSetting = z._default(z.array(z.string().check(z.minLength(1))), []);

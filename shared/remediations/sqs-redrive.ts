@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import type { MoveTask, SqsPort } from '../aws/sqs.js';
 import { defineRemediation, type RemediationContext } from './remediation.js';
-import { refuseDuringIncident } from './incident-hold.js';
+import { refuseDuringIncident, serviceChecksSetting } from './incident-hold.js';
 import { NothingToDoError, RemediationRefusedError } from '../errors.js';
 
 /** Clock skew between Vigil and SQS allowed for when reading back: move tasks older than the plan by more are not looked at. */
@@ -63,7 +63,7 @@ export const sqsRedrive = defineRemediation({
     /** The source's health: more messages than this waiting in it, and its consumers are behind; it waits. Default: 1000. */
     maxDestinationBacklog: z._default(z.int().check(z.minimum(0)), 1000),
     /** Checks (by id) and alarms (`alarm:<name>`) of the consumers: while one has an incident, it waits. */
-    serviceChecks: z._default(z.array(z.string().check(z.minLength(1))), []),
+    serviceChecks: serviceChecksSetting,
     /** The KMS keys of queues encrypted with a customer-managed key: the move decrypts and encrypts with them. */
     kmsKeyArns: z._default(z.array(z.string().check(z.regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN'))), []),
   }),
