@@ -20,6 +20,8 @@ import { FakeAutoscaling } from '../support/wire/fake-autoscaling.js';
 import { FakeCloudfront } from '../support/wire/fake-cloudfront.js';
 import { FakeSqs } from '../support/wire/fake-sqs.js';
 import { FakeWaf } from '../support/wire/fake-waf.js';
+import { FakeScheduler } from '../support/wire/fake-scheduler.js';
+import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { fakeCloudWatch } from '../support/wire/fake-cloudwatch.js';
 import { fakeElb } from '../support/wire/fake-elb.js';
 import { fakeLogs } from '../support/wire/fake-logs.js';
@@ -57,6 +59,7 @@ let endpoints: Record<string, string>;
 const s3 = new FakeS3();
 const lambda = new FakeLambdaEvents();
 const sqs = new FakeSqs();
+const scheduler = new FakeScheduler();
 
 beforeAll(async () => {
   config = await loadConfigFile('vigil.config.ts');
@@ -81,6 +84,7 @@ beforeAll(async () => {
     ['acm', fakeAcm(['api.example.com']), 'ACM'],
     ['sqs', sqs.handler, 'SQS'],
     ['wafv2', new FakeWaf().handler, 'WAFV2'],
+    ['scheduler', scheduler.handler, 'SCHEDULER'],
   ];
   servers = await Promise.all(services.map(([name, service]) => serve(name, service, calls)));
   // The SDK's environment variable of each service's endpoint: AWS_ENDPOINT_URL_<its id>.
@@ -265,6 +269,43 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
       expect(calls).toContain('sns Publish');
       expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
     }
+  });
+
+  it("puts a run to sleep at the sample's wait step: the built on-alarm loads its Scheduler client and asks for the wake-up, within its role", async () => {
+    await freshTable();
+    // The dead-letter runbook, its redrive done and its next step the quarter of an hour's wait, taken over from a dead attempt.
+    const id = 'check#orders-dlq-depth/1#1';
+    await new DynamoStateStore(local.doc, TABLE).putRun(
+      {
+        id,
+        version: 1,
+        runbook: 'orders-dlq-reprocess',
+        eventId: 'smoke-wait',
+        next: 2,
+        steps: [
+          { step: 'diagnose', outcome: 'done', detail: 'orders-worker-errors ok', durationMs: 1 },
+          { step: 'act orders-dlq-redrive', outcome: 'acted', detail: 'move of 12 messages from orders-dlq to orders started', durationMs: 1 },
+        ],
+        verdict: 'acted',
+        acted: { remediation: 'orders-dlq-redrive', targetKey: 'sqs:orders-dlq' },
+        status: 'running',
+        lease: { holder: 'a dead attempt', until: '2026-01-01T00:00:00.000Z' },
+        attempts: 1,
+        startedAt: '2026-01-01T00:00:00.000Z',
+      },
+      undefined,
+    );
+    const fn = fnFor('AlarmsOnAlarm');
+    const { result, calls } = await invoke(fn, { wakeRun: id });
+    expect(result).toMatchObject({ runbook: 'orders-dlq-reprocess', waitingUntil: expect.any(String) });
+    expect(calls).toContain('scheduler CreateSchedule');
+    expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
+    const [wake] = [...scheduler.schedules.values()];
+    expect(wake).toMatchObject({
+      ScheduleExpression: expect.stringMatching(/^at\(/),
+      ActionAfterCompletion: 'DELETE',
+      Target: { Input: JSON.stringify({ wakeRun: id }) },
+    });
   });
 
   it('plans every remediation of the sample in its built remediate function (a dry run), each reaching its service', async () => {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { cloudfrontOperation } from './fake-cloudfront.js';
+import { schedulerOperation } from './fake-scheduler.js';
 
 /**
  * Faults injected where the network is: below the SDK's retry strategy, so the SDK's own retries
@@ -65,6 +66,8 @@ export function siteOf(request: WireRequest, body: string): string {
   if (request.hostname.startsWith('s3')) return `s3 ${request.method === 'PUT' ? 'PutObject' : request.method}`;
   // CloudFront's REST protocol names the operation by method and path.
   if (request.hostname.startsWith('cloudfront')) return `cloudfront ${cloudfrontOperation(request.method, request.path.split('?')[0]!)}`;
+  // Scheduler's REST protocol names the operation by method.
+  if (request.hostname.startsWith('scheduler')) return `scheduler ${schedulerOperation(request.method)}`;
   // The query protocols (SNS, DocumentDB) name the action in the form; the endpoint names the service.
   const action = new URLSearchParams(body).get('Action');
   return `${request.hostname.split('.')[0]} ${action}`;

@@ -21,7 +21,8 @@ export type ServiceName =
   | 'ssm'
   | 'acm'
   | 'sqs'
-  | 'wafv2';
+  | 'wafv2'
+  | 'scheduler';
 
 /** A service on a loopback port, as a real client reaches it: every call it answers is recorded by site. */
 export async function serve(name: ServiceName, service: Service, calls: string[]): Promise<{ url: string; close(): Promise<void> }> {
