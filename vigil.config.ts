@@ -553,6 +553,18 @@ export default defineConfig({
     },
     // Guide 000's "rebuild" of a bloated index, concurrently: the payments lookups keep working while it runs.
     { id: 'billing-db-reindex', kind: 'pg-reindex', ...billingDb, indexes: ['public.payments_loan_idx'], maxMinutes: 3, mode: 'auto' },
+    // Guide 003's "Test backup restoration", then its integrity check on what came back: the newest snapshot of
+    // billing-db restored to a small copy, the event-gap query run on it, the copy deleted whatever happens.
+    // At most $1 a day: past 12 hours at the class's $0.08, the copy is deleted untested and the test fails.
+    {
+      id: 'billing-db-restore-test',
+      kind: 'rds-restore-test',
+      source: 'billing-db',
+      check: 'billing-events-gaps',
+      instanceClass: 'db.t4g.medium',
+      costCeiling: { usdPerHour: 0.08, maxUsd: 1 },
+      mode: 'auto',
+    },
     // RDS: a snapshot first, then the reboot a human approves; the CDN's cache cleared once the origin is back.
     { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'observe' },
     { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', forceFailover: true, mode: 'propose', proposalMinutes: 15 },
@@ -758,6 +770,14 @@ export default defineConfig({
         { verify: { check: 'orders-dlq-depth', settleSeconds: 0 } },
         { escalate: 'the messages came back to the dead-letter queue: look at why the worker rejects them' },
       ],
+    },
+    // Daily at 05:30 UTC, after the night's automated snapshot: a failed restore test reaches a person on the alerts topic.
+    {
+      id: 'billing-db-daily-restore-test',
+      description: 'Daily: prove the newest billing backup restores and its events are whole.',
+      match: { schedule: { expression: 'cron(30 5 * * ? *)', timezone: 'UTC' } },
+      severity: 'P2',
+      steps: [{ act: 'billing-db-restore-test' }],
     },
     // Started on a schedule: guide 001's monthly database maintenance, on the 15th at 02:00 UTC. Nothing is done while a
     // lock chain, a leaked transaction or a long query is there; after it, the tables are checked again.

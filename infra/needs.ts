@@ -51,17 +51,20 @@ export function needsOf(items: readonly Needy[]): Needs {
   };
 }
 
-/** The ids of the checks runbook steps run, to diagnose or to verify (a verify without its own check re-runs the ones that start it). */
+/** The ids of the checks runbook steps run, to diagnose or to verify (a verify without its own check re-runs the ones that start it), and those remediations run. */
 export function runbookCheckIds(config: VigilConfig): Set<string> {
   const verified = (r: RunbookConfig, check: string | undefined) => (check !== undefined ? [check] : triggeringChecks(r, config).map((c) => c.id));
-  return new Set(
-    config.runbooks.flatMap((r) =>
+  // A remediation may run a check itself (a restore test, against its copy): it is read where the runbook runs.
+  const run = config.remediations.flatMap((r) => (remediationRegistry.get(r.kind)?.namedChecks?.(r as never) ?? []).filter((n) => n.runs).map((n) => n.id));
+  return new Set([
+    ...config.runbooks.flatMap((r) =>
       r.steps.flatMap((s) => ('diagnose' in s ? s.diagnose : 'precheck' in s ? s.precheck : 'verify' in s ? verified(r, s.verify.check) : [])),
     ),
-  );
+    ...run,
+  ]);
 }
 
-/** The checks on-alarm and remediate read: the ones runbook steps run, and the ones that start runbooks. */
+/** The checks on-alarm and remediate read: the ones runbook steps and remediations run, and the ones that start runbooks. */
 export function runbookReadChecks(config: VigilConfig): string[] {
   const starting = config.runbooks.flatMap((r) => triggeringChecks(r, config).map((c) => c.id));
   return [...new Set([...runbookCheckIds(config), ...starting])];

@@ -318,7 +318,8 @@ function runbooksReachVpc(config: VigilConfig): boolean {
 }
 
 /** Remediations that connect to a database themselves (not through an AWS API), so from inside the VPC. */
-const reachesDatabase = (r: { kind: string }) => driverOf(r.kind) !== undefined;
+const reachesDatabase = (r: VigilConfig['remediations'][number]): r is Extract<VigilConfig['remediations'][number], { target: string }> =>
+  driverOf(r.kind) !== undefined;
 
 /** The connections a check's probe makes: as its probe declares them, else over TCP to the ports its target names. */
 function egressOf(check: VigilConfig['checks'][number]): Egress[] {

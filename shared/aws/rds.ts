@@ -9,6 +9,10 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  DeleteDBInstanceCommand,
+  InvalidDBInstanceStateFault,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  AddTagsToResourceCommand,
   DescribeEventsCommand,
   DescribePendingMaintenanceActionsCommand,
   FailoverDBClusterCommand,
@@ -37,6 +41,22 @@ export interface RdsInstance {
   latestRestorableTime?: Date | undefined;
   /** A read replica's source. */
   replicaOf?: string | undefined;
+  /** Where clients connect, once it has one. */
+  endpoint?: { host: string; port: number } | undefined;
+  arn?: string | undefined;
+  subnetGroup?: string | undefined;
+  securityGroups?: string[] | undefined;
+  tags?: Record<string, string> | undefined;
+}
+
+/** A scratch instance restored from a snapshot, placed where the source is so that Vigil reaches it the same way. */
+export interface RestoreRequest {
+  id: string;
+  snapshotId: string;
+  instanceClass: string;
+  subnetGroup?: string | undefined;
+  securityGroups?: string[] | undefined;
+  tags: Record<string, string>;
 }
 
 export interface RdsCluster {
@@ -69,6 +89,14 @@ export interface RdsPort {
   createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<Snapshot>;
   /** The status of a manual snapshot by its identifier, or undefined when there is none. */
   snapshotStatus(scope: RdsScope, id: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Snapshots of an instance of one type, newest first (`rds:`-named automated ones, or manual ones). */
+  snapshotsOf(id: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]>;
+  /** Every instance whose identifier starts with `prefix`. */
+  instancesNamed(prefix: string, signal?: AbortSignal): Promise<RdsInstance[]>;
+  restoreInstance(request: RestoreRequest): Promise<RdsInstance>;
+  tagInstance(arn: string, tags: Record<string, string>): Promise<void>;
+  /** Deletes an instance with no final snapshot and no retained backups: `deleting`, or `gone` when there was none. */
+  deleteInstance(id: string): Promise<'deleting' | 'gone'>;
   failover(clusterId: string, targetInstance?: string): Promise<void>;
   reboot(instanceId: string, forceFailover: boolean): Promise<void>;
   /** Event messages about an instance since a time (RebootDBInstance leaves "DB instance restarted"). */
@@ -86,7 +114,14 @@ const instanceOf = (i: DBInstance, writers: Set<string | undefined> = new Set())
   maxAllocatedGiB: i.MaxAllocatedStorage,
   latestRestorableTime: i.LatestRestorableTime,
   replicaOf: i.ReadReplicaSourceDBInstanceIdentifier,
+  endpoint: i.Endpoint?.Address && i.Endpoint.Port ? { host: i.Endpoint.Address, port: i.Endpoint.Port } : undefined,
+  arn: i.DBInstanceArn,
+  subnetGroup: i.DBSubnetGroup?.DBSubnetGroupName,
+  securityGroups: i.VpcSecurityGroups?.flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+  tags: Object.fromEntries((i.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
 });
+
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 export class SdkRds implements RdsPort {
   private readonly client: RDSClient;
@@ -162,26 +197,17 @@ export class SdkRds implements RdsPort {
   }
 
   async latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<Snapshot | undefined> {
+    if (scope === 'instance') return (await this.snapshotsOf(id, 'automated', signal))[0];
     const snapshots: Snapshot[] = [];
     let marker: string | undefined;
     do {
-      if (scope === 'cluster') {
-        const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated', Marker: marker }), {
-          abortSignal: signal,
-        });
-        for (const s of out.DBClusterSnapshots ?? [])
-          if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier)
-            snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
-        marker = out.Marker;
-      } else {
-        const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: 'automated', Marker: marker }), {
-          abortSignal: signal,
-        });
-        for (const s of out.DBSnapshots ?? [])
-          if (s.SnapshotCreateTime && s.DBSnapshotIdentifier)
-            snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
-        marker = out.Marker;
-      }
+      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated', Marker: marker }), {
+        abortSignal: signal,
+      });
+      for (const s of out.DBClusterSnapshots ?? [])
+        if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier)
+          snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+      marker = out.Marker;
     } while (marker);
     return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   }
@@ -209,6 +235,67 @@ export class SdkRds implements RdsPort {
         .DBSnapshots?.[0]?.Status;
     } catch (err) {
       if (err instanceof DBClusterSnapshotNotFoundFault || err instanceof DBSnapshotNotFoundFault) return undefined;
+      throw err;
+    }
+  }
+
+  async snapshotsOf(id: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]> {
+    const snapshots: Snapshot[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: type, Marker: marker }), {
+        abortSignal: signal,
+      });
+      for (const s of out.DBSnapshots ?? [])
+        if (s.SnapshotCreateTime && s.DBSnapshotIdentifier)
+          snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+      marker = out.Marker;
+    } while (marker);
+    return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  async instancesNamed(prefix: string, signal?: AbortSignal): Promise<RdsInstance[]> {
+    const found: RdsInstance[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(new DescribeDBInstancesCommand({ Marker: marker }), { abortSignal: signal });
+      for (const i of page.DBInstances ?? []) if (i.DBInstanceIdentifier?.startsWith(prefix)) found.push(instanceOf(i));
+      marker = page.Marker;
+    } while (marker);
+    return found;
+  }
+
+  async restoreInstance(r: RestoreRequest): Promise<RdsInstance> {
+    const out = await this.writes.send(
+      new RestoreDBInstanceFromDBSnapshotCommand({
+        DBInstanceIdentifier: r.id,
+        DBSnapshotIdentifier: r.snapshotId,
+        DBInstanceClass: r.instanceClass,
+        ...(r.subnetGroup ? { DBSubnetGroupName: r.subnetGroup } : {}),
+        ...(r.securityGroups?.length ? { VpcSecurityGroupIds: r.securityGroups } : {}),
+        // A scratch copy: one zone, never public, no backups of its own, and nothing to stop its deletion.
+        MultiAZ: false,
+        PubliclyAccessible: false,
+        BackupRetentionPeriod: 0,
+        DeletionProtection: false,
+        Tags: tagList(r.tags),
+      }),
+    );
+    return instanceOf(out.DBInstance ?? { DBInstanceIdentifier: r.id, DBInstanceStatus: 'creating' });
+  }
+
+  async tagInstance(arn: string, tags: Record<string, string>): Promise<void> {
+    await this.writes.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(tags) }));
+  }
+
+  async deleteInstance(id: string): Promise<'deleting' | 'gone'> {
+    try {
+      await this.writes.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
+      return 'deleting';
+    } catch (err) {
+      if (err instanceof DBInstanceNotFoundFault) return 'gone';
+      // Already being deleted (an earlier attempt's call): the same end.
+      if (err instanceof InvalidDBInstanceStateFault && /being deleted|deleting/i.test(err.message)) return 'deleting';
       throw err;
     }
   }

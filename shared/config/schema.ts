@@ -6,6 +6,8 @@ import { brakeSchema, type BrakePolicy } from './brake.js';
 import { deploymentProblems, deploymentSchema, type DeploymentConfig } from './deployments.js';
 import { incidentsSchema } from './incidents.js';
 import { nameSchema, SEVERITIES } from './names.js';
+import { allRemediations } from '../remediations/index.js';
+import type { Remediation } from '../remediations/remediation.js';
 import { remediationSchema, type RemediationConfig, type RemediationInput } from './remediations.js';
 import { runbookSchema, type RunbookConfig } from './runbooks.js';
 import { networkSchema, placementSchema, type NetworkConfig } from './network.js';
@@ -116,17 +118,20 @@ export const configSchema = z
           if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['silences', i, 'checks', j], message: `no check has id "${id}"` });
         }
       });
+      const kindOf = new Map(config.checks.map((c) => [c.id, c.kind as string]));
       config.remediations.forEach((remediation, i) => {
-        // A remediation's `serviceChecks` names checks whose incidents hold it: a misspelt one would hold nothing.
-        const named = (remediation as { serviceChecks?: string[] }).serviceChecks ?? [];
-        named.forEach((id, j) => {
-          if (!ids.has(id) && !id.startsWith('alarm:'))
+        // Checks a remediation's settings name (whose incidents hold it, whose queries test a restore): a misspelt one would do nothing.
+        const kind = allRemediations.find((r) => r.kind === remediation.kind) as Remediation | undefined;
+        for (const { path, id, kinds, hint } of kind?.namedChecks?.(remediation as never) ?? []) {
+          const found = kindOf.get(id);
+          if (!found) ctx.addIssue({ code: 'custom', path: ['remediations', i, ...path], message: `no check has id "${id}"${hint ? `; ${hint}` : ''}` });
+          else if (kinds && !kinds.includes(found))
             ctx.addIssue({
               code: 'custom',
-              path: ['remediations', i, 'serviceChecks', j],
-              message: `no check has id "${id}"; name a check by its id, or an alarm as "alarm:<its name>"`,
+              path: ['remediations', i, ...path],
+              message: `check "${id}" is ${found}; name a check of kind ${kinds.join(' or ')}`,
             });
-        });
+        }
       });
       const remediationIds = new Set(config.remediations.map((r) => r.id));
       const alarmIds = new Set(config.alarms.map((a) => a.id));

@@ -58,7 +58,8 @@ const ACTIONS_KEPT = 5;
 export function decideActed(state: CheckState | undefined, incidentId: string, action: ActionTold, now: Date): CheckState | undefined {
   const incident = state?.incident;
   if (!state || !incident || incident.id !== incidentId) return undefined;
-  if (action.run !== undefined && incident.actions?.some((a) => a.run === action.run && a.step === action.step)) return undefined;
+  if (action.run !== undefined && incident.actions?.some((a) => a.run === action.run && a.step === action.step && !a.finished === !action.finished))
+    return undefined;
   const told = { ...incident, actions: [...(incident.actions ?? []), action].slice(-ACTIONS_KEPT) };
   const next = transition(state, told, action.dryRun ? 'observed' : 'acted', now, action.summary, action.by);
   return {

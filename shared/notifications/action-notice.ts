@@ -6,7 +6,7 @@ import { dedupLine, subjectLine, type Notification } from './message.js';
  * runbook ran on its schedule. Sent at once by the function that acted; its deduplication key is the run's and step's.
  */
 export function actionNotice(action: ActionTold): Notification {
-  const dedupKey = `${action.run}#${action.step}`;
+  const dedupKey = `${action.run}#${action.step}${action.finished ? '.finished' : ''}`;
   const what = action.dryRun ? 'DRY RUN' : 'ACTION TAKEN';
   const how = scheduledRunbook(action.runbook) ? `on the schedule of runbook ${action.runbook}` : 'by hand';
   const body = [

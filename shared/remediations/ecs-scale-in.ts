@@ -4,7 +4,7 @@ import type { EcsService } from '../aws/ecs.js';
 import { defineRemediation, type ActiveIncident, type RemediationContext } from './remediation.js';
 import { autoscalingBounds, describeScalableTargetsGrant } from './ecs-scaling.js';
 import { RemediationRefusedError } from '../errors.js';
-import { refuseDuringIncident, serviceChecksSetting } from './incident-hold.js';
+import { refuseDuringIncident, serviceChecksNamed, serviceChecksSetting } from './incident-hold.js';
 
 /** Whether an incident is the service's: of a check whose target is the service (an ECS check's `cluster/service`), or of a check or alarm the settings name. */
 export const isServiceIncident = (incident: ActiveIncident, target: string, serviceChecks: readonly string[]) =>
@@ -43,6 +43,7 @@ export const ecsScaleIn = defineRemediation({
      */
     serviceChecks: serviceChecksSetting,
   }),
+  namedChecks: serviceChecksNamed,
   targetKey: (s) => `ecs:${s.target}`,
   async plan(s, ctx) {
     const { cluster, service } = parseEcsTarget(s.target);

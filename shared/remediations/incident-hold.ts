@@ -1,6 +1,6 @@
 import * as z from '../zod.js';
 import { RemediationRefusedError } from '../errors.js';
-import type { ActiveIncident, RemediationContext } from './remediation.js';
+import type { ActiveIncident, NamedCheck, RemediationContext } from './remediation.js';
 
 /**
  * Refuses while an active incident (but the one the run answers) is one `matches` picks, or while
@@ -19,3 +19,9 @@ export async function refuseDuringIncident(ctx: RemediationContext, matches: (in
  * The config refuses an id no check has: a misspelt one would hold nothing.
  */
 export const serviceChecksSetting = z._default(z.array(z.string().check(z.minLength(1))), []);
+
+/** The checks `serviceChecks` names, for the config to hold to ids it has; alarms are named by the stack. */
+export const serviceChecksNamed = (s: { serviceChecks: string[] }): NamedCheck[] =>
+  s.serviceChecks.flatMap((id, j) =>
+    id.startsWith('alarm:') ? [] : [{ path: ['serviceChecks', j], id, hint: 'name a check by its id, or an alarm as "alarm:<its name>"' }],
+  );

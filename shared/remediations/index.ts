@@ -13,6 +13,7 @@ import { pgTerminateIdle } from './pg-terminate-idle.js';
 import { pgVacuumAnalyze } from './pg-vacuum-analyze.js';
 import { rdsFailover } from './rds-failover.js';
 import { rdsReboot } from './rds-reboot.js';
+import { rdsRestoreTest } from './rds-restore-test.js';
 import { rdsSnapshot } from './rds-snapshot.js';
 import { redisDeleteKeys } from './redis-delete-keys.js';
 import { sqsRedrive } from './sqs-redrive.js';
@@ -36,6 +37,7 @@ export const allRemediations = [
   rdsSnapshot,
   rdsFailover,
   rdsReboot,
+  rdsRestoreTest,
   cloudfrontInvalidate,
   redisDeleteKeys,
   sqsRedrive,

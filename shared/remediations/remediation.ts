@@ -34,12 +34,31 @@ export interface IncidentsView {
   others(signal?: AbortSignal): Promise<{ incidents: ActiveIncident[]; complete: boolean }>;
 }
 
+/** How a change that goes on after its call (a restore) stands: still going, or over with its result. */
+export type Progress = { done: false; detail: string; checkAgainMinutes: number } | { done: true; ok: boolean; result: string };
+
+/** One configured check, run against another endpoint of the same kind (a scratch copy of its database). */
+export type CheckAt = (checkId: string, endpoint: { host: string; port: number }, signal?: AbortSignal) => Promise<{ status: string; summary: string }>;
+
+/** A check a remediation's settings name: by id at `path`, of one of `kinds` when given. */
+export interface NamedCheck {
+  path: (string | number)[];
+  id: string;
+  kinds?: readonly string[];
+  /** What else the setting takes, said with a missing id. */
+  hint?: string;
+  /** The remediation runs it (not only reads its incidents): the functions that act carry it, its driver and its grants. */
+  runs?: boolean;
+}
+
 export interface RemediationContext {
   aws: AwsPorts;
   /** Now, for what a plan stamps (a snapshot's name, when it was planned): the same clock as every decision. */
   clock: Clock;
   /** Read only by remediations whose guard depends on incidents; where the caller has no store, they refuse. */
   incidents?: IncidentsView;
+  /** Given to `follow` by a runbook: where the caller has no checks, a remediation that needs them refuses. */
+  checkAt?: CheckAt;
   signal?: AbortSignal;
 }
 
@@ -53,6 +72,8 @@ export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K exte
   readonly example: z.input<S>;
   /** What the user it connects as must be granted, when it connects to a server itself (AWS permissions come from `permissions`). */
   readonly privileges?: string;
+  /** The checks its settings name, and where: the config refuses an id no check has, or a check of a kind it cannot use. */
+  namedChecks?(settings: z.output<S>): NamedCheck[];
   /** The SDK clients and driver its `plan`, `execute` and `reconcile` call (`{}`: none): what the bundler ships and the permissions test holds it to. */
   readonly uses: Uses;
   /** The IAM statements `plan`, `execute` and `reconcile` need for this target (a secret it names is granted apart). Default: none. */
@@ -67,6 +88,12 @@ export interface Remediation<S extends z.ZodMiniObject = z.ZodMiniObject, K exte
    * never made blindly a second time.
    */
   reconcile(settings: z.output<S>, plan: Plan<C>, ctx: RemediationContext): Promise<Reconciled>;
+  /**
+   * For a change that goes on after `execute` returns (a restore that takes an hour): how it stands, and
+   * its end (a test, a clean-up) once it is ready. A runbook asks again after `checkAgainMinutes`, asleep
+   * in between, until it is done; it may be asked twice about one state, so what it changes must be safe to repeat.
+   */
+  follow?(settings: z.output<S>, plan: Plan<C>, ctx: RemediationContext): Promise<Progress>;
 }
 
 export function defineRemediation<S extends z.ZodMiniObject, const K extends string, C extends object>(r: Remediation<S, K, C>): Remediation<S, K, C> {

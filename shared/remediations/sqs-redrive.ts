@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import type { MoveTask, SqsPort } from '../aws/sqs.js';
 import { defineRemediation, type RemediationContext } from './remediation.js';
-import { refuseDuringIncident, serviceChecksSetting } from './incident-hold.js';
+import { refuseDuringIncident, serviceChecksNamed, serviceChecksSetting } from './incident-hold.js';
 import { NothingToDoError, RemediationRefusedError } from '../errors.js';
 
 /** Clock skew between Vigil and SQS allowed for when reading back: move tasks older than the plan by more are not looked at. */
@@ -67,6 +67,7 @@ export const sqsRedrive = defineRemediation({
     /** The KMS keys of queues encrypted with a customer-managed key: the move decrypts and encrypts with them. */
     kmsKeyArns: z._default(z.array(z.string().check(z.regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN'))), []),
   }),
+  namedChecks: serviceChecksNamed,
   permissions: (s, arns) => [
     {
       // SQS's move task receives and deletes from the dead-letter queue as the caller.

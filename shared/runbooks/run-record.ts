@@ -1,5 +1,5 @@
 import type { RunbookConfig } from '../config/runbooks.js';
-import type { Claimant, Lease, RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
+import type { Claimant, Following, Lease, RunbookVerdict, RunRecord, StepRecord } from '../state/run.js';
 
 type VerifyStep = Extract<RunbookConfig['steps'][number], { verify: unknown }>['verify'];
 
@@ -11,12 +11,17 @@ export type NextStep =
   | { index: number; kind: 'verify'; verify: VerifyStep & { check: string } }
   | { index: number; kind: 'escalate'; reason: string }
   | { index: number; kind: 'wait'; minutes: number }
+  /** Checking on the action of act step `index`, which goes on after its call. */
+  | { index: number; kind: 'follow'; following: Following }
   /** A step with nothing to do: verify when nothing was done, escalate after a fix. */
   | { index: number; kind: 'pass'; step: string; detail: string };
 
 /** The next step of `run`, or undefined when the run is over. Pure. */
 export function nextStep(run: RunRecord, runbook: RunbookConfig): NextStep | undefined {
-  if (run.stopped || run.next >= runbook.steps.length) return undefined;
+  if (run.stopped) return undefined;
+  // An action still going on holds the run at its step: what follows plans on its end.
+  if (run.following) return { index: run.following.step, kind: 'follow', following: run.following };
+  if (run.next >= runbook.steps.length) return undefined;
   const index = run.next;
   const step = runbook.steps[index]!;
   if ('diagnose' in step) return { index, kind: 'diagnose', checks: step.diagnose };
@@ -49,13 +54,19 @@ export interface StepDone {
   stop?: boolean;
   /** The run sleeps until then. */
   waitUntil?: string;
+  /** The action goes on after its call (set), or has ended (null). */
+  following?: Following | null;
 }
 
 /** The run after a step. Pure. */
 export function advance(run: RunRecord, done: StepDone): RunRecord {
+  const { following: _ended, ...rest } = run;
+  const following = done.following === undefined ? run.following : (done.following ?? undefined);
   return {
-    ...run,
-    next: run.next + 1,
+    ...rest,
+    // A check on an action in progress is not a step of its own: the run stays where the act left it.
+    next: run.following ? run.next : run.next + 1,
+    ...(following ? { following } : {}),
     steps: [...run.steps, done.record],
     verdict: done.verdict ?? run.verdict,
     ...(done.acted ? { acted: done.acted } : {}),

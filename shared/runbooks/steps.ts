@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ActionTold } from '../state/check-state.js';
-import type { StepRecord } from '../state/run.js';
+import type { Following, StepRecord } from '../state/run.js';
+import { remediationOf } from '../remediations/kind.js';
+import type { Progress } from '../remediations/remediation.js';
+import { message } from './acting.js';
+import { remediationContext } from './remediation-context.js';
 import { guardedAct, type ActOutcome } from './act.js';
-import { check, verify } from './checks.js';
+import { check, checkAt, verify } from './checks.js';
 import { commit, type Effect } from './commit.js';
 import type { RunbookDeps, Running } from './deps.js';
 import type { NextStep, StepDone } from './run-record.js';
@@ -44,6 +48,8 @@ export async function perform(step: NextStep, run: Running, deps: RunbookDeps): 
     }
     case 'act':
       return act(step, run, deps);
+    case 'follow':
+      return follow(step.following, run, deps);
     case 'wait': {
       const until = new Date(deps.clock.now().getTime() + step.minutes * 60_000).toISOString();
       // The wake-up is scheduled before the run is saved asleep: a run that sleeps always has one coming.
@@ -93,7 +99,65 @@ async function act(step: Extract<NextStep, { kind: 'act' }>, run: Running, deps:
   const detail = 'result' in outcome ? outcome.result : `${outcome.plan ? `${outcome.plan.summary}: ` : ''}${outcome.reason}`;
   const acted = { ...record(`act ${step.remediation}`, outcome.outcome, detail), ...(outcome.plan ? { plan: outcome.plan.summary } : {}) };
   const lineOf = (what: string, summary: string, reason?: string) => line(deps, step.index + 1, lines++, what, summary, reason);
-  return { ...afterAct(run, step.index, outcome, deps, lineOf), record: acted };
+  const after = afterAct(run, step.index, outcome, deps, lineOf);
+  // An action that goes on after its call (a restore) holds the run at this step until it has ended.
+  const goesOn = outcome.outcome === 'acted' && (await remediationOf(outcome.remediation.kind)).follow;
+  if (!goesOn) return { ...after, record: acted };
+  const { plan, targetKey, remediation } = outcome;
+  const following = { step: step.index, remediation: remediation.id, targetKey, plan, since: deps.clock.now().toISOString() };
+  return { ...after, record: acted, following };
+}
+
+/** How many checks in a row may fail to tell how an action stands before a human is asked to look. */
+const FOLLOW_MISSES = 3;
+/** After a check that could not tell: soon, but not at once. */
+const RETRY_MINUTES = 5;
+
+/** Checks on an action still going on: asleep until the next check, or its end told (and handed over when it failed). */
+async function follow(f: Following, run: Running, deps: RunbookDeps): Promise<Performed> {
+  const remediation = deps.config.remediations.find((r) => r.id === f.remediation)!;
+  const kind = await remediationOf(remediation.kind);
+  const name = `follow ${f.remediation}`;
+  // After the act's own lines, one per look: the timeline keeps them in order and apart.
+  const lineOf = (what: string, summary: string, reason?: string) => line(deps, f.step + 1, 100 + run.record.steps.length, what, summary, reason);
+  let progress: Progress;
+  let misses = 0;
+  try {
+    progress = await kind.follow!(remediation, f.plan, { ...remediationContext(deps), checkAt: (id, endpoint, signal) => checkAt(id, endpoint, deps, signal) });
+  } catch (err) {
+    misses = (f.misses ?? 0) + 1;
+    const reason = `could not tell how "${f.plan.summary}" stands (${message(err)})`;
+    if (misses >= FOLLOW_MISSES) {
+      const handed = handOver(run, `${reason}, ${misses} times in a row: look at ${f.targetKey}`, lineOf('unknown', f.plan.summary, reason));
+      return { ...handed, record: record(name, 'unknown', reason), following: null };
+    }
+    progress = { done: false, detail: reason, checkAgainMinutes: RETRY_MINUTES };
+  }
+  if (!progress.done) {
+    const until = new Date(deps.clock.now().getTime() + progress.checkAgainMinutes * 60_000).toISOString();
+    return {
+      record: record(name, 'in progress', `${progress.detail}; next look ${until}`),
+      waitUntil: until,
+      following: { ...f, misses },
+      effects: [lineOf('in progress', progress.detail), { kind: 'wake', at: until }],
+    };
+  }
+  const told: Effect = {
+    kind: 'tell',
+    step: f.step,
+    action: {
+      ...toldOf(run, f.step, { summary: f.plan.summary, result: progress.result, remediation: f.remediation, target: f.targetKey }, deps),
+      finished: true,
+    },
+  };
+  const ended = record(name, progress.ok ? 'done' : 'failed', progress.result);
+  if (progress.ok) return { record: ended, following: null, effects: [lineOf('done', progress.result), told] };
+  return { ...handOver(run, progress.result, lineOf('failed', f.plan.summary, progress.result), told), record: ended, following: null };
+}
+
+/** Run by hand, a failure is the answer its operator reads; otherwise it is handed to a human. */
+function handOver(run: Running, reason: string, ...first: Effect[]): Omit<Performed, 'record'> {
+  return run.record.manual ? { stop: true, effects: first } : { verdict: 'escalated', stop: true, effects: [...first, { kind: 'escalate', reason }] };
 }
 
 /** An act outcome as the run's course and the writes it implies. Pure but for the clock that stamps its lines. */
@@ -109,9 +173,6 @@ function afterAct(
     step: stepIndex,
     action: toldOf(run, stepIndex, what, deps),
   });
-  // Run by hand, a failure is the answer its operator reads; otherwise it is handed to a human.
-  const handOver = (reason: string, ...first: Effect[]): Omit<Performed, 'record'> =>
-    run.record.manual ? { stop: true, effects: first } : { verdict: 'escalated', stop: true, effects: [...first, { kind: 'escalate', reason }] };
   switch (o.outcome) {
     case 'acted':
       return {
@@ -123,6 +184,7 @@ function afterAct(
       // Neither verify nor the next step can rest on an action nobody can say happened.
       const reason = `${o.remediation.id} may or may not have acted on ${o.targetKey}, and reading it back could not tell: look at it first`;
       return handOver(
+        run,
         reason,
         lineOf('unknown', o.result),
         tell({ summary: o.plan.summary, result: o.result, remediation: o.remediation.id, target: o.targetKey }),
@@ -145,11 +207,11 @@ function afterAct(
       // A schedule's run that finds nothing to do (an empty queue) ends quietly: nobody needs to hear of it each time.
       if (o.nothingToDo && !run.record.incidentId && !run.record.manual)
         return { verdict: 'skipped', stop: true, effects: [lineOf('skipped', o.remediation.id, o.reason)] };
-      return handOver(o.reason, lineOf(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason));
+      return handOver(run, o.reason, lineOf(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason));
     case 'proposed':
       return { verdict: 'proposed', stop: true, effects: proposal(run, stepIndex, o, deps, lineOf) };
     default:
-      return handOver(o.reason, lineOf(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason));
+      return handOver(run, o.reason, lineOf(o.outcome, o.plan?.summary ?? o.remediation.id, o.reason));
   }
 }
 

@@ -89,6 +89,8 @@ export interface ActionTold {
   /** The run and step it belongs to: one message per action, however often a retry records it. */
   run?: string;
   step?: number;
+  /** The end of an action that went on after its call (a restore test's result): told apart from its start. */
+  finished?: boolean;
 }
 
 export interface Transition {

@@ -42,6 +42,8 @@ export interface RunRecord {
   checkId?: string;
   /** A step handed over (to a human, an approval, a guardrail): nothing after it runs. */
   stopped?: boolean;
+  /** An action that goes on after its call (a restore): the run checks on it, asleep in between, before any later step. */
+  following?: Following;
   /** A wait step's end: the run sleeps until then, its lease let go, and a one-time schedule wakes it. */
   waitUntil?: string;
   status: 'running' | 'done';
@@ -52,6 +54,17 @@ export interface RunRecord {
   finishedAt?: string;
   /** What the run returned, for a replay of its event to quote. */
   result?: Record<string, unknown>;
+}
+
+export interface Following {
+  /** The act step it belongs to. */
+  step: number;
+  remediation: string;
+  targetKey: string;
+  plan: { summary: string; change: Record<string, unknown> };
+  since: string;
+  /** Checks in a row that could not tell how it stands. */
+  misses?: number;
 }
 
 export interface Lease {

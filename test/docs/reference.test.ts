@@ -6,6 +6,7 @@ import { commentFor, settingComments } from '../../app/docs/comments.js';
 import { configSchema } from '../../shared/config/schema.js';
 import { allProbes } from '../../shared/probes/index.js';
 import { allRemediations } from '../../shared/remediations/index.js';
+import type { Remediation } from '../../shared/remediations/remediation.js';
 import * as z from '../../shared/zod.js';
 
 describe('docs/configuration.md', () => {
@@ -22,7 +23,13 @@ describe('docs/configuration.md', () => {
   });
 
   it('shows an example of every kind that a config accepts as written', () => {
-    const checks = allProbes.map((p) => ({ id: `example-${p.kind}`, kind: p.kind, ...p.example }));
+    const example = (kind: string) => allProbes.find((p) => p.kind === kind)!.example;
+    // The checks a remediation's example names, as checks of the kind it takes.
+    const named = allRemediations.flatMap((r) => (r as unknown as Remediation).namedChecks?.(r.settings.parse(r.example) as never) ?? []);
+    const checks = [
+      ...allProbes.map((p) => ({ id: `example-${p.kind}`, kind: p.kind, ...p.example })),
+      ...named.map(({ id, kinds }) => ({ id, kind: kinds?.[0] ?? 'http', ...example(kinds?.[0] ?? 'http') })),
+    ];
     const remediations = allRemediations.map((r) => ({ id: `example-${r.kind}`, kind: r.kind, ...r.example }));
     const parsed = z.safeParse(configSchema, { checks, remediations });
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);

@@ -8,7 +8,7 @@ import { DynamoStateStore } from '../../shared/state/dynamo.js';
 import { samples } from '../support/alarm.js';
 import { T0 } from '../support/findings.js';
 import { FAULTS, type Fault } from '../support/wire/faulty-handler.js';
-import { deliverAlarm, drainStream, ESCALATIONS, remediateIn } from '../support/wire/vigil.js';
+import { deliverAlarm, deliverWakeUps, drainStream, ESCALATIONS, remediateIn } from '../support/wire/vigil.js';
 import { FUNCTION_TIMEOUT_MS, World } from '../support/wire/world.js';
 import { faultGround } from '../support/wire/ground.js';
 
@@ -417,6 +417,32 @@ const DATABASE_CASES = [
     sites: ['logs StartQuery', 'wafv2 GetIPSet', 'wafv2 ListTagsForResource', 'wafv2 TagResource', 'wafv2 UpdateIPSet', 'wafv2 UntagResource'],
     made: (w: World) => w.waf.updates.length,
   },
+  {
+    // A restore test whose copy is available at once: restored, its check run (nothing listens there, so it fails and
+    // a human hears of it), its outcome written on the copy, and the copy deleted, all within one invocation.
+    key: 'rds-restore:orders-db',
+    remediation: {
+      id: 'orders-db-restore-test',
+      kind: 'rds-restore-test',
+      source: 'orders-db',
+      check: 'orders-db-integrity',
+      costCeiling: { usdPerHour: 0.1, maxUsd: 1 },
+      mode: 'auto',
+    },
+    checks: [
+      {
+        id: 'orders-db-integrity',
+        kind: 'pg',
+        target: 'orders-db.internal:5432/orders',
+        password: { value: 'never-shown' },
+        ssl: 'disable',
+        measure: 'query',
+        query: { name: 'payments with a negative amount', sql: 'SELECT id FROM payments WHERE amount < 0' },
+      },
+    ],
+    sites: ['rds DescribeDBInstances', 'rds DescribeDBSnapshots', 'rds RestoreDBInstanceFromDBSnapshot', 'rds AddTagsToResource', 'rds DeleteDBInstance'],
+    made: (w: World) => w.rds.copies.size,
+  },
 ] as const;
 
 type DatabaseCase = (typeof DATABASE_CASES)[number];
@@ -424,7 +450,7 @@ type DatabaseCase = (typeof DATABASE_CASES)[number];
 /** One alarm answered by a runbook that acts with the case's remediation, then the stream drained. */
 async function answerAlarm(c: DatabaseCase, pick: (site: string, n: number) => Fault | undefined) {
   const cfg = parseConfig({
-    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }],
+    checks: [{ id: 'api-health', kind: 'http', target: `http://127.0.0.1:${ground.api.port}/health` }, ...('checks' in c ? c.checks : [])],
     remediations: [c.remediation],
     runbooks: [
       {
@@ -436,13 +462,17 @@ async function answerAlarm(c: DatabaseCase, pick: (site: string, n: number) => F
     ],
   });
   const world = await World.create(ground.local, T0, pick);
+  // A restored copy is available at once, at a port where nothing listens (1: a privileged port no test opens).
+  world.rds.restoresReadyAt = { host: '127.0.0.1', port: 1 };
   const delivered = await deliverAlarm(world, cfg, samples.metric);
+  // A run that sleeps (a restore it looks at again) is woken by its schedule, as deployed.
+  const woken = await deliverWakeUps(world, cfg);
   const { deadLettered } = await drainStream(world, cfg);
   const { guard } = await new DynamoStateStore(ground.local.doc, world.table).getGuard(c.key);
   const action = guard?.actions.find((x) => x.eventId === samples.metric.id);
   const last = delivered.ends.at(-1)!;
   const acted = last.ended === 'returned' && (last.value as RunbookResult).steps.some((x) => x.outcome === 'acted');
-  return { world, delivered, deadLettered, action, acted, made: c.made(world) };
+  return { world, delivered: { ...delivered, deadLettered: delivered.deadLettered || woken.deadLettered }, deadLettered, action, acted, made: c.made(world) };
 }
 
 describe.concurrent('database changes under faults', () => {

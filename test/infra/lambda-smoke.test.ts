@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +61,7 @@ const s3 = new FakeS3();
 const lambda = new FakeLambdaEvents();
 const sqs = new FakeSqs();
 const scheduler = new FakeScheduler();
+const rds = new FakeRds('reports-aurora');
 
 beforeAll(async () => {
   config = await loadConfigFile('vigil.config.ts');
@@ -71,7 +73,7 @@ beforeAll(async () => {
     ['dynamodb', forwardTo(local.endpoint), 'DYNAMODB'],
     ['sns', new FakeSns().handler, 'SNS'],
     ['ecs', new FakeEcs().handler, 'ECS'],
-    ['rds', new FakeRds('reports-aurora').handler, 'RDS'],
+    ['rds', rds.handler, 'RDS'],
     ['secretsmanager', fakeSecrets(SECRETS), 'SECRETS_MANAGER'],
     ['cloudwatch', fakeCloudWatch(), 'CLOUDWATCH'],
     ['logs', fakeLogs(['ERROR upstream timed out'], [{ 'httpRequest.clientIp': '203.0.113.7', hits: '900' }]), 'CLOUDWATCH_LOGS'],
@@ -120,6 +122,15 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`${fn.id} printed no result:\n${stdout}`);
   return { result: JSON.parse(line.slice('RESULT '.length)), calls: calls.slice(before) };
+}
+
+/** A port nothing listens on: one the system gave out, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** The IAM action a recorded call needs: `dynamodb PutItem RUN` needs dynamodb:PutItem. */
@@ -264,11 +275,39 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     for (const schedule of runbooks) {
       const input = JSON.parse(JSON.stringify(schedule.input).replace('<aws.scheduler.scheduled-time>', '2026-12-15T02:00:00Z'));
       const { result, calls } = await invoke(fn, input);
-      // The sample's database does not resolve here: its precheck cannot see, so nothing is done and a human is told on the alerts topic.
-      expect(result).toMatchObject({ runbook: input.scheduledRunbook, verdict: 'escalated', steps: [{ step: 'precheck', outcome: 'failed' }] });
-      expect(calls).toContain('sns Publish');
+      if (input.scheduledRunbook === 'billing-db-daily-restore-test') {
+        // The restore begins, is told, and the run sleeps until its first look at the copy.
+        expect(result).toMatchObject({ verdict: 'acted', waitingUntil: expect.any(String) });
+        expect(calls).toEqual(expect.arrayContaining(['rds RestoreDBInstanceFromDBSnapshot', 'sns Publish', 'scheduler CreateSchedule']));
+      } else {
+        // The sample's database does not resolve here: its precheck cannot see, so nothing is done and a human is told on the alerts topic.
+        expect(result).toMatchObject({ runbook: input.scheduledRunbook, verdict: 'escalated', steps: [{ step: 'precheck', outcome: 'failed' }] });
+        expect(calls).toContain('sns Publish');
+      }
       expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
     }
+  });
+
+  it("tests the sample's restored copy from the built on-alarm: its pg check, pointed at the copy, and the copy deleted, within its role", async () => {
+    const fn = fnFor('AlarmsOnAlarm');
+    const [id, copy] = [...rds.copies].find(([name]) => name.startsWith('vigil-restore-billing-db-'))!;
+    // Available, at an address where nothing listens: the check cannot see, so the test fails, and a person hears of it.
+    Object.assign(copy, { status: 'available', endpoint: { host: '127.0.0.1', port: await closedPort() } });
+    // The run's next look is due: its wake-up has come.
+    const runId = 'scheduled#billing-db-daily-restore-test#2026-12-15T02:00:00.000Z';
+    const runs = new DynamoStateStore(local.doc, TABLE);
+    const asleep = (await runs.getRun(runId))!;
+    await runs.putRun({ ...asleep, version: asleep.version + 1, waitUntil: '2026-01-01T00:00:00.000Z' }, asleep.version);
+    const { result, calls } = await invoke(fn, { wakeRun: runId });
+    expect(result).toMatchObject({ verdict: 'escalated', steps: expect.arrayContaining([expect.objectContaining({ outcome: 'failed' })]) });
+    expect((result as { steps: { detail: string }[] }).steps.at(-1)!.detail).toMatch(
+      new RegExp(
+        `^restore test failed: .* restored to ${id}, .*; billing-events-gaps fail: cannot measure query: connection refused \\(ECONNREFUSED\\); copy deleted$`,
+      ),
+    );
+    expect(copy.status).toBe('deleting');
+    expect(calls).toEqual(expect.arrayContaining(['rds AddTagsToResource', 'rds DeleteDBInstance', 'sns Publish']));
+    expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
   });
 
   it("puts a run to sleep at the sample's wait step: the built on-alarm loads its Scheduler client and asks for the wake-up, within its role", async () => {
@@ -300,7 +339,7 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     expect(result).toMatchObject({ runbook: 'orders-dlq-reprocess', waitingUntil: expect.any(String) });
     expect(calls).toContain('scheduler CreateSchedule');
     expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
-    const [wake] = [...scheduler.schedules.values()];
+    const wake = [...scheduler.schedules.values()].find((w) => JSON.stringify(w.Target).includes(id));
     expect(wake).toMatchObject({
       ScheduleExpression: expect.stringMatching(/^at\(/),
       ActionAfterCompletion: 'DELETE',

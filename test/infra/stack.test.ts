@@ -17,17 +17,20 @@ function synth(config: VigilConfig, extra: { alertEmail?: string } = {}): Templa
   return Template.fromStack(new VigilStack(app, 'Test', { config, environmentName: 'test', ...extra }));
 }
 
+/** Every policy attached to a role: inline, and the managed ones CDK adds when a role's inline policy outgrows IAM's limit. */
+function policiesOf(template: Template): ReturnType<Template['findResources']> {
+  return { ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') };
+}
+
 /** The IAM actions granted to the role of the function whose logical id starts with `prefix`. */
 function actionsOf(template: Template, prefix: string): string[] {
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-    p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)),
-  );
+  const policies = Object.values(policiesOf(template)).filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)));
   return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())).sort();
 }
 
 /** The conditions of each statement that grants `action` to the role of the function whose logical id starts with `prefix`. */
 function conditionsOf(template: Template, prefix: string, action: string): unknown[] {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
+  return Object.values(policiesOf(template))
     .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
     .flatMap((p) => p.Properties.PolicyDocument.Statement)
     .filter((st: { Action: unknown }) => [st.Action].flat().includes(action))
@@ -110,6 +113,12 @@ describe('VigilStack', () => {
       ]),
     ).toEqual([
       [
+        'vigil-test-runbook-billing-db-daily-restore-test',
+        'cron(30 5 * * ? *)',
+        'UTC',
+        { scheduledRunbook: 'billing-db-daily-restore-test', at: '<aws.scheduler.scheduled-time>' },
+      ],
+      [
         'vigil-test-runbook-billing-db-monthly-maintenance',
         'cron(0 2 15 * ? *)',
         'UTC',
@@ -123,7 +132,7 @@ describe('VigilStack', () => {
 
   it('lets on-alarm and remediate schedule only their own wake-ups, which invoke on-alarm through a role that may do nothing else', () => {
     const actions = (prefix: string) =>
-      Object.values(sample.findResources('AWS::IAM::Policy'))
+      Object.values(policiesOf(sample))
         .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
         .flatMap((p) => p.Properties.PolicyDocument.Statement);
     for (const fn of ['AlarmsOnAlarm', 'AlarmsRemediate']) {
@@ -151,7 +160,7 @@ describe('VigilStack', () => {
 
   it('lets the scheduler invoke only the dispatch function and on-alarm, and the dispatch function only run-checks, whose events wait at most 5 minutes', () => {
     const invokes = (role: string) =>
-      Object.values(sample.findResources('AWS::IAM::Policy'))
+      Object.values(policiesOf(sample))
         .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(role)))
         .flatMap((p) => p.Properties.PolicyDocument.Statement)
         .filter((st: { Action: unknown }) => [st.Action].flat().includes('lambda:InvokeFunction'))
@@ -306,7 +315,7 @@ describe('VigilStack', () => {
     const env = Object.values(sample.findResources('AWS::Lambda::Function')).find((f) => f.Properties.FunctionName === 'vigil-test-on-alarm')!.Properties
       .Environment.Variables;
     expect(env.ESCALATION_TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingEscalations/) });
-    const publish = Object.values(sample.findResources('AWS::IAM::Policy'))
+    const publish = Object.values(policiesOf(sample))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Action: unknown }) => st.Action === 'sns:Publish');
@@ -317,7 +326,7 @@ describe('VigilStack', () => {
   });
 
   it('lets on-alarm update only the configured ECS service, and read only what rollback needs', () => {
-    const statements = Object.values(sample.findResources('AWS::IAM::Policy'))
+    const statements = Object.values(policiesOf(sample))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('AlarmsOnAlarm')))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const update = statements.find((st: { Action: unknown }) => [st.Action].flat().includes('ecs:UpdateService'));
@@ -329,7 +338,8 @@ describe('VigilStack', () => {
     const star = statements.filter((st: { Resource: unknown }) => st.Resource === '*').map((st: { Action: unknown }) => st.Action);
     // Only reads take "*", each because IAM accepts nothing narrower: ListTasks (held to the cluster by a condition), the
     // reads of the runbooks' checks and of scale-out's bounds, and ListStreams (the stream of check transitions); and
-    // StopQuery, which takes a query id: it stops the Logs Insights query of waf-block-ips that its caller gave up on.
+    // StopQuery, which takes a query id: it stops the Logs Insights query of waf-block-ips that its caller gave up on; and
+    // the listing of a restore test's copies among all instances, with the source's snapshots.
     expect((star.flat() as string[]).filter((a) => !/^[a-z-]+:(Describe|Get|List)/.test(a) && a !== 'logs:StopQuery')).toEqual([]);
     expect(star).toEqual([
       'ecs:ListTasks',
@@ -340,6 +350,8 @@ describe('VigilStack', () => {
         'application-autoscaling:DescribeScalableTargets',
         'application-autoscaling:DescribeScalingPolicies',
         'application-autoscaling:DescribeScalingActivities',
+        'rds:DescribeDBInstances',
+        'rds:DescribeDBSnapshots',
         'rds:DescribeEvents',
         'logs:GetQueryResults',
         'logs:StopQuery',
@@ -388,7 +400,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 
   it('writes each function only to its own log group, with no managed policy', () => {
     for (const role of Object.values(sample.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const logs = Object.values(sample.findResources('AWS::IAM::Policy'))
+    const logs = Object.values(policiesOf(sample))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Action: unknown }) => [st.Action].flat().includes('logs:PutLogEvents'));
     for (const st of logs) expect(st.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] });
@@ -424,9 +436,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     sample.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    const writers = Object.entries(sample.findResources('AWS::IAM::Policy')).filter(([, p]) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes('s3:PutObject'),
-    );
+    const writers = Object.entries(policiesOf(sample)).filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('s3:PutObject'));
     expect(writers.map(([id]) => id)).toEqual([expect.stringMatching(/^NotifierFunction/)]);
     const put = (writers[0]![1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown[] }[]).find((st) => st.Action === 's3:PutObject')!;
     expect(JSON.stringify(put.Resource)).toMatch(/index\.html.*summary\.json.*feed\.atom/);
@@ -471,9 +481,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
 
   it('has an event bus for hand-offs, which notify alone may put events on', () => {
     sample.hasResourceProperties('AWS::Events::EventBus', { Name: 'vigil-test-incidents' });
-    const puts = Object.entries(sample.findResources('AWS::IAM::Policy')).filter(([, p]) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes('events:PutEvents'),
-    );
+    const puts = Object.entries(policiesOf(sample)).filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes('events:PutEvents'));
     expect(puts.map(([id]) => id)).toEqual([expect.stringMatching(/^NotifierFunction/)]);
     const statement = (puts[0]![1].Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).find(
       (st) => st.Action === 'events:PutEvents',
@@ -490,7 +498,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
     ]);
     for (const p of secrets) expect(p.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true });
     sample.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
-    const statements = Object.values(sample.findResources('AWS::IAM::Policy'))
+    const statements = Object.values(policiesOf(sample))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('HeartbeatsFunction')))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const put = statements.find((st: { Action: unknown }) => st.Action === 'dynamodb:PutItem');
@@ -630,7 +638,7 @@ describe('VigilStack: failure paths, blast radius and placement', () => {
       }),
     );
     const secretsOf = (prefix: string) =>
-      Object.values(t.findResources('AWS::IAM::Policy'))
+      Object.values(policiesOf(t))
         .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith(prefix)))
         .flatMap((p) => p.Properties.PolicyDocument.Statement)
         .filter((st: { Action: unknown }) => [st.Action].flat().includes('secretsmanager:GetSecretValue'))
@@ -669,7 +677,7 @@ describe('VigilStack: database credentials', () => {
         ],
       }),
     );
-    const granting = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+    const granting = Object.values(policiesOf(t)).filter((p) =>
       p.Properties.PolicyDocument.Statement.some((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue'),
     );
     // No runbook runs these checks, so the alarm and remediate functions may not read their secrets.
@@ -738,7 +746,7 @@ describe('VigilStack: HTTP credentials', () => {
         ],
       }),
     );
-    const granted = Object.values(t.findResources('AWS::IAM::Policy'))
+    const granted = Object.values(policiesOf(t))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Action: unknown }) => st.Action === 'secretsmanager:GetSecretValue')
       .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
@@ -758,7 +766,7 @@ describe('VigilStack: DocumentDB', () => {
         runbooks: [{ id: 'rb', match: { alarmNames: ['docdb-down'] }, steps: [{ act: 'snap' }, { act: 'fo' }] }],
       }),
     );
-    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values(policiesOf(t)).flatMap((p) => p.Properties.PolicyDocument.Statement);
     const resourcesOf = (action: string) =>
       JSON.stringify(statements.filter((st: { Action: unknown }) => [st.Action].flat().includes(action)).map((st: { Resource: unknown }) => st.Resource));
     expect(resourcesOf('rds:FailoverDBCluster')).toContain(':cluster:orders-docdb');
@@ -891,7 +899,7 @@ describe('VigilStack: who watches the watcher', () => {
         remediations: [{ id: 'scale', kind: 'ecs-scale-out', target: 'prod/orders-api', max: 10, raiseMaxTo: 12 }],
       }),
     );
-    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+    const statements = Object.values(policiesOf(t)).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[],
     );
     const register = statements.filter((st) => [st.Action].flat().includes('application-autoscaling:RegisterScalableTarget'));
@@ -962,7 +970,7 @@ describe("Vigil as a construct in a team's own CDK app", () => {
         }),
       },
     });
-    const published = Object.values(t.findResources('AWS::IAM::Policy'))
+    const published = Object.values(policiesOf(t))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s: { Action: unknown }) => s.Action === 'sns:Publish')
       .map((s: { Resource: string }) => s.Resource);

@@ -22,6 +22,9 @@ type Resources = Record<string, { Type: string; Properties: Record<string, any> 
  * stack's own resources in an environment become local stand-ins: a function's logical id for its name,
  * the table name given, a bucket name, and topic ARNs.
  */
+/** Inline policies, and the managed ones CDK adds when a role's inline policy outgrows IAM's limit. */
+const POLICY_TYPES = new Set(['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']);
+
 export function synthFunctions(
   config: VigilConfig,
   name: string,
@@ -34,7 +37,7 @@ export function synthFunctions(
   const actionsOf = (roleId: string) =>
     new Set(
       Object.values(resources)
-        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: { Ref: string }) => x.Ref === roleId))
+        .filter((r) => POLICY_TYPES.has(r.Type) && r.Properties.Roles?.some((x: { Ref: string }) => x.Ref === roleId))
         .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())),
     );
   const isFunction = (value: unknown) => resources[(value as { Ref?: string }).Ref ?? '']?.Type === 'AWS::Lambda::Function';

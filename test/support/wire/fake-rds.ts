@@ -3,7 +3,7 @@ import type { Service, WireResponse } from './faulty-handler.js';
 /**
  * One RDS PostgreSQL instance (`orders-db`) and one Aurora cluster (`orders-aurora`) behind the awsQuery
  * protocol, in process, shaped as the RDS API reference shows them. It keeps what it really did:
- * snapshots, reboots, failovers, so a test can count them.
+ * snapshots, reboots, failovers, copies restored from snapshots, so a test can count them.
  */
 export class FakeRds {
   readonly instance = 'orders-db';
@@ -17,6 +17,12 @@ export class FakeRds {
   events: { at: string; message: string }[] = [];
   /** Describe pages: how many instances each DescribeDBInstances page holds (the rest follow a Marker). */
   pageSize = 100;
+  /** Other instances, answered as `instance` is: the sample's billing-db, whose backups a restore test restores. */
+  readonly others = ['billing-db'];
+  /** Instances restored from snapshots (a restore test's copies), as RDS keeps them. */
+  copies = new Map<string, { status: string; tags: Map<string, string>; endpoint?: { host: string; port: number } }>();
+  /** Where a restored copy answers, when it is available at once (set), rather than creating until a test says so. */
+  restoresReadyAt?: { host: string; port: number };
 
   readonly handler: Service = async (_request, body): Promise<WireResponse> => {
     const form = new URLSearchParams(body);
@@ -24,12 +30,35 @@ export class FakeRds {
     switch (action) {
       case 'DescribeDBInstances': {
         const id = form.get('DBInstanceIdentifier');
-        if (id && id !== this.instance && !this.members.includes(id)) return fault('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
-        const all = id ? [id] : this.members;
+        const plain = [this.instance, ...this.others];
+        if (id && !plain.includes(id) && !this.members.includes(id) && !this.copies.has(id))
+          return fault('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
+        // A filter asks for a cluster's members; no filter lists every instance.
+        const all = id ? [id] : form.has('Filters.Filter.1.Name') ? this.members : [...plain, ...this.members, ...this.copies.keys()];
         const start = Number(form.get('Marker') ?? 0);
         const page = all.slice(start, start + this.pageSize);
         const marker = start + this.pageSize < all.length ? `<Marker>${start + this.pageSize}</Marker>` : '';
         return ok(action, `<DBInstances>${page.map((i) => `<DBInstance>${this.instanceXml(i)}</DBInstance>`).join('')}</DBInstances>${marker}`);
+      }
+      case 'RestoreDBInstanceFromDBSnapshot': {
+        const id = form.get('DBInstanceIdentifier')!;
+        if (this.copies.has(id)) return fault('DBInstanceAlreadyExists', 'DB instance already exists');
+        const tags = new Map<string, string>();
+        for (let n = 1; form.has(`Tags.Tag.${n}.Key`); n++) tags.set(form.get(`Tags.Tag.${n}.Key`)!, form.get(`Tags.Tag.${n}.Value`)!);
+        this.copies.set(id, this.restoresReadyAt ? { status: 'available', tags, endpoint: this.restoresReadyAt } : { status: 'creating', tags });
+        return ok(action, `<DBInstance>${this.instanceXml(id)}</DBInstance>`);
+      }
+      case 'AddTagsToResource': {
+        const copy = this.copies.get(form.get('ResourceName')!.split(':db:')[1] ?? '');
+        if (!copy) return fault('DBInstanceNotFound', `${form.get('ResourceName')} not found.`, 404);
+        for (let n = 1; form.has(`Tags.Tag.${n}.Key`); n++) copy.tags.set(form.get(`Tags.Tag.${n}.Key`)!, form.get(`Tags.Tag.${n}.Value`)!);
+        return ok(action, '');
+      }
+      case 'DeleteDBInstance': {
+        const copy = this.copies.get(form.get('DBInstanceIdentifier')!);
+        if (!copy) return fault('DBInstanceNotFound', `DBInstance ${form.get('DBInstanceIdentifier')} not found.`, 404);
+        copy.status = 'deleting';
+        return ok(action, `<DBInstance>${this.instanceXml(form.get('DBInstanceIdentifier')!)}</DBInstance>`);
       }
       case 'DescribeDBClusters':
         if (form.get('DBClusterIdentifier') !== this.cluster)
@@ -57,6 +86,14 @@ export class FakeRds {
         if (id && !this.snapshots.includes(id))
           return fault(cluster ? 'DBClusterSnapshotNotFoundFault' : 'DBSnapshotNotFound', `Snapshot ${id} not found.`, 404);
         const tag = cluster ? 'DBClusterSnapshot' : 'DBSnapshot';
+        // Each instance has one automated snapshot, taken at 01:10; the manual ones are those Vigil took.
+        if (form.get('SnapshotType') === 'automated' && !cluster) {
+          const of = form.get('DBInstanceIdentifier') ?? this.instance;
+          return ok(
+            action,
+            `<DBSnapshots><DBSnapshot><DBSnapshotIdentifier>rds:${of}-2026-12-15-01-10</DBSnapshotIdentifier><DBInstanceIdentifier>${of}</DBInstanceIdentifier><Status>available</Status><SnapshotType>automated</SnapshotType><SnapshotCreateTime>2026-12-15T01:10:00Z</SnapshotCreateTime></DBSnapshot></DBSnapshots>`,
+          );
+        }
         return ok(action, `<${tag}s>${(id ? [id] : this.snapshots).map((s) => `<${tag}>${this.snapshotXml(s, cluster)}</${tag}>`).join('')}</${tag}s>`);
       }
       case 'RebootDBInstance': {
@@ -82,6 +119,12 @@ export class FakeRds {
   };
 
   private instanceXml(id: string) {
+    const copy = this.copies.get(id);
+    if (copy) {
+      const tags = [...copy.tags].map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('');
+      const endpoint = copy.endpoint ? `<Endpoint><Address>${copy.endpoint.host}</Address><Port>${copy.endpoint.port}</Port></Endpoint>` : '';
+      return `<DBInstanceIdentifier>${id}</DBInstanceIdentifier><DBInstanceArn>arn:aws:rds:eu-west-1:123456789012:db:${id}</DBInstanceArn><DBInstanceClass>db.t4g.medium</DBInstanceClass><Engine>postgres</Engine><DBInstanceStatus>${copy.status}</DBInstanceStatus>${endpoint}<TagList>${tags}</TagList>`;
+    }
     const member = this.members.includes(id);
     const status = member ? 'available' : this.instanceStatus;
     return [
@@ -89,7 +132,7 @@ export class FakeRds {
       `<DBInstanceStatus>${status}</DBInstanceStatus><AvailabilityZone>eu-west-1a</AvailabilityZone>`,
       member
         ? `<DBClusterIdentifier>${this.cluster}</DBClusterIdentifier>`
-        : '<AllocatedStorage>200</AllocatedStorage><MaxAllocatedStorage>1000</MaxAllocatedStorage><LatestRestorableTime>2026-11-23T02:58:00Z</LatestRestorableTime><MultiAZ>true</MultiAZ>',
+        : '<AllocatedStorage>200</AllocatedStorage><MaxAllocatedStorage>1000</MaxAllocatedStorage><LatestRestorableTime>2026-11-23T02:58:00Z</LatestRestorableTime><MultiAZ>true</MultiAZ><DBSubnetGroup><DBSubnetGroupName>private-db</DBSubnetGroupName></DBSubnetGroup><VpcSecurityGroups><VpcSecurityGroupMembership><VpcSecurityGroupId>sg-0db</VpcSecurityGroupId></VpcSecurityGroupMembership></VpcSecurityGroups>',
     ].join('');
   }
 

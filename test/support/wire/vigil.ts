@@ -5,6 +5,9 @@ import { createOnAlarmHandler } from '../../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../../functions/remediate/handler.js';
 import { SdkDocdb } from '../../../shared/aws/docdb.js';
 import { SdkRds } from '../../../shared/aws/rds.js';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { schedulerWaker } from '../../../shared/aws/scheduler-waker.js';
+import { readWriteClients } from '../../../shared/aws/retries.js';
 import { SdkAutoscaling } from '../../../shared/aws/autoscaling.js';
 import { SdkCloudfront } from '../../../shared/aws/cloudfront.js';
 import { SdkSqs } from '../../../shared/aws/sqs.js';
@@ -24,6 +27,8 @@ import { invokeAsync, type Attempt, type World } from './world.js';
 export const ALERTS = 'arn:aws:sns:eu-west-1:123456789012:vigil-alerts';
 export const ESCALATIONS = 'arn:aws:sns:eu-west-1:123456789012:vigil-escalations';
 export const HANDOFFS = 'vigil-test-incidents';
+const ON_ALARM_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:vigil-test-on-alarm';
+const WAKES_DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:vigil-test-on-alarm-dlq';
 
 /** What the runbook functions get deployed, in one attempt of the world: every client through the faulty wire. */
 function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: VigilConfig, log: Log) {
@@ -46,6 +51,11 @@ function runbookDepsIn(world: World, attempt: Attempt, deadline: Date, config: V
     sleep: async (ms: number) => world.advance(ms),
     deadline: () => deadline,
     remediateFunction: 'vigil-test-remediate',
+    // A run that sleeps (a wait, an action it follows) asks EventBridge Scheduler to wake it, as deployed.
+    waker: schedulerWaker(
+      { targetArn: ON_ALARM_ARN, roleArn: 'arn:aws:iam::123456789012:role/vigil-test-wakes', deadLetterArn: WAKES_DLQ_ARN, prefix: 'vigil-test' },
+      readWriteClients(SchedulerClient, attempt.scheduler).writes,
+    ),
     // What no incident carries (a scheduled run's actions, an action by hand on none) goes to the alerts topic, as deployed.
     notices: { publisher: new SnsPublisher(attempt.sns), topic: ALERTS },
   };
@@ -83,6 +93,25 @@ export function notifyIn(world: World, attempt: Attempt, config: VigilConfig, lo
 /** An alarm event (or a schedule's firing) delivered to on-alarm with Lambda's asynchronous retries. */
 export function deliverAlarm(world: World, config: VigilConfig, event: unknown, log?: Log) {
   return invokeAsync(world, (attempt, deadline, context) => onAlarmIn(world, attempt, deadline, config, log)(event, context));
+}
+
+/**
+ * EventBridge Scheduler's wake-ups of runs that sleep: each one-time schedule fires at its time (never before the clock),
+ * is deleted as `ActionAfterCompletion: DELETE` does, and invokes on-alarm asynchronously; a run that sleeps again asks
+ * for another. At most `max` wake-ups, so a run that never ends cannot hold a test.
+ */
+export async function deliverWakeUps(world: World, config: VigilConfig, max = 6): Promise<{ deadLettered: boolean }> {
+  let deadLettered = false;
+  for (let n = 0; n < max; n++) {
+    const [name, wake] = [...world.scheduler.schedules].find(([, w]) => String(w.ScheduleExpression).startsWith('at(')) ?? [];
+    if (!name || !wake) break;
+    world.scheduler.schedules.delete(name);
+    const at = new Date(`${String(wake.ScheduleExpression).slice(3, -1)}Z`);
+    if (at > world.now) world.now = at;
+    const event = JSON.parse((wake.Target as { Input: string }).Input);
+    deadLettered = (await deliverAlarm(world, config, event)).deadLettered || deadLettered;
+  }
+  return { deadLettered };
 }
 
 /**

@@ -16,6 +16,7 @@ import { fakeLogs } from './fake-logs.js';
 import { FakeSns } from './fake-sns.js';
 import { FakeEvents } from './fake-events.js';
 import { FakeSsm } from './fake-ssm.js';
+import { FakeScheduler } from './fake-scheduler.js';
 import { FaultyHandler, overHttp, type Fault, type Service } from './faulty-handler.js';
 
 let tables = 0;
@@ -33,6 +34,7 @@ export class World {
   readonly cloudfront = new FakeCloudfront();
   readonly sqs = new FakeSqs(() => this.now);
   readonly waf = new FakeWaf();
+  readonly scheduler = new FakeScheduler();
   /** WAF's logs, as a query of the busiest addresses reads them. */
   readonly logs = fakeLogs([], [{ 'httpRequest.clientIp': '203.0.113.7', hits: '900' }]);
   /** What DynamoDB Streams would carry: one record per check-state write the table applied, in order. */
@@ -110,6 +112,7 @@ export class World {
       sqs: { ...common, endpoint: 'http://sqs.local', requestHandler: wire(this.sqs.handler) as never },
       waf: { ...common, endpoint: 'http://wafv2.local', requestHandler: wire(this.waf.handler) as never },
       logs: { ...common, endpoint: 'http://logs.local', requestHandler: wire(this.logs) as never },
+      scheduler: { ...common, endpoint: 'http://scheduler.local', requestHandler: wire(this.scheduler.handler) as never },
       killed,
       kill,
     };
@@ -152,6 +155,7 @@ export interface Attempt {
   sqs: ClientConfig;
   waf: ClientConfig;
   logs: ClientConfig;
+  scheduler: ClientConfig;
   /** Resolves when the attempt dies (a `kill` fault). */
   killed: Promise<'killed'>;
   kill(): void;

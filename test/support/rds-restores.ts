@@ -1,0 +1,82 @@
+import {
+  AddTagsToResourceCommand,
+  DBInstanceNotFoundFault,
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach } from 'vitest';
+
+/**
+ * RDS as a restore test sees it, through the SDK's mock: the source `orders-db` with its snapshots, and the
+ * copies restored from them, kept as RDS would keep them. `endpoint` is where a copy answers once available.
+ */
+export function useRdsRestores(endpoint: () => { host: string; port: number } = () => ({ host: 'copy.abc.eu-west-1.rds.amazonaws.com', port: 5432 })) {
+  const rds = mockClient(RDSClient);
+  const state = { instances: [] as DBInstance[] };
+  const named = (id: string) => state.instances.find((i) => i.DBInstanceIdentifier === id);
+  const setStatus = (id: string, status: string) => {
+    named(id)!.DBInstanceStatus = status;
+    if (status === 'available') named(id)!.Endpoint = { Address: endpoint().host, Port: endpoint().port };
+  };
+  const copy = (id: string, status: string, tags: Record<string, string>): DBInstance => ({
+    DBInstanceIdentifier: id,
+    DBInstanceArn: `arn:aws:rds:eu-west-1:123456789012:db:${id}`,
+    DBInstanceStatus: status,
+    TagList: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  });
+  const notFound = (id: string) => new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, $metadata: { httpStatusCode: 404 } });
+
+  beforeEach(() => {
+    state.instances = [
+      {
+        DBInstanceIdentifier: 'orders-db',
+        DBInstanceStatus: 'available',
+        DBSubnetGroup: { DBSubnetGroupName: 'private-db' },
+        VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0db' }],
+      },
+    ];
+    rds.reset();
+    rds.on(DescribeDBInstancesCommand).callsFake((req) => {
+      if (!req.DBInstanceIdentifier) return { DBInstances: state.instances };
+      const found = named(req.DBInstanceIdentifier);
+      if (!found) throw notFound(req.DBInstanceIdentifier);
+      return { DBInstances: [found] };
+    });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({
+      DBSnapshots: [
+        { DBSnapshotIdentifier: 'rds:orders-db-2026-12-04-03-10', Status: 'available', SnapshotCreateTime: new Date('2026-12-04T03:10:00Z') },
+        { DBSnapshotIdentifier: 'rds:orders-db-2026-12-05-03-10', Status: 'available', SnapshotCreateTime: new Date('2026-12-05T03:10:00Z') },
+      ],
+    });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({
+      DBSnapshots: [
+        // Newer, but still being taken; and a team's own, which Vigil may not restore.
+        { DBSnapshotIdentifier: 'vigil-orders-db-202612050330', Status: 'creating', SnapshotCreateTime: new Date('2026-12-05T03:30:00Z') },
+        { DBSnapshotIdentifier: 'before-migration', Status: 'available', SnapshotCreateTime: new Date('2026-12-05T03:40:00Z') },
+      ],
+    });
+    rds.on(RestoreDBInstanceFromDBSnapshotCommand).callsFake((req) => {
+      const tags = Object.fromEntries((req.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+      const made = copy(req.DBInstanceIdentifier, 'creating', tags);
+      state.instances.push(made);
+      return { DBInstance: made };
+    });
+    rds.on(AddTagsToResourceCommand).callsFake((req) => {
+      const found = state.instances.find((i) => i.DBInstanceArn === req.ResourceName)!;
+      found.TagList = [...(found.TagList ?? []), ...req.Tags];
+      return {};
+    });
+    rds.on(DeleteDBInstanceCommand).callsFake((req) => {
+      if (!named(req.DBInstanceIdentifier)) throw notFound(req.DBInstanceIdentifier);
+      setStatus(req.DBInstanceIdentifier, 'deleting');
+      return {};
+    });
+  });
+
+  return { rds, state, named, setStatus, copy };
+}
