@@ -6,6 +6,7 @@ import { rdsRestoreTest } from '../../shared/remediations/rds-restore-test.js';
 import type { CheckAt, Progress } from '../../shared/remediations/remediation.js';
 import { undeclaredCalls } from '../support/declared-calls.js';
 import { useRdsRestores } from '../support/rds-restores.js';
+import { parseConfig } from '../../shared/config/load.js';
 
 // kind 'rds-restore-test': a scratch copy from the newest snapshot, tested, deleted whatever happens.
 
@@ -149,5 +150,21 @@ describe('rds-restore-test', () => {
     expect(again).toMatchObject({ done: true, ok: true });
     expect((again as { result: string }).result).toContain('orders-db-integrity passed ok after 0 min (read back); copy deleted');
     expect(checked).toHaveLength(1);
+  });
+});
+
+describe('an rds-restore-test in the config', () => {
+  const config = (check: string) => ({
+    checks: [
+      { id: 'orders-db-integrity', kind: 'pg', target: 'orders-db.internal:5432/orders', password: { secret: 'orders-db-vigil' } },
+      { id: 'api-health', kind: 'http', target: 'https://api.example.com/health' },
+    ],
+    remediations: [{ id: 'orders-db-restore-test', kind: 'rds-restore-test', ...input, check }],
+  });
+
+  it('names a pg check of the config, or is refused at load, naming the field', () => {
+    expect(() => parseConfig(config('orders-db-integrity'))).not.toThrow();
+    expect(() => parseConfig(config('orders-db-integrty'))).toThrow('remediations[0].check: no check has id "orders-db-integrty"');
+    expect(() => parseConfig(config('api-health'))).toThrow('remediations[0].check: check "api-health" is http; name a check of kind pg');
   });
 });
