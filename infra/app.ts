@@ -4,6 +4,8 @@ import { loadConfigFile } from '../shared/config/load.js';
 import { ConfigError } from '../shared/errors.js';
 import { cdkCommandLine, misplacedConfigFlag } from './cdk-command-line.js';
 import { VigilStack } from './vigil-stack.js';
+import { VigilRegionStack } from './region-stack.js';
+import { regionsOf } from './regions.js';
 
 // cdk synth -c environment=prod -c config=prod.config.ts -c account=123456789012 -c region=eu-west-1
 const misplaced = misplacedConfigFlag(cdkCommandLine() ?? []);
@@ -49,7 +51,7 @@ function existingTable(name: string | undefined, streamArn: string | undefined) 
 // Every synth and deploy is checked; an unacknowledged finding stops it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
-new VigilStack(app, `Vigil-${environmentName}`, {
+const home = new VigilStack(app, `Vigil-${environmentName}`, {
   config,
   environmentName,
   alertEmail: app.node.tryGetContext('alertEmail'),
@@ -59,3 +61,9 @@ new VigilStack(app, `Vigil-${environmentName}`, {
   ...existingTable(app.node.tryGetContext('stateTable'), app.node.tryGetContext('stateTableStream')),
   env: environment(),
 });
+
+// A small stack in each other region a check names: its probe function, which run-checks at home asks.
+// Deployed before home (`cdk deploy --all`), so home never asks a function that is not there yet.
+const { account } = environment();
+for (const region of regionsOf(config, environment().region))
+  home.addStackDependency(new VigilRegionStack(app, `Vigil-${environmentName}-${region}`, { config, environmentName, region, env: { account } }));

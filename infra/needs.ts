@@ -24,6 +24,8 @@ export interface Needy {
   kind: string;
   caBundle?: string | undefined;
   password?: unknown;
+  /** Other regions it also runs from: it asks them through Lambda. */
+  fromRegions?: readonly string[] | undefined;
 }
 
 /** What a kind of check or remediation declares it calls (its `uses`). */
@@ -35,7 +37,7 @@ export const driverOf = (kind: string): Driver | undefined => usesOf(kind).drive
 /** The SDK clients one check or remediation calls: its kind's, and Secrets Manager for any `{ secret }` in its settings. */
 function clientsOf(item: Needy): AwsClient[] {
   const secret = secretIds(item).length > 0;
-  return [...(usesOf(item.kind).aws ?? []), ...(secret ? (['secrets'] as const) : [])];
+  return [...(usesOf(item.kind).aws ?? []), ...(secret ? (['secrets'] as const) : []), ...(item.fromRegions?.length ? (['region-probes'] as const) : [])];
 }
 
 export function needsOf(items: readonly Needy[]): Needs {
@@ -84,6 +86,8 @@ export function checksBuiltIn(fn: string, config: VigilConfig): ChecksBuiltIn | 
     case 'on-alarm':
     case 'remediate':
       return { only: runbookReadChecks(config) };
+    case 'region-probe':
+      return { only: config.checks.filter((c) => c.fromRegions?.length).map((c) => c.id) };
     case 'heartbeat':
       return { only: config.checks.filter((c) => c.kind === 'heartbeat').map((c) => c.id) };
     default:

@@ -1,4 +1,5 @@
-import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Peer, Port, SecurityGroup, Subnet, Vpc, type IPeer, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { isIP } from 'node:net';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
@@ -21,6 +22,7 @@ import { StatusPage } from './constructs/status-page.js';
 import { StateTable, type StateTableProps } from './constructs/state-table.js';
 import { VigilFunction } from './constructs/vigil-function.js';
 import { driverOf, needsOf, runbookCheckIds } from './needs.js';
+import { regionProbeName, regionsOf } from './regions.js';
 import { catalogFiles } from './check-catalog.js';
 import { ConfigAlarms } from './constructs/config-alarms.js';
 import { checkEnvironmentName, checkLimitsOnce } from './limits.js';
@@ -149,6 +151,7 @@ export class Vigil extends Construct {
     const runChecksVpc = plan.some((tick) => tick.buckets.some((b) => b.network === 'vpc'))
       ? new VigilFunction(this, 'RunChecksVpc', { ...runChecksProps, ...checksIn('vpc'), ...checkFiles('vpc'), vpc: placement! })
       : undefined;
+    this.askOtherRegions(runChecks, config, props.environmentName);
     for (const [fn, network] of [
       [runChecks, 'public'],
       [runChecksVpc, 'vpc'],
@@ -252,6 +255,23 @@ export class Vigil extends Construct {
     );
     output('StateTableName', state.table.tableName, 'Kept on destroy: pass as -c stateTable to deploy again on the same history');
     output('StateTableStreamArn', state.table.tableStreamArn ?? '', 'Pass as -c stateTableStream with -c stateTable');
+  }
+
+  /** Checks that name regions ask Vigil's probe function there (infra/region-stack.ts, one stack per region): only those functions. */
+  private askOtherRegions(runChecks: VigilFunction, config: VigilConfig, environmentName: string) {
+    const stack = Stack.of(this);
+    const elsewhere = regionsOf(config, Token.isUnresolved(stack.region) ? undefined : stack.region);
+    if (!elsewhere.length) return;
+    runChecks.addEnvironment('REGION_PROBE_FUNCTION', regionProbeName(environmentName));
+    const functionIn = (region: string) =>
+      stack.formatArn({
+        service: 'lambda',
+        region,
+        resource: 'function',
+        resourceName: regionProbeName(environmentName),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    runChecks.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: elsewhere.map(functionIn) }));
   }
 
   /** The configured subnets, and the configured security groups or one that lets out only what the checks need. */

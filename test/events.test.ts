@@ -38,6 +38,10 @@ const cases: Record<string, Case> = {
       expect(await t.items()).toEqual([]);
     },
   },
+  'region-probe.json': {
+    fn: 'region-probe',
+    then: async (r) => expect(r).toMatchObject({ region: 'us-east-1', findings: [{ checkId: 'shop-assets-cached', status: 'ok' }] }),
+  },
   'alarm-metric.json': {
     fn: 'on-alarm',
     then: (r, t) => (expect(r).toMatchObject({ runbook: 'orders-api-5xx', verdict: 'observed' }), expect(t.updates()).toBe(0)),

@@ -33,7 +33,7 @@ export async function planCommand(args: string[], io: Io): Promise<number> {
       : '\nNothing found that only a deploy would hit.',
   );
   // cdk takes the config as context; its own CLI ignores a --config flag, so the form is spelled out.
-  io.out(`\nDeploy it: npx cdk deploy -c config=${path} -c environment=<name>`);
+  io.out(`\nDeploy it: npx cdk deploy --all -c config=${path} -c environment=<name>`);
   return 0;
 }
 
@@ -49,6 +49,8 @@ function summary(config: VigilConfig, path: string): string[] {
     'incidents',
     ...(acting ? ['on-alarm', 'remediate'] : []),
     ...(config.checks.some((c) => c.kind === 'heartbeat') ? ['heartbeat (a function URL)'] : []),
+    // Checks run from other regions: a stack of its own in each, holding the probe function there.
+    ...[...new Set(config.checks.flatMap((c) => c.fromRegions ?? []))].sort().map((region) => `region-probe (in ${region})`),
   ];
   const runs = ticks.reduce((sum, t) => sum + (MONTH_MINUTES / (rateMinutes(t.expression) ?? 1)) * checksOf(t), 0);
   const secrets = [...new Set([...config.checks, ...config.remediations].flatMap((item) => secretIds(item)))];

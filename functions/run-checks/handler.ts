@@ -1,7 +1,7 @@
 import type { AwsPorts } from '../../shared/aws/ports.js';
 import type { VigilConfig } from '../../shared/config/schema.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { runSelection } from '../../shared/engine/index.js';
+import { runSelection, type RegionProbes } from '../../shared/engine/index.js';
 import { VigilError } from '../../shared/errors.js';
 import { runChecksEvent, runChecksExample } from '../../shared/events/run-checks.js';
 import { validateEvent, type InvalidRequest } from '../../shared/events/validate.js';
@@ -24,6 +24,8 @@ export interface RunChecksDeps {
   /** AWS APIs for the ECS and CloudWatch probes. Default: the SDK. */
   aws?: AwsPorts;
   meter?: Meter;
+  /** This function's region, and Vigil's probe functions in the others, for checks that name regions. */
+  regions?: { home: string; probes?: RegionProbes | undefined };
 }
 
 /** Short enough for the Lambda console's result pane; the full findings are in the log. */
@@ -41,7 +43,16 @@ export interface RunChecksSummary {
 export type RunChecksResult = RunChecksSummary | InvalidRequest;
 
 /** Runs the checks a schedule (or an operator) names and logs each finding. */
-export function createRunChecksHandler({ config: base, configFor = () => base, log, clock = systemClock, store, aws, meter = silentMeter }: RunChecksDeps) {
+export function createRunChecksHandler({
+  config: base,
+  configFor = () => base,
+  log,
+  clock = systemClock,
+  store,
+  aws,
+  meter = silentMeter,
+  regions,
+}: RunChecksDeps) {
   return async (event: unknown): Promise<RunChecksResult> => {
     const parsed = validateEvent(runChecksEvent, event);
     if (!parsed.ok) {
@@ -53,7 +64,7 @@ export function createRunChecksHandler({ config: base, configFor = () => base, l
     let findings: Finding[];
     try {
       // Heartbeat checks read their reports from the same table the round writes to.
-      findings = await runSelection(config, { ...selection, inParts: true }, { clock, aws, heartbeats: store });
+      findings = await runSelection(config, { ...selection, inParts: true }, { clock, aws, heartbeats: store, ...(regions ? { regions } : {}) });
     } catch (err) {
       if (!(err instanceof VigilError)) throw err;
       log.error(err.message);

@@ -16,6 +16,10 @@ const store = table ? deployedStore(table) : undefined;
 // Deployed, the checks are files beside the code: a round reads its bucket's, a run by hand all of them.
 const configFor = deployedChecksApart ? checksBeside(config, new URL('./', import.meta.url)) : undefined;
 
+const aws = sdkPorts();
+// Checks that name regions also run from Vigil's probe function in each (infra/region-stack.ts).
+const regions = { home: process.env.AWS_REGION ?? 'here', ...(process.env.REGION_PROBE_FUNCTION ? { probes: aws['region-probes'] } : {}) };
+
 export const handler = maskedHandler(
-  createRunChecksHandler({ config, ...(configFor ? { configFor } : {}), log: logger, aws: sdkPorts(), meter: emfMeter(), ...(store ? { store } : {}) }),
+  createRunChecksHandler({ config, ...(configFor ? { configFor } : {}), log: logger, aws, regions, meter: emfMeter(), ...(store ? { store } : {}) }),
 );

@@ -31,8 +31,8 @@ export interface VigilFunctionProps {
   readonly environment?: Record<string, string>;
   /** A fixed name, for functions people invoke by hand. @default generated */
   readonly functionName?: string;
-  /** Where an asynchronous invocation goes after its retries fail. */
-  readonly deadLetterQueue: IQueue;
+  /** Where an asynchronous invocation goes after its retries fail. None for a function only ever called synchronously. */
+  readonly deadLetterQueue: IQueue | undefined;
   /** Retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
   /** Caps how many run at once, so a storm cannot starve the account or hammer a target. @default none */
@@ -96,8 +96,8 @@ export class VigilFunction extends Function {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       ...(props.quietPlatformLogs ? { systemLogLevelV2: SystemLogLevel.WARN } : {}),
-      onFailure: new SqsDestination(props.deadLetterQueue),
-      retryAttempts: props.retryAttempts ?? 2,
+      ...(props.deadLetterQueue ? { onFailure: new SqsDestination(props.deadLetterQueue) } : {}),
+      retryAttempts: props.deadLetterQueue ? (props.retryAttempts ?? 2) : 0,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
       ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets, securityGroups: props.vpc.securityGroups } : {}),
@@ -116,8 +116,18 @@ export class VigilFunction extends Function {
       { id: 'Serverless-LambdaLatestVersion', reason: 'Same as AwsSolutions-L1: Node.js 22 is the tested runtime.' },
       {
         id: 'Serverless-LambdaDLQ',
-        reason: 'Failed asynchronous invocations go to an on-failure destination (an SQS queue, alarmed), which keeps the request and the error, unlike a DLQ.',
+        reason: props.deadLetterQueue
+          ? 'Failed asynchronous invocations go to an on-failure destination (an SQS queue, alarmed), which keeps the request and the error, unlike a DLQ.'
+          : 'Only ever invoked synchronously: its caller gets the error, and says it.',
       },
+      ...(props.deadLetterQueue
+        ? []
+        : [
+            {
+              id: 'Serverless-LambdaAsyncFailureDestination',
+              reason: 'Only ever invoked synchronously, with no retries: its caller gets the error, and says it.',
+            },
+          ]),
       {
         id: 'Serverless-LambdaTracing',
         reason: 'Structured JSON logs and EMF metrics carry what an operator needs; X-Ray would add cost per check run for little more.',

@@ -18,8 +18,11 @@ import { statusPageSchema, type StatusPageConfig } from './status-page.js';
 import { alarmSchema, ruleAlarmIds, type AlarmConfig } from './alarms.js';
 import { nameOfAlarm } from './alarm-name.js';
 import { dependencyProblems } from './dependencies.js';
+import { regionProblems } from './regions.js';
 
 export { SEVERITIES, type Severity } from './names.js';
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** Fields every check has, whatever its kind. */
 export const commonShape = {
@@ -67,10 +70,18 @@ export const commonShape = {
   ),
   /** Judge it over its latest rounds too: a failing share, an average, a percentile, a growth (docs/checks.md). */
   window: z.optional(windowSchema),
+  /** Also run it from these AWS regions, from a function Vigil deploys in each (http, tls, dns and tcp checks of public endpoints). */
+  fromRegions: z.optional(z.array(z.string().check(z.regex(AWS_REGION, 'expected an AWS region, e.g. "us-east-1"'))).check(z.minLength(1), z.maxLength(8))),
+  /** With `fromRegions`: how many regions, this one included, must see it fail for it to fail. Default: a majority. */
+  quorum: z.optional(z.int().check(z.minimum(1))),
 };
 
 function checkSchemaOf(probe: Probe) {
-  const schema = z.strictObject({ ...commonShape, kind: z.literal(probe.kind), ...probe.settings.shape });
+  const schema = z.strictObject({ ...commonShape, kind: z.literal(probe.kind), ...probe.settings.shape }).check(
+    z.superRefine((check, ctx) => {
+      for (const { path, message } of regionProblems(check, probe)) ctx.addIssue({ code: 'custom', path, message });
+    }),
+  );
   return probe.refine ? schema.check(z.superRefine((check, ctx) => probe.refine!(check, ctx))) : schema;
 }
 

@@ -28,6 +28,7 @@ const settings = z.strictObject({
 
 export const dnsProbe = defineProbe({
   kind: 'dns',
+  regional: true,
   example: { target: 'api.example.com', recordType: 'A' },
   description: 'Resolves a name; checks it answers, with the expected records, quickly.',
   uses: {},

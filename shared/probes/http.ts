@@ -70,6 +70,7 @@ type HttpCheck = z.output<typeof settings>;
 
 export const httpProbe = defineProbe({
   kind: 'http',
+  regional: true,
   example: { target: 'https://api.example.com/health', healthReport: true },
   description: 'Requests a URL; checks status code, latency and the JSON health payload.',
   uses: {},

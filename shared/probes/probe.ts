@@ -45,6 +45,8 @@ export interface Probe<S extends z.ZodMiniObject = z.ZodMiniObject, K extends st
   permissions?(check: z.output<S>, arns: Arns): Grant[];
   /** The connections its `run` makes, for a security group to allow. Default: over TCP, the ports its target names. */
   egress?(check: z.output<S>): Egress[];
+  /** It reaches a public endpoint with nothing of the account's (no VPC, no AWS call): it may run from other regions too (`regions`). */
+  readonly regional?: boolean;
   /** The target as findings show it: no credentials. */
   describeTarget(check: z.output<S>): string;
   /** Rules across settings (this needs that); problems are added to `ctx` with their path. */

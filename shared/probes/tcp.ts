@@ -20,6 +20,7 @@ const settings = z.strictObject({
 
 export const tcpProbe = defineProbe({
   kind: 'tcp',
+  regional: true,
   example: { target: 'orders-db.internal:5432' },
   description: 'Opens a TCP connection; checks the port accepts it, quickly.',
   uses: {},

@@ -30,6 +30,7 @@ type TlsCheck = z.output<typeof settings>;
 
 export const tlsProbe = defineProbe({
   kind: 'tls',
+  regional: true,
   example: { target: 'api.example.com', thresholds: { daysLeft: { warn: 30, fail: 7 } } },
   description: 'Opens a TLS connection; checks days to certificate expiry, hostname match and chain validity.',
   uses: {},

@@ -118,7 +118,7 @@ describe('vigil invoke', () => {
   it('names the known functions when given an unknown one', async () => {
     const io = capture();
     expect(await main(['invoke', 'nope', '--event', 'x.json'], io)).toBe(2);
-    expect(io.stderr()).toMatch(/unknown function "nope"; known: heartbeat, incidents, notify, on-alarm, remediate, run-checks/);
+    expect(io.stderr()).toMatch(/unknown function "nope"; known: heartbeat, incidents, notify, on-alarm, region-probe, remediate, run-checks/);
   });
 
   it('says what to run here instead of dispatch, which only starts deployed functions', async () => {

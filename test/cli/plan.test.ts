@@ -51,7 +51,9 @@ describe('vigil plan, as a process', () => {
   it('prints what the sample deploys, with no trap', async () => {
     const { stdout } = await run(process.execPath, [VIGIL, 'plan'], { cwd: ROOT, timeout: 60_000 });
     expect(stdout).toMatch(/^vigil\.config\.ts: \d+ checks, \d+ remediations, \d+ runbooks, \d+ alarms/);
-    expect(stdout).toMatch(/Functions \(7\): dispatch, run-checks, notify, incidents, on-alarm, remediate, heartbeat/);
+    expect(stdout).toMatch(
+      /Functions \(9\): dispatch, run-checks, notify, incidents, on-alarm, remediate, heartbeat \(a function URL\), region-probe \(in ap-southeast-1\), region-probe \(in us-east-1\)/,
+    );
     // One schedule per expression; under each, its run-checks invocations and their checks.
     expect(stdout).toMatch(
       /Schedules \(7\), each starting run-checks once per bucket of up to 50 checks:\n {2}rate-1-minute-[0-9a-f]{8} {2}rate\(1 minute\) {2}\d+ checks in \d+ invocations\n {4}api-health\n/,
@@ -76,7 +78,7 @@ describe('vigil plan, as a process', () => {
       "  - checks[0] (api-local): its target localhost is a loopback name: a function outside your VPC cannot reach it; set network: 'vpc'",
     );
     expect(stdout).toContain('ORDERS_DB_PASSWORD');
-    expect(stdout.trim().split('\n').at(-1)).toBe('Deploy it: npx cdk deploy -c config=traps.config.ts -c environment=<name>');
+    expect(stdout.trim().split('\n').at(-1)).toBe('Deploy it: npx cdk deploy --all -c config=traps.config.ts -c environment=<name>');
   }, 60_000);
 
   it('keeps the plan of 5,000 checks a page long: each schedule, its first invocations, and how many more', async () => {

@@ -22,7 +22,7 @@ const tooBig = expect.stringMatching(/^\(event\): 90\d\d bytes; the limit is 819
 const rows: [string, unknown, unknown][] = [
   ['run-checks', { checks: 'api-health' }, 'checks: Invalid input: expected array, received string'],
   ['run-checks', { checks: ['api-health'], dryRun: 'yes' }, 'dryRun: Invalid input: expected boolean, received string'],
-  ['run-checks', { checks: ['nope'] }, 'unknown check id "nope"; known: api-health, orders-api-service'],
+  ['run-checks', { checks: ['nope'] }, 'unknown check id "nope"; known: api-health, orders-api-service, shop-assets-cached'],
   ['run-checks', { group: 'nope' }, 'unknown group "nope"; known: edge, aws'],
   ['run-checks', { checks: [huge] }, tooBig],
   [

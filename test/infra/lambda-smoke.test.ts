@@ -58,7 +58,13 @@ const calls: string[] = [];
 let servers: { url: string; close(): Promise<void> }[];
 let endpoints: Record<string, string>;
 const s3 = new FakeS3();
-const lambda = new FakeLambdaEvents();
+// Another region's probe function, asked by run-checks at home: its built asset, run as Lambda would in that region.
+const lambda = new FakeLambdaEvents(async (_name, region, payload) => {
+  const fn = functions.find((f) => f.id.endsWith(`@${region}`));
+  if (!fn) return { threw: `no function in ${region}` };
+  const { result } = await invoke(fn, payload, { AWS_REGION: region });
+  return { returned: result };
+});
 const sqs = new FakeSqs();
 const scheduler = new FakeScheduler();
 const rds = new FakeRds('reports-aurora');
@@ -105,7 +111,7 @@ afterAll(async () => {
   await local?.close();
 });
 
-async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls: string[] }> {
+async function invoke(fn: Fn, event: unknown, env: Record<string, string> = {}): Promise<{ result: unknown; calls: string[] }> {
   const before = calls.length;
   const { stdout } = await run(NODE_22!, [INVOKE, fn.asset, fn.handler, JSON.stringify(event)], {
     timeout: 60_000,
@@ -117,6 +123,7 @@ async function invoke(fn: Fn, event: unknown): Promise<{ result: unknown; calls:
       AWS_SECRET_ACCESS_KEY: 'smoke',
       AWS_LAMBDA_FUNCTION_NAME: fn.id,
       ...endpoints,
+      ...env,
     },
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -186,6 +193,23 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     },
     120_000,
   );
+
+  it("runs the sample's check that names regions from each: built run-checks asks each region's built probe function, within its role, and judges by quorum", async () => {
+    const fn = fnFor('RunChecks');
+    const { result, calls } = await invoke(fn, { checks: ['shop-assets-cached'], dryRun: true });
+    expect(lambda.asked.map((a) => [a.functionName, a.region, a.payload])).toEqual(
+      expect.arrayContaining([
+        ['vigil-smoke-probe', 'us-east-1', { checks: ['shop-assets-cached'] }],
+        ['vigil-smoke-probe', 'ap-southeast-1', { checks: ['shop-assets-cached'] }],
+      ]),
+    );
+    const [finding] = (result as { findings: { summary: string }[] }).findings;
+    // Every region reported: whatever the shop answered here, no region is missing from the verdict.
+    expect(finding!.summary).not.toContain('could not report');
+    expect(finding!.summary).toMatch(/from 3 regions|of 3 regions/);
+    expect(calls).toContain('lambda InvokeFunction');
+    expect(calls.map(actionOf).filter((a) => !fn.allowed.has(a))).toEqual([]);
+  });
 
   it("records a job's report through the heartbeat function URL, with the token from Secrets Manager, and refuses a wrong one", async () => {
     const fn = fnFor('HeartbeatsFunction');

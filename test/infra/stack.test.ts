@@ -130,6 +130,22 @@ describe('VigilStack', () => {
     expect(onAlarm.Properties.Environment.Variables.TOPIC_ARN).toEqual({ Ref: expect.stringMatching(/^AlertingAlerts/) });
   });
 
+  it("lets run-checks invoke only the probe function of each region the sample's checks name, by the name it is given", () => {
+    const runChecks = Object.entries(sample.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('RunChecks'))![1];
+    expect(runChecks.Properties.Environment.Variables.REGION_PROBE_FUNCTION).toBe('vigil-test-probe');
+    const invoke = Object.values(policiesOf(sample))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref.startsWith('RunChecks')))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: unknown }) => [st.Action].flat().includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invoke.map((st: { Resource: unknown }) => st.Resource))).toBe(
+      JSON.stringify([
+        ['ap-southeast-1', 'us-east-1'].map((region) => ({
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:${region}:`, { Ref: 'AWS::AccountId' }, ':function:vigil-test-probe']],
+        })),
+      ]),
+    );
+  });
+
   it('lets on-alarm and remediate schedule only their own wake-ups, which invoke on-alarm through a role that may do nothing else', () => {
     const actions = (prefix: string) =>
       Object.values(policiesOf(sample))

@@ -20,8 +20,15 @@ describe('npx cdk synth', () => {
     };
     await run('npx', ['cdk', 'synth', '--quiet', '-c', 'environment=ci', '-o', out], { env, timeout: 240_000 });
     const text = readFileSync(join(out, 'Vigil-ci.template.json'), 'utf8');
-    // No region was given: no ARN or bucket names one (the CLI's fallback, us-east-1, used to be baked into every ARN).
-    expect(text).not.toMatch(/:us-east-1:|-us-east-1"/);
+    // No region was given: no ARN or bucket names one (the CLI's fallback, us-east-1, used to be baked into every ARN),
+    // but the probe functions of the regions the sample's checks name, which run-checks may invoke.
+    const probes = /":lambda:(us-east-1|ap-southeast-1):",\{"Ref":"AWS::AccountId"\},":function:vigil-ci-probe"/g;
+    expect(JSON.stringify(JSON.parse(text)).replace(probes, '')).not.toMatch(/:us-east-1:|-us-east-1"/);
+    // One small stack per other region, each with the probe function alone.
+    for (const region of ['us-east-1', 'ap-southeast-1']) {
+      const regional = JSON.parse(readFileSync(join(out, `Vigil-ci-${region}.template.json`), 'utf8')) as { Resources: Record<string, { Type: string }> };
+      expect(Object.values(regional.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(1);
+    }
     const template = JSON.parse(text) as { Resources: Record<string, { Type: string }> };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     // dispatch, run-checks, notify, incidents, on-alarm, remediate, and heartbeat (the sample has heartbeats).
@@ -30,7 +37,8 @@ describe('npx cdk synth', () => {
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d, 'index.mjs'))
       .filter((f) => statSync(f, { throwIfNoEntry: false }));
-    expect(bundles).toHaveLength(7);
+    // Those seven, and the probe function, built once for both regions.
+    expect(bundles).toHaveLength(8);
     for (const b of bundles) expect(statSync(b).size).toBeGreaterThan(10_000);
   }, 300_000);
 });

@@ -5,6 +5,7 @@ import { createNotifyHandler } from '../../functions/notify/handler.js';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
 import { createRemediateHandler } from '../../functions/remediate/handler.js';
 import { createRunChecksHandler } from '../../functions/run-checks/handler.js';
+import { createRegionProbeHandler } from '../../functions/region-probe/handler.js';
 import { parseConfig } from '../../shared/config/load.js';
 import type { RemediationInput } from '../../shared/config/remediations.js';
 import { recordingLog } from './log.js';
@@ -32,6 +33,8 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     checks: [
       { id: 'api-health', kind: 'http', target: `http://127.0.0.1:${api.port}/health`, group: 'edge', tags: { service: 'api' } },
       { id: 'orders-api-service', kind: 'ecs-service', target: 'prod/orders-api', group: 'aws' },
+      // Also run from another region, whose probe function the console has too (as us-east-1's).
+      { id: 'shop-assets-cached', kind: 'http', target: `http://127.0.0.1:${api.port}/assets/app.js`, fromRegions: ['us-east-1'] },
     ],
     remediations: [
       { id: 'orders-api-restart', kind: 'ecs-restart', target: 'prod/orders-api', mode: 'observe', ...options.restart } as RemediationInput,
@@ -105,6 +108,7 @@ export async function startConsole(options: { restart?: Partial<RemediationInput
     metrics,
     handlers: {
       'run-checks': runChecks,
+      'region-probe': createRegionProbeHandler({ config, region: 'us-east-1', log, clock }),
       'on-alarm': createOnAlarmHandler(deps),
       remediate: (event: unknown) => remediate(event, { awsRequestId: `request-${++requests}` }),
       incidents: createIncidentsHandler({ config, store: runtime.store, clock, log, meter }),
