@@ -10,6 +10,12 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   DeleteDBInstanceCommand,
+  DeleteDBClusterCommand,
+  InvalidDBClusterStateFault,
+  RestoreDBClusterFromSnapshotCommand,
+  CreateDBInstanceCommand,
+  DBInstanceAlreadyExistsFault,
+  type DBCluster,
   InvalidDBInstanceStateFault,
   RestoreDBInstanceFromDBSnapshotCommand,
   AddTagsToResourceCommand,
@@ -65,6 +71,17 @@ export interface RdsCluster {
   engine: string;
   instances: RdsInstance[];
   latestRestorableTime?: Date | undefined;
+  /** Its writer endpoint, once it has one. */
+  endpoint?: { host: string; port: number } | undefined;
+  arn?: string | undefined;
+  subnetGroup?: string | undefined;
+  securityGroups?: string[] | undefined;
+  tags?: Record<string, string> | undefined;
+}
+
+/** A scratch cluster restored from a cluster snapshot, with one instance (`<id>-1`) to answer on its endpoint. */
+export interface ClusterRestoreRequest extends RestoreRequest {
+  engine: string;
 }
 
 export interface MaintenanceAction {
@@ -89,14 +106,22 @@ export interface RdsPort {
   createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<Snapshot>;
   /** The status of a manual snapshot by its identifier, or undefined when there is none. */
   snapshotStatus(scope: RdsScope, id: string, snapshotId: string, signal?: AbortSignal): Promise<string | undefined>;
-  /** Snapshots of an instance of one type, newest first (`rds:`-named automated ones, or manual ones). */
-  snapshotsOf(id: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]>;
+  /** Snapshots of an instance or a cluster, of one type, newest first (`rds:`-named automated ones, or manual ones). */
+  snapshotsOf(scope: RdsScope, id: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]>;
   /** Every instance whose identifier starts with `prefix`. */
   instancesNamed(prefix: string, signal?: AbortSignal): Promise<RdsInstance[]>;
+  /** Every cluster whose identifier starts with `prefix`, with its members. */
+  clustersNamed(prefix: string, signal?: AbortSignal): Promise<RdsCluster[]>;
   restoreInstance(request: RestoreRequest): Promise<RdsInstance>;
-  tagInstance(arn: string, tags: Record<string, string>): Promise<void>;
+  /** Restores the cluster and adds its one instance; if the instance cannot be added, the cluster is deleted again. */
+  restoreCluster(request: ClusterRestoreRequest): Promise<RdsCluster>;
+  /** Adds a restored cluster's one instance (`<cluster>-1`); one already there is fine. */
+  addClusterInstance(request: ClusterRestoreRequest): Promise<void>;
+  tag(arn: string, tags: Record<string, string>): Promise<void>;
   /** Deletes an instance with no final snapshot and no retained backups: `deleting`, or `gone` when there was none. */
   deleteInstance(id: string): Promise<'deleting' | 'gone'>;
+  /** Deletes a cluster's instances, then the cluster, with no final snapshot: `deleting`, or `gone` when there was none. */
+  deleteCluster(id: string, instances: string[]): Promise<'deleting' | 'gone'>;
   failover(clusterId: string, targetInstance?: string): Promise<void>;
   reboot(instanceId: string, forceFailover: boolean): Promise<void>;
   /** Event messages about an instance since a time (RebootDBInstance leaves "DB instance restarted"). */
@@ -118,7 +143,19 @@ const instanceOf = (i: DBInstance, writers: Set<string | undefined> = new Set())
   arn: i.DBInstanceArn,
   subnetGroup: i.DBSubnetGroup?.DBSubnetGroupName,
   securityGroups: i.VpcSecurityGroups?.flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
-  tags: Object.fromEntries((i.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+  tags: tagMap(i.TagList),
+});
+
+const tagMap = (list: { Key?: string | undefined; Value?: string | undefined }[] | undefined) =>
+  Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+const clusterExtras = (c: DBCluster) => ({
+  latestRestorableTime: c.LatestRestorableTime,
+  endpoint: c.Endpoint && c.Port ? { host: c.Endpoint, port: c.Port } : undefined,
+  arn: c.DBClusterArn,
+  subnetGroup: c.DBSubnetGroup,
+  securityGroups: c.VpcSecurityGroups?.flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+  tags: tagMap(c.TagList),
 });
 
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
@@ -166,7 +203,7 @@ export class SdkRds implements RdsPort {
       status: cluster.Status ?? 'unknown',
       engine: cluster.Engine ?? 'unknown',
       instances,
-      latestRestorableTime: cluster.LatestRestorableTime,
+      ...clusterExtras(cluster),
     };
   }
 
@@ -197,19 +234,7 @@ export class SdkRds implements RdsPort {
   }
 
   async latestAutomatedSnapshot(scope: RdsScope, id: string, signal?: AbortSignal): Promise<Snapshot | undefined> {
-    if (scope === 'instance') return (await this.snapshotsOf(id, 'automated', signal))[0];
-    const snapshots: Snapshot[] = [];
-    let marker: string | undefined;
-    do {
-      const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: 'automated', Marker: marker }), {
-        abortSignal: signal,
-      });
-      for (const s of out.DBClusterSnapshots ?? [])
-        if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier)
-          snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
-      marker = out.Marker;
-    } while (marker);
-    return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    return (await this.snapshotsOf(scope, id, 'automated', signal))[0];
   }
 
   async createSnapshot(scope: RdsScope, id: string, snapshotId: string): Promise<Snapshot> {
@@ -239,17 +264,27 @@ export class SdkRds implements RdsPort {
     }
   }
 
-  async snapshotsOf(id: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]> {
+  async snapshotsOf(scope: RdsScope, id: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]> {
     const snapshots: Snapshot[] = [];
     let marker: string | undefined;
     do {
-      const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: type, Marker: marker }), {
-        abortSignal: signal,
-      });
-      for (const s of out.DBSnapshots ?? [])
-        if (s.SnapshotCreateTime && s.DBSnapshotIdentifier)
-          snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
-      marker = out.Marker;
+      if (scope === 'cluster') {
+        const out = await this.client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: id, SnapshotType: type, Marker: marker }), {
+          abortSignal: signal,
+        });
+        for (const s of out.DBClusterSnapshots ?? [])
+          if (s.SnapshotCreateTime && s.DBClusterSnapshotIdentifier)
+            snapshots.push({ id: s.DBClusterSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+        marker = out.Marker;
+      } else {
+        const out = await this.client.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id, SnapshotType: type, Marker: marker }), {
+          abortSignal: signal,
+        });
+        for (const s of out.DBSnapshots ?? [])
+          if (s.SnapshotCreateTime && s.DBSnapshotIdentifier)
+            snapshots.push({ id: s.DBSnapshotIdentifier, status: s.Status ?? 'unknown', createdAt: s.SnapshotCreateTime });
+        marker = out.Marker;
+      }
     } while (marker);
     return snapshots.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
@@ -284,8 +319,72 @@ export class SdkRds implements RdsPort {
     return instanceOf(out.DBInstance ?? { DBInstanceIdentifier: r.id, DBInstanceStatus: 'creating' });
   }
 
-  async tagInstance(arn: string, tags: Record<string, string>): Promise<void> {
+  async clustersNamed(prefix: string, signal?: AbortSignal): Promise<RdsCluster[]> {
+    const found: RdsCluster[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(new DescribeDBClustersCommand({ Marker: marker }), { abortSignal: signal });
+      for (const c of page.DBClusters ?? [])
+        if (c.DBClusterIdentifier?.startsWith(prefix)) found.push(await this.describeCluster(c.DBClusterIdentifier, signal));
+      marker = page.Marker;
+    } while (marker);
+    return found;
+  }
+
+  async restoreCluster(r: ClusterRestoreRequest): Promise<RdsCluster> {
+    const out = await this.writes.send(
+      new RestoreDBClusterFromSnapshotCommand({
+        DBClusterIdentifier: r.id,
+        SnapshotIdentifier: r.snapshotId,
+        Engine: r.engine,
+        ...(r.subnetGroup ? { DBSubnetGroupName: r.subnetGroup } : {}),
+        ...(r.securityGroups?.length ? { VpcSecurityGroupIds: r.securityGroups } : {}),
+        DeletionProtection: false,
+        Tags: tagList(r.tags),
+      }),
+    );
+    try {
+      await this.addClusterInstance(r);
+    } catch (err) {
+      // A cluster nobody can query would only cost: it goes, and the failure is the action's.
+      await this.deleteCluster(r.id, []).catch(() => undefined);
+      throw err;
+    }
+    const c = out.DBCluster;
+    return { id: r.id, status: c?.Status ?? 'creating', engine: r.engine, instances: [], ...(c ? clusterExtras(c) : {}) };
+  }
+
+  async addClusterInstance(r: ClusterRestoreRequest): Promise<void> {
+    try {
+      await this.writes.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: `${r.id}-1`,
+          DBClusterIdentifier: r.id,
+          Engine: r.engine,
+          DBInstanceClass: r.instanceClass,
+          PubliclyAccessible: false,
+          Tags: tagList(r.tags),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof DBInstanceAlreadyExistsFault)) throw err;
+    }
+  }
+
+  async tag(arn: string, tags: Record<string, string>): Promise<void> {
     await this.writes.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(tags) }));
+  }
+
+  async deleteCluster(id: string, instances: string[]): Promise<'deleting' | 'gone'> {
+    for (const instance of instances) await this.deleteInstance(instance);
+    try {
+      await this.writes.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
+      return 'deleting';
+    } catch (err) {
+      if (err instanceof DBClusterNotFoundFault) return 'gone';
+      if (err instanceof InvalidDBClusterStateFault && /being deleted|deleting/i.test(err.message)) return 'deleting';
+      throw err;
+    }
   }
 
   async deleteInstance(id: string): Promise<'deleting' | 'gone'> {

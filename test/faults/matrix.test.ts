@@ -324,6 +324,17 @@ describe.concurrent('a manual run under faults', () => {
 });
 
 /** DocumentDB's and RDS's changes, snapshots, failovers and a reboot, under the same faults: one change at most, recorded as it happened. */
+/** The check a restore test runs against its copy: nothing listens where the copies answer, so each test fails and is handed over. */
+const RESTORE_CHECK = {
+  id: 'orders-db-integrity',
+  kind: 'pg',
+  target: 'orders-db.internal:5432/orders',
+  password: { value: 'never-shown' },
+  ssl: 'disable',
+  measure: 'query',
+  query: { name: 'payments with a negative amount', sql: 'SELECT id FROM payments WHERE amount < 0' },
+} as const;
+
 const DATABASE_CASES = [
   {
     key: 'docdb:orders-docdb',
@@ -429,19 +440,33 @@ const DATABASE_CASES = [
       costCeiling: { usdPerHour: 0.1, maxUsd: 1 },
       mode: 'auto',
     },
-    checks: [
-      {
-        id: 'orders-db-integrity',
-        kind: 'pg',
-        target: 'orders-db.internal:5432/orders',
-        password: { value: 'never-shown' },
-        ssl: 'disable',
-        measure: 'query',
-        query: { name: 'payments with a negative amount', sql: 'SELECT id FROM payments WHERE amount < 0' },
-      },
-    ],
+    checks: [RESTORE_CHECK],
     sites: ['rds DescribeDBInstances', 'rds DescribeDBSnapshots', 'rds RestoreDBInstanceFromDBSnapshot', 'rds AddTagsToResource', 'rds DeleteDBInstance'],
     made: (w: World) => w.rds.copies.size,
+  },
+  {
+    // The same of an Aurora cluster: two creations (the cluster, then its instance) and two deletions (the instance first).
+    key: 'rds-restore:orders-aurora',
+    remediation: {
+      id: 'orders-aurora-restore-test',
+      kind: 'rds-restore-test',
+      source: 'orders-aurora',
+      scope: 'cluster',
+      check: 'orders-db-integrity',
+      costCeiling: { usdPerHour: 0.3, maxUsd: 2 },
+      mode: 'auto',
+    },
+    checks: [RESTORE_CHECK],
+    sites: [
+      'rds DescribeDBClusters',
+      'rds RestoreDBClusterFromSnapshot',
+      'rds CreateDBInstance',
+      'rds AddTagsToResource',
+      'rds DeleteDBInstance',
+      'rds DeleteDBCluster',
+    ],
+    // A cluster the action deleted again at once (its instance could not be added) is no copy: only those tested or still there count.
+    made: (w: World) => [...w.rds.clusterCopies.values()].filter((c) => c.status !== 'deleting' || c.tags.has('vigil:tested')).length,
   },
 ] as const;
 

@@ -1,4 +1,10 @@
-import { DeleteDBInstanceCommand, DescribeDBSnapshotsCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBSnapshotsCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+} from '@aws-sdk/client-rds';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsPorts } from '../../shared/aws/ports.js';
 import { SdkRds } from '../../shared/aws/rds.js';
@@ -20,7 +26,7 @@ const ctx = () => ({ aws: { rds: new SdkRds({ region: 'eu-west-1' }) } as unknow
 const input = { source: 'orders-db', check: 'orders-db-integrity', costCeiling: { usdPerHour: 0.1, maxUsd: 0.3 } };
 const settings = rdsRestoreTest.settings.parse(input);
 
-const { rds, state, named, setStatus, copy } = useRdsRestores();
+const { rds, state, named, setStatus, copy, cluster, setClusterStatus } = useRdsRestores();
 
 beforeEach(() => {
   now = new Date('2026-12-05T04:00:00Z');
@@ -150,6 +156,91 @@ describe('rds-restore-test', () => {
     expect(again).toMatchObject({ done: true, ok: true });
     expect((again as { result: string }).result).toContain('orders-db-integrity passed ok after 0 min (read back); copy deleted');
     expect(checked).toHaveLength(1);
+  });
+});
+
+describe('rds-restore-test of an Aurora cluster', () => {
+  const aurora = {
+    source: 'orders-aurora',
+    scope: 'cluster',
+    check: 'orders-db-integrity',
+    instanceClass: 'db.r6g.large',
+    costCeiling: { usdPerHour: 0.3, maxUsd: 2 },
+  };
+  const clusterSettings = rdsRestoreTest.settings.parse(aurora);
+
+  it('restores the cluster with one instance, tests it on the cluster endpoint once both are up, and deletes the instance and the cluster', async () => {
+    const plan = await rdsRestoreTest.plan(clusterSettings, ctx());
+    expect(plan.summary).toMatch(
+      /^restore snapshot rds:orders-aurora-2026-12-05-03-10 \(2026-12-05T03:10\) of orders-aurora to vigil-restore-orders-aurora-202612050400 \(db.r6g.large\)/,
+    );
+    await rdsRestoreTest.execute(clusterSettings, plan, ctx());
+    const scratch = plan.change.scratch as string;
+    expect(rds.commandCalls(RestoreDBClusterFromSnapshotCommand)[0]!.args[0].input).toMatchObject({
+      DBClusterIdentifier: scratch,
+      SnapshotIdentifier: 'rds:orders-aurora-2026-12-05-03-10',
+      Engine: 'aurora-postgresql',
+      DBSubnetGroupName: 'private-db',
+      VpcSecurityGroupIds: ['sg-0db'],
+    });
+    expect(rds.commandCalls(CreateDBInstanceCommand)[0]!.args[0].input).toMatchObject({
+      DBInstanceIdentifier: `${scratch}-1`,
+      DBClusterIdentifier: scratch,
+      DBInstanceClass: 'db.r6g.large',
+    });
+    expect(await rdsRestoreTest.follow!(clusterSettings, plan, ctx())).toMatchObject({
+      done: false,
+      detail: `${scratch} is creating, 0 min after the restore began`,
+    });
+    setClusterStatus(scratch, 'available');
+    later(10);
+    expect(await rdsRestoreTest.follow!(clusterSettings, plan, ctx())).toMatchObject({
+      done: false,
+      detail: `${scratch} is available, its instance creating, 10 min after the restore began`,
+    });
+    setStatus(`${scratch}-1`, 'available');
+    later(10);
+    const end = await rdsRestoreTest.follow!(clusterSettings, plan, ctx());
+    expect(end).toMatchObject({ done: true, ok: true });
+    expect(checked).toEqual([{ id: 'orders-db-integrity', host: 'copy.abc.eu-west-1.rds.amazonaws.com', port: 5432 }]);
+    // Its instance first: a cluster with an instance still in it cannot be deleted.
+    expect(named(`${scratch}-1`)!.DBInstanceStatus).toBe('deleting');
+    expect(cluster(scratch)!.Status).toBe('deleting');
+    expect(undeclaredCalls(rdsRestoreTest, aurora, [rds])).toEqual([]);
+  });
+});
+
+describe('rds-restore-test of an Aurora cluster, half made', () => {
+  const aurora = { source: 'orders-aurora', scope: 'cluster', check: 'orders-db-integrity', costCeiling: { usdPerHour: 0.3, maxUsd: 2 } };
+  const clusterSettings = rdsRestoreTest.settings.parse(aurora);
+
+  it('adds the instance a lost answer kept from the cluster, on its next look', async () => {
+    const plan = await rdsRestoreTest.plan(clusterSettings, ctx());
+    rds.on(CreateDBInstanceCommand).rejectsOnce(new Error('socket hang up'));
+    await expect(rdsRestoreTest.execute(clusterSettings, plan, ctx())).rejects.toThrow('socket hang up');
+    const scratch = plan.change.scratch as string;
+    // The cluster could not be deleted again either (the same lost connection): read back, it is there.
+    cluster(scratch)!.Status = 'available';
+    rds.on(CreateDBInstanceCommand).callsFake((req) => {
+      state.instances.push({ ...copy(req.DBInstanceIdentifier, 'creating', {}), DBClusterIdentifier: req.DBClusterIdentifier });
+      return {};
+    });
+    expect(await rdsRestoreTest.reconcile(clusterSettings, plan, ctx())).toMatchObject({ applied: 'yes' });
+    expect(await rdsRestoreTest.follow!(clusterSettings, plan, ctx())).toMatchObject({ done: false, detail: `${scratch} had no instance; one is being added` });
+    expect(named(`${scratch}-1`)).toMatchObject({ DBClusterIdentifier: scratch });
+  });
+
+  it('counts a copy being deleted, untested, as a failed test, and a restore undone as not applied', async () => {
+    const plan = await rdsRestoreTest.plan(clusterSettings, ctx());
+    await rdsRestoreTest.execute(clusterSettings, plan, ctx());
+    const scratch = plan.change.scratch as string;
+    setClusterStatus(scratch, 'deleting');
+    expect(await rdsRestoreTest.reconcile(clusterSettings, plan, ctx())).toEqual({ applied: 'no', detail: `${scratch} was made and is being deleted again` });
+    expect(await rdsRestoreTest.follow!(clusterSettings, plan, ctx())).toMatchObject({
+      done: true,
+      ok: false,
+      result: expect.stringContaining(`${scratch} is being deleted after 0 min, untested`),
+    });
   });
 });
 

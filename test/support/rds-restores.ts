@@ -1,5 +1,12 @@
 import {
   AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
+  DBClusterNotFoundFault,
+  DeleteDBClusterCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  type DBCluster,
   DBInstanceNotFoundFault,
   DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
@@ -12,12 +19,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
 
 /**
- * RDS as a restore test sees it, through the SDK's mock: the source `orders-db` with its snapshots, and the
- * copies restored from them, kept as RDS would keep them. `endpoint` is where a copy answers once available.
+ * RDS as a restore test sees it, through the SDK's mock: the source `orders-db` and the Aurora cluster
+ * `orders-aurora`, with their snapshots, and the copies restored from them, kept as RDS would keep them. `endpoint` is where a copy answers once available.
  */
 export function useRdsRestores(endpoint: () => { host: string; port: number } = () => ({ host: 'copy.abc.eu-west-1.rds.amazonaws.com', port: 5432 })) {
   const rds = mockClient(RDSClient);
-  const state = { instances: [] as DBInstance[] };
+  const state = { instances: [] as DBInstance[], clusters: [] as DBCluster[] };
+  const cluster = (id: string) => state.clusters.find((c) => c.DBClusterIdentifier === id);
+  const setClusterStatus = (id: string, status: string) => {
+    cluster(id)!.Status = status;
+    if (status === 'available') Object.assign(cluster(id)!, { Endpoint: endpoint().host, Port: endpoint().port });
+  };
   const named = (id: string) => state.instances.find((i) => i.DBInstanceIdentifier === id);
   const setStatus = (id: string, status: string) => {
     named(id)!.DBInstanceStatus = status;
@@ -42,6 +54,8 @@ export function useRdsRestores(endpoint: () => { host: string; port: number } = 
     ];
     rds.reset();
     rds.on(DescribeDBInstancesCommand).callsFake((req) => {
+      const member = req.Filters?.find((f: { Name: string }) => f.Name === 'db-cluster-id')?.Values[0];
+      if (member) return { DBInstances: state.instances.filter((i) => i.DBClusterIdentifier === member) };
       if (!req.DBInstanceIdentifier) return { DBInstances: state.instances };
       const found = named(req.DBInstanceIdentifier);
       if (!found) throw notFound(req.DBInstanceIdentifier);
@@ -67,8 +81,52 @@ export function useRdsRestores(endpoint: () => { host: string; port: number } = 
       return { DBInstance: made };
     });
     rds.on(AddTagsToResourceCommand).callsFake((req) => {
-      const found = state.instances.find((i) => i.DBInstanceArn === req.ResourceName)!;
+      const found = state.instances.find((i) => i.DBInstanceArn === req.ResourceName) ?? state.clusters.find((c) => c.DBClusterArn === req.ResourceName)!;
       found.TagList = [...(found.TagList ?? []), ...req.Tags];
+      return {};
+    });
+    // The Aurora cluster orders-aurora, its snapshots, and the copies restored from them.
+    state.clusters = [
+      {
+        DBClusterIdentifier: 'orders-aurora',
+        Status: 'available',
+        Engine: 'aurora-postgresql',
+        DBSubnetGroup: 'private-db',
+        VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0db' }],
+      },
+    ];
+    rds.on(DescribeDBClustersCommand).callsFake((req) => {
+      if (!req.DBClusterIdentifier) return { DBClusters: state.clusters };
+      const found = cluster(req.DBClusterIdentifier);
+      if (!found) throw new DBClusterNotFoundFault({ message: `DBCluster ${req.DBClusterIdentifier} not found.`, $metadata: { httpStatusCode: 404 } });
+      return { DBClusters: [found] };
+    });
+    rds.on(DescribeDBClusterSnapshotsCommand, { SnapshotType: 'automated' }).resolves({
+      DBClusterSnapshots: [
+        { DBClusterSnapshotIdentifier: 'rds:orders-aurora-2026-12-05-03-10', Status: 'available', SnapshotCreateTime: new Date('2026-12-05T03:10:00Z') },
+      ],
+    });
+    rds.on(DescribeDBClusterSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBClusterSnapshots: [] });
+    rds.on(RestoreDBClusterFromSnapshotCommand).callsFake((req) => {
+      const made: DBCluster = {
+        DBClusterIdentifier: req.DBClusterIdentifier,
+        DBClusterArn: `arn:aws:rds:eu-west-1:123456789012:cluster:${req.DBClusterIdentifier}`,
+        Status: 'creating',
+        Engine: req.Engine,
+        TagList: req.Tags,
+      };
+      state.clusters.push(made);
+      return { DBCluster: made };
+    });
+    rds.on(CreateDBInstanceCommand).callsFake((req) => {
+      const made = { ...copy(req.DBInstanceIdentifier, 'creating', {}), DBClusterIdentifier: req.DBClusterIdentifier };
+      state.instances.push(made);
+      return { DBInstance: made };
+    });
+    rds.on(DeleteDBClusterCommand).callsFake((req) => {
+      const found = cluster(req.DBClusterIdentifier);
+      if (!found) throw new DBClusterNotFoundFault({ message: 'not found', $metadata: { httpStatusCode: 404 } });
+      found.Status = 'deleting';
       return {};
     });
     rds.on(DeleteDBInstanceCommand).callsFake((req) => {
@@ -78,5 +136,5 @@ export function useRdsRestores(endpoint: () => { host: string; port: number } = 
     });
   });
 
-  return { rds, state, named, setStatus, copy };
+  return { rds, state, named, setStatus, copy, cluster, setClusterStatus };
 }
