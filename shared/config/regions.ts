@@ -26,6 +26,6 @@ export function regionProblems(
   return problems;
 }
 
-/** How many of a check's regions (Vigil's own included) must see it fail: its quorum, or a majority. */
-export const quorumOf = (check: { fromRegions?: string[] | undefined; quorum?: number | undefined }) =>
-  check.quorum ?? Math.floor(((check.fromRegions?.length ?? 0) + 1) / 2) + 1;
+/** How many of the regions a check runs from (Vigil's own included) must see it fail: its quorum, or a majority of them. */
+export const quorumOf = (check: { fromRegions?: string[] | undefined; quorum?: number | undefined }, regions = (check.fromRegions?.length ?? 0) + 1) =>
+  check.quorum ?? Math.floor(regions / 2) + 1;

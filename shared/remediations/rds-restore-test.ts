@@ -20,8 +20,11 @@ const BROKEN = new Set([
   'storage-full',
 ]);
 
-/** `vigil-restore-<source>-`: every scratch copy of one source starts so, and the grants hold Vigil to those names. */
-export const scratchPrefix = (source: string) => `vigil-restore-${source.slice(0, 36)}-`.replace(/--+/g, '-');
+/**
+ * `vigil-restore-<source>-`: every scratch copy of one source starts so, and the grants hold Vigil to those names.
+ * With the minute (12) and a cluster's instance suffix (`-1`), it stays within RDS's 63 characters.
+ */
+export const scratchPrefix = (source: string) => `vigil-restore-${source.slice(0, 34)}-`.replace(/--+/g, '-');
 
 const settings = z.strictObject({
   /** The RDS instance, or with `scope: 'cluster'` the Aurora cluster, whose newest snapshot is restored (automated, or one Vigil took). */

@@ -8,7 +8,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsPorts } from '../../shared/aws/ports.js';
 import { SdkRds } from '../../shared/aws/rds.js';
-import { rdsRestoreTest } from '../../shared/remediations/rds-restore-test.js';
+import { rdsRestoreTest, scratchPrefix } from '../../shared/remediations/rds-restore-test.js';
 import type { CheckAt, Progress } from '../../shared/remediations/remediation.js';
 import { undeclaredCalls } from '../support/declared-calls.js';
 import { useRdsRestores } from '../support/rds-restores.js';
@@ -131,6 +131,12 @@ describe('rds-restore-test', () => {
     expect(next.summary).toMatch(/; delete vigil-restore-orders-db-202612050400, left behind$/);
     expect(await rdsRestoreTest.execute(settings, next, ctx())).toMatch(/; deleted vigil-restore-orders-db-202612050400, left behind$/);
     expect(rds.commandCalls(DeleteDBInstanceCommand).map((c) => c.args[0].input.DBInstanceIdentifier)).toEqual(['vigil-restore-orders-db-202612050400']);
+  });
+
+  it("names a copy within RDS's 63 characters, a cluster's instance included, whatever the source's length", () => {
+    const longest = `${scratchPrefix('a'.repeat(63))}202612050400-1`;
+    expect(longest.length).toBeLessThanOrEqual(63);
+    expect(longest).toMatch(/^vigil-restore-a+-202612050400-1$/);
   });
 
   it('refuses a source with no snapshot it may restore', async () => {
