@@ -1,5 +1,5 @@
 import type { Snapshot } from '../aws/docdb.js';
-import type { RdsPort, RdsScope } from '../aws/rds.js';
+import type { ClusterRestoreRequest, RdsPort, RdsScope } from '../aws/rds.js';
 
 /** A scratch copy as a restore test sees it: ready once `available` with an endpoint. */
 export interface Copy {
@@ -20,15 +20,8 @@ export interface Copies {
   named(prefix: string, signal?: AbortSignal): Promise<Copy[]>;
   /** Throws TargetUnresolvedError when there is none. */
   describe(id: string, signal?: AbortSignal): Promise<Copy>;
-  restore(request: {
-    id: string;
-    snapshotId: string;
-    instanceClass: string;
-    engine: string;
-    subnetGroup?: string | undefined;
-    securityGroups?: string[] | undefined;
-    tags: Record<string, string>;
-  }): Promise<Copy>;
+  /** An instance copy takes no engine of its own: the snapshot's. */
+  restore(request: ClusterRestoreRequest): Promise<Copy>;
   delete(id: string): Promise<void>;
   /** Adds what an incomplete copy lacks; safe to ask twice. */
   complete(id: string, request: { engine: string; instanceClass: string; tags: Record<string, string> }): Promise<void>;
