@@ -16,6 +16,7 @@ import type { AwsAccess } from './aws-access.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import type { StateTable } from './state-table.js';
 import { runbookCheckIds, runbookNeeds } from '../needs.js';
+import { remediationRegistry } from '../../shared/remediations/index.js';
 import { triggeringChecks } from '../../shared/config/triggers.js';
 import { namesOf } from '../../shared/runbooks/match.js';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function.js';
@@ -103,8 +104,8 @@ export class AlarmResponder extends Construct {
     this.readDeployments(config);
     this.readCheckTransitions(config, state);
     this.scheduleRunbooks(config, prefix, props.alerts);
-    // A runbook with a wait step sleeps across invocations: on-alarm schedules its own wake-up.
-    if (config.runbooks.some((r) => r.steps.some((s) => 'wait' in s)))
+    // A run that sleeps across invocations (a wait step, an action it follows: a restore) schedules its own wake-up.
+    if (runsSleep(config))
       new RunWakes(this, 'Wakes', {
         onAlarm: this.onAlarm,
         schedulers: [this.onAlarm, this.remediate],
@@ -207,4 +208,12 @@ export function alarmPattern(config: VigilConfig): Record<string, unknown> | und
   const alternatives = [...(names.length ? [{ alarmName: names }] : []), ...byTags];
   if (!alternatives.length) return undefined;
   return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
+
+/**
+ * Whether a run may sleep: a runbook waits, or a remediation goes on after its call (a restore test), which
+ * a runbook or an operator (through remediate) may start.
+ */
+function runsSleep(config: VigilConfig): boolean {
+  return config.runbooks.some((r) => r.steps.some((s) => 'wait' in s)) || config.remediations.some((r) => remediationRegistry.get(r.kind)?.follow);
 }

@@ -53,6 +53,7 @@ export interface RdsInstance {
   subnetGroup?: string | undefined;
   securityGroups?: string[] | undefined;
   tags?: Record<string, string> | undefined;
+  publiclyAccessible?: boolean | undefined;
 }
 
 /** A scratch instance restored from a snapshot, placed where the source is so that Vigil reaches it the same way. */
@@ -62,6 +63,8 @@ export interface RestoreRequest {
   instanceClass: string;
   subnetGroup?: string | undefined;
   securityGroups?: string[] | undefined;
+  /** As the source is: a private source's copy is never public. */
+  publiclyAccessible?: boolean | undefined;
   tags: Record<string, string>;
 }
 
@@ -144,6 +147,7 @@ const instanceOf = (i: DBInstance, writers: Set<string | undefined> = new Set())
   subnetGroup: i.DBSubnetGroup?.DBSubnetGroupName,
   securityGroups: i.VpcSecurityGroups?.flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
   tags: tagMap(i.TagList),
+  publiclyAccessible: i.PubliclyAccessible,
 });
 
 const tagMap = (list: { Key?: string | undefined; Value?: string | undefined }[] | undefined) =>
@@ -308,9 +312,9 @@ export class SdkRds implements RdsPort {
         DBInstanceClass: r.instanceClass,
         ...(r.subnetGroup ? { DBSubnetGroupName: r.subnetGroup } : {}),
         ...(r.securityGroups?.length ? { VpcSecurityGroupIds: r.securityGroups } : {}),
-        // A scratch copy: one zone, never public, no backups of its own, and nothing to stop its deletion.
+        // A scratch copy: one zone, reachable as its source is and no more, no backups of its own, and nothing to stop its deletion.
         MultiAZ: false,
-        PubliclyAccessible: false,
+        PubliclyAccessible: r.publiclyAccessible ?? false,
         BackupRetentionPeriod: 0,
         DeletionProtection: false,
         Tags: tagList(r.tags),
@@ -362,7 +366,7 @@ export class SdkRds implements RdsPort {
           DBClusterIdentifier: r.id,
           Engine: r.engine,
           DBInstanceClass: r.instanceClass,
-          PubliclyAccessible: false,
+          PubliclyAccessible: r.publiclyAccessible ?? false,
           Tags: tagList(r.tags),
         }),
       );

@@ -55,6 +55,7 @@ interface RestoreChange extends Record<string, unknown> {
   engine: string;
   subnetGroup?: string | undefined;
   securityGroups?: string[] | undefined;
+  publiclyAccessible?: boolean | undefined;
 }
 
 const copiesOf = (s: Settings, ctx: RemediationContext): Copies => {
@@ -171,6 +172,7 @@ export const rdsRestoreTest = defineRemediation({
       engine: source.engine,
       subnetGroup: source.subnetGroup,
       securityGroups: source.securityGroups,
+      publiclyAccessible: source.publiclyAccessible,
     };
     return {
       summary: [
@@ -194,6 +196,7 @@ export const rdsRestoreTest = defineRemediation({
       engine: change.engine,
       subnetGroup: change.subnetGroup,
       securityGroups: change.securityGroups,
+      publiclyAccessible: change.publiclyAccessible,
       tags: { 'created-by': 'vigil', [OF]: s.source, [DEADLINE]: change.deleteBy },
     });
     const cleaned = change.leftovers.length ? `; deleted ${change.leftovers.join(', ')}, left behind` : '';
@@ -249,7 +252,12 @@ async function followRestore(s: Settings, change: RestoreChange, ctx: Remediatio
   }
   // A cluster restored without its instance (an answer lost between the two calls) gets it now.
   if (copy.incomplete && copy.status.startsWith('available')) {
-    await copies.complete(change.scratch, { engine: change.engine, instanceClass: s.instanceClass, tags: { 'created-by': 'vigil', [OF]: s.source } });
+    await copies.complete(change.scratch, {
+      engine: change.engine,
+      instanceClass: s.instanceClass,
+      publiclyAccessible: change.publiclyAccessible,
+      tags: { 'created-by': 'vigil', [OF]: s.source },
+    });
     return { done: false, detail: `${change.scratch} had no instance; one is being added`, checkAgainMinutes: s.checkEveryMinutes };
   }
   if (copy.status !== 'available' || !copy.endpoint)

@@ -15,7 +15,9 @@ export interface Copy {
 /** Restoring, finding and deleting the copies of one source: an RDS instance, or an Aurora cluster (with one instance to answer). */
 export interface Copies {
   /** Where the source is (its subnet group and security groups) and its engine: the copy joins it there. */
-  source(signal?: AbortSignal): Promise<{ subnetGroup?: string | undefined; securityGroups?: string[] | undefined; engine: string }>;
+  source(
+    signal?: AbortSignal,
+  ): Promise<{ subnetGroup?: string | undefined; securityGroups?: string[] | undefined; engine: string; publiclyAccessible?: boolean | undefined }>;
   snapshots(type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]>;
   named(prefix: string, signal?: AbortSignal): Promise<Copy[]>;
   /** Throws TargetUnresolvedError when there is none. */
@@ -24,7 +26,7 @@ export interface Copies {
   restore(request: ClusterRestoreRequest): Promise<Copy>;
   delete(id: string): Promise<void>;
   /** Adds what an incomplete copy lacks; safe to ask twice. */
-  complete(id: string, request: { engine: string; instanceClass: string; tags: Record<string, string> }): Promise<void>;
+  complete(id: string, request: Omit<ClusterRestoreRequest, 'id' | 'snapshotId'>): Promise<void>;
   /** Writes tags on a copy, by its ARN. */
   tag(arn: string, tags: Record<string, string>): Promise<void>;
 }
@@ -56,7 +58,11 @@ export function copiesIn(rds: RdsPort, scope: RdsScope, source: string): Copies 
     return { id: c.id, status, tags: c.tags ?? {}, endpoint: ready ? c.endpoint : undefined, arn: c.arn, incomplete: !c.instances.length };
   };
   return {
-    source: (signal) => rds.describeCluster(source, signal),
+    // Reachable as the source's instances are.
+    source: async (signal) => {
+      const c = await rds.describeCluster(source, signal);
+      return { ...c, publiclyAccessible: c.instances.some((i) => i.publiclyAccessible) };
+    },
     snapshots,
     named: async (prefix, signal) => (await rds.clustersNamed(prefix, signal)).map(copyOf),
     describe: async (id, signal) => copyOf(await rds.describeCluster(id, signal)),

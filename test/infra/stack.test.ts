@@ -146,6 +146,29 @@ describe('VigilStack', () => {
     );
   });
 
+  it('lets on-alarm and remediate schedule wake-ups for a restore test they follow, with no wait step anywhere', () => {
+    const t = synth(
+      parseConfig({
+        checks: [{ id: 'orders-db-integrity', kind: 'pg', target: 'orders-db.internal:5432/orders', password: { secret: 'orders-db-vigil' } }],
+        remediations: [
+          {
+            id: 'orders-db-restore-test',
+            kind: 'rds-restore-test',
+            source: 'orders-db',
+            check: 'orders-db-integrity',
+            costCeiling: { usdPerHour: 0.1, maxUsd: 1 },
+          },
+        ],
+        runbooks: [{ id: 'daily-restore-test', match: { schedule: { expression: 'cron(0 4 * * ? *)' } }, steps: [{ act: 'orders-db-restore-test' }] }],
+      }),
+    );
+    const functions = Object.entries(t.findResources('AWS::Lambda::Function'));
+    for (const prefix of ['AlarmsOnAlarm', 'AlarmsRemediate']) {
+      const [, fn] = functions.find(([id]) => id.startsWith(prefix))!;
+      expect(fn.Properties.Environment.Variables.WAKE_ROLE_ARN, prefix).toBeDefined();
+    }
+  });
+
   it('lets on-alarm and remediate schedule only their own wake-ups, which invoke on-alarm through a role that may do nothing else', () => {
     const actions = (prefix: string) =>
       Object.values(policiesOf(sample))

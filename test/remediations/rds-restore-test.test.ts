@@ -139,6 +139,12 @@ describe('rds-restore-test', () => {
     expect(longest).toMatch(/^vigil-restore-a+-202612050400-1$/);
   });
 
+  it('makes a copy reachable as its source is, and no more: public only when the source is', async () => {
+    named('orders-db')!.PubliclyAccessible = true;
+    await rdsRestoreTest.execute(settings, await rdsRestoreTest.plan(settings, ctx()), ctx());
+    expect(rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)[0]!.args[0].input).toMatchObject({ PubliclyAccessible: true });
+  });
+
   it('refuses a source with no snapshot it may restore', async () => {
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [] });
     await expect(rdsRestoreTest.plan(settings, ctx())).rejects.toThrow('orders-db has no available snapshot to restore: are automated backups on?');
