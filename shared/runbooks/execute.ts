@@ -52,7 +52,7 @@ export async function runSteps(run: Running, deps: RunbookDeps): Promise<void> {
 }
 
 /** Whether the run sleeps in a wait step: the wake-up is scheduled, and nothing more is done until then. */
-const asleep = (run: Running, deps: RunbookDeps) => run.record.waitUntil !== undefined && new Date(run.record.waitUntil) > deps.clock.now();
+export const asleep = (run: Running, deps: RunbookDeps) => run.record.waitUntil !== undefined && new Date(run.record.waitUntil) > deps.clock.now();
 
 /** The runbook's verdict on the timeline, and the run closed with its result; a run asleep lets go of its lease instead, to be woken. */
 export async function finish(

@@ -8,7 +8,8 @@ import { activeIncidentState } from '../incidents/operator.js';
 import type { CheckState, Incident } from '../state/check-state.js';
 import { previewAct, targetKeyOf } from './act.js';
 import { triggeringChecks } from '../config/triggers.js';
-import { done, launch, runSteps, type RunbookDeps, type Running } from './execute.js';
+import { asleep, done, launch, runSteps, type RunbookDeps, type Running } from './execute.js';
+import { release } from './lease.js';
 import { line } from './steps.js';
 
 export interface ManualResult {
@@ -21,6 +22,9 @@ export interface ManualResult {
   outcome: string;
   detail: string;
   verified?: string;
+  /** An action that goes on after its call (a restore): where it stands, and when the run looks again; its end is told on the alerts topic. */
+  following?: string;
+  waitingUntil?: string;
   incident?: IncidentBrief;
   /** For a dry run: the payload that acts. */
   next?: Record<string, unknown>;
@@ -85,8 +89,9 @@ async function answer(
   state: (CheckState & { incident: Incident }) | undefined,
   deps: RunbookDeps,
 ): Promise<ManualResult> {
-  const [act, check] = run.record.steps;
+  const [act] = run.record.steps;
   if (!act) throw new Error(`manual run ${run.record.id} ran no step`);
+  const check = run.record.steps.find((s) => s.step.startsWith('verify'));
   // Acted with nothing to verify against is said, not left out: the operator must know the fix is unchecked.
   const verified = check && (check.outcome !== 'skipped' || act.outcome === 'acted') ? check : undefined;
   deps.log.warn(`manual ${base.remediation} by ${req.approvedBy}: ${act.outcome}: ${act.detail}`, { reason: req.reason });
@@ -97,10 +102,21 @@ async function answer(
     detail: act.detail,
     ...(verified ? { verified: verified.detail } : {}),
   };
+  // Still going on (a restore): the run sleeps, to be woken in on-alarm; the operator reads where it stands.
+  if (asleep(run, deps)) {
+    await release(run, deps);
+    return { ...result, following: run.record.steps.at(-1)!.detail, waitingUntil: run.record.waitUntil! };
+  }
   if (!state) return done(run, result, deps);
   // The on-call has heard of the action from its step ([ACTION TAKEN]); the answer shows the incident as it now stands.
   const now = (await deps.store.getCheckStates([state.checkId])).get(state.checkId)?.incident ?? state.incident;
   return done(run, { ...result, incident: brief(now) }, deps);
+}
+
+/** The runbook of a manual run, as it was made for it: a run by hand woken to go on (a restore it follows) needs it again. */
+export function manualRunbookOf(runbookId: string, config: RunbookDeps['config'], checkId: string | undefined): RunbookConfig | undefined {
+  const remediation = runbookId.startsWith('manual:') && config.remediations.find((r) => r.id === runbookId.slice('manual:'.length));
+  return remediation ? manualRunbook(remediation, config, checkId) : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { createOnAlarmHandler } from '../../functions/on-alarm/handler.js';
+import { createRemediateHandler } from '../../functions/remediate/handler.js';
 import { SdkRds } from '../../shared/aws/rds.js';
 import { parseConfig } from '../../shared/config/load.js';
 import { startLocalRuntime } from '../../app/local/runtime.js';
@@ -66,9 +67,17 @@ async function setup(sql = 'SELECT id FROM payments WHERE amount < 0') {
     waker: { wakeAt: async (_runId, at) => void wakes.push(at.toISOString()) },
   });
   const runId = `scheduled#daily-restore-test#${T.toISOString()}`;
+  const remediate = createRemediateHandler({
+    ...deps,
+    aws: { ...deps.aws, rds: new SdkRds({ region: 'eu-west-1' }) },
+    waker: { wakeAt: async (id, at) => void wakes.push(at.toISOString()) },
+  });
   return {
     wakes,
     sent,
+    byHand: () =>
+      remediate({ remediation: 'orders-db-restore-test', dryRun: false, approvedBy: 'dana', reason: 'proving last night’s backup' }, { awsRequestId: 'r-1' }),
+    wake: (id: string, minute: number) => ((now = minutesAfter(T, minute)), onAlarm({ wakeRun: id }) as Promise<RunbookResult>),
     start: () => onAlarm(due) as Promise<RunbookResult>,
     wakeAt: (minute: number) => ((now = minutesAfter(T, minute)), onAlarm({ wakeRun: runId }) as Promise<RunbookResult>),
   };
@@ -110,6 +119,27 @@ describe('a restore test', () => {
     await t.wakeAt(30);
     expect(restores.rds.commandCalls(RestoreDBInstanceFromDBSnapshotCommand)).toHaveLength(1);
     expect(restores.rds.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
+  });
+
+  it('run by hand, answers that the restore has begun and when it is looked at, then goes on in on-alarm and tells its end', async () => {
+    const t = await setup();
+    const answer = await t.byHand();
+    expect(answer).toMatchObject({
+      remediation: 'orders-db-restore-test',
+      outcome: 'acted',
+      following: expect.stringContaining(`${scratch} is creating, 0 min after the restore began`),
+      waitingUntil: '2026-12-05T04:10:00.000Z',
+    });
+    restores.setStatus(scratch, 'available');
+    const ended = await t.wake('manual#r-1', 10);
+    expect(ended.steps.at(-1)).toMatchObject({ step: 'follow orders-db-restore-test', outcome: 'done' });
+    expect(t.sent.map((n) => n.subject)).toEqual([
+      expect.stringMatching(/^\[ACTION TAKEN\] rds-restore:orders-db: restore of rds:orders-db-2026-12-05-03-10 to /),
+      expect.stringMatching(/^\[ACTION TAKEN\] rds-restore:orders-db: restore test passed: /),
+    ]);
+    expect(t.sent[1]!.body).toContain('dana ran orders-db-restore-test by hand, for no incident.');
+    expect(t.sent[1]!.body).toContain('Why:       proving last night’s backup');
+    expect(restores.named(scratch)!.DBInstanceStatus).toBe('deleting');
   });
 
   it('hands a failed test over to a person, with what the check found, and deletes the copy', async () => {
