@@ -568,6 +568,17 @@ export default defineConfig({
       costCeiling: { usdPerHour: 0.08, maxUsd: 1 },
       mode: 'auto',
     },
+    // Guide 002, "Data Corruption": "restore from the newest clean snapshot" works only if the snapshot does. Daily, the
+    // lendpeak cluster's newest snapshot becomes a copy with one instance, and the loans integrity find runs on it.
+    {
+      id: 'lendpeak-docdb-restore-test',
+      kind: 'docdb-restore-test',
+      source: 'lendpeak-docdb',
+      check: 'loans-integrity',
+      instanceClass: 'db.t3.medium',
+      costCeiling: { usdPerHour: 0.08, maxUsd: 1 },
+      mode: 'auto',
+    },
     // RDS: a snapshot first, then the reboot a human approves; the CDN's cache cleared once the origin is back.
     { id: 'orders-db-snapshot', kind: 'rds-snapshot', target: 'orders-db', mode: 'observe' },
     { id: 'orders-db-reboot', kind: 'rds-reboot', target: 'orders-db', forceFailover: true, mode: 'propose', proposalMinutes: 15 },
@@ -781,6 +792,13 @@ export default defineConfig({
       match: { schedule: { expression: 'cron(30 5 * * ? *)', timezone: 'UTC' } },
       severity: 'P2',
       steps: [{ act: 'billing-db-restore-test' }],
+    },
+    {
+      id: 'lendpeak-docdb-daily-restore-test',
+      description: 'Daily: prove the newest lendpeak snapshot restores and its loans are sound.',
+      match: { schedule: { expression: 'cron(30 6 * * ? *)', timezone: 'UTC' } },
+      severity: 'P2',
+      steps: [{ act: 'lendpeak-docdb-restore-test' }],
     },
     // Started on a schedule: guide 001's monthly database maintenance, on the 15th at 02:00 UTC. Nothing is done while a
     // lock chain, a leaked transaction or a long query is there; after it, the tables are checked again.

@@ -28,6 +28,9 @@ import {
   RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import type { Snapshot } from './docdb.js';
+import type { ClusterRestoreRequest, RestoreRequest } from './restore-request.js';
+
+export type { ClusterRestoreRequest, RestoreRequest } from './restore-request.js';
 import { readWriteClients } from './retries.js';
 import { TargetUnresolvedError } from '../errors.js';
 
@@ -56,18 +59,6 @@ export interface RdsInstance {
   publiclyAccessible?: boolean | undefined;
 }
 
-/** A scratch instance restored from a snapshot, placed where the source is so that Vigil reaches it the same way. */
-export interface RestoreRequest {
-  id: string;
-  snapshotId: string;
-  instanceClass: string;
-  subnetGroup?: string | undefined;
-  securityGroups?: string[] | undefined;
-  /** As the source is: a private source's copy is never public. */
-  publiclyAccessible?: boolean | undefined;
-  tags: Record<string, string>;
-}
-
 export interface RdsCluster {
   id: string;
   status: string;
@@ -80,11 +71,6 @@ export interface RdsCluster {
   subnetGroup?: string | undefined;
   securityGroups?: string[] | undefined;
   tags?: Record<string, string> | undefined;
-}
-
-/** A scratch cluster restored from a cluster snapshot, with one instance (`<id>-1`) to answer on its endpoint. */
-export interface ClusterRestoreRequest extends RestoreRequest {
-  engine: string;
 }
 
 export interface MaintenanceAction {

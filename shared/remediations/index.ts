@@ -1,5 +1,6 @@
 import { cloudfrontInvalidate } from './cloudfront-invalidate.js';
 import { docdbFailover } from './docdb-failover.js';
+import { docdbRestoreTest } from './docdb-restore-test.js';
 import { docdbSnapshot } from './docdb-snapshot.js';
 import { ecsRestart } from './ecs-restart.js';
 import { ecsRollback } from './ecs-rollback.js';
@@ -34,6 +35,7 @@ export const allRemediations = [
   mongoKillLongOps,
   docdbSnapshot,
   docdbFailover,
+  docdbRestoreTest,
   rdsSnapshot,
   rdsFailover,
   rdsReboot,

@@ -468,6 +468,39 @@ const DATABASE_CASES = [
     // A cluster the action deleted again at once (its instance could not be added) is no copy: only those tested or still there count.
     made: (w: World) => [...w.rds.clusterCopies.values()].filter((c) => c.status !== 'deleting' || c.tags.has('vigil:tested')).length,
   },
+  {
+    // The same of a DocumentDB cluster, its mongo check at the copy; DocumentDB's describe calls carry no tags, read apart.
+    key: 'docdb-restore:orders-docdb',
+    remediation: {
+      id: 'orders-docdb-restore-test',
+      kind: 'docdb-restore-test',
+      source: 'orders-docdb',
+      check: 'orders-docdb-integrity',
+      costCeiling: { usdPerHour: 0.08, maxUsd: 1 },
+      mode: 'auto',
+    },
+    checks: [
+      {
+        id: 'orders-docdb-integrity',
+        kind: 'mongo',
+        target: 'orders-docdb.cluster-x.eu-west-1.docdb.amazonaws.com:27017',
+        password: { value: 'never-shown' },
+        measure: 'query',
+        query: { name: 'orders with a negative total', database: 'shop', collection: 'orders', filter: { total: { $lt: 0 } } },
+        timeoutMs: 500,
+      },
+    ],
+    sites: [
+      'docdb DescribeDBClusters',
+      'docdb RestoreDBClusterFromSnapshot',
+      'docdb CreateDBInstance',
+      'docdb ListTagsForResource',
+      'docdb AddTagsToResource',
+      'docdb DeleteDBInstance',
+      'docdb DeleteDBCluster',
+    ],
+    made: (w: World) => [...w.docdb.copies.values()].filter((c) => c.status !== 'deleting' || c.tags.has('vigil:tested')).length,
+  },
 ] as const;
 
 type DatabaseCase = (typeof DATABASE_CASES)[number];
@@ -489,6 +522,7 @@ async function answerAlarm(c: DatabaseCase, pick: (site: string, n: number) => F
   const world = await World.create(ground.local, T0, pick);
   // A restored copy is available at once, at a port where nothing listens (1: a privileged port no test opens).
   world.rds.restoresReadyAt = { host: '127.0.0.1', port: 1 };
+  world.docdb.restoresReadyAt = { host: '127.0.0.1', port: 1 };
   const delivered = await deliverAlarm(world, cfg, samples.metric);
   // A run that sleeps (a restore it looks at again) is woken by its schedule, as deployed.
   const woken = await deliverWakeUps(world, cfg);

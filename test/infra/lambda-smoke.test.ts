@@ -12,6 +12,7 @@ import { loadConfigFile } from '../../shared/config/load.js';
 import { createStateTable, startLocalDynamo, type LocalDynamo } from '../../app/local/dynamo.js';
 import { FakeEcs } from '../support/wire/fake-ecs.js';
 import { FakeRds } from '../support/wire/fake-rds.js';
+import { FakeDocdb } from '../support/wire/fake-docdb.js';
 import { FakeEvents } from '../support/wire/fake-events.js';
 import { FakeS3 } from '../support/wire/fake-s3.js';
 import { FakeLambdaEvents } from '../support/wire/fake-lambda-events.js';
@@ -80,6 +81,8 @@ beforeAll(async () => {
     ['sns', new FakeSns().handler, 'SNS'],
     ['ecs', new FakeEcs().handler, 'ECS'],
     ['rds', rds.handler, 'RDS'],
+    // DocumentDB's calls are authorised as RDS's (`rds:` actions): recorded so, each is held to the role as IAM holds it.
+    ['rds', new FakeDocdb().handler, 'DOCDB'],
     ['secretsmanager', fakeSecrets(SECRETS), 'SECRETS_MANAGER'],
     ['cloudwatch', fakeCloudWatch(), 'CLOUDWATCH'],
     ['logs', fakeLogs(['ERROR upstream timed out'], [{ 'httpRequest.clientIp': '203.0.113.7', hits: '900' }]), 'CLOUDWATCH_LOGS'],
@@ -299,10 +302,11 @@ describe.skipIf(!NODE_22)('each built function, as Lambda loads it on Node.js 22
     for (const schedule of runbooks) {
       const input = JSON.parse(JSON.stringify(schedule.input).replace('<aws.scheduler.scheduled-time>', '2026-12-15T02:00:00Z'));
       const { result, calls } = await invoke(fn, input);
-      if (input.scheduledRunbook === 'billing-db-daily-restore-test') {
+      if (input.scheduledRunbook.endsWith('-daily-restore-test')) {
         // The restore begins, is told, and the run sleeps until its first look at the copy.
         expect(result).toMatchObject({ verdict: 'acted', waitingUntil: expect.any(String) });
-        expect(calls).toEqual(expect.arrayContaining(['rds RestoreDBInstanceFromDBSnapshot', 'sns Publish', 'scheduler CreateSchedule']));
+        expect(calls).toEqual(expect.arrayContaining(['sns Publish', 'scheduler CreateSchedule']));
+        expect(calls.filter((c) => / Restore/.test(c))).toHaveLength(1);
       } else {
         // The sample's database does not resolve here: its precheck cannot see, so nothing is done and a human is told on the alerts topic.
         expect(result).toMatchObject({ runbook: input.scheduledRunbook, verdict: 'escalated', steps: [{ step: 'precheck', outcome: 'failed' }] });

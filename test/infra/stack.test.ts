@@ -119,6 +119,12 @@ describe('VigilStack', () => {
         { scheduledRunbook: 'billing-db-daily-restore-test', at: '<aws.scheduler.scheduled-time>' },
       ],
       [
+        'vigil-test-runbook-lendpeak-docdb-daily-restore-test',
+        'cron(30 6 * * ? *)',
+        'UTC',
+        { scheduledRunbook: 'lendpeak-docdb-daily-restore-test', at: '<aws.scheduler.scheduled-time>' },
+      ],
+      [
         'vigil-test-runbook-billing-db-monthly-maintenance',
         'cron(0 2 15 * ? *)',
         'UTC',
@@ -378,7 +384,7 @@ describe('VigilStack', () => {
     // Only reads take "*", each because IAM accepts nothing narrower: ListTasks (held to the cluster by a condition), the
     // reads of the runbooks' checks and of scale-out's bounds, and ListStreams (the stream of check transitions); and
     // StopQuery, which takes a query id: it stops the Logs Insights query of waf-block-ips that its caller gave up on; and
-    // the listing of a restore test's copies among all instances, with the source's snapshots.
+    // the listing of the restore tests' copies among all instances and clusters, with their sources' snapshots.
     expect((star.flat() as string[]).filter((a) => !/^[a-z-]+:(Describe|Get|List)/.test(a) && a !== 'logs:StopQuery')).toEqual([]);
     expect(star).toEqual([
       'ecs:ListTasks',
@@ -391,6 +397,8 @@ describe('VigilStack', () => {
         'application-autoscaling:DescribeScalingActivities',
         'rds:DescribeDBInstances',
         'rds:DescribeDBSnapshots',
+        'rds:DescribeDBClusters',
+        'rds:DescribeDBClusterSnapshots',
         'rds:DescribeEvents',
         'logs:GetQueryResults',
         'logs:StopQuery',

@@ -210,7 +210,7 @@ export class FakeRds {
 }
 
 /** The tags of an awsQuery request (`Tags.Tag.1.Key`, …). */
-function tagsOf(form: URLSearchParams): Map<string, string> {
+export function tagsOf(form: URLSearchParams): Map<string, string> {
   const tags = new Map<string, string>();
   for (let n = 1; form.has(`Tags.Tag.${n}.Key`); n++) tags.set(form.get(`Tags.Tag.${n}.Key`)!, form.get(`Tags.Tag.${n}.Value`)!);
   return tags;
