@@ -147,7 +147,7 @@ export function restoreTestRemediation<S extends z.ZodMiniObject, const K extend
   uses: Uses;
   /** The kind of check it runs against the copy. */
   checkKind: string;
-  /** Names the service in refusals and the target key, e.g. `rds`. */
+  /** The service in the target key, e.g. `rds`: `rds-restore:<source>`. */
   service: string;
   permissions(s: z.output<S>, arns: Arns): Grant[];
   copies(s: z.output<S>, ctx: RemediationContext): Copies;
