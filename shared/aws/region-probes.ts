@@ -11,11 +11,11 @@ export interface RegionProbes {
  * Vigil's probe function in each other region, asked with a synchronous Invoke (`{ checks }`, answered
  * `{ region, findings }`), one client per region. A resend after a lost answer only runs read-only checks twice.
  */
-export function lambdaRegionProbes(functionName: string, clientIn = (region: string) => new LambdaClient({ region, ...CALL_TIMEOUTS })): RegionProbes {
+export function lambdaRegionProbes(functionName: string): RegionProbes {
   const clients = new Map<string, LambdaClient>();
   return {
     async run(region, checkIds, signal) {
-      if (!clients.has(region)) clients.set(region, clientIn(region));
+      if (!clients.has(region)) clients.set(region, new LambdaClient({ region, ...CALL_TIMEOUTS }));
       const out = await clients.get(region)!.send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify({ checks: checkIds }) }), {
         abortSignal: signal,
       });
