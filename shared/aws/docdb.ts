@@ -63,7 +63,7 @@ export interface DocdbPort {
   snapshotsOf(clusterId: string, type: 'automated' | 'manual', signal?: AbortSignal): Promise<Snapshot[]>;
   /** Every cluster whose identifier starts with `prefix`, with its members. */
   clustersNamed(prefix: string, signal?: AbortSignal): Promise<DocdbCluster[]>;
-  /** Restores the cluster and adds its one instance; if the instance cannot be added, the cluster is deleted again. */
+  /** Restores the cluster alone: its one instance is added apart (`addClusterInstance`). */
   restoreCluster(request: ClusterRestoreRequest): Promise<DocdbCluster>;
   /** Adds a restored cluster's one instance (`<cluster>-1`); one already there is fine. */
   addClusterInstance(request: ClusterRestoreRequest): Promise<void>;
@@ -169,13 +169,6 @@ export class SdkDocdb implements DocdbPort {
         Tags: tagList(r.tags),
       }),
     );
-    try {
-      await this.addClusterInstance(r);
-    } catch (err) {
-      // A cluster nobody can query would only cost: it goes, and the failure is the action's.
-      await this.deleteCluster(r.id, []).catch(() => undefined);
-      throw err;
-    }
     const c = out.DBCluster;
     return { id: r.id, status: c?.Status ?? 'creating', instances: [], ...(c ? clusterExtras(c) : {}) };
   }

@@ -102,7 +102,7 @@ export interface RdsPort {
   /** Every cluster whose identifier starts with `prefix`, with its members. */
   clustersNamed(prefix: string, signal?: AbortSignal): Promise<RdsCluster[]>;
   restoreInstance(request: RestoreRequest): Promise<RdsInstance>;
-  /** Restores the cluster and adds its one instance; if the instance cannot be added, the cluster is deleted again. */
+  /** Restores the cluster alone: its one instance is added apart (`addClusterInstance`). */
   restoreCluster(request: ClusterRestoreRequest): Promise<RdsCluster>;
   /** Adds a restored cluster's one instance (`<cluster>-1`); one already there is fine. */
   addClusterInstance(request: ClusterRestoreRequest): Promise<void>;
@@ -333,13 +333,6 @@ export class SdkRds implements RdsPort {
         Tags: tagList(r.tags),
       }),
     );
-    try {
-      await this.addClusterInstance(r);
-    } catch (err) {
-      // A cluster nobody can query would only cost: it goes, and the failure is the action's.
-      await this.deleteCluster(r.id, []).catch(() => undefined);
-      throw err;
-    }
     const c = out.DBCluster;
     return { id: r.id, status: c?.Status ?? 'creating', engine: r.engine, instances: [], ...(c ? clusterExtras(c) : {}) };
   }

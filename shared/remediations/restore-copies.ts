@@ -112,7 +112,17 @@ function clusterCopies(api: ClusterApi, source: string): Copies {
     snapshots: api.snapshotsOf,
     named: async (prefix, signal) => Promise.all((await api.clustersNamed(prefix, signal)).map((c) => copyOf(c, signal))),
     describe: async (id, signal) => copyOf(await api.describeCluster(id, signal), signal),
-    restore: async (r) => ({ ...(await copyOf({ ...(await api.restoreCluster(r)), tags: r.tags })) }),
+    restore: async (r) => {
+      const restored = await api.restoreCluster(r);
+      try {
+        await api.addClusterInstance(r);
+      } catch (err) {
+        // A cluster nobody can query would only cost: it goes, and the failure is the action's.
+        await api.deleteCluster(r.id, []).catch(() => undefined);
+        throw err;
+      }
+      return copyOf({ ...restored, tags: r.tags });
+    },
     delete: async (id) => {
       const members = await api.describeCluster(id).then(
         (c) => c.instances.map((i) => i.id),
